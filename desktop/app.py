@@ -1,0 +1,54 @@
+"""Composition root: parse arguments, set up logging, then run a command or the window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from desktop import __version__, cli, paths, platform_check
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agent-assist",
+        description="Offline reply suggestions for customer-support agents.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--model", type=Path, help="GGUF model to load (saved as the new default)")
+    parser.add_argument("--conversation", type=Path, help="open this conversation text file")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    cli.add_commands(subparsers)
+    return parser
+
+
+def configure_logging() -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    handlers[0].setLevel(logging.WARNING)
+    try:
+        paths.data_dir().mkdir(parents=True, exist_ok=True)
+        file_handler = logging.FileHandler(paths.log_path(), encoding="utf-8")
+        file_handler.setLevel(logging.INFO)
+        handlers.append(file_handler)
+    except OSError:
+        pass  # an unwritable data folder is reported where it matters (opening the database)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    if getattr(args, "handler", None):
+        return cli.run(args)
+    problem = platform_check.display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 3
+    from desktop.ui.launch import run_gui  # Qt only when a window is wanted: the CLI stays light
+
+    return run_gui(args)

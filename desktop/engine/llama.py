@@ -1,0 +1,155 @@
+"""LlamaEngine: a local GGUF model through llama-cpp-python. The only module that imports it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import llama_cpp
+from llama_cpp import llama_chat_format
+
+from desktop.engine.types import GenerationParams, Message, ModelInfo
+from desktop.errors import EngineError, ModelError
+
+logger = logging.getLogger(__name__)
+
+GGUF_MAGIC = b"GGUF"
+
+# Used only when a GGUF carries no chat template of its own.
+_CHATML_FALLBACK = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def check_gguf(path: Path) -> None:
+    """Fail early, with a message a user can act on, before llama.cpp sees the file."""
+    if not path.exists():
+        raise ModelError(
+            f"Model file not found: {path}. Choose a .gguf file (Model > Choose model)."
+        )
+    if not path.is_file():
+        raise ModelError(f"{path} is a folder, not a model file. Choose a .gguf file.")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise ModelError(f"Cannot read the model file {path}: {exc.strerror}.") from exc
+    if magic != GGUF_MAGIC:
+        raise ModelError(
+            f"{path.name} is not a GGUF model (it does not start with the GGUF signature). "
+            "Pick a quantized .gguf file made for llama.cpp."
+        )
+
+
+class LlamaEngine:
+    """Owns one `llama_cpp.Llama`; create and use it on a single thread."""
+
+    def __init__(self, model_path: Path, context_tokens: int = 4096, threads: int = 0) -> None:
+        check_gguf(model_path)
+        started = time.perf_counter()
+        try:
+            self._llm = llama_cpp.Llama(
+                model_path=str(model_path),
+                n_ctx=context_tokens,
+                n_threads=threads or max(1, (os.cpu_count() or 2)),
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(
+                f"llama.cpp could not load {model_path.name}: {exc}. The file may be damaged, "
+                "truncated, or of an architecture this llama.cpp version does not support."
+            ) from exc
+        metadata: dict[str, str] = dict(self._llm.metadata)
+        template = metadata.get("tokenizer.chat_template")
+        self._formatter = llama_chat_format.Jinja2ChatFormatter(
+            template=template or _CHATML_FALLBACK,
+            eos_token=self._token_text(self._llm.token_eos()),
+            bos_token=self._token_text(self._llm.token_bos()),
+            stop_token_ids=[self._llm.token_eos()],
+        )
+        chat_format = "gguf-template" if template else "chatml-fallback"
+        logger.info("loaded %s with chat format %s", model_path.name, chat_format)
+        self._info = ModelInfo(
+            path=model_path,
+            # The file name is what the user picked; general.name is often opaque.
+            name=model_path.stem,
+            chat_format=chat_format,
+            context_tokens=self._llm.n_ctx(),
+            trained_context_tokens=self._llm._model.n_ctx_train(),  # no public accessor in 0.3.x
+            size_bytes=model_path.stat().st_size,
+            load_seconds=time.perf_counter() - started,
+        )
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return self._llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
+
+    @property
+    def info(self) -> ModelInfo:
+        return self._info
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def _prompt(self, messages: Sequence[Message]) -> tuple[list[int], list[str]]:
+        formatted = self._formatter(messages=[cast(Any, m.as_dict()) for m in messages])
+        tokens = self._llm.tokenize(
+            formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True
+        )
+        stop = (
+            formatted.stop
+            if isinstance(formatted.stop, list)
+            else [formatted.stop]
+            if formatted.stop
+            else []
+        )
+        return tokens, [s for s in stop if s]
+
+    def count_prompt_tokens(self, messages: Sequence[Message]) -> int:
+        return len(self._prompt(messages)[0])
+
+    def stream(
+        self, messages: Sequence[Message], params: GenerationParams, cancel: threading.Event
+    ) -> Iterator[str]:
+        tokens, stop = self._prompt(messages)
+        room = self._info.context_tokens - len(tokens)
+        if room <= 0:
+            raise EngineError(
+                f"The prompt ({len(tokens)} tokens) does not fit the model's context "
+                f"({self._info.context_tokens}). Shorten the conversation."
+            )
+        chunks = self._llm.create_completion(
+            prompt=tokens,
+            max_tokens=min(params.max_tokens, room),
+            temperature=params.temperature,
+            top_p=params.top_p,
+            repeat_penalty=params.repeat_penalty,
+            seed=params.seed,
+            stop=[*stop, *params.stop],
+            stream=True,
+        )
+        iterator = cast(Iterator[dict[str, Any]], chunks)
+        try:
+            for chunk in iterator:
+                if cancel.is_set():
+                    break  # leaving the generator stops decoding at this token
+                text = chunk["choices"][0].get("text") or ""
+                if text:
+                    yield text
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+
+    def close(self) -> None:
+        llm = getattr(self, "_llm", None)
+        if llm is not None:
+            llm.close()

@@ -1,0 +1,217 @@
+"""Canned responses: the dataclass and the repository over the SQLite table. No Qt.
+
+A repository wraps one connection; SQLite connections belong to the thread that made them,
+so each thread (GUI, generation worker, search worker) opens its own repository.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop.errors import StoreError
+from desktop.store import query
+from desktop.transcript import Transcript
+
+logger = logging.getLogger(__name__)
+
+# bm25 column weights, in FTS column order: title, body, tags, shortcode.
+BM25_WEIGHTS = (4.0, 1.0, 3.0, 2.0)
+_SELECT = "SELECT canned.* FROM canned"
+
+
+@dataclass(frozen=True)
+class CannedResponse:
+    """One saved reply. `id` is None until stored."""
+
+    title: str
+    body: str
+    shortcode: str = ""
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    language: str = "en"
+    notes: str = ""
+    active: bool = True
+    body_html: str = ""
+    source: str = ""
+    source_id: str = ""
+    usage_count: int = 0
+    last_used_at: str | None = None
+    id: int | None = None
+    score: float = field(default=0.0, compare=False)  # bm25 score when it came from a search
+
+    def with_id(self, new_id: int) -> CannedResponse:
+        return replace(self, id=new_id)
+
+    def to_row(self) -> dict[str, Any]:
+        row = asdict(self)
+        row.pop("score")
+        row["tags"] = json.dumps(list(self.tags))
+        row["active"] = int(self.active)
+        if row["id"] is None:
+            row.pop("id")
+        return row
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], score: float = 0.0) -> CannedResponse:
+        try:
+            tags = tuple(str(t) for t in json.loads(row.get("tags") or "[]"))
+        except (json.JSONDecodeError, TypeError):
+            tags = ()
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            body=row["body"],
+            shortcode=row.get("shortcode") or "",
+            category=row.get("category") or "",
+            tags=tags,
+            language=row.get("language") or "en",
+            notes=row.get("notes") or "",
+            active=bool(row.get("active", 1)),
+            body_html=row.get("body_html") or "",
+            source=row.get("source") or "",
+            source_id=row.get("source_id") or "",
+            usage_count=row.get("usage_count") or 0,
+            last_used_at=row.get("last_used_at"),
+            score=score,
+        )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class CannedRepository:
+    """CRUD, full-text search and ranking over the `canned` table."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- CRUD -----------------------------------------------------------------------------
+    def add(self, response: CannedResponse) -> CannedResponse:
+        row = response.to_row()
+        row.pop("id", None)
+        row["created_at"] = row["updated_at"] = _now()
+        try:
+            with self.db.atomic():
+                new_id = self.db["canned"].insert(row).last_pk  # type: ignore[union-attr]
+        except sqlite3.IntegrityError as exc:
+            if response.shortcode:
+                raise StoreError(f"The short code '{response.shortcode}' is already used.") from exc
+            raise
+        assert new_id is not None
+        return response.with_id(int(new_id))
+
+    def update(self, response: CannedResponse) -> CannedResponse:
+        if response.id is None:
+            raise ValueError("update() needs a stored response")
+        row = response.to_row()
+        row["updated_at"] = _now()
+        with self.db.atomic():
+            self.db["canned"].update(response.id, row)  # type: ignore[union-attr]
+        return response
+
+    def get(self, response_id: int) -> CannedResponse | None:
+        rows = list(self.db.query(f"{_SELECT} WHERE id = ?", [response_id]))
+        return CannedResponse.from_row(rows[0]) if rows else None
+
+    def delete(self, response_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM canned WHERE id = ?", [response_id])
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM canned").fetchone()[0])
+
+    def all(self, active_only: bool = False) -> list[CannedResponse]:
+        where = " WHERE active = 1" if active_only else ""
+        return [
+            CannedResponse.from_row(r) for r in self.db.query(f"{_SELECT}{where} ORDER BY title")
+        ]
+
+    def add_many(self, responses: Iterable[CannedResponse]) -> int:
+        """Insert all or nothing."""
+        stamp = _now()
+        rows = []
+        for response in responses:
+            row = response.to_row()
+            row.pop("id", None)
+            row["created_at"] = row["updated_at"] = stamp
+            rows.append(row)
+        with self.db.atomic():
+            self.db["canned"].insert_all(rows)  # type: ignore[union-attr]
+        return len(rows)
+
+    def record_use(self, response_id: int) -> None:
+        """Called when a response is copied or used for a draft: feeds usage statistics."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE canned SET usage_count = usage_count + 1, last_used_at = ? WHERE id = ?",
+                [_now(), response_id],
+            )
+
+    # --- search and ranking -----------------------------------------------------------------
+    def _match(
+        self, fts_query: str, limit: int, exclude: Sequence[int] = ()
+    ) -> list[CannedResponse]:
+        if not fts_query:
+            return []
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        skip = f" AND canned.id NOT IN ({', '.join('?' * len(exclude))})" if exclude else ""
+        sql = (
+            f"SELECT canned.*, bm25(canned_fts, {weights}) AS score FROM canned_fts "
+            "JOIN canned ON canned.rowid = canned_fts.rowid "
+            f"WHERE canned_fts MATCH ? AND canned.active = 1{skip} ORDER BY score LIMIT ?"
+        )
+        rows = self.db.query(sql, [fts_query, *exclude, limit])
+        return [CannedResponse.from_row(r, score=r["score"]) for r in rows]
+
+    def search(self, text: str, limit: int = 50) -> list[CannedResponse]:
+        """Search-box results: all words (last one as a prefix), else any word."""
+        if not text.strip():
+            return self.all(active_only=True)[:limit]
+        found = self._match(query.prefix_all(text), limit)
+        if not found:
+            found = self._match(query.any_of(text), limit)
+        return found
+
+    def rank_for(self, transcript: Transcript, limit: int = 5) -> list[CannedResponse]:
+        """Responses most relevant to a conversation, from the customer's recent turns."""
+        recent = " ".join(t.text for t in transcript.customer_turns()[-3:])
+        return self._match(query.any_of(recent), limit)
+
+
+def load_seed(path: Path) -> list[CannedResponse]:
+    """Read the JSON seed library shipped in resources/seed/."""
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        CannedResponse(
+            title=r["title"],
+            body=r["body"],
+            shortcode=r.get("shortcode", ""),
+            category=r.get("category", ""),
+            tags=tuple(r.get("tags", ())),
+            language=r.get("language", "en"),
+            source="seed",
+            source_id=r.get("shortcode", ""),
+        )
+        for r in records
+    ]
+
+
+def seed_if_new(repo: CannedRepository, seed_path: Path) -> int:
+    """Seed a brand-new library once; a user who empties it later does not get it back."""
+    if repo.db["meta"].count_where("key = 'seeded'"):
+        return 0
+    added = repo.add_many(load_seed(seed_path)) if repo.count() == 0 else 0
+    with repo.db.atomic():
+        repo.db["meta"].upsert({"key": "seeded", "value": _now()}, pk="key")  # type: ignore[union-attr]
+    logger.info("seeded %d canned responses from %s", added, seed_path)
+    return added

@@ -1,0 +1,65 @@
+"""The database schema, only ever changed by appending a migration (never edit or rename one)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("agent_assist")
+
+# Porter stemming so "refunds"/"refunded" match "refund"; diacritics folded for other languages.
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+FTS_COLUMNS = ["title", "body", "tags", "shortcode"]
+
+
+@migrations()
+def m001_canned(db: Database) -> None:
+    db["canned"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "shortcode": str,
+            "title": str,
+            "body": str,
+            "body_html": str,
+            "category": str,
+            "tags": str,  # JSON list of strings
+            "language": str,
+            "notes": str,
+            "active": int,
+            "source": str,  # where an import came from, e.g. "zendesk"
+            "source_id": str,  # the record's id there: re-importing updates, never duplicates
+            "usage_count": int,
+            "last_used_at": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"title", "body"},
+        defaults={
+            "shortcode": "",
+            "body_html": "",
+            "category": "",
+            "tags": "[]",
+            "language": "en",
+            "notes": "",
+            "active": 1,
+            "source": "",
+            "source_id": "",
+            "usage_count": 0,
+        },
+    )
+    db.execute("CREATE UNIQUE INDEX canned_shortcode ON canned(shortcode) WHERE shortcode <> ''")
+    db.execute(
+        "CREATE UNIQUE INDEX canned_source ON canned(source, source_id) WHERE source_id <> ''"
+    )
+    db["canned"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZER)  # type: ignore[union-attr]
+    db["meta"].create({"key": str, "value": str}, pk="key")  # type: ignore[union-attr]
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)
+
+
+def schema_version(db: Database) -> int:
+    """Number of migrations applied: shown in diagnostics and checked by tests."""
+    return len(migrations.applied(db))

@@ -1,0 +1,135 @@
+"""Canned-response searches and ranking on their own thread, so typing never waits on SQLite."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from desktop.context import Library
+from desktop.store.canned import CannedResponse
+from desktop.transcript import Transcript
+from desktop.ui.worker import LibraryFactory
+
+logger = logging.getLogger(__name__)
+
+RESULT_LIMIT = 50
+
+
+class SearchWorker(QObject):
+    """Runs queries on its own connection.
+
+    Signals:
+        results(int, object): request id, list of CannedResponse.
+        failed(str): a query failed; carries the reason.
+    """
+
+    results = Signal(int, object)
+    failed = Signal(str)
+
+    def __init__(self, library_factory: LibraryFactory) -> None:
+        super().__init__()
+        self._library_factory = library_factory
+        self._library: Library | None = None
+
+    def _repo_or_none(self) -> Library | None:
+        if self._library is None:
+            try:
+                self._library = self._library_factory()
+            except Exception as exc:
+                logger.exception("cannot open the canned library")
+                self.failed.emit(str(exc))
+        return self._library
+
+    @Slot(int, str, object)
+    def run(self, request_id: int, text: str, transcript: Transcript | None) -> None:
+        library = self._repo_or_none()
+        if library is None:
+            return
+        try:
+            if text.strip() or transcript is None or transcript.is_empty:
+                found = library.repo.search(text, RESULT_LIMIT)
+            else:
+                found = library.repo.rank_for(transcript, RESULT_LIMIT)
+        except Exception as exc:
+            logger.exception("canned search failed")
+            self.failed.emit(f"Search failed: {exc}")
+            return
+        self.results.emit(request_id, found)
+
+    @Slot(int)
+    def record_use(self, response_id: int) -> None:
+        library = self._repo_or_none()
+        if library is not None:
+            library.repo.record_use(response_id)
+
+    @Slot()
+    def shutdown(self) -> None:
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+
+class CannedSearch(QObject):
+    """GUI-side handle: debounces input and delivers only the newest request's results.
+
+    Signals:
+        results_ready(object): list of CannedResponse for the latest query.
+        failed(str): a query failed.
+    """
+
+    results_ready = Signal(object)
+    failed = Signal(str)
+    _run_requested = Signal(int, str, object)
+    _use_recorded = Signal(int)
+
+    def __init__(self, library_factory: LibraryFactory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._request_id = 0
+        self._text = ""
+        self._transcript: Transcript | None = None
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self._on_debounce_timeout)
+        self._thread = QThread(self)
+        self._thread.setObjectName("canned-search")
+        self._worker = SearchWorker(library_factory)
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.shutdown)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._run_requested.connect(self._worker.run)
+        self._use_recorded.connect(self._worker.record_use)
+        self._worker.results.connect(self._on_worker_results)
+        self._worker.failed.connect(self.failed)
+        self._thread.start()
+
+    def set_query(self, text: str) -> None:
+        self._text = text
+        self._debounce.start()
+
+    def set_transcript(self, transcript: Transcript) -> None:
+        self._transcript = transcript
+        self._debounce.start()
+
+    def refresh_now(self) -> None:
+        self._debounce.stop()
+        self._on_debounce_timeout()
+
+    def record_use(self, response: CannedResponse) -> None:
+        if response.id is not None:
+            self._use_recorded.emit(response.id)
+
+    @Slot()
+    def _on_debounce_timeout(self) -> None:
+        self._request_id += 1
+        self._run_requested.emit(self._request_id, self._text, self._transcript)
+
+    @Slot(int, object)
+    def _on_worker_results(self, request_id: int, found: list[CannedResponse]) -> None:
+        if request_id == self._request_id:
+            self.results_ready.emit(found)
+
+    def shutdown(self) -> None:
+        self._thread.quit()
+        self._thread.wait(5_000)

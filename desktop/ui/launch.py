@@ -1,0 +1,82 @@
+"""Start the window: QApplication, settings, library, controllers, then the event loop."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import APP_ID, APP_NAME, __version__, paths
+from desktop import settings as settings_module
+from desktop.context import Library, load_engine, open_library
+from desktop.errors import StoreError
+from desktop.suggest import load_system_prompt
+from desktop.ui.assist import AssistController
+from desktop.ui.canned_search import CannedSearch
+from desktop.ui.main_window import MainWindow
+
+logger = logging.getLogger(__name__)
+
+
+def worker_library() -> Library:
+    """Each worker thread opens its own connection; seeding happened once at start-up."""
+    return open_library(seed=False)
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    icon = paths.resource_dir() / "icons" / "agent-assist.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    style = paths.resource_dir() / "styles" / "app.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def build_window(settings: settings_module.Settings) -> MainWindow:
+    """Controllers and window; the model starts loading in the background at once."""
+    assist = AssistController(load_engine, worker_library, load_system_prompt())
+    search = CannedSearch(worker_library)
+    window = MainWindow(assist, search, settings, settings_module.save)
+    assist.setParent(window)
+    search.setParent(window)
+    app = QApplication.instance()
+    assert app is not None
+    app.aboutToQuit.connect(assist.shutdown)
+    app.aboutToQuit.connect(search.shutdown)
+    assist.load_model(settings)
+    search.refresh_now()
+    return window
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = create_app()
+    settings = settings_module.load()
+    if args.model:
+        settings = settings.replace(model_path=str(args.model))  # this session only
+    try:
+        library = open_library()  # creates, migrates and seeds before the workers start
+    except StoreError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    recovered, library_path = library.recovered_from, library.path
+    library.close()
+    window = build_window(settings)
+    window.show()
+    if recovered is not None:
+        window.statusBar().showMessage(
+            f"The canned-response database was damaged; it was kept as {recovered} "
+            f"and a fresh one was created at {library_path}.",
+            20000,
+        )
+    if args.conversation:
+        window.conversation.load_file(str(args.conversation))
+    return app.exec()

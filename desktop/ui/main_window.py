@@ -1,0 +1,279 @@
+"""MainWindow: composes the panes, wires signals and shortcuts. Logic lives in the controllers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+
+from desktop import APP_NAME, __version__, paths
+from desktop.engine.types import ModelInfo
+from desktop.settings import Settings
+from desktop.store.canned import CannedResponse
+from desktop.suggest import SuggestionResult
+from desktop.ui.assist import AssistController, EngineState
+from desktop.ui.canned_search import CannedSearch
+from desktop.ui.widgets.canned_panel import CannedPanel
+from desktop.ui.widgets.conversation_pane import ConversationPane
+from desktop.ui.widgets.suggestion_panel import SuggestionPanel
+
+
+class MainWindow(QMainWindow):
+    """Conversation on the left; suggestion and canned responses on the right."""
+
+    def __init__(
+        self,
+        assist: AssistController,
+        search: CannedSearch,
+        settings: Settings,
+        save_settings: Callable[[Settings], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.assist = assist
+        self.search = search
+        self.settings = settings
+        self._save_settings = save_settings
+        self._pinned: tuple[CannedResponse, ...] = ()
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 800)
+
+        self.conversation = ConversationPane(self)
+        self.suggestion = SuggestionPanel(self)
+        self.canned = CannedPanel(self)
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.suggestion)
+        right.addWidget(self.canned)
+        right.setSizes([430, 370])
+        main = QSplitter(Qt.Orientation.Horizontal, self)
+        main.addWidget(self.conversation)
+        main.addWidget(right)
+        main.setSizes([560, 720])
+        self.setCentralWidget(main)
+
+        self.state_label = QLabel(self)
+        self.model_label = QLabel(self)
+        self.speed_label = QLabel(self)
+        for label in (self.model_label, self.speed_label, self.state_label):
+            self.statusBar().addPermanentWidget(label)
+        self._build_actions()
+        self._connect()
+        self._on_assist_state_changed(assist.state)
+
+    # --- setup ------------------------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.generate_action = self._action("&Generate reply", "Ctrl+Return", self.generate)
+        self._action("Generate (keypad Enter)", "Ctrl+Enter", self.generate)
+        self.stop_action = self._action("&Stop", "Esc", self.stop)
+        self.regenerate_action = self._action("&Regenerate", "Ctrl+R", self.regenerate)
+        self.copy_action = self._action("&Copy reply", "Ctrl+Shift+C", self.copy_draft)
+        self.use_action = self._action(
+            "Use selected canned response", "Ctrl+Shift+Return", self._use_current_canned
+        )
+        self._action("Search canned responses", "Ctrl+F", self._focus_search)
+        open_action = self._action(
+            "&Open conversation…", QKeySequence.StandardKey.Open, self.open_conversation
+        )
+        model_action = self._action("Choose &model…", "Ctrl+M", self.choose_model)
+        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        about_action = self._action("&About Agent Assist", None, self.show_about)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addActions([open_action, model_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        reply_menu = self.menuBar().addMenu("&Reply")
+        reply_menu.addActions(
+            [
+                self.generate_action,
+                self.stop_action,
+                self.regenerate_action,
+                self.copy_action,
+                self.use_action,
+            ]
+        )
+        self.menuBar().addMenu("&Help").addAction(about_action)
+
+    def _connect(self) -> None:
+        self.suggestion.generate_button.clicked.connect(self.generate)
+        self.suggestion.stop_button.clicked.connect(self.stop)
+        self.suggestion.regenerate_button.clicked.connect(self.regenerate)
+        self.suggestion.copy_button.clicked.connect(self.copy_draft)
+        self.conversation.transcript_changed.connect(self.search.set_transcript)
+        self.conversation.message.connect(self._show_message)
+        self.canned.query_changed.connect(self.search.set_query)
+        self.canned.copy_requested.connect(self._on_canned_copy_requested)
+        self.canned.use_requested.connect(self._on_canned_use_requested)
+        self.search.results_ready.connect(self.canned.show_results)
+        self.search.failed.connect(self._show_message)
+        self.assist.state_changed.connect(self._on_assist_state_changed)
+        self.assist.model_ready.connect(self._on_assist_model_ready)
+        self.assist.model_failed.connect(self._on_assist_model_failed)
+        self.assist.grounded.connect(self.suggestion.show_sources)
+        self.assist.token_received.connect(self.suggestion.append_text)
+        self.assist.finished.connect(self._on_assist_finished)
+        self.assist.failed.connect(self._on_assist_failed)
+
+    # --- actions ----------------------------------------------------------------------------
+    @Slot()
+    def generate(self, pinned: Sequence[CannedResponse] = ()) -> None:
+        if self.assist.state not in (EngineState.IDLE, EngineState.GENERATING):
+            self._show_message(
+                "The model is not ready yet."
+                if self.assist.state == EngineState.LOADING
+                else "No model is loaded: choose one with File > Choose model."
+            )
+            return
+        transcript = self.conversation.transcript()
+        if transcript.is_empty:
+            self._show_message("Paste the customer's conversation on the left first.")
+            self.conversation.editor.setFocus()
+            return
+        self._pinned = tuple(pinned)
+        self.suggestion.begin_draft()
+        self.speed_label.setText("")
+        self.assist.ask(transcript, self._pinned)
+
+    @Slot()
+    def regenerate(self) -> None:
+        self.generate(self._pinned)
+
+    @Slot()
+    def stop(self) -> None:
+        if self.assist.state == EngineState.GENERATING:
+            self.assist.cancel()
+            self._show_message("Stopped.")
+
+    @Slot()
+    def copy_draft(self) -> None:
+        text = self.suggestion.draft.toPlainText()
+        if not text.strip():
+            self._show_message("Nothing to copy yet.")
+            return
+        QGuiApplication.clipboard().setText(text)
+        self._show_message("Reply copied to the clipboard.")
+
+    @Slot()
+    def open_conversation(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open conversation", "", "Text files (*.txt *.log *.md);;All files (*)"
+        )
+        if name:
+            self.conversation.load_file(name)
+
+    @Slot()
+    def choose_model(self) -> None:
+        start = str(self.settings.resolved_model_path().parent)
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose a GGUF model", start, "GGUF models (*.gguf);;All files (*)"
+        )
+        if name:
+            self.switch_model(Path(name))
+
+    def switch_model(self, path: Path) -> None:
+        self.settings = self.settings.replace(model_path=str(path))
+        self._save_settings(self.settings)
+        self.assist.load_model(self.settings)
+
+    @Slot()
+    def show_about(self) -> None:
+        info = self.assist.model_info
+        model = f"{info.name} ({info.path})" if info else "none loaded"
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>Offline reply suggestions for support agents."
+            f"<br><br>Model: {model}<br>Data folder: {paths.data_dir()}",
+        )
+
+    @Slot()
+    def _focus_search(self) -> None:
+        self.canned.search.setFocus()
+        self.canned.search.selectAll()
+
+    @Slot()
+    def _use_current_canned(self) -> None:
+        if (response := self.canned.current()) is not None:
+            self._on_canned_use_requested(response)
+
+    # --- slots ------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_canned_copy_requested(self, response: CannedResponse) -> None:
+        QGuiApplication.clipboard().setText(response.body)
+        self.search.record_use(response)
+        self._show_message(f"Copied “{response.title}”.")
+
+    @Slot(object)
+    def _on_canned_use_requested(self, response: CannedResponse) -> None:
+        self.search.record_use(response)
+        if self.assist.state in (EngineState.IDLE, EngineState.GENERATING):
+            self.generate((response,))
+        else:
+            # Canned-only mode: the response itself becomes the draft, ready to edit and copy.
+            self.suggestion.begin_draft()
+            self.suggestion.append_text(response.body)
+            self.suggestion.show_sources((response,))
+
+    @Slot(object)
+    def _on_assist_state_changed(self, state: EngineState) -> None:
+        self.state_label.setText(state.value)
+        busy = state == EngineState.GENERATING
+        loaded = self.assist.model_info is not None
+        self.suggestion.set_busy(busy, loaded and state != EngineState.LOADING)
+        self.stop_action.setEnabled(busy)
+
+    @Slot(object)
+    def _on_assist_model_ready(self, info: ModelInfo) -> None:
+        self.model_label.setText(f"Model: {info.name}")
+        self.model_label.setToolTip(str(info.path))
+        self.suggestion.show_error("")
+        self._show_message(f"Model loaded in {info.load_seconds:.1f} s.")
+        self._on_assist_state_changed(self.assist.state)
+
+    @Slot(str)
+    def _on_assist_model_failed(self, message: str) -> None:
+        self.model_label.setText("Model: none")
+        self._on_assist_state_changed(self.assist.state)
+        # A banner, not a modal box: the agent keeps working in canned-only mode.
+        self.suggestion.show_error(
+            f"{message}\nCanned responses still work: copy one, or use it as your draft. "
+            "Choose another model with File > Choose model (Ctrl+M)."
+        )
+
+    @Slot(object)
+    def _on_assist_finished(self, result: SuggestionResult) -> None:
+        self.speed_label.setText(
+            f"{result.completion_tokens} tokens · {result.tokens_per_s:.1f} tok/s · "
+            f"first token {result.first_token_s or 0:.2f} s"
+        )
+        if result.finish_reason == "length":
+            self._show_message("Draft reached the length limit.")
+
+    @Slot(str)
+    def _on_assist_failed(self, message: str) -> None:
+        self._show_message(message)
+        self.suggestion.show_error(message)
+
+    @Slot(str)
+    def _show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.assist.cancel()
+        super().closeEvent(event)

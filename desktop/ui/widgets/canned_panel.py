@@ -1,0 +1,122 @@
+"""Right pane, bottom: canned responses ranked for the conversation, with a search box."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.store.canned import CannedResponse
+
+
+class CannedPanel(QWidget):
+    """Lists responses; the controller feeds results and reacts to the two actions.
+
+    Signals:
+        query_changed(str): the search box text.
+        copy_requested(object): copy this CannedResponse as is.
+        use_requested(object): draft a reply based on this CannedResponse.
+    """
+
+    query_changed = Signal(str)
+    copy_requested = Signal(object)
+    use_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Canned responses", self)
+        self.title.setObjectName("paneTitle")
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search canned responses (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.list = QListWidget(self)
+        self.list.setAlternatingRowColors(True)
+        self.preview = QPlainTextEdit(self)
+        self.preview.setReadOnly(True)
+        self.preview.setPlaceholderText("Select a response to read it in full.")
+        self.copy_button = QPushButton("Copy response", self)
+        self.use_button = QPushButton("Use for draft", self)
+        self.use_button.setToolTip("Generate a reply based on this response (Ctrl+Shift+Enter)")
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.list)
+        split.addWidget(self.preview)
+        split.setSizes([200, 120])
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.use_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 8, 8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.search)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self.search.textChanged.connect(self.query_changed)
+        self.list.currentItemChanged.connect(self._on_list_current_item_changed)
+        self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
+        self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.use_button.clicked.connect(self._on_use_button_clicked)
+        self._update_buttons()
+
+    def show_results(self, responses: Sequence[CannedResponse]) -> None:
+        searching = bool(self.search.text().strip())
+        self.title.setText(
+            f"Canned responses: {len(responses)} matching"
+            if searching
+            else "Canned responses: most relevant to this conversation"
+        )
+        self.list.clear()
+        for response in responses:
+            label = response.title + (f"   ·  {response.category}" if response.category else "")
+            item = QListWidgetItem(label, self.list)
+            item.setData(Qt.ItemDataRole.UserRole, response)
+            item.setToolTip(response.body[:500])
+        if responses:
+            self.list.setCurrentRow(0)
+        self._update_buttons()
+
+    def current(self) -> CannedResponse | None:
+        item: QListWidgetItem | None = self.list.currentItem()
+        if item is None:
+            return None
+        response: CannedResponse = item.data(Qt.ItemDataRole.UserRole)
+        return response
+
+    def _update_buttons(self) -> None:
+        has = self.current() is not None
+        self.copy_button.setEnabled(has)
+        self.use_button.setEnabled(has)
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_list_current_item_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        response = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        self.preview.setPlainText(response.body if response else "")
+        self._update_buttons()
+
+    @Slot(QListWidgetItem)
+    def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
+        self.copy_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    @Slot()
+    def _on_copy_button_clicked(self) -> None:
+        if (response := self.current()) is not None:
+            self.copy_requested.emit(response)
+
+    @Slot()
+    def _on_use_button_clicked(self) -> None:
+        if (response := self.current()) is not None:
+            self.use_requested.emit(response)

@@ -1,0 +1,212 @@
+"""Left pane: the customer conversation, editable, with customer and agent turns shown apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QRect, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from desktop.errors import InputError
+from desktop.transcript import MAX_CHARS, Transcript, classify_line, clean, parse
+
+CUSTOMER, AGENT = 0, 1  # QTextBlock.userState values; -1 (unset) reads as customer
+ROLE_COLORS = {CUSTOMER: QColor("#1d4ed8"), AGENT: QColor("#047857")}
+ROLE_BANDS = {CUSTOMER: QColor("#eef4ff"), AGENT: QColor("#ecfdf5")}
+MAX_FILE_BYTES = 5_000_000
+
+PLACEHOLDER = (
+    "Paste the conversation here (Ctrl+V), drop a text file, or use File > Open conversation.\n\n"
+    "Customer: Hi, my parcel hasn't arrived yet...\n"
+    "Agent: Sorry to hear that! Could you share your order number?\n\n"
+    "Unlabelled text counts as the customer's message."
+)
+
+
+class TurnHighlighter(QSyntaxHighlighter):
+    """Colours each line by the role of the turn it belongs to and bolds the labels."""
+
+    def highlightBlock(self, text: str) -> None:
+        role, label_length = classify_line(text)
+        previous = self.previousBlockState()
+        state = (CUSTOMER if role == "customer" else AGENT) if role else max(previous, CUSTOMER)
+        self.setCurrentBlockState(state)
+        if label_length:
+            label = QTextCharFormat()
+            label.setFontWeight(QFont.Weight.Bold)
+            label.setForeground(ROLE_COLORS[state])
+            self.setFormat(0, label_length, label)
+
+
+class ConversationEditor(QPlainTextEdit):
+    """Plain-text editor that refuses binary, trims huge pastes and paints a band per turn.
+
+    Signals:
+        input_rejected(str): a paste or drop was refused or trimmed; carries the message.
+        file_dropped(str): a file was dropped on the editor; carries its path.
+    """
+
+    input_rejected = Signal(str)
+    file_dropped = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(PLACEHOLDER)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.highlighter = TurnHighlighter(self.document())
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasUrls() and source.urls()[0].isLocalFile():
+            self.file_dropped.emit(source.urls()[0].toLocalFile())
+            return
+        text = source.text()
+        try:
+            cleaned, truncated = clean(text)
+        except InputError as exc:
+            self.input_rejected.emit(str(exc))
+            return
+        if truncated:
+            self.input_rejected.emit(
+                f"The pasted text was longer than {MAX_CHARS:,} characters; "
+                "only its newest part was kept."
+            )
+        self.insertPlainText(cleaned)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasUrls() or super().canInsertFromMimeData(source)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # Full-width tinted bands (a char format only tints the text itself).
+        painter = QPainter(self.viewport())
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        width = self.viewport().width()
+        while block.isValid():
+            rect = self.blockBoundingGeometry(block).translated(offset)
+            if rect.top() > event.rect().bottom():
+                break
+            if block.text().strip() or block.userState() >= 0:
+                state = max(block.userState(), CUSTOMER)
+                band = QRect(0, int(rect.top()), width, int(rect.height()) + 1)
+                painter.fillRect(band, ROLE_BANDS[state])
+                painter.fillRect(QRect(0, band.top(), 3, band.height()), ROLE_COLORS[state])
+            block = block.next()
+        painter.end()
+        super().paintEvent(event)
+
+
+class ConversationPane(QWidget):
+    """The editor plus a summary line of the parsed turns.
+
+    Signals:
+        transcript_changed(object): the parsed Transcript, debounced while typing.
+        message(str): something the user should read (status bar).
+    """
+
+    transcript_changed = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = ConversationEditor(self)
+        self.summary = QLabel("No conversation yet", self)
+        self.summary.setObjectName("paneHint")
+        self.clear_button = QPushButton("Clear", self)
+        title = QLabel("Conversation", self)
+        title.setObjectName("paneTitle")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addLayout(header)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.summary)
+        self._transcript = Transcript(())
+        self._parse_timer = QTimer(self)
+        self._parse_timer.setSingleShot(True)
+        self._parse_timer.setInterval(250)
+        self._parse_timer.timeout.connect(self._on_parse_timer_timeout)
+        self.editor.textChanged.connect(self._parse_timer.start)
+        self.editor.input_rejected.connect(self.message)
+        self.editor.file_dropped.connect(self.load_file)
+        self.clear_button.clicked.connect(self.editor.clear)
+
+    def transcript(self) -> Transcript:
+        """The conversation as it is now (parses pending edits immediately)."""
+        if self._parse_timer.isActive():
+            self._parse_timer.stop()
+            self._on_parse_timer_timeout()
+        return self._transcript
+
+    def set_text(self, text: str) -> None:
+        try:
+            cleaned, truncated = clean(text)
+        except InputError as exc:
+            self.message.emit(str(exc))
+            return
+        if truncated:
+            self.message.emit(f"Only the newest {MAX_CHARS:,} characters were kept.")
+        self.editor.setPlainText(cleaned)
+        self.transcript()
+
+    @Slot(str)
+    def load_file(self, name: str) -> None:
+        path = Path(name)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise InputError(
+                    f"{path.name} is larger than 5 MB; open the conversation text only."
+                )
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.message.emit(
+                f"{path.name} is not UTF-8 text. Save it as plain text and try again."
+            )
+            return
+        except (OSError, InputError) as exc:
+            self.message.emit(
+                str(exc)
+                if isinstance(exc, InputError)
+                else f"Cannot open {path.name}: {exc.strerror}"
+            )
+            return
+        self.set_text(text)
+        self.message.emit(f"Opened {path.name}")
+
+    @Slot()
+    def _on_parse_timer_timeout(self) -> None:
+        try:
+            self._transcript = parse(self.editor.toPlainText())
+        except InputError as exc:
+            self.message.emit(str(exc))
+            return
+        turns = self._transcript.turns
+        if not turns:
+            self.summary.setText("No conversation yet")
+        else:
+            customer = sum(1 for t in turns if t.role == "customer")
+            self.summary.setText(
+                f"{len(turns)} turns: {customer} customer, {len(turns) - customer} agent"
+            )
+        self.transcript_changed.emit(self._transcript)
+
+
+def document_roles(document: QTextDocument) -> list[int]:
+    """Role state of every block, for tests and accessibility checks."""
+    states = []
+    block = document.firstBlock()
+    while block.isValid():
+        states.append(max(block.userState(), CUSTOMER))
+        block = block.next()
+    return states
