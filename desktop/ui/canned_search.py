@@ -20,11 +20,11 @@ class SearchWorker(QObject):
     """Runs queries on its own connection.
 
     Signals:
-        results(int, object): request id, list of CannedResponse.
+        results(int, str, object): request id, the query text, list of CannedResponse.
         failed(str): a query failed; carries the reason.
     """
 
-    results = Signal(int, object)
+    results = Signal(int, str, object)
     failed = Signal(str)
 
     def __init__(self, library_factory: LibraryFactory) -> None:
@@ -55,7 +55,7 @@ class SearchWorker(QObject):
             logger.exception("canned search failed")
             self.failed.emit(f"Search failed: {exc}")
             return
-        self.results.emit(request_id, found)
+        self.results.emit(request_id, text, found)
 
     @Slot(int)
     def record_use(self, response_id: int) -> None:
@@ -74,11 +74,12 @@ class CannedSearch(QObject):
     """GUI-side handle: debounces input and delivers only the newest request's results.
 
     Signals:
-        results_ready(object): list of CannedResponse for the latest query.
+        results_ready(str, object): the query text ("" = ranked for the conversation) and
+            the list of CannedResponse, for the latest request only.
         failed(str): a query failed.
     """
 
-    results_ready = Signal(object)
+    results_ready = Signal(str, object)
     failed = Signal(str)
     _run_requested = Signal(int, str, object)
     _use_recorded = Signal(int)
@@ -125,10 +126,10 @@ class CannedSearch(QObject):
         self._request_id += 1
         self._run_requested.emit(self._request_id, self._text, self._transcript)
 
-    @Slot(int, object)
-    def _on_worker_results(self, request_id: int, found: list[CannedResponse]) -> None:
+    @Slot(int, str, object)
+    def _on_worker_results(self, request_id: int, text: str, found: list[CannedResponse]) -> None:
         if request_id == self._request_id:
-            self.results_ready.emit(found)
+            self.results_ready.emit(text, found)
 
     def shutdown(self) -> None:
         self._thread.quit()

@@ -132,7 +132,11 @@ class MainWindow(QMainWindow):
 
     # --- actions ----------------------------------------------------------------------------
     @Slot()
-    def generate(self, pinned: Sequence[CannedResponse] = ()) -> None:
+    def generate(self) -> None:
+        """Draft a reply grounded on the best-ranked canned responses."""
+        self._start_draft(())
+
+    def _start_draft(self, pinned: Sequence[CannedResponse]) -> None:
         if self.assist.state not in (EngineState.IDLE, EngineState.GENERATING):
             self._show_message(
                 "The model is not ready yet."
@@ -152,7 +156,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def regenerate(self) -> None:
-        self.generate(self._pinned)
+        self._start_draft(self._pinned)
 
     @Slot()
     def stop(self) -> None:
@@ -223,7 +227,7 @@ class MainWindow(QMainWindow):
     def _on_canned_use_requested(self, response: CannedResponse) -> None:
         self.search.record_use(response)
         if self.assist.state in (EngineState.IDLE, EngineState.GENERATING):
-            self.generate((response,))
+            self._start_draft((response,))
         else:
             # Canned-only mode: the response itself becomes the draft, ready to edit and copy.
             self.suggestion.begin_draft()

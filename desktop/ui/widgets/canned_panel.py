@@ -70,8 +70,8 @@ class CannedPanel(QWidget):
         self.use_button.clicked.connect(self._on_use_button_clicked)
         self._update_buttons()
 
-    def show_results(self, responses: Sequence[CannedResponse]) -> None:
-        searching = bool(self.search.text().strip())
+    def show_results(self, query: str, responses: Sequence[CannedResponse]) -> None:
+        searching = bool(query.strip())
         self.title.setText(
             f"Canned responses: {len(responses)} matching"
             if searching

@@ -1,0 +1,65 @@
+"""Shared fixtures: every test gets its own data folder; the real default model is loaded once."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from desktop import paths
+from desktop.engine.llama import LlamaEngine
+from desktop.store import migrations
+from desktop.store.canned import CannedRepository
+from sqlite_utils import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEFAULT_MODEL = ROOT / "models" / paths.DEFAULT_MODEL_NAME
+
+
+@pytest.fixture(autouse=True)
+def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every user folder at a temporary one: tests never touch the real home."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("AGENT_ASSIST_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    database = Database(memory=True)
+    migrations.apply(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def repo(db: Database) -> CannedRepository:
+    return CannedRepository(db)
+
+
+@pytest.fixture(scope="session")
+def default_model() -> Path:
+    """The real default GGUF; the setup command installs it, so it is never skipped."""
+    assert DEFAULT_MODEL.is_file(), f"default model missing: run `make setup` ({DEFAULT_MODEL})"
+    return DEFAULT_MODEL
+
+
+@pytest.fixture(scope="session")
+def engine(default_model: Path) -> Iterator[LlamaEngine]:
+    """One real llama.cpp engine for the session: loading per test would only add time."""
+    loaded = LlamaEngine(default_model, context_tokens=2048)
+    yield loaded
+    loaded.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)
+        if {"engine", "default_model"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)

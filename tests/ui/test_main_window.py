@@ -1,0 +1,143 @@
+"""The whole window on real parts: real model, real SQLite, real widgets and clipboard."""
+
+from pathlib import Path
+
+from desktop.settings import Settings
+from desktop.suggest import SuggestionResult
+from desktop.ui.assist import EngineState
+from desktop.ui.widgets.conversation_pane import AGENT, CUSTOMER, document_roles
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import WindowFactory
+
+CONVERSATION = (
+    "Customer: Hi, I ordered running shoes last week and the tracking hasn't moved.\n"
+    "Agent: Sorry to hear that! Could you share your order number?\n"
+    "Customer: It's 48213. When will my parcel arrive?"
+)
+
+
+def paste(window_editor: object, text: str) -> None:
+    QGuiApplication.clipboard().setText(text)
+    window_editor.paste()  # type: ignore[attr-defined]
+
+
+def wait_model(qtbot: QtBot, window: object) -> None:
+    qtbot.waitUntil(lambda: window.assist.state == EngineState.IDLE, timeout=60_000)  # type: ignore[attr-defined]
+
+
+def test_paste_generate_stream_and_copy(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(Settings(max_tokens=48))
+    wait_model(qtbot, window)
+    assert "SmolLM2" in window.model_label.text()
+
+    window.conversation.editor.setFocus()
+    paste(window.conversation.editor, CONVERSATION)
+    transcript = window.conversation.transcript()
+    assert [t.role for t in transcript.turns] == ["customer", "agent", "customer"]
+    assert document_roles(window.conversation.editor.document()) == [CUSTOMER, AGENT, CUSTOMER]
+    qtbot.waitUntil(lambda: window.canned.list.count() > 0, timeout=5_000)
+
+    tokens: list[str] = []
+    window.assist.token_received.connect(tokens.append)
+    with qtbot.waitSignal(window.assist.finished, timeout=120_000) as finished:
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.assist.state == EngineState.GENERATING or bool(tokens))
+    result: SuggestionResult = finished.args[0]
+    assert len(tokens) > 3, "tokens must arrive one by one"
+    draft = window.suggestion.draft.toPlainText()
+    assert draft == "".join(tokens) == result.text
+    assert result.grounding and window.suggestion.sources.text().startswith("Grounded on:")
+    assert "tok/s" in window.speed_label.text()
+    assert window.state_label.text() == EngineState.IDLE.value
+
+    window.suggestion.draft.appendPlainText("\nBest, Sam")  # the agent edits the draft
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert QGuiApplication.clipboard().text() == window.suggestion.draft.toPlainText()
+    assert QGuiApplication.clipboard().text().endswith("Best, Sam")
+
+
+def test_stop_halts_at_once_and_regenerate_gives_a_new_draft(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(max_tokens=256, temperature=1.0))
+    wait_model(qtbot, window)
+    window.conversation.set_text(CONVERSATION)
+    tokens: list[str] = []
+    window.assist.token_received.connect(tokens.append)
+    window.generate()
+    qtbot.waitUntil(lambda: len(tokens) >= 2, timeout=60_000)
+    with qtbot.waitSignal(window.assist.finished, timeout=30_000) as finished:
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+        assert window.assist.state == EngineState.IDLE  # the UI is idle at once
+        stopped_at = window.suggestion.draft.toPlainText()
+    assert finished.args[0].finish_reason == "cancelled"
+    qtbot.wait(200)
+    assert window.suggestion.draft.toPlainText() == stopped_at  # nothing arrives after Stop
+    assert finished.args[0].completion_tokens < 256
+
+    with qtbot.waitSignal(window.assist.finished, timeout=120_000):
+        window.suggestion.regenerate_button.click()
+    assert window.suggestion.draft.toPlainText()
+    assert window.suggestion.draft.toPlainText() != stopped_at
+
+
+def test_broken_model_leaves_canned_only_mode(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    bogus = tmp_path / "broken.gguf"
+    bogus.write_bytes(b"GGUF" + b"\x00" * 64)
+    window = make_window(Settings(model_path=str(bogus)))
+    qtbot.waitUntil(lambda: window.assist.state == EngineState.NO_MODEL, timeout=30_000)
+    assert window.suggestion.error.isVisible()
+    assert "could not load" in window.suggestion.error.text()
+    assert not window.suggestion.generate_button.isEnabled()
+
+    window.conversation.set_text("Customer: I want my money back for the damaged item")
+    qtbot.waitUntil(lambda: window.canned.list.count() > 0, timeout=5_000)
+    chosen = window.canned.current()
+    assert chosen is not None
+    window.canned.use_button.click()
+    assert window.suggestion.draft.toPlainText() == chosen.body
+    window.canned.copy_button.click()
+    assert QGuiApplication.clipboard().text() == chosen.body
+
+
+def test_search_box_filters_as_you_type(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(Settings())
+    qtbot.keyClicks(window.canned.search, "passw")
+    qtbot.waitUntil(lambda: "matching" in window.canned.title.text(), timeout=5_000)
+    titles = [window.canned.list.item(i).text() for i in range(window.canned.list.count())]
+    assert titles and all("assword" in t or "login" in t.lower() for t in titles[:1])
+
+
+def test_binary_paste_is_refused_and_loses_nothing(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings())
+    window.conversation.set_text("Customer: keep me")
+    mime = QMimeData()
+    mime.setText("\x00\x01\x02binary\x00" * 100)
+    messages: list[str] = []
+    window.conversation.message.connect(messages.append)
+    window.conversation.editor.insertFromMimeData(mime)
+    assert window.conversation.editor.toPlainText() == "Customer: keep me"
+    assert messages and "binary" in messages[0]
+
+
+def test_huge_paste_keeps_the_newest_part(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(Settings())
+    messages: list[str] = []
+    window.conversation.message.connect(messages.append)
+    paste(
+        window.conversation.editor,
+        "Customer: old words\n" * 20_000 + "Customer: the latest question",
+    )
+    assert window.conversation.transcript().latest_customer_text() == "the latest question"
+    assert messages and "newest part" in messages[0]
