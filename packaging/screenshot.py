@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,8 +21,9 @@ os.environ["AGENT_ASSIST_HOME"] = tempfile.mkdtemp(prefix="agent-assist-shot-")
 
 from desktop import settings as settings_module  # noqa: E402
 from desktop.context import open_library  # noqa: E402
+from desktop.ui.assist import EngineState  # noqa: E402
 from desktop.ui.launch import build_window, create_app  # noqa: E402
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 CONVERSATION = """Customer: Hi, I ordered a pair of running shoes last Monday and the tracking hasn't updated in four days.
@@ -29,20 +32,12 @@ Customer: Sure, it's 48213. I need them before a race on Saturday. Can you tell 
 """
 
 
-def wait(app: QApplication, condition: object, timeout_ms: int = 60_000) -> None:
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.setInterval(50)
-    elapsed = [0]
-
-    def tick() -> None:
-        elapsed[0] += 50
-        if condition() or elapsed[0] > timeout_ms:  # type: ignore[operator]
-            loop.quit()
-
-    timer.timeout.connect(tick)
-    timer.start()
-    loop.exec()
+def wait(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
+    """Spin the event loop until `condition` holds (the app keeps streaming meanwhile)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
 
 
 def main() -> int:
@@ -57,20 +52,21 @@ def main() -> int:
     window = build_window(settings)
     window.resize(1360, 820)
     window.show()
-    wait(app, lambda: window.assist.model_info is not None)
+    wait(lambda: window.assist.model_info is not None)
     window.conversation.set_text(CONVERSATION)
-    wait(app, lambda: window.canned.list.count() > 0, 5_000)
-    finished: list[object] = []
-    window.assist.finished.connect(finished.append)
+    wait(lambda: window.canned.list.count() > 0, 5)
     window.generate()
-    wait(app, lambda: bool(finished))
-    wait(app, lambda: False, 400)  # let the last repaint land
+    wait(lambda: window.assist.state == EngineState.IDLE and bool(window.speed_label.text()))
+    wait(lambda: False, 0.4)  # let the last repaint land
     out.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(out))
     print(f"saved {out}")
     window.close()
     window.assist.shutdown()
     window.search.shutdown()
+    # Delete the widgets while Qt is alive: left to interpreter teardown, PySide6 can crash.
+    window.deleteLater()
+    QApplication.processEvents()
     return 0
 
 
