@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from desktop import __version__, cli, paths, platform_check
+from desktop import __version__, cli, cli_canned, paths, platform_check
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,8 +18,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--model", type=Path, help="GGUF model to load (saved as the new default)")
     parser.add_argument("--conversation", type=Path, help="open this conversation text file")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end (model, database, window) and exit",
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     cli.add_commands(subparsers)
+    cli_canned.add_commands(subparsers)
     return parser
 
 
@@ -42,6 +48,11 @@ def configure_logging() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        # Before configure_logging: the self-test must not touch the user's data folder.
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
     configure_logging()
     if getattr(args, "handler", None):
         return cli.run(args)

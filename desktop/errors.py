@@ -19,3 +19,7 @@ class StoreError(AgentAssistError):
 
 class InputError(AgentAssistError):
     """A conversation or file given by the user cannot be used (binary, empty, too big)."""
+
+
+class ImportFileError(InputError):
+    """A file to import is malformed or in a format we cannot read; names the record or line."""

@@ -46,7 +46,7 @@ def main() -> int:
         if len(sys.argv) > 1
         else ROOT / "resources" / "screenshots" / "main-window.png"
     )
-    app = create_app()
+    _app = create_app()  # keep a reference: the QApplication must outlive the window
     open_library().close()  # seed
     settings = settings_module.Settings(max_tokens=120, temperature=0.3)
     window = build_window(settings)
