@@ -6,7 +6,7 @@ from desktop.settings import Settings
 from desktop.suggest import SuggestionResult
 from desktop.ui.assist import EngineState
 from desktop.ui.widgets.conversation_pane import AGENT, CUSTOMER, document_roles
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -141,3 +141,31 @@ def test_huge_paste_keeps_the_newest_part(qtbot: QtBot, make_window: WindowFacto
     )
     assert window.conversation.transcript().latest_customer_text() == "the latest question"
     assert messages and "newest part" in messages[0]
+
+
+def test_dropping_a_text_file_opens_it(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window(Settings())
+    dropped = tmp_path / "ticket.txt"
+    dropped.write_text("Customer: my invoice is wrong\nAgent: let me check", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+    window.conversation.editor.insertFromMimeData(mime)
+    assert [t.role for t in window.conversation.transcript().turns] == ["customer", "agent"]
+
+
+def test_use_for_draft_puts_the_chosen_response_first(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(max_tokens=8))
+    wait_model(qtbot, window)
+    window.conversation.set_text("Customer: I was charged twice for one order")
+    qtbot.keyClicks(window.canned.search, "password")
+    qtbot.waitUntil(lambda: "matching" in window.canned.title.text(), timeout=5_000)
+    chosen = window.canned.current()
+    assert chosen is not None
+    with qtbot.waitSignal(window.assist.finished, timeout=60_000) as finished:
+        window.canned.use_button.click()
+    assert finished.args[0].grounding[0].id == chosen.id
+    assert window.suggestion.sources.text().startswith(f"Grounded on: [1] {chosen.title}")

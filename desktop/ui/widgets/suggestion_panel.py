@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -21,9 +21,11 @@ class SuggestionPanel(QWidget):
         self.sources = QLabel("", self)
         self.sources.setObjectName("paneHint")
         self.sources.setWordWrap(True)
+        self.sources.setTextFormat(Qt.TextFormat.PlainText)  # titles are user data, not markup
         self.error = QLabel("", self)
         self.error.setObjectName("errorBanner")
         self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.hide()
         self.draft = QPlainTextEdit(self)
         self.draft.setPlaceholderText(
@@ -74,7 +76,7 @@ class SuggestionPanel(QWidget):
         if not grounding:
             self.sources.setText("Not grounded: no canned response matched this conversation.")
             return
-        names = ", ".join(f"[{i}] {html.escape(c.title)}" for i, c in enumerate(grounding, 1))
+        names = ", ".join(f"[{i}] {c.title}" for i, c in enumerate(grounding, 1))
         self.sources.setText(f"Grounded on: {names}")
 
     def set_busy(self, busy: bool, model_loaded: bool) -> None:
