@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
 
-from desktop import APP_NAME, __version__, paths
+from desktop import APP_NAME, __version__, paths, placeholders
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._save_settings = save_settings
         self._pinned: tuple[CannedResponse, ...] = ()
+        self._copy_warned_for: str | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
 
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
             "Use selected canned response", "Ctrl+Shift+Return", self._use_current_canned
         )
         self._action("Search canned responses", "Ctrl+F", self._focus_search)
+        self._action("Insert selected canned response", "Ctrl+Shift+I", self._insert_current_canned)
         open_action = self._action(
             "&Open conversation…", QKeySequence.StandardKey.Open, self.open_conversation
         )
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
         self.canned.query_changed.connect(self.search.set_query)
         self.canned.copy_requested.connect(self._on_canned_copy_requested)
         self.canned.use_requested.connect(self._on_canned_use_requested)
+        self.canned.insert_requested.connect(self._on_canned_insert_requested)
         self.search.results_ready.connect(self.canned.show_results)
         self.search.failed.connect(self._show_message)
         self.assist.state_changed.connect(self._on_assist_state_changed)
@@ -170,8 +173,30 @@ class MainWindow(QMainWindow):
         if not text.strip():
             self._show_message("Nothing to copy yet.")
             return
+        unfilled = [p for p in placeholders.names(text) if placeholders.is_known(p)]
+        if unfilled and self._copy_warned_for != text:
+            # Warn once, without a modal box: a second Copy copies anyway.
+            self._copy_warned_for = text
+            shown = ", ".join("{{" + name + "}}" for name in unfilled)
+            self.suggestion.show_error(
+                f"The reply still has unfilled placeholders: {shown}. "
+                "Fill them in, or press Copy again to copy anyway."
+            )
+            return
+        self._copy_warned_for = None
+        self.suggestion.show_error("")
         QGuiApplication.clipboard().setText(text)
         self._show_message("Reply copied to the clipboard.")
+
+    def placeholder_values(self) -> dict[str, str]:
+        """Values known for placeholders: settings, then what the conversation states."""
+        values = placeholders.extract_values(self.conversation.editor.toPlainText())
+        if self.settings.agent_name:
+            values["agent.name"] = self.settings.agent_name
+            values["agent.first_name"] = self.settings.agent_name.split()[0]
+        if self.settings.company_name:
+            values["company.name"] = self.settings.company_name
+        return values
 
     @Slot()
     def open_conversation(self) -> None:
@@ -212,6 +237,11 @@ class MainWindow(QMainWindow):
         self.canned.search.selectAll()
 
     @Slot()
+    def _insert_current_canned(self) -> None:
+        if (response := self.canned.current()) is not None:
+            self._on_canned_insert_requested(response)
+
+    @Slot()
     def _use_current_canned(self) -> None:
         if (response := self.canned.current()) is not None:
             self._on_canned_use_requested(response)
@@ -219,9 +249,19 @@ class MainWindow(QMainWindow):
     # --- slots ------------------------------------------------------------------------------
     @Slot(object)
     def _on_canned_copy_requested(self, response: CannedResponse) -> None:
-        QGuiApplication.clipboard().setText(response.body)
+        rendered = placeholders.render(response.body, self.placeholder_values())
+        QGuiApplication.clipboard().setText(rendered.text)
         self.search.record_use(response)
-        self._show_message(f"Copied “{response.title}”.")
+        left = f" Unfilled: {', '.join(rendered.unresolved)}." if rendered.unresolved else ""
+        self._show_message(f"Copied “{response.title}”.{left}")
+
+    @Slot(object)
+    def _on_canned_insert_requested(self, response: CannedResponse) -> None:
+        rendered = placeholders.render(response.body, self.placeholder_values())
+        self.suggestion.insert_at_cursor(rendered.text, rendered.cursor)
+        self.search.record_use(response)
+        if rendered.unresolved:
+            self._show_message(f"Fill in: {', '.join(rendered.unresolved)}")
 
     @Slot(object)
     def _on_canned_use_requested(self, response: CannedResponse) -> None:
@@ -231,7 +271,9 @@ class MainWindow(QMainWindow):
         else:
             # Canned-only mode: the response itself becomes the draft, ready to edit and copy.
             self.suggestion.begin_draft()
-            self.suggestion.append_text(response.body)
+            self.suggestion.append_text(
+                placeholders.render(response.body, self.placeholder_values()).text
+            )
             self.suggestion.show_sources((response,))
 
     @Slot(object)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from desktop.settings import Settings
+from desktop.store.canned import CannedResponse
 from desktop.suggest import SuggestionResult
 from desktop.ui.assist import EngineState
 from desktop.ui.widgets.conversation_pane import AGENT, CUSTOMER, document_roles
@@ -169,3 +170,33 @@ def test_use_for_draft_puts_the_chosen_response_first(
         window.canned.use_button.click()
     assert finished.args[0].grounding[0].id == chosen.id
     assert window.suggestion.sources.text().startswith(f"Grounded on: [1] {chosen.title}")
+
+
+def test_insert_keeps_the_draft_and_fills_placeholders(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(agent_name="Sam Lee", model_path="/nonexistent.gguf"))
+    window.conversation.set_text("Customer (Jane Doe): where is order #48213?")
+    window.suggestion.draft.setPlainText("Hello!\n\nThanks")
+    cursor = window.suggestion.draft.textCursor()
+    cursor.setPosition(len("Hello!\n"))
+    window.suggestion.draft.setTextCursor(cursor)
+    for body in ("Order {{order.id}} is on its way.{{cursor}}", " Signed, {{agent.name}}."):
+        window.canned.show_results("", [CannedResponse(title="t", body=body)])
+        window.canned.insert_button.click()
+    assert window.suggestion.draft.toPlainText() == (
+        "Hello!\nOrder 48213 is on its way. Signed, Sam Lee.\nThanks"
+    )
+
+
+def test_copy_warns_once_about_unfilled_placeholders(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(model_path="/nonexistent.gguf"))
+    QGuiApplication.clipboard().setText("before")
+    window.suggestion.draft.setPlainText("Hi {{customer.first_name}}, done.")
+    window.suggestion.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "before"
+    assert "customer.first_name" in window.suggestion.error.text()
+    window.suggestion.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "Hi {{customer.first_name}}, done."

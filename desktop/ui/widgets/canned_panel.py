@@ -28,11 +28,13 @@ class CannedPanel(QWidget):
         query_changed(str): the search box text.
         copy_requested(object): copy this CannedResponse as is.
         use_requested(object): draft a reply based on this CannedResponse.
+        insert_requested(object): insert this CannedResponse into the draft at its cursor.
     """
 
     query_changed = Signal(str)
     copy_requested = Signal(object)
     use_requested = Signal(object)
+    insert_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +49,10 @@ class CannedPanel(QWidget):
         self.preview.setReadOnly(True)
         self.preview.setPlaceholderText("Select a response to read it in full.")
         self.copy_button = QPushButton("Copy response", self)
+        self.insert_button = QPushButton("Insert", self)
+        self.insert_button.setToolTip(
+            "Insert into the draft at the cursor, placeholders filled (Ctrl+Shift+I)"
+        )
         self.use_button = QPushButton("Use for draft", self)
         self.use_button.setToolTip("Generate a reply based on this response (Ctrl+Shift+Enter)")
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -56,6 +62,7 @@ class CannedPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.insert_button)
         buttons.addWidget(self.use_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 8, 8)
@@ -68,6 +75,7 @@ class CannedPanel(QWidget):
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.use_button.clicked.connect(self._on_use_button_clicked)
+        self.insert_button.clicked.connect(self._on_insert_button_clicked)
         self._update_buttons()
 
     def show_results(self, query: str, responses: Sequence[CannedResponse]) -> None:
@@ -96,8 +104,8 @@ class CannedPanel(QWidget):
 
     def _update_buttons(self) -> None:
         has = self.current() is not None
-        self.copy_button.setEnabled(has)
-        self.use_button.setEnabled(has)
+        for button in (self.copy_button, self.insert_button, self.use_button):
+            button.setEnabled(has)
 
     @Slot(QListWidgetItem, QListWidgetItem)
     def _on_list_current_item_changed(
@@ -115,6 +123,11 @@ class CannedPanel(QWidget):
     def _on_copy_button_clicked(self) -> None:
         if (response := self.current()) is not None:
             self.copy_requested.emit(response)
+
+    @Slot()
+    def _on_insert_button_clicked(self) -> None:
+        if (response := self.current()) is not None:
+            self.insert_requested.emit(response)
 
     @Slot()
     def _on_use_button_clicked(self) -> None:

@@ -72,6 +72,16 @@ class SuggestionPanel(QWidget):
         bar = self.draft.verticalScrollBar()
         bar.setValue(bar.maximum())
 
+    def insert_at_cursor(self, text: str, caret: int | None = None) -> None:
+        """Insert at the draft's cursor, keeping what is there; `caret` is an offset into text."""
+        cursor = self.draft.textCursor()
+        start = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+        cursor.insertText(text)
+        if caret is not None:
+            cursor.setPosition(start + caret)
+        self.draft.setTextCursor(cursor)
+        self.draft.setFocus()
+
     def show_sources(self, grounding: Sequence[CannedResponse]) -> None:
         if not grounding:
             self.sources.setText("Not grounded: no canned response matched this conversation.")
