@@ -64,6 +64,7 @@ def main() -> int:
     window.close()
     window.assist.shutdown()
     window.search.shutdown()
+    window.palette_search.shutdown()
     # Delete the widgets while Qt is alive: left to interpreter teardown, PySide6 can crash.
     window.deleteLater()
     QApplication.processEvents()

@@ -45,13 +45,15 @@ def build_window(settings: settings_module.Settings) -> MainWindow:
     """Controllers and window; the model starts loading in the background at once."""
     assist = AssistController(load_engine, worker_library, load_system_prompt())
     search = CannedSearch(worker_library)
-    window = MainWindow(assist, search, settings, settings_module.save)
-    assist.setParent(window)
-    search.setParent(window)
+    palette_search = CannedSearch(worker_library)  # its own thread: palette and panel never race
+    window = MainWindow(assist, search, palette_search, settings, settings_module.save)
+    for controller in (assist, search, palette_search):
+        controller.setParent(window)
     app = QApplication.instance()
     assert app is not None
     app.aboutToQuit.connect(assist.shutdown)
     app.aboutToQuit.connect(search.shutdown)
+    app.aboutToQuit.connect(palette_search.shutdown)
     assist.load_model(settings)
     search.refresh_now()
     return window

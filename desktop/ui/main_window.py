@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from desktop import APP_NAME, __version__, paths, placeholders
@@ -17,6 +17,7 @@ from desktop.suggest import SuggestionResult
 from desktop.ui.assist import AssistController, EngineState
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.widgets.canned_panel import CannedPanel
+from desktop.ui.widgets.command_palette import CommandPalette
 from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.suggestion_panel import SuggestionPanel
 
@@ -28,6 +29,7 @@ class MainWindow(QMainWindow):
         self,
         assist: AssistController,
         search: CannedSearch,
+        palette_search: CannedSearch,
         settings: Settings,
         save_settings: Callable[[Settings], None],
         parent: QWidget | None = None,
@@ -39,6 +41,8 @@ class MainWindow(QMainWindow):
         self._save_settings = save_settings
         self._pinned: tuple[CannedResponse, ...] = ()
         self._copy_warned_for: str | None = None
+        self.command_palette = CommandPalette(self)
+        self.palette_search = palette_search
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
 
@@ -62,6 +66,9 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self._build_actions()
         self._connect()
+        # Text widgets claim Ctrl+K (delete to end of line); the palette shortcut wins instead.
+        for editor in (self.conversation.editor, self.suggestion.draft, self.canned.search):
+            editor.installEventFilter(self)
         self._on_assist_state_changed(assist.state)
 
     # --- setup ------------------------------------------------------------------------------
@@ -89,6 +96,7 @@ class MainWindow(QMainWindow):
             "Use selected canned response", "Ctrl+Shift+Return", self._use_current_canned
         )
         self._action("Search canned responses", "Ctrl+F", self._focus_search)
+        self.palette_action = self._action("Insert canned response…", "Ctrl+K", self.open_palette)
         self._action("Insert selected canned response", "Ctrl+Shift+I", self._insert_current_canned)
         open_action = self._action(
             "&Open conversation…", QKeySequence.StandardKey.Open, self.open_conversation
@@ -103,6 +111,7 @@ class MainWindow(QMainWindow):
         reply_menu = self.menuBar().addMenu("&Reply")
         reply_menu.addActions(
             [
+                self.palette_action,
                 self.generate_action,
                 self.stop_action,
                 self.regenerate_action,
@@ -124,6 +133,9 @@ class MainWindow(QMainWindow):
         self.canned.use_requested.connect(self._on_canned_use_requested)
         self.canned.insert_requested.connect(self._on_canned_insert_requested)
         self.search.results_ready.connect(self.canned.show_results)
+        self.command_palette.query_changed.connect(self.palette_search.set_query)
+        self.palette_search.results_ready.connect(self.command_palette.show_results)
+        self.command_palette.chosen.connect(self._on_canned_insert_requested)
         self.search.failed.connect(self._show_message)
         self.assist.state_changed.connect(self._on_assist_state_changed)
         self.assist.model_ready.connect(self._on_assist_model_ready)
@@ -232,6 +244,10 @@ class MainWindow(QMainWindow):
         )
 
     @Slot()
+    def open_palette(self) -> None:
+        self.command_palette.open_palette()
+
+    @Slot()
     def _focus_search(self) -> None:
         self.canned.search.setFocus()
         self.canned.search.selectAll()
@@ -319,6 +335,16 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _show_message(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.keyCombination()
+            == QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_K)
+        ):
+            return True  # not accepted by the editor, so the window's shortcut fires
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.assist.cancel()

@@ -29,3 +29,4 @@ def make_window(qtbot: QtBot, app_home: Path) -> Iterator[WindowFactory]:
     for window in windows:
         window.assist.shutdown()
         window.search.shutdown()
+        window.palette_search.shutdown()

@@ -8,7 +8,7 @@ from desktop.suggest import SuggestionResult
 from desktop.ui.assist import EngineState
 from desktop.ui.widgets.conversation_pane import AGENT, CUSTOMER, document_roles
 from PySide6.QtCore import QMimeData, Qt, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
@@ -200,3 +200,22 @@ def test_copy_warns_once_about_unfilled_placeholders(
     assert "customer.first_name" in window.suggestion.error.text()
     window.suggestion.copy_button.click()
     assert QGuiApplication.clipboard().text() == "Hi {{customer.first_name}}, done."
+
+
+def test_palette_inserts_by_short_code_with_the_keyboard(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(model_path="/nonexistent.gguf"))
+    window.suggestion.draft.setPlainText("Hi!\n")
+    window.suggestion.draft.moveCursor(QTextCursor.MoveOperation.End)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    window.suggestion.draft.setFocus()
+    qtbot.keyClick(window.suggestion.draft, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.command_palette.isVisible()
+    qtbot.keyClicks(window.command_palette.input, "refund")
+    qtbot.waitUntil(lambda: window.command_palette.list.count() > 0, timeout=5_000)
+    chosen = window.command_palette.list.currentItem().data(Qt.ItemDataRole.UserRole)
+    qtbot.keyClick(window.command_palette.input, Qt.Key.Key_Return)
+    assert not window.command_palette.isVisible()
+    assert window.suggestion.draft.toPlainText().startswith("Hi!\n" + chosen.body[:20])

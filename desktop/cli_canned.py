@@ -1,0 +1,85 @@
+"""Headless library commands: `agent-assist canned import|export|list`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop.context import open_library
+from desktop.importers import format_names
+from desktop.store.library_io import EXPORT_FORMATS, export, import_file
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    canned = subparsers.add_parser("canned", help="import, export or list canned responses")
+    commands = canned.add_subparsers(title="canned commands", metavar="COMMAND", required=True)
+
+    importer = commands.add_parser("import", help="add responses from another tool's export")
+    importer.add_argument("file", type=Path, help="file to import")
+    importer.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", *format_names()],
+        help="the file's format (default: detect it from the file)",
+    )
+    importer.set_defaults(handler=import_command)
+
+    exporter = commands.add_parser("export", help="write the whole library to a file")
+    exporter.add_argument("file", type=Path, help="file to write (replaced if it exists)")
+    exporter.add_argument(
+        "--format", choices=EXPORT_FORMATS, help="json or csv (default: from the file name)"
+    )
+    exporter.set_defaults(handler=export_command)
+
+    lister = commands.add_parser("list", help="print the library, one response per line")
+    lister.set_defaults(handler=list_command)
+
+
+def import_command(args: argparse.Namespace) -> int:
+    library = open_library()
+    try:
+        report = import_file(library.repo, args.file, args.format)
+    finally:
+        library.close()
+    _out(
+        f"Imported {args.file.name} as {report.format}: {report.added} added, "
+        f"{report.updated} updated, {report.skipped} skipped."
+    )
+    for warning in dict.fromkeys(report.warnings):  # five identical skips read as one
+        _err(f"warning: {warning}")
+    if report.unknown_placeholders:
+        tokens = ", ".join(report.unknown_placeholders)
+        _err(f"warning: unknown placeholders kept as text: {tokens}")
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    fmt = args.format or ("csv" if args.file.suffix.lower() == ".csv" else "json")
+    library = open_library()
+    try:
+        count = export(library.repo, args.file, fmt)
+    finally:
+        library.close()
+    _out(f"Exported {count} responses to {args.file} ({fmt}).")
+    return 0
+
+
+def list_command(args: argparse.Namespace) -> int:
+    library = open_library()
+    try:
+        responses = library.repo.all()
+    finally:
+        library.close()
+    for response in responses:
+        state = "" if response.active else "\t(inactive)"
+        _out(f"{response.id}\t{response.shortcode or '-'}\t{response.title}{state}")
+    return 0

@@ -1,0 +1,58 @@
+"""Help Scout saved replies (Mailbox API JSON): `name`, HTML `text`, plain `chatText`.
+
+Accepts one reply, a bare list, and `{"_embedded": {"replies"|"saved-replies": [...]}}`. A list
+item from "List Saved Replies" carries only `preview`, which is used with a warning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from desktop.importers import tokens
+from desktop.importers.base import Parsed, load_json, record_error, records_from, text_field
+from desktop.importers.html_text import html_to_text, looks_like_html
+from desktop.store.canned import CannedResponse
+
+SOURCE = "helpscout"
+
+
+def _records(path: Path, data: Any) -> list[Any]:
+    if isinstance(data, dict) and isinstance(data.get("_embedded"), dict):
+        data = data["_embedded"]
+    elif isinstance(data, dict) and "name" in data:
+        data = [data]
+    return records_from(path, data, ("replies", "saved-replies", "savedReplies", "items"))
+
+
+def parse(path: Path) -> Parsed:
+    result = Parsed()
+    for index, record in enumerate(_records(path, load_json(path))):
+        if not isinstance(record, dict):
+            raise record_error(path, index, record, "expected an object")
+        title = text_field(path, index, record, "name").strip()
+        if not title:
+            raise record_error(path, index, record, "missing 'name'")
+        text = text_field(path, index, record, "text")
+        html = text if looks_like_html(text) else ""
+        body = html_to_text(text) if html else text.strip()
+        body = body or text_field(path, index, record, "chatText").strip()
+        if not body:
+            body = text_field(path, index, record, "preview").strip()
+            if body:
+                result.warnings.append(f"Help Scout reply {title!r} has only a preview.")
+        if not body:
+            result.skip(f"Help Scout reply {title!r} is empty; skipped.")
+            continue
+        body, unknown = tokens.convert(body, "helpscout")
+        result.add_unknown(unknown)
+        result.responses.append(
+            CannedResponse(
+                title=title,
+                body=body,
+                body_html=html,
+                source=SOURCE,
+                source_id=text_field(path, index, record, "id"),
+            )
+        )
+    return result

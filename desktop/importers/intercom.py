@@ -1,0 +1,46 @@
+"""Intercom macros (API JSON): `name`, HTML `body` and plain `body_text`.
+
+Accepts `{"type": "list", "data": [...]}`, a bare list and one macro object. Without
+`body_text` the HTML body is converted, its `<attribute key=... default=...>` tags included.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.importers import tokens
+from desktop.importers.base import Parsed, load_json, record_error, records_from, text_field
+from desktop.importers.html_text import html_to_text
+from desktop.store.canned import CannedResponse
+
+SOURCE = "intercom"
+
+
+def parse(path: Path) -> Parsed:
+    data = load_json(path)
+    if isinstance(data, dict) and "name" in data and "data" not in data:
+        data = [data]
+    result = Parsed()
+    for index, record in enumerate(records_from(path, data, ("data", "macros"))):
+        if not isinstance(record, dict):
+            raise record_error(path, index, record, "expected an object")
+        title = text_field(path, index, record, "name").strip()
+        if not title:
+            raise record_error(path, index, record, "missing 'name'")
+        html = text_field(path, index, record, "body")
+        body = text_field(path, index, record, "body_text").strip() or html_to_text(html)
+        if not body:
+            result.skip(f"Intercom macro {title!r} is empty; skipped.")
+            continue
+        body, unknown = tokens.convert(body, "mustache")
+        result.add_unknown(unknown)
+        result.responses.append(
+            CannedResponse(
+                title=title,
+                body=body,
+                body_html=html,
+                source=SOURCE,
+                source_id=text_field(path, index, record, "id"),
+            )
+        )
+    return result

@@ -1,0 +1,86 @@
+"""Zammad text modules: the CSV import format and the API JSON (`GET /api/v1/text_modules`).
+
+CSV: header `name;keywords;content;note;active` (`;` or `,`), rows may be ragged. Content is
+HTML in both. Keywords become tags; `#{ticket.customer.firstname}` becomes our placeholder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from desktop.errors import ImportFileError
+from desktop.importers import tokens
+from desktop.importers.base import Parsed, load_json, read_text, record_error, records_from
+from desktop.importers.html_text import html_to_text, looks_like_html
+from desktop.store.canned import CannedResponse
+
+SOURCE = "zammad"
+_FALSE = {"false", "0", "no", "f", "n", "inactive"}
+
+
+def _response(result: Parsed, fields: dict[str, Any], source_id: str) -> CannedResponse:
+    content = str(fields.get("content") or "")
+    html = content if looks_like_html(content) else ""
+    body, unknown = tokens.convert(html_to_text(html) if html else content.strip(), "zammad")
+    result.add_unknown(unknown)
+    active = fields.get("active")
+    keywords = str(fields.get("keywords") or "")
+    return CannedResponse(
+        title=str(fields["name"]).strip(),
+        body=body,
+        body_html=html,
+        tags=tuple(k for k in re.split(r"[,\s]+", keywords) if k),
+        notes=str(fields.get("note") or ""),
+        active=active is not False and str(active).strip().lower() not in _FALSE,
+        source=SOURCE,
+        source_id=source_id,
+    )
+
+
+def parse_csv(path: Path) -> Parsed:
+    text = read_text(path)
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "name" not in header or "content" not in header:
+        raise ImportFileError(f"{path.name}, line 1: expected a header with 'name' and 'content'.")
+    result = Parsed()
+    line = reader.line_num + 1
+    for row in reader:
+        fields = dict(zip(header, row, strict=False))
+        if any(cell.strip() for cell in row):
+            if not fields.get("name", "").strip():
+                raise ImportFileError(f"{path.name}, line {line}: missing 'name'.")
+            if not fields.get("content", "").strip():
+                result.skip(f"Zammad text module {fields['name']!r} is empty; skipped.")
+            else:
+                result.responses.append(_response(result, fields, fields["name"].strip()))
+        line = reader.line_num + 1
+    return result
+
+
+def parse_json(path: Path) -> Parsed:
+    data = load_json(path)
+    if isinstance(data, dict) and "content" in data:
+        data = [data]
+    result = Parsed()
+    for index, record in enumerate(records_from(path, data, ("text_modules", "data"))):
+        if not isinstance(record, dict):
+            raise record_error(path, index, record, "expected an object")
+        if not isinstance(record.get("name"), str) or not record["name"].strip():
+            raise record_error(path, index, record, "missing 'name'")
+        if not isinstance(record.get("content"), str) or not record["content"].strip():
+            result.skip(f"Zammad text module {record['name']!r} is empty; skipped.")
+            continue
+        source_id = str(record.get("id") or record["name"].strip())
+        result.responses.append(_response(result, record, source_id))
+    return result
+
+
+def parse(path: Path) -> Parsed:
+    return parse_json(path) if path.suffix.lower() == ".json" else parse_csv(path)

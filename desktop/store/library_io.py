@@ -1,0 +1,151 @@
+"""Import canned responses from a file into the library, and export the library. No Qt.
+
+An import parses the whole file first (a malformed record fails before the database is touched),
+then writes in one transaction. Re-importing matches existing responses on (source, source_id),
+else short code, else identical title and body, so it updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from desktop.errors import ImportFileError, InputError
+from desktop.importers import native, parse_file
+from desktop.store.canned import CannedRepository, CannedResponse
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMATS = ("json", "csv")
+# Fields an import may change; usage statistics stay with the library that gathered them.
+_CONTENT = (
+    "title", "body", "shortcode", "category", "tags", "language", "notes", "active",
+    "body_html", "source", "source_id",
+)  # fmt: skip
+
+
+@dataclass
+class ImportReport:
+    format: str = ""
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    unknown_placeholders: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _find_existing(repo: CannedRepository, response: CannedResponse) -> CannedResponse | None:
+    if response.source_id:
+        rows = list(
+            repo.db.query(
+                "SELECT * FROM canned WHERE source = ? AND source_id = ?",
+                [response.source, response.source_id],
+            )
+        )
+        if rows:
+            return CannedResponse.from_row(rows[0])
+    if response.shortcode:
+        rows = list(repo.db.query("SELECT * FROM canned WHERE shortcode = ?", [response.shortcode]))
+        if rows:
+            return CannedResponse.from_row(rows[0])
+    rows = list(
+        repo.db.query(
+            "SELECT * FROM canned WHERE title = ? AND body = ?", [response.title, response.body]
+        )
+    )
+    return CannedResponse.from_row(rows[0]) if rows else None
+
+
+def _same_content(a: CannedResponse, b: CannedResponse) -> bool:
+    return all(getattr(a, name) == getattr(b, name) for name in _CONTENT)
+
+
+def _free_shortcode(
+    repo: CannedRepository, response: CannedResponse, own_id: int | None, report: ImportReport
+) -> CannedResponse:
+    """Drop a short code another response already uses, rather than fail the whole import."""
+    if not response.shortcode:
+        return response
+    rows = list(
+        repo.db.query("SELECT id, title FROM canned WHERE shortcode = ?", [response.shortcode])
+    )
+    if rows and rows[0]["id"] != own_id:
+        report.warnings.append(
+            f"Short code {response.shortcode!r} of {response.title!r} is already used by "
+            f"{rows[0]['title']!r}; imported without it."
+        )
+        return replace(response, shortcode="")
+    return response
+
+
+def _store(repo: CannedRepository, response: CannedResponse, report: ImportReport) -> None:
+    existing = _find_existing(repo, response)
+    if existing is None:
+        repo.add(_free_shortcode(repo, response, None, report))
+        report.added += 1
+        return
+    merged = replace(
+        _free_shortcode(repo, response, existing.id, report),
+        id=existing.id,
+        usage_count=max(existing.usage_count, response.usage_count),
+        last_used_at=max(existing.last_used_at or "", response.last_used_at or "") or None,
+    )
+    if _same_content(merged, existing):
+        report.skipped += 1
+        return
+    repo.update(merged)
+    report.updated += 1
+
+
+def import_file(repo: CannedRepository, path: Path, fmt: str = "auto") -> ImportReport:
+    """Import `path` all or nothing; raises ImportFileError naming the bad record or line."""
+    fmt, parsed = parse_file(path, fmt)
+    report = ImportReport(
+        format=fmt,
+        skipped=parsed.skipped,
+        unknown_placeholders=list(parsed.unknown_placeholders),
+        warnings=list(parsed.warnings),
+    )
+    if not parsed.responses and not parsed.skipped:
+        raise ImportFileError(f"{path.name}: no canned responses found.")
+    with repo.db.atomic():
+        for index, response in enumerate(parsed.responses):
+            if not response.title.strip() or not response.body.strip():
+                raise ImportFileError(f"{path.name}, record {index + 1}: empty title or body.")
+            # Own-format records keep their recorded source; others are tagged with the format.
+            if not response.source and fmt not in ("json", "csv"):
+                response = replace(response, source=fmt)
+            _store(repo, response, report)
+    logger.info(
+        "imported %s as %s: %d added, %d updated, %d skipped",
+        path,
+        fmt,
+        report.added,
+        report.updated,
+        report.skipped,
+    )
+    return report
+
+
+def export(repo: CannedRepository, path: Path, fmt: str = "json") -> int:
+    """Write the whole library to `path` (replaced atomically); returns the number written."""
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"Cannot export as {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}.")
+    responses = repo.all()
+    text = native.dump_json(responses) if fmt == "json" else native.dump_csv(responses)
+    target = path.resolve()
+    tmp = ""
+    try:
+        # Write beside the target and rename, so a failed export never leaves half a file.
+        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"Cannot write {path}: {exc.strerror}.") from exc
+    return len(responses)
