@@ -19,6 +19,8 @@ from desktop.ui.canned_search import CannedSearch
 from desktop.ui.widgets.canned_panel import CannedPanel
 from desktop.ui.widgets.command_palette import CommandPalette
 from desktop.ui.widgets.conversation_pane import ConversationPane
+from desktop.ui.widgets.fill_in_form import FillInForm
+from desktop.ui.widgets.settings_dialog import SettingsDialog
 from desktop.ui.widgets.suggestion_panel import SuggestionPanel
 
 
@@ -41,6 +43,9 @@ class MainWindow(QMainWindow):
         self._save_settings = save_settings
         self._pinned: tuple[CannedResponse, ...] = ()
         self._copy_warned_for: str | None = None
+        self._pending_insert: tuple[str, dict[str, str]] | None = None
+        self.fill_in_form: FillInForm | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self.command_palette = CommandPalette(self)
         self.palette_search = palette_search
         self.setWindowTitle(APP_NAME)
@@ -102,10 +107,11 @@ class MainWindow(QMainWindow):
             "&Open conversation…", QKeySequence.StandardKey.Open, self.open_conversation
         )
         model_action = self._action("Choose &model…", "Ctrl+M", self.choose_model)
+        settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         about_action = self._action("&About Agent Assist", None, self.show_about)
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([open_action, model_action])
+        file_menu.addActions([open_action, model_action, settings_action])
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         reply_menu = self.menuBar().addMenu("&Reply")
@@ -228,9 +234,24 @@ class MainWindow(QMainWindow):
             self.switch_model(Path(name))
 
     def switch_model(self, path: Path) -> None:
-        self.settings = self.settings.replace(model_path=str(path))
-        self._save_settings(self.settings)
-        self.assist.load_model(self.settings)
+        self.apply_settings(self.settings.replace(model_path=str(path)))
+
+    @Slot()
+    def open_settings(self) -> None:
+        self.settings_dialog = SettingsDialog(self.settings, self)
+        self.settings_dialog.saved.connect(self.apply_settings)
+        self.settings_dialog.open()
+
+    @Slot(object)
+    def apply_settings(self, settings: Settings) -> None:
+        """Save; reload the model only when a setting that shapes it changed."""
+        old, self.settings = self.settings, settings
+        self._save_settings(settings)
+        reload_keys = ("model_path", "context_tokens", "threads")
+        if any(getattr(old, key) != getattr(settings, key) for key in reload_keys):
+            self.assist.load_model(settings)
+        else:
+            self.assist.apply_settings(settings)
 
     @Slot()
     def show_about(self) -> None:
@@ -273,11 +294,29 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_canned_insert_requested(self, response: CannedResponse) -> None:
-        rendered = placeholders.render(response.body, self.placeholder_values())
-        self.suggestion.insert_at_cursor(rendered.text, rendered.cursor)
+        values = self.placeholder_values()
+        rendered = placeholders.render(response.body, values)
         self.search.record_use(response)
+        unknown = [n for n in rendered.unresolved if placeholders.is_known(n)]
+        if not unknown:
+            self.suggestion.insert_at_cursor(rendered.text, rendered.cursor)
+            return
+        # Ask for what could not be filled; the form is window-modal but never blocks the loop.
+        self.fill_in_form = FillInForm(unknown, response.title, self)
+        self.fill_in_form.filled.connect(self._on_fill_in_form_filled)
+        self._pending_insert = (response.body, values)
+        self.fill_in_form.open()
+
+    @Slot(object)
+    def _on_fill_in_form_filled(self, typed: dict[str, str]) -> None:
+        if self._pending_insert is None:
+            return
+        body, values = self._pending_insert
+        self._pending_insert = None
+        rendered = placeholders.render(body, {**values, **typed})
+        self.suggestion.insert_at_cursor(rendered.text, rendered.cursor)
         if rendered.unresolved:
-            self._show_message(f"Fill in: {', '.join(rendered.unresolved)}")
+            self._show_message(f"Still unfilled: {', '.join(rendered.unresolved)}")
 
     @Slot(object)
     def _on_canned_use_requested(self, response: CannedResponse) -> None:

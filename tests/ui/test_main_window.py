@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from desktop import settings as settings_module
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.suggest import SuggestionResult
@@ -219,3 +220,47 @@ def test_palette_inserts_by_short_code_with_the_keyboard(
     qtbot.keyClick(window.command_palette.input, Qt.Key.Key_Return)
     assert not window.command_palette.isVisible()
     assert window.suggestion.draft.toPlainText().startswith("Hi!\n" + chosen.body[:20])
+
+
+def test_unfilled_placeholders_are_asked_for_on_insert(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(model_path="/nonexistent.gguf"))
+    body = 'Hi {{customer.first_name|fallback:"there"}}, ticket {{ticket.id}}: {{input.reason}}.'
+    window.canned.show_results("", [CannedResponse(title="Ask", body=body)])
+    window.canned.insert_button.click()
+    form = window.fill_in_form
+    assert form is not None and form.isVisible()
+    assert list(form.fields) == ["ticket.id", "input.reason"]  # the fallback covers the name
+    form.fields["ticket.id"].setText("T-77")
+    form.fields["input.reason"].setText("{{agent.name}} will call")  # typed text stays literal
+    form.accept()
+    assert (
+        window.suggestion.draft.toPlainText() == "Hi there, ticket T-77: {{agent.name}} will call."
+    )
+
+
+def test_settings_are_saved_and_reload_the_model_only_when_needed(
+    qtbot: QtBot, make_window: WindowFactory, app_home: Path, tmp_path: Path
+) -> None:
+    window = make_window(Settings())
+    wait_model(qtbot, window)
+    loaded = window.assist.model_info
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.agent_name.setText("Sam Lee")
+    dialog.max_tokens.setValue(64)
+    dialog.accept()
+    assert window.assist.state == EngineState.IDLE and window.assist.model_info is loaded
+    assert settings_module.load() == Settings(agent_name="Sam Lee", max_tokens=64)
+    assert window.placeholder_values()["agent.name"] == "Sam Lee"
+
+    bogus = tmp_path / "other.gguf"
+    bogus.write_text("nope")
+    window.open_settings()
+    assert window.settings_dialog is not None
+    window.settings_dialog.model_path.setText(str(bogus))
+    window.settings_dialog.accept()
+    qtbot.waitUntil(lambda: window.assist.state == EngineState.NO_MODEL, timeout=30_000)
+    assert "not a GGUF" in window.suggestion.error.text()
