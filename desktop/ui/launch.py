@@ -72,6 +72,7 @@ def run_gui(args: argparse.Namespace) -> int:
     recovered, library_path = library.recovered_from, library.path
     library.close()
     window = build_window(settings)
+    window.restore_layout()
     window.show()
     if recovered is not None:
         window.statusBar().showMessage(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Slot
+from PySide6.QtCore import QByteArray, QEvent, QKeyCombination, QObject, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
 
@@ -54,15 +54,15 @@ class MainWindow(QMainWindow):
         self.conversation = ConversationPane(self)
         self.suggestion = SuggestionPanel(self)
         self.canned = CannedPanel(self)
-        right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(self.suggestion)
-        right.addWidget(self.canned)
-        right.setSizes([430, 370])
-        main = QSplitter(Qt.Orientation.Horizontal, self)
-        main.addWidget(self.conversation)
-        main.addWidget(right)
-        main.setSizes([560, 720])
-        self.setCentralWidget(main)
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_splitter.addWidget(self.suggestion)
+        self.right_splitter.addWidget(self.canned)
+        self.right_splitter.setSizes([430, 370])
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.addWidget(self.conversation)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setSizes([560, 720])
+        self.setCentralWidget(self.main_splitter)
 
         self.state_label = QLabel(self)
         self.model_label = QLabel(self)
@@ -385,6 +385,29 @@ class MainWindow(QMainWindow):
             return True  # not accepted by the editor, so the window's shortcut fires
         return super().eventFilter(watched, event)
 
+    def _layout_store(self) -> QSettings:
+        return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+    def restore_layout(self) -> None:
+        """Window size and pane sizes as the agent left them."""
+        store = self._layout_store()
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("main_splitter", self.main_splitter.restoreState),
+            ("right_splitter", self.right_splitter.restoreState),
+        ):
+            value = store.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+
+    def save_layout(self) -> None:
+        store = self._layout_store()
+        store.setValue("geometry", self.saveGeometry())
+        store.setValue("main_splitter", self.main_splitter.saveState())
+        store.setValue("right_splitter", self.right_splitter.saveState())
+        store.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.assist.cancel()
+        self.save_layout()
         super().closeEvent(event)

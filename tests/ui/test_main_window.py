@@ -264,3 +264,30 @@ def test_settings_are_saved_and_reload_the_model_only_when_needed(
     window.settings_dialog.accept()
     qtbot.waitUntil(lambda: window.assist.state == EngineState.NO_MODEL, timeout=30_000)
     assert "not a GGUF" in window.suggestion.error.text()
+
+
+def test_shortcuts_work_from_inside_the_editors(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(Settings(max_tokens=400))
+    wait_model(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    window.conversation.set_text(CONVERSATION)
+    editor = window.conversation.editor
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.assist.state == EngineState.GENERATING
+    assert editor.toPlainText() == CONVERSATION  # no newline typed into the conversation
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert window.assist.state == EngineState.IDLE
+
+
+def test_window_layout_is_remembered(qtbot: QtBot, make_window: WindowFactory) -> None:
+    first = make_window(Settings(model_path="/nonexistent.gguf"))
+    first.resize(780, 520)  # within the offscreen screen (800x600): geometry is kept on screen
+    first.main_splitter.setSizes([200, 700])
+    first.close()
+    second = make_window(Settings(model_path="/nonexistent.gguf"))
+    second.restore_layout()
+    assert second.size() == first.size()
+    assert second.height() == 520
+    assert second.main_splitter.sizes()[0] == first.main_splitter.sizes()[0]
