@@ -14,13 +14,14 @@ from desktop.ui.worker import LibraryFactory
 logger = logging.getLogger(__name__)
 
 RESULT_LIMIT = 50
+SEARCHED, RANKED, ALL = "searched", "ranked", "all"
 
 
 class SearchWorker(QObject):
     """Runs queries on its own connection.
 
     Signals:
-        results(int, str, object): request id, the query text, list of CannedResponse.
+        results(int, str, object): request id, mode (SEARCHED, RANKED or ALL), results.
         failed(str): a query failed; carries the reason.
     """
 
@@ -49,13 +50,15 @@ class SearchWorker(QObject):
         try:
             if text.strip() or transcript is None or transcript.is_empty:
                 found = library.repo.search(text, RESULT_LIMIT)
+                mode = SEARCHED if text.strip() else ALL
             else:
                 found = library.repo.rank_for(transcript, RESULT_LIMIT)
+                mode = RANKED
         except Exception as exc:
             logger.exception("canned search failed")
             self.failed.emit(f"Search failed: {exc}")
             return
-        self.results.emit(request_id, text, found)
+        self.results.emit(request_id, mode, found)
 
     @Slot(int)
     def record_use(self, response_id: int) -> None:
@@ -74,8 +77,9 @@ class CannedSearch(QObject):
     """GUI-side handle: debounces input and delivers only the newest request's results.
 
     Signals:
-        results_ready(str, object): the query text ("" = ranked for the conversation) and
-            the list of CannedResponse, for the latest request only.
+        results_ready(str, object): the mode (SEARCHED: matches for the typed text; RANKED:
+            most relevant to the conversation; ALL: no query, no conversation) and the list
+            of CannedResponse, for the latest request only.
         failed(str): a query failed.
     """
 
@@ -127,9 +131,9 @@ class CannedSearch(QObject):
         self._run_requested.emit(self._request_id, self._text, self._transcript)
 
     @Slot(int, str, object)
-    def _on_worker_results(self, request_id: int, text: str, found: list[CannedResponse]) -> None:
+    def _on_worker_results(self, request_id: int, mode: str, found: list[CannedResponse]) -> None:
         if request_id == self._request_id:
-            self.results_ready.emit(text, found)
+            self.results_ready.emit(mode, found)
 
     def shutdown(self) -> None:
         self._thread.quit()

@@ -183,7 +183,7 @@ def test_insert_keeps_the_draft_and_fills_placeholders(
     cursor.setPosition(len("Hello!\n"))
     window.suggestion.draft.setTextCursor(cursor)
     for body in ("Order {{order.id}} is on its way.{{cursor}}", " Signed, {{agent.name}}."):
-        window.canned.show_results("", [CannedResponse(title="t", body=body)])
+        window.canned.show_results("searched", [CannedResponse(title="t", body=body)])
         window.canned.insert_button.click()
     assert window.suggestion.draft.toPlainText() == (
         "Hello!\nOrder 48213 is on its way. Signed, Sam Lee.\nThanks"
@@ -227,7 +227,7 @@ def test_unfilled_placeholders_are_asked_for_on_insert(
 ) -> None:
     window = make_window(Settings(model_path="/nonexistent.gguf"))
     body = 'Hi {{customer.first_name|fallback:"there"}}, ticket {{ticket.id}}: {{input.reason}}.'
-    window.canned.show_results("", [CannedResponse(title="Ask", body=body)])
+    window.canned.show_results("searched", [CannedResponse(title="Ask", body=body)])
     window.canned.insert_button.click()
     form = window.fill_in_form
     assert form is not None and form.isVisible()

@@ -78,13 +78,12 @@ class CannedPanel(QWidget):
         self.insert_button.clicked.connect(self._on_insert_button_clicked)
         self._update_buttons()
 
-    def show_results(self, query: str, responses: Sequence[CannedResponse]) -> None:
-        searching = bool(query.strip())
-        self.title.setText(
-            f"Canned responses: {len(responses)} matching"
-            if searching
-            else "Canned responses: most relevant to this conversation"
-        )
+    def show_results(self, mode: str, responses: Sequence[CannedResponse]) -> None:
+        titles = {
+            "searched": f"Canned responses: {len(responses)} matching",
+            "ranked": "Canned responses: most relevant to this conversation",
+        }
+        self.title.setText(titles.get(mode, "Canned responses"))
         self.list.clear()
         for response in responses:
             label = response.title + (f"   ·  {response.category}" if response.category else "")

@@ -58,9 +58,7 @@ class CommandPalette(QDialog):
         self.activateWindow()
         self.input.setFocus()
 
-    def show_results(self, query: str, responses: Sequence[CannedResponse]) -> None:
-        if query != self.input.text():
-            return  # an older query's answer
+    def show_results(self, _mode: str, responses: Sequence[CannedResponse]) -> None:
         self.list.clear()
         for response in responses:
             code = f"/{response.shortcode}  " if response.shortcode else ""

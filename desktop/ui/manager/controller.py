@@ -1,0 +1,173 @@
+"""GUI-side handle on the manager's worker thread, and the undoable delete command."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QUndoCommand
+
+from desktop.store.canned import CannedResponse
+from desktop.store.library_io import ImportReport
+from desktop.ui.manager.model import SortOrder
+from desktop.ui.manager.worker import ManagerWorker
+from desktop.ui.worker import LibraryFactory
+
+
+class ManagerController(QObject):
+    """Sends requests to the ManagerWorker; lists are delivered for the newest request only.
+
+    Signals:
+        listed(object): list of CannedResponse for the latest list request.
+        saved(int, object): request id, the stored CannedResponse.
+        deleted(object): the CannedResponse list as it was before deleting.
+        restored(object): the CannedResponse list put back by an undo.
+        imported(str, object): file path, ImportReport.
+        exported(str, int): file path, number of responses written.
+        failed(int, str, str): request id, operation, message.
+    """
+
+    listed = Signal(object)
+    saved = Signal(int, object)
+    deleted = Signal(object)
+    restored = Signal(object)
+    imported = Signal(str, object)
+    exported = Signal(str, int)
+    failed = Signal(int, str, str)
+    # Private bridges into the worker thread (AutoConnection across threads = queued).
+    _list_requested = Signal(int, str, str)
+    _save_requested = Signal(int, object)
+    _final_save_requested = Signal(int, object)
+    _delete_requested = Signal(int, object)
+    _restore_requested = Signal(int, object)
+    _import_requested = Signal(int, str, str)
+    _export_requested = Signal(int, str, str)
+
+    def __init__(self, library_factory: LibraryFactory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._request_id = 0
+        self._list_id = 0
+        self._text = ""
+        self._order = SortOrder.RELEVANCE
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self.refresh_now)
+        self._thread = QThread(self)
+        self._thread.setObjectName("canned-manager")
+        self._worker = ManagerWorker(library_factory)
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.shutdown)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._list_requested.connect(self._worker.list_responses)
+        self._save_requested.connect(self._worker.save)
+        self._final_save_requested.connect(
+            self._worker.save, Qt.ConnectionType.BlockingQueuedConnection
+        )
+        self._delete_requested.connect(self._worker.delete)
+        self._restore_requested.connect(self._worker.restore)
+        self._import_requested.connect(self._worker.import_file)
+        self._export_requested.connect(self._worker.export)
+        self._worker.listed.connect(self._on_worker_listed)
+        self._worker.saved.connect(self.saved)
+        self._worker.deleted.connect(self._on_worker_deleted)
+        self._worker.restored.connect(self._on_worker_restored)
+        self._worker.imported.connect(self._on_worker_imported)
+        self._worker.exported.connect(self._on_worker_exported)
+        self._worker.failed.connect(self.failed)
+        self._thread.start()
+
+    def _next_id(self) -> int:
+        self._request_id += 1
+        return self._request_id
+
+    # --- requests ---------------------------------------------------------------------------
+    def set_filter(self, text: str, order: SortOrder) -> None:
+        """Debounced: typing in the filter box sends one query when the user pauses."""
+        self._text, self._order = text, order
+        self._debounce.start()
+
+    @Slot()
+    def refresh_now(self) -> None:
+        self._debounce.stop()
+        self._list_id = self._next_id()
+        self._list_requested.emit(self._list_id, self._text, self._order.value)
+
+    def save(self, response: CannedResponse) -> int:
+        request_id = self._next_id()
+        self._save_requested.emit(request_id, response)
+        return request_id
+
+    def delete(self, ids: Sequence[int]) -> int:
+        request_id = self._next_id()
+        self._delete_requested.emit(request_id, list(ids))
+        return request_id
+
+    def restore(self, responses: Sequence[CannedResponse]) -> int:
+        request_id = self._next_id()
+        self._restore_requested.emit(request_id, list(responses))
+        return request_id
+
+    def import_file(self, path: str, fmt: str = "auto") -> int:
+        request_id = self._next_id()
+        self._import_requested.emit(request_id, path, fmt)
+        return request_id
+
+    def export(self, path: str, fmt: str) -> int:
+        request_id = self._next_id()
+        self._export_requested.emit(request_id, path, fmt)
+        return request_id
+
+    # --- results ----------------------------------------------------------------------------
+    @Slot(int, object)
+    def _on_worker_listed(self, request_id: int, responses: list[CannedResponse]) -> None:
+        if request_id == self._list_id:  # drop results of superseded queries
+            self.listed.emit(responses)
+
+    @Slot(int, object)
+    def _on_worker_deleted(self, _request_id: int, responses: list[CannedResponse]) -> None:
+        self.deleted.emit(responses)
+
+    @Slot(int, object)
+    def _on_worker_restored(self, _request_id: int, responses: list[CannedResponse]) -> None:
+        self.restored.emit(responses)
+
+    @Slot(int, str, object)
+    def _on_worker_imported(self, _request_id: int, path: str, report: ImportReport) -> None:
+        self.imported.emit(path, report)
+
+    @Slot(int, str, int)
+    def _on_worker_exported(self, _request_id: int, path: str, count: int) -> None:
+        self.exported.emit(path, count)
+
+    def shutdown(self, final_save: CannedResponse | None = None) -> None:
+        """Stop the thread; `final_save` is written first, waiting for it (used at quit)."""
+        self._debounce.stop()
+        if not self._thread.isRunning():
+            return
+        if final_save is not None:
+            self._final_save_requested.emit(self._next_id(), final_save)
+        self._thread.quit()
+        self._thread.wait(5_000)
+
+
+class DeleteCommand(QUndoCommand):
+    """Undo entry for responses the worker has already deleted; undo puts them back."""
+
+    def __init__(self, controller: ManagerController, responses: Sequence[CannedResponse]) -> None:
+        titles = ", ".join(f"“{r.title}”" for r in responses[:3])
+        more = f" and {len(responses) - 3} more" if len(responses) > 3 else ""
+        super().__init__(f"Delete {titles}{more}")
+        self._controller = controller
+        self._responses = tuple(responses)
+        self._done = True  # pushed after the delete happened: the first redo() does nothing
+
+    def redo(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._controller.delete([r.id for r in self._responses if r.id is not None])
+
+    def undo(self) -> None:
+        self._done = False
+        self._controller.restore(self._responses)
