@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -43,6 +44,8 @@ class MainWindow(QMainWindow):
         self._save_settings = save_settings
         self._pinned: tuple[CannedResponse, ...] = ()
         self._copy_warned_for: str | None = None
+        self._stream_chunks = 0
+        self._stream_started = 0.0
         self._pending_insert: tuple[str, dict[str, str]] | None = None
         self.fill_in_form: FillInForm | None = None
         self.settings_dialog: SettingsDialog | None = None
@@ -148,6 +151,7 @@ class MainWindow(QMainWindow):
         self.assist.model_failed.connect(self._on_assist_model_failed)
         self.assist.grounded.connect(self.suggestion.show_sources)
         self.assist.token_received.connect(self.suggestion.append_text)
+        self.assist.token_received.connect(self._on_assist_token_received)
         self.assist.finished.connect(self._on_assist_finished)
         self.assist.failed.connect(self._on_assist_failed)
 
@@ -173,6 +177,8 @@ class MainWindow(QMainWindow):
         self._pinned = tuple(pinned)
         self.suggestion.begin_draft()
         self.speed_label.setText("")
+        self._stream_chunks = 0
+        self._stream_started = time.perf_counter()
         self.assist.ask(transcript, self._pinned)
 
     @Slot()
@@ -356,6 +362,14 @@ class MainWindow(QMainWindow):
             f"{message}\nCanned responses still work: copy one, or use it as your draft. "
             "Choose another model with File > Choose model (Ctrl+M)."
         )
+
+    @Slot(str)
+    def _on_assist_token_received(self, _text: str) -> None:
+        # Live speed while streaming (chunks ~ tokens); the exact figures replace it at the end.
+        self._stream_chunks += 1
+        if self._stream_chunks % 8 == 0:
+            elapsed = time.perf_counter() - self._stream_started
+            self.speed_label.setText(f"{self._stream_chunks / elapsed:.0f} tok/s")
 
     @Slot(object)
     def _on_assist_finished(self, result: SuggestionResult) -> None:

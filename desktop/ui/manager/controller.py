@@ -20,7 +20,7 @@ class ManagerController(QObject):
     Signals:
         listed(object): list of CannedResponse for the latest list request.
         saved(int, object): request id, the stored CannedResponse.
-        deleted(object): the CannedResponse list as it was before deleting.
+        deleted(int, object): request id, the CannedResponse list as it was before deleting.
         restored(object): the CannedResponse list put back by an undo.
         imported(str, object): file path, ImportReport.
         exported(str, int): file path, number of responses written.
@@ -29,7 +29,7 @@ class ManagerController(QObject):
 
     listed = Signal(object)
     saved = Signal(int, object)
-    deleted = Signal(object)
+    deleted = Signal(int, object)
     restored = Signal(object)
     imported = Signal(str, object)
     exported = Signal(str, int)
@@ -70,7 +70,7 @@ class ManagerController(QObject):
         self._export_requested.connect(self._worker.export)
         self._worker.listed.connect(self._on_worker_listed)
         self._worker.saved.connect(self.saved)
-        self._worker.deleted.connect(self._on_worker_deleted)
+        self._worker.deleted.connect(self.deleted)
         self._worker.restored.connect(self._on_worker_restored)
         self._worker.imported.connect(self._on_worker_imported)
         self._worker.exported.connect(self._on_worker_exported)
@@ -123,10 +123,6 @@ class ManagerController(QObject):
     def _on_worker_listed(self, request_id: int, responses: list[CannedResponse]) -> None:
         if request_id == self._list_id:  # drop results of superseded queries
             self.listed.emit(responses)
-
-    @Slot(int, object)
-    def _on_worker_deleted(self, _request_id: int, responses: list[CannedResponse]) -> None:
-        self.deleted.emit(responses)
 
     @Slot(int, object)
     def _on_worker_restored(self, _request_id: int, responses: list[CannedResponse]) -> None:
