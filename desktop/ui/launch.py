@@ -46,7 +46,9 @@ def build_window(settings: settings_module.Settings) -> MainWindow:
     assist = AssistController(load_engine, worker_library, load_system_prompt())
     search = CannedSearch(worker_library)
     palette_search = CannedSearch(worker_library)  # its own thread: palette and panel never race
-    window = MainWindow(assist, search, palette_search, settings, settings_module.save)
+    window = MainWindow(
+        assist, search, palette_search, settings, settings_module.save, worker_library
+    )
     for controller in (assist, search, palette_search):
         controller.setParent(window)
     app = QApplication.instance()
@@ -54,6 +56,7 @@ def build_window(settings: settings_module.Settings) -> MainWindow:
     app.aboutToQuit.connect(assist.shutdown)
     app.aboutToQuit.connect(search.shutdown)
     app.aboutToQuit.connect(palette_search.shutdown)
+    app.aboutToQuit.connect(window.shutdown_manager)
     assist.load_model(settings)
     search.refresh_now()
     return window

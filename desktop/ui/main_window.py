@@ -17,12 +17,14 @@ from desktop.store.canned import CannedResponse
 from desktop.suggest import SuggestionResult
 from desktop.ui.assist import AssistController, EngineState
 from desktop.ui.canned_search import CannedSearch
+from desktop.ui.manager import CannedManager
 from desktop.ui.widgets.canned_panel import CannedPanel
 from desktop.ui.widgets.command_palette import CommandPalette
 from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.fill_in_form import FillInForm
 from desktop.ui.widgets.settings_dialog import SettingsDialog
 from desktop.ui.widgets.suggestion_panel import SuggestionPanel
+from desktop.ui.worker import LibraryFactory
 
 
 class MainWindow(QMainWindow):
@@ -35,6 +37,7 @@ class MainWindow(QMainWindow):
         palette_search: CannedSearch,
         settings: Settings,
         save_settings: Callable[[Settings], None],
+        library_factory: LibraryFactory,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -44,6 +47,8 @@ class MainWindow(QMainWindow):
         self._save_settings = save_settings
         self._pinned: tuple[CannedResponse, ...] = ()
         self._copy_warned_for: str | None = None
+        self._library_factory = library_factory
+        self.manager: CannedManager | None = None
         self._stream_chunks = 0
         self._stream_started = 0.0
         self._pending_insert: tuple[str, dict[str, str]] | None = None
@@ -128,6 +133,8 @@ class MainWindow(QMainWindow):
                 self.use_action,
             ]
         )
+        manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
+        self.menuBar().addMenu("&Library").addAction(manage_action)
         self.menuBar().addMenu("&Help").addAction(about_action)
 
     def _connect(self) -> None:
@@ -269,6 +276,27 @@ class MainWindow(QMainWindow):
             f"<b>{APP_NAME}</b> {__version__}<br>Offline reply suggestions for support agents."
             f"<br><br>Model: {model}<br>Data folder: {paths.data_dir()}",
         )
+
+    @Slot()
+    def open_manager(self) -> None:
+        """One manager at a time; a closed one has stopped its thread, so a new one is made."""
+        if self.manager is None:
+            self.manager = CannedManager(self._library_factory, self)
+            self.manager.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.manager.library_changed.connect(self.search.refresh_now)
+            self.manager.library_changed.connect(self.palette_search.refresh_now)
+            self.manager.destroyed.connect(self._on_manager_destroyed)
+        self.manager.show()
+        self.manager.raise_()
+        self.manager.activateWindow()
+
+    @Slot()
+    def _on_manager_destroyed(self) -> None:
+        self.manager = None
+
+    def shutdown_manager(self) -> None:
+        if self.manager is not None:
+            self.manager.shutdown()
 
     @Slot()
     def open_palette(self) -> None:
@@ -424,4 +452,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.assist.cancel()
         self.save_layout()
+        if self.manager is not None:
+            self.manager.shutdown()  # saves valid edits, waits, stops its thread
+            self.manager.close()
         super().closeEvent(event)

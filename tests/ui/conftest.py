@@ -30,3 +30,4 @@ def make_window(qtbot: QtBot, app_home: Path) -> Iterator[WindowFactory]:
         window.assist.shutdown()
         window.search.shutdown()
         window.palette_search.shutdown()
+        window.shutdown_manager()

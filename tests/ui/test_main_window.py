@@ -275,10 +275,10 @@ def test_shortcuts_work_from_inside_the_editors(qtbot: QtBot, make_window: Windo
     editor = window.conversation.editor
     editor.setFocus()
     qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.assist.state == EngineState.GENERATING
+    assert window.state_label.text() == EngineState.GENERATING.value
     assert editor.toPlainText() == CONVERSATION  # no newline typed into the conversation
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
-    assert window.assist.state == EngineState.IDLE
+    assert window.state_label.text() == EngineState.IDLE.value
 
 
 def test_window_layout_is_remembered(qtbot: QtBot, make_window: WindowFactory) -> None:
@@ -291,3 +291,23 @@ def test_window_layout_is_remembered(qtbot: QtBot, make_window: WindowFactory) -
     assert second.size() == first.size()
     assert second.height() == 520
     assert second.main_splitter.sizes()[0] == first.main_splitter.sizes()[0]
+
+
+def test_manager_changes_refresh_the_main_window(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window(Settings(model_path="/nonexistent.gguf"))
+    window.open_manager()
+    manager = window.manager
+    assert manager is not None and manager.isVisible()
+    sample = tmp_path / "macros.json"
+    sample.write_text(
+        '{"macros": [{"id": 7, "title": "Zebra stripes refund", '
+        '"actions": [{"field": "comment_value", "value": "Zebra refunds take 3 days."}]}]}'
+    )
+    with qtbot.waitSignal(manager.library_changed, timeout=10_000):
+        manager.import_file(str(sample), "auto")
+    qtbot.keyClicks(window.canned.search, "zebra")
+    qtbot.waitUntil(lambda: window.canned.list.count() == 1, timeout=5_000)
+    assert window.canned.current() is not None
+    assert window.canned.current().title == "Zebra stripes refund"  # type: ignore[union-attr]

@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoCommand
 
 from desktop.store.canned import CannedResponse
-from desktop.store.library_io import ImportReport
 from desktop.ui.manager.model import SortOrder
 from desktop.ui.manager.worker import ManagerWorker
 from desktop.ui.worker import LibraryFactory
@@ -22,7 +21,7 @@ class ManagerController(QObject):
         saved(int, object): request id, the stored CannedResponse.
         deleted(int, object): request id, the CannedResponse list as it was before deleting.
         restored(object): the CannedResponse list put back by an undo.
-        imported(str, object): file path, ImportReport.
+        imported(int, str, object): request id, file path, ImportReport.
         exported(str, int): file path, number of responses written.
         failed(int, str, str): request id, operation, message.
     """
@@ -31,7 +30,7 @@ class ManagerController(QObject):
     saved = Signal(int, object)
     deleted = Signal(int, object)
     restored = Signal(object)
-    imported = Signal(str, object)
+    imported = Signal(int, str, object)
     exported = Signal(str, int)
     failed = Signal(int, str, str)
     # Private bridges into the worker thread (AutoConnection across threads = queued).
@@ -72,7 +71,7 @@ class ManagerController(QObject):
         self._worker.saved.connect(self.saved)
         self._worker.deleted.connect(self.deleted)
         self._worker.restored.connect(self._on_worker_restored)
-        self._worker.imported.connect(self._on_worker_imported)
+        self._worker.imported.connect(self.imported)
         self._worker.exported.connect(self._on_worker_exported)
         self._worker.failed.connect(self.failed)
         self._thread.start()
@@ -82,6 +81,7 @@ class ManagerController(QObject):
         return self._request_id
 
     # --- requests ---------------------------------------------------------------------------
+    @Slot(str, object)
     def set_filter(self, text: str, order: SortOrder) -> None:
         """Debounced: typing in the filter box sends one query when the user pauses."""
         self._text, self._order = text, order
@@ -127,10 +127,6 @@ class ManagerController(QObject):
     @Slot(int, object)
     def _on_worker_restored(self, _request_id: int, responses: list[CannedResponse]) -> None:
         self.restored.emit(responses)
-
-    @Slot(int, str, object)
-    def _on_worker_imported(self, _request_id: int, path: str, report: ImportReport) -> None:
-        self.imported.emit(path, report)
 
     @Slot(int, str, int)
     def _on_worker_exported(self, _request_id: int, path: str, count: int) -> None:

@@ -1,0 +1,270 @@
+"""CannedManager: the "Canned responses" window. Layout and wiring; the database is the worker's.
+
+Unsaved edits are never dropped silently: changing the selection, New, Duplicate, Delete,
+Export and closing first auto-save the form (and say so in the status bar); a form that cannot
+be saved (no title or body, a short-code clash) keeps its content and shows why inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QComboBox, QMainWindow, QSplitter, QWidget
+
+from desktop.store.canned import CannedResponse
+from desktop.ui.manager import transfer
+from desktop.ui.manager.controller import DeleteCommand, ManagerController
+from desktop.ui.manager.editor import ResponseEditor
+from desktop.ui.manager.list_pane import ListPane
+from desktop.ui.manager.session import EditSession
+from desktop.ui.manager.worker import duplicate_of
+from desktop.ui.worker import LibraryFactory
+
+
+class CannedManager(QMainWindow):
+    """Browse, edit, import and export the canned-response library.
+
+    Signals:
+        library_changed(): a response was saved, deleted, restored or imported.
+    """
+
+    library_changed = Signal()
+
+    def __init__(self, library_factory: LibraryFactory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Canned responses")
+        self.resize(1100, 700)
+        self.setAcceptDrops(True)
+        # Dialogs are attributes so that tests (and scripts) can answer them without a modal.
+        self.choose_import_files: Callable[[], list[str]] = partial(transfer.ask_import_files, self)
+        self.choose_export_path: Callable[[], tuple[str, str]] = partial(
+            transfer.ask_export_path, self
+        )
+        self.controller = ManagerController(library_factory, self)
+        self.undo_stack = QUndoStack(self)
+        self._user_deletes: set[int] = set()
+        self._shut_down = False
+        self.pane = ListPane(self)
+        self.table = self.pane.table
+        self.editor = ResponseEditor(self)
+        self.session = EditSession(self.editor, self.controller, self)
+        self.transfer = transfer.ImportExport(self.controller, self.pane.banner, self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.pane)
+        splitter.addWidget(self.editor)
+        splitter.setSizes([620, 480])
+        self.setCentralWidget(splitter)
+        self._build_actions()
+        self._connect()
+        self.controller.refresh_now()
+
+    # --- setup ------------------------------------------------------------------------------
+    def _action(self, text: str, shortcut: str | None, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)  # slots take no argument: the `checked` bool is dropped
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("&New", "Ctrl+N", self.new_response)
+        self.duplicate_action = self._action("D&uplicate", "Ctrl+D", self.duplicate)
+        self.delete_action = QAction("&Delete", self)
+        self.delete_action.triggered.connect(self.delete_selected)
+        # Del only on the list: in a text field it must delete text.
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.delete_action)
+        self.save_action = self._action("&Save", "Ctrl+S", self.save)
+        self.revert_action = self._action("&Revert", None, self.revert)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+        self.addActions([self.undo_action, self.redo_action])
+        self.import_action = self._action("&Import…", None, self.import_files)
+        self.export_action = self._action("&Export…", None, self.export_library)
+        self.format_combo = QComboBox(self)
+        self.format_combo.setToolTip("Format of the files to import")
+        for label, fmt in transfer.import_formats():
+            self.format_combo.addItem(label, fmt)
+        toolbar = self.addToolBar("Library")
+        toolbar.setObjectName("managerToolbar")
+        toolbar.addActions([self.new_action, self.duplicate_action, self.delete_action])
+        toolbar.addActions([self.save_action, self.revert_action, self.undo_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
+        toolbar.addWidget(self.format_combo)
+        toolbar.addAction(self.export_action)
+
+    def _connect(self) -> None:
+        self.pane.filter_changed.connect(self.controller.set_filter)
+        self.pane.current_changed.connect(self._on_pane_current_changed)
+        self.editor.changed.connect(self._on_editor_changed)
+        self.session.saved.connect(self._on_library_changed)
+        self.session.message.connect(self._status)
+        self.session.refused.connect(self._sync_selection)
+        self.transfer.imported.connect(self._on_library_changed)
+        self.controller.listed.connect(self._on_listed)
+        self.controller.deleted.connect(self._on_controller_deleted)
+        self.controller.restored.connect(self._on_controller_restored)
+        self.controller.failed.connect(self._on_controller_failed)
+        self._on_editor_changed()
+
+    # --- actions ----------------------------------------------------------------------------
+    @Slot()
+    def new_response(self) -> None:
+        self.session.commit_then(self._start_new)
+
+    @Slot()
+    def duplicate(self) -> None:
+        self.session.commit_then(self._duplicate_current)
+
+    @Slot()
+    def delete_selected(self) -> None:
+        ids = self.pane.selected_ids()
+        if not ids and self.editor.base.id is not None:
+            ids = [self.editor.base.id]
+        if not ids:
+            self._status("Select the responses to delete first.")
+            return
+        # Edits are saved first, so that Undo brings back the response as last seen.
+        self.session.commit_then(partial(self._delete_ids, ids))
+
+    @Slot()
+    def save(self) -> None:
+        self.session.save()
+
+    @Slot()
+    def revert(self) -> None:
+        """Discard the form's edits: the one way to drop them, and always on purpose."""
+        self.editor.load(self.editor.base)
+        self._status("Changes discarded.")
+
+    @Slot()
+    def import_files(self) -> None:
+        for name in self.choose_import_files():
+            self.import_file(name)
+
+    def import_file(self, path: str, fmt: str | None = None) -> None:
+        """Import off the GUI thread (format: the combo's); a summary appears above the list."""
+        self.transfer.import_file(path, fmt or str(self.format_combo.currentData()))
+
+    @Slot()
+    def export_library(self) -> None:
+        name, chosen_filter = self.choose_export_path()
+        if name:
+            path, fmt = transfer.export_target(name, chosen_filter)
+            self.session.commit_then(partial(self.transfer.export, str(path), fmt))
+
+    def _start_new(self) -> None:
+        self.editor.load(None)
+        self._sync_selection()
+        self.editor.focus_title()
+        self._status("New response: fill it in and press Ctrl+S.")
+
+    def _duplicate_current(self) -> None:
+        if self.editor.base.id is None:
+            self._status("Select a response to duplicate first.")
+            return
+        self.editor.load(duplicate_of(self.editor.base))
+        self.session.save("Duplicated as “{}”.", force=True)
+
+    def _delete_ids(self, ids: list[int]) -> None:
+        self._user_deletes.add(self.controller.delete(ids))
+
+    def _show(self, response: CannedResponse) -> None:
+        self.editor.load(response)  # the list already shows it as current
+
+    @Slot()
+    def _sync_selection(self) -> None:
+        """Select the row of the response in the form (none for a new one)."""
+        self.pane.select_id(self.editor.base.id)
+
+    # --- slots ------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_pane_current_changed(self, response: CannedResponse) -> None:
+        if response.id != self.editor.base.id:
+            self.session.commit_then(partial(self._show, response))
+
+    @Slot()
+    def _on_editor_changed(self) -> None:
+        dirty = self.editor.is_dirty()
+        self.save_action.setEnabled(dirty)
+        self.revert_action.setEnabled(dirty)
+
+    @Slot()
+    def _on_library_changed(self) -> None:
+        self.library_changed.emit()
+        self.controller.refresh_now()
+
+    @Slot(object)
+    def _on_listed(self, responses: list[CannedResponse]) -> None:
+        self.pane.set_responses(responses, self.editor.base.id)
+
+    @Slot(int, object)
+    def _on_controller_deleted(self, request_id: int, responses: list[CannedResponse]) -> None:
+        if request_id in self._user_deletes:  # not a redo: those are on the stack already
+            self._user_deletes.discard(request_id)
+            self.undo_stack.push(DeleteCommand(self.controller, responses))
+        if any(r.id == self.editor.base.id for r in responses):
+            self.editor.load(None)
+        self._status(f"Deleted {len(responses)} response(s). Undo with Ctrl+Z.")
+        self._on_library_changed()
+
+    @Slot(object)
+    def _on_controller_restored(self, responses: list[CannedResponse]) -> None:
+        if responses and not self.editor.is_dirty():
+            self.editor.load(responses[0])
+        self._status(f"Restored {len(responses)} response(s).")
+        self._on_library_changed()
+
+    @Slot(int, str, str)
+    def _on_controller_failed(self, _request_id: int, operation: str, message: str) -> None:
+        if operation in ("list", "delete", "restore"):  # save, import, export report themselves
+            self.transfer.show(message, error=True)
+
+    # --- lifetime ---------------------------------------------------------------------------
+    @Slot(str)
+    def _status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(url.isLocalFile() for url in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.import_file(url.toLocalFile())
+        event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._shut_down and self.editor.is_dirty():
+            event.ignore()  # save first; the window closes when the save lands
+            self.session.commit_then(self.close)
+            return
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the worker thread; valid edits still in the form are saved first, waiting."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        final = self.session.final_edit()
+        self.controller.shutdown(final)
+        if final is not None:
+            self.library_changed.emit()
