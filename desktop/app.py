@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from desktop import __version__, cli, cli_canned, paths, platform_check
+from desktop import __version__, cli, cli_canned, cli_eval, paths, platform_check
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     cli.add_commands(subparsers)
+    cli_eval.add_commands(subparsers)
     cli_canned.add_commands(subparsers)
     return parser
 

@@ -23,7 +23,7 @@ class Settings:
     model_path: str = ""  # empty: the bundled default model
     context_tokens: int = 4096
     max_tokens: int = 256
-    temperature: float = 0.7
+    temperature: float = 0.4  # low: drafts should follow the canned facts, not improvise
     grounding_count: int = 3  # canned responses given to the model with each request
     threads: int = 0  # 0: let llama.cpp decide
     agent_name: str = ""
@@ -51,7 +51,7 @@ def load(path: Path | None = None) -> Settings:
         try:
             os.replace(path, backup)
         except OSError:
-            logger.exception("could not move the broken settings file aside")
+            logger.warning("could not move the broken settings file %s aside", path)
         return Settings()
     if not isinstance(raw, dict):
         return Settings()

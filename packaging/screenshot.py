@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,8 +22,8 @@ from desktop import settings as settings_module  # noqa: E402
 from desktop.context import open_library  # noqa: E402
 from desktop.ui.assist import EngineState  # noqa: E402
 from desktop.ui.launch import build_window, create_app  # noqa: E402
-from PySide6.QtCore import QEventLoop  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from desktop.ui.waiting import wait_until  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
 
 CONVERSATION = """Customer: Hi, I ordered a pair of running shoes last Monday and the tracking hasn't updated in four days.
 Agent: Hi Sam, thanks for reaching out! Could you share your order number so I can take a look?
@@ -33,11 +32,7 @@ Customer: Sure, it's 48213. I need them before a race on Saturday. Can you tell 
 
 
 def wait(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
-    """Spin the event loop until `condition` holds (the app keeps streaming meanwhile)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
+    wait_until(condition, timeout_s)
 
 
 def main() -> int:
@@ -46,7 +41,7 @@ def main() -> int:
         if len(sys.argv) > 1
         else ROOT / "resources" / "screenshots" / "main-window.png"
     )
-    _app = create_app()  # keep a reference: the QApplication must outlive the window
+    app = create_app()
     open_library().close()  # seed
     settings = settings_module.Settings(max_tokens=120, temperature=0.3)
     window = build_window(settings)
@@ -62,12 +57,13 @@ def main() -> int:
     window.grab().save(str(out))
     print(f"saved {out}")
     window.close()
-    window.assist.shutdown()
-    window.search.shutdown()
-    window.palette_search.shutdown()
-    # Delete the widgets while Qt is alive: left to interpreter teardown, PySide6 can crash.
-    window.deleteLater()
-    QApplication.processEvents()
+    # Quit the way the app does: exec() emits aboutToQuit, which stops every worker thread.
+    QTimer.singleShot(0, app.quit)
+    app.exec()
+    # PySide6 6.12 can abort while the interpreter tears its objects down after a script like
+    # this one ("bool_dealloc"); the work is done and saved, so leave without that teardown.
+    sys.stdout.flush()
+    os._exit(0)
     return 0
 
 

@@ -37,7 +37,8 @@ def parse_bitext(path: Path) -> list[CannedResponse]:
         raw_tags = record.get("tags") or []
         if not isinstance(raw_tags, list) or not all(isinstance(t, str) for t in raw_tags):
             raise record_error(path, index, record, "'tags' must be a list of text")
-        tags = (intent, *dict.fromkeys(t.strip() for t in raw_tags if t.strip() and t != intent))
+        others = (t.strip() for t in raw_tags)
+        tags = (intent, *dict.fromkeys(t for t in others if t and t != intent))
         responses.append(
             CannedResponse(
                 title=title,

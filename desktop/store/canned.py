@@ -184,8 +184,14 @@ class CannedRepository:
 
     def rank_for(self, transcript: Transcript, limit: int = 5) -> list[CannedResponse]:
         """Responses most relevant to a conversation, from the customer's recent turns."""
-        recent = " ".join(t.text for t in transcript.customer_turns()[-3:])
-        return self._match(query.any_of(recent), limit)
+        from desktop.store import ranking  # ranking reads rows back through this module
+
+        ids = ranking.rank_ids(self.db, transcript, limit)
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        rows = {r["id"]: r for r in self.db.query(f"{_SELECT} WHERE id IN ({marks})", ids)}
+        return [CannedResponse.from_row(rows[i]) for i in ids if i in rows]
 
 
 def load_seed(path: Path) -> list[CannedResponse]:

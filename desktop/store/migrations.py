@@ -56,6 +56,27 @@ def m001_canned(db: Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")  # type: ignore[union-attr]
 
 
+# Columns whose change alters what ranking sees; usage counters do not invalidate the index.
+RANKED_COLUMNS = "title, body, tags, shortcode, category, active"
+
+
+@migrations()
+def m002_library_version(db: Database) -> None:
+    """A counter in `meta` bumped by every change to what ranking reads.
+
+    The ranking index lives in memory (desktop/store/ranking.py); it is rebuilt only when this
+    counter moves, which one primary-key lookup tells, whatever connection made the change.
+    """
+    db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('library_version', '0')")
+    bump = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'library_version';"
+    db.execute(f"CREATE TRIGGER canned_version_ai AFTER INSERT ON canned BEGIN {bump} END")
+    db.execute(f"CREATE TRIGGER canned_version_ad AFTER DELETE ON canned BEGIN {bump} END")
+    db.execute(
+        f"CREATE TRIGGER canned_version_au AFTER UPDATE OF {RANKED_COLUMNS} ON canned "
+        f"BEGIN {bump} END"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -1,0 +1,297 @@
+"""Rank canned responses for a conversation: shared words, meaning, and the library's own tags.
+
+Four steps, each measured on the evaluation set (see `agent-assist eval` and the README):
+
+1. **Words** (`desktop.store.lexical`): BM25 over title, tags, short code and body with field
+   weights, light stemming, and misspelt query words repaired against the library's vocabulary.
+2. **Meaning** (`desktop.store.embeddings`): cosine similarity of mean-pooled static word
+   embeddings, which finds "rebate" for "refund" when no word is shared.
+3. **Fusion**: reciprocal rank fusion of the two candidate lists (scores on different scales
+   need no calibration), with the primary-tag group's evidence added: responses filed under the
+   same first tag support each other.
+4. **Variety**: the first three suggestions come from different primary tags, so the agent sees
+   alternatives instead of three wordings of one answer.
+
+The customer's latest turn weighs 1, the one before 1/2, the one before that 1/4. The index is
+kept in memory per database and rebuilt when `meta.library_version` (bumped by triggers, see
+migration m002) moves. No Qt.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlite_utils import Database
+
+from desktop.store import embeddings
+from desktop.store.lexical import Field, LexicalIndex, words
+from desktop.transcript import Transcript
+
+# bm25 field weights: title, tags, short code, body (as for FTS search in canned.py).
+FIELD_WEIGHTS = {"title": 4.0, "tags": 3.0, "shortcode": 2.0, "body": 1.0}
+TURN_WEIGHTS = (1.0, 0.5, 0.25)  # latest customer turn first
+CANDIDATES = 100  # per signal, before fusion
+PREFILTER = 500  # libraries larger than this are narrowed by sign bits before exact cosines
+RRF_K = 20.0
+LEXICAL_WEIGHT, SEMANTIC_WEIGHT = 1.0, 2.0
+GROUP_WEIGHT = 1.0
+GROUP_TOP = 2  # a group's evidence: the mean of its best two fused scores
+DISTINCT_TOP = 3
+
+Floats = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class RankOptions:
+    """Switches for each step, so the evaluation can measure what each one adds."""
+
+    lexical: bool = True
+    typos: bool = True
+    semantic: bool = True
+    groups: bool = True
+    distinct: bool = True
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[tuple[str, float], ...]  # unstemmed content word, weight
+    turns: tuple[tuple[tuple[str, ...], float], ...]  # content words of one turn, weight
+
+
+def build_query(transcript: Transcript) -> Query:
+    """The customer's last turns, newest first, weighted by TURN_WEIGHTS."""
+    recent = transcript.customer_turns()[::-1][: len(TURN_WEIGHTS)]
+    terms: dict[str, float] = {}
+    turns = []
+    for turn, weight in zip(recent, TURN_WEIGHTS, strict=False):
+        found = words(turn.text)
+        for word in found:
+            terms[word] = max(terms.get(word, 0.0), weight)
+        if found:
+            turns.append((tuple(found), weight))
+    return Query(tuple(terms.items()), tuple(turns))
+
+
+class RankingIndex:
+    """Everything ranking needs about the active responses, held in memory."""
+
+    def __init__(
+        self,
+        rows: Sequence[dict[str, Any]],
+        embedder: embeddings.Embedder | None,
+        previous: RankingIndex | None = None,
+    ) -> None:
+        """Index `rows`; vectors of texts `previous` already embedded are reused, not redone."""
+        self.ids = np.asarray([int(r["id"]) for r in rows], dtype=np.int64)
+        primary = [_primary_tag(r) for r in rows]
+        names = {name: n for n, name in enumerate(dict.fromkeys(p for p in primary if p))}
+        # Untagged responses are groups of one: a negative id unique to each.
+        self.groups = np.asarray(
+            [names[p] if p else -1 - i for i, p in enumerate(primary)], dtype=np.int64
+        )
+        self.lexical = LexicalIndex(
+            [_fields(r) for r in rows], embedder.is_word if embedder else None
+        )
+        self.embedder = embedder
+        texts = [_document_text(r) for r in rows]
+        self._row_of_text = {hash(text): row for row, text in enumerate(texts)}
+        vectors = _embed(texts, embedder, previous) if embedder and rows else None
+        self.vectors = vectors
+        self.bits = np.ascontiguousarray(_sign_bits(vectors).T) if vectors is not None else None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rank(self, query: Query, limit: int, options: RankOptions = RankOptions()) -> list[int]:
+        """Ids of the best `limit` responses for `query`, best first."""
+        if not query.terms or not len(self) or limit <= 0:
+            return []
+        fused: dict[int, float] = {}
+        if options.lexical:
+            stems = []
+            for word, weight in query.terms:
+                term = self.lexical.resolve(word, typos=options.typos)
+                if term is not None:
+                    stems.append((term, weight))
+            bm25 = self.lexical.scores(stems)
+            matched = np.flatnonzero(bm25 > 0)
+            _fuse(fused, matched, bm25[matched], LEXICAL_WEIGHT)
+        if options.semantic and self.embedder is not None and self.vectors is not None:
+            fix = self.lexical.spelling if options.typos else str
+            texts = [" ".join(fix(w) for w in turn) for turn, _ in query.turns]
+            turn_vectors = self.embedder.embed(texts)
+            weights = np.asarray([w for _, w in query.turns], dtype=np.float32)
+            _fuse(fused, *self._similarities(weights @ turn_vectors), SEMANTIC_WEIGHT)
+        if not fused:
+            return []
+        rows = np.fromiter(fused, dtype=np.int64)
+        scores = np.fromiter(fused.values(), dtype=np.float64)
+        if options.groups:
+            scores = scores + GROUP_WEIGHT * _group_evidence(self.groups[rows], scores)
+        order = rows[np.argsort(-scores, kind="stable")]
+        if options.distinct:
+            order = _distinct_first(order, self.groups, DISTINCT_TOP)
+        return [int(self.ids[i]) for i in order[:limit]]
+
+    def _similarities(self, query: Floats) -> tuple[npt.NDArray[np.int64], Floats]:
+        """Rows and cosine similarities of the responses nearest in meaning.
+
+        Reading 100,000 x 256 floats per query is memory-bound (~15 ms here), so a large
+        library is first narrowed by Hamming distance between sign bits (3 MB at 100k,
+        stored bit-column-major so each pass is contiguous), and only the PREFILTER nearest
+        are scored exactly.
+        """
+        assert self.vectors is not None
+        assert self.bits is not None
+        if len(self) <= PREFILTER:
+            return np.arange(len(self), dtype=np.int64), self.vectors @ query
+        columns = np.bitwise_count(self.bits ^ _sign_bits(query[None, :]).T)
+        distance = columns[0].astype(np.uint16)
+        for column in columns[1:]:
+            distance += column
+        near = np.argpartition(distance, PREFILTER - 1)[:PREFILTER].astype(np.int64)
+        return near, self.vectors[near] @ query
+
+
+def _embed(
+    texts: Sequence[str], embedder: embeddings.Embedder, previous: RankingIndex | None
+) -> Floats:
+    """Vectors for `texts`, copying those `previous` holds: an edit re-embeds one response."""
+    out = np.empty((len(texts), embedder.dim), dtype=np.float32)
+    old = previous.vectors if previous is not None else None
+    missing = []
+    for row, text in enumerate(texts):
+        found = previous._row_of_text.get(hash(text)) if previous and old is not None else None
+        if found is None or old is None:
+            missing.append(row)
+        else:
+            out[row] = old[found]
+    if missing:
+        out[missing] = embedder.embed([texts[row] for row in missing])
+    return out
+
+
+def _sign_bits(vectors: Floats) -> npt.NDArray[np.uint64]:
+    return np.packbits(vectors > 0, axis=1).view(np.uint64)
+
+
+def _fuse(
+    fused: dict[int, float], rows: npt.NDArray[np.int64], scores: Floats, weight: float
+) -> None:
+    """Reciprocal rank fusion of the top CANDIDATES of `rows` by `scores`."""
+    if len(rows) > CANDIDATES:
+        top = np.argpartition(-scores, CANDIDATES - 1)[:CANDIDATES]
+        rows, scores = rows[top], scores[top]
+    order = np.argsort(-scores, kind="stable")
+    for rank, row in enumerate(rows[order].tolist()):
+        fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank + 1)
+
+
+def _group_evidence(groups: npt.NDArray[np.int64], scores: npt.NDArray[np.float64]) -> Any:
+    """For each candidate, the mean of the best GROUP_TOP fused scores in its group."""
+    evidence = np.zeros_like(scores)
+    for group in np.unique(groups):
+        members = groups == group
+        evidence[members] = np.sort(scores[members])[::-1][:GROUP_TOP].mean()
+    return evidence
+
+
+def _distinct_first(order: npt.NDArray[np.int64], groups: Any, count: int) -> Any:
+    """Move the best response of each of the first `count` groups to the front."""
+    first: list[int] = []
+    seen: set[int] = set()
+    for row in order.tolist():
+        group = int(groups[row])
+        if group not in seen:
+            seen.add(group)
+            first.append(row)
+            if len(first) == count:
+                break
+    chosen = set(first)
+    return np.asarray(first + [r for r in order.tolist() if r not in chosen], dtype=np.int64)
+
+
+def _tags(row: dict[str, Any]) -> list[str]:
+    try:
+        tags = json.loads(row.get("tags") or "[]")
+    except (json.JSONDecodeError, TypeError):
+        return []
+    return [str(t).strip() for t in tags] if isinstance(tags, list) else []
+
+
+def _primary_tag(row: dict[str, Any]) -> str:
+    tags = _tags(row)
+    return tags[0].lower() if tags else ""
+
+
+def _tags_text(row: dict[str, Any]) -> str:
+    return " ".join(_tags(row)).replace("_", " ")  # "cancel_order" reads as two words
+
+
+def _fields(row: dict[str, Any]) -> list[Field]:
+    return [
+        Field(row.get("title") or "", FIELD_WEIGHTS["title"]),
+        Field(_tags_text(row), FIELD_WEIGHTS["tags"]),
+        Field((row.get("shortcode") or "").replace("_", " "), FIELD_WEIGHTS["shortcode"]),
+        Field(row.get("body") or "", FIELD_WEIGHTS["body"]),
+    ]
+
+
+def _document_text(row: dict[str, Any]) -> str:
+    return f"{row.get('title') or ''}. {_tags_text(row)}. {row.get('body') or ''}"
+
+
+# --- the cache: one index per database file, shared by every thread's connection ------------
+_COLUMNS = "id, title, body, tags, shortcode"
+_lock = threading.Lock()  # one build at a time: two threads must not both build 100k
+_by_file: dict[str, tuple[str, RankingIndex]] = {}
+_by_memory_db: weakref.WeakKeyDictionary[Database, tuple[str, RankingIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def library_version(db: Database) -> str:
+    row = db.execute("SELECT value FROM meta WHERE key = 'library_version'").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _file_of(db: Database) -> str:
+    """The main database's file ("" in memory), so connections to one file share an index."""
+    for _seq, name, filename in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return str(filename or "")
+    return ""
+
+
+def index_for(db: Database) -> RankingIndex:
+    """The ranking index of `db`, rebuilt only when the library changed since it was built.
+
+    The index is read-only once built, so threads share it; the version check is one
+    primary-key lookup.
+    """
+    version = library_version(db)
+    path = _file_of(db)
+    with _lock:
+        cached = _by_file.get(path) if path else _by_memory_db.get(db)
+        if cached is not None and cached[0] == version and version:
+            return cached[1]
+        rows = list(db.query(f"SELECT {_COLUMNS} FROM canned WHERE active = 1 ORDER BY id"))
+        index = RankingIndex(rows, embeddings.default_embedder(), cached and cached[1])
+        if path:
+            _by_file[path] = (version, index)
+        else:
+            _by_memory_db[db] = (version, index)
+        return index
+
+
+def rank_ids(
+    db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
+) -> list[int]:
+    return index_for(db).rank(build_query(transcript), limit, options)

@@ -1,0 +1,156 @@
+"""The PyInstaller package, built from this tree and run without the virtual environment.
+
+Slow (a PyInstaller build, then the app itself), so it is marked `frozen` and can be run
+alone with `pytest -m frozen`, or skipped with `-m "not frozen"`. The build reuses
+PyInstaller's cache in build/pyinstaller, so a rerun after a small change is quicker.
+Set AGENT_ASSIST_FROZEN_DIST to a folder that already holds agent-assist/ to test that
+build instead of making a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from desktop import __version__
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "agent-assist"
+EXE_NAME = NAME + (".exe" if sys.platform == "win32" else "")
+CONVERSATION = (
+    "Customer: Hi, my parcel was supposed to arrive on Monday.\n"
+    "Agent: Sorry about that! Could you share the order number?\n"
+    "Customer: It's 48213. Where is my package? The tracking has not moved.\n"
+)
+
+pytestmark = pytest.mark.frozen
+
+
+@pytest.fixture(scope="session")
+def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the one-folder app once per test session; returns its executable."""
+    prebuilt = os.environ.get("AGENT_ASSIST_FROZEN_DIST")
+    if prebuilt:
+        exe = Path(prebuilt) / NAME / EXE_NAME
+        assert exe.is_file(), f"AGENT_ASSIST_FROZEN_DIST has no {NAME}/{EXE_NAME}"
+        return exe
+    dist = tmp_path_factory.mktemp("dist")
+    build = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "build.py"), "--dist", str(dist), "--no-archive"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-5000:]
+    exe = dist / NAME / EXE_NAME
+    assert exe.is_file(), build.stdout
+    return exe
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """The environment of a user who never installed Python: no venv, no project paths."""
+    venv = ROOT / ".venv"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP"}
+        and not key.startswith("PYTEST")
+    }
+    env["PATH"] = os.pathsep.join(
+        entry
+        for entry in os.environ.get("PATH", "").split(os.pathsep)
+        if entry and not Path(entry).resolve().is_relative_to(venv.resolve())
+    )
+    env["AGENT_ASSIST_HOME"] = str(home)
+    return env
+
+
+def run_app(
+    exe: Path, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    workdir = tmp_path / "cwd"  # not the checkout: nothing may be found relative to it
+    workdir.mkdir(exist_ok=True)
+    return subprocess.run(
+        [str(exe), *args],
+        cwd=workdir,
+        env=env if env is not None else clean_env(tmp_path / "home"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_self_test_passes_outside_the_venv(frozen_app: Path, tmp_path: Path) -> None:
+    result = run_app(frozen_app, tmp_path, "--self-test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = [line for line in result.stdout.splitlines() if line.startswith("self-test")]
+    assert len(summary) == 1, result.stdout
+    assert summary[0].startswith("self-test ok: "), summary[0]
+    assert "model=SmolLM2-135M-Instruct.Q4_1" in summary[0]
+    assert re.search(r"window \d+x\d+$", summary[0]), summary[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "home").exists(), "the self-test must not touch the data folder"
+
+
+def test_version(frozen_app: Path, tmp_path: Path) -> None:
+    result = run_app(frozen_app, tmp_path, "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{NAME} {__version__}"
+
+
+def test_suggest_prints_a_reply(frozen_app: Path, tmp_path: Path) -> None:
+    conversation = tmp_path / "conversation.txt"
+    conversation.write_text(CONVERSATION, encoding="utf-8")
+    result = run_app(
+        frozen_app, tmp_path, "suggest", str(conversation), "--max-tokens", "24", "--seed", "1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip(), "empty suggestion"
+    assert "grounded on:" in result.stderr
+
+
+def test_corrupt_model_is_a_clear_error(frozen_app: Path, tmp_path: Path) -> None:
+    conversation = tmp_path / "conversation.txt"
+    conversation.write_text(CONVERSATION, encoding="utf-8")
+    garbage = tmp_path / "broken.gguf"
+    garbage.write_bytes(b"GGUF" + os.urandom(4096))  # right signature, garbage after it
+    result = run_app(frozen_app, tmp_path, "suggest", str(conversation), "--model", str(garbage))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.startswith("error: "), result.stderr
+    assert "broken.gguf" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_unwritable_data_folder_is_a_clear_error(frozen_app: Path, tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        # root ignores permissions; /proc refuses new folders to everyone.
+        home = Path("/proc") / f"agent-assist-test-{os.getpid()}"
+    else:
+        readonly = tmp_path / "readonly"
+        readonly.mkdir(mode=0o500)
+        home = readonly / "home"
+    conversation = tmp_path / "conversation.txt"
+    conversation.write_text(CONVERSATION, encoding="utf-8")
+    result = run_app(frozen_app, tmp_path, "suggest", str(conversation), env=clean_env(home))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.startswith("error: Cannot create the data folder"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="display check is Linux-only")
+def test_no_display_is_a_clear_message(frozen_app: Path, tmp_path: Path) -> None:
+    env = clean_env(tmp_path / "home")
+    for key in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(key, None)
+    result = run_app(frozen_app, tmp_path, env=env)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert result.stderr.startswith("No display found"), result.stderr
+    assert "Traceback" not in result.stderr
