@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,6 +85,15 @@ class CannedResponse:
         )
 
 
+def _clash(response: CannedResponse, exc: sqlite3.IntegrityError) -> Exception:
+    """A unique-index violation in words; anything else stays as it is."""
+    if response.shortcode and "shortcode" in str(exc):
+        return StoreError(
+            f"The short code '{response.shortcode}' is already used by another response."
+        )
+    return exc
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -104,9 +113,7 @@ class CannedRepository:
             with self.db.atomic():
                 new_id = self.db["canned"].insert(row).last_pk  # type: ignore[union-attr]
         except sqlite3.IntegrityError as exc:
-            if response.shortcode:
-                raise StoreError(f"The short code '{response.shortcode}' is already used.") from exc
-            raise
+            raise _clash(response, exc) from exc
         assert new_id is not None
         return response.with_id(int(new_id))
 
@@ -115,9 +122,33 @@ class CannedRepository:
             raise ValueError("update() needs a stored response")
         row = response.to_row()
         row["updated_at"] = _now()
-        with self.db.atomic():
-            self.db["canned"].update(response.id, row)  # type: ignore[union-attr]
+        try:
+            with self.db.atomic():
+                self.db["canned"].update(response.id, row)  # type: ignore[union-attr]
+        except sqlite3.IntegrityError as exc:
+            raise _clash(response, exc) from exc
         return response
+
+    def delete_many(self, ids: Iterable[int]) -> list[CannedResponse]:
+        """Delete all or none; returns what was deleted, so an undo can restore it."""
+        gone = [r for r in (self.get(i) for i in ids) if r is not None]
+        with self.db.atomic():
+            for response in gone:
+                self.db.execute("DELETE FROM canned WHERE id = ?", [response.id])
+        return gone
+
+    def restore(self, responses: Iterable[CannedResponse]) -> None:
+        """Put deleted responses back under their old ids (undo), all or none."""
+        stamp = _now()
+        try:
+            with self.db.atomic():
+                for response in responses:
+                    row = {**response.to_row(), "created_at": stamp, "updated_at": stamp}
+                    self.db["canned"].insert(row)  # type: ignore[union-attr]
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(
+                "Cannot restore: a short code of the deleted responses is now used by another one."
+            ) from exc
 
     def get(self, response_id: int) -> CannedResponse | None:
         rows = list(self.db.query(f"{_SELECT} WHERE id = ?", [response_id]))
@@ -159,27 +190,39 @@ class CannedRepository:
 
     # --- search and ranking -----------------------------------------------------------------
     def _match(
-        self, fts_query: str, limit: int, exclude: Sequence[int] = ()
+        self, fts_query: str, limit: int, include_inactive: bool = False
     ) -> list[CannedResponse]:
         if not fts_query:
             return []
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        skip = f" AND canned.id NOT IN ({', '.join('?' * len(exclude))})" if exclude else ""
+        active = "" if include_inactive else " AND canned.active = 1"
         sql = (
             f"SELECT canned.*, bm25(canned_fts, {weights}) AS score FROM canned_fts "
             "JOIN canned ON canned.rowid = canned_fts.rowid "
-            f"WHERE canned_fts MATCH ? AND canned.active = 1{skip} ORDER BY score LIMIT ?"
+            f"WHERE canned_fts MATCH ?{active} ORDER BY score LIMIT ?"
         )
-        rows = self.db.query(sql, [fts_query, *exclude, limit])
+        rows = self.db.query(sql, [fts_query, limit])
         return [CannedResponse.from_row(r, score=r["score"]) for r in rows]
 
-    def search(self, text: str, limit: int = 50) -> list[CannedResponse]:
-        """Search-box results: all words (last one as a prefix), else any word."""
+    def search(
+        self, text: str, limit: int = 50, include_inactive: bool = False
+    ) -> list[CannedResponse]:
+        """Search-box results: all words (the last one as a prefix), else any word.
+
+        When neither matches, misspelt words are repaired against the library's own words and
+        the search runs again, so "refnud" still finds the refund replies.
+        """
         if not text.strip():
-            return self.all(active_only=True)[:limit]
-        found = self._match(query.prefix_all(text), limit)
+            return self.all(active_only=not include_inactive)[:limit]
+        found = self._match(query.prefix_all(text), limit, include_inactive)
         if not found:
-            found = self._match(query.any_of(text), limit)
+            found = self._match(query.any_of(text), limit, include_inactive)
+        if not found:
+            from desktop.store import ranking  # ranking reads rows back through this module
+
+            respelt = ranking.respell(self.db, text)
+            if respelt != text.lower():
+                found = self._match(query.any_of(respelt), limit, include_inactive)
         return found
 
     def rank_for(self, transcript: Transcript, limit: int = 5) -> list[CannedResponse]:

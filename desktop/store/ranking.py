@@ -291,6 +291,12 @@ def index_for(db: Database) -> RankingIndex:
         return index
 
 
+def respell(db: Database, text: str) -> str:
+    """`text` with misspelt words replaced by the library's closest words ("refnud" -> "refund")."""
+    lexical = index_for(db).lexical
+    return " ".join(lexical.spelling(word) for word in text.lower().split())
+
+
 def rank_ids(
     db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
 ) -> list[int]:

@@ -74,3 +74,45 @@ def test_record_use_counts_and_stamps(repo: CannedRepository) -> None:
     assert again is not None
     assert again.usage_count == 2
     assert again.last_used_at
+
+
+def test_update_to_a_taken_short_code_says_so(repo: CannedRepository) -> None:
+    add(repo, "A", "a", shortcode="taken")
+    other = add(repo, "B", "b", shortcode="free")
+    with pytest.raises(StoreError, match="'taken' is already used"):
+        repo.update(dataclasses.replace(other, shortcode="taken"))
+    assert repo.get(other.id or 0) == other  # nothing changed
+
+
+def test_delete_many_then_restore_brings_back_the_same_rows(repo: CannedRepository) -> None:
+    first = add(repo, "Refund policy", "Refunds within 30 days.", shortcode="rp")
+    second = add(repo, "Shipping", "3 to 5 days.")
+    repo.record_use(first.id or 0)
+    gone = repo.delete_many([first.id or 0, second.id or 0, 999])
+    assert [r.id for r in gone] == [first.id, second.id]
+    assert repo.count() == 0
+    repo.restore(gone)
+    assert repo.get(first.id or 0) == gone[0]
+    assert repo.get(first.id or 0).usage_count == 1  # type: ignore[union-attr]
+    assert [r.title for r in repo.search("refund")] == ["Refund policy"]  # back in the index
+
+
+def test_restore_refuses_a_short_code_taken_meanwhile(repo: CannedRepository) -> None:
+    first = add(repo, "A", "a", shortcode="code")
+    gone = repo.delete_many([first.id or 0])
+    add(repo, "B", "b", shortcode="code")
+    with pytest.raises(StoreError, match="short code"):
+        repo.restore(gone)
+    assert repo.count() == 1
+
+
+def test_search_can_include_inactive_responses(repo: CannedRepository) -> None:
+    add(repo, "Old refund text", "refund", active=False)
+    assert repo.search("refund") == []
+    assert [r.title for r in repo.search("refund", include_inactive=True)] == ["Old refund text"]
+
+
+def test_search_falls_back_to_ranking_for_typos(repo: CannedRepository) -> None:
+    add(repo, "Refund status", "Your refund is on its way to your card.", tags=("refund",))
+    add(repo, "Shipping times", "We deliver in 3 to 5 days.", tags=("delivery",))
+    assert repo.search("refnud")[0].title == "Refund status"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -58,7 +56,11 @@ class ManagerWorker(QObject):
     def list_responses(self, request_id: int, text: str, order: str) -> None:
         try:
             repo = self._repo()
-            found = repo.search(text, SEARCH_LIMIT) if text.strip() else repo.all()
+            found = (
+                repo.search(text, SEARCH_LIMIT, include_inactive=True)
+                if text.strip()
+                else repo.all()
+            )
             self.listed.emit(request_id, sort_responses(found, SortOrder(order)))
         except Exception as exc:  # noqa: BLE001 - report, never kill the thread
             self._fail(request_id, "list", f"Cannot read the library: {exc}", exc)
@@ -69,14 +71,6 @@ class ManagerWorker(QObject):
             repo = self._repo()
             stored = repo.add(response) if response.id is None else repo.update(response)
             self.saved.emit(request_id, repo.get(stored.id or 0) or stored)
-        except sqlite3.IntegrityError as exc:
-            # update() lets the unique index speak; say which rule it broke.
-            message = (
-                f"The short code '{response.shortcode}' is already used by another response."
-                if response.shortcode and "shortcode" in str(exc)
-                else f"Cannot save: {exc}."
-            )
-            self._fail(request_id, "save", message)
         except AgentAssistError as exc:
             self._fail(request_id, "save", str(exc))
         except Exception as exc:  # noqa: BLE001
@@ -85,12 +79,7 @@ class ManagerWorker(QObject):
     @Slot(int, object)
     def delete(self, request_id: int, ids: list[int]) -> None:
         try:
-            repo = self._repo()
-            gone = [r for r in (repo.get(i) for i in ids) if r is not None]
-            with repo.db.atomic():
-                for response in gone:
-                    repo.delete(response.id or 0)
-            self.deleted.emit(request_id, gone)
+            self.deleted.emit(request_id, self._repo().delete_many(ids))
         except Exception as exc:  # noqa: BLE001
             self._fail(request_id, "delete", f"Cannot delete: {exc}", exc)
 
@@ -98,20 +87,10 @@ class ManagerWorker(QObject):
     def restore(self, request_id: int, responses: list[CannedResponse]) -> None:
         """Put deleted responses back under their old ids, all or none."""
         try:
-            repo = self._repo()
-            stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            with repo.db.atomic():
-                for response in responses:
-                    # Same id as before, so anything that remembered it still finds it.
-                    row = {**response.to_row(), "created_at": stamp, "updated_at": stamp}
-                    repo.db["canned"].insert(row)  # type: ignore[union-attr]
+            self._repo().restore(responses)  # same ids: anything that remembered one finds it
             self.restored.emit(request_id, list(responses))
-        except sqlite3.IntegrityError:
-            self._fail(
-                request_id,
-                "restore",
-                "Cannot undo the delete: one of its short codes is now used by another response.",
-            )
+        except AgentAssistError as exc:
+            self._fail(request_id, "restore", f"Cannot undo the delete: {exc}")
         except Exception as exc:  # noqa: BLE001
             self._fail(request_id, "restore", f"Cannot undo the delete: {exc}", exc)
 
