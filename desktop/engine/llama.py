@@ -137,17 +137,34 @@ class LlamaEngine:
             stream=True,
         )
         iterator = cast(Iterator[dict[str, Any]], chunks)
+        # Reading a long prompt can take seconds on a big model; llama.cpp's abort callback lets
+        # Stop interrupt it. It is only armed until the first token: it runs on every graph
+        # node, and between tokens the cancel check below is enough.
+        abort = llama_cpp.ggml_abort_callback(lambda _data: cancel.is_set())
+        self._set_abort(abort)
         try:
             for chunk in iterator:
+                self._set_abort(None)
                 if cancel.is_set():
                     break  # leaving the generator stops decoding at this token
                 text = chunk["choices"][0].get("text") or ""
                 if text:
                     yield text
+        except RuntimeError:
+            if not cancel.is_set():
+                raise
+            # llama_decode returned "aborted": Stop arrived while the prompt was being read.
         finally:
+            self._set_abort(None)
             close = getattr(iterator, "close", None)
             if close is not None:
                 close()
+
+    def _set_abort(self, callback: Any) -> None:
+        self._abort = callback  # keep the ctypes callback alive while llama.cpp holds it
+        llama_cpp.llama_set_abort_callback(
+            self._llm.ctx, callback or llama_cpp.ggml_abort_callback(), None
+        )
 
     def close(self) -> None:
         llm = getattr(self, "_llm", None)

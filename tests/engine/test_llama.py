@@ -1,6 +1,7 @@
 """The real llama.cpp engine on the real default model."""
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,23 @@ def test_truncated_gguf_fails_to_load_cleanly(tmp_path: Path, default_model: Pat
         broken.write_bytes(source.read(1_000_000))
     with pytest.raises(ModelError, match="could not load"):
         LlamaEngine(broken)
+
+
+def test_stop_interrupts_reading_a_long_prompt(engine: LlamaEngine) -> None:
+    long_message = "Customer: " + " ".join(f"order {i} is late and I am upset" for i in range(180))
+    messages = (Message("user", long_message),)
+    prompt_tokens = engine.count_prompt_tokens(messages)
+    assert prompt_tokens > 1500
+    cancel = threading.Event()
+    timer = threading.Timer(0.05, cancel.set)
+    started = time.perf_counter()
+    timer.start()
+    received = list(engine.stream(messages, GenerationParams(max_tokens=50, seed=1), cancel))
+    stopped_after = time.perf_counter() - started
+    timer.join()
+    assert received == []
+    assert engine._llm.n_tokens < prompt_tokens  # aborted part-way through the prompt
+    # The engine is still usable, and the next draft starts from a clean cache.
+    again = list(engine.stream(MESSAGES, GenerationParams(max_tokens=8, seed=1), threading.Event()))
+    assert again
+    print(f"stopped {stopped_after:.2f}s into reading the prompt")
