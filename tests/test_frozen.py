@@ -10,6 +10,7 @@ build instead of making a new one.
 from __future__ import annotations
 
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -154,3 +155,14 @@ def test_no_display_is_a_clear_message(frozen_app: Path, tmp_path: Path) -> None
     assert result.returncode == 3, result.stdout + result.stderr
     assert result.stderr.startswith("No display found"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cpu_code_is_chosen_at_run_time(frozen_app: Path, tmp_path: Path) -> None:
+    """The bundle runs on any x86-64 CPU: llama.cpp's baseline variant ships beside the rest."""
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("CPU variants are an x86-64 build")
+    libs = next(frozen_app.parent.rglob("llama_cpp/lib"))
+    variants = sorted(p.name for p in libs.glob("libggml-cpu-*"))
+    assert "libggml-cpu-x64.so" in variants and "libggml-cpu-haswell.so" in variants
+    result = run_app(frozen_app, tmp_path, "--self-test")
+    assert result.returncode == 0, result.stdout + result.stderr

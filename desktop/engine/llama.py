@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -26,6 +29,53 @@ _CHATML_FALLBACK = (
     "{{ message['content'] }}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
+
+
+# The name under which libllama loaded ggml, per platform: ctypes then gets that same copy
+# (the wheel ships libggml.so and libggml.so.0 as two files, each with its own registry).
+_GGML_NAMES = {"linux": "libggml.so.0", "darwin": "libggml.0.dylib", "win32": "ggml.dll"}
+
+
+def _backend_dirs() -> list[Path]:
+    """Where a GGML_BACKEND_DL build keeps its libggml-cpu-<family> libraries.
+
+    The wheel's top-level bin/ (so site-packages/bin) in development, llama_cpp/lib in the
+    packaged app.
+    """
+    package = Path(llama_cpp.__file__).resolve().parent
+    return [package / "lib", package.parent / "bin"]
+
+
+@functools.cache
+def load_cpu_backends() -> str:
+    """Load llama.cpp's CPU code, the variant best suited to this CPU; returns which one.
+
+    A build with static backends needs nothing (returns "built-in"). Raises ModelError when
+    a dynamic build finds no backend at all, instead of llama.cpp's bare load failure.
+    """
+    name = _GGML_NAMES.get("linux" if sys.platform.startswith("linux") else sys.platform)
+    try:
+        ggml = ctypes.CDLL(name or "ggml")
+    except OSError:
+        return "built-in"  # no separate ggml library: nothing to load
+    ggml.ggml_backend_reg_count.restype = ctypes.c_size_t
+    if ggml.ggml_backend_reg_count() > 0:
+        return "built-in"
+    ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
+    # llama-cpp-python prints llama.cpp's log to stderr unless its logger is quiet; the CLI's
+    # output stays clean, and what was chosen goes to our log instead.
+    logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+    for folder in _backend_dirs():
+        if any(folder.glob("*ggml-cpu*")):
+            ggml.ggml_backend_load_all_from_path(str(folder).encode())
+            if ggml.ggml_backend_reg_count() > 0:
+                features = llama_cpp.llama_print_system_info().decode(errors="replace")
+                logger.info("llama.cpp CPU backend from %s: %s", folder, features.strip())
+                return str(folder)
+    raise ModelError(
+        "llama.cpp found no CPU backend (libggml-cpu-*) next to its libraries. "
+        "Reinstall Agent Assist (or run `make setup` again)."
+    )
 
 
 def check_gguf(path: Path) -> None:
@@ -53,6 +103,7 @@ class LlamaEngine:
 
     def __init__(self, model_path: Path, context_tokens: int = 4096, threads: int = 0) -> None:
         check_gguf(model_path)
+        load_cpu_backends()
         started = time.perf_counter()
         try:
             self._llm = llama_cpp.Llama(

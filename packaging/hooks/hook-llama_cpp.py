@@ -7,13 +7,26 @@ next to their own files (`Path(__file__).parent / "lib"`, by the unversioned nam
 
 from __future__ import annotations
 
-from PyInstaller.utils.hooks import collect_data_files, collect_dynamic_libs
+from pathlib import Path
+
+from PyInstaller.utils.hooks import collect_data_files, collect_dynamic_libs, get_package_paths
 
 # The unversioned names ctypes opens (libllama.so, libggml.so, ...). Their DT_NEEDED names
 # (libggml-base.so.0, ...) are then found and collected by PyInstaller's own dependency
 # analysis. libmtmd is left out: only the multimodal (image) chat handlers load it, and this
 # app never uses them.
 binaries = [(src, dest) for src, dest in collect_dynamic_libs("llama_cpp") if "libmtmd" not in src]
+
+# A GGML_BACKEND_DL build (packaging/bootstrap.py) keeps llama.cpp's CPU code in one library
+# per CPU family, installed by the wheel into site-packages/bin. They go into llama_cpp/lib,
+# where desktop/engine/llama.py looks in the packaged app, and the best one for the user's CPU
+# is loaded at start.
+_package = Path(get_package_paths("llama_cpp")[1])
+binaries += [
+    (str(path), "llama_cpp/lib")
+    for pattern in ("*ggml-cpu*.so", "*ggml-cpu*.dylib", "*ggml-cpu*.dll")
+    for path in sorted((_package.parent / "bin").glob(pattern))
+]
 
 # Non-Python files only: never lib/, whose versioned copies (libllama.so.0.5.0, ...) would
 # otherwise come along as "data" (a wheel cannot hold symlinks, so each library is there
