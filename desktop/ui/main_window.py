@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QKeyCombination, QObject, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from desktop import APP_NAME, __version__, paths, placeholders
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.suggest import SuggestionResult
+from desktop.ui import window_state
 from desktop.ui.assist import AssistController, EngineState
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.manager import CannedManager
+from desktop.ui.placeholder_filler import PlaceholderFiller
 from desktop.ui.widgets.canned_panel import CannedPanel
-from desktop.ui.widgets.command_palette import CommandPalette
+from desktop.ui.widgets.command_palette import CommandPalette, PaletteShortcutGuard
 from desktop.ui.widgets.conversation_pane import ConversationPane
-from desktop.ui.widgets.fill_in_form import FillInForm
+from desktop.ui.widgets.engine_status import EngineStatus
 from desktop.ui.widgets.settings_dialog import SettingsDialog
 from desktop.ui.widgets.suggestion_panel import SuggestionPanel
 from desktop.ui.worker import LibraryFactory
@@ -49,10 +50,6 @@ class MainWindow(QMainWindow):
         self._copy_warned_for: str | None = None
         self._library_factory = library_factory
         self.manager: CannedManager | None = None
-        self._stream_chunks = 0
-        self._stream_started = 0.0
-        self._pending_insert: tuple[str, dict[str, str]] | None = None
-        self.fill_in_form: FillInForm | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.command_palette = CommandPalette(self)
         self.palette_search = palette_search
@@ -62,6 +59,9 @@ class MainWindow(QMainWindow):
         self.conversation = ConversationPane(self)
         self.suggestion = SuggestionPanel(self)
         self.canned = CannedPanel(self)
+        self.filler = PlaceholderFiller(
+            self, self.placeholder_values, self.suggestion.insert_at_cursor
+        )
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.suggestion)
         self.right_splitter.addWidget(self.canned)
@@ -72,16 +72,15 @@ class MainWindow(QMainWindow):
         self.main_splitter.setSizes([560, 720])
         self.setCentralWidget(self.main_splitter)
 
-        self.state_label = QLabel(self)
-        self.model_label = QLabel(self)
-        self.speed_label = QLabel(self)
-        for label in (self.model_label, self.speed_label, self.state_label):
-            self.statusBar().addPermanentWidget(label)
+        self.engine_status = EngineStatus(self.statusBar(), assist)
+        self.model_label = self.engine_status.model_label
+        self.speed_label = self.engine_status.speed_label
+        self.state_label = self.engine_status.state_label
         self._build_actions()
         self._connect()
-        # Text widgets claim Ctrl+K (delete to end of line); the palette shortcut wins instead.
+        guard = PaletteShortcutGuard(self)
         for editor in (self.conversation.editor, self.suggestion.draft, self.canned.search):
-            editor.installEventFilter(self)
+            editor.installEventFilter(guard)
         self._on_assist_state_changed(assist.state)
 
     # --- setup ------------------------------------------------------------------------------
@@ -144,6 +143,7 @@ class MainWindow(QMainWindow):
         self.suggestion.copy_button.clicked.connect(self.copy_draft)
         self.conversation.transcript_changed.connect(self.search.set_transcript)
         self.conversation.message.connect(self._show_message)
+        self.filler.message.connect(self._show_message)
         self.canned.query_changed.connect(self.search.set_query)
         self.canned.copy_requested.connect(self._on_canned_copy_requested)
         self.canned.use_requested.connect(self._on_canned_use_requested)
@@ -158,7 +158,6 @@ class MainWindow(QMainWindow):
         self.assist.model_failed.connect(self._on_assist_model_failed)
         self.assist.grounded.connect(self.suggestion.show_sources)
         self.assist.token_received.connect(self.suggestion.append_text)
-        self.assist.token_received.connect(self._on_assist_token_received)
         self.assist.finished.connect(self._on_assist_finished)
         self.assist.failed.connect(self._on_assist_failed)
 
@@ -183,9 +182,7 @@ class MainWindow(QMainWindow):
             return
         self._pinned = tuple(pinned)
         self.suggestion.begin_draft()
-        self.speed_label.setText("")
-        self._stream_chunks = 0
-        self._stream_started = time.perf_counter()
+        self.engine_status.begin_draft()
         self.assist.ask(transcript, self._pinned)
 
     @Slot()
@@ -328,29 +325,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_canned_insert_requested(self, response: CannedResponse) -> None:
-        values = self.placeholder_values()
-        rendered = placeholders.render(response.body, values)
         self.search.record_use(response)
-        unknown = [n for n in rendered.unresolved if placeholders.is_known(n)]
-        if not unknown:
-            self.suggestion.insert_at_cursor(rendered.text, rendered.cursor)
-            return
-        # Ask for what could not be filled; the form is window-modal but never blocks the loop.
-        self.fill_in_form = FillInForm(unknown, response.title, self)
-        self.fill_in_form.filled.connect(self._on_fill_in_form_filled)
-        self._pending_insert = (response.body, values)
-        self.fill_in_form.open()
-
-    @Slot(object)
-    def _on_fill_in_form_filled(self, typed: dict[str, str]) -> None:
-        if self._pending_insert is None:
-            return
-        body, values = self._pending_insert
-        self._pending_insert = None
-        rendered = placeholders.render(body, {**values, **typed})
-        self.suggestion.insert_at_cursor(rendered.text, rendered.cursor)
-        if rendered.unresolved:
-            self._show_message(f"Still unfilled: {', '.join(rendered.unresolved)}")
+        self.filler.insert(response)
 
     @Slot(object)
     def _on_canned_use_requested(self, response: CannedResponse) -> None:
@@ -367,7 +343,6 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_assist_state_changed(self, state: EngineState) -> None:
-        self.state_label.setText(state.value)
         busy = state == EngineState.GENERATING
         loaded = self.assist.model_info is not None
         self.suggestion.set_busy(busy, loaded and state != EngineState.LOADING)
@@ -375,15 +350,12 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_assist_model_ready(self, info: ModelInfo) -> None:
-        self.model_label.setText(f"Model: {info.name}")
-        self.model_label.setToolTip(str(info.path))
         self.suggestion.show_error("")
         self._show_message(f"Model loaded in {info.load_seconds:.1f} s.")
         self._on_assist_state_changed(self.assist.state)
 
     @Slot(str)
     def _on_assist_model_failed(self, message: str) -> None:
-        self.model_label.setText("Model: none")
         self._on_assist_state_changed(self.assist.state)
         # A banner, not a modal box: the agent keeps working in canned-only mode.
         self.suggestion.show_error(
@@ -391,20 +363,8 @@ class MainWindow(QMainWindow):
             "Choose another model with File > Choose model (Ctrl+M)."
         )
 
-    @Slot(str)
-    def _on_assist_token_received(self, _text: str) -> None:
-        # Live speed while streaming (chunks ~ tokens); the exact figures replace it at the end.
-        self._stream_chunks += 1
-        if self._stream_chunks % 8 == 0:
-            elapsed = time.perf_counter() - self._stream_started
-            self.speed_label.setText(f"{self._stream_chunks / elapsed:.0f} tok/s")
-
     @Slot(object)
     def _on_assist_finished(self, result: SuggestionResult) -> None:
-        self.speed_label.setText(
-            f"{result.completion_tokens} tokens · {result.tokens_per_s:.1f} tok/s · "
-            f"first token {result.first_token_s or 0:.2f} s"
-        )
         if result.finish_reason == "length":
             self._show_message("Draft reached the length limit.")
 
@@ -417,37 +377,15 @@ class MainWindow(QMainWindow):
     def _show_message(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.keyCombination()
-            == QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_K)
-        ):
-            return True  # not accepted by the editor, so the window's shortcut fires
-        return super().eventFilter(watched, event)
-
-    def _layout_store(self) -> QSettings:
-        return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"main_splitter": self.main_splitter, "right_splitter": self.right_splitter}
 
     def restore_layout(self) -> None:
         """Window size and pane sizes as the agent left them."""
-        store = self._layout_store()
-        for key, restore in (
-            ("geometry", self.restoreGeometry),
-            ("main_splitter", self.main_splitter.restoreState),
-            ("right_splitter", self.right_splitter.restoreState),
-        ):
-            value = store.value(key)
-            if isinstance(value, QByteArray):
-                restore(value)
+        window_state.restore(self, self._splitters())
 
     def save_layout(self) -> None:
-        store = self._layout_store()
-        store.setValue("geometry", self.saveGeometry())
-        store.setValue("main_splitter", self.main_splitter.saveState())
-        store.setValue("right_splitter", self.right_splitter.saveState())
-        store.sync()
+        window_state.save(self, self._splitters())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.assist.cancel()

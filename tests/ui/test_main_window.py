@@ -229,7 +229,7 @@ def test_unfilled_placeholders_are_asked_for_on_insert(
     body = 'Hi {{customer.first_name|fallback:"there"}}, ticket {{ticket.id}}: {{input.reason}}.'
     window.canned.show_results("searched", [CannedResponse(title="Ask", body=body)])
     window.canned.insert_button.click()
-    form = window.fill_in_form
+    form = window.filler.form
     assert form is not None and form.isVisible()
     assert list(form.fields) == ["ticket.id", "input.reason"]  # the fallback covers the name
     form.fields["ticket.id"].setText("T-77")

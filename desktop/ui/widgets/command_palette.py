@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -96,3 +96,22 @@ class CommandPalette(QDialog):
             return
         self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
         self.hide()
+
+
+PALETTE_KEYS = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_K)
+
+
+class PaletteShortcutGuard(QObject):
+    """Event filter for text widgets, which claim Ctrl+K (delete to end of line) for themselves.
+
+    Filtering the ShortcutOverride leaves it unaccepted, so the window's Ctrl+K shortcut fires.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.keyCombination() == PALETTE_KEYS
+        ):
+            return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,65 @@
+"""Status-bar indicators: the model in use, the engine's state and the drafting speed."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from desktop.engine.types import ModelInfo
+from desktop.suggest import SuggestionResult
+from desktop.ui.assist import AssistController, EngineState
+
+
+class EngineStatus(QObject):
+    """Three permanent labels in the status bar, kept up to date from the AssistController."""
+
+    def __init__(self, status_bar: QStatusBar, assist: AssistController) -> None:
+        super().__init__(status_bar)
+        self.model_label = QLabel("Model: loading…", status_bar)
+        self.speed_label = QLabel(status_bar)
+        self.state_label = QLabel(assist.state.value, status_bar)
+        for label in (self.model_label, self.speed_label, self.state_label):
+            status_bar.addPermanentWidget(label)
+        self._chunks = 0
+        self._started = 0.0
+        assist.state_changed.connect(self._on_assist_state_changed)
+        assist.model_ready.connect(self._on_assist_model_ready)
+        assist.model_failed.connect(self._on_assist_model_failed)
+        assist.token_received.connect(self._on_assist_token_received)
+        assist.finished.connect(self._on_assist_finished)
+
+    def begin_draft(self) -> None:
+        self.speed_label.setText("")
+        self._chunks = 0
+        self._started = time.perf_counter()
+
+    @Slot(object)
+    def _on_assist_state_changed(self, state: EngineState) -> None:
+        self.state_label.setText(state.value)
+
+    @Slot(object)
+    def _on_assist_model_ready(self, info: ModelInfo) -> None:
+        self.model_label.setText(f"Model: {info.name}")
+        self.model_label.setToolTip(str(info.path))
+
+    @Slot(str)
+    def _on_assist_model_failed(self, _message: str) -> None:
+        self.model_label.setText("Model: none")
+        self.model_label.setToolTip("")
+
+    @Slot(str)
+    def _on_assist_token_received(self, _text: str) -> None:
+        # Live speed while streaming (chunks ~ tokens); the exact figures replace it at the end.
+        self._chunks += 1
+        if self._chunks % 8 == 0:
+            elapsed = time.perf_counter() - self._started
+            self.speed_label.setText(f"{self._chunks / elapsed:.0f} tok/s")
+
+    @Slot(object)
+    def _on_assist_finished(self, result: SuggestionResult) -> None:
+        self.speed_label.setText(
+            f"{result.completion_tokens} tokens · {result.tokens_per_s:.1f} tok/s · "
+            f"first token {result.first_token_s or 0:.2f} s"
+        )
