@@ -1,6 +1,6 @@
 """Make the README screenshot: the real window, real model, real canned library.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshot.py [out.png]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshot.py [folder]
 
 Uses a throwaway data folder so the user's library is untouched.
 """
@@ -36,11 +36,8 @@ def wait(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
 
 
 def main() -> int:
-    out = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else ROOT / "resources" / "screenshots" / "main-window.png"
-    )
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "resources" / "screenshots"
+    out = folder / "main-window.png"
     app = create_app()
     open_library().close()  # seed
     settings = settings_module.Settings(max_tokens=120, temperature=0.3)
@@ -56,6 +53,15 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(out))
     print(f"saved {out}")
+    window.open_manager()
+    manager = window.manager
+    assert manager is not None
+    manager.resize(1200, 720)
+    wait(lambda: manager.table.model().rowCount() > 0, 10)
+    manager.table.selectRow(0)
+    wait(lambda: False, 0.4)
+    manager.grab().save(str(folder / "library-window.png"))
+    print(f"saved {folder / 'library-window.png'}")
     window.close()
     # Quit the way the app does: exec() emits aboutToQuit, which stops every worker thread.
     QTimer.singleShot(0, app.quit)

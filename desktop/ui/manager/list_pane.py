@@ -42,7 +42,13 @@ class ListPane(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the title gets the room
+        # Short code, category, tags, used, last used, active: narrow, the title matters most.
+        for column, width in enumerate((110, 90, 110, 45, 90, 50), start=1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter: words, short code, tag…")
         self.filter_edit.setClearButtonEnabled(True)

@@ -62,7 +62,7 @@ class CannedManager(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.pane)
         splitter.addWidget(self.editor)
-        splitter.setSizes([620, 480])
+        splitter.setSizes([760, 440])
         self.setCentralWidget(splitter)
         self._build_actions()
         self._connect()
