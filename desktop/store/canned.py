@@ -161,11 +161,14 @@ class CannedRepository:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM canned").fetchone()[0])
 
-    def all(self, active_only: bool = False) -> list[CannedResponse]:
+    def all(self, active_only: bool = False, limit: int | None = None) -> list[CannedResponse]:
         where = " WHERE active = 1" if active_only else ""
-        return [
-            CannedResponse.from_row(r) for r in self.db.query(f"{_SELECT}{where} ORDER BY title")
-        ]
+        # LIMIT -1 is SQLite's "no limit": one query shape, and a 100k library is not read whole
+        # just to show its first rows.
+        rows = self.db.query(
+            f"{_SELECT}{where} ORDER BY title COLLATE NOCASE LIMIT ?", [limit or -1]
+        )
+        return [CannedResponse.from_row(r) for r in rows]
 
     def add_many(self, responses: Iterable[CannedResponse]) -> int:
         """Insert all or nothing."""
@@ -213,7 +216,7 @@ class CannedRepository:
         the search runs again, so "refnud" still finds the refund replies.
         """
         if not text.strip():
-            return self.all(active_only=not include_inactive)[:limit]
+            return self.all(active_only=not include_inactive, limit=limit)
         found = self._match(query.prefix_all(text), limit, include_inactive)
         if not found:
             found = self._match(query.any_of(text), limit, include_inactive)

@@ -116,3 +116,11 @@ def test_search_falls_back_to_ranking_for_typos(repo: CannedRepository) -> None:
     add(repo, "Refund status", "Your refund is on its way to your card.", tags=("refund",))
     add(repo, "Shipping times", "We deliver in 3 to 5 days.", tags=("delivery",))
     assert repo.search("refnud")[0].title == "Refund status"
+
+
+def test_all_is_sorted_by_title_and_can_stop_early(repo: CannedRepository) -> None:
+    for title in ("Charlie", "alpha", "Bravo"):
+        add(repo, title, "body")
+    assert [r.title for r in repo.all()] == ["alpha", "Bravo", "Charlie"]  # case-insensitive
+    assert [r.title for r in repo.all(limit=2)] == ["alpha", "Bravo"]
+    assert len(repo.search("", limit=1)) == 1
