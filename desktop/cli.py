@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from desktop import settings as settings_module
+from desktop import textfile
 from desktop.context import load_engine, open_library
 from desktop.errors import AgentAssistError, InputError
 from desktop.suggest import Suggester, load_system_prompt
@@ -36,26 +37,8 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _read_input(name: str) -> str:
-    if name == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-    else:
-        path = Path(name)
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_INPUT_BYTES + 1)
-        except OSError as exc:
-            raise InputError(f"Cannot read {path}: {exc.strerror}.") from exc
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(
-            f"The input is larger than {MAX_INPUT_BYTES // 1_000_000} MB; "
-            "pass the conversation only."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            "The input is not UTF-8 text. Save the conversation as UTF-8 and try again."
-        ) from exc
+    source = sys.stdin.buffer if name == "-" else Path(name)
+    return textfile.read_text(source, MAX_INPUT_BYTES, hint="; pass the conversation only")
 
 
 def suggest_command(args: argparse.Namespace) -> int:

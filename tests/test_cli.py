@@ -90,3 +90,11 @@ def test_xdg_folders_are_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         str(tmp_path / "xdg-data" / "agent-assist" / "canned.db"),
         str(tmp_path / "xdg-config" / "agent-assist" / "settings.json"),
     ]
+
+
+def test_suggest_rejects_text_that_is_not_utf8(tmp_path: Path) -> None:
+    latin1 = tmp_path / "chat.txt"
+    latin1.write_bytes("Customer: où est ma commande, déjà payée?".encode("latin-1"))
+    result = agent_assist("suggest", str(latin1))
+    assert result.returncode == 1
+    assert "chat.txt is not UTF-8 text" in result.stderr

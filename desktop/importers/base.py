@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from desktop import placeholders
+from desktop import placeholders, textfile
 from desktop.errors import ImportFileError
 from desktop.store.canned import CannedResponse
 
@@ -38,19 +38,7 @@ class Parsed:
 
 
 def read_text(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ImportFileError(f"Cannot read {path}: {exc.strerror}.") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"{path.name} is larger than {MAX_FILE_BYTES // 1_000_000} MB.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
-        ) from exc
+    return textfile.read_text(path, MAX_FILE_BYTES, ImportFileError)
 
 
 def load_json(path: Path) -> Any:

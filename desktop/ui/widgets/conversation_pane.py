@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from desktop import textfile
 from desktop.errors import InputError
 from desktop.transcript import MAX_CHARS, Transcript, classify_line, clean, parse
 
@@ -164,22 +165,9 @@ class ConversationPane(QWidget):
     def load_file(self, name: str) -> None:
         path = Path(name)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise InputError(
-                    f"{path.name} is larger than 5 MB; open the conversation text only."
-                )
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            self.message.emit(
-                f"{path.name} is not UTF-8 text. Save it as plain text and try again."
-            )
-            return
-        except (OSError, InputError) as exc:
-            self.message.emit(
-                str(exc)
-                if isinstance(exc, InputError)
-                else f"Cannot open {path.name}: {exc.strerror}"
-            )
+            text = textfile.read_text(path, MAX_FILE_BYTES, hint="; open the conversation only")
+        except InputError as exc:
+            self.message.emit(str(exc))
             return
         self.set_text(text)
         self.message.emit(f"Opened {path.name}")
