@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self._library_factory = library_factory
         self.manager: CannedManager | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.about_box: QMessageBox | None = None
         self.command_palette = CommandPalette(self)
         self.palette_search = palette_search
         self.setWindowTitle(APP_NAME)
@@ -267,12 +268,16 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         info = self.assist.model_info
         model = f"{info.name} ({info.path})" if info else "none loaded"
-        QMessageBox.about(
-            self,
+        self.about_box = QMessageBox(
+            QMessageBox.Icon.Information,
             f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<br>Offline reply suggestions for support agents."
-            f"<br><br>Model: {model}<br>Data folder: {paths.data_dir()}",
+            f"{APP_NAME} {__version__}\nOffline reply suggestions for support agents.\n\n"
+            f"Model: {model}\nData folder: {paths.data_dir()}",
+            QMessageBox.StandardButton.Ok,
+            self,
         )
+        self.about_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.about_box.open()  # window-modal without blocking the event loop
 
     @Slot()
     def open_manager(self) -> None:

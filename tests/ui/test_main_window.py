@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from desktop import __version__
 from desktop import settings as settings_module
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -311,3 +312,17 @@ def test_manager_changes_refresh_the_main_window(
     qtbot.waitUntil(lambda: window.canned.list.count() == 1, timeout=5_000)
     assert window.canned.current() is not None
     assert window.canned.current().title == "Zebra stripes refund"  # type: ignore[union-attr]
+
+
+def test_about_shows_version_model_and_data_folder(
+    qtbot: QtBot, make_window: WindowFactory, app_home: Path
+) -> None:
+    window = make_window(Settings())
+    wait_model(qtbot, window)
+    window.show_about()
+    box = window.about_box
+    assert box is not None and box.isVisible()
+    assert f"Agent Assist {__version__}" in box.text()
+    assert "SmolLM2-135M-Instruct.Q4_1" in box.text()
+    assert str(app_home / "data") in box.text()
+    box.accept()
