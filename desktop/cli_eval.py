@@ -91,4 +91,6 @@ def bench_command(args: argparse.Namespace) -> int:
     _out(f"queries           {result['queries']} (top-1 intent hit {result['top1']:.1%})")
     _out(f"median ranking    {result['median_ms']:.2f} ms")
     _out(f"p95 ranking       {result['p95_ms']:.2f} ms")
+    _out(f"median search     {result['search_median_ms']:.2f} ms (search box / palette, as typed)")
+    _out(f"p95 search        {result['search_p95_ms']:.2f} ms")
     return 0

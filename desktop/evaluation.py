@@ -190,6 +190,18 @@ def synthetic_library(
     return made
 
 
+def _search_timings(repo: CannedRepository, cases: Sequence[Case]) -> list[float]:
+    """Search-box latency as an agent types: every prefix of the first two words of each case."""
+    timings = []
+    for case in cases:
+        typed = " ".join(case.transcript.latest_customer_text().split()[:2])
+        for end in range(2, len(typed) + 1):
+            start = time.perf_counter()
+            repo.search(typed[:end], 50)
+            timings.append((time.perf_counter() - start) * 1000)
+    return sorted(timings)
+
+
 def benchmark(cases: Sequence[Case], library_path: Path, size: int) -> dict[str, float]:
     """Median and p95 ranking latency over a synthetic library of `size` responses."""
     repo = memory_repository(synthetic_library(parse_bitext(library_path), size))
@@ -203,9 +215,12 @@ def benchmark(cases: Sequence[Case], library_path: Path, size: int) -> dict[str,
         ranked = repo.rank_for(case.transcript, 5)
         timings.append((time.perf_counter() - start) * 1000)
         hits += bool(ranked) and intent_of(ranked[0]) == case.expected_intent
+    searches = _search_timings(repo, cases)
     repo.db.close()
     timings.sort()
     return {
+        "search_median_ms": statistics.median(searches),
+        "search_p95_ms": searches[min(len(searches) - 1, round(0.95 * (len(searches) - 1)))],
         "size": size,
         "queries": len(timings),
         "median_ms": statistics.median(timings),

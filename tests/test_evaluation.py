@@ -76,6 +76,7 @@ def test_bench_retrieval_on_a_small_synthetic_library() -> None:
     figures = json.loads(result.stdout)
     assert figures["size"] == 2000 and figures["queries"] == 270
     assert 0 < figures["median_ms"] <= figures["p95_ms"]
+    assert 0 < figures["search_median_ms"] <= figures["search_p95_ms"]
 
 
 def test_synthetic_library_keeps_intents() -> None:
