@@ -193,16 +193,17 @@ class CannedRepository:
 
     # --- search and ranking -----------------------------------------------------------------
     def _match(
-        self, fts_query: str, limit: int, include_inactive: bool = False
+        self, fts_query: str, limit: int, include_inactive: bool = False, ranked: bool = True
     ) -> list[CannedResponse]:
         if not fts_query:
             return []
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         active = "" if include_inactive else " AND canned.active = 1"
+        score, order = (f"bm25(canned_fts, {weights})", " ORDER BY score") if ranked else ("0", "")
         sql = (
-            f"SELECT canned.*, bm25(canned_fts, {weights}) AS score FROM canned_fts "
+            f"SELECT canned.*, {score} AS score FROM canned_fts "
             "JOIN canned ON canned.rowid = canned_fts.rowid "
-            f"WHERE canned_fts MATCH ?{active} ORDER BY score LIMIT ?"
+            f"WHERE canned_fts MATCH ?{active}{order} LIMIT ?"
         )
         rows = self.db.query(sql, [fts_query, limit])
         return [CannedResponse.from_row(r, score=r["score"]) for r in rows]
@@ -217,7 +218,8 @@ class CannedRepository:
         """
         if not text.strip():
             return self.all(active_only=not include_inactive, limit=limit)
-        found = self._match(query.prefix_all(text), limit, include_inactive)
+        ranked = not query.is_broad(text)
+        found = self._match(query.prefix_all(text), limit, include_inactive, ranked)
         if not found:
             found = self._match(query.any_of(text), limit, include_inactive)
         if not found:

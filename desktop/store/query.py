@@ -198,6 +198,16 @@ def any_of(text: str) -> str:
     return " OR ".join(_quote(t) for t in terms(text))
 
 
+def is_broad(text: str) -> bool:
+    """True while what was typed is too short to rank by: no content word of 4+ letters yet.
+
+    Such a query ("ca", "i w") matches a large part of a big library, and scoring every match
+    with bm25 costs ~100 ms at 100,000 responses; unranked matches come back in ~2 ms.
+    """
+    words = [m.group().replace("'", "") for m in _WORD.finditer(text.lower())]
+    return not any(len(w) >= 4 and w not in STOPWORDS for w in words)
+
+
 def prefix_all(text: str) -> str:
     """What the search box sends: every word must match, the last one as a prefix."""
     words = [m.group().replace("'", "") for m in _WORD.finditer(text.lower())][:16]
