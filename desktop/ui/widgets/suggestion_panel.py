@@ -66,11 +66,13 @@ class SuggestionPanel(QWidget):
 
     def append_text(self, text: str) -> None:
         """Append a streamed delta at the end without moving the user's cursor or selection."""
+        bar = self.draft.verticalScrollBar()
+        following = bar.value() >= bar.maximum() - 4  # the agent has not scrolled up to read
         cursor = QTextCursor(self.draft.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertText(text)
-        bar = self.draft.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        if following:
+            bar.setValue(bar.maximum())
 
     def insert_at_cursor(self, text: str, caret: int | None = None) -> None:
         """Insert at the draft's cursor, keeping what is there; `caret` is an offset into text."""
