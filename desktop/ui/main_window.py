@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
-from desktop import APP_NAME, __version__, paths, placeholders
+from desktop import APP_NAME, placeholders
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -19,6 +19,7 @@ from desktop.ui.assist import AssistController, EngineState
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.manager import CannedManager
 from desktop.ui.placeholder_filler import PlaceholderFiller
+from desktop.ui.widgets.about_box import about_box
 from desktop.ui.widgets.canned_panel import CannedPanel
 from desktop.ui.widgets.command_palette import CommandPalette, PaletteShortcutGuard
 from desktop.ui.widgets.conversation_pane import ConversationPane
@@ -266,17 +267,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
-        info = self.assist.model_info
-        model = f"{info.name} ({info.path})" if info else "none loaded"
-        self.about_box = QMessageBox(
-            QMessageBox.Icon.Information,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\nOffline reply suggestions for support agents.\n\n"
-            f"Model: {model}\nData folder: {paths.data_dir()}",
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        self.about_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.about_box = about_box(self, self.assist.model_info)
         self.about_box.open()  # window-modal without blocking the event loop
 
     @Slot()
