@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import yaml
 
 from desktop import placeholders, textfile
 from desktop.errors import ImportFileError
+from desktop.importers import tokens
 from desktop.store.canned import CannedResponse
 
 # Canned libraries are small; anything larger is almost certainly the wrong file.
@@ -31,6 +32,12 @@ class Parsed:
         for token in tokens:
             if token not in self.unknown_placeholders:
                 self.unknown_placeholders.append(token)
+
+    def add(self, response: CannedResponse, syntax: str) -> None:
+        """Keep `response`, its body's placeholders mapped from `syntax` onto ours."""
+        body, unknown = tokens.convert(response.body, syntax)
+        self.add_unknown(unknown)
+        self.responses.append(replace(response, body=body))
 
     def skip(self, why: str) -> None:
         self.skipped += 1

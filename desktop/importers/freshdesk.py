@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers import tokens
 from desktop.importers.base import Parsed, load_json, record_error, text_field
 from desktop.importers.html_text import html_to_text
 from desktop.store.canned import CannedResponse
@@ -51,9 +50,7 @@ def parse(path: Path) -> Parsed:
         if not body:
             result.skip(f"Freshdesk response {title!r} is empty; skipped.")
             continue
-        body, unknown = tokens.convert(body, "mustache")
-        result.add_unknown(unknown)
-        result.responses.append(
+        result.add(
             CannedResponse(
                 title=title.strip(),
                 body=body,
@@ -62,6 +59,7 @@ def parse(path: Path) -> Parsed:
                 category=folder,
                 source=SOURCE,
                 source_id=text_field(path, index, record, "id"),
-            )
+            ),
+            "mustache",
         )
     return result

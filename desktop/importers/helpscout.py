@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from desktop.importers import tokens
 from desktop.importers.base import Parsed, load_json, record_error, records_from, text_field
 from desktop.importers.html_text import html_to_text, looks_like_html
 from desktop.store.canned import CannedResponse
@@ -44,15 +43,14 @@ def parse(path: Path) -> Parsed:
         if not body:
             result.skip(f"Help Scout reply {title!r} is empty; skipped.")
             continue
-        body, unknown = tokens.convert(body, "helpscout")
-        result.add_unknown(unknown)
-        result.responses.append(
+        result.add(
             CannedResponse(
                 title=title,
                 body=body,
                 body_html=html,
                 source=SOURCE,
                 source_id=text_field(path, index, record, "id"),
-            )
+            ),
+            "helpscout",
         )
     return result

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.importers import tokens
 from desktop.importers.base import Parsed, load_json, record_error, records_from, text_field
 from desktop.importers.html_text import html_to_text
 from desktop.store.canned import CannedResponse
@@ -32,15 +31,14 @@ def parse(path: Path) -> Parsed:
         if not body:
             result.skip(f"Intercom macro {title!r} is empty; skipped.")
             continue
-        body, unknown = tokens.convert(body, "mustache")
-        result.add_unknown(unknown)
-        result.responses.append(
+        result.add(
             CannedResponse(
                 title=title,
                 body=body,
                 body_html=html,
                 source=SOURCE,
                 source_id=text_field(path, index, record, "id"),
-            )
+            ),
+            "mustache",
         )
     return result

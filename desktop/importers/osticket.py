@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers import tokens
 from desktop.importers.base import Parsed, load_yaml, read_text, record_error
 from desktop.importers.html_text import html_to_text, looks_like_html
 from desktop.store.canned import CannedResponse
@@ -30,11 +29,11 @@ _CREATE = re.compile(r"CREATE\s+TABLE\s+`?\w{0,64}canned_response`?\s*\(", re.IG
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "Z": "\x1a", "b": "\b"}
 
 
-def _response(result: Parsed, fields: dict[str, Any], source_id: str) -> CannedResponse:
+def _response(fields: dict[str, Any], source_id: str) -> CannedResponse:
+    """The response a record describes; its placeholders are mapped by Parsed.add."""
     raw = str(fields.get("response") or "")
     html = raw if looks_like_html(raw) else ""
-    body, unknown = tokens.convert(html_to_text(raw) if html else raw.strip(), "osticket")
-    result.add_unknown(unknown)
+    body = html_to_text(raw) if html else raw.strip()
     lang = str(fields.get("lang") or "en").replace("_", "-").split("-")[0].lower()
     return CannedResponse(
         title=str(fields["title"]).strip(),
@@ -61,7 +60,7 @@ def parse_yaml(path: Path) -> Parsed:
         if not str(record.get("response") or "").strip():
             result.skip(f"osTicket response {record['title']!r} is empty; skipped.")
             continue
-        result.responses.append(_response(result, record, record["title"].strip()))
+        result.add(_response(record, record["title"].strip()), "osticket")
     return result
 
 
@@ -164,7 +163,7 @@ def parse_sql(path: Path) -> Parsed:
                 result.skip(f"osTicket response {fields['title']!r} is empty; skipped.")
                 continue
             source_id = fields.get("canned_id") or str(fields["title"]).strip()
-            result.responses.append(_response(result, fields, source_id))
+            result.add(_response(fields, source_id), "osticket")
     return result
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers import tokens
 from desktop.importers.base import Parsed, load_json, read_text, record_error, records_from
 from desktop.importers.html_text import html_to_text, looks_like_html
 from desktop.store.canned import CannedResponse
@@ -22,11 +21,11 @@ SOURCE = "zammad"
 _FALSE = {"false", "0", "no", "f", "n", "inactive"}
 
 
-def _response(result: Parsed, fields: dict[str, Any], source_id: str) -> CannedResponse:
+def _response(fields: dict[str, Any], source_id: str) -> CannedResponse:
+    """The response a record describes; its placeholders are mapped by Parsed.add."""
     content = str(fields.get("content") or "")
     html = content if looks_like_html(content) else ""
-    body, unknown = tokens.convert(html_to_text(html) if html else content.strip(), "zammad")
-    result.add_unknown(unknown)
+    body = html_to_text(html) if html else content.strip()
     active = fields.get("active")
     keywords = str(fields.get("keywords") or "")
     return CannedResponse(
@@ -59,7 +58,7 @@ def parse_csv(path: Path) -> Parsed:
             if not fields.get("content", "").strip():
                 result.skip(f"Zammad text module {fields['name']!r} is empty; skipped.")
             else:
-                result.responses.append(_response(result, fields, fields["name"].strip()))
+                result.add(_response(fields, fields["name"].strip()), "zammad")
         line = reader.line_num + 1
     return result
 
@@ -78,7 +77,7 @@ def parse_json(path: Path) -> Parsed:
             result.skip(f"Zammad text module {record['name']!r} is empty; skipped.")
             continue
         source_id = str(record.get("id") or record["name"].strip())
-        result.responses.append(_response(result, record, source_id))
+        result.add(_response(record, source_id), "zammad")
     return result
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from desktop.importers import tokens
 from desktop.importers.base import Parsed, load_json, record_error, records_from, text_field
 from desktop.importers.html_text import html_to_text
 from desktop.store.canned import CannedResponse
@@ -58,10 +57,8 @@ def parse(path: Path) -> Parsed:
         if not body:
             result.skip(f"Zendesk macro {full_title!r} adds no comment; skipped.")
             continue
-        body, unknown = tokens.convert(body, "mustache")
-        result.add_unknown(unknown)
         category, _, title = full_title.rpartition("::")
-        result.responses.append(
+        result.add(
             CannedResponse(
                 title=title.strip(),
                 body=body,
@@ -71,6 +68,7 @@ def parse(path: Path) -> Parsed:
                 active=macro.get("active", True) is not False,
                 source=SOURCE,
                 source_id=text_field(path, index, macro, "id"),
-            )
+            ),
+            "mustache",
         )
     return result
