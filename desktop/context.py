@@ -26,9 +26,9 @@ class Library:
         self.repo.db.close()
 
 
-def open_library(path: Path | None = None, seed: bool = True) -> Library:
-    """Open (and on first run seed) the canned-response database."""
-    opened = open_database(path or paths.database_path())
+def open_library(path: Path | None = None, seed: bool = True, verify: bool = True) -> Library:
+    """Open (and on first run seed) the canned-response database; see open_database."""
+    opened = open_database(path or paths.database_path(), verify)
     repo = CannedRepository(opened.db)
     seeded = (
         seed_if_new(repo, paths.resource_dir() / "seed" / "canned_responses.json") if seed else 0

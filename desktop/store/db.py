@@ -24,19 +24,25 @@ class OpenedDatabase:
     recovered_from: Path | None = None  # a corrupt file that was moved aside, kept for the user
 
 
-def _connect(path: Path) -> Database:
+def _connect(path: Path, verify: bool) -> Database:
     db = Database(sqlite3.connect(str(path), timeout=10))
     db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
-    result = db.execute("PRAGMA quick_check").fetchone()
-    if result is None or result[0] != "ok":
-        raise sqlite3.DatabaseError(f"integrity check failed: {result}")
+    if verify:
+        result = db.execute("PRAGMA quick_check").fetchone()
+        if result is None or result[0] != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {result}")
     migrations.apply(db)
     return db
 
 
-def open_database(path: Path) -> OpenedDatabase:
-    """Open (creating if needed) and migrate; a corrupt file is moved aside, never deleted."""
+def open_database(path: Path, verify: bool = True) -> OpenedDatabase:
+    """Open (creating if needed) and migrate; a corrupt file is moved aside, never deleted.
+
+    `verify=False` is for the extra connections worker threads open once start-up has checked
+    the file: they skip the integrity scan (it reads the whole file), and they never move a
+    file aside that other connections still have open.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -44,8 +50,13 @@ def open_database(path: Path) -> OpenedDatabase:
             f"Cannot create the data folder {path.parent}: {exc.strerror}. "
             "Check its permissions or set AGENT_ASSIST_HOME to a writable folder."
         ) from exc
+    if not verify:
+        try:
+            return OpenedDatabase(_connect(path, verify=False), path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"Cannot open the database {path}: {exc}") from exc
     try:
-        return OpenedDatabase(_connect(path), path)
+        return OpenedDatabase(_connect(path, verify=True), path)
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise StoreError(f"The database {path} is locked by another program.") from exc
@@ -63,4 +74,4 @@ def open_database(path: Path) -> OpenedDatabase:
             raise StoreError(
                 f"The database {path} is damaged and could not be moved aside: {move_error}"
             ) from exc
-        return OpenedDatabase(_connect(path), path, recovered_from=backup)
+        return OpenedDatabase(_connect(path, verify=True), path, recovered_from=backup)

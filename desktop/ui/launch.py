@@ -22,8 +22,8 @@ logger = logging.getLogger(__name__)
 
 
 def worker_library() -> Library:
-    """Each worker thread opens its own connection; seeding happened once at start-up."""
-    return open_library(seed=False)
+    """Each worker thread opens its own connection; start-up already checked and seeded."""
+    return open_library(seed=False, verify=False)
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:

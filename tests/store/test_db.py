@@ -94,3 +94,12 @@ def test_other_threads_open_their_own_connection(app_home: Path) -> None:
     thread.join()
     library.close()
     assert errors
+
+
+def test_worker_connections_never_move_the_file_aside(tmp_path: Path) -> None:
+    path = tmp_path / "canned.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="Cannot open the database"):
+        open_database(path, verify=False)
+    assert path.read_bytes().startswith(b"this is not sqlite")
+    assert [p.name for p in tmp_path.iterdir()] == ["canned.db"]
