@@ -1,0 +1,298 @@
+"""Check a draft sentence by sentence against what the agent actually knows. Pure, no Qt.
+
+The default 135M model invents phone numbers, web addresses, amounts and actions ("I've
+processed your refund"). An agent who pastes such a sentence makes a promise the company never
+made, so every sentence is compared with the sources: the conversation, the canned responses the
+draft was grounded on, and known values such as the agent's and the company's names. Three kinds
+of problem are reported, each with a short reason for a tooltip:
+
+- unsupported specific: a number, amount, duration, date, URL, email, phone, order id or product
+  name that no source states (see `specifics` for how each kind is normalised);
+- action claim: the agent says something was already done to the account or order, and no
+  source says so;
+- leak: template tokens, role labels, "as an AI", or slots the model made up ("[Customer Name]").
+
+Precision matters more than recall: a false mark annoys the agent on every draft, so each rule
+errs towards silence. `apply_checks` in `offered` turns the checks into the text Copy copies.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from desktop.drafting import sentences, specifics
+from desktop.drafting.specifics import Specific
+
+
+class Kind(StrEnum):
+    UNSUPPORTED_SPECIFIC = "unsupported_specific"
+    ACTION_CLAIM = "action_claim"
+    LEAK = "leak"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: Kind
+    reason: str  # one line for a tooltip
+    evidence: str  # the words in the sentence that caused it
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    """One sentence of the draft (`draft[start:end] == text`) and what is wrong with it."""
+
+    text: str
+    start: int
+    end: int
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def reason(self) -> str:
+        """Every problem's reason, one per line: the tooltip."""
+        return "\n".join(p.reason for p in self.problems)
+
+    def has(self, kind: Kind) -> bool:
+        return any(p.kind is kind for p in self.problems)
+
+
+# Actions on the customer's account or order, as lemma: "past forms|...", "-ing forms|...".
+_ACTIONS = {
+    "create": ("created", "creating"), "update": ("updated", "updating"),
+    "process": ("processed", "processing"), "cancel": ("cancell?ed", "cancell?ing"),
+    "issue": ("issued", "issuing"), "refund": ("refunded", "refunding"),
+    "send": ("sent", "sending"), "email": ("e-?mailed", "e-?mailing"),
+    "change": ("changed", "changing"), "reset": ("reset", "resetting"),
+    "delete": ("deleted", "deleting"), "remove": ("removed", "removing"),
+    "add": ("added", "adding"), "apply": ("applied", "applying"),
+    "credit": ("credited", "crediting"), "reverse": ("reversed", "reversing"),
+    "submit": ("submitted", "submitting"), "escalate": ("escalated", "escalating"),
+    "forward": ("forwarded", "forwarding"), "arrange": ("arranged", "arranging"),
+    "schedule": ("(?:re)?scheduled", "(?:re)?scheduling"), "ship": ("shipped", "shipping"),
+    "dispatch": ("dispatched", "dispatching"), "replace": ("replaced", "replacing"),
+    "upgrade": ("upgraded", "upgrading"), "downgrade": ("downgraded", "downgrading"),
+    "activate": ("(?:re|de)?activated", "(?:re|de)?activating"),
+    "close": ("closed", "closing"), "open": ("opened", "opening"),
+    "initiate": ("initiated", "initiating"), "approve": ("approved", "approving"),
+    "fix": ("fixed", "fixing"), "resolve": ("resolved", "resolving"),
+    "restore": ("restored", "restoring"), "unlock": ("unlocked", "unlocking"),
+    "modify": ("modified", "modifying"), "correct": ("corrected", "correcting"),
+    "book": ("booked", "booking"), "register": ("registered", "registering"),
+    "subscribe": ("(?:un)?subscribed", "(?:un)?subscribing"), "file": ("filed", "filing"),
+    "log": ("logged", "logging"), "report": ("reported", "reporting"),
+    "contact": ("contacted", "contacting"), "notify": ("notified", "notifying"),
+    "transfer": ("transferred", "transferring"), "place": ("placed", "placing"),
+    "waive": ("waived", "waiving"), "confirm": ("confirmed", "confirming"),
+    "verify": ("verified", "verifying"), "check": ("checked", "checking"),
+    "review": ("reviewed", "reviewing"), "locate": ("located", "locating"),
+    "attach": ("attached", "attaching"), "adjust": ("adjusted", "adjusting"),
+    "edit": ("edited", "editing"), "switch": ("switched", "switching"),
+    "raise": ("raised", "raising"), "enable": ("(?:en|dis)abled", "(?:en|dis)abling"),
+    "block": ("blocked", "blocking"), "suspend": ("suspended", "suspending"),
+    "renew": ("renewed", "renewing"), "extend": ("extended", "extending"),
+    "expedite": ("expedited", "expediting"), "reissue": ("reissued", "reissuing"),
+    "generate": ("generated", "generating"), "set up": ("set up", "setting up"),
+    "take care": ("taken care of|took care of", "taking care of"),
+    "look into": ("looked into|looked up", "looking into|looking up"),
+}  # fmt: skip
+# "noted", "received", "understood" are left out on purpose: "I've noted your concern" only
+# acknowledges the message, it promises nothing about the account.
+
+
+def _group(index: int) -> str:
+    return "|".join(f"(?P<a{i}>{forms[index]})" for i, forms in enumerate(_ACTIONS.values()))
+
+
+_LEMMAS = tuple(_ACTIONS)
+_ADVERBS = r"(?:\s+(?:just|already|now|also|successfully|then|recently|personally|quickly))*"
+_SUBJECT = r"(?<![\w'\u2019])(?:I|we)"
+_CLAIMS = (
+    # "I've just updated", "we have issued", "I cancelled", "I went ahead and refunded"
+    re.compile(
+        _SUBJECT + r"(?:['\u2019]ve|\s+have|\s+had)?" + _ADVERBS
+        + r"\s+(?:(?:gone|went)\s+ahead\s+and\s+)?(?:" + _group(0) + r")\b",
+        re.IGNORECASE,
+    ),
+    # "I'm processing your refund", "we are sending", "I've been checking"
+    re.compile(
+        r"(?<![\w'\u2019])(?:I['\u2019]m|I\s+am|we['\u2019]re|we\s+are|(?:I|we)(?:['\u2019]ve|\s+have)\s+been)"
+        + _ADVERBS + r"\s+(?:" + _group(1) + r")\b",
+        re.IGNORECASE,
+    ),
+    # "your refund has been processed", "an email has been sent"
+    re.compile(r"\b(?:has|have)" + _ADVERBS + r"\s+been\s+(?:" + _group(0) + r")\b", re.I),
+    # "I went ahead and ..." with any verb
+    re.compile(
+        _SUBJECT + r"(?:['\u2019]ve|\s+have)?\s+(?:just\s+)?(?:gone|went)\s+ahead\s+and\b", re.I
+    ),
+)  # fmt: skip
+# A claim inside a condition or a time clause promises nothing yet: "once we have shipped it".
+_CONDITION = re.compile(
+    r"\b(?:once|when|whenever|after|if|unless|until|as soon as|whether|before|in case)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+_TAIL_WORDS = re.compile(r"(?:\s+[\w'\u2019-]+){0,4}")
+
+_TOKEN = re.compile(
+    r"<\|[^|<>\n]{0,40}\|>|</?s>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>"
+    r"|<\|?(?:im_start|im_end|endoftext|eot_id)\|?>|\b(?:im_start|im_end)\b"
+)
+_ROLE = re.compile(
+    r"^[*_]{0,2}(?:customer|agent|assistant|user|system|human|ai|bot|client|support)[*_]{0,2}"
+    r"\s{0,3}:",
+    re.IGNORECASE,
+)
+_AI = re.compile(
+    r"\bas an? (?:ai language model|ai|artificial intelligence|(?:large )?language model|chatbot)\b"
+    r"|\bI(?:['\u2019]m| am) (?:just |only )?an? (?:ai|artificial intelligence|(?:large )?language "
+    r"model|chatbot)\b|\bai language model\b",
+    re.IGNORECASE,
+)
+_NUMBER_ANY = re.compile(r"\d[\d,]{0,20}(?:\.\d{1,6})?|[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
+_DIGIT_RUN = re.compile(r"[\d(][\d ().+-]{1,30}\d")
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """What the sources state, in the normal forms `specifics` compares with."""
+
+    words: str
+    urls: str
+    lower: str
+    numbers: frozenset[str]
+    digit_runs: frozenset[str]
+    durations: frozenset[str]
+    claims: frozenset[str]
+    slots: frozenset[str]
+
+
+@functools.lru_cache(maxsize=32)
+def _ground(sources: tuple[str, ...]) -> Grounding:
+    text = "\n".join(sources)
+    lower = text.lower()
+    found = specifics.find(text)
+    numbers = {specifics.number_value(n) for n in _NUMBER_ANY.findall(text)}
+    runs = {specifics.digits(run) for run in _DIGIT_RUN.findall(text)}
+    return Grounding(
+        words=specifics.words_key(text),
+        urls=re.sub(r"https?://|www\.", "", lower),
+        lower=lower,
+        numbers=frozenset(numbers),
+        digit_runs=frozenset(r for r in runs if len(r) >= 7),
+        durations=frozenset(d for s in found if s.kind == "duration" for d in s.key.split("|")),
+        claims=frozenset(lemma for s in sentences.split(text) for lemma, _ in _claims(s.text)),
+        slots=frozenset(m.group().lower() for m in specifics.SLOT.finditer(text)),
+    )
+
+
+def ground(sources: Sequence[str] | Grounding) -> Grounding:
+    """The grounding for `sources`, cached: alternatives of one draft share their sources."""
+    return sources if isinstance(sources, Grounding) else _ground(tuple(sources))
+
+
+def check_draft(draft: str, sources: Sequence[str] | Grounding) -> list[SentenceCheck]:
+    """Every sentence of `draft` with the problems found in it (none for most sentences).
+
+    `sources` are the texts the draft may rely on: the conversation, the grounding canned
+    responses' titles and bodies, the agent's and the company's names.
+    """
+    grounding = ground(sources)
+    checks = []
+    for sentence in sentences.split(draft):
+        problems = [*_leaks(sentence.text, grounding), *_unsupported(sentence.text, grounding)]
+        problems += _claim_problems(sentence.text, grounding)
+        checks.append(SentenceCheck(sentence.text, sentence.start, sentence.end, tuple(problems)))
+    return checks
+
+
+def _unsupported(sentence: str, grounding: Grounding) -> list[Problem]:
+    problems = []
+    for specific in specifics.find(sentence):
+        if not _supported(specific, grounding):
+            reason = (
+                f'{specific.kind} "{specific.text}" appears in neither the conversation nor '
+                "the canned responses"
+            )
+            problems.append(Problem(Kind.UNSUPPORTED_SPECIFIC, reason, specific.text))
+    return problems
+
+
+def _supported(specific: Specific, grounding: Grounding) -> bool:
+    key = specific.key
+    match specific.kind:
+        case "phone number":
+            return any(run.endswith(key) or key.endswith(run) for run in grounding.digit_runs)
+        case "web address":
+            return key in grounding.urls
+        case "email address":
+            return key in grounding.lower
+        case "amount" | "number":
+            return key in grounding.numbers
+        case "duration":
+            return all(part in grounding.durations for part in key.split("|"))
+        case "order or ticket number" if key.isdigit():
+            return key in grounding.numbers or any(key in run for run in grounding.digit_runs)
+        case "order or ticket number":
+            return specifics.words_key(key) in grounding.words
+    return key in grounding.words
+
+
+def _claims(sentence: str) -> list[tuple[str, str]]:
+    """(lemma, words) for each action `sentence` says was already taken."""
+    found = []
+    taken: list[int] = []
+    for pattern in _CLAIMS:
+        for match in pattern.finditer(sentence):
+            if match.start() in taken:
+                continue  # "I went ahead and refunded": one claim, not two
+            taken.append(match.start())
+            clause = _CLAUSE_BREAK.split(sentence[: match.start()])[-1]
+            if _CONDITION.search(clause):
+                continue
+            lemma = next(
+                (_LEMMAS[int(name[1:])] for name, v in match.groupdict().items() if v),
+                "go ahead",
+            )
+            tail = _TAIL_WORDS.match(sentence, match.end())
+            found.append((lemma, match.group() + (tail.group() if tail else "")))
+    return found
+
+
+def _claim_problems(sentence: str, grounding: Grounding) -> list[Problem]:
+    problems = []
+    for lemma, words in _claims(sentence):
+        if lemma in grounding.claims:
+            continue  # the canned response itself says it was done
+        reason = (
+            f'says "{words}" was already done, which neither the conversation nor the '
+            "canned responses say"
+        )
+        problems.append(Problem(Kind.ACTION_CLAIM, reason, words))
+    return problems[:1]
+
+
+def _leaks(sentence: str, grounding: Grounding) -> list[Problem]:
+    problems = []
+    if role := _ROLE.match(sentence):
+        reason = f'role label "{role.group()}": the model started writing another turn'
+        problems.append(Problem(Kind.LEAK, reason, role.group()))
+    for token in _TOKEN.finditer(sentence):
+        reason = f'template token "{token.group()}" leaked from the prompt format'
+        problems.append(Problem(Kind.LEAK, reason, token.group()))
+    if ai := _AI.search(sentence):
+        reason = f'"{ai.group()}": the model talking about itself'
+        problems.append(Problem(Kind.LEAK, reason, ai.group()))
+    masked = _TOKEN.sub(lambda m: " " * len(m.group()), sentence)
+    for slot in specifics.SLOT.finditer(masked):
+        if slot.group().lower() not in grounding.slots:
+            reason = f'"{slot.group()}" is a slot the model made up (placeholders use {{{{name}}}})'
+            problems.append(Problem(Kind.LEAK, reason, slot.group()))
+    return problems
