@@ -11,8 +11,9 @@ from pathlib import Path
 
 from desktop import settings as settings_module
 from desktop import textfile
-from desktop.context import load_engine, open_library
+from desktop.engine.loading import load_engine
 from desktop.errors import AgentAssistError, InputError
+from desktop.store.library import open_library
 from desktop.suggest import Suggester, load_system_prompt
 from desktop.transcript import parse
 

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.context import open_library
 from desktop.importers import format_names
-from desktop.store.library_io import EXPORT_FORMATS, export, import_file
+from desktop.library_service import EXPORT_FORMATS, export, import_file
+from desktop.store.library import open_library
 
 
 def _out(line: str) -> None:

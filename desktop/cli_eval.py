@@ -9,7 +9,7 @@ from pathlib import Path
 
 from desktop.errors import InputError
 from desktop.evaluation import benchmark, evaluate, load_cases
-from desktop.importers.bitext import parse_bitext
+from desktop.importers import bitext
 
 # The evaluation set sits beside a source checkout (../shared/eval); pass paths elsewhere.
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -55,7 +55,7 @@ def _require(path: Path, what: str) -> Path:
 
 def eval_command(args: argparse.Namespace) -> int:
     cases = load_cases(_require(args.cases, "Cases file"))
-    library = parse_bitext(_require(args.canned, "Canned library"))
+    library = bitext.parse(_require(args.canned, "Canned library")).responses
     if not library:
         raise InputError(f"{args.canned.name} holds no responses.")
     report = evaluate(cases, library)

@@ -20,9 +20,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.errors import InputError
-from desktop.importers.bitext import intent_of, parse_bitext
+from desktop.importers import bitext
+from desktop.importers.bitext import intent_of
 from desktop.store import migrations
 from desktop.store.canned import CannedRepository, CannedResponse
+from desktop.store.ranking import rank_for
 from desktop.transcript import Transcript, Turn
 
 ROLES = ("customer", "agent")
@@ -122,7 +124,7 @@ def evaluate(
 ) -> Report:
     """Rank for every case; top-1 decides the predicted intent for precision and recall."""
     repo = memory_repository(library)
-    ranker = rank or (lambda r, t: r.rank_for(t, 3))
+    ranker = rank or (lambda r, t: rank_for(r, t, 3))
     ranker(repo, cases[0].transcript)  # builds the in-memory index: not a ranking latency
     hits1 = hits3 = 0
     timings: list[float] = []
@@ -204,15 +206,15 @@ def _search_timings(repo: CannedRepository, cases: Sequence[Case]) -> list[float
 
 def benchmark(cases: Sequence[Case], library_path: Path, size: int) -> dict[str, float]:
     """Median and p95 ranking latency over a synthetic library of `size` responses."""
-    repo = memory_repository(synthetic_library(parse_bitext(library_path), size))
+    repo = memory_repository(synthetic_library(bitext.parse(library_path).responses, size))
     start = time.perf_counter()
-    repo.rank_for(cases[0].transcript, 5)
+    rank_for(repo, cases[0].transcript, 5)
     build_s = time.perf_counter() - start
     timings = []
     hits = 0
     for case in cases:
         start = time.perf_counter()
-        ranked = repo.rank_for(case.transcript, 5)
+        ranked = rank_for(repo, case.transcript, 5)
         timings.append((time.perf_counter() - start) * 1000)
         hits += bool(ranked) and intent_of(ranked[0]) == case.expected_intent
     searches = _search_timings(repo, cases)

@@ -85,7 +85,8 @@ class _Clock:
 def _check(clock: _Clock) -> str:
     # Imported here, timed as part of start-up: Qt and llama.cpp are the bulk of it.
     from desktop import settings as settings_module
-    from desktop.context import open_library
+    from desktop.store.library import open_library
+    from desktop.store.ranking import rank_for
     from desktop.transcript import parse
     from desktop.ui.launch import build_window, create_app
 
@@ -97,7 +98,7 @@ def _check(clock: _Clock) -> str:
     library = open_library()
     try:
         transcript = parse(SAMPLE_CONVERSATION)
-        ranked = library.repo.rank_for(transcript, 3)
+        ranked = rank_for(library.repo, transcript, 3)
         seeded = library.seeded
     finally:
         library.close()

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from desktop import paths
+from desktop.drafting.prompts import Prompt, build_prompt
 from desktop.engine.base import Engine
-from desktop.engine.prompts import Prompt, build_prompt
 from desktop.engine.types import GenerationParams
 from desktop.errors import InputError
 from desktop.settings import Settings
+from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.transcript import Transcript
 
@@ -72,7 +73,9 @@ class Suggester:
         count = max(self.settings.grounding_count, len(pinned))
         pinned_ids = {p.id for p in pinned}
         ranked = [
-            r for r in self.repo.rank_for(transcript, count + len(pinned)) if r.id not in pinned_ids
+            r
+            for r in ranking.rank_for(self.repo, transcript, count + len(pinned))
+            if r.id not in pinned_ids
         ]
         grounding = [*pinned, *ranked][:count]
         budget = self.engine.info.context_tokens - self.settings.max_tokens - _CONTEXT_MARGIN

@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["AGENT_ASSIST_HOME"] = tempfile.mkdtemp(prefix="agent-assist-shot-")
 
 from desktop import settings as settings_module  # noqa: E402
-from desktop.context import open_library  # noqa: E402
+from desktop.store.library import open_library  # noqa: E402
 from desktop.ui.assist import EngineState  # noqa: E402
 from desktop.ui.launch import build_window, create_app  # noqa: E402
 from desktop.ui.waiting import wait_until  # noqa: E402

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from desktop.errors import InputError
 from desktop.evaluation import Case, _per_intent, load_cases, synthetic_library
-from desktop.importers.bitext import intent_of, parse_bitext
+from desktop.importers import bitext
+from desktop.importers.bitext import intent_of
 
 from tests.conftest import SHARED
 
@@ -80,7 +81,7 @@ def test_bench_retrieval_on_a_small_synthetic_library() -> None:
 
 
 def test_synthetic_library_keeps_intents() -> None:
-    base = parse_bitext(CANNED)
+    base = bitext.parse(CANNED).responses
     made = synthetic_library(base, 300)
     assert len(made) == 300
     assert {intent_of(r) for r in made} == {intent_of(r) for r in base}
@@ -94,7 +95,7 @@ def test_cases_load_as_transcripts() -> None:
 
 
 def test_bitext_import_keeps_the_intent_as_first_tag() -> None:
-    responses = parse_bitext(CANNED)
+    responses = bitext.parse(CANNED).responses
     assert len(responses) == 108
     first = responses[0]
     assert first.tags[0] == intent_of(first) == "cancel_order"
@@ -121,4 +122,4 @@ def test_bitext_import_names_a_bad_record(
     path = tmp_path / "canned.json"
     path.write_text(json.dumps(records), "utf-8")
     with pytest.raises(InputError, match=message):
-        parse_bitext(path)
+        bitext.parse(path)

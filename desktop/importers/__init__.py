@@ -1,14 +1,14 @@
 """Importers for canned-response libraries from other tools, and format detection.
 
-Each format module has `parse(path) -> Parsed`. The evaluation library's importer
-(`bitext.parse_bitext(path) -> list[CannedResponse]`) is written separately and loaded lazily,
-so this package works whether or not it is present.
+Every format is a plugin with one interface: a function `parse(path) -> Parsed` (see
+`desktop.importers.base`), registered below by name as "module:function". Modules load on first
+use, so that `canned list` stays light. Importers parse only; the library service
+(`desktop.library_service`) stores what they return.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import re
 from collections.abc import Callable
@@ -20,47 +20,33 @@ from desktop.importers.base import Parsed, read_text
 
 Parser = Callable[[Path], Parsed]
 
-# Format name -> module; loaded on first use so that `canned list` stays light.
-_MODULES = {
-    "json": "desktop.importers.native",
-    "csv": "desktop.importers.native",
-    "zendesk": "desktop.importers.zendesk",
-    "freshdesk": "desktop.importers.freshdesk",
-    "chatwoot": "desktop.importers.chatwoot",
-    "zammad": "desktop.importers.zammad",
-    "intercom": "desktop.importers.intercom",
-    "osticket": "desktop.importers.osticket",
-    "helpscout": "desktop.importers.helpscout",
-    "espanso": "desktop.importers.espanso",
-    "textexpander": "desktop.importers.textexpander",
+# Format name -> "module:function" returning Parsed.
+_PARSERS = {
+    "json": "desktop.importers.native:parse_json",
+    "csv": "desktop.importers.native:parse_csv",
+    "zendesk": "desktop.importers.zendesk:parse",
+    "freshdesk": "desktop.importers.freshdesk:parse",
+    "chatwoot": "desktop.importers.chatwoot:parse",
+    "zammad": "desktop.importers.zammad:parse",
+    "intercom": "desktop.importers.intercom:parse",
+    "osticket": "desktop.importers.osticket:parse",
+    "helpscout": "desktop.importers.helpscout:parse",
+    "espanso": "desktop.importers.espanso:parse",
+    "textexpander": "desktop.importers.textexpander:parse",
+    "bitext": "desktop.importers.bitext:parse",
 }
-_BITEXT = "desktop.importers.bitext"
-
-
-def _bitext_available() -> bool:
-    try:
-        return importlib.util.find_spec(_BITEXT) is not None
-    except ImportError:
-        return False
 
 
 def format_names() -> list[str]:
-    """Every format that can be imported now (bitext only once its module exists)."""
-    return [*_MODULES, *(["bitext"] if _bitext_available() else [])]
+    """Every format that can be imported."""
+    return list(_PARSERS)
 
 
 def parser_for(fmt: str) -> Parser:
-    if fmt == "bitext" and _bitext_available():
-        module = importlib.import_module(_BITEXT)
-
-        def parse_bitext(path: Path) -> Parsed:
-            return Parsed(responses=list(module.parse_bitext(path)))
-
-        return parse_bitext
-    if fmt not in _MODULES:
+    if fmt not in _PARSERS:
         raise ImportFileError(f"Unknown format {fmt!r}; use one of: {', '.join(format_names())}.")
-    module = importlib.import_module(_MODULES[fmt])
-    parse: Parser = getattr(module, f"parse_{fmt}") if fmt in ("json", "csv") else module.parse
+    module, _, function = _PARSERS[fmt].partition(":")
+    parse: Parser = getattr(importlib.import_module(module), function)
     return parse
 
 

@@ -1,8 +1,15 @@
-"""What every importer shares: the parse result, safe file reading, record-level errors."""
+"""What every importer shares: the parse result, safe file reading, records and their errors.
+
+A format is a function `parse(path) -> Parsed` registered by name in `desktop.importers`. It
+reads the file with `read_text` / `load_json` / `load_yaml`, walks its records with
+`each_record` (typed field access, errors that name the record), and keeps responses with
+`Parsed.add` (mapping the tool's placeholders) or `Parsed.keep`. It never touches the database.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +35,7 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     skipped: int = 0  # records with nothing to import (e.g. a macro that only sets a status)
 
-    def add_unknown(self, tokens: list[str]) -> None:
+    def add_unknown(self, tokens: Iterable[str]) -> None:
         for token in tokens:
             if token not in self.unknown_placeholders:
                 self.unknown_placeholders.append(token)
@@ -36,8 +43,12 @@ class Parsed:
     def add(self, response: CannedResponse, syntax: str) -> None:
         """Keep `response`, its body's placeholders mapped from `syntax` onto ours."""
         body, unknown = tokens.convert(response.body, syntax)
+        self.keep(replace(response, body=body), unknown)
+
+    def keep(self, response: CannedResponse, unknown: Iterable[str] = ()) -> None:
+        """Keep `response` as it is (its placeholders already ours), noting tokens left over."""
         self.add_unknown(unknown)
-        self.responses.append(replace(response, body=body))
+        self.responses.append(response)
 
     def skip(self, why: str) -> None:
         self.skipped += 1
@@ -80,14 +91,46 @@ def record_error(path: Path, index: int, record: Any, reason: str) -> ImportFile
     return ImportFileError(f"{path.name}, record {index + 1}{label}: {reason}.")
 
 
-def text_field(path: Path, index: int, record: dict[str, Any], key: str, default: str = "") -> str:
-    """A string field; null counts as missing, numbers are accepted as text."""
-    value = record.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise record_error(path, index, record, f"'{key}' must be text")
-    return str(value)
+class Record:
+    """One record of an import file, with typed field access whose errors name the record."""
+
+    def __init__(self, path: Path, index: int, data: dict[str, Any]) -> None:
+        self.path = path
+        self.index = index
+        self.data = data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data
+
+    def error(self, reason: str) -> ImportFileError:
+        return record_error(self.path, self.index, self.data, reason)
+
+    def text(self, key: str, default: str = "") -> str:
+        """A string field; null counts as missing, numbers are accepted as text."""
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.error(f"'{key}' must be text")
+        return str(value)
+
+    def required(self, key: str) -> str:
+        """A text field that must be there and not blank, stripped."""
+        value = self.text(key).strip()
+        if not value:
+            raise self.error(f"missing '{key}'")
+        return value
+
+
+def each_record(path: Path, items: Iterable[Any], expected: str = "an object") -> Iterator[Record]:
+    """The items of a file as Records; anything but a mapping is an error naming its place."""
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise record_error(path, index, item, f"expected {expected}")
+        yield Record(path, index, item)
 
 
 def records_from(path: Path, data: Any, keys: tuple[str, ...]) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.importers.base import load_json, record_error, records_from, text_field
+from desktop.importers.base import Parsed, each_record, load_json, records_from
 from desktop.store.canned import CannedResponse
 
 SOURCE = "bitext"
@@ -21,32 +21,26 @@ def intent_of(response: CannedResponse) -> str:
     return response.tags[0] if response.tags else ""
 
 
-def parse_bitext(path: Path) -> list[CannedResponse]:
-    data = load_json(path)
-    responses: list[CannedResponse] = []
-    for index, record in enumerate(records_from(path, data, ("responses", "items", "data"))):
-        if not isinstance(record, dict):
-            raise record_error(path, index, record, "expected an object")
-        record_id = text_field(path, index, record, "id").strip()
-        title = text_field(path, index, record, "title").strip()
-        body = text_field(path, index, record, "body").strip()
-        intent = text_field(path, index, record, "intent").strip()
-        for key, value in (("id", record_id), ("title", title), ("body", body), ("intent", intent)):
-            if not value:
-                raise record_error(path, index, record, f"missing '{key}'")
+def parse(path: Path) -> Parsed:
+    result = Parsed()
+    items = records_from(path, load_json(path), ("responses", "items", "data"))
+    for record in each_record(path, items):
+        record_id, title, body, intent = (
+            record.required(key) for key in ("id", "title", "body", "intent")
+        )
         raw_tags = record.get("tags") or []
         if not isinstance(raw_tags, list) or not all(isinstance(t, str) for t in raw_tags):
-            raise record_error(path, index, record, "'tags' must be a list of text")
+            raise record.error("'tags' must be a list of text")
         others = (t.strip() for t in raw_tags)
         tags = (intent, *dict.fromkeys(t for t in others if t and t != intent))
-        responses.append(
+        result.keep(
             CannedResponse(
                 title=title,
                 body=body,
-                category=text_field(path, index, record, "category").strip(),
+                category=record.text("category").strip(),
                 tags=tags,
                 source=SOURCE,
                 source_id=record_id,
             )
         )
-    return responses
+    return result

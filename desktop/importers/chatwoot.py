@@ -8,14 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.importers import tokens
-from desktop.importers.base import (
-    Parsed,
-    load_json,
-    make_title,
-    record_error,
-    records_from,
-    text_field,
-)
+from desktop.importers.base import Parsed, each_record, load_json, make_title, records_from
 from desktop.store.canned import CannedResponse
 
 SOURCE = "chatwoot"
@@ -26,25 +19,22 @@ def parse(path: Path) -> Parsed:
     if isinstance(data, dict) and "short_code" in data:
         data = [data]
     result = Parsed()
-    for index, record in enumerate(records_from(path, data, ("items", "payload", "data"))):
-        if not isinstance(record, dict):
-            raise record_error(path, index, record, "expected an object")
-        shortcode = text_field(path, index, record, "short_code").strip()
-        content = text_field(path, index, record, "content").strip()
-        if not shortcode:
-            raise record_error(path, index, record, "missing 'short_code'")
+    for record in each_record(path, records_from(path, data, ("items", "payload", "data"))):
+        shortcode = record.required("short_code")
+        content = record.text("content").strip()
         if not content:
             result.skip(f"Chatwoot response {shortcode!r} is empty; skipped.")
             continue
+        # Mapped here rather than by Parsed.add: the title is made from the mapped body.
         body, unknown = tokens.convert(content, "mustache")
-        result.add_unknown(unknown)
-        result.responses.append(
+        result.keep(
             CannedResponse(
                 title=make_title(body),
                 body=body,
                 shortcode=shortcode,
                 source=SOURCE,
-                source_id=text_field(path, index, record, "id") or shortcode,
-            )
+                source_id=record.text("id") or shortcode,
+            ),
+            unknown,
         )
     return result

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from desktop.errors import ImportFileError
 from desktop.importers import tokens
-from desktop.importers.base import Parsed, load_yaml, make_title, record_error
+from desktop.importers.base import Parsed, Record, each_record, load_yaml, make_title
 from desktop.importers.html_text import html_to_text
 from desktop.store.canned import CannedResponse
 
 SOURCE = "espanso"
+_TEXT_KEYS = ("replace", "markdown", "html", "form")  # where a match keeps its text, by priority
 _TOKEN = re.compile(
     r"\$\|\$|\[\[[ \t]{0,8}(?P<field>[\w\-]{1,60})[ \t]{0,8}\]\]"
     r"|\{\{[ \t]{0,8}(?P<var>[\w\-]{1,60})(?:\.(?P<sub>[\w\-]{1,60}))?[ \t]{0,8}\}\}"
 )
 
 
-def _form_vars(match: dict[str, Any]) -> set[str]:
+def _form_vars(match: Record) -> set[str]:
     found = set()
     for var in match.get("vars") or []:
         if isinstance(var, dict) and var.get("type") == "form" and isinstance(var.get("name"), str):
@@ -45,10 +45,10 @@ def _convert(text: str, form_vars: set[str]) -> tuple[str, list[str]]:
     return tokens.rewrite(text, _TOKEN, replace)
 
 
-def _triggers(path: Path, index: int, match: dict[str, Any]) -> list[str]:
+def _triggers(match: Record) -> list[str]:
     triggers = match.get("triggers") if "triggers" in match else [match.get("trigger")]
     if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
-        raise record_error(path, index, match, "'trigger' must be text, 'triggers' a list of text")
+        raise match.error("'trigger' must be text, 'triggers' a list of text")
     return list(triggers)
 
 
@@ -57,34 +57,28 @@ def parse(path: Path) -> Parsed:
     if not isinstance(data, dict) or not isinstance(data.get("matches"), list):
         raise ImportFileError(f"{path.name}: expected an Espanso match file with 'matches:'.")
     result = Parsed()
-    for index, match in enumerate(data["matches"]):
-        if not isinstance(match, dict):
-            raise record_error(path, index, match, "expected a mapping")
+    for match in each_record(path, data["matches"], "a mapping"):
         if "regex" in match and "trigger" not in match and "triggers" not in match:
-            result.skip(f"Espanso regex match {match['regex']!r} has no fixed trigger; skipped.")
+            result.skip(
+                f"Espanso regex match {match.get('regex')!r} has no fixed trigger; skipped."
+            )
             continue
-        triggers = _triggers(path, index, match)
-        html = ""
-        if isinstance(match.get("replace"), str):
-            text = match["replace"]
-        elif isinstance(match.get("markdown"), str):
-            text = match["markdown"]
-        elif isinstance(match.get("html"), str):
-            html = match["html"]
-            text = html_to_text(html)
-        elif isinstance(match.get("form"), str):
-            text = match["form"]
-        else:
+        triggers = _triggers(match)
+        kind = next((k for k in _TEXT_KEYS if isinstance(match.get(k), str)), None)
+        if kind is None:
             result.skip(f"Espanso match {triggers[0]!r} has no text (image?); skipped.")
             continue
+        text: str = match.get(kind)
+        html = text if kind == "html" else ""
+        if html:
+            text = html_to_text(html)
         body, unknown = _convert(text.strip(), _form_vars(match))
         if not body:
             result.skip(f"Espanso match {triggers[0]!r} is empty; skipped.")
             continue
-        result.add_unknown(unknown)
         label = match.get("label")
         others = ", ".join(triggers[1:])
-        result.responses.append(
+        result.keep(
             CannedResponse(
                 title=label.strip()
                 if isinstance(label, str) and label.strip()
@@ -95,6 +89,7 @@ def parse(path: Path) -> Parsed:
                 notes=f"Also triggered by: {others}" if others else "",
                 source=SOURCE,
                 source_id=triggers[0],
-            )
+            ),
+            unknown,
         )
     return result

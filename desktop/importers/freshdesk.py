@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers.base import Parsed, load_json, record_error, text_field
+from desktop.importers.base import Parsed, each_record, load_json, record_error
 from desktop.importers.html_text import html_to_text
 from desktop.store.canned import CannedResponse
 
@@ -39,26 +39,24 @@ def _flatten(path: Path, data: Any) -> list[tuple[dict[str, Any], str]]:
 
 def parse(path: Path) -> Parsed:
     result = Parsed()
-    for index, (record, folder) in enumerate(_flatten(path, load_json(path))):
-        if not isinstance(record, dict):
-            raise record_error(path, index, record, "expected an object")
-        title = text_field(path, index, record, "title")
-        if not title.strip():
-            raise record_error(path, index, record, "missing 'title'")
-        html = text_field(path, index, record, "content_html")
-        body = text_field(path, index, record, "content").strip() or html_to_text(html)
+    pairs = _flatten(path, load_json(path))
+    records = each_record(path, [item for item, _folder in pairs])
+    for record, (_item, folder) in zip(records, pairs, strict=True):
+        title = record.required("title")
+        html = record.text("content_html")
+        body = record.text("content").strip() or html_to_text(html)
         if not body:
             result.skip(f"Freshdesk response {title!r} is empty; skipped.")
             continue
         result.add(
             CannedResponse(
-                title=title.strip(),
+                title=title,
                 body=body,
                 body_html=html,
-                shortcode=text_field(path, index, record, "short_code"),
+                shortcode=record.text("short_code"),
                 category=folder,
                 source=SOURCE,
-                source_id=text_field(path, index, record, "id"),
+                source_id=record.text("id"),
             ),
             "mustache",
         )

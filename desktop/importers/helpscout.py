@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from desktop.importers.base import Parsed, load_json, record_error, records_from, text_field
+from desktop.importers.base import Parsed, each_record, load_json, records_from
 from desktop.importers.html_text import html_to_text, looks_like_html
 from desktop.store.canned import CannedResponse
 
@@ -26,18 +26,14 @@ def _records(path: Path, data: Any) -> list[Any]:
 
 def parse(path: Path) -> Parsed:
     result = Parsed()
-    for index, record in enumerate(_records(path, load_json(path))):
-        if not isinstance(record, dict):
-            raise record_error(path, index, record, "expected an object")
-        title = text_field(path, index, record, "name").strip()
-        if not title:
-            raise record_error(path, index, record, "missing 'name'")
-        text = text_field(path, index, record, "text")
+    for record in each_record(path, _records(path, load_json(path))):
+        title = record.required("name")
+        text = record.text("text")
         html = text if looks_like_html(text) else ""
         body = html_to_text(text) if html else text.strip()
-        body = body or text_field(path, index, record, "chatText").strip()
+        body = body or record.text("chatText").strip()
         if not body:
-            body = text_field(path, index, record, "preview").strip()
+            body = record.text("preview").strip()
             if body:
                 result.warnings.append(f"Help Scout reply {title!r} has only a preview.")
         if not body:
@@ -49,7 +45,7 @@ def parse(path: Path) -> Parsed:
                 body=body,
                 body_html=html,
                 source=SOURCE,
-                source_id=text_field(path, index, record, "id"),
+                source_id=record.text("id"),
             ),
             "helpscout",
         )

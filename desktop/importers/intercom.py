@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.importers.base import Parsed, load_json, record_error, records_from, text_field
+from desktop.importers.base import Parsed, each_record, load_json, records_from
 from desktop.importers.html_text import html_to_text
 from desktop.store.canned import CannedResponse
 
@@ -20,14 +20,10 @@ def parse(path: Path) -> Parsed:
     if isinstance(data, dict) and "name" in data and "data" not in data:
         data = [data]
     result = Parsed()
-    for index, record in enumerate(records_from(path, data, ("data", "macros"))):
-        if not isinstance(record, dict):
-            raise record_error(path, index, record, "expected an object")
-        title = text_field(path, index, record, "name").strip()
-        if not title:
-            raise record_error(path, index, record, "missing 'name'")
-        html = text_field(path, index, record, "body")
-        body = text_field(path, index, record, "body_text").strip() or html_to_text(html)
+    for record in each_record(path, records_from(path, data, ("data", "macros"))):
+        title = record.required("name")
+        html = record.text("body")
+        body = record.text("body_text").strip() or html_to_text(html)
         if not body:
             result.skip(f"Intercom macro {title!r} is empty; skipped.")
             continue
@@ -37,7 +33,7 @@ def parse(path: Path) -> Parsed:
                 body=body,
                 body_html=html,
                 source=SOURCE,
-                source_id=text_field(path, index, record, "id"),
+                source_id=record.text("id"),
             ),
             "mustache",
         )

@@ -10,77 +10,70 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers.base import Parsed, load_json, read_text, record_error
-from desktop.store.canned import CannedResponse
+from desktop.importers.base import Parsed, each_record, load_json, read_text
+from desktop.store.canned import STORED_FIELDS, CannedResponse
 
 FORMAT_NAME = "agent-assist-canned"
 VERSION = 1
-FIELDS = (
-    "title", "body", "shortcode", "category", "tags", "language", "notes", "active",
-    "body_html", "source", "source_id", "usage_count", "last_used_at",
-)  # fmt: skip
+FIELDS = STORED_FIELDS  # every stored field, in the dataclass's order
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def to_record(response: CannedResponse) -> dict[str, Any]:
-    return {
-        "title": response.title,
-        "body": response.body,
-        "shortcode": response.shortcode,
-        "category": response.category,
-        "tags": list(response.tags),
-        "language": response.language,
-        "notes": response.notes,
-        "active": response.active,
-        "body_html": response.body_html,
-        "source": response.source,
-        "source_id": response.source_id,
-        "usage_count": response.usage_count,
-        "last_used_at": response.last_used_at,
-    }
+    record = {name: getattr(response, name) for name in FIELDS}
+    record["tags"] = list(response.tags)
+    return record
 
 
-def from_record(where: str, record: dict[str, Any]) -> CannedResponse:
-    """A response from one record; `where` names it in errors ("file.csv, line 3")."""
-    for key in ("title", "body"):
-        if not isinstance(record.get(key), str) or not record[key].strip():
-            raise ImportFileError(f"{where}: missing '{key}'.")
-    tags = record.get("tags") or []
+def _tags(where: str, tags: Any) -> tuple[str, ...]:
+    tags = tags or []
     if isinstance(tags, str):
         tags = json.loads(tags) if tags.strip().startswith("[") else tags.split(",")
     if not isinstance(tags, list):
         raise ImportFileError(f"{where}: 'tags' must be a list.")
-    active = record.get("active", True)
-    if isinstance(active, str):
-        active = active.strip().lower() not in ("0", "false", "no", "")
-    usage = record.get("usage_count") or 0
-    try:
-        usage = int(usage)
-    except (TypeError, ValueError) as exc:
-        raise ImportFileError(f"{where}: 'usage_count' must be a number.") from exc
-    text = {k: record.get(k) for k in FIELDS if k not in ("tags", "active", "usage_count")}
-    for key, value in text.items():
-        if value is not None and not isinstance(value, str):
-            raise ImportFileError(f"{where}: '{key}' must be text.")
-    return CannedResponse(
-        title=record["title"],
-        body=record["body"],
-        shortcode=text["shortcode"] or "",
-        category=text["category"] or "",
-        tags=tuple(str(t).strip() for t in tags if str(t).strip()),
-        language=text["language"] or "en",
-        notes=text["notes"] or "",
-        active=bool(active),
-        body_html=text["body_html"] or "",
-        source=text["source"] or "",
-        source_id=text["source_id"] or "",
-        usage_count=usage,
-        last_used_at=text["last_used_at"] or None,
-    )
+    return tuple(str(t).strip() for t in tags if str(t).strip())
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "")
+    return bool(value)
+
+
+def from_record(where: str, record: dict[str, Any]) -> CannedResponse:
+    """A response from one record; `where` names it in errors ("file.csv, line 3").
+
+    Each field is read as its default's type says: required text (no default), tags, a flag,
+    a count, or optional text (empty means the default).
+    """
+    values: dict[str, Any] = {}
+    for spec in fields(CannedResponse):
+        name, default, value = spec.name, spec.default, record.get(spec.name)
+        if name not in FIELDS:
+            continue
+        if default is MISSING:
+            if not isinstance(value, str) or not value.strip():
+                raise ImportFileError(f"{where}: missing '{name}'.")
+            values[name] = value
+        elif isinstance(default, tuple):
+            values[name] = _tags(where, value)
+        elif isinstance(default, bool):
+            values[name] = default if value is None else _flag(value)
+        elif isinstance(default, int):
+            try:
+                values[name] = int(value or 0)
+            except (TypeError, ValueError) as exc:
+                raise ImportFileError(f"{where}: '{name}' must be a number.") from exc
+        elif value is not None and not isinstance(value, str):
+            raise ImportFileError(f"{where}: '{name}' must be text.")
+        else:
+            values[name] = value or default
+    return CannedResponse(**values)
 
 
 def parse_json(path: Path) -> Parsed:
@@ -89,12 +82,10 @@ def parse_json(path: Path) -> Parsed:
     if not isinstance(records, list):
         raise ImportFileError(f"{path.name}: expected {{'responses': [...]}} or a list.")
     result = Parsed()
-    for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            raise record_error(path, index, record, "expected an object")
-        where = f"{path.name}, record {index + 1}"
+    for record in each_record(path, records):
+        where = f"{path.name}, record {record.index + 1}"
         try:
-            result.responses.append(from_record(where, record))
+            result.keep(from_record(where, record.data))
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"{where}: 'tags' is not a JSON list.") from exc
     return result
@@ -120,7 +111,7 @@ def parse_csv(path: Path) -> Parsed:
             raise ImportFileError(f"{path.name}, line {line}: more cells than header columns.")
         record = {k: _unescape(v or "") for k, v in row.items() if k is not None}
         try:
-            result.responses.append(from_record(f"{path.name}, line {line}", record))
+            result.keep(from_record(f"{path.name}, line {line}", record))
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"{path.name}, line {line}: 'tags' is not a JSON list.") from exc
         line = reader.line_num + 1

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers.base import Parsed, load_yaml, read_text, record_error
+from desktop.importers.base import Parsed, each_record, load_yaml, read_text
 from desktop.importers.html_text import html_to_text, looks_like_html
 from desktop.store.canned import CannedResponse
 
@@ -52,15 +52,13 @@ def parse_yaml(path: Path) -> Parsed:
     if not isinstance(data, list):
         raise ImportFileError(f"{path.name}: expected a list of canned responses.")
     result = Parsed()
-    for index, record in enumerate(data):
-        if not isinstance(record, dict):
-            raise record_error(path, index, record, "expected a mapping")
-        if not isinstance(record.get("title"), str) or not record["title"].strip():
-            raise record_error(path, index, record, "missing 'title'")
+    for record in each_record(path, data, "a mapping"):
+        if not isinstance(record.get("title"), str) or not record.get("title").strip():
+            raise record.error("missing 'title'")
         if not str(record.get("response") or "").strip():
-            result.skip(f"osTicket response {record['title']!r} is empty; skipped.")
+            result.skip(f"osTicket response {record.get('title')!r} is empty; skipped.")
             continue
-        result.add(_response(record, record["title"].strip()), "osticket")
+        result.add(_response(record.data, record.get("title").strip()), "osticket")
     return result
 
 

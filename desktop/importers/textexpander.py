@@ -16,7 +16,7 @@ from pathlib import Path
 
 from desktop.errors import ImportFileError
 from desktop.importers import tokens
-from desktop.importers.base import MAX_FILE_BYTES, Parsed, make_title, read_text, record_error
+from desktop.importers.base import MAX_FILE_BYTES, Parsed, each_record, make_title, read_text
 from desktop.store.canned import CannedResponse
 
 SOURCE = "textexpander"
@@ -53,8 +53,7 @@ def _response(
     source_id: str = "",
 ) -> None:
     body, unknown = tokens.rewrite(content.strip(), _TOKEN, _fill)
-    result.add_unknown(unknown)
-    result.responses.append(
+    result.keep(
         CannedResponse(
             title=label.strip() or make_title(body),
             body=body,
@@ -62,7 +61,8 @@ def _response(
             source=SOURCE,
             category=category,
             source_id=source_id or abbreviation.strip(),
-        )
+        ),
+        unknown,
     )
 
 
@@ -108,13 +108,11 @@ def parse_plist(path: Path) -> Parsed:
     group = data.get("groupInfo") or {}
     category = str(group.get("groupName") or "") if isinstance(group, dict) else ""
     result = Parsed()
-    for index, snippet in enumerate(snippets):
-        if not isinstance(snippet, dict):
-            raise record_error(path, index, snippet, "expected a dict")
+    for snippet in each_record(path, snippets, "a dict"):
         abbreviation = snippet.get("abbreviation")
         content = snippet.get("plainText")
         if not isinstance(abbreviation, str) or not isinstance(content, str | None):
-            raise record_error(path, index, snippet, "missing 'abbreviation' or bad 'plainText'")
+            raise snippet.error("missing 'abbreviation' or bad 'plainText'")
         kind = snippet.get("snippetType", 0)
         if kind in _SCRIPT_TYPES:
             result.skip(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers.base import Parsed, load_json, read_text, record_error, records_from
+from desktop.importers.base import Parsed, each_record, load_json, read_text, records_from
 from desktop.importers.html_text import html_to_text, looks_like_html
 from desktop.store.canned import CannedResponse
 
@@ -68,16 +68,14 @@ def parse_json(path: Path) -> Parsed:
     if isinstance(data, dict) and "content" in data:
         data = [data]
     result = Parsed()
-    for index, record in enumerate(records_from(path, data, ("text_modules", "data"))):
-        if not isinstance(record, dict):
-            raise record_error(path, index, record, "expected an object")
-        if not isinstance(record.get("name"), str) or not record["name"].strip():
-            raise record_error(path, index, record, "missing 'name'")
-        if not isinstance(record.get("content"), str) or not record["content"].strip():
-            result.skip(f"Zammad text module {record['name']!r} is empty; skipped.")
+    for record in each_record(path, records_from(path, data, ("text_modules", "data"))):
+        if not isinstance(record.get("name"), str) or not record.get("name").strip():
+            raise record.error("missing 'name'")
+        if not isinstance(record.get("content"), str) or not record.get("content").strip():
+            result.skip(f"Zammad text module {record.get('name')!r} is empty; skipped.")
             continue
-        source_id = str(record.get("id") or record["name"].strip())
-        result.add(_response(record, source_id), "zammad")
+        source_id = str(record.get("id") or record.get("name").strip())
+        result.add(_response(record.data, source_id), "zammad")
     return result
 
 

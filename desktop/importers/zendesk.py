@@ -8,30 +8,29 @@ list. `comment_value` may be a string or `["channel:all", "text"]`. Zendesk nest
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from desktop.importers.base import Parsed, load_json, record_error, records_from, text_field
+from desktop.importers.base import Parsed, Record, each_record, load_json, records_from
 from desktop.importers.html_text import html_to_text
 from desktop.store.canned import CannedResponse
 
 SOURCE = "zendesk"
 
 
-def _comment(path: Path, index: int, macro: dict[str, Any]) -> tuple[str, str]:
+def _comment(macro: Record) -> tuple[str, str]:
     """The plain and HTML comment a macro adds; empty strings when it adds none."""
     actions = macro.get("actions") or []
     if not isinstance(actions, list):
-        raise record_error(path, index, macro, "'actions' must be a list")
+        raise macro.error("'actions' must be a list")
     plain = html = ""
     for action in actions:
         if not isinstance(action, dict):
-            raise record_error(path, index, macro, "each action must be an object")
+            raise macro.error("each action must be an object")
         value = action.get("value")
         if isinstance(value, list):  # ["channel:all", "text"]: the text is the last item
             value = value[-1] if value else ""
         if action.get("field") in ("comment_value", "comment_value_html"):
             if not isinstance(value, str):
-                raise record_error(path, index, macro, f"'{action['field']}' must be text")
+                raise macro.error(f"'{action['field']}' must be text")
             if action["field"] == "comment_value":
                 plain = value
             else:
@@ -44,15 +43,11 @@ def parse(path: Path) -> Parsed:
     if isinstance(data, dict) and isinstance(data.get("macro"), dict):
         data = [data["macro"]]
     result = Parsed()
-    for index, macro in enumerate(records_from(path, data, ("macros",))):
-        if not isinstance(macro, dict):
-            raise record_error(path, index, macro, "expected an object")
-        full_title = text_field(path, index, macro, "title") or text_field(
-            path, index, macro, "raw_title"
-        )
+    for macro in each_record(path, records_from(path, data, ("macros",))):
+        full_title = macro.text("title") or macro.text("raw_title")
         if not full_title.strip():
-            raise record_error(path, index, macro, "missing 'title'")
-        plain, html = _comment(path, index, macro)
+            raise macro.error("missing 'title'")
+        plain, html = _comment(macro)
         body = plain.strip() or (html_to_text(html) if html else "")
         if not body:
             result.skip(f"Zendesk macro {full_title!r} adds no comment; skipped.")
@@ -64,10 +59,10 @@ def parse(path: Path) -> Parsed:
                 body=body,
                 body_html=html,
                 category=category.replace("::", " / ").strip(),
-                notes=text_field(path, index, macro, "description"),
+                notes=macro.text("description"),
                 active=macro.get("active", True) is not False,
                 source=SOURCE,
-                source_id=text_field(path, index, macro, "id"),
+                source_id=macro.text("id"),
             ),
             "mustache",
         )

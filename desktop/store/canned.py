@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.errors import StoreError
-from desktop.store import query
-from desktop.transcript import Transcript
+from desktop.store import query, ranking
+from desktop.store.fields import FIELD_WEIGHTS, dump_tags, parse_tags
+from desktop.store.migrations import FTS_COLUMNS
 
 logger = logging.getLogger(__name__)
 
-# bm25 column weights, in FTS column order: title, body, tags, shortcode.
-BM25_WEIGHTS = (4.0, 1.0, 3.0, 2.0)
+# bm25 takes its column weights in FTS column order.
+BM25_WEIGHTS = tuple(FIELD_WEIGHTS[column] for column in FTS_COLUMNS)
 _SELECT = "SELECT canned.* FROM canned"
 
 
@@ -52,37 +53,43 @@ class CannedResponse:
         return replace(self, id=new_id)
 
     def to_row(self) -> dict[str, Any]:
-        row = asdict(self)
-        row.pop("score")
-        row["tags"] = json.dumps(list(self.tags))
-        row["active"] = int(self.active)
-        if row["id"] is None:
-            row.pop("id")
+        row = {name: _to_column(getattr(self, name)) for name in STORED_FIELDS}
+        if self.id is not None:
+            row["id"] = self.id
         return row
 
     @classmethod
     def from_row(cls, row: dict[str, Any], score: float = 0.0) -> CannedResponse:
-        try:
-            tags = tuple(str(t) for t in json.loads(row.get("tags") or "[]"))
-        except (json.JSONDecodeError, TypeError):
-            tags = ()
-        return cls(
-            id=row["id"],
-            title=row["title"],
-            body=row["body"],
-            shortcode=row.get("shortcode") or "",
-            category=row.get("category") or "",
-            tags=tags,
-            language=row.get("language") or "en",
-            notes=row.get("notes") or "",
-            active=bool(row.get("active", 1)),
-            body_html=row.get("body_html") or "",
-            source=row.get("source") or "",
-            source_id=row.get("source_id") or "",
-            usage_count=row.get("usage_count") or 0,
-            last_used_at=row.get("last_used_at"),
-            score=score,
-        )
+        values: dict[str, Any] = {"id": row["id"], "score": score}
+        for spec in fields(cls):
+            if spec.name not in values:
+                values[spec.name] = _from_column(spec.default, row.get(spec.name))
+        return cls(**values)
+
+
+# The row mapping follows the dataclass: one column per field but the search score, stored as
+# the field's default's type says (tags as a JSON list, flags as 0/1); an empty column reads as
+# the default. Required fields (title, body) have no default and are taken as they are.
+# library_service and the native import/export format read the same lists.
+STORED_FIELDS = tuple(f.name for f in fields(CannedResponse) if f.name not in ("id", "score"))
+STATISTICS = ("usage_count", "last_used_at")  # gathered by use, not written by the agent
+CONTENT_FIELDS = tuple(name for name in STORED_FIELDS if name not in STATISTICS)
+
+
+def _to_column(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return dump_tags(value)
+    return int(value) if isinstance(value, bool) else value
+
+
+def _from_column(default: Any, value: Any) -> Any:
+    if default is MISSING:
+        return value
+    if isinstance(default, tuple):
+        return parse_tags(value)
+    if isinstance(default, bool):
+        return default if value is None else bool(value)
+    return value if value not in (None, "") else default
 
 
 def _clash(response: CannedResponse, exc: sqlite3.IntegrityError) -> Exception:
@@ -99,7 +106,11 @@ def _now() -> str:
 
 
 class CannedRepository:
-    """CRUD, full-text search and ranking over the `canned` table."""
+    """CRUD and the search box's full-text search over the `canned` table.
+
+    Ranking for a conversation is `desktop.store.ranking.rank_for`; it reads rows back through
+    `get_many`.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -191,7 +202,7 @@ class CannedRepository:
                 [_now(), response_id],
             )
 
-    # --- search and ranking -----------------------------------------------------------------
+    # --- search ---------------------------------------------------------------------------
     def _match(
         self, fts_query: str, limit: int, include_inactive: bool = False, ranked: bool = True
     ) -> list[CannedResponse]:
@@ -223,22 +234,17 @@ class CannedRepository:
         if not found:
             found = self._match(query.any_of(text), limit, include_inactive)
         if not found:
-            from desktop.store import ranking  # ranking reads rows back through this module
-
             respelt = ranking.respell(self.db, text)
             if respelt != text.lower():
                 found = self._match(query.any_of(respelt), limit, include_inactive)
         return found
 
-    def rank_for(self, transcript: Transcript, limit: int = 5) -> list[CannedResponse]:
-        """Responses most relevant to a conversation, from the customer's recent turns."""
-        from desktop.store import ranking  # ranking reads rows back through this module
-
-        ids = ranking.rank_ids(self.db, transcript, limit)
+    def get_many(self, ids: Sequence[int]) -> list[CannedResponse]:
+        """The responses with these ids, in the order given (missing ones left out)."""
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))
-        rows = {r["id"]: r for r in self.db.query(f"{_SELECT} WHERE id IN ({marks})", ids)}
+        rows = {r["id"]: r for r in self.db.query(f"{_SELECT} WHERE id IN ({marks})", list(ids))}
         return [CannedResponse.from_row(rows[i]) for i in ids if i in rows]
 
 

@@ -8,7 +8,6 @@ add per term (well under a millisecond at 100k). Pure Python and numpy, no Qt.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -16,9 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from desktop.store.query import STOPWORDS
+from desktop.store.words import content_words
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 K1, B = 1.2, 0.75
 # Typo repair: a query word unknown to the library maps to the nearest known word by edit
 # distance: one edit allowed up to TYPO_SHORT_WORD letters, two above; none below 4 letters.
@@ -41,16 +39,6 @@ def stem(word: str) -> str:
                 word = word[:-1]  # "cancelling" -> "cancel", as for "canceling"
             break
     return word
-
-
-def words(text: str) -> list[str]:
-    """Content words of `text`, lower-cased, stopwords and numbers dropped, unstemmed."""
-    found = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().replace("'", "")
-        if len(word) >= 2 and word not in STOPWORDS and not word.isdigit():
-            found.append(word)
-    return found
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -102,7 +90,7 @@ class LexicalIndex:
             counts: defaultdict[int, float] = defaultdict(float)
             seen: set[str] = set()
             for field in fields:
-                for word in words(field.text):
+                for word in content_words(field.text):
                     seen.add(word)
                     term = self._surface.setdefault(word, stem(word))
                     counts[self._terms.setdefault(term, len(self._terms))] += field.weight

@@ -19,23 +19,25 @@ migration m002) moves. No Qt.
 
 from __future__ import annotations
 
-import json
 import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from sqlite_utils import Database
 
 from desktop.store import embeddings
-from desktop.store.lexical import Field, LexicalIndex, words
+from desktop.store.fields import FIELD_WEIGHTS, parse_tags
+from desktop.store.lexical import Field, LexicalIndex
+from desktop.store.words import content_words
 from desktop.transcript import Transcript
 
-# bm25 field weights: title, tags, short code, body (as for FTS search in canned.py).
-FIELD_WEIGHTS = {"title": 4.0, "tags": 3.0, "shortcode": 2.0, "body": 1.0}
+if TYPE_CHECKING:  # the repository imports this module (search repairs typos with its index)
+    from desktop.store.canned import CannedRepository, CannedResponse
+
 TURN_WEIGHTS = (1.0, 0.5, 0.25)  # latest customer turn first
 CANDIDATES = 100  # per signal, before fusion
 PREFILTER = 500  # libraries larger than this are narrowed by sign bits before exact cosines
@@ -71,7 +73,7 @@ def build_query(transcript: Transcript) -> Query:
     terms: dict[str, float] = {}
     turns = []
     for turn, weight in zip(recent, TURN_WEIGHTS, strict=False):
-        found = words(turn.text)
+        found = content_words(turn.text)
         for word in found:
             terms[word] = max(terms.get(word, 0.0), weight)
         if found:
@@ -219,11 +221,7 @@ def _distinct_first(order: npt.NDArray[np.int64], groups: Any, count: int) -> An
 
 
 def _tags(row: dict[str, Any]) -> list[str]:
-    try:
-        tags = json.loads(row.get("tags") or "[]")
-    except (json.JSONDecodeError, TypeError):
-        return []
-    return [str(t).strip() for t in tags] if isinstance(tags, list) else []
+    return [tag.strip() for tag in parse_tags(row.get("tags"))]
 
 
 def _primary_tag(row: dict[str, Any]) -> str:
@@ -301,3 +299,10 @@ def rank_ids(
     db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
 ) -> list[int]:
     return index_for(db).rank(build_query(transcript), limit, options)
+
+
+def rank_for(
+    repo: CannedRepository, transcript: Transcript, limit: int = 5
+) -> list[CannedResponse]:
+    """Responses most relevant to a conversation, best first, from the customer's recent turns."""
+    return repo.get_many(rank_ids(repo.db, transcript, limit))

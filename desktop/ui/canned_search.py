@@ -6,7 +6,8 @@ import logging
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from desktop.context import Library
+from desktop.store.library import Library
+from desktop.store import ranking
 from desktop.store.canned import CannedResponse
 from desktop.transcript import Transcript
 from desktop.ui.worker import LibraryFactory
@@ -52,7 +53,7 @@ class SearchWorker(QObject):
                 found = library.repo.search(text, RESULT_LIMIT)
                 mode = SEARCHED if text.strip() else ALL
             else:
-                found = library.repo.rank_for(transcript, RESULT_LIMIT)
+                found = ranking.rank_for(library.repo, transcript, RESULT_LIMIT)
                 mode = RANKED
         except Exception as exc:
             logger.exception("canned search failed")

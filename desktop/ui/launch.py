@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_ID, APP_NAME, __version__, paths
 from desktop import settings as settings_module
-from desktop.context import Library, load_engine, open_library
+from desktop.engine.loading import load_engine
 from desktop.errors import StoreError
+from desktop.store.library import Library, open_library
 from desktop.suggest import load_system_prompt
 from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch

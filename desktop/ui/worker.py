@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.context import Library
+from desktop.store.library import Library
 from desktop.engine.base import Engine
 from desktop.errors import AgentAssistError
 from desktop.settings import Settings

@@ -9,6 +9,7 @@ import pytest
 from desktop import importers
 from desktop.errors import ImportFileError
 from desktop.importers import tokens
+from desktop.importers.base import Parsed
 from desktop.importers.html_text import html_to_text
 
 REAL = {
@@ -62,20 +63,14 @@ def test_every_registered_parser_loads() -> None:
         assert callable(importers.parser_for(name))
 
 
-def test_bitext_is_registered_only_when_its_module_exists() -> None:
-    has_module = (Path(importers.__file__).parent / "bitext.py").is_file()
-    assert ("bitext" in importers.format_names()) is has_module
-
-
-def test_bitext_library_is_recognised_by_shape(tmp_path: Path) -> None:
+def test_bitext_is_a_format_like_any_other(tmp_path: Path) -> None:
     path = tmp_path / "library.json"
     record = {"id": "x", "title": "T", "body": "B", "intent": "i", "source": {"dataset": "d"}}
     path.write_text(json.dumps([record]))
-    if "bitext" in importers.format_names():
-        assert importers.detect(path) == "bitext"
-    else:
-        with pytest.raises(ImportFileError, match="Cannot tell the format"):
-            importers.detect(path)
+    fmt, parsed = importers.parse_file(path)
+    assert fmt == "bitext"
+    assert isinstance(parsed, Parsed)
+    assert [(r.title, r.tags, r.source_id) for r in parsed.responses] == [("T", ("i",), "x")]
 
 
 def test_unknown_content_asks_for_format(tmp_path: Path) -> None:

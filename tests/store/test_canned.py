@@ -2,6 +2,7 @@ import dataclasses
 
 import pytest
 from desktop.errors import StoreError
+from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.transcript import parse
 
@@ -60,7 +61,7 @@ def test_rank_for_uses_the_conversation_and_skips_inactive(repo: CannedRepositor
     add(repo, "Refund status", "Your refund is on its way.", tags=("refund",))
     add(repo, "Old delayed parcel text", "parcel late tracking", active=False)
     transcript = parse("Customer: hi\nAgent: hello\nCustomer: my parcel is late, where is it?")
-    ranked = repo.rank_for(transcript, 5)
+    ranked = ranking.rank_for(repo, transcript, 5)
     assert ranked[0].title == "Delayed parcel"
     assert "Old delayed parcel text" not in [r.title for r in ranked]
 

@@ -2,11 +2,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from desktop.context import open_library
 from desktop.errors import StoreError
 from desktop.store import migrations
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.db import open_database
+from desktop.store.library import open_library
 
 
 def test_new_database_is_migrated_in_wal_mode(tmp_path: Path) -> None:

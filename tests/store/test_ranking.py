@@ -4,7 +4,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop.importers.bitext import intent_of, parse_bitext
+from desktop.importers import bitext
+from desktop.importers.bitext import intent_of
 from desktop.store import embeddings, migrations, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.lexical import Field, LexicalIndex, stem
@@ -18,7 +19,7 @@ LIBRARY = SHARED / "eval" / "canned.json"
 
 @pytest.fixture
 def library(repo: CannedRepository) -> CannedRepository:
-    repo.add_many(parse_bitext(LIBRARY))
+    repo.add_many(bitext.parse(LIBRARY).responses)
     return repo
 
 
@@ -27,7 +28,7 @@ def customer(*texts: str) -> Transcript:
 
 
 def top_intent(repo: CannedRepository, transcript: Transcript) -> str:
-    ranked = repo.rank_for(transcript, 3)
+    ranked = ranking.rank_for(repo, transcript, 3)
     assert ranked
     return intent_of(ranked[0])
 
@@ -99,7 +100,7 @@ def test_keyword_only_messages(library: CannedRepository, text: str, intents: se
 
 
 def test_first_suggestions_are_distinct_answers(library: CannedRepository) -> None:
-    ranked = library.rank_for(customer("how do I get a refund for my purchase"), 5)
+    ranked = ranking.rank_for(library, customer("how do I get a refund for my purchase"), 5)
     assert len(ranked) == 5
     assert len({intent_of(r) for r in ranked[:3]}) == 3
 
@@ -109,23 +110,23 @@ def test_inactive_responses_are_excluded_and_edits_are_seen(library: CannedRepos
     for response in library.all():
         if intent_of(response) == "recover_password":
             library.update(dataclasses.replace(response, active=False))
-    ranked = library.rank_for(transcript, 10)
+    ranked = ranking.rank_for(library, transcript, 10)
     assert ranked
     assert all(r.active and intent_of(r) != "recover_password" for r in ranked)
     added = library.add(
         CannedResponse(title="Forgotten password", body="Use the reset link.", tags=("pw",))
     )
-    assert library.rank_for(transcript, 1)[0].id == added.id
+    assert ranking.rank_for(library, transcript, 1)[0].id == added.id
 
 
 def test_empty_or_contentless_conversations_rank_nothing(library: CannedRepository) -> None:
-    assert library.rank_for(Transcript(()), 5) == []
-    assert library.rank_for(customer("hi, thanks!"), 5) == []
-    assert library.rank_for(Transcript((Turn("agent", "cancel order refund"),)), 5) == []
+    assert ranking.rank_for(library, Transcript(()), 5) == []
+    assert ranking.rank_for(library, customer("hi, thanks!"), 5) == []
+    assert ranking.rank_for(library, Transcript((Turn("agent", "cancel order refund"),)), 5) == []
 
 
 def test_empty_library_ranks_nothing(repo: CannedRepository) -> None:
-    assert repo.rank_for(customer("refund please"), 5) == []
+    assert ranking.rank_for(repo, customer("refund please"), 5) == []
 
 
 def test_usage_counts_do_not_rebuild_the_index(library: CannedRepository) -> None:
@@ -145,7 +146,7 @@ def test_connections_to_one_file_share_the_index(tmp_path: Path) -> None:
     writer.add(CannedResponse(title="Refund status", body="Your refund is on its way."))
     assert ranking.index_for(first) is ranking.index_for(second)
     writer.add(CannedResponse(title="Parcel late", body="Sorry, your parcel is late."))
-    ranked = CannedRepository(second).rank_for(customer("my parcel is late"), 1)
+    ranked = ranking.rank_for(CannedRepository(second), customer("my parcel is late"), 1)
     assert [r.title for r in ranked] == ["Parcel late"]
     first.close()
     second.close()

@@ -2,8 +2,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop.context import open_library
 from desktop.settings import Settings
+from desktop.store.library import open_library
 from desktop.ui.launch import build_window, create_app
 from desktop.ui.main_window import MainWindow
 from pytestqt.qtbot import QtBot

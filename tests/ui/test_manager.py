@@ -5,7 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from desktop.context import Library, open_library
+from desktop.store.library import Library, open_library
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.ui.manager import CannedManager
 from desktop.ui.manager.model import SortOrder

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.context import Library
+from desktop.store.library import Library
 from desktop.errors import AgentAssistError
-from desktop.store import library_io
+from desktop import library_service
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.ui.manager.model import SortOrder, sort_responses
 from desktop.ui.worker import LibraryFactory
@@ -97,7 +97,7 @@ class ManagerWorker(QObject):
     @Slot(int, str, str)
     def import_file(self, request_id: int, path: str, fmt: str) -> None:
         try:
-            report = library_io.import_file(self._repo(), Path(path), fmt)
+            report = library_service.import_file(self._repo(), Path(path), fmt)
             self.imported.emit(request_id, path, report)
         except AgentAssistError as exc:
             self._fail(request_id, "import", str(exc))
@@ -107,7 +107,7 @@ class ManagerWorker(QObject):
     @Slot(int, str, str)
     def export(self, request_id: int, path: str, fmt: str) -> None:
         try:
-            count = library_io.export(self._repo(), Path(path), fmt)
+            count = library_service.export(self._repo(), Path(path), fmt)
             self.exported.emit(request_id, path, count)
         except AgentAssistError as exc:
             self._fail(request_id, "export", str(exc))

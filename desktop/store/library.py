@@ -1,14 +1,17 @@
-"""Open the app's long-lived parts from settings: the canned library and the engine. No Qt."""
+"""The canned library as the app opens it: one connection, its repository, and how it was opened.
+
+The window, the CLI and every worker thread open the library through here; none of it needs the
+model, so nothing here (or below) imports the engine. No Qt.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import paths
-from desktop.engine.llama import LlamaEngine
-from desktop.settings import Settings
 from desktop.store.canned import CannedRepository, seed_if_new
 from desktop.store.db import open_database
 
@@ -26,6 +29,10 @@ class Library:
         self.repo.db.close()
 
 
+# Makes a library for the thread that calls it: SQLite connections belong to their thread.
+LibraryFactory = Callable[[], Library]
+
+
 def open_library(path: Path | None = None, seed: bool = True, verify: bool = True) -> Library:
     """Open (and on first run seed) the canned-response database; see open_database."""
     opened = open_database(path or paths.database_path(), verify)
@@ -36,10 +43,6 @@ def open_library(path: Path | None = None, seed: bool = True, verify: bool = Tru
     return Library(repo, opened.path, opened.recovered_from, seeded)
 
 
-def load_engine(settings: Settings) -> LlamaEngine:
-    """Load the configured GGUF (slow: call it off the GUI thread)."""
-    return LlamaEngine(
-        settings.resolved_model_path(),
-        context_tokens=settings.context_tokens,
-        threads=settings.threads,
-    )
+def open_worker_library() -> Library:
+    """A worker thread's own connection; start-up has already checked and seeded the file."""
+    return open_library(seed=False, verify=False)

@@ -1,7 +1,7 @@
 from collections.abc import Sequence
 
+from desktop.drafting.prompts import build_prompt
 from desktop.engine.llama import LlamaEngine
-from desktop.engine.prompts import build_prompt
 from desktop.engine.types import Message
 from desktop.store.canned import CannedResponse
 from desktop.transcript import parse

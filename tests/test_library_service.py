@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from desktop.errors import ImportFileError, InputError
+from desktop.library_service import export, import_file
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.store.library_io import export, import_file
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SHARED_FORMATS = ROOT.parent / "shared" / "formats"
 DATA = ROOT / "tests" / "data" / "formats"
 

@@ -1,5 +1,8 @@
 """Import canned responses from a file into the library, and export the library. No Qt.
 
+An application service beside suggest.py: it joins the importers (which only parse) to the
+store (which only stores), so neither has to know about the other.
+
 An import parses the whole file first (a malformed record fails before the database is touched),
 then writes in one transaction. Re-importing matches existing responses on (source, source_id),
 else short code, else identical title and body, so it updates rather than duplicates.
@@ -15,16 +18,11 @@ from pathlib import Path
 
 from desktop.errors import ImportFileError, InputError
 from desktop.importers import native, parse_file
-from desktop.store.canned import CannedRepository, CannedResponse
+from desktop.store.canned import CONTENT_FIELDS, CannedRepository, CannedResponse
 
 logger = logging.getLogger(__name__)
 
 EXPORT_FORMATS = ("json", "csv")
-# Fields an import may change; usage statistics stay with the library that gathered them.
-_CONTENT = (
-    "title", "body", "shortcode", "category", "tags", "language", "notes", "active",
-    "body_html", "source", "source_id",
-)  # fmt: skip
 
 
 @dataclass
@@ -60,7 +58,8 @@ def _find_existing(repo: CannedRepository, response: CannedResponse) -> CannedRe
 
 
 def _same_content(a: CannedResponse, b: CannedResponse) -> bool:
-    return all(getattr(a, name) == getattr(b, name) for name in _CONTENT)
+    """Equal in what an import may change; usage statistics stay with the library."""
+    return all(getattr(a, name) == getattr(b, name) for name in CONTENT_FIELDS)
 
 
 def _free_shortcode(
