@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from desktop.errors import ImportFileError
 from desktop.importers import espanso, osticket, textexpander, zammad
+from desktop.importers.base import each_record
 
 
 def test_zammad_real_csv_semicolons_ragged_rows_and_html(shared: Path) -> None:
@@ -199,3 +200,19 @@ def test_textexpander_malformed(tmp_path: Path) -> None:
     plist_path.write_text("<?xml version='1.0'?><plist><dict><key>x</key>")
     with pytest.raises(ImportFileError, match="not a valid TextExpander plist"):
         textexpander.parse(plist_path)
+
+
+def test_records_give_typed_fields_and_errors_that_name_them(tmp_path: Path) -> None:
+    path = tmp_path / "macros.json"
+    first, second = each_record(path, [{"name": " Refund ", "id": 7}, {"name": ["x"]}])
+    assert (first.required("name"), first.text("id"), first.text("missing", "x")) == (
+        "Refund",
+        "7",
+        "x",
+    )
+    with pytest.raises(ImportFileError, match=r"macros.json, record 2: 'name' must be text"):
+        second.text("name")
+    with pytest.raises(ImportFileError, match=r"record 2: missing 'title'"):
+        second.required("title")
+    with pytest.raises(ImportFileError, match=r"record 1: expected a mapping"):
+        list(each_record(path, ["not a record"], "a mapping"))

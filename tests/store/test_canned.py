@@ -125,3 +125,31 @@ def test_all_is_sorted_by_title_and_can_stop_early(repo: CannedRepository) -> No
     assert [r.title for r in repo.all()] == ["alpha", "Bravo", "Charlie"]  # case-insensitive
     assert [r.title for r in repo.all(limit=2)] == ["alpha", "Bravo"]
     assert len(repo.search("", limit=1)) == 1
+
+
+def test_every_field_survives_the_database(repo: CannedRepository) -> None:
+    """The row mapping is derived from the dataclass: a new field must round-trip untouched."""
+    full = CannedResponse(
+        title="Refund",
+        body="Your refund is on its way.",
+        shortcode="refund",
+        category="Billing",
+        tags=("refund", "billing"),
+        language="de",
+        notes="checked",
+        active=False,
+        body_html="<p>Your refund is on its way.</p>",
+        source="zendesk",
+        source_id="42",
+        usage_count=3,
+        last_used_at="2024-01-02T03:04:05+00:00",
+    )
+    stored = repo.add(full)
+    assert repo.get(stored.id or 0) == stored
+    assert {f.name for f in dataclasses.fields(full)} - set(full.to_row()) == {"id", "score"}
+
+
+def test_unreadable_columns_read_as_defaults(repo: CannedRepository) -> None:
+    row = {"id": 1, "title": "T", "body": "B", "tags": "not json", "language": "", "active": None}
+    response = CannedResponse.from_row(row)
+    assert (response.tags, response.language, response.active) == ((), "en", True)
