@@ -133,9 +133,16 @@ _NOT_NAME = frozenset(
      "this", "that", "it", "a", "an", "and", "of", "as", "so", "but", "or", "once", "when",
      "after", "before", "here", "there"}
 )  # fmt: skip
-_NAME_AFTER = re.compile(r"(?:^|[:;\"\u201c(]\s*)$")  # a word after these is sentence-initial
+_OPENERS = ':;"\u201c('  # a word after these is sentence-initial
+# Words of the support trade: "The Support Team", "Order History" name no product or policy.
+_GENERIC = frozenset(
+    {"support", "team", "customer", "customers", "service", "services", "care", "department",
+     "center", "centre", "desk", "help", "order", "orders", "account", "history", "settings",
+     "details", "my", "profile", "contact", "us", "page", "section", "store", "shop", "online",
+     "website", "live", "chat", "agent", "manager"}
+)  # fmt: skip
 _NUMBER_IN = re.compile(_NUM + "|" + _WORD_NUM, re.IGNORECASE)
-_UNIT_IN = re.compile(r"day|hour|hr|min|week|month|year|second", re.IGNORECASE)
+_UNIT_IN = re.compile(r"\b(?:day|hour|hr|min|week|month|year|second)", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _STEP_BEFORE = re.compile(r"\bsteps? ?$", re.IGNORECASE)
 _DAY_PREFIX = re.compile(r"^(?:by|on|until|before|next|this|from) ", re.IGNORECASE)
@@ -160,12 +167,12 @@ def mask(text: str, pattern: re.Pattern[str]) -> str:
 def find(sentence: str) -> list[Specific]:
     """The specifics `sentence` states, left to right, placeholders and slots ignored."""
     text = mask(mask(sentence, PLACEHOLDER), SLOT)
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an earlier kind matched: linear, not quadratic
     found: list[Specific] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            if any(taken[start:end]):
                 continue
             value = match.group().rstrip(".,;:!?")
             if kind == "name":
@@ -177,7 +184,7 @@ def find(sentence: str) -> list[Specific]:
                 continue  # "3-5", "10 20": too short for a phone, left to later kinds
             elif kind == "number" and _STEP_BEFORE.search(text, max(0, start - 8), start):
                 continue  # "repeat step 3" points into the draft's own list
-            taken.append((start, start + len(value)))
+            taken[start : start + len(value)] = b"\x01" * len(value)
             found.append(Specific(kind, value, start, start + len(value), normal(kind, value)))
     return sorted(found, key=lambda s: s.start)
 
@@ -186,7 +193,7 @@ def _trim_name(text: str, start: int, value: str) -> tuple[int, str] | None:
     words = value.split(" ")
     if len(words) == 1:
         return (start, value)  # a CamelCase brand such as PayPal
-    if _NAME_AFTER.search(text, 0, start) and words[0].lower() not in _NOT_NAME:
+    if _sentence_initial(text, start) and words[0].lower() not in _NOT_NAME:
         start += len(words[0]) + 1  # sentence-initial: an ordinary word in upper case
         words = words[1:]
     while words and words[0].lower() in _NOT_NAME:
@@ -195,7 +202,17 @@ def _trim_name(text: str, start: int, value: str) -> tuple[int, str] | None:
     while words and words[-1].lower() in _NOT_NAME:
         words = words[:-1]
     capitalised = [w for w in words if w[:1].isupper()]
-    return (start, " ".join(words)) if len(capitalised) >= 2 else None
+    if len(capitalised) < 2 or all(w.lower() in _GENERIC for w in capitalised):
+        return None
+    return (start, " ".join(words))
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """Whether the word at `start` opens the sentence, a quote or a clause after a colon."""
+    position = start - 1
+    while position >= 0 and text[position].isspace():
+        position -= 1
+    return position < 0 or text[position] in _OPENERS
 
 
 def digits(text: str) -> str:
