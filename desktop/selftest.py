@@ -130,7 +130,7 @@ def _check(clock: _Clock) -> str:
         window.assist.finished.connect(results.append)
         window.assist.failed.connect(failures.append)
         window.conversation.set_text(SAMPLE_CONVERSATION)
-        window.generate()
+        window.drafts.generate()
         _wait(lambda: bool(results or failures), "a suggestion")
         if failures:
             raise SelfTestError(f"the suggestion failed: {failures[0]}")

@@ -19,8 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["AGENT_ASSIST_HOME"] = tempfile.mkdtemp(prefix="agent-assist-shot-")
 
 from desktop import settings as settings_module  # noqa: E402
+from desktop.drafting.session import EngineState  # noqa: E402
 from desktop.store.library import open_library  # noqa: E402
-from desktop.ui.assist import EngineState  # noqa: E402
 from desktop.ui.launch import build_window, create_app  # noqa: E402
 from desktop.ui.waiting import wait_until  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
@@ -47,8 +47,9 @@ def main() -> int:
     wait(lambda: window.assist.model_info is not None)
     window.conversation.set_text(CONVERSATION)
     wait(lambda: window.canned.list.count() > 0, 5)
-    window.generate()
-    wait(lambda: window.assist.state == EngineState.IDLE and bool(window.speed_label.text()))
+    window.drafts.generate()
+    speed = window.engine_status.speed_label
+    wait(lambda: window.assist.state == EngineState.IDLE and bool(speed.text()))
     wait(lambda: False, 0.4)  # let the last repaint land
     out.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(out))
@@ -57,8 +58,8 @@ def main() -> int:
     manager = window.manager
     assert manager is not None
     manager.resize(1200, 720)
-    wait(lambda: manager.table.model().rowCount() > 0, 10)
-    manager.table.selectRow(0)
+    wait(lambda: manager.pane.table.model().rowCount() > 0, 10)
+    manager.pane.table.selectRow(0)
     wait(lambda: False, 0.4)
     manager.grab().save(str(folder / "library-window.png"))
     print(f"saved {folder / 'library-window.png'}")

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from enum import Enum
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.drafting.session import EngineState
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
+from desktop.store.library import LibraryFactory
 from desktop.suggest import SuggestionResult
 from desktop.transcript import Transcript
-from desktop.ui.worker import EngineFactory, GenerationWorker, LibraryFactory
-
-
-class EngineState(Enum):
-    LOADING = "Loading model"
-    IDLE = "Ready"
-    GENERATING = "Generating"
-    NO_MODEL = "No model (canned responses only)"
+from desktop.ui.background import WorkerThread
+from desktop.ui.worker import EngineFactory, GenerationWorker
 
 
 class AssistController(QObject):
@@ -60,12 +55,7 @@ class AssistController(QObject):
         self._cancel = threading.Event()
         self._state = EngineState.LOADING
         self.model_info: ModelInfo | None = None
-        self._thread = QThread(self)
-        self._thread.setObjectName("llm-worker")
         self._worker = GenerationWorker(engine_factory, library_factory, system_prompt)
-        self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.shutdown)
-        self._thread.finished.connect(self._worker.deleteLater)
         self._load_requested.connect(self._worker.load)
         self._settings_changed.connect(self._worker.apply_settings)
         self._generate_requested.connect(self._worker.generate)
@@ -75,7 +65,7 @@ class AssistController(QObject):
         self._worker.token.connect(self._on_worker_token)
         self._worker.finished.connect(self._on_worker_finished)
         self._worker.failed.connect(self._on_worker_failed)
-        self._thread.start()
+        self._thread = WorkerThread(self._worker, "llm-worker", self)
 
     @property
     def state(self) -> EngineState:
@@ -95,14 +85,15 @@ class AssistController(QObject):
     def apply_settings(self, settings: Settings) -> None:
         self._settings_changed.emit(settings)
 
-    def ask(self, transcript: Transcript, pinned: Sequence[CannedResponse] = ()) -> int:
-        """Start a draft; a newer request supersedes a running one."""
+    def ask(
+        self, request_id: int, transcript: Transcript, pinned: Sequence[CannedResponse] = ()
+    ) -> None:
+        """Start request `request_id` (the caller's draft); it supersedes a running one."""
         self._cancel.set()
         self._cancel = threading.Event()
-        self._request_id += 1
+        self._request_id = request_id
         self._set_state(EngineState.GENERATING)
-        self._generate_requested.emit(self._request_id, transcript, tuple(pinned), self._cancel)
-        return self._request_id
+        self._generate_requested.emit(request_id, transcript, tuple(pinned), self._cancel)
 
     def cancel(self) -> None:
         """Stop at once: the flag is thread-safe, and tokens still in flight are dropped."""
@@ -150,5 +141,4 @@ class AssistController(QObject):
     def shutdown(self) -> None:
         """Connect to QApplication.aboutToQuit: stop generating, free the model, join."""
         self._cancel.set()
-        self._thread.quit()
-        self._thread.wait(10_000)
+        self._thread.stop(10_000)

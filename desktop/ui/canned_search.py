@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import logging
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
-
-from desktop.store.library import Library
 from desktop.store import ranking
 from desktop.store.canned import CannedResponse
+from desktop.store.library import LibraryFactory
 from desktop.transcript import Transcript
-from desktop.ui.worker import LibraryFactory
-
-logger = logging.getLogger(__name__)
+from desktop.ui.background import LibraryWorker, WorkerThread, reporting
 
 RESULT_LIMIT = 50
 SEARCHED, RANKED, ALL = "searched", "ranked", "all"
 
 
-class SearchWorker(QObject):
+class SearchWorker(LibraryWorker):
     """Runs queries on its own connection.
 
     Signals:
@@ -29,49 +25,22 @@ class SearchWorker(QObject):
     results = Signal(int, str, object)
     failed = Signal(str)
 
-    def __init__(self, library_factory: LibraryFactory) -> None:
-        super().__init__()
-        self._library_factory = library_factory
-        self._library: Library | None = None
-
-    def _repo_or_none(self) -> Library | None:
-        if self._library is None:
-            try:
-                self._library = self._library_factory()
-            except Exception as exc:
-                logger.exception("cannot open the canned library")
-                self.failed.emit(str(exc))
-        return self._library
-
     @Slot(int, str, object)
     def run(self, request_id: int, text: str, transcript: Transcript | None) -> None:
-        library = self._repo_or_none()
-        if library is None:
-            return
-        try:
+        with reporting(self.failed.emit, "Search failed: ", "Search failed: "):
+            repo = self.library().repo
             if text.strip() or transcript is None or transcript.is_empty:
-                found = library.repo.search(text, RESULT_LIMIT)
+                found = repo.search(text, RESULT_LIMIT)
                 mode = SEARCHED if text.strip() else ALL
             else:
-                found = ranking.rank_for(library.repo, transcript, RESULT_LIMIT)
+                found = ranking.rank_for(repo, transcript, RESULT_LIMIT)
                 mode = RANKED
-        except Exception as exc:
-            logger.exception("canned search failed")
-            self.failed.emit(f"Search failed: {exc}")
-            return
-        self.results.emit(request_id, mode, found)
+            self.results.emit(request_id, mode, found)
 
     @Slot(int)
     def record_use(self, response_id: int) -> None:
-        library = self._repo_or_none()
-        if library is not None:
-            library.repo.record_use(response_id)
-
-    @Slot()
-    def shutdown(self) -> None:
-        if self._library is not None:
-            self._library.close()
-            self._library = None
+        with reporting(self.failed.emit, "Could not count the use: ", "Could not count the use: "):
+            self.library().repo.record_use(response_id)
 
 
 class CannedSearch(QObject):
@@ -98,17 +67,12 @@ class CannedSearch(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(120)
         self._debounce.timeout.connect(self._on_debounce_timeout)
-        self._thread = QThread(self)
-        self._thread.setObjectName("canned-search")
         self._worker = SearchWorker(library_factory)
-        self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.shutdown)
-        self._thread.finished.connect(self._worker.deleteLater)
         self._run_requested.connect(self._worker.run)
         self._use_recorded.connect(self._worker.record_use)
         self._worker.results.connect(self._on_worker_results)
         self._worker.failed.connect(self.failed)
-        self._thread.start()
+        self._thread = WorkerThread(self._worker, "canned-search", self)
 
     def set_query(self, text: str) -> None:
         self._text = text
@@ -122,7 +86,9 @@ class CannedSearch(QObject):
         self._debounce.stop()
         self._on_debounce_timeout()
 
+    @Slot(object)
     def record_use(self, response: CannedResponse) -> None:
+        """Count a copy, insert or use (off the GUI thread)."""
         if response.id is not None:
             self._use_recorded.emit(response.id)
 
@@ -137,5 +103,4 @@ class CannedSearch(QObject):
             self.results_ready.emit(mode, found)
 
     def shutdown(self) -> None:
-        self._thread.quit()
-        self._thread.wait(5_000)
+        self._thread.stop()

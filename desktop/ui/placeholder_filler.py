@@ -32,6 +32,7 @@ class PlaceholderFiller(QObject):
         self._pending: tuple[str, dict[str, str]] | None = None
         self.form: FillInForm | None = None
 
+    @Slot(object)
     def insert(self, response: CannedResponse) -> None:
         values = self._values()
         rendered = placeholders.render(response.body, values)

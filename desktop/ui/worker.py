@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
-from desktop.store.library import Library
 from desktop.engine.base import Engine
-from desktop.errors import AgentAssistError
+from desktop.errors import ModelError
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
+from desktop.store.library import LibraryFactory
 from desktop.suggest import Suggester
 from desktop.transcript import Transcript
-
-logger = logging.getLogger(__name__)
+from desktop.ui.background import LibraryWorker, reporting
 
 EngineFactory = Callable[[Settings], Engine]
-LibraryFactory = Callable[[], Library]
 
 
-class GenerationWorker(QObject):
+class GenerationWorker(LibraryWorker):
     """Loads the model and runs one request at a time, off the GUI thread.
 
     Signals:
@@ -46,12 +44,10 @@ class GenerationWorker(QObject):
     def __init__(
         self, engine_factory: EngineFactory, library_factory: LibraryFactory, system_prompt: str
     ) -> None:
-        super().__init__()  # no parent: it is moved to another thread
+        super().__init__(library_factory)
         self._engine_factory = engine_factory
-        self._library_factory = library_factory
         self._system_prompt = system_prompt
         self._engine: Engine | None = None
-        self._library: Library | None = None
         self._settings = Settings()
 
     @Slot(object)
@@ -60,18 +56,10 @@ class GenerationWorker(QObject):
         self._settings = settings
         self.close_engine()
         self.loading.emit(str(settings.resolved_model_path()))
-        try:
-            if self._library is None:
-                self._library = self._library_factory()  # this thread's own connection
+        with reporting(self.load_failed.emit, "Unexpected error while loading the model: "):
+            self.library()  # this thread's own connection, opened before the slow part
             self._engine = self._engine_factory(settings)
-        except AgentAssistError as exc:
-            self.load_failed.emit(str(exc))
-            return
-        except Exception as exc:
-            logger.exception("model load failed")
-            self.load_failed.emit(f"Unexpected error while loading the model: {exc}")
-            return
-        self.ready.emit(self._engine.info)
+            self.ready.emit(self._engine.info)
 
     @Slot(object)
     def apply_settings(self, settings: Settings) -> None:
@@ -88,35 +76,23 @@ class GenerationWorker(QObject):
     ) -> None:
         if cancel.is_set():
             return  # superseded while queued
-        if self._engine is None or self._library is None:
-            self.failed.emit(
-                request_id, "No model is loaded. Choose a GGUF model (Model > Choose model)."
+        with reporting(partial(self.failed.emit, request_id), "Generation failed: "):
+            if self._engine is None:
+                raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
+            suggester = Suggester(
+                self._engine, self.library().repo, self._settings, self._system_prompt
             )
-            return
-        suggester = Suggester(self._engine, self._library.repo, self._settings, self._system_prompt)
-        try:
             prompt = suggester.prepare(transcript, pinned)
             self.grounded.emit(request_id, prompt.grounding)
-            result = suggester.run(prompt, cancel, lambda text: self.token.emit(request_id, text))
-        except AgentAssistError as exc:
-            self.failed.emit(request_id, str(exc))
-            return
-        except Exception as exc:
-            logger.exception("generation failed")
-            self.failed.emit(request_id, f"Generation failed: {exc}")
-            return
-        self.finished.emit(request_id, result)
+            result = suggester.run(prompt, cancel, partial(self.token.emit, request_id))
+            self.finished.emit(request_id, result)
 
-    @Slot()
     def close_engine(self) -> None:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
 
-    @Slot()
-    def shutdown(self) -> None:
-        """Wired to QThread.finished, so the model and connection are freed on their thread."""
+    def release(self) -> None:
+        """Runs on the worker's thread when it stops: the model is freed where it was made."""
         self.close_engine()
-        if self._library is not None:
-            self._library.close()
-            self._library = None
+        super().release()

@@ -5,11 +5,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from desktop.store.library import Library, open_library
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.ui.manager import CannedManager
+from desktop.store.library import Library, open_library
+from desktop.ui.manager import CannedManager, transfer
 from desktop.ui.manager.model import SortOrder
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QThread, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
@@ -48,8 +48,8 @@ def rows(manager: CannedManager) -> list[CannedResponse]:
 
 def select_row(qtbot: QtBot, manager: CannedManager, row: int) -> CannedResponse:
     index = manager.pane.model.index(row, 0)
-    rect = manager.table.visualRect(index)
-    qtbot.mouseClick(manager.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    rect = manager.pane.table.visualRect(index)
+    qtbot.mouseClick(manager.pane.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     chosen = manager.pane.model.response_at(row)
     assert chosen is not None
     qtbot.waitUntil(lambda: manager.editor.base.id == chosen.id, timeout=5_000)
@@ -145,9 +145,9 @@ def test_shortcode_clash_shows_message_and_keeps_the_edits(
     # Moving away tries the auto-save, which fails the same way: the form stays on the edit.
     index = manager.pane.model.index(2, 0)
     qtbot.mouseClick(
-        manager.table.viewport(),
+        manager.pane.table.viewport(),
         Qt.MouseButton.LeftButton,
-        pos=manager.table.visualRect(index).center(),
+        pos=manager.pane.table.visualRect(index).center(),
     )
     wait_for(qtbot, lambda: manager.pane.selected_ids() == [first.id])
     assert manager.editor.base.id == first.id
@@ -162,7 +162,7 @@ def test_duplicate(qtbot: QtBot, manager: CannedManager, library: CannedReposito
     before = library.count()
     original = select_row(qtbot, manager, 3)
     with qtbot.waitSignal(manager.library_changed, timeout=10_000):
-        qtbot.keyClick(manager.table, Qt.Key.Key_D, CTRL)
+        qtbot.keyClick(manager.pane.table, Qt.Key.Key_D, CTRL)
     copy = manager.editor.base
     assert library.count() == before + 1
     assert copy.id is not None and copy.id != original.id
@@ -184,15 +184,15 @@ def test_delete_then_undo_restores_the_same_response(
     assert victim.id is not None
     library.record_use(victim.id)
     stored = library.get(victim.id)
-    manager.table.setFocus()
+    manager.pane.table.setFocus()
     with qtbot.waitSignal(manager.library_changed, timeout=10_000):
-        qtbot.keyClick(manager.table, Qt.Key.Key_Delete)
+        qtbot.keyClick(manager.pane.table, Qt.Key.Key_Delete)
     assert library.count() == before - 1 and library.get(victim.id) is None
     wait_for(qtbot, lambda: manager.pane.model.row_of(victim.id) < 0)
     assert manager.undo_stack.canUndo()
 
     with qtbot.waitSignal(manager.library_changed, timeout=10_000):
-        qtbot.keyClick(manager.table, Qt.Key.Key_Z, CTRL)
+        qtbot.keyClick(manager.pane.table, Qt.Key.Key_Z, CTRL)
     assert library.count() == before
     assert library.get(victim.id) == stored  # same id, same content, same usage
     wait_for(qtbot, lambda: manager.pane.model.row_of(victim.id) >= 0)
@@ -210,10 +210,10 @@ def test_delete_several_then_undo(
     select_row(qtbot, manager, 0)
     index = manager.pane.model.index(2, 0)
     qtbot.mouseClick(
-        manager.table.viewport(),
+        manager.pane.table.viewport(),
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.ShiftModifier,
-        manager.table.visualRect(index).center(),
+        manager.pane.table.visualRect(index).center(),
     )
     assert len(manager.pane.selected_ids()) == 3
     picked = manager.pane.selected_ids()
@@ -263,10 +263,10 @@ def test_filter_box_searches_the_library(
 
 
 def test_import_through_the_toolbar_runs_on_the_worker(
-    qtbot: QtBot, manager: CannedManager, library: CannedRepository
+    qtbot: QtBot, manager: CannedManager, library: CannedRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = library.count()
-    manager.choose_import_files = lambda: [str(ZENDESK)]
+    monkeypatch.setattr(transfer, "ask_import_files", lambda _parent: [str(ZENDESK)])
     with qtbot.waitSignal(manager.library_changed, timeout=10_000):
         manager.import_action.trigger()
         assert "Importing" in manager.pane.banner.text()  # the GUI did not wait for it
@@ -322,11 +322,15 @@ def test_malformed_import_shows_the_error_and_changes_nothing(
 
 
 def test_export_round_trip(
-    qtbot: QtBot, manager: CannedManager, library: CannedRepository, tmp_path: Path
+    qtbot: QtBot,
+    manager: CannedManager,
+    library: CannedRepository,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     original = {r.id: r for r in library.all()}
     target = tmp_path / "library"  # no extension: the chosen filter decides
-    manager.choose_export_path = lambda: (str(target), "CSV (*.csv)")
+    monkeypatch.setattr(transfer, "ask_export_path", lambda _parent: (str(target), "CSV (*.csv)"))
     manager.export_action.trigger()
     wait_for(qtbot, lambda: "Exported" in manager.pane.banner.text())
     exported = tmp_path / "library.csv"
@@ -355,7 +359,8 @@ def test_closing_auto_saves_and_stops_the_thread(
     assert first.id is not None
     saved = library.get(first.id)
     assert saved is not None and saved.title == "Saved on close"
-    assert not manager.controller._thread.isRunning()
+    thread = manager.controller.findChild(QThread, "canned-manager")
+    assert thread is not None and not thread.isRunning()
 
 
 def test_shutdown_saves_what_is_in_the_form(

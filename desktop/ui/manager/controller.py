@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoCommand
 
 from desktop.store.canned import CannedResponse
+from desktop.store.library import LibraryFactory
+from desktop.ui.background import WorkerThread
 from desktop.ui.manager.model import SortOrder
 from desktop.ui.manager.worker import ManagerWorker
-from desktop.ui.worker import LibraryFactory
 
 
 class ManagerController(QObject):
@@ -23,7 +24,7 @@ class ManagerController(QObject):
         restored(object): the CannedResponse list put back by an undo.
         imported(int, str, object): request id, file path, ImportReport.
         exported(str, int): file path, number of responses written.
-        failed(int, str, str): request id, operation, message.
+        failed(int, object, str): request id, the Operation, message.
     """
 
     listed = Signal(object)
@@ -32,9 +33,9 @@ class ManagerController(QObject):
     restored = Signal(object)
     imported = Signal(int, str, object)
     exported = Signal(str, int)
-    failed = Signal(int, str, str)
+    failed = Signal(int, object, str)
     # Private bridges into the worker thread (AutoConnection across threads = queued).
-    _list_requested = Signal(int, str, str)
+    _list_requested = Signal(int, str, object)
     _save_requested = Signal(int, object)
     _final_save_requested = Signal(int, object)
     _delete_requested = Signal(int, object)
@@ -52,12 +53,7 @@ class ManagerController(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(120)
         self._debounce.timeout.connect(self.refresh_now)
-        self._thread = QThread(self)
-        self._thread.setObjectName("canned-manager")
         self._worker = ManagerWorker(library_factory)
-        self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.shutdown)
-        self._thread.finished.connect(self._worker.deleteLater)
         self._list_requested.connect(self._worker.list_responses)
         self._save_requested.connect(self._worker.save)
         self._final_save_requested.connect(
@@ -74,7 +70,7 @@ class ManagerController(QObject):
         self._worker.imported.connect(self.imported)
         self._worker.exported.connect(self._on_worker_exported)
         self._worker.failed.connect(self.failed)
-        self._thread.start()
+        self._thread = WorkerThread(self._worker, "canned-manager", self)
 
     def _next_id(self) -> int:
         self._request_id += 1
@@ -91,7 +87,7 @@ class ManagerController(QObject):
     def refresh_now(self) -> None:
         self._debounce.stop()
         self._list_id = self._next_id()
-        self._list_requested.emit(self._list_id, self._text, self._order.value)
+        self._list_requested.emit(self._list_id, self._text, self._order)
 
     def save(self, response: CannedResponse) -> int:
         request_id = self._next_id()
@@ -135,12 +131,11 @@ class ManagerController(QObject):
     def shutdown(self, final_save: CannedResponse | None = None) -> None:
         """Stop the thread; `final_save` is written first, waiting for it (used at quit)."""
         self._debounce.stop()
-        if not self._thread.isRunning():
+        if not self._thread.running:
             return
         if final_save is not None:
             self._final_save_requested.emit(self._next_id(), final_save)
-        self._thread.quit()
-        self._thread.wait(5_000)
+        self._thread.stop()
 
 
 class DeleteCommand(QUndoCommand):

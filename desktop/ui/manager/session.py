@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from desktop.store.canned import CannedResponse
 from desktop.ui.manager.controller import ManagerController
 from desktop.ui.manager.editor import ResponseEditor
+from desktop.ui.manager.worker import Operation
 
 AUTO_SAVED = "Saved changes to “{}” automatically."
 
@@ -91,9 +92,9 @@ class EditSession(QObject):
             self.commit_then(action)  # if the user typed on while it saved, that is saved too
         self.saved.emit(stored)
 
-    @Slot(int, str, str)
-    def _on_controller_failed(self, request_id: int, operation: str, message: str) -> None:
-        if operation != "save" or request_id != self._pending:
+    @Slot(int, object, str)
+    def _on_controller_failed(self, request_id: int, operation: Operation, message: str) -> None:
+        if operation != Operation.SAVE or request_id != self._pending:
             return
         self._pending, self._after = None, None
         self._editor.show_error(message)  # the form keeps every edit

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 from desktop.importers import format_names
 from desktop.library_service import ImportReport
 from desktop.ui.manager.controller import ManagerController
+from desktop.ui.manager.worker import Operation
 
 AUTO = "auto"
 _LABELS = {
@@ -68,7 +69,7 @@ def describe_import_error(path: str, message: str) -> str:
 
 
 def ask_import_files(parent: QWidget) -> list[str]:
-    """The default file chooser; tests replace CannedManager.choose_import_files."""
+    """The files to import, from the platform's file chooser."""
     names, _ = QFileDialog.getOpenFileNames(parent, "Import canned responses", "", IMPORT_FILTER)
     return names
 
@@ -123,10 +124,10 @@ class ImportExport(QObject):
     def _on_controller_exported(self, path: str, count: int) -> None:
         self.show(f"Exported {count} responses to {path}.")
 
-    @Slot(int, str, str)
-    def _on_controller_failed(self, request_id: int, operation: str, message: str) -> None:
-        if operation == "import":
+    @Slot(int, object, str)
+    def _on_controller_failed(self, request_id: int, operation: Operation, message: str) -> None:
+        if operation == Operation.IMPORT:
             path = self._imports.pop(request_id, "the file")
             self.show(describe_import_error(path, message), error=True)
-        elif operation == "export":
+        elif operation == Operation.EXPORT:
             self.show(message, error=True)

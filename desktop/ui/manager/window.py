@@ -22,13 +22,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QComboBox, QMainWindow, QSplitter, QWidget
 
 from desktop.store.canned import CannedResponse
+from desktop.store.library import LibraryFactory
 from desktop.ui.manager import transfer
 from desktop.ui.manager.controller import DeleteCommand, ManagerController
 from desktop.ui.manager.editor import ResponseEditor
 from desktop.ui.manager.list_pane import ListPane
 from desktop.ui.manager.session import EditSession
-from desktop.ui.manager.worker import duplicate_of
-from desktop.ui.worker import LibraryFactory
+from desktop.ui.manager.worker import Operation, duplicate_of
 
 
 class CannedManager(QMainWindow):
@@ -45,17 +45,11 @@ class CannedManager(QMainWindow):
         self.setWindowTitle("Canned responses")
         self.resize(1100, 700)
         self.setAcceptDrops(True)
-        # Dialogs are attributes so that tests (and scripts) can answer them without a modal.
-        self.choose_import_files: Callable[[], list[str]] = partial(transfer.ask_import_files, self)
-        self.choose_export_path: Callable[[], tuple[str, str]] = partial(
-            transfer.ask_export_path, self
-        )
         self.controller = ManagerController(library_factory, self)
         self.undo_stack = QUndoStack(self)
         self._user_deletes: set[int] = set()
         self._shut_down = False
         self.pane = ListPane(self)
-        self.table = self.pane.table
         self.editor = ResponseEditor(self)
         self.session = EditSession(self.editor, self.controller, self)
         self.transfer = transfer.ImportExport(self.controller, self.pane.banner, self)
@@ -85,7 +79,7 @@ class CannedManager(QMainWindow):
         # Del only on the list: in a text field it must delete text.
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.table.addAction(self.delete_action)
+        self.pane.table.addAction(self.delete_action)
         self.save_action = self._action("&Save", "Ctrl+S", self.save)
         self.revert_action = self._action("&Revert", None, self.revert)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -154,7 +148,7 @@ class CannedManager(QMainWindow):
 
     @Slot()
     def import_files(self) -> None:
-        for name in self.choose_import_files():
+        for name in transfer.ask_import_files(self):
             self.import_file(name)
 
     def import_file(self, path: str, fmt: str | None = None) -> None:
@@ -163,7 +157,7 @@ class CannedManager(QMainWindow):
 
     @Slot()
     def export_library(self) -> None:
-        name, chosen_filter = self.choose_export_path()
+        name, chosen_filter = transfer.ask_export_path(self)
         if name:
             path, fmt = transfer.export_target(name, chosen_filter)
             self.session.commit_then(partial(self.transfer.export, str(path), fmt))
@@ -230,9 +224,10 @@ class CannedManager(QMainWindow):
         self._status(f"Restored {len(responses)} response(s).")
         self._on_library_changed()
 
-    @Slot(int, str, str)
-    def _on_controller_failed(self, _request_id: int, operation: str, message: str) -> None:
-        if operation in ("list", "delete", "restore"):  # save, import, export report themselves
+    @Slot(int, object, str)
+    def _on_controller_failed(self, _request_id: int, operation: Operation, message: str) -> None:
+        # Save, import and export report their own failures.
+        if operation in (Operation.LIST, Operation.DELETE, Operation.RESTORE):
             self.transfer.show(message, error=True)
 
     # --- lifetime ---------------------------------------------------------------------------

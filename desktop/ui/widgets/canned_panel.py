@@ -73,9 +73,9 @@ class CannedPanel(QWidget):
         self.search.textChanged.connect(self.query_changed)
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
-        self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        self.use_button.clicked.connect(self._on_use_button_clicked)
-        self.insert_button.clicked.connect(self._on_insert_button_clicked)
+        self.copy_button.clicked.connect(self.copy_current)
+        self.use_button.clicked.connect(self.use_current)
+        self.insert_button.clicked.connect(self.insert_current)
         self._update_buttons()
 
     def show_results(self, mode: str, responses: Sequence[CannedResponse]) -> None:
@@ -119,16 +119,21 @@ class CannedPanel(QWidget):
         self.copy_requested.emit(item.data(Qt.ItemDataRole.UserRole))
 
     @Slot()
-    def _on_copy_button_clicked(self) -> None:
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    @Slot()
+    def copy_current(self) -> None:
         if (response := self.current()) is not None:
             self.copy_requested.emit(response)
 
     @Slot()
-    def _on_insert_button_clicked(self) -> None:
+    def insert_current(self) -> None:
         if (response := self.current()) is not None:
             self.insert_requested.emit(response)
 
     @Slot()
-    def _on_use_button_clicked(self) -> None:
+    def use_current(self) -> None:
         if (response := self.current()) is not None:
             self.use_requested.emit(response)

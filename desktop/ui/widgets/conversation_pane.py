@@ -12,7 +12,6 @@ from PySide6.QtGui import (
     QPaintEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
-    QTextDocument,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -188,13 +187,3 @@ class ConversationPane(QWidget):
                 f"{len(turns)} turns: {customer} customer, {len(turns) - customer} agent"
             )
         self.transcript_changed.emit(self._transcript)
-
-
-def document_roles(document: QTextDocument) -> list[int]:
-    """Role state of every block, for tests and accessibility checks."""
-    states = []
-    block = document.firstBlock()
-    while block.isValid():
-        states.append(max(block.userState(), CUSTOMER))
-        block = block.next()
-    return states

@@ -12,7 +12,7 @@ from desktop.store.canned import CannedResponse
 
 
 class SuggestionPanel(QWidget):
-    """Layout only; MainWindow wires the buttons. The draft stays editable while streaming."""
+    """Layout only; the window wires the buttons to DraftController. Editable while streaming."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,7 +91,7 @@ class SuggestionPanel(QWidget):
         names = ", ".join(f"[{i}] {c.title}" for i, c in enumerate(grounding, 1))
         self.sources.setText(f"Grounded on: {names}")
 
-    def set_busy(self, busy: bool, model_loaded: bool) -> None:
-        self.generate_button.setEnabled(model_loaded and not busy)
-        self.regenerate_button.setEnabled(model_loaded and not busy)
-        self.stop_button.setEnabled(busy)
+    def set_controls(self, can_generate: bool, can_stop: bool) -> None:
+        self.generate_button.setEnabled(can_generate)
+        self.regenerate_button.setEnabled(can_generate)
+        self.stop_button.setEnabled(can_stop)

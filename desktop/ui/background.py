@@ -1,0 +1,102 @@
+"""One way to run work off the GUI thread: a worker object on its own named QThread.
+
+Generation, the search box, the palette and the library window each own one. A worker is made
+on the GUI thread, moved to its thread, and serves requests that arrive as queued signals, one
+at a time. What it opens (the model, a SQLite connection) it opens there, lazily, and frees
+there when the thread stops: a SQLite connection and a llama context belong to the thread that
+made them. Failures are reported as a signal, never raised into Qt's event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import QObject, QThread, Slot
+
+from desktop.errors import AgentAssistError
+from desktop.store.library import Library, LibraryFactory
+
+logger = logging.getLogger(__name__)
+
+
+class Worker(QObject):
+    """Base of every worker; `shutdown` runs on the worker's thread once its loop has stopped."""
+
+    def __init__(self) -> None:
+        super().__init__()  # no parent: it is moved to its own thread
+
+    @Slot()
+    def shutdown(self) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Free what the worker opened; subclasses extend it and call super().
+
+        A plain method, not an overridden slot: PySide6 runs a @Slot overridden in a subclass
+        through a proxy on the sender's thread, so the connection would be freed on the GUI
+        thread, which SQLite refuses.
+        """
+
+
+class LibraryWorker(Worker):
+    """A worker with its own library connection, opened on first use, on the worker's thread."""
+
+    def __init__(self, library_factory: LibraryFactory) -> None:
+        super().__init__()
+        self._library_factory = library_factory
+        self._library: Library | None = None
+
+    def library(self) -> Library:
+        if self._library is None:
+            self._library = self._library_factory()
+        return self._library
+
+    def release(self) -> None:
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+        super().release()
+
+
+class WorkerThread:
+    """Starts `worker` on a QThread named `name` (it shows in debuggers and logs)."""
+
+    def __init__(self, worker: Worker, name: str, parent: QObject) -> None:
+        self._thread = QThread(parent)
+        self._thread.setObjectName(name)
+        worker.moveToThread(self._thread)
+        # Emitted on the worker's thread after its loop ended: the worker frees its resources
+        # there, then is deleted.
+        self._thread.finished.connect(worker.shutdown)
+        self._thread.finished.connect(worker.deleteLater)
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.isRunning()
+
+    def stop(self, timeout_ms: int = 5_000) -> bool:
+        """Finish the request in hand, free the worker's resources, join; False on time-out."""
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)
+
+
+@contextmanager
+def reporting(
+    report: Callable[[str], object], unexpected: str, expected: str = ""
+) -> Iterator[None]:
+    """Run the block; turn a failure into one `report(message)` call instead of raising.
+
+    An AgentAssistError (a failure we describe ourselves) is reported as `expected` + its
+    message; anything else is logged with its traceback and reported as `unexpected` + its
+    message. Both are prefixes, so a path in them needs no escaping.
+    """
+    try:
+        yield
+    except AgentAssistError as exc:
+        report(f"{expected}{exc}")
+    except Exception as exc:
+        logger.exception("%s%s", unexpected, exc)
+        report(f"{unexpected}{exc}")
