@@ -76,6 +76,7 @@ def suggest_command(args: argparse.Namespace) -> int:
                         for c in result.grounding
                     ],
                     "model": engine.info.name,
+                    "cpu_variant": engine.info.cpu_variant,
                     "prompt_tokens": result.prompt_tokens,
                     "completion_tokens": result.completion_tokens,
                     "first_token_s": result.first_token_s,

@@ -35,6 +35,12 @@ def config_dir() -> Path:
     return home / "config" if home else Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Folder for what can be rebuilt at any time (the probed llama.cpp CPU variant)."""
+    home = _home_override()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_ID, appauthor=False))
+
+
 def database_path() -> Path:
     return data_dir() / "canned.db"
 

@@ -155,7 +155,8 @@ def _check(clock: _Clock) -> str:
         f"window shown {window_shown:.2f}s and model ready {model_ready:.2f}s {origin}, "
         f"first token {result.first_token_s or 0:.2f}s, {result.completion_tokens} tokens, "
         f"{result.tokens_per_s:.0f} tok/s, canned top={ranked[0].title!r} "
-        f"({len(ranked)} ranked of {seeded} seeded), window {size}"
+        f"({len(ranked)} ranked of {seeded} seeded), window {size}, "
+        f"llama.cpp CPU variant {info.cpu_variant_reason or info.cpu_variant}"
     )
 
 

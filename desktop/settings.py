@@ -26,6 +26,7 @@ class Settings:
     temperature: float = 0.4  # low: drafts should follow the canned facts, not improvise
     grounding_count: int = 3  # canned responses given to the model with each request
     threads: int = 0  # 0: let llama.cpp decide
+    cpu_variant: str = ""  # empty: probe; else a llama.cpp CPU variant name, e.g. "haswell"
     agent_name: str = ""
     company_name: str = ""
 

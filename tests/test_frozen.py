@@ -9,6 +9,7 @@ build instead of making a new one.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from desktop import __version__
+from desktop import __version__, paths
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "agent-assist"
@@ -166,3 +167,19 @@ def test_cpu_code_is_chosen_at_run_time(frozen_app: Path, tmp_path: Path) -> Non
     assert "libggml-cpu-x64.so" in variants and "libggml-cpu-haswell.so" in variants
     result = run_app(frozen_app, tmp_path, "--self-test")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "the best variant that ran a test decode here" in result.stdout, result.stdout
+    # The bundle's own probe mode: the baseline variant decodes the bundled model.
+    model = next(frozen_app.parent.rglob(paths.DEFAULT_MODEL_NAME))
+    probe = run_app(
+        frozen_app, tmp_path, "--cpu-probe", str(libs / "libggml-cpu-x64.so"), str(model)
+    )
+    assert probe.returncode == 0, probe.stdout + probe.stderr
+    # The override wins, and `suggest --json` names the variant in use.
+    env = clean_env(tmp_path / "home") | {"AGENT_ASSIST_CPU_VARIANT": "sse42"}
+    conversation = tmp_path / "conversation.txt"
+    conversation.write_text("Customer: where is my parcel?\n")
+    forced = run_app(
+        frozen_app, tmp_path, "suggest", str(conversation), "--json", "--max-tokens", "8", env=env
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert json.loads(forced.stdout)["cpu_variant"] == "sse42"

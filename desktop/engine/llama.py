@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import logging
@@ -10,12 +11,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import llama_cpp
 from llama_cpp import llama_chat_format
 
+from desktop import paths
+from desktop.engine import cpu_variants
 from desktop.engine.types import GenerationParams, Message, ModelInfo
 from desktop.errors import EngineError, ModelError
 
@@ -36,6 +40,16 @@ _CHATML_FALLBACK = (
 _GGML_NAMES = {"linux": "libggml.so.0", "darwin": "libggml.0.dylib", "win32": "ggml.dll"}
 
 
+@dataclass(frozen=True)
+class CpuBackend:
+    """The llama.cpp CPU code loaded into this process, and why it was chosen."""
+
+    variant: str
+    reason: str
+    notice: str = ""
+    guard: cpu_variants.RuntimeGuard | None = None
+
+
 def _backend_dirs() -> list[Path]:
     """Where a GGML_BACKEND_DL build keeps its libggml-cpu-<family> libraries.
 
@@ -46,43 +60,101 @@ def _backend_dirs() -> list[Path]:
     return [package / "lib", package.parent / "bin"]
 
 
-@functools.cache
-def load_cpu_backends() -> str:
-    """Load llama.cpp's CPU code, the variant best suited to this CPU; returns which one.
-
-    A build with static backends needs nothing (returns "built-in"). Raises ModelError when
-    a dynamic build finds no backend at all, instead of llama.cpp's bare load failure.
-    """
+def _ggml() -> ctypes.CDLL | None:
     name = _GGML_NAMES.get("linux" if sys.platform.startswith("linux") else sys.platform)
     try:
         ggml = ctypes.CDLL(name or "ggml")
     except OSError:
-        return "built-in"  # no separate ggml library: nothing to load
+        return None  # no separate ggml library: the CPU code is built in
     ggml.ggml_backend_reg_count.restype = ctypes.c_size_t
-    if ggml.ggml_backend_reg_count() > 0:
-        return "built-in"
-    ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
-    # llama-cpp-python prints llama.cpp's log to stderr unless its logger is quiet; the CLI's
-    # output stays clean, and what was chosen goes to our log instead.
+    ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
+    ggml.ggml_backend_load.restype = ctypes.c_void_p
+    return ggml
+
+
+def _probe(variant: cpu_variants.Variant, model: Path) -> cpu_variants.ProbeResult:
+    return cpu_variants.run_probe(cpu_variants.probe_command(variant.path, model))
+
+
+_backend_lock = threading.Lock()
+_backend: CpuBackend | None = None
+
+
+def load_cpu_backend(probe_model: Path, forced: str = "") -> CpuBackend:
+    """Load llama.cpp's CPU code once per process: the variant this machine was shown to run.
+
+    `probe_model` is the GGUF a probe decodes (the small default model where it exists).
+    `forced` (or $AGENT_ASSIST_CPU_VARIANT, which wins) names a variant to use unprobed.
+    Raises ModelError when no variant can run, instead of dying from an illegal instruction.
+    """
+    global _backend
+    with _backend_lock:
+        if _backend is not None:
+            return _backend
+        ggml = _ggml()
+        if ggml is None or ggml.ggml_backend_reg_count() > 0:
+            _backend = CpuBackend("built-in", "llama.cpp was built with its CPU code inside")
+            return _backend
+        # llama-cpp-python prints llama.cpp's log to stderr unless its logger is quiet; the
+        # CLI's output stays clean, and what was chosen goes to our log instead.
+        logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+        variants = cpu_variants.discover(_backend_dirs())
+        state_file = cpu_variants.StateFile(paths.cache_dir() / cpu_variants.STATE_FILE)
+        choice = cpu_variants.choose(
+            variants,
+            cpu_variants.probe_machine(),
+            state_file,
+            build=llama_cpp.__version__,
+            probe=functools.partial(_probe, model=probe_model),
+            forced=os.environ.get(cpu_variants.OVERRIDE_ENV) or forced or None,
+        )
+        if not ggml.ggml_backend_load(str(choice.variant.path).encode()):
+            raise ModelError(
+                f"llama.cpp refused its {choice.variant.name} CPU code on this machine. "
+                f"Unset {cpu_variants.OVERRIDE_ENV} (or the cpu_variant setting) to choose "
+                "automatically."
+            )
+        features = llama_cpp.llama_print_system_info().decode(errors="replace").strip()
+        logger.info(
+            "llama.cpp CPU variant %s (%s); %s", choice.variant.name, choice.reason, features
+        )
+        guard = (
+            cpu_variants.RuntimeGuard(state_file, choice.key, choice.variant.name)
+            if choice.key
+            else None
+        )
+        _backend = CpuBackend(choice.variant.name, choice.reason, choice.notice, guard)
+        return _backend
+
+
+def run_cpu_probe(argv: Sequence[str]) -> int:
+    """Body of a probe child (`--cpu-probe LIBRARY MODEL`): load one variant, decode for real.
+
+    Exit 0: it ran. EXIT_UNSUPPORTED: llama.cpp's cpuid check refused it. A crash kills only
+    this child, which is the point.
+    """
+    library, model = (Path(a) for a in argv[:2])
+    ggml = _ggml()
+    if ggml is None:
+        return 0
     logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
-    for folder in _backend_dirs():
-        if any(folder.glob("*ggml-cpu*")):
-            ggml.ggml_backend_load_all_from_path(str(folder).encode())
-            if ggml.ggml_backend_reg_count() > 0:
-                features = llama_cpp.llama_print_system_info().decode(errors="replace")
-                logger.info("llama.cpp CPU backend from %s: %s", folder, features.strip())
-                return str(folder)
-    raise ModelError(
-        "llama.cpp found no CPU backend (libggml-cpu-*) next to its libraries. "
-        "Reinstall Agent Assist (or run `make setup` again)."
-    )
+    if not ggml.ggml_backend_load(str(library).encode()):
+        return cpu_variants.EXIT_UNSUPPORTED
+    llm = llama_cpp.Llama(model_path=str(model), n_ctx=256, verbose=False)
+    # A batch of prompt tokens and then single-token decodes: the two matmul paths a draft uses.
+    tokens = llm.tokenize(b"Hello, I would like to check the status of my order, please.")
+    llm.eval(tokens)
+    llm.eval([llm.sample()])
+    llm.close()
+    print(llama_cpp.llama_print_system_info().decode(errors="replace").strip())  # noqa: T201
+    return 0
 
 
 def check_gguf(path: Path) -> None:
     """Fail early, with a message a user can act on, before llama.cpp sees the file."""
     if not path.exists():
         raise ModelError(
-            f"Model file not found: {path}. Choose a .gguf file (Model > Choose model)."
+            f"Model file not found: {path}. Choose a .gguf file (File > Choose model)."
         )
     if not path.is_file():
         raise ModelError(f"{path} is a folder, not a model file. Choose a .gguf file.")
@@ -101,22 +173,33 @@ def check_gguf(path: Path) -> None:
 class LlamaEngine:
     """Owns one `llama_cpp.Llama`; create and use it on a single thread."""
 
-    def __init__(self, model_path: Path, context_tokens: int = 4096, threads: int = 0) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        context_tokens: int = 4096,
+        threads: int = 0,
+        cpu_variant: str = "",
+    ) -> None:
         check_gguf(model_path)
-        load_cpu_backends()
+        default = paths.default_model_path()
+        backend = load_cpu_backend(default if default.is_file() else model_path, cpu_variant)
         started = time.perf_counter()
-        try:
-            self._llm = llama_cpp.Llama(
-                model_path=str(model_path),
-                n_ctx=context_tokens,
-                n_threads=threads or max(1, (os.cpu_count() or 2)),
-                verbose=False,
-            )
-        except (ValueError, RuntimeError, OSError) as exc:
-            raise ModelError(
-                f"llama.cpp could not load {model_path.name}: {exc}. The file may be damaged, "
-                "truncated, or of an architecture this llama.cpp version does not support."
-            ) from exc
+        guarded = backend.guard.loading() if backend.guard else contextlib.nullcontext()
+        with guarded:
+            try:
+                self._llm = llama_cpp.Llama(
+                    model_path=str(model_path),
+                    n_ctx=context_tokens,
+                    n_threads=threads or max(1, (os.cpu_count() or 2)),
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelError(
+                    f"llama.cpp could not load {model_path.name}: {exc}. The file may be "
+                    "damaged, truncated, or of an architecture this llama.cpp version does "
+                    "not support."
+                ) from exc
+            self._warm_up()
         metadata: dict[str, str] = dict(self._llm.metadata)
         template = metadata.get("tokenizer.chat_template")
         self._formatter = llama_chat_format.Jinja2ChatFormatter(
@@ -136,7 +219,20 @@ class LlamaEngine:
             trained_context_tokens=self._llm._model.n_ctx_train(),  # no public accessor in 0.3.x
             size_bytes=model_path.stat().st_size,
             load_seconds=time.perf_counter() - started,
+            cpu_variant=backend.variant,
+            cpu_variant_reason=backend.reason,
+            notice=backend.notice,
         )
+
+    def _warm_up(self) -> None:
+        """Decode a token now, inside the crash guard.
+
+        It runs the CPU kernels while a crash can still be traced to the variant, and pages in
+        the weights, so the first draft does not pay for that.
+        """
+        tokens = self._llm.tokenize(b"Hello", add_bos=True, special=False)
+        self._llm.eval(tokens[:2])
+        self._llm.reset()  # type: ignore[no-untyped-call]
 
     def _token_text(self, token: int) -> str:
         if token < 0:

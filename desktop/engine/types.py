@@ -39,3 +39,6 @@ class ModelInfo:
     trained_context_tokens: int
     size_bytes: int
     load_seconds: float
+    cpu_variant: str = ""  # llama.cpp's CPU code in use ("built-in" for a static build)
+    cpu_variant_reason: str = ""  # why that one: probed, remembered, forced
+    notice: str = ""  # something the status bar should say once (e.g. a CPU fallback)

@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop.engine.llama import LlamaEngine, load_cpu_backends
+from desktop.engine.llama import LlamaEngine, load_cpu_backend
 from desktop.engine.types import GenerationParams, Message
 from desktop.errors import ModelError
 
@@ -101,9 +101,10 @@ def test_stop_interrupts_reading_a_long_prompt(engine: LlamaEngine) -> None:
     print(f"stopped {stopped_after:.2f}s into reading the prompt")
 
 
-def test_cpu_code_matching_this_cpu_is_loaded(engine: LlamaEngine) -> None:
-    """The build is portable: one CPU library per CPU family, the best one loaded at start."""
-    folder = load_cpu_backends()
-    assert folder != "built-in"
-    variants = {p.name.split(".")[0] for p in Path(folder).glob("libggml-cpu-*")}
-    assert {"libggml-cpu-x64", "libggml-cpu-sse42", "libggml-cpu-haswell"} <= variants
+def test_the_probed_cpu_variant_is_loaded_and_named(engine: LlamaEngine) -> None:
+    """The build is portable: one CPU library per CPU family, the one shown to run is loaded."""
+    backend = load_cpu_backend(engine.info.path)
+    assert backend.variant != "built-in"
+    assert engine.info.cpu_variant == backend.variant
+    assert backend.variant in engine.info.cpu_variant_reason
+    assert "test decode" in engine.info.cpu_variant_reason or "forced" in backend.reason

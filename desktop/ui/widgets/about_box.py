@@ -12,11 +12,12 @@ from desktop.engine.types import ModelInfo
 def about_box(parent: QWidget, model: ModelInfo | None) -> QMessageBox:
     """A box to `open()`: window-modal without blocking the event loop."""
     loaded = f"{model.name} ({model.path})" if model else "none loaded"
+    cpu = f"\nllama.cpp CPU code: {model.cpu_variant_reason}" if model else ""
     box = QMessageBox(
         QMessageBox.Icon.Information,
         f"About {APP_NAME}",
         f"{APP_NAME} {__version__}\nOffline reply suggestions for support agents.\n\n"
-        f"Model: {loaded}\nData folder: {paths.data_dir()}",
+        f"Model: {loaded}{cpu}\nData folder: {paths.data_dir()}",
         QMessageBox.StandardButton.Ok,
         parent,
     )
