@@ -46,7 +46,11 @@ _TRIGGERS = tuple(
     + [f" {role}:" for role in _OTHER_ROLES.split("|")]
     + ["\n##", "<|", "</s>", "<s>", "[inst]", "[/inst]", "<<sys>>", "<start_of_turn>", "<end_of"]
 )
-_OPEN_SLOT = re.compile(r"[{\[<][^{}\[\]<>\n]{0,60}$")  # an unclosed slot: wait for its end
+# An unclosed slot or placeholder ("{{customer.na"): shown once complete, or stopped.
+_PREFIXES = frozenset(t[:n] for t in _TRIGGERS for n in range(1, len(t) + 1))
+_LONGEST = max(len(t) for t in _TRIGGERS)
+_OPEN_SLOT = re.compile(r"(?:\{\{?|[\[<])[^{}\[\]<>\n]{0,120}\}?$")
+_MARGIN = 160  # longer than any stop pattern's match
 _WORD = re.compile(r"[\w'\u2019]+")
 _COMPLETE_END = re.compile(r"[.!?…][\"'\u201d\u2019)\]]{0,3}$")
 
@@ -87,6 +91,8 @@ class StreamGuard:
         self._shown = 0  # end of the text shown, an offset into _raw
         self._min_words = min_words
         self._allowed = {m.group().lower() for s in sources for m in SLOT.finditer(s)}
+        self._scanned = 0  # how much of the text the stop patterns have searched
+        self._loops = _LoopDetector()
         self.reason: StopReason | None = None
 
     @property
@@ -106,6 +112,7 @@ class StreamGuard:
             if label.end() == len(self._raw):
                 return GuardVerdict("")  # "Assistant: " so far: wait for the reply after it
             self._skip = self._shown = label.end()  # the model's own label is not shown
+            self._scanned, self._loops = 0, _LoopDetector()
         found = self._find_stop()
         if found is not None:
             return self._stop(*found)
@@ -140,36 +147,37 @@ class StreamGuard:
         tail = self._raw[max(self._skip, len(self._raw) - 64) :]
         if self._shown == self._skip and len(self._raw) - self._skip <= 64:
             tail = "\n" + tail.lstrip()  # nothing shown yet: a label here starts a line
-        held = 0
         lowered = tail.lower()
-        for size in range(1, min(len(lowered), 20) + 1):
-            if any(t.startswith(lowered[-size:]) for t in _TRIGGERS):
-                held = size
+        held = max(
+            (n for n in range(1, min(len(lowered), _LONGEST) + 1) if lowered[-n:] in _PREFIXES),
+            default=0,
+        )
         slot = _OPEN_SLOT.search(tail)
         return max(held, len(tail) - slot.start() if slot else 0)
 
     def _find_stop(self) -> tuple[StopReason, int] | None:
-        text = self._raw
-        base = self._skip
-        body = text[base:]
+        body = self._raw[self._skip :]
+        # Only the new text and a margin for a pattern cut in two by a delta is searched again.
+        since = max(0, self._scanned - _MARGIN)
+        self._scanned = len(body)
         candidates: list[tuple[int, StopReason]] = []
-        if role := _ROLE_BREAK.search(body):
-            candidates.append((base + role.start(), StopReason.ROLE_BREAK))
-        if token := _TOKEN.search(body):
-            candidates.append((base + token.start(), StopReason.TEMPLATE_TOKEN))
-        if ai := _AI.search(body):
-            candidates.append((base + _sentence_start(body, ai.start()), StopReason.AI_DISCLOSURE))
-        for slot in SLOT.finditer(body):
+        if role := _ROLE_BREAK.search(body, since):
+            candidates.append((role.start(), StopReason.ROLE_BREAK))
+        if token := _TOKEN.search(body, since):
+            candidates.append((token.start(), StopReason.TEMPLATE_TOKEN))
+        if ai := _AI.search(body, since):
+            candidates.append((_sentence_start(body, ai.start()), StopReason.AI_DISCLOSURE))
+        for slot in SLOT.finditer(body, since):
             if slot.group().lower() not in self._allowed:
-                at = base + _sentence_start(body, slot.start())
+                at = _sentence_start(body, slot.start())
                 candidates.append((at, StopReason.PLACEHOLDER_LEAK))
                 break
-        if (loop := _repetition(body)) is not None:
-            candidates.append((base + loop, StopReason.REPETITION))
+        if (loop := self._loops.update(body)) is not None:
+            candidates.append((loop, StopReason.REPETITION))
         if not candidates:
             return None
         cut, reason = min(candidates)
-        return reason, cut
+        return reason, self._skip + cut
 
 
 def _is_trigger_prefix(text: str) -> bool:
@@ -184,32 +192,52 @@ def _sentence_start(text: str, position: int) -> int:
     return position
 
 
-def _repetition(text: str) -> int | None:
-    """Where a loop starts repeating: a sentence said twice, or a 4-word run said three times.
+class _LoopDetector:
+    """Finds where a loop starts: a sentence said twice, or a 4-word run said three times.
 
-    Only complete sentences and words count (the last ones may still grow). The cut keeps the
-    first saying. A natural reply reuses phrases ("you can request a refund" in three list
-    items), so a 4-word run said three times counts only when the whole stretch between the
-    sayings repeats too, as it does in a real loop.
+    Fed the whole text after each delta, it reads only what is new. Only complete sentences
+    and words count (the last ones may still grow). The cut keeps the first saying. A natural
+    reply reuses phrases ("you can request a refund" in three list items), so a 4-word run
+    said three times counts only when the whole stretch between the sayings repeats too, as it
+    does in a real loop.
     """
-    complete = sentences.split(text)[:-1]
-    seen: set[str] = set()
-    for sentence in complete:
-        key = " ".join(_WORD.findall(sentence.text.lower()))
-        if key.count(" ") >= 2 and key in seen:
-            return sentence.start
-        seen.add(key)
-    words = [(m.start(), m.group().lower()) for m in _WORD.finditer(text)][:-1]
-    where: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i in range(len(words) - 3):
-        gram = tuple(w for _, w in words[i : i + 4])
-        where[gram].append(i)
-        hits = where[gram]
-        if len(hits) >= 3 and _is_loop(words, *hits[-3:]):
-            second = words[hits[-2]][0]
-            start = _sentence_start(text, words[i][0])
-            return start if start >= second else second
-    return None
+
+    def __init__(self) -> None:
+        self._sentences: set[str] = set()
+        self._open_sentence = 0  # where the first sentence not yet complete starts
+        self._words: list[tuple[int, str]] = []
+        self._read = 0  # the end of the last complete word
+        self._grams: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
+
+    def update(self, text: str) -> int | None:
+        parts = sentences.split(text[self._open_sentence :])
+        for sentence in parts[:-1]:
+            key = " ".join(_WORD.findall(sentence.text.lower()))
+            if key.count(" ") >= 2 and key in self._sentences:
+                return self._open_sentence + sentence.start
+            self._sentences.add(key)
+        if len(parts) > 1:
+            self._open_sentence += parts[-1].start
+        for match in _WORD.finditer(text, self._read):
+            if match.end() == len(text):
+                break  # the last word may still grow
+            self._words.append((match.start(), match.group().lower()))
+            self._read = match.end()
+            if (cut := self._gram_loop(text)) is not None:
+                return cut
+        return None
+
+    def _gram_loop(self, text: str) -> int | None:
+        i = len(self._words) - 4
+        if i < 0:
+            return None
+        hits = self._grams[tuple(w for _, w in self._words[i:])]
+        hits.append(i)
+        if len(hits) < 3 or not _is_loop(self._words, *hits[-3:]):
+            return None
+        second = self._words[hits[-2]][0]
+        start = _sentence_start(text, self._words[i][0])
+        return start if start >= second else second
 
 
 def _is_loop(words: list[tuple[int, str]], first: int, second: int, third: int) -> bool:
