@@ -10,8 +10,8 @@ made them. Failures are reported as a signal, never raised into Qt's event loop.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from types import TracebackType
 
 from PySide6.QtCore import QObject, QThread, Slot
 
@@ -83,20 +83,36 @@ class WorkerThread:
         return self._thread.wait(timeout_ms)
 
 
-@contextmanager
-def reporting(
-    report: Callable[[str], object], unexpected: str, expected: str = ""
-) -> Iterator[None]:
-    """Run the block; turn a failure into one `report(message)` call instead of raising.
+class Reporter:
+    """Context manager: turns a failure in its block into one `report(message)` call.
 
     An AgentAssistError (a failure we describe ourselves) is reported as `expected` + its
-    message; anything else is logged with its traceback and reported as `unexpected` + its
-    message. Both are prefixes, so a path in them needs no escaping.
+    message; any other Exception is logged with its traceback and reported as `unexpected` +
+    its message. Both are prefixes, so a file name in them needs no escaping. A class, not a
+    generator: its __exit__ returns bool, which tells type checkers that it swallows.
     """
-    try:
-        yield
-    except AgentAssistError as exc:
-        report(f"{expected}{exc}")
-    except Exception as exc:
-        logger.exception("%s%s", unexpected, exc)
-        report(f"{unexpected}{exc}")
+
+    def __init__(
+        self, report: Callable[[str], object], unexpected: str, expected: str = ""
+    ) -> None:
+        self._report = report
+        self._unexpected = unexpected
+        self._expected = expected
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if isinstance(exc, AgentAssistError):
+            self._report(f"{self._expected}{exc}")
+            return True
+        if isinstance(exc, Exception):
+            logger.error("%s%s", self._unexpected, exc, exc_info=exc)
+            self._report(f"{self._unexpected}{exc}")
+            return True
+        return False  # no failure, or KeyboardInterrupt and the like: not ours to swallow

@@ -8,7 +8,7 @@ from desktop.store import ranking
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
 from desktop.transcript import Transcript
-from desktop.ui.background import LibraryWorker, WorkerThread, reporting
+from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
 
 RESULT_LIMIT = 50
 SEARCHED, RANKED, ALL = "searched", "ranked", "all"
@@ -27,7 +27,7 @@ class SearchWorker(LibraryWorker):
 
     @Slot(int, str, object)
     def run(self, request_id: int, text: str, transcript: Transcript | None) -> None:
-        with reporting(self.failed.emit, "Search failed: ", "Search failed: "):
+        with Reporter(self.failed.emit, "Search failed: ", "Search failed: "):
             repo = self.library().repo
             if text.strip() or transcript is None or transcript.is_empty:
                 found = repo.search(text, RESULT_LIMIT)
@@ -39,7 +39,7 @@ class SearchWorker(LibraryWorker):
 
     @Slot(int)
     def record_use(self, response_id: int) -> None:
-        with reporting(self.failed.emit, "Could not count the use: ", "Could not count the use: "):
+        with Reporter(self.failed.emit, "Could not count the use: ", "Could not count the use: "):
             self.library().repo.record_use(response_id)
 
 

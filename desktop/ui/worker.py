@@ -15,7 +15,7 @@ from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
 from desktop.suggest import Suggester
 from desktop.transcript import Transcript
-from desktop.ui.background import LibraryWorker, reporting
+from desktop.ui.background import LibraryWorker, Reporter
 
 EngineFactory = Callable[[Settings], Engine]
 
@@ -56,7 +56,7 @@ class GenerationWorker(LibraryWorker):
         self._settings = settings
         self.close_engine()
         self.loading.emit(str(settings.resolved_model_path()))
-        with reporting(self.load_failed.emit, "Unexpected error while loading the model: "):
+        with Reporter(self.load_failed.emit, "Unexpected error while loading the model: "):
             self.library()  # this thread's own connection, opened before the slow part
             self._engine = self._engine_factory(settings)
             self.ready.emit(self._engine.info)
@@ -76,7 +76,7 @@ class GenerationWorker(LibraryWorker):
     ) -> None:
         if cancel.is_set():
             return  # superseded while queued
-        with reporting(partial(self.failed.emit, request_id), "Generation failed: "):
+        with Reporter(partial(self.failed.emit, request_id), "Generation failed: "):
             if self._engine is None:
                 raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
             suggester = Suggester(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from enum import Enum
 from functools import partial
@@ -12,7 +11,7 @@ from PySide6.QtCore import Signal, Slot
 
 from desktop import library_service
 from desktop.store.canned import CannedResponse
-from desktop.ui.background import LibraryWorker, reporting
+from desktop.ui.background import LibraryWorker, Reporter
 from desktop.ui.manager.model import SortOrder, sort_responses
 
 # The filter box asks for at most this many matches; the unfiltered list is the whole library.
@@ -53,8 +52,8 @@ class ManagerWorker(LibraryWorker):
 
     def _reporting(
         self, request_id: int, operation: Operation, unexpected: str, expected: str = ""
-    ) -> AbstractContextManager[None]:
-        return reporting(partial(self.failed.emit, request_id, operation), unexpected, expected)
+    ) -> Reporter:
+        return Reporter(partial(self.failed.emit, request_id, operation), unexpected, expected)
 
     @Slot(int, str, object)
     def list_responses(self, request_id: int, text: str, order: SortOrder) -> None:
