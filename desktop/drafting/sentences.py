@@ -72,7 +72,7 @@ def _is_boundary(line: str, match: re.Match[str]) -> bool:
         return False  # "approx. ten", "e.g. this": a sentence does not start in lower case
     if not match.group().startswith(".") or len(match.group().rstrip("\"'\u201d\u2019)]")) > 1:
         return True  # ! ? … and "..." always end
-    word = _WORD_BEFORE.search(line, 0, match.start())
+    word = _WORD_BEFORE.search(line, max(0, match.start() - 40), match.start())
     if word is None:
         return True
     before = word.group(1).lstrip("(\"'\u201c\u2018")

@@ -144,6 +144,10 @@ _GENERIC = frozenset(
 _NUMBER_IN = re.compile(_NUM + "|" + _WORD_NUM, re.IGNORECASE)
 _UNIT_IN = re.compile(r"\b(?:day|hour|hr|min|week|month|year|second)", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_DIGIT = re.compile(r"\d")
+_DIGIT_KINDS = frozenset(
+    {"availability", "time", "phone number", "amount", "order or ticket number", "number"}
+)
 _STEP_BEFORE = re.compile(r"\bsteps? ?$", re.IGNORECASE)
 _DAY_PREFIX = re.compile(r"^(?:by|on|until|before|next|this|from) ", re.IGNORECASE)
 
@@ -169,7 +173,10 @@ def find(sentence: str) -> list[Specific]:
     text = mask(mask(sentence, PLACEHOLDER), SLOT)
     taken = bytearray(len(text))  # 1 where an earlier kind matched: linear, not quadratic
     found: list[Specific] = []
+    has_digit = _DIGIT.search(text) is not None
     for kind, pattern in _PATTERNS:
+        if kind in _DIGIT_KINDS and not has_digit:
+            continue  # most sentences have no digit: skip the patterns that need one
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(taken[start:end]):
