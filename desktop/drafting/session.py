@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from desktop import placeholders
+from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.suggest import SuggestionResult
@@ -171,8 +172,10 @@ class DraftSession:
         ready = self.model_loaded and self.engine != EngineState.LOADING
         return SetControls(can_generate=ready and not busy, can_stop=busy)
 
-    def model_ready(self, load_seconds: float) -> Effects:
-        return ShowProblem(""), Notify(f"Model loaded in {load_seconds:.1f} s.")
+    def model_ready(self, info: ModelInfo) -> Effects:
+        loaded = f"Model loaded in {info.load_seconds:.1f} s."
+        # A CPU fallback after a crash is said once, where the agent looks (status bar).
+        return ShowProblem(""), Notify(f"{info.notice}. {loaded}" if info.notice else loaded)
 
     def model_failed(self, message: str) -> Effects:
         # A banner, not a modal box: the agent keeps working in canned-only mode.

@@ -119,7 +119,7 @@ class DraftController(QObject):
 
     @Slot(object)
     def _on_assist_model_ready(self, info: ModelInfo) -> None:
-        self._perform(self.session.model_ready(info.load_seconds))
+        self._perform(self.session.model_ready(info))
         self._on_assist_state_changed(self._assist.state)
 
     @Slot(str)

@@ -1,7 +1,9 @@
 """The draft lifecycle on plain objects: no Qt, no widgets, no thread."""
 
+import dataclasses
 import subprocess
 import sys
+from pathlib import Path
 
 from desktop.drafting.session import (
     AppendText,
@@ -21,6 +23,7 @@ from desktop.drafting.session import (
     ShowSources,
     UseSettings,
 )
+from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.suggest import FinishReason, SuggestionResult
@@ -185,7 +188,11 @@ def test_settings_reload_the_model_only_when_they_shape_it() -> None:
 
 def test_model_messages() -> None:
     session = DraftSession(Settings())
-    assert session.model_ready(0.16) == (ShowProblem(""), Notify("Model loaded in 0.2 s."))
+    info = ModelInfo(Path("m.gguf"), "m", "gguf-template", 2048, 8192, 1, 0.16)
+    assert session.model_ready(info) == (ShowProblem(""), Notify("Model loaded in 0.2 s."))
+    notice = "llama.cpp's zen4 CPU code crashed last time; using another variant"
+    fallback = dataclasses.replace(info, notice=notice)
+    assert session.model_ready(fallback)[1] == Notify(f"{notice}. Model loaded in 0.2 s.")
     (banner,) = session.model_failed("The model could not load.")
     assert isinstance(banner, ShowProblem)
     assert banner.text.startswith("The model could not load.\nCanned responses still work")
