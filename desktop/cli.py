@@ -8,13 +8,16 @@ import json
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from desktop import settings as settings_module
 from desktop import textfile
+from desktop.drafting.offered import Mode as CheckMode
+from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
 from desktop.engine.loading import load_engine
 from desktop.errors import AgentAssistError, InputError
 from desktop.store.library import open_library
-from desktop.suggest import Suggester, load_system_prompt
+from desktop.suggest import Suggester, SuggestionResult, load_system_prompt
 from desktop.transcript import parse
 
 MAX_INPUT_BYTES = 5_000_000
@@ -34,6 +37,23 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     suggest.add_argument("--max-tokens", type=int, help="longest reply, in tokens")
     suggest.add_argument("--temperature", type=float, help="sampling temperature (0 = greedy)")
     suggest.add_argument("--seed", type=int, help="sampling seed, for repeatable output")
+    suggest.add_argument(
+        "--mode",
+        choices=[m.value for m in DraftMode],
+        default=DraftMode.ADAPT.value,
+        help="adapt the best canned response (default) or write freely",
+    )
+    suggest.add_argument("--tone", choices=[t.value for t in Tone], default=Tone.FRIENDLY.value)
+    suggest.add_argument("--length", choices=[n.value for n in Length], default=Length.MEDIUM.value)
+    suggest.add_argument(
+        "--alternatives", type=int, default=1, help="drafts to write (each checked; default 1)"
+    )
+    suggest.add_argument(
+        "--checks",
+        choices=[m.value for m in CheckMode],
+        default=CheckMode.REMOVE.value,
+        help="flagged sentences are removed (default) or only marked",
+    )
     suggest.set_defaults(handler=suggest_command)
 
 
@@ -52,51 +72,79 @@ def suggest_command(args: argparse.Namespace) -> int:
         settings = settings.replace(max_tokens=args.max_tokens)
     if args.temperature is not None:
         settings = settings.replace(temperature=args.temperature)
+    if not 1 <= args.alternatives <= 10:
+        raise InputError("--alternatives must be between 1 and 10.")
+    options = DraftOptions(
+        mode=DraftMode(args.mode),
+        tone=Tone(args.tone),
+        length=Length(args.length),
+        alternatives=args.alternatives,
+        checks=CheckMode(args.checks),
+    )
     transcript = parse(_read_input(args.file))
     library = open_library()
     engine = load_engine(settings)
     try:
         suggester = Suggester(engine, library.repo, settings, load_system_prompt())
-        prompt = suggester.prepare(transcript)
         params = suggester.params()
         if args.seed is not None:
             params = dataclasses.replace(params, seed=args.seed)
         stream_out = None if args.json else _write_stdout
-        result = suggester.run(prompt, threading.Event(), stream_out or _ignore, params)
+        result = suggester.suggest(
+            transcript, threading.Event(), stream_out or _ignore, options=options, params=params
+        )
     finally:
         engine.close()
         library.close()
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "text": result.text,
-                    "canned": [
-                        {"id": c.id, "title": c.title, "shortcode": c.shortcode}
-                        for c in result.grounding
-                    ],
-                    "model": engine.info.name,
-                    "cpu_variant": engine.info.cpu_variant,
-                    "prompt_tokens": result.prompt_tokens,
-                    "completion_tokens": result.completion_tokens,
-                    "first_token_s": result.first_token_s,
-                    "total_s": result.total_s,
-                    "tokens_per_s": result.tokens_per_s,
-                    "finish_reason": result.finish_reason,
-                    "turns_dropped": prompt.turns_dropped,
-                },
-                ensure_ascii=False,
-            )
-        )
+        print(json.dumps(_as_json(result, engine.info.name, engine.info.cpu_variant)))
     else:
         sys.stdout.write("\n")
         sources = ", ".join(c.title for c in result.grounding) or "none"
+        if result.draft and result.draft.offered.removed:
+            taken = "; ".join(
+                f"{r.check.text!r} ({r.check.reason})" for r in result.draft.offered.removed
+            )
+            print(f"[checks took out: {taken}; --json gives the draft as offered]", file=sys.stderr)
         print(
             f"[{result.completion_tokens} tokens, first token {result.first_token_s or 0:.2f}s, "
             f"{result.tokens_per_s:.1f} tok/s; grounded on: {sources}]",
             file=sys.stderr,
         )
     return 0
+
+
+def _as_json(result: SuggestionResult, model: str, cpu_variant: str) -> dict[str, Any]:
+    draft = result.draft
+    return {
+        "text": result.text,
+        "raw_text": result.raw_text,
+        "mode": str(result.mode),
+        "canned": [
+            {"id": c.id, "title": c.title, "shortcode": c.shortcode} for c in result.grounding
+        ],
+        "ready_reply": result.ready_reply.as_json() if result.ready_reply else None,
+        "checks": draft.checks_json() if draft else [],
+        "guard": draft.guard if draft else None,
+        "alternatives": [
+            {
+                "text": alt.text,
+                "canned": [{"id": c.id, "title": c.title} for c in alt.canned],
+                "checks": alt.checks_json(),
+            }
+            for alt in result.alternatives
+        ],
+        "model": model,
+        "cpu_variant": cpu_variant,
+        "prompt_tokens": result.prompt_tokens,
+        "completion_tokens": result.completion_tokens,
+        "first_token_s": result.first_token_s,
+        "first_text_s": result.first_text_s,
+        "total_s": result.total_s,
+        "tokens_per_s": result.tokens_per_s,
+        "finish_reason": result.finish_reason,
+        "turns_dropped": result.turns_dropped,
+    }
 
 
 def _write_stdout(text: str) -> None:

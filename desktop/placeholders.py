@@ -160,3 +160,14 @@ def extract_values(conversation: str) -> dict[str, str]:
     if "customer.name" in values:
         values["customer.first_name"] = values["customer.name"].split()[0]
     return values
+
+
+def values_for(conversation: str, agent_name: str = "", company_name: str = "") -> dict[str, str]:
+    """Values known for placeholders: the agent's settings, then what the conversation states."""
+    values = extract_values(conversation)
+    if agent_name.strip():
+        values["agent.name"] = agent_name.strip()
+        values["agent.first_name"] = agent_name.split()[0]
+    if company_name.strip():
+        values["company.name"] = company_name.strip()
+    return values

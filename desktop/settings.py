@@ -27,6 +27,11 @@ class Settings:
     grounding_count: int = 3  # canned responses given to the model with each request
     threads: int = 0  # 0: let llama.cpp decide
     cpu_variant: str = ""  # empty: probe; else a llama.cpp CPU variant name, e.g. "haswell"
+    draft_mode: str = "adapt"  # adapt the best canned response, or "free": the model writes it all
+    tone: str = "friendly"  # friendly, formal, empathetic, concise
+    draft_length: str = "medium"  # short, medium, detailed
+    alternatives: int = 3  # drafts per request, each checked
+    draft_checks: str = "remove"  # flagged sentences: "remove" from the offered draft, or "mark"
     agent_name: str = ""
     company_name: str = ""
 

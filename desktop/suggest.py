@@ -1,20 +1,29 @@
 """The reply-suggestion pipeline shared by the window and the CLI. No Qt.
 
-rank canned responses -> build and trim the prompt -> stream from the engine -> measure.
+rank canned responses -> ready reply (the top one, rendered, no model) -> draft (adapt the
+chosen canned response, or write freely) streamed through the guards -> every sentence
+checked against the conversation and the grounding -> the offered draft -> alternatives.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from desktop import paths
+from desktop import paths, placeholders
+from desktop.drafting import adapt
+from desktop.drafting.checks import check_draft
+from desktop.drafting.guards import StreamGuard, trim_unfinished
+from desktop.drafting.offered import OfferedDraft, apply_checks
+from desktop.drafting.options import DraftMode, DraftOptions, Length
 from desktop.drafting.prompts import Prompt, build_prompt
+from desktop.drafting.sentences import split
 from desktop.engine.base import Engine
-from desktop.engine.types import GenerationParams
+from desktop.engine.types import GenerationParams, Message
 from desktop.errors import InputError
 from desktop.settings import Settings
 from desktop.store import ranking
@@ -24,17 +33,69 @@ from desktop.transcript import Transcript
 FinishReason = Literal["stop", "length", "cancelled"]
 # Room kept free beside the prompt and the reply: chat-template tokens the estimate can miss.
 _CONTEXT_MARGIN = 32
+OPENING_TOKENS = 40  # one sentence; two for a detailed draft
+TextSink = Callable[[str], None]
+DEFAULT_OPTIONS = DraftOptions()
+
+
+@dataclass(frozen=True)
+class ReadyReply:
+    """The top canned response rendered for this conversation: offered before any token."""
+
+    canned: CannedResponse
+    text: str
+    confidence: float
+    confident: bool  # below ranking.CONFIDENT the panel says it is only a lead
+    unresolved: tuple[str, ...]  # placeholders the conversation and settings cannot fill
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.canned.id,
+            "title": self.canned.title,
+            "text": self.text,
+            "confidence": self.confidence,
+            "confident": self.confident,
+        }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One checked draft: the text offered (what Copy copies) and how it came about."""
+
+    offered: OfferedDraft
+    canned: tuple[CannedResponse, ...]  # the canned responses it was built from
+    guard: str | None = None  # why a guard stopped the model, if one did
+    regenerated: bool = False  # a guard fired early and the model was asked once more
+
+    @property
+    def text(self) -> str:
+        return self.offered.text
+
+    def checks_json(self) -> list[dict[str, Any]]:
+        removed = {r.index for r in self.offered.removed}
+        return [
+            {"sentence": c.text, "reason": c.reason, "removed": i in removed}
+            for i, c in enumerate(self.offered.checks)
+            if c.flagged
+        ]
 
 
 @dataclass(frozen=True)
 class SuggestionResult:
-    text: str
+    text: str  # the offered draft: exactly what Copy copies
     grounding: tuple[CannedResponse, ...]
     prompt_tokens: int
     completion_tokens: int
-    first_token_s: float | None
+    first_token_s: float | None  # the model's first token
     total_s: float
     finish_reason: FinishReason
+    draft: Draft | None = None
+    raw_text: str = ""  # before the checks took anything out
+    ready_reply: ReadyReply | None = None
+    alternatives: tuple[Draft, ...] = ()  # further drafts, each checked
+    first_text_s: float | None = None  # the first text shown (the greeting, in adapt mode)
+    mode: DraftMode = DraftMode.FREE
+    turns_dropped: int = 0  # oldest turns left out to fit the context (free mode)
 
     @property
     def tokens_per_s(self) -> float:
@@ -46,12 +107,30 @@ class SuggestionResult:
         )
 
 
+@dataclass
+class _Stream:
+    """What one model call produced."""
+
+    text: str = ""
+    tokens: int = 0
+    prompt_tokens: int = 0
+    first_token_s: float | None = None
+    guard: str | None = None
+    early: bool = False
+    hit_length: bool = False
+    turns_dropped: int = 0
+
+
 def load_system_prompt() -> str:
     return (paths.resource_dir() / "prompts" / "system.txt").read_text(encoding="utf-8")
 
 
+def conversation_text(transcript: Transcript) -> str:
+    return "\n".join(f"{t.role.capitalize()}: {t.text}" for t in transcript.turns)
+
+
 class Suggester:
-    """Turns a conversation into a streamed, grounded reply draft."""
+    """Turns a conversation into a ready reply and streamed, checked reply drafts."""
 
     def __init__(
         self, engine: Engine, repo: CannedRepository, settings: Settings, system_prompt: str
@@ -66,18 +145,27 @@ class Suggester:
             max_tokens=self.settings.max_tokens, temperature=self.settings.temperature
         )
 
+    # --- ranking and the ready reply (no model) ----------------------------------------------
+    def rank(
+        self, transcript: Transcript, pinned: Sequence[CannedResponse] = (), count: int = 3
+    ) -> list[tuple[CannedResponse, float]]:
+        """Canned responses for the conversation with their confidence; pinned ones first."""
+        return rank_with_pins(self.repo, transcript, pinned, count)
+
+    def values(self, transcript: Transcript) -> dict[str, str]:
+        return placeholders.values_for(
+            conversation_text(transcript), self.settings.agent_name, self.settings.company_name
+        )
+
+    # --- the free-writing prompt ------------------------------------------------------------
     def prepare(self, transcript: Transcript, pinned: Sequence[CannedResponse] = ()) -> Prompt:
         """Rank grounding (pinned responses first) and fit everything into the context."""
-        if transcript.is_empty:
-            raise InputError("The conversation is empty. Paste the customer's message first.")
+        _require_conversation(transcript)
         count = max(self.settings.grounding_count, len(pinned))
-        pinned_ids = {p.id for p in pinned}
-        ranked = [
-            r
-            for r in ranking.rank_for(self.repo, transcript, count + len(pinned))
-            if r.id not in pinned_ids
-        ]
-        grounding = [*pinned, *ranked][:count]
+        grounding = [c for c, _ in self.rank(transcript, pinned, count)]
+        return self._free_prompt(transcript, grounding)
+
+    def _free_prompt(self, transcript: Transcript, grounding: Sequence[CannedResponse]) -> Prompt:
         budget = self.engine.info.context_tokens - self.settings.max_tokens - _CONTEXT_MARGIN
         return build_prompt(
             self.system_prompt,
@@ -88,37 +176,227 @@ class Suggester:
             budget,
         )
 
-    def run(
+    # --- the whole suggestion -----------------------------------------------------------------
+    def suggest(
         self,
-        prompt: Prompt,
+        transcript: Transcript,
         cancel: threading.Event,
-        on_text: Callable[[str], None],
+        on_text: TextSink,
+        pinned: Sequence[CannedResponse] = (),
+        options: DraftOptions = DEFAULT_OPTIONS,
         params: GenerationParams | None = None,
+        on_ready: Callable[[ReadyReply | None], None] | None = None,
+        on_alternative: Callable[[Draft], None] | None = None,
     ) -> SuggestionResult:
-        """Stream the draft through `on_text`; returns the text and its measurements."""
-        params = params or self.params()
+        """The ready reply at once, the first draft streamed, then the alternatives.
+
+        `on_ready` gets the ready reply before any token; `on_text` the first draft's text as
+        it streams; `on_alternative` each further draft when it is done.
+
+        Adapt mode needs a canned response the ranking is confident in (or one the agent
+        pinned); otherwise the model writes freely, grounded on the top few, as the issue's
+        "low confidence: lead with the model's draft" asks.
+        """
+        _require_conversation(transcript)
         started = time.perf_counter()
-        first: float | None = None
-        parts: list[str] = []
-        for delta in self.engine.stream(prompt.messages, params, cancel):
-            if first is None:
-                first = time.perf_counter() - started
-            parts.append(delta)
-            on_text(delta)
-        total = time.perf_counter() - started
-        text = "".join(parts)
-        completion_tokens = self.engine.count_tokens(text) if text else 0
+        params = params or self.params()
+        values = self.values(transcript)
+        ranked = self.rank(transcript, pinned, max(options.alternatives, 1, len(pinned)))
+        ready = ready_reply(ranked, values, pinned_count=len(pinned))
+        if on_ready is not None:
+            on_ready(ready)
+        confident = bool(pinned) or (ready is not None and ready.confident)
+        mode = options.mode if confident else DraftMode.FREE
+        first_text: list[float] = []
+
+        def shown(text: str) -> None:
+            if not first_text:
+                first_text.append(time.perf_counter() - started)
+            on_text(text)
+
+        candidates = [c for c, _ in ranked]
+        if mode is DraftMode.ADAPT:
+            main, stream = self._adapt(
+                transcript, candidates[0], options, values, params, cancel, shown
+            )
+        else:
+            main, stream = self._free(
+                transcript, candidates, options, values, params, cancel, shown, pinned
+            )
+        alternatives = []
+        for k in range(1, max(options.alternatives, 1)):
+            if cancel.is_set():
+                break
+            seed = None if params.seed is None else params.seed + k
+            alt_params = dataclasses.replace(params, seed=seed)
+            if mode is DraftMode.ADAPT:
+                if k >= len(candidates):
+                    break
+                alt, _ = self._adapt(
+                    transcript, candidates[k], options, values, alt_params, cancel, None
+                )
+            else:
+                alt, _ = self._free(
+                    transcript, candidates, options, values, alt_params, cancel, None, pinned
+                )
+            if cancel.is_set():
+                break
+            alternatives.append(alt)
+            if on_alternative is not None:
+                on_alternative(alt)
         reason: FinishReason = "stop"
         if cancel.is_set():
             reason = "cancelled"
-        elif completion_tokens >= params.max_tokens:
+        elif stream.hit_length:
             reason = "length"
         return SuggestionResult(
-            text=text,
-            grounding=prompt.grounding,
-            prompt_tokens=prompt.tokens,
-            completion_tokens=completion_tokens,
-            first_token_s=first,
-            total_s=total,
+            text=main.text,
+            grounding=main.canned,
+            prompt_tokens=stream.prompt_tokens,
+            completion_tokens=stream.tokens,
+            first_token_s=stream.first_token_s,
+            total_s=time.perf_counter() - started,
             finish_reason=reason,
+            draft=main,
+            raw_text=main.offered.draft,
+            ready_reply=ready,
+            alternatives=tuple(alternatives),
+            first_text_s=first_text[0] if first_text else None,
+            mode=mode,
+            turns_dropped=stream.turns_dropped,
         )
+
+    def _adapt(
+        self,
+        transcript: Transcript,
+        canned: CannedResponse,
+        options: DraftOptions,
+        values: Mapping[str, str],
+        params: GenerationParams,
+        cancel: threading.Event,
+        on_text: TextSink | None,
+    ) -> tuple[Draft, _Stream]:
+        """Greeting + the model's one-sentence acknowledgement + the canned body, checked."""
+        sink = on_text or _ignore
+        first_name = values.get("customer.first_name")
+        greeting = adapt.greeting(options.tone, first_name)
+        sink(f"{greeting}\n\n")
+        stream, opening = _Stream(), None
+        sentences = 2 if options.length is Length.DETAILED else 1
+        if adapt.wants_opening(options.length) and not cancel.is_set():
+            messages = adapt.opening_messages(transcript, canned, options.tone, first_name)
+            opening_params = dataclasses.replace(
+                params, max_tokens=OPENING_TOKENS * sentences, stop=("\n", *params.stop)
+            )
+            sink(adapt.lead(options.tone))
+            for attempt in range(2):  # one more try when the guards leave nothing usable
+                stream = self._stream(messages, opening_params, cancel, sink, (), sentences)
+                opening = adapt.finish_opening(options.tone, stream.text, sentences)
+                if opening or cancel.is_set() or attempt:
+                    break
+                seed = None if params.seed is None else params.seed + 100
+                opening_params = dataclasses.replace(opening_params, seed=seed)
+        body = adapt.render_body(canned, values)
+        sink(("" if opening else "\n") + f"\n\n{body}")
+        raw = adapt.assemble(options.tone, first_name, opening, body, options.length)
+        sources = adapt.check_sources(transcript, (canned,), values)
+        offered = apply_checks(raw, check_draft(raw, sources), options.checks)
+        return Draft(offered, (canned,), stream.guard), stream
+
+    def _free(
+        self,
+        transcript: Transcript,
+        candidates: Sequence[CannedResponse],
+        options: DraftOptions,
+        values: Mapping[str, str],
+        params: GenerationParams,
+        cancel: threading.Event,
+        on_text: TextSink | None,
+        pinned: Sequence[CannedResponse],
+    ) -> tuple[Draft, _Stream]:
+        """The model writes the whole reply, grounded on the top canned responses, checked."""
+        count = max(self.settings.grounding_count, len(pinned))
+        prompt = self._free_prompt(transcript, list(candidates)[:count])
+        sources = adapt.check_sources(transcript, prompt.grounding, values)
+        stream = self._stream(prompt.messages, params, cancel, on_text or _ignore, sources, 0)
+        regenerated = False
+        if stream.early and not cancel.is_set():
+            regenerated = True
+            seed = None if params.seed is None else params.seed + 100
+            stream = self._stream(
+                prompt.messages, dataclasses.replace(params, seed=seed), cancel, _ignore, sources, 0
+            )
+        stream.prompt_tokens, stream.turns_dropped = prompt.tokens, prompt.turns_dropped
+        raw = trim_unfinished(stream.text) if stream.hit_length else stream.text.strip()
+        offered = apply_checks(raw, check_draft(raw, sources), options.checks)
+        return Draft(offered, prompt.grounding, stream.guard, regenerated), stream
+
+    def _stream(
+        self,
+        messages: Sequence[Message],
+        params: GenerationParams,
+        cancel: threading.Event,
+        on_text: TextSink,
+        sources: Sequence[str],
+        sentences: int,
+    ) -> _Stream:
+        """One model call through the stream guards; `sentences` > 0 stops after that many."""
+        out = _Stream(prompt_tokens=self.engine.count_prompt_tokens(messages))
+        guard = StreamGuard(sources)
+        started = time.perf_counter()
+        pieces: list[str] = []
+        for delta in self.engine.stream(messages, params, cancel):
+            if out.first_token_s is None:
+                out.first_token_s = time.perf_counter() - started
+            pieces.append(delta)
+            verdict = guard.feed(delta)
+            if verdict.emit:
+                on_text(verdict.emit)
+            if verdict.stopped or (sentences and len(split(guard.text)) > sentences):
+                break
+        else:
+            on_text(guard.flush().emit)
+        out.text = guard.text
+        out.guard = str(guard.reason) if guard.reason else None
+        out.early = guard.fired_early
+        model_text = "".join(pieces)
+        out.tokens = self.engine.count_tokens(model_text) if model_text else 0
+        out.hit_length = out.tokens >= params.max_tokens and not sentences
+        return out
+
+
+def rank_with_pins(
+    repo: CannedRepository,
+    transcript: Transcript,
+    pinned: Sequence[CannedResponse],
+    count: int,
+) -> list[tuple[CannedResponse, float]]:
+    """The ranking's best `count` with confidences, the agent's pinned responses first."""
+    pinned_ids = {p.id for p in pinned}
+    scored = ranking.rank_scored(repo.db, transcript, count + len(pinned))
+    by_id = {r.id: r for r in repo.get_many([i for i, _ in scored if i not in pinned_ids])}
+    ranked = [(by_id[i], confidence) for i, confidence in scored if i in by_id]
+    return [*((p, 1.0) for p in pinned), *ranked][: max(count, len(pinned))]
+
+
+def ready_reply(
+    ranked: Sequence[tuple[CannedResponse, float]],
+    values: Mapping[str, str],
+    pinned_count: int = 0,
+) -> ReadyReply | None:
+    """The best canned response rendered for this conversation; None when nothing ranked."""
+    if not ranked:
+        return None
+    canned, confidence = ranked[0]
+    rendered = placeholders.render(canned.body.strip(), values)
+    confident = pinned_count > 0 or confidence >= ranking.CONFIDENT
+    return ReadyReply(canned, rendered.text, confidence, confident, rendered.unresolved)
+
+
+def _require_conversation(transcript: Transcript) -> None:
+    if transcript.is_empty:
+        raise InputError("The conversation is empty. Paste the customer's message first.")
+
+
+def _ignore(_text: str) -> None:
+    pass

@@ -279,13 +279,9 @@ class DraftSession:
 
     def placeholder_values(self, conversation: str) -> dict[str, str]:
         """Values known for placeholders: settings, then what the conversation states."""
-        values = placeholders.extract_values(conversation)
-        if self.settings.agent_name:
-            values["agent.name"] = self.settings.agent_name
-            values["agent.first_name"] = self.settings.agent_name.split()[0]
-        if self.settings.company_name:
-            values["company.name"] = self.settings.company_name
-        return values
+        return placeholders.values_for(
+            conversation, self.settings.agent_name, self.settings.company_name
+        )
 
     # --- settings -----------------------------------------------------------------------------
     def apply_settings(self, settings: Settings) -> Effects:

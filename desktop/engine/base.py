@@ -26,7 +26,11 @@ class Engine(Protocol):
     def stream(
         self, messages: Sequence[Message], params: GenerationParams, cancel: threading.Event
     ) -> Iterator[str]:
-        """Yield text deltas; stop between tokens as soon as `cancel` is set."""
+        """Yield text deltas; stop between tokens as soon as `cancel` is set.
+
+        When the last message is the assistant's, the reply continues that text (which is
+        not repeated in the deltas): how a draft is started with the agent's own greeting.
+        """
         ...
 
     def close(self) -> None:

@@ -247,9 +247,16 @@ class LlamaEngine:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def _prompt(self, messages: Sequence[Message]) -> tuple[list[int], list[str]]:
+        # A final assistant message is text the reply must continue (the Engine contract):
+        # the template opens the assistant's turn, and that text follows it unclosed.
+        prefix = ""
+        if messages and messages[-1].role == "assistant":
+            prefix, messages = messages[-1].content, messages[:-1]
         formatted = self._formatter(messages=[cast(Any, m.as_dict()) for m in messages])
         tokens = self._llm.tokenize(
-            formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True
+            (formatted.prompt + prefix).encode("utf-8"),
+            add_bos=not formatted.added_special,
+            special=True,
         )
         stop = (
             formatted.stop

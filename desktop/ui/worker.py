@@ -8,6 +8,7 @@ from functools import partial
 
 from PySide6.QtCore import Signal, Slot
 
+from desktop.drafting import options
 from desktop.engine.base import Engine
 from desktop.errors import ModelError
 from desktop.settings import Settings
@@ -27,7 +28,9 @@ class GenerationWorker(LibraryWorker):
         loading(str): a model load started; carries the model path.
         ready(object): the model loaded; carries its ModelInfo.
         load_failed(str): the model could not be loaded; carries the reason.
-        grounded(int, object): request id, the canned responses given to the model.
+        ready_reply(int, object): request id, the ReadyReply (or None), before any token.
+        grounded(int, object): request id, the canned responses the draft was built from.
+        alternative(int, object): request id, one more checked Draft, as each is done.
         token(int, str): request id, text delta.
         finished(int, object): request id, SuggestionResult.
         failed(int, str): request id, error message.
@@ -36,7 +39,9 @@ class GenerationWorker(LibraryWorker):
     loading = Signal(str)
     ready = Signal(object)
     load_failed = Signal(str)
+    ready_reply = Signal(int, object)
     grounded = Signal(int, object)
+    alternative = Signal(int, object)
     token = Signal(int, str)
     finished = Signal(int, object)
     failed = Signal(int, str)
@@ -82,9 +87,16 @@ class GenerationWorker(LibraryWorker):
             suggester = Suggester(
                 self._engine, self.library().repo, self._settings, self._system_prompt
             )
-            prompt = suggester.prepare(transcript, pinned)
-            self.grounded.emit(request_id, prompt.grounding)
-            result = suggester.run(prompt, cancel, partial(self.token.emit, request_id))
+            result = suggester.suggest(
+                transcript,
+                cancel,
+                partial(self.token.emit, request_id),
+                pinned,
+                options.from_settings(self._settings),
+                on_ready=partial(self.ready_reply.emit, request_id),
+                on_alternative=partial(self.alternative.emit, request_id),
+            )
+            self.grounded.emit(request_id, result.grounding)
             self.finished.emit(request_id, result)
 
     def close_engine(self) -> None:

@@ -1,0 +1,134 @@
+"""Adapt a canned response to this customer: the model opens, the canned facts follow. Pure.
+
+Small models invent when asked to write a whole reply (the 135M default invented phone
+numbers, links and actions in a third of its drafts). So in adapt mode the model writes only
+what a canned response cannot know: one sentence that acknowledges this customer's request,
+started for it with the agent's greeting and a lead-in ("Thank you for reaching out about"),
+so it has little room to wander and little to read before its first word. The facts and steps
+come verbatim from the canned response, placeholders filled. A bigger model benefits the same
+way (a better acknowledgement), and `DraftMode.FREE` keeps the write-it-all path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from desktop import placeholders
+from desktop.drafting.options import Length, Tone
+from desktop.drafting.sentences import split
+from desktop.engine.types import Message
+from desktop.store.canned import CannedResponse
+from desktop.transcript import Transcript
+
+OPENING_SYSTEM = (
+    "You are a customer support agent. Finish the first sentence of your reply to the "
+    "customer: say in a few plain words what they need help with. Write that one sentence "
+    "only. Do not give steps, links, numbers, prices, dates or promises, and do not say you "
+    "have done anything."
+)
+# The last customer turns the model reads: the newest matters, older ones are context.
+OPENING_TURNS = 3
+OPENING_CHARS = 600  # per turn: acknowledging needs the gist, not a long paste
+
+_LEADS = {
+    Tone.FRIENDLY: "Thank you for reaching out about",
+    Tone.FORMAL: "Thank you for contacting us regarding",
+    Tone.EMPATHETIC: "I'm sorry to hear about",
+    Tone.CONCISE: "Thanks for your message about",
+}
+_CLOSING = "If anything is unclear, just reply to this message and we will help."
+# The model often echoes the customer's own words ("about my order"): the reply says "your".
+_PERSPECTIVE = (
+    (re.compile(r"\bI'm\b"), "you're"),
+    (re.compile(r"\bI am\b"), "you are"),
+    (re.compile(r"\bI've\b"), "you've"),
+    (re.compile(r"\bI have\b"), "you have"),
+    (re.compile(r"\bI\b"), "you"),
+    (re.compile(r"\bmy\b", re.IGNORECASE), "your"),
+    (re.compile(r"\bmine\b", re.IGNORECASE), "yours"),
+    (re.compile(r"\bme\b"), "you"),
+    (re.compile(r"\bmyself\b"), "yourself"),
+)
+
+
+def greeting(tone: Tone, first_name: str | None) -> str:
+    if tone is Tone.FORMAL:
+        return f"Dear {first_name}," if first_name else "Hello,"
+    return f"Hi {first_name}," if first_name else "Hi there,"
+
+
+def lead(tone: Tone) -> str:
+    return _LEADS[tone]
+
+
+def wants_opening(length: Length) -> bool:
+    """Short drafts skip the model's sentence: greeting and canned response only."""
+    return length is not Length.SHORT
+
+
+def opening_messages(
+    transcript: Transcript, canned: CannedResponse | None, tone: Tone, first_name: str | None
+) -> tuple[Message, ...]:
+    """System, the customer's words (and the canned topic), and the opening to continue."""
+    turns = transcript.customer_turns()[-OPENING_TURNS:] or transcript.turns[-1:]
+    said = "\n".join(f"Customer: {t.text[-OPENING_CHARS:]}" for t in turns)
+    topic = f"\n\nThe rest of the reply is our saved answer about: {canned.title}" if canned else ""
+    prefix = f"{greeting(tone, first_name)}\n\n{lead(tone)}"
+    return (
+        Message("system", OPENING_SYSTEM),
+        Message("user", said + topic),
+        Message("assistant", prefix),
+    )
+
+
+def finish_opening(tone: Tone, continuation: str, sentences: int = 1) -> str | None:
+    """The lead-in plus the model's words up to its first sentence end, in the agent's voice.
+
+    None when the model wrote nothing usable (the draft then opens with the greeting alone).
+    """
+    text = continuation.strip("\n")
+    if not text.strip():
+        return None
+    parts = split(text)
+    kept = "".join(text[p.start : p.end] + " " for p in parts[:sentences]).strip()
+    if not kept or len(kept.split()) < 2:
+        return None
+    if kept[-1] not in ".!?":
+        kept = kept.rstrip(",;: ") + "."
+    for pattern, replacement in _PERSPECTIVE:
+        kept = pattern.sub(replacement, kept)
+    joiner = "" if kept[0] in ",." else " "
+    return f"{lead(tone)}{joiner}{kept}"
+
+
+def render_body(canned: CannedResponse, values: Mapping[str, str]) -> str:
+    """The canned body with what is known filled in; the rest stays for the fill-in form."""
+    return placeholders.render(canned.body.strip(), values).text
+
+
+def assemble(
+    tone: Tone,
+    first_name: str | None,
+    opening: str | None,
+    body: str,
+    length: Length,
+) -> str:
+    parts = [greeting(tone, first_name)]
+    if opening:
+        parts.append(opening)
+    parts.append(body)
+    if length is Length.DETAILED:
+        parts.append(_CLOSING)
+    return "\n\n".join(p for p in parts if p)
+
+
+def check_sources(
+    transcript: Transcript, grounding: Sequence[CannedResponse], values: Mapping[str, str]
+) -> list[str]:
+    """What a draft may rely on: the conversation, the canned responses, the known values."""
+    return [
+        *(t.text for t in transcript.turns),
+        *(f"{c.title}\n{c.body}" for c in grounding),
+        *values.values(),
+    ]
