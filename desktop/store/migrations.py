@@ -77,6 +77,36 @@ def m002_library_version(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_feedback(db: Database) -> None:
+    """What the agent did with each ready reply and draft: copied as is, edited, or discarded.
+
+    Kept on this laptop only, for the statistics view; texts are stored with emails, phone
+    numbers and card-like numbers redacted (desktop/store/feedback.py).
+    """
+    db["feedback"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "created_at": float,
+            "kind": str,
+            "action": str,
+            "edit_distance": int,
+            "offered_chars": int,
+            "copied_text": str,
+            "canned_ids": str,
+            "model": str,
+            "mode": str,
+            "tone": str,
+            "first_token_s": float,
+            "total_s": float,
+        },
+        pk="id",
+        not_null={"created_at", "kind", "action"},
+        defaults={"edit_distance": 0, "offered_chars": 0, "copied_text": "", "canned_ids": "[]"},
+    )
+    db.execute("CREATE INDEX feedback_created ON feedback(created_at)")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 
