@@ -6,7 +6,9 @@ Four steps, each measured on the evaluation set (see `agent-assist eval` and the
    weights, light stemming, and misspelt query words repaired against the library's vocabulary.
 2. **Meaning** (`desktop.store.embeddings`): cosine similarity of mean-pooled static word
    embeddings, which finds "rebate" for "refund" when no word is shared.
-3. **Fusion**: reciprocal rank fusion of the two candidate lists (scores on different scales
+2b. **Meaning across languages** (`desktop.store.multilingual`): a multilingual sentence
+   encoder, so a German or Chinese question finds the English response that answers it.
+3. **Fusion**: reciprocal rank fusion of the three candidate lists (scores on different scales
    need no calibration), with the primary-tag group's evidence added: responses filed under the
    same first tag support each other.
 4. **Variety**: the first three suggestions come from different primary tags, so the agent sees
@@ -29,9 +31,10 @@ import numpy as np
 import numpy.typing as npt
 from sqlite_utils import Database
 
-from desktop.store import embeddings
+from desktop.store import embeddings, multilingual
 from desktop.store.fields import FIELD_WEIGHTS, parse_tags
 from desktop.store.lexical import Field, LexicalIndex
+from desktop.store.vectors import VectorSpace
 from desktop.store.words import content_words
 from desktop.transcript import Transcript
 
@@ -40,13 +43,21 @@ if TYPE_CHECKING:  # the repository imports this module (search repairs typos wi
 
 TURN_WEIGHTS = (1.0, 0.5, 0.25)  # latest customer turn first
 CANDIDATES = 100  # per signal, before fusion
-PREFILTER = 500  # libraries larger than this are narrowed by sign bits before exact cosines
 RRF_K = 20.0
 LEXICAL_WEIGHT, SEMANTIC_WEIGHT = 1.0, 2.0
+# Across languages: when few of the customer's words are in the library's vocabulary (a
+# German question, an English library), the word and WordLlama signals are noise and the
+# multilingual encoder decides. Its weight moves from CROSS_SAME (every word known, the
+# ranking is exactly the monolingual one) to CROSS_OTHER (no word known) as the share of known
+# words falls below COVERAGE_FULL. Chosen on the dev sets (README, "Across languages").
+COVERAGE_FULL = 0.3
+TYPO_COVERAGE = 0.5
+CROSS_SAME, CROSS_OTHER = 0.0, 2.0
 GROUP_WEIGHT = 1.0
 GROUP_TOP = 2  # a group's evidence: the mean of its best two fused scores
 DISTINCT_TOP = 3
-COSINE_FULL, BM25_FULL = 0.6, 8.0  # match strengths that count as full confidence
+# Match strengths that count as full confidence: WordLlama and USE cosines, BM25.
+COSINE_FULL, CROSS_FULL, BM25_FULL = 0.6, 0.6, 8.0
 CONFIDENT = 0.4  # below this, the top response is offered as a lead, not as a ready reply
 
 Floats = npt.NDArray[np.float32]
@@ -59,6 +70,7 @@ class RankOptions:
     lexical: bool = True
     typos: bool = True
     semantic: bool = True
+    multilingual: bool = True
     groups: bool = True
     distinct: bool = True
 
@@ -67,6 +79,7 @@ class RankOptions:
 class Query:
     terms: tuple[tuple[str, float], ...]  # unstemmed content word, weight
     turns: tuple[tuple[tuple[str, ...], float], ...]  # content words of one turn, weight
+    texts: tuple[tuple[str, float], ...] = ()  # each turn's own text, weight
 
 
 def build_query(transcript: Transcript) -> Query:
@@ -74,13 +87,15 @@ def build_query(transcript: Transcript) -> Query:
     recent = transcript.customer_turns()[::-1][: len(TURN_WEIGHTS)]
     terms: dict[str, float] = {}
     turns = []
+    texts = []
     for turn, weight in zip(recent, TURN_WEIGHTS, strict=False):
         found = content_words(turn.text)
         for word in found:
             terms[word] = max(terms.get(word, 0.0), weight)
         if found:
             turns.append((tuple(found), weight))
-    return Query(tuple(terms.items()), tuple(turns))
+            texts.append((turn.text, weight))
+    return Query(tuple(terms.items()), tuple(turns), tuple(texts))
 
 
 class RankingIndex:
@@ -91,6 +106,7 @@ class RankingIndex:
         rows: Sequence[dict[str, Any]],
         embedder: embeddings.Embedder | None,
         previous: RankingIndex | None = None,
+        cross: multilingual.MultilingualEmbedder | None = None,
     ) -> None:
         """Index `rows`; vectors of texts `previous` already embedded are reused, not redone."""
         self.ids = np.asarray([int(r["id"]) for r in rows], dtype=np.int64)
@@ -104,14 +120,36 @@ class RankingIndex:
             [_fields(r) for r in rows], embedder.is_word if embedder else None
         )
         self.embedder = embedder
-        texts = [_document_text(r) for r in rows]
-        self._row_of_text = {hash(text): row for row, text in enumerate(texts)}
-        vectors = _embed(texts, embedder, previous) if embedder and rows else None
-        self.vectors = vectors
-        self.bits = np.ascontiguousarray(_sign_bits(vectors).T) if vectors is not None else None
+        self.meaning: VectorSpace | None = None
+        self.cross: VectorSpace | None = None
+        if embedder and rows:
+            old = previous.meaning if previous is not None else None
+            self.meaning = VectorSpace(embedder, [_document_text(r) for r in rows], old)
+        if cross and rows:
+            old = previous.cross if previous is not None else None
+            self.cross = VectorSpace(cross, [_short_text(r) for r in rows], old)
+
+    @property
+    def vectors(self) -> Floats | None:
+        return self.meaning.vectors if self.meaning is not None else None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def coverage(self, query: Query) -> float:
+        """Share of the query's words found in the library's vocabulary as written.
+
+        Near 0 when the customer writes another language than the library's (no typo repair
+        here: it would "repair" foreign words into the library's).
+        """
+        words = [word for word, _ in query.terms]
+        found = 0.0
+        for word in words:
+            if self.lexical.resolve(word, typos=False) is not None:
+                found += 1.0
+            elif self.lexical.resolve(word, typos=True) is not None:
+                found += TYPO_COVERAGE  # a misspelt word of the library's language, or not
+        return found / len(words) if words else 0.0
 
     def rank(self, query: Query, limit: int, options: RankOptions = RankOptions()) -> list[int]:
         """Ids of the best `limit` responses for `query`, best first."""
@@ -134,6 +172,10 @@ class RankingIndex:
         fused: dict[int, float] = {}
         bm25: Floats | None = None
         cosine: dict[int, float] = {}
+        cross: dict[int, float] = {}
+        familiar = 1.0
+        if options.multilingual and self.cross is not None:
+            familiar = min(self.coverage(query) / COVERAGE_FULL, 1.0)
         if options.lexical:
             stems = []
             for word, weight in query.terms:
@@ -142,17 +184,20 @@ class RankingIndex:
                     stems.append((term, weight))
             bm25 = self.lexical.scores(stems)
             matched = np.flatnonzero(bm25 > 0)
-            _fuse(fused, matched, bm25[matched], LEXICAL_WEIGHT)
-        if options.semantic and self.embedder is not None and self.vectors is not None:
+            _fuse(fused, matched, bm25[matched], LEXICAL_WEIGHT * familiar)
+        if options.semantic and self.meaning is not None:
             fix = self.lexical.spelling if options.typos else str
             texts = [" ".join(fix(w) for w in turn) for turn, _ in query.turns]
-            turn_vectors = self.embedder.embed(texts)
-            weights = np.asarray([w for _, w in query.turns], dtype=np.float32)
-            combined = weights @ turn_vectors
-            combined /= max(float(np.linalg.norm(combined)), 1e-9)
-            near, similarity = self._similarities(combined)
+            combined = self.meaning.query(texts, [w for _, w in query.turns])
+            near, similarity = self.meaning.nearest(combined)
             cosine = dict(zip(near.tolist(), similarity.tolist(), strict=True))
-            _fuse(fused, near, similarity, SEMANTIC_WEIGHT)
+            _fuse(fused, near, similarity, SEMANTIC_WEIGHT * familiar)
+        cross_weight = familiar * CROSS_SAME + (1.0 - familiar) * CROSS_OTHER
+        if options.multilingual and self.cross is not None and query.texts and cross_weight:
+            combined = self.cross.query([t for t, _ in query.texts], [w for _, w in query.texts])
+            near, similarity = self.cross.nearest(combined)
+            cross = dict(zip(near.tolist(), similarity.tolist(), strict=True))
+            _fuse(fused, near, similarity, cross_weight)
         if not fused:
             return []
         rows = np.fromiter(fused, dtype=np.int64)
@@ -166,50 +211,11 @@ class RankingIndex:
         def confidence(row: int) -> float:
             words = float(bm25[row]) / BM25_FULL if bm25 is not None else 0.0
             meaning = cosine.get(row, 0.0) / COSINE_FULL
-            return round(0.5 * min(max(meaning, 0.0), 1.0) + 0.5 * min(words, 1.0), 3)
+            same = 0.5 * min(max(meaning, 0.0), 1.0) + 0.5 * min(words, 1.0)
+            other = min(max(cross.get(row, 0.0) / CROSS_FULL, 0.0), 1.0)
+            return round(familiar * same + (1.0 - familiar) * other, 3)
 
         return [(int(self.ids[i]), confidence(i)) for i in order[:limit].tolist()]
-
-    def _similarities(self, query: Floats) -> tuple[npt.NDArray[np.int64], Floats]:
-        """Rows and cosine similarities of the responses nearest in meaning.
-
-        Reading 100,000 x 256 floats per query is memory-bound (~15 ms here), so a large
-        library is first narrowed by Hamming distance between sign bits (3 MB at 100k,
-        stored bit-column-major so each pass is contiguous), and only the PREFILTER nearest
-        are scored exactly.
-        """
-        assert self.vectors is not None
-        assert self.bits is not None
-        if len(self) <= PREFILTER:
-            return np.arange(len(self), dtype=np.int64), self.vectors @ query
-        columns = np.bitwise_count(self.bits ^ _sign_bits(query[None, :]).T)
-        distance = columns[0].astype(np.uint16)
-        for column in columns[1:]:
-            distance += column
-        near = np.argpartition(distance, PREFILTER - 1)[:PREFILTER].astype(np.int64)
-        return near, self.vectors[near] @ query
-
-
-def _embed(
-    texts: Sequence[str], embedder: embeddings.Embedder, previous: RankingIndex | None
-) -> Floats:
-    """Vectors for `texts`, copying those `previous` holds: an edit re-embeds one response."""
-    out = np.empty((len(texts), embedder.dim), dtype=np.float32)
-    old = previous.vectors if previous is not None else None
-    missing = []
-    for row, text in enumerate(texts):
-        found = previous._row_of_text.get(hash(text)) if previous and old is not None else None
-        if found is None or old is None:
-            missing.append(row)
-        else:
-            out[row] = old[found]
-    if missing:
-        out[missing] = embedder.embed([texts[row] for row in missing])
-    return out
-
-
-def _sign_bits(vectors: Floats) -> npt.NDArray[np.uint64]:
-    return np.packbits(vectors > 0, axis=1).view(np.uint64)
 
 
 def _fuse(
@@ -274,6 +280,12 @@ def _document_text(row: dict[str, Any]) -> str:
     return f"{row.get('title') or ''}. {_tags_text(row)}. {row.get('body') or ''}"
 
 
+def _short_text(row: dict[str, Any]) -> str:
+    return multilingual.document_text(
+        row.get("title") or "", _tags_text(row), row.get("body") or ""
+    )
+
+
 # --- the cache: one index per database file, shared by every thread's connection ------------
 _COLUMNS = "id, title, body, tags, shortcode"
 _lock = threading.Lock()  # one build at a time: two threads must not both build 100k
@@ -309,7 +321,12 @@ def index_for(db: Database) -> RankingIndex:
         if cached is not None and cached[0] == version and version:
             return cached[1]
         rows = list(db.query(f"SELECT {_COLUMNS} FROM canned WHERE active = 1 ORDER BY id"))
-        index = RankingIndex(rows, embeddings.default_embedder(), cached and cached[1])
+        index = RankingIndex(
+            rows,
+            embeddings.default_embedder(),
+            cached and cached[1],
+            multilingual.default_multilingual(),
+        )
         if path:
             _by_file[path] = (version, index)
         else:
