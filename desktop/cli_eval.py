@@ -6,10 +6,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from desktop import settings as settings_module
+from desktop.draft_eval import evaluate_drafts
+from desktop.drafting.options import DraftMode, DraftOptions, Tone
+from desktop.engine.loading import load_engine
 from desktop.errors import InputError
-from desktop.evaluation import benchmark, evaluate, load_cases
+from desktop.evaluation import Case, benchmark, evaluate, load_cases
 from desktop.importers import bitext
+from desktop.store.canned import CannedResponse
 
 # The evaluation set sits beside a source checkout (../shared/eval); pass paths elsewhere.
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -25,6 +31,20 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     ev.add_argument("cases", type=Path, help="JSONL file of labelled conversations")
     ev.add_argument("--canned", type=Path, required=True, help="library to rank (Bitext JSON)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument(
+        "--drafts",
+        type=int,
+        metavar="N",
+        help="also draft replies for the first N cases and measure how trustworthy they are",
+    )
+    ev.add_argument(
+        "--model",
+        type=Path,
+        action="append",
+        help="GGUF to draft with (repeat to compare models; default: the configured one)",
+    )
+    ev.add_argument("--mode", choices=[m.value for m in DraftMode], default=DraftMode.ADAPT.value)
+    ev.add_argument("--tone", choices=[t.value for t in Tone], default=Tone.FRIENDLY.value)
     ev.set_defaults(handler=eval_command)
 
     bench = subparsers.add_parser(
@@ -59,9 +79,16 @@ def eval_command(args: argparse.Namespace) -> int:
     if not library:
         raise InputError(f"{args.canned.name} holds no responses.")
     report = evaluate(cases, library)
+    drafts = _draft_reports(args, cases, library) if args.drafts else []
     if args.json:
-        _out(json.dumps(report.as_dict()))
+        result = report.as_dict()
+        if drafts:
+            result["drafts"] = drafts[0]
+            result["drafts_by_model"] = drafts
+        _out(json.dumps(result))
         return 0
+    for draft in drafts:
+        _print_drafts(draft)
     _out(f"cases             {report.cases}")
     _out(f"top-1 intent hit  {report.top1:.1%}")
     _out(f"top-3 intent hit  {report.top3:.1%}")
@@ -74,6 +101,52 @@ def eval_command(args: argparse.Namespace) -> int:
     for s in report.per_intent:
         _out(f"{s.intent:32} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:4d}")
     return 0
+
+
+def _draft_reports(
+    args: argparse.Namespace, cases: list[Case], library: list[CannedResponse]
+) -> list[dict[str, Any]]:
+    if args.drafts < 1:
+        raise InputError("--drafts must be at least 1.")
+    settings = settings_module.load()
+    options = DraftOptions(mode=DraftMode(args.mode), tone=Tone(args.tone))
+    reports = []
+    for model in args.model or [None]:
+        chosen = settings.replace(model_path=str(model)) if model else settings
+        engine = load_engine(chosen)
+        try:
+            reports.append(
+                evaluate_drafts(cases[: args.drafts], library, engine, chosen, options, _progress)
+            )
+        finally:
+            engine.close()
+    sys.stderr.write("\n")
+    return reports
+
+
+def _progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\rdrafting {done}/{total}")
+    sys.stderr.flush()
+
+
+def _print_drafts(report: dict[str, Any]) -> None:
+    ready = report["ready_reply"]
+    _out(f"drafts ({report['model']}, {report['mode']} mode, {report['cases']} cases)")
+    _out(f"{'':24} {'offered draft':>14} {'before checks':>14} {'ready reply':>12}")
+    for key in ("draft_on_topic", "unsupported_specifics", "action_claims", "leaks", "non_empty"):
+        before = report["before_checks"].get(key, 0.0)
+        _out(f"{key:24} {report.get(key, 0.0):14.3f} {before:14.3f} {ready.get(key, 0.0):12.3f}")
+    _out(
+        f"{'median_words':24} {report.get('median_words', 0):14.0f} "
+        f"{report['before_checks'].get('median_words', 0):14.0f} "
+        f"{ready.get('median_words', 0):12.0f}"
+    )
+    _out(f"first model token {report['first_token_s']} s, first text {report['first_text_s']} s")
+    _out(
+        f"ready reply: on the expected intent {ready['on_expected_intent']:.1%}, "
+        f"{ready['ms_mean']} ms"
+    )
+    _out("")
 
 
 def bench_command(args: argparse.Namespace) -> int:
