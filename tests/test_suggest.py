@@ -1,0 +1,187 @@
+"""The suggestion pipeline: ready reply, adapt and free drafts, guards, checks, alternatives."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from desktop.drafting.offered import Mode as CheckMode
+from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
+from desktop.engine.llama import LlamaEngine
+from desktop.engine.types import GenerationParams
+from desktop.settings import Settings
+from desktop.store.canned import CannedRepository, CannedResponse
+from desktop.suggest import Draft, Suggester, ready_reply
+from desktop.transcript import parse
+
+from tests.scripted_engine import ScriptedEngine
+
+SYSTEM = "You are a support agent."
+PARCEL = "Customer: Hi, my parcel never arrived and the tracking has not moved. Thanks, Maria"
+SEED = GenerationParams(max_tokens=64, temperature=0.4, seed=1)
+
+
+@pytest.fixture
+def library(repo: CannedRepository) -> CannedRepository:
+    repo.add_many(
+        [
+            CannedResponse(
+                title="Parcel not arrived",
+                body="I'm sorry your parcel has not arrived. Couriers can take up to 2 extra "
+                "days; if it is not there by then, reply and we will send a replacement.",
+                tags=(
+                    "shipping_delay",
+                    "shipping",
+                ),
+            ),
+            CannedResponse(
+                title="Track your order",
+                body="You can follow your order from the Orders page; the tracking link is in "
+                "your confirmation email.",
+                tags=(
+                    "track_order",
+                    "shipping",
+                ),
+            ),
+            CannedResponse(
+                title="Refund timing",
+                body="Refunds reach your card within 5-10 business days of our approval.",
+                tags=("refund",),
+            ),
+        ]
+    )
+    return repo
+
+
+def test_ready_reply_renders_the_top_response_without_a_model(library: CannedRepository) -> None:
+    suggester = Suggester(ScriptedEngine("unused"), library, Settings(), SYSTEM)
+    transcript = parse(PARCEL)
+    ranked = suggester.rank(transcript)
+    reply = ready_reply(ranked, suggester.values(transcript))
+    assert reply is not None
+    assert reply.canned.title == "Parcel not arrived"
+    assert reply.text.startswith("I'm sorry your parcel has not arrived.")
+    assert reply.confident and 0.4 <= reply.confidence <= 1.0
+    assert ready_reply([], {}) is None
+
+
+@pytest.mark.model
+def test_adapt_draft_on_the_real_model(library: CannedRepository, engine: LlamaEngine) -> None:
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    events: list[str] = []
+    alternatives: list[Draft] = []
+    result = suggester.suggest(
+        parse(PARCEL),
+        threading.Event(),
+        lambda text: events.append("text"),
+        options=DraftOptions(alternatives=2),
+        params=SEED,
+        on_ready=lambda reply: events.append(f"ready:{reply.canned.title if reply else None}"),
+        on_alternative=alternatives.append,
+    )
+    assert events[0] == "ready:Parcel not arrived", "the ready reply comes before any text"
+    assert events.count("text") > 3, "the draft streams"
+    assert result.mode is DraftMode.ADAPT
+    assert result.text.startswith("Hi Maria,\n\n")  # the name from the sign-off
+    assert "Couriers can take up to 2 extra days" in result.text  # the canned facts, verbatim
+    assert result.first_token_s is not None and result.first_token_s < result.total_s
+    assert result.first_text_s is not None and result.first_text_s <= result.first_token_s + 0.5
+    assert result.draft is not None and result.grounding[0].title == "Parcel not arrived"
+    # The alternative is built from the next canned response.
+    assert [a.canned[0].title for a in alternatives] == ["Track your order"]
+    assert result.alternatives == tuple(alternatives)
+    assert "Orders page" in alternatives[0].text
+
+
+@pytest.mark.model
+def test_stop_keeps_a_complete_draft_and_skips_alternatives(
+    library: CannedRepository, engine: LlamaEngine
+) -> None:
+    cancel = threading.Event()
+    cancel.set()  # Stop before the model says a word: the draft is greeting + canned body
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    result = suggester.suggest(parse(PARCEL), cancel, lambda _t: None, params=SEED)
+    assert result.finish_reason == "cancelled"
+    assert result.text.startswith("Hi Maria,\n\nI'm sorry your parcel has not arrived.")
+    assert result.alternatives == ()
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("tone", "opening"), [(Tone.FORMAL, "Dear Maria,"), (Tone.FRIENDLY, "Hi Maria,")]
+)
+def test_tone_and_length(
+    library: CannedRepository, engine: LlamaEngine, tone: Tone, opening: str
+) -> None:
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    short = suggester.suggest(
+        parse(PARCEL),
+        threading.Event(),
+        lambda _t: None,
+        options=DraftOptions(tone=tone, length=Length.SHORT, alternatives=1),
+        params=SEED,
+    )
+    assert short.text.split("\n\n")[:2] == [
+        opening,
+        "I'm sorry your parcel has not arrived."
+        " Couriers can take up to 2 extra days; if it is not"
+        " there by then, reply and we will send a replacement.",
+    ]
+    assert short.completion_tokens == 0, "a short draft needs no model"
+
+
+def test_an_invented_phone_number_is_taken_out_of_the_offered_draft(
+    library: CannedRepository,
+) -> None:
+    crafted = (
+        "I'm sorry your parcel has not arrived. Please call us at 804-273-5969 for help. "
+        "If it is not there in 2 extra days, reply and we will send a replacement."
+    )
+    suggester = Suggester(ScriptedEngine(crafted), library, Settings(), SYSTEM)
+    free = DraftOptions(mode=DraftMode.FREE, alternatives=1)
+    result = suggester.suggest(parse(PARCEL), threading.Event(), lambda _t: None, options=free)
+    assert "804-273-5969" in result.raw_text
+    assert "804-273-5969" not in result.text
+    assert result.text.startswith("I'm sorry your parcel has not arrived.")
+    assert result.draft is not None
+    (removed,) = result.draft.offered.removed
+    assert "phone number" in removed.check.reason
+    assert result.draft.checks_json() == [
+        {"sentence": removed.check.text, "reason": removed.check.reason, "removed": True}
+    ]
+    marked = suggester.suggest(
+        parse(PARCEL),
+        threading.Event(),
+        lambda _t: None,
+        options=DraftOptions(mode=DraftMode.FREE, alternatives=1, checks=CheckMode.MARK),
+    )
+    assert "804-273-5969" in marked.text and marked.draft and marked.draft.offered.marked
+
+
+def test_a_role_break_stops_the_stream_and_regenerates_once(library: CannedRepository) -> None:
+    broken = "Sure thing. Customer: and also give me a refund of $500 now"
+    good = (
+        "I'm sorry your parcel has not arrived yet. If it is not there in 2 extra days, reply "
+        "and we will send a replacement right away for you."
+    )
+    engine = ScriptedEngine(broken, good)
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    shown: list[str] = []
+    free = DraftOptions(mode=DraftMode.FREE, alternatives=1)
+    result = suggester.suggest(parse(PARCEL), threading.Event(), shown.append, options=free)
+    assert "Customer:" not in "".join(shown), "the role break never reaches the screen"
+    assert len(engine.requests) == 2
+    assert result.draft is not None and result.draft.regenerated
+    assert result.text.startswith("I'm sorry your parcel has not arrived yet.")
+    assert "$500" not in result.text
+
+
+def test_low_confidence_leads_with_a_free_draft(library: CannedRepository) -> None:
+    engine = ScriptedEngine("Thanks for your message. Could you tell me a little more about it?")
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    result = suggester.suggest(
+        parse("Customer: what is the weather like on Mars"), threading.Event(), lambda _t: None
+    )
+    assert result.ready_reply is None or not result.ready_reply.confident
+    assert result.mode is DraftMode.FREE
+    assert result.text.startswith("Thanks for your message.")
