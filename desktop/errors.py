@@ -9,6 +9,10 @@ class ModelError(AgentAssistError):
     """The model file is missing, is not a GGUF, or failed to load."""
 
 
+class LoadCancelledError(ModelError):
+    """The user cancelled loading a model; the previous one stays in use."""
+
+
 class EngineError(AgentAssistError):
     """Generation failed after the model loaded."""
 

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,41 @@ class Settings:
     draft_checks: str = "remove"  # flagged sentences: "remove" from the offered draft, or "mark"
     agent_name: str = ""
     company_name: str = ""
+    # Loading a local model (issue 11). 0 / -1 mean "let llama.cpp decide" / "all layers".
+    threads_batch: int = 0  # threads reading the prompt; 0: as many as the CPU has
+    batch_tokens: int = 512  # prompt tokens per llama.cpp batch
+    gpu_layers: int = 0  # layers offloaded where the llama.cpp build has a GPU backend
+    # Per-model overrides of the fields above and the sampling ones, keyed by model path.
+    model_overrides: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
+    recent_models: tuple[str, ...] = ()  # newest first
+    model_folders: tuple[str, ...] = ()  # scanned for GGUFs besides the known apps' folders
+    # A team server (OpenAI-compatible). Empty: fully offline, no connection is ever opened.
+    # The API key is in the OS keyring (desktop.engine.api_key), never here.
+    server_url: str = ""
+    server_model: str = ""
 
     def resolved_model_path(self) -> Path:
         return Path(self.model_path).expanduser() if self.model_path else paths.default_model_path()
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def for_model(self, model_path: str) -> Settings:
+        """These settings with the overrides saved for `model_path` (wrong types ignored)."""
+        overrides = self.model_overrides.get(model_path) or {}
+        valid = {
+            name: value
+            for name, value in overrides.items()
+            if name in _OVERRIDABLE and type(value) is type(getattr(self, name))
+        }
+        return dataclasses.replace(self, **valid) if valid else self
+
+
+# The fields a model may override: loading and sampling, not names or servers.
+_OVERRIDABLE = frozenset(
+    ("context_tokens", "max_tokens", "temperature", "threads", "threads_batch", "batch_tokens",
+     "gpu_layers"),
+)  # fmt: skip
 
 
 def load(path: Path | None = None) -> Settings:
@@ -67,7 +96,12 @@ def load(path: Path | None = None) -> Settings:
     for name, value in raw.items():
         if name not in known:
             continue  # written by a newer version: ignore, do not fail
-        if type(value) is type(getattr(defaults, name)):
+        default = getattr(defaults, name)
+        if isinstance(default, tuple) and isinstance(value, list):
+            value = tuple(value)  # JSON has no tuples
+            if not all(isinstance(item, str) for item in value):
+                value = None
+        if type(value) is type(default):
             values[name] = value
         else:
             logger.warning("settings: ignoring %s=%r (wrong type)", name, value)

@@ -10,7 +10,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -21,7 +21,7 @@ from llama_cpp import llama_chat_format
 from desktop import paths
 from desktop.engine import cpu_variants
 from desktop.engine.types import GenerationParams, Message, ModelInfo
-from desktop.errors import EngineError, ModelError
+from desktop.errors import EngineError, LoadCancelledError, ModelError
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +170,45 @@ def check_gguf(path: Path) -> None:
         )
 
 
+def _progress_hook(
+    progress: Callable[[float], None] | None, cancel: threading.Event | None
+) -> Callable[[float], bool]:
+    def hook(fraction: float) -> bool:
+        if progress is not None:
+            try:
+                progress(fraction)
+            except Exception:
+                logger.exception("load progress callback failed")
+        return not (cancel is not None and cancel.is_set())  # False aborts the load
+
+    return hook
+
+
+class _ProgressLlama(llama_cpp.Llama):
+    """A Llama whose load reports progress and can be aborted.
+
+    llama-cpp-python 0.3.x does not expose llama.cpp's `progress_callback`; its __init__
+    builds `model_params` and loads the weights right after, so the callback is attached the
+    moment those params are assigned.
+    """
+
+    def __init__(self, *args: Any, on_progress: Callable[[float], bool], **kwargs: Any) -> None:
+        # Kept on the instance: llama.cpp holds only a raw pointer to it while loading.
+        self._progress_callback = llama_cpp.llama_progress_callback(
+            lambda fraction, _data: on_progress(fraction)
+        )
+        super().__init__(*args, **kwargs)
+
+    @property
+    def model_params(self) -> llama_cpp.llama_model_params:
+        return self._model_params
+
+    @model_params.setter
+    def model_params(self, params: llama_cpp.llama_model_params) -> None:
+        params.progress_callback = self._progress_callback
+        self._model_params = params
+
+
 class LlamaEngine:
     """Owns one `llama_cpp.Llama`; create and use it on a single thread."""
 
@@ -179,7 +218,18 @@ class LlamaEngine:
         context_tokens: int = 4096,
         threads: int = 0,
         cpu_variant: str = "",
+        *,
+        threads_batch: int = 0,
+        batch_tokens: int = 512,
+        gpu_layers: int = 0,
+        progress: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
+        """Load `model_path` (slow: seconds for a large model; call it off the GUI thread).
+
+        `progress(fraction)` is called from llama.cpp while the weights load; setting `cancel`
+        aborts the load at its next progress step and raises LoadCancelledError.
+        """
         check_gguf(model_path)
         default = paths.default_model_path()
         backend = load_cpu_backend(default if default.is_file() else model_path, cpu_variant)
@@ -187,13 +237,19 @@ class LlamaEngine:
         guarded = backend.guard.loading() if backend.guard else contextlib.nullcontext()
         with guarded:
             try:
-                self._llm = llama_cpp.Llama(
+                self._llm = _ProgressLlama(
                     model_path=str(model_path),
                     n_ctx=context_tokens,
                     n_threads=threads or max(1, (os.cpu_count() or 2)),
+                    n_threads_batch=threads_batch or None,
+                    n_batch=batch_tokens,
+                    n_gpu_layers=gpu_layers if llama_cpp.llama_supports_gpu_offload() else 0,
                     verbose=False,
+                    on_progress=_progress_hook(progress, cancel),
                 )
             except (ValueError, RuntimeError, OSError) as exc:
+                if cancel is not None and cancel.is_set():
+                    raise LoadCancelledError(f"Loading {model_path.name} was cancelled.") from exc
                 raise ModelError(
                     f"llama.cpp could not load {model_path.name}: {exc}. The file may be "
                     "damaged, truncated, or of an architecture this llama.cpp version does "
