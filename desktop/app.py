@@ -7,7 +7,16 @@ import logging
 import sys
 from pathlib import Path
 
-from desktop import __version__, cli, cli_canned, cli_eval, cli_stats, paths, platform_check
+from desktop import (
+    __version__,
+    cli,
+    cli_canned,
+    cli_eval,
+    cli_models,
+    cli_stats,
+    paths,
+    platform_check,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli.add_commands(subparsers)
     cli_eval.add_commands(subparsers)
     cli_canned.add_commands(subparsers)
+    cli_models.add_commands(subparsers)
     cli_stats.add_commands(subparsers)
     return parser
 

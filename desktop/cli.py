@@ -37,6 +37,8 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     suggest.add_argument("--max-tokens", type=int, help="longest reply, in tokens")
     suggest.add_argument("--temperature", type=float, help="sampling temperature (0 = greedy)")
     suggest.add_argument("--seed", type=int, help="sampling seed, for repeatable output")
+    suggest.add_argument("--server", help="OpenAI-compatible server URL instead of a local model")
+    suggest.add_argument("--server-model", help="model name on that server (default: its only one)")
     suggest.add_argument(
         "--mode",
         choices=[m.value for m in DraftMode],
@@ -72,6 +74,8 @@ def suggest_command(args: argparse.Namespace) -> int:
         settings = settings.replace(max_tokens=args.max_tokens)
     if args.temperature is not None:
         settings = settings.replace(temperature=args.temperature)
+    if args.server:
+        settings = settings.replace(server_url=args.server, server_model=args.server_model or "")
     if not 1 <= args.alternatives <= 10:
         raise InputError("--alternatives must be between 1 and 10.")
     options = DraftOptions(

@@ -22,6 +22,7 @@ from desktop.engine import model_facts
 from desktop.engine.gguf_header import GGUFError, read_header
 from desktop.engine.machine_memory import Memory, memory
 from desktop.engine.model_sources import Candidate, Folder, candidates, known_folders
+from desktop.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -273,3 +274,12 @@ def recommend(catalog: Catalog) -> ModelEntry | None:
     if not choices:
         return None
     return max(choices, key=lambda e: (e.facts.chat_template, e.facts.parameters, e.size_bytes))
+
+
+RECENT_LIMIT = 8
+
+
+def remember_model(settings: Settings, model_path: str) -> Settings:
+    """`model_path` chosen: it becomes the model to load and heads the recent-models list."""
+    recent = (model_path, *(p for p in settings.recent_models if p != model_path))
+    return settings.replace(model_path=model_path, recent_models=recent[:RECENT_LIMIT])

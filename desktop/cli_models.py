@@ -1,0 +1,97 @@
+"""Headless `agent-assist models`: the models on this machine, as the picker lists them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from desktop import settings as settings_module
+from desktop.engine.catalog import Catalog, ModelEntry, all_folders, recommend, scan
+from desktop.engine.model_facts import format_parameters
+
+GIB = 1024**3
+
+
+def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    models = subparsers.add_parser(
+        "models", help="list the GGUF models on this machine (other apps' folders included)"
+    )
+    models.add_argument("--json", action="store_true", help="print one JSON object")
+    models.add_argument(
+        "--all", action="store_true", help="also list files that cannot be used, with the reason"
+    )
+    models.add_argument(
+        "--folder", action="append", type=Path, default=[], help="also scan this folder"
+    )
+    models.add_argument(
+        "--context", type=int, help="context size for the memory estimate (default: settings)"
+    )
+    models.set_defaults(handler=models_command)
+
+
+def models_command(args: argparse.Namespace) -> int:
+    settings = settings_module.load()
+    folders = all_folders([*settings.model_folders, *(str(f) for f in args.folder)])
+    catalog = scan(folders, context_tokens=args.context or settings.context_tokens)
+    best = recommend(catalog)
+    if args.json:
+        sys.stdout.write(json.dumps(_as_json(catalog, best, settings.model_path), indent=2) + "\n")
+        return 0
+    shown = [e for e in catalog.entries if args.all or e.usable]
+    sys.stdout.write(_table(shown, best) + "\n")
+    hidden = len(catalog.entries) - len(shown)
+    free = catalog.memory.available_bytes / GIB
+    sys.stderr.write(
+        f"{len(shown)} models ({hidden} unusable hidden, --all shows them); {free:.1f} GiB "
+        f"free; scanned in {catalog.seconds:.2f} s. Recommended: "
+        f"{best.name if best else 'none fits this machine'}\n"
+    )
+    return 0
+
+
+def _as_json(catalog: Catalog, best: ModelEntry | None, current: str) -> dict[str, object]:
+    return {
+        "memory": {
+            "total_bytes": catalog.memory.total_bytes,
+            "available_bytes": catalog.memory.available_bytes,
+        },
+        "context_tokens": catalog.context_tokens,
+        "scan_seconds": round(catalog.seconds, 4),
+        "recommended": best.path if best else None,
+        "current": current or None,
+        "folders": [
+            {"source": f.source, "path": str(f.path), "exists": f.path.is_dir()}
+            for f in catalog.folders
+        ],
+        "models": [entry.as_json() for entry in catalog.entries],
+    }
+
+
+def _table(entries: list[ModelEntry], best: ModelEntry | None) -> str:
+    header = ("", "NAME", "SOURCE", "ARCH", "PARAMS", "QUANT", "CTX", "CHAT", "SIZE", "NEEDS", "")
+    rows = [header]
+    for e in entries:
+        f = e.facts
+        note = e.reason or ("" if e.fits else "too large for free memory")
+        rows.append(
+            (
+                "*" if best is not None and e.path == best.path else "",
+                e.name[:48],
+                e.source,
+                f.architecture or "-",
+                format_parameters(f.parameters) if f.parameters else "-",
+                f.quantization or "-",
+                str(f.trained_context or "-"),
+                "yes" if f.chat_template else "no",
+                f"{e.size_bytes / GIB:.1f}G",
+                f"{e.memory_bytes / GIB:.1f}G",
+                note,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
