@@ -6,23 +6,39 @@ that it is tested without widgets, and so that the coming draft features (a read
 the first token, per-sentence checks, alternatives, rewrites) change this state and return new
 effects instead of growing the window. Anki's pylib under aqt is the model: the Qt side only
 shows what the plain object decided.
+
+What it decides besides starting and stopping: the ready reply (the top canned response,
+rendered, shown as soon as the conversation is ranked), the checked draft (offered text, marked
+and removed sentences, restore), alternatives, tone and length, rewrites, the copy guard, and
+the local feedback rows (what was copied, as is or edited, and what was discarded).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from desktop import placeholders
+from desktop.drafting import adapt
+from desktop.drafting.checks import SentenceCheck, check_draft
+from desktop.drafting.offered import OfferedDraft
+from desktop.drafting.options import Length, Tone
+from desktop.drafting.rewrite import LABELS as REWRITE_LABELS
+from desktop.drafting.rewrite import Action as RewriteAction
+from desktop.drafting.rewrite import Rewrite
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.suggest import SuggestionResult
+from desktop.store.feedback import Action, FeedbackEvent, Kind
+from desktop.suggest import Draft as ModelDraft
+from desktop.suggest import ReadyReply, SuggestionResult, conversation_text, ready_reply
 from desktop.transcript import Transcript
 
 # Settings that shape the loaded model: changing one reloads it; the rest apply at once.
 RELOAD_KEYS = ("model_path", "context_tokens", "threads")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 class EngineState(Enum):
@@ -41,7 +57,12 @@ class DraftStatus(Enum):
 
 @dataclass
 class Draft:
-    """One reply draft as the session knows it; the editor may hold the agent's edits on top."""
+    """One reply draft as the session knows it; the editor may hold the agent's edits on top.
+
+    A finished model draft has versions: the first draft and its alternatives, each with its
+    offered text (restores change it), the agent's edits when flipped away from it, and the
+    sources its sentences are checked against.
+    """
 
     request_id: int | None  # None: a canned response put in as is (canned-only mode)
     pinned: tuple[CannedResponse, ...] = ()  # given to the model first ("Use for draft")
@@ -49,6 +70,31 @@ class Draft:
     grounding: tuple[CannedResponse, ...] = ()
     status: DraftStatus = DraftStatus.STREAMING
     result: SuggestionResult | None = None
+    transcript: Transcript | None = None
+    versions: list[ModelDraft] = field(default_factory=list)
+    offered: list[OfferedDraft] = field(default_factory=list)
+    sources: list[tuple[str, ...]] = field(default_factory=list)
+    edits: dict[int, str] = field(default_factory=dict)
+    shown: int = 0
+    copied: bool = False
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A flagged sentence in the editor's text: underlined, `reason` on hover."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RemovedSentence:
+    """A sentence the checks took out of the offered draft; Restore puts it back."""
+
+    index: int
+    text: str
+    reason: str
 
 
 # --- effects: what the UI should do, in order ---------------------------------------------------
@@ -68,12 +114,37 @@ class ShowProblem:
 
 @dataclass(frozen=True)
 class ClearDraft:
-    """Empty the draft, its sources and the banner."""
+    """Empty the draft, its sources, marks, removed sentences, alternatives and the banner."""
 
 
 @dataclass(frozen=True)
 class AppendText:
     text: str
+
+
+@dataclass(frozen=True)
+class ShowDraft:
+    """Replace the draft's text (one undoable edit when `undoable`), with its marks."""
+
+    text: str
+    marks: tuple[Mark, ...]
+    removed: tuple[RemovedSentence, ...]
+    undoable: bool = False
+
+
+@dataclass(frozen=True)
+class ShowAlternatives:
+    """Which version is shown ("2/3"); a count of 1 hides the switcher."""
+
+    index: int
+    count: int
+
+
+@dataclass(frozen=True)
+class ShowReadyReply:
+    """The ready reply box; None hides it."""
+
+    reply: ReadyReply | None
 
 
 @dataclass(frozen=True)
@@ -91,6 +162,36 @@ class Ask:
 
 
 @dataclass(frozen=True)
+class BeginRewrite:
+    """Take the selection (or, without one, the whole draft) out: the rewrite streams there."""
+
+
+@dataclass(frozen=True)
+class AskRewrite:
+    """Start a rewrite request under this id."""
+
+    request_id: int
+    action: RewriteAction
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RewriteText:
+    """A streamed piece of the rewrite, at the rewrite's place."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FinishRewrite:
+    """The rewrite's final text replaces what streamed, in the same undo step; marks relative."""
+
+    text: str
+    marks: tuple[Mark, ...]
+
+
+@dataclass(frozen=True)
 class Cancel:
     """Stop the running request at once."""
 
@@ -98,6 +199,27 @@ class Cancel:
 @dataclass(frozen=True)
 class CopyText:
     text: str
+
+
+@dataclass(frozen=True)
+class FillThenCopy:
+    """Ask for the placeholders the conversation cannot fill, then copy the rendered response."""
+
+    response: CannedResponse
+
+
+@dataclass(frozen=True)
+class CountUse:
+    """The canned response was used (its "most used" count goes up)."""
+
+    response: CannedResponse
+
+
+@dataclass(frozen=True)
+class RecordFeedback:
+    """Write a local feedback row (off the GUI thread)."""
+
+    event: FeedbackEvent
 
 
 @dataclass(frozen=True)
@@ -124,7 +246,7 @@ class UseSettings:
 
 @dataclass(frozen=True)
 class SetControls:
-    can_generate: bool  # Generate and Regenerate
+    can_generate: bool  # Generate, Regenerate and Rewrite
     can_stop: bool
 
 
@@ -133,10 +255,20 @@ Effect = (
     | ShowProblem
     | ClearDraft
     | AppendText
+    | ShowDraft
+    | ShowAlternatives
+    | ShowReadyReply
     | ShowSources
     | Ask
+    | BeginRewrite
+    | AskRewrite
+    | RewriteText
+    | FinishRewrite
     | Cancel
     | CopyText
+    | FillThenCopy
+    | CountUse
+    | RecordFeedback
     | FocusConversation
     | SaveSettings
     | LoadModel
@@ -146,8 +278,22 @@ Effect = (
 Effects = tuple[Effect, ...]
 
 
+@dataclass
+class _Ready:
+    reply: ReadyReply
+    transcript: Transcript
+    copied: bool = False
+
+
+@dataclass(frozen=True)
+class _Rewriting:
+    request_id: int
+    action: RewriteAction
+    text: str
+
+
 class DraftSession:
-    """The current draft, the engine's state as last reported, and the settings in use.
+    """The current draft, the ready reply, the engine's state and the settings in use.
 
     It owns the request ids: an Ask carries the id of the draft it starts, so whatever comes
     back can be matched to that draft.
@@ -157,10 +303,14 @@ class DraftSession:
         self.settings = settings
         self.engine = EngineState.LOADING
         self.model_loaded = False
+        self.model_name = ""
         self.draft: Draft | None = None
+        self.ready: _Ready | None = None
         self._request_id = 0
         self._pinned: tuple[CannedResponse, ...] = ()  # of the last model draft: for Regenerate
         self._copy_warned_for: str | None = None
+        self._ready_warned = False
+        self._rewriting: _Rewriting | None = None
 
     # --- the engine -------------------------------------------------------------------------
     def engine_changed(self, state: EngineState, model_loaded: bool) -> Effects:
@@ -173,6 +323,7 @@ class DraftSession:
         return SetControls(can_generate=ready and not busy, can_stop=busy)
 
     def model_ready(self, info: ModelInfo) -> Effects:
+        self.model_name = info.name
         loaded = f"Model loaded in {info.load_seconds:.1f} s."
         # A CPU fallback after a crash is said once, where the agent looks (status bar).
         return ShowProblem(""), Notify(f"{info.notice}. {loaded}" if info.notice else loaded)
@@ -185,6 +336,66 @@ class DraftSession:
                 "Choose another model with File > Choose model (Ctrl+M)."
             ),
         )
+
+    # --- the ready reply: the conversation was ranked (no model) ------------------------------
+    def ranked(
+        self,
+        transcript: Transcript,
+        scored: Sequence[tuple[CannedResponse, float]],
+        conversation: str,
+    ) -> Effects:
+        """The conversation changed and was ranked: show its top canned response, rendered.
+
+        A conversation that replaces the previous one (not one that grows or is corrected)
+        discards the suggestions made for the old one that were never copied.
+        """
+        effects: list[Effect] = []
+        previous = self.ready.transcript if self.ready else None
+        if self.draft is not None and self.draft.transcript is not None:
+            previous = self.draft.transcript
+        if previous is not None and _replaced(previous, transcript):
+            effects += self._discard_all()
+        reply = ready_reply(scored, self.placeholder_values(conversation)) if scored else None
+        kept = self.ready is not None and reply is not None and _same(self.ready.reply, reply)
+        if reply is None:
+            self.ready = None
+        elif not kept:
+            self.ready = _Ready(reply, transcript)
+            self._ready_warned = False
+        elif self.ready is not None:
+            self.ready.transcript = transcript
+        effects.append(ShowReadyReply(reply))
+        return tuple(effects)
+
+    def ready_from_model(self, reply: ReadyReply | None) -> Effects:
+        """The pipeline's own ready reply (pinned responses first); shown if it differs."""
+        if reply is None or (self.ready is not None and _same(self.ready.reply, reply)):
+            return ()
+        transcript = self.draft.transcript if self.draft and self.draft.transcript else None
+        self.ready = _Ready(reply, transcript or Transcript(()))
+        self._ready_warned = False
+        return (ShowReadyReply(reply),)
+
+    def copy_ready(self) -> Effects:
+        """Copy the ready reply; placeholders only the agent knows are asked for first."""
+        if self.ready is None:
+            return (Notify("No ready reply for this conversation."),)
+        reply = self.ready.reply
+        if [n for n in reply.unresolved if placeholders.is_known(n)]:
+            return (FillThenCopy(reply.canned),)
+        return self.ready_copied(reply.text)
+
+    def ready_copied(self, text: str) -> Effects:
+        """The ready reply's text (filled in by the agent, maybe) goes to the clipboard."""
+        if self.ready is None:
+            return (CopyText(text),)
+        ready = self.ready
+        effects: list[Effect] = [CopyText(text), CountUse(ready.reply.canned)]
+        if not ready.copied:
+            ready.copied = True
+            effects.append(RecordFeedback(self._ready_event("copied", text)))
+        effects.append(Notify(f"Copied the ready reply “{ready.reply.canned.title}”."))
+        return tuple(effects)
 
     # --- starting and stopping drafts -------------------------------------------------------
     def generate(self, transcript: Transcript) -> Effects:
@@ -213,63 +424,243 @@ class DraftSession:
     def _can_ask(self) -> bool:
         return self.engine in (EngineState.IDLE, EngineState.GENERATING)
 
-    def _start(self, transcript: Transcript, pinned: Sequence[CannedResponse]) -> Effects:
+    def _refusal(self, transcript: Transcript | None) -> Effects:
+        """Why a model request cannot start now; empty when it can."""
         if not self._can_ask():
             if self.engine == EngineState.LOADING:
                 return (Notify("The model is not ready yet."),)
             return (Notify("No model is loaded: choose one with File > Choose model."),)
-        if transcript.is_empty:
+        if transcript is not None and transcript.is_empty:
             return Notify(
                 "Paste the customer's conversation on the left first."
             ), FocusConversation()
-        self._request_id += 1
-        self._pinned = tuple(pinned)
-        self.draft = Draft(self._request_id, self._pinned)
-        return ClearDraft(), Ask(self._request_id, transcript, self._pinned)
+        return ()
 
-    # --- what the model sends back for the current draft -------------------------------------
+    def _start(self, transcript: Transcript, pinned: Sequence[CannedResponse]) -> Effects:
+        if refused := self._refusal(transcript):
+            return refused
+        discarded = self._discard_draft()
+        self._request_id += 1
+        self._rewriting = None
+        self._pinned = tuple(pinned)
+        self.draft = Draft(self._request_id, self._pinned, transcript=transcript)
+        return *discarded, ClearDraft(), Ask(self._request_id, transcript, self._pinned)
+
+    # --- what the model sends back for the current request ----------------------------------
     def grounded(self, grounding: Sequence[CannedResponse]) -> Effects:
         if self.draft is not None:
             self.draft.grounding = tuple(grounding)
         return (ShowSources(tuple(grounding)),)
 
     def token(self, text: str) -> Effects:
+        if self._rewriting is not None:
+            return (RewriteText(text),)
         if self.draft is not None:
             self.draft.text += text
         return (AppendText(text),)
 
+    def alternative(self, version: ModelDraft) -> Effects:
+        """One more checked draft; the switcher counts it once the first draft is shown."""
+        draft = self.draft
+        if draft is None or version in draft.versions:
+            return ()
+        self._add_version(draft, version)
+        if draft.status is DraftStatus.STREAMING:
+            return ()  # the first draft is still streaming: counted when it is done
+        return (ShowAlternatives(draft.shown, len(draft.versions)),)
+
     def finished(self, result: SuggestionResult) -> Effects:
-        if self.draft is not None:
+        draft = self.draft
+        effects: list[Effect] = []
+        if draft is not None:
             stopped = result.finish_reason == "cancelled"
-            self.draft.status = DraftStatus.STOPPED if stopped else DraftStatus.DONE
-            self.draft.result = result
+            draft.status = DraftStatus.STOPPED if stopped else DraftStatus.DONE
+            draft.result = result
+            # Stopped: keep what was written (the agent chose to stop there).
+            if result.draft is not None and not stopped:
+                alternatives = list(draft.versions)
+                draft.versions, draft.offered, draft.sources = [], [], []
+                for version in (result.draft, *alternatives, *result.alternatives):
+                    if version not in draft.versions:
+                        self._add_version(draft, version)
+                draft.text = draft.offered[0].text
+                effects += [
+                    self._show_version(draft, 0, undoable=False),
+                    ShowAlternatives(0, len(draft.versions)),
+                ]
         if result.finish_reason == "length":
-            return (Notify("Draft reached the length limit."),)
-        return ()
+            effects.append(Notify("Draft reached the length limit."))
+        return tuple(effects)
 
     def failed(self, message: str) -> Effects:
+        if self._rewriting is not None:
+            original = self._rewriting.text
+            self._rewriting = None
+            return FinishRewrite(original, ()), Notify(message)
         if self.draft is not None:
             self.draft.status = DraftStatus.FAILED
         return Notify(message), ShowProblem(message)
 
+    # --- the checked draft: versions, restore -----------------------------------------------
+    def _add_version(self, draft: Draft, version: ModelDraft) -> None:
+        draft.versions.append(version)
+        draft.offered.append(version.offered)
+        transcript = draft.transcript or Transcript(())
+        values = self._values(transcript)
+        draft.sources.append(tuple(adapt.check_sources(transcript, version.canned, values)))
+
+    def _show_version(self, draft: Draft, index: int, undoable: bool) -> ShowDraft:
+        offered = draft.offered[index]
+        text = draft.edits.get(index, offered.text)
+        if text == offered.text:
+            marks = tuple(Mark(m.start, m.end, m.check.reason) for m in offered.marked)
+        else:
+            marks = _marks(check_draft(text, draft.sources[index]))
+        removed = tuple(
+            RemovedSentence(r.index, r.check.text, r.check.reason) for r in offered.removed
+        )
+        return ShowDraft(text, marks, removed, undoable)
+
+    def flip(self, step: int, editor_text: str) -> Effects:
+        """Show the next (+1) or previous (-1) version; the agent's edits are kept per version."""
+        draft = self.draft
+        if draft is None or len(draft.versions) < 2 or draft.status is not DraftStatus.DONE:
+            return ()
+        if editor_text != draft.offered[draft.shown].text:
+            draft.edits[draft.shown] = editor_text
+        else:
+            draft.edits.pop(draft.shown, None)
+        draft.shown = (draft.shown + step) % len(draft.versions)
+        version = draft.versions[draft.shown]
+        return (
+            self._show_version(draft, draft.shown, undoable=False),
+            ShowAlternatives(draft.shown, len(draft.versions)),
+            ShowSources(version.canned),
+        )
+
+    def restore(self, index: int, editor_text: str) -> Effects:
+        """Put a removed sentence back, still marked, as one undoable edit.
+
+        Unedited, the offered draft is recomputed with it in its place. After the agent's
+        edits the sentence is added at the end of the paragraph it came from (counted in the
+        offered text; the last paragraph when the draft has fewer now): their edits stay.
+        """
+        draft = self.draft
+        if draft is None or not draft.offered:
+            return ()
+        offered = draft.offered[draft.shown]
+        removed = next((r for r in offered.removed if r.index == index), None)
+        if removed is None:
+            return ()
+        restored = offered.restore(index)
+        draft.offered[draft.shown] = restored
+        if editor_text == offered.text:
+            draft.edits.pop(draft.shown, None)
+            return self._show_version(draft, draft.shown, undoable=True), Notify(
+                "Sentence restored; it stays underlined (Ctrl+Z takes it out again)."
+            )
+        paragraph = len(_PARAGRAPH_BREAK.findall(offered.text, 0, removed.at))
+        text = insert_in_paragraph(editor_text, paragraph, removed.check.text)
+        draft.edits[draft.shown] = text
+        return self._show_version(draft, draft.shown, undoable=True), Notify(
+            "Sentence restored at the end of its paragraph, after your edits."
+        )
+
+    # --- steering: tone, length, rewrites ---------------------------------------------------
+    def set_style(
+        self, transcript: Transcript, tone: str | None = None, length: str | None = None
+    ) -> Effects:
+        """Save the tone or length; a model draft on screen is written again with it."""
+        changes: dict[str, str] = {}
+        if tone:
+            changes["tone"] = str(Tone(tone))
+        if length:
+            changes["draft_length"] = str(Length(length))
+        settings = self.settings.replace(**changes)
+        if settings == self.settings:
+            return ()
+        self.settings = settings
+        effects: Effects = (SaveSettings(settings), UseSettings(settings))
+        has_draft = self.draft is not None and self.draft.request_id is not None
+        if has_draft and not transcript.is_empty and self._can_ask():
+            return effects + self._start(transcript, self._pinned)
+        return (*effects, Notify("The next draft uses it."))
+
+    def rewrite(
+        self, action: RewriteAction, selected: str, whole: str, transcript: Transcript
+    ) -> Effects:
+        """Rewrite the selection, or the whole draft without one, streaming, one undo step."""
+        if refused := self._refusal(None):
+            return refused
+        if self.engine == EngineState.GENERATING:
+            return (Notify("Wait for the draft to finish, or Stop it, then rewrite."),)
+        text = selected if selected.strip() else whole
+        if not text.strip():
+            return (Notify("Nothing to rewrite yet."),)
+        self._request_id += 1
+        self._rewriting = _Rewriting(self._request_id, action, text)
+        sources = (*self._current_sources(transcript), whole)
+        return (
+            BeginRewrite(),
+            AskRewrite(self._request_id, action, text, sources),
+            Notify(f"{REWRITE_LABELS[action]}…"),
+        )
+
+    def rewritten(self, result: Rewrite) -> Effects:
+        if self._rewriting is None:
+            return ()
+        self._rewriting = None
+        if result.cancelled or not result.changed:
+            why = "stopped" if result.cancelled else "gave nothing new"
+            return FinishRewrite(result.original, ()), Notify(f"The rewrite {why}: text unchanged.")
+        marks = _marks(result.checks)
+        note = (
+            f" {len(marks)} sentence(s) state what the sources do not: underlined." if marks else ""
+        )
+        return FinishRewrite(result.text, marks), Notify(f"Rewritten (Ctrl+Z undoes it).{note}")
+
+    def _current_sources(self, transcript: Transcript) -> tuple[str, ...]:
+        draft = self.draft
+        if draft is not None and draft.sources:
+            return draft.sources[draft.shown]
+        return tuple(adapt.check_sources(transcript, (), self._values(transcript)))
+
     # --- copying ------------------------------------------------------------------------------
     def copy(self, text: str) -> Effects:
-        """Copy the draft as shown; unfilled placeholders warn once, a second Copy copies."""
+        """Copy the draft as shown; unfilled placeholders or marked sentences warn once."""
         if not text.strip():
             return (Notify("Nothing to copy yet."),)
+        warnings = []
         unfilled = [p for p in placeholders.names(text) if placeholders.is_known(p)]
-        if unfilled and self._copy_warned_for != text:
-            # Warn without a modal box: the agent either fills them in or presses Copy again.
-            self._copy_warned_for = text
+        if unfilled:
             shown = ", ".join("{{" + name + "}}" for name in unfilled)
-            return (
-                ShowProblem(
-                    f"The reply still has unfilled placeholders: {shown}. "
-                    "Fill them in, or press Copy again to copy anyway."
-                ),
+            warnings.append(f"The reply still has unfilled placeholders: {shown}.")
+        flagged = self._flagged(text)
+        if flagged:
+            warnings.append(
+                f"{len(flagged)} sentence(s) state what neither the conversation nor your canned "
+                "responses say (underlined; hover for why)."
             )
+        if warnings and self._copy_warned_for != text:
+            # Warn without a modal box: the agent either fixes the text or presses Copy again.
+            self._copy_warned_for = text
+            advice = "Fix them, or press Copy again to copy anyway."
+            return (ShowProblem(" ".join([*warnings, advice])),)
         self._copy_warned_for = None
-        return ShowProblem(""), CopyText(text), Notify("Reply copied to the clipboard.")
+        effects: list[Effect] = [ShowProblem(""), CopyText(text)]
+        draft = self.draft
+        if draft is not None and draft.versions and not draft.copied:
+            draft.copied = True
+            effects.append(RecordFeedback(self._draft_event("copied", text)))
+        effects.append(Notify("Reply copied to the clipboard."))
+        return tuple(effects)
+
+    def _flagged(self, text: str) -> list[SentenceCheck]:
+        """Re-checked on the text being copied: cheap, and right after any edit."""
+        draft = self.draft
+        if draft is None or not draft.sources:
+            return []  # no model draft: nothing to check the agent's own text against
+        return [c for c in check_draft(text, draft.sources[draft.shown]) if c.flagged]
 
     def copy_canned(self, response: CannedResponse, conversation: str) -> Effects:
         """Copy a canned response as is, with the placeholders it can fill filled."""
@@ -283,6 +674,57 @@ class DraftSession:
             conversation, self.settings.agent_name, self.settings.company_name
         )
 
+    def _values(self, transcript: Transcript) -> dict[str, str]:
+        return self.placeholder_values(conversation_text(transcript))
+
+    # --- feedback -----------------------------------------------------------------------------
+    def _discard_draft(self) -> Effects:
+        draft = self.draft
+        if draft is None or not draft.versions or draft.copied:
+            return ()
+        draft.copied = True  # recorded once
+        return (RecordFeedback(self._draft_event("discarded", "")),)
+
+    def _discard_all(self) -> Effects:
+        effects = self._discard_draft()
+        if self.ready is not None and not self.ready.copied:
+            self.ready.copied = True
+            effects += (RecordFeedback(self._ready_event("discarded", "")),)
+        return effects
+
+    def _draft_event(self, action: Action, copied: str) -> FeedbackEvent:
+        draft = self.draft
+        assert draft is not None
+        version = draft.versions[draft.shown]
+        result = draft.result
+        kind: Kind = "alternative" if draft.shown else "draft"
+        return FeedbackEvent(
+            kind=kind,
+            action=action,
+            offered_text=draft.offered[draft.shown].text,
+            copied_text=copied,
+            canned_ids=[c.id for c in version.canned if c.id is not None],
+            model=self.model_name,
+            mode=str(result.mode) if result else "",
+            tone=self.settings.tone,
+            first_token_s=result.first_token_s if result else None,
+            total_s=result.total_s if result else None,
+        )
+
+    def _ready_event(self, action: Action, copied: str) -> FeedbackEvent:
+        assert self.ready is not None
+        canned = self.ready.reply.canned
+        return FeedbackEvent(
+            kind="ready_reply",
+            action=action,
+            offered_text=self.ready.reply.text,
+            copied_text=copied,
+            canned_ids=[canned.id] if canned.id is not None else [],
+            model="",
+            mode="canned",
+            tone="",
+        )
+
     # --- settings -----------------------------------------------------------------------------
     def apply_settings(self, settings: Settings) -> Effects:
         """Save; reload the model only when a setting that shapes it changed."""
@@ -290,3 +732,30 @@ class DraftSession:
         if any(getattr(old, key) != getattr(settings, key) for key in RELOAD_KEYS):
             return SaveSettings(settings), LoadModel(settings)
         return SaveSettings(settings), UseSettings(settings)
+
+
+def _marks(checks: Sequence[SentenceCheck]) -> tuple[Mark, ...]:
+    return tuple(Mark(c.start, c.end, c.reason) for c in checks if c.flagged)
+
+
+def _same(a: ReadyReply, b: ReadyReply) -> bool:
+    return a.canned.id == b.canned.id and a.text == b.text
+
+
+def _replaced(old: Transcript, new: Transcript) -> bool:
+    """The new conversation is another one, not the old one grown, trimmed or corrected."""
+    if not old.turns:
+        return False
+    if not new.turns:
+        return True
+    before, after = old.turns[0].text[:40], new.turns[0].text[:40]
+    return not (after.startswith(before) or before.startswith(after))
+
+
+def insert_in_paragraph(text: str, paragraph: int, sentence: str) -> str:
+    """`sentence` added at the end of paragraph `paragraph` (0-based; past the end: the last)."""
+    ends = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text.rstrip())]
+    end = ends[min(paragraph, len(ends) - 1)]
+    before = text[:end]
+    joiner = " " if before and not before.endswith((" ", "\n")) else ""
+    return f"{before}{joiner}{sentence}{text[end:]}"

@@ -1,4 +1,9 @@
-"""Canned-response searches and ranking on their own thread, so typing never waits on SQLite."""
+"""Canned-response searches and ranking on their own thread, so typing never waits on SQLite.
+
+Besides the list, each conversation change is ranked at once (no debounce) for the ready reply:
+the top response with its confidence, which the draft session renders. The same worker writes
+the local feedback rows, since it already owns a library connection off the GUI thread.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,14 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.store import ranking
 from desktop.store.canned import CannedResponse
+from desktop.store.feedback import FeedbackEvent, FeedbackRepository
 from desktop.store.library import LibraryFactory
+from desktop.suggest import rank_with_pins
 from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
 
 RESULT_LIMIT = 50
+READY_COUNT = 1  # the ready reply is the top response; the list has the rest
 SEARCHED, RANKED, ALL = "searched", "ranked", "all"
 
 
@@ -19,11 +27,34 @@ class SearchWorker(LibraryWorker):
 
     Signals:
         results(int, str, object): request id, mode (SEARCHED, RANKED or ALL), results.
+        ranked(int, object, object): request id, the Transcript, [(CannedResponse, confidence)].
         failed(str): a query failed; carries the reason.
     """
 
     results = Signal(int, str, object)
+    ranked = Signal(int, object, object)
     failed = Signal(str)
+
+    @Slot()
+    def warm(self) -> None:
+        """Build the ranking index now, so the first conversation's ready reply is not slow."""
+        with Reporter(self.failed.emit, "Ranking failed: ", "Ranking failed: "):
+            ranking.index_for(self.library().repo.db)
+
+    @Slot(int, object)
+    def rank(self, request_id: int, transcript: Transcript) -> None:
+        with Reporter(self.failed.emit, "Ranking failed: ", "Ranking failed: "):
+            scored = (
+                []
+                if transcript.is_empty
+                else rank_with_pins(self.library().repo, transcript, (), READY_COUNT)
+            )
+            self.ranked.emit(request_id, transcript, scored)
+
+    @Slot(object)
+    def record_feedback(self, event: FeedbackEvent) -> None:
+        with Reporter(self.failed.emit, "Could not save feedback: ", "Could not save feedback: "):
+            FeedbackRepository(self.library().repo.db).record(event)
 
     @Slot(int, str, object)
     def run(self, request_id: int, text: str, transcript: Transcript | None) -> None:
@@ -50,17 +81,24 @@ class CannedSearch(QObject):
         results_ready(str, object): the mode (SEARCHED: matches for the typed text; RANKED:
             most relevant to the conversation; ALL: no query, no conversation) and the list
             of CannedResponse, for the latest request only.
+        ranked(object, object): the Transcript and its top [(CannedResponse, confidence)],
+            for the latest conversation only.
         failed(str): a query failed.
     """
 
     results_ready = Signal(str, object)
+    ranked = Signal(object, object)
     failed = Signal(str)
     _run_requested = Signal(int, str, object)
+    _rank_requested = Signal(int, object)
     _use_recorded = Signal(int)
+    _feedback_recorded = Signal(object)
+    _warm_requested = Signal()
 
     def __init__(self, library_factory: LibraryFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._request_id = 0
+        self._rank_id = 0
         self._text = ""
         self._transcript: Transcript | None = None
         self._debounce = QTimer(self)
@@ -69,8 +107,12 @@ class CannedSearch(QObject):
         self._debounce.timeout.connect(self._on_debounce_timeout)
         self._worker = SearchWorker(library_factory)
         self._run_requested.connect(self._worker.run)
+        self._rank_requested.connect(self._worker.rank)
         self._use_recorded.connect(self._worker.record_use)
+        self._feedback_recorded.connect(self._worker.record_feedback)
+        self._warm_requested.connect(self._worker.warm)
         self._worker.results.connect(self._on_worker_results)
+        self._worker.ranked.connect(self._on_worker_ranked)
         self._worker.failed.connect(self.failed)
         self._thread = WorkerThread(self._worker, "canned-search", self)
 
@@ -81,6 +123,16 @@ class CannedSearch(QObject):
     def set_transcript(self, transcript: Transcript) -> None:
         self._transcript = transcript
         self._debounce.start()
+        self._rank_id += 1
+        self._rank_requested.emit(self._rank_id, transcript)
+
+    def warm(self) -> None:
+        """Build the ranking index in the background (start-up)."""
+        self._warm_requested.emit()
+
+    def record_feedback(self, event: FeedbackEvent) -> None:
+        """Write a feedback row (off the GUI thread)."""
+        self._feedback_recorded.emit(event)
 
     def refresh_now(self) -> None:
         self._debounce.stop()
@@ -101,6 +153,13 @@ class CannedSearch(QObject):
     def _on_worker_results(self, request_id: int, mode: str, found: list[CannedResponse]) -> None:
         if request_id == self._request_id:
             self.results_ready.emit(mode, found)
+
+    @Slot(int, object, object)
+    def _on_worker_ranked(
+        self, request_id: int, transcript: Transcript, scored: list[tuple[CannedResponse, float]]
+    ) -> None:
+        if request_id == self._rank_id:
+            self.ranked.emit(transcript, scored)
 
     def shutdown(self) -> None:
         self._thread.stop()

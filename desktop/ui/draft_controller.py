@@ -7,35 +7,49 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 
+from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import (
     AppendText,
     Ask,
+    AskRewrite,
+    BeginRewrite,
     Cancel,
     ClearDraft,
     CopyText,
+    CountUse,
     DraftSession,
     Effects,
     EngineState,
+    FillThenCopy,
+    FinishRewrite,
     FocusConversation,
     LoadModel,
     Notify,
+    RecordFeedback,
+    RewriteText,
     SaveSettings,
     SetControls,
+    ShowAlternatives,
+    ShowDraft,
     ShowProblem,
+    ShowReadyReply,
     ShowSources,
     UseSettings,
 )
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.suggest import SuggestionResult
+from desktop.suggest import Draft, ReadyReply, SuggestionResult
+from desktop.transcript import Transcript
 from desktop.ui.assist import AssistController
+from desktop.ui.canned_search import CannedSearch
+from desktop.ui.placeholder_filler import PlaceholderFiller
 from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.suggestion_panel import SuggestionPanel
 
 
 class DraftController(QObject):
-    """Feeds the session what the agent and the model do, and shows what it decides.
+    """Feeds the session what the agent, the ranking and the model do; shows what it decides.
 
     Signals:
         message(str): something to show in the status bar.
@@ -49,6 +63,7 @@ class DraftController(QObject):
         self,
         session: DraftSession,
         assist: AssistController,
+        search: CannedSearch,
         conversation: ConversationPane,
         suggestion: SuggestionPanel,
         stop_action: QAction,
@@ -58,17 +73,34 @@ class DraftController(QObject):
         super().__init__(parent)
         self.session = session
         self._assist = assist
+        self._search = search
         self._conversation = conversation
         self._suggestion = suggestion
         self._stop_action = stop_action
         self._save_settings = save_settings
+        # The ready reply's fill-in form copies instead of inserting.
+        self.ready_filler = PlaceholderFiller(
+            suggestion, self.placeholder_values, self._copy_filled
+        )
+        self.ready_filler.message.connect(self.message)
+        suggestion.set_style(session.settings.tone, session.settings.draft_length)
         assist.state_changed.connect(self._on_assist_state_changed)
         assist.model_ready.connect(self._on_assist_model_ready)
         assist.model_failed.connect(self._on_assist_model_failed)
+        assist.ready_reply.connect(self._on_assist_ready_reply)
         assist.grounded.connect(self._on_assist_grounded)
         assist.token_received.connect(self._on_assist_token_received)
+        assist.alternative.connect(self._on_assist_alternative)
         assist.finished.connect(self._on_assist_finished)
+        assist.rewritten.connect(self._on_assist_rewritten)
         assist.failed.connect(self._on_assist_failed)
+        search.ranked.connect(self._on_search_ranked)
+        suggestion.ready.copy_button.clicked.connect(self.copy_ready)
+        suggestion.removed.restore_requested.connect(self.restore)
+        suggestion.flip_requested.connect(self.flip)
+        suggestion.tone_changed.connect(self.set_tone)
+        suggestion.length_changed.connect(self.set_length)
+        suggestion.rewrite_requested.connect(self.rewrite)
         self._on_assist_state_changed(assist.state)
 
     @property
@@ -90,7 +122,44 @@ class DraftController(QObject):
 
     @Slot()
     def copy_draft(self) -> None:
-        self._perform(self.session.copy(self._suggestion.draft.toPlainText()))
+        self._perform(self.session.copy(self._draft_text()))
+
+    @Slot()
+    def copy_ready(self) -> None:
+        self._perform(self.session.copy_ready())
+
+    @Slot(int)
+    def restore(self, index: int) -> None:
+        self._perform(self.session.restore(index, self._draft_text()))
+
+    @Slot(int)
+    def flip(self, step: int) -> None:
+        self._perform(self.session.flip(step, self._draft_text()))
+
+    @Slot()
+    def show_previous(self) -> None:
+        self.flip(-1)
+
+    @Slot()
+    def show_next(self) -> None:
+        self.flip(1)
+
+    @Slot(str)
+    def set_tone(self, tone: str) -> None:
+        self._perform(self.session.set_style(self._conversation.transcript(), tone=tone))
+
+    @Slot(str)
+    def set_length(self, length: str) -> None:
+        self._perform(self.session.set_style(self._conversation.transcript(), length=length))
+
+    @Slot(object)
+    def rewrite(self, action: Action) -> None:
+        editor = self._suggestion.draft
+        self._perform(
+            self.session.rewrite(
+                action, editor.selected_text(), self._draft_text(), self._conversation.transcript()
+            )
+        )
 
     @Slot(object)
     def use_canned(self, response: CannedResponse) -> None:
@@ -104,6 +173,7 @@ class DraftController(QObject):
     @Slot(object)
     def apply_settings(self, settings: Settings) -> None:
         self._perform(self.session.apply_settings(settings))
+        self._suggestion.set_style(settings.tone, settings.draft_length)
 
     def placeholder_values(self) -> dict[str, str]:
         return self.session.placeholder_values(self._conversation_text())
@@ -111,7 +181,19 @@ class DraftController(QObject):
     def _conversation_text(self) -> str:
         return self._conversation.editor.toPlainText()
 
-    # --- what the model does ----------------------------------------------------------------
+    def _draft_text(self) -> str:
+        return self._suggestion.draft.toPlainText()
+
+    def _copy_filled(self, text: str, _caret: int | None = None) -> None:
+        self._perform(self.session.ready_copied(text))
+
+    # --- what the ranking and the model do ----------------------------------------------------
+    @Slot(object, object)
+    def _on_search_ranked(
+        self, transcript: Transcript, scored: list[tuple[CannedResponse, float]]
+    ) -> None:
+        self._perform(self.session.ranked(transcript, scored, self._conversation_text()))
+
     @Slot(object)
     def _on_assist_state_changed(self, state: EngineState) -> None:
         loaded = self._assist.model_info is not None
@@ -128,6 +210,10 @@ class DraftController(QObject):
         self._perform(self.session.model_failed(message))
 
     @Slot(object)
+    def _on_assist_ready_reply(self, reply: ReadyReply | None) -> None:
+        self._perform(self.session.ready_from_model(reply))
+
+    @Slot(object)
     def _on_assist_grounded(self, grounding: tuple[CannedResponse, ...]) -> None:
         self._perform(self.session.grounded(grounding))
 
@@ -136,8 +222,16 @@ class DraftController(QObject):
         self._perform(self.session.token(text))
 
     @Slot(object)
+    def _on_assist_alternative(self, draft: Draft) -> None:
+        self._perform(self.session.alternative(draft))
+
+    @Slot(object)
     def _on_assist_finished(self, result: SuggestionResult) -> None:
         self._perform(self.session.finished(result))
+
+    @Slot(object)
+    def _on_assist_rewritten(self, result: Rewrite) -> None:
+        self._perform(self.session.rewritten(result))
 
     @Slot(str)
     def _on_assist_failed(self, message: str) -> None:
@@ -145,25 +239,47 @@ class DraftController(QObject):
 
     # --- showing what the session decided ---------------------------------------------------
     def _perform(self, effects: Effects) -> None:
+        panel = self._suggestion
         for effect in effects:
             match effect:
                 case Notify(text):
                     self.message.emit(text)
                 case ShowProblem(text):
-                    self._suggestion.show_error(text)
+                    panel.show_error(text)
                 case ClearDraft():
-                    self._suggestion.begin_draft()
+                    panel.begin_draft()
                 case AppendText(text):
-                    self._suggestion.append_text(text)
+                    panel.append_text(text)
+                case ShowDraft(text, marks, removed, undoable):
+                    panel.show_draft(text, marks, removed, undoable)
+                case ShowAlternatives(index, count):
+                    panel.show_alternatives(index, count)
+                case ShowReadyReply(reply):
+                    panel.ready.show_reply(reply)
                 case ShowSources(grounding):
-                    self._suggestion.show_sources(grounding)
+                    panel.show_sources(grounding)
                 case Ask(request_id, transcript, pinned):
                     self.started.emit()
                     self._assist.ask(request_id, transcript, pinned)
+                case BeginRewrite():
+                    panel.draft.begin_rewrite()
+                case AskRewrite(request_id, action, text, sources):
+                    self.started.emit()
+                    self._assist.rewrite(request_id, action, text, sources)
+                case RewriteText(text):
+                    panel.draft.rewrite_text(text)
+                case FinishRewrite(text, marks):
+                    panel.draft.finish_rewrite(text, marks)
                 case Cancel():
                     self._assist.cancel()
                 case CopyText(text):
                     QGuiApplication.clipboard().setText(text)
+                case FillThenCopy(response):
+                    self.ready_filler.insert(response)
+                case CountUse(response):
+                    self._search.record_use(response)
+                case RecordFeedback(event):
+                    self._search.record_feedback(event)
                 case FocusConversation():
                     self._conversation.editor.setFocus()
                 case SaveSettings(settings):
@@ -173,5 +289,5 @@ class DraftController(QObject):
                 case UseSettings(settings):
                     self._assist.apply_settings(settings)
                 case SetControls(can_generate, can_stop):
-                    self._suggestion.set_controls(can_generate, can_stop)
+                    panel.set_controls(can_generate, can_stop)
                     self._stop_action.setEnabled(can_stop)

@@ -60,6 +60,7 @@ def build_window(settings: settings_module.Settings) -> MainWindow:
     app.aboutToQuit.connect(window.shutdown_manager)
     assist.load_model(settings)
     search.refresh_now()
+    search.warm()  # the ranking index, before the first conversation arrives
     return window
 
 

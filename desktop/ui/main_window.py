@@ -24,8 +24,9 @@ from desktop.ui.widgets.canned_panel import CannedPanel
 from desktop.ui.widgets.command_palette import CommandPalette, PaletteShortcutGuard
 from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.engine_status import EngineStatus
+from desktop.ui.widgets.ready_reply_box import COPY_KEY
 from desktop.ui.widgets.settings_dialog import SettingsDialog
-from desktop.ui.widgets.suggestion_panel import SuggestionPanel
+from desktop.ui.widgets.suggestion_panel import NEXT_KEY, PREVIOUS_KEY, SuggestionPanel
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.suggestion)
         self.right_splitter.addWidget(self.canned)
-        self.right_splitter.setSizes([430, 370])
+        self.right_splitter.setSizes([560, 240])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.addWidget(self.conversation)
         self.main_splitter.addWidget(self.right_splitter)
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.drafts = DraftController(
             DraftSession(settings),
             assist,
+            search,
             self.conversation,
             self.suggestion,
             self.stop_action,
@@ -119,6 +121,9 @@ class MainWindow(QMainWindow):
         self._bind(self.stop_action, "Esc", drafts.stop)
         regenerate_action = self._action("&Regenerate", "Ctrl+R", drafts.regenerate)
         copy_action = self._action("&Copy reply", "Ctrl+Shift+C", drafts.copy_draft)
+        ready_action = self._action("Copy &ready reply", COPY_KEY, drafts.copy_ready)
+        previous_action = self._action("&Previous alternative", PREVIOUS_KEY, drafts.show_previous)
+        next_action = self._action("&Next alternative", NEXT_KEY, drafts.show_next)
         use_action = self._action(
             "Use selected canned response", "Ctrl+Shift+Return", self.canned.use_current
         )
@@ -146,9 +151,13 @@ class MainWindow(QMainWindow):
                 self.stop_action,
                 regenerate_action,
                 copy_action,
+                ready_action,
+                previous_action,
+                next_action,
                 use_action,
             ]
         )
+        reply_menu.addMenu(self.suggestion.rewrite_menu)
         manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
         self.menuBar().addMenu("&Library").addAction(manage_action)
         self.menuBar().addMenu("&Help").addAction(about_action)

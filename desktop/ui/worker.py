@@ -8,7 +8,7 @@ from functools import partial
 
 from PySide6.QtCore import Signal, Slot
 
-from desktop.drafting import options
+from desktop.drafting import options, rewrite
 from desktop.engine.base import Engine
 from desktop.errors import ModelError
 from desktop.settings import Settings
@@ -33,6 +33,7 @@ class GenerationWorker(LibraryWorker):
         alternative(int, object): request id, one more checked Draft, as each is done.
         token(int, str): request id, text delta.
         finished(int, object): request id, SuggestionResult.
+        rewritten(int, object): request id, the Rewrite of a rewrite request.
         failed(int, str): request id, error message.
     """
 
@@ -44,6 +45,7 @@ class GenerationWorker(LibraryWorker):
     alternative = Signal(int, object)
     token = Signal(int, str)
     finished = Signal(int, object)
+    rewritten = Signal(int, object)
     failed = Signal(int, str)
 
     def __init__(
@@ -98,6 +100,35 @@ class GenerationWorker(LibraryWorker):
             )
             self.grounded.emit(request_id, result.grounding)
             self.finished.emit(request_id, result)
+
+    @Slot(int, object, str, object, object)
+    def rewrite(
+        self,
+        request_id: int,
+        action: rewrite.Action,
+        text: str,
+        sources: tuple[str, ...],
+        cancel: threading.Event,
+    ) -> None:
+        """Stream a rewrite of `text` as tokens of `request_id`, then emit the checked result."""
+        if cancel.is_set():
+            return
+        with Reporter(partial(self.failed.emit, request_id), "Rewrite failed: "):
+            if self._engine is None:
+                raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
+            base = Suggester(
+                self._engine, self.library().repo, self._settings, self._system_prompt
+            ).params()
+            result = rewrite.run(
+                self._engine,
+                action,
+                text,
+                base,
+                cancel,
+                partial(self.token.emit, request_id),
+                sources,
+            )
+            self.rewritten.emit(request_id, result)
 
     def close_engine(self) -> None:
         if self._engine is not None:

@@ -54,14 +54,23 @@ def test_paste_generate_stream_and_copy(qtbot: QtBot, make_window: WindowFactory
     qtbot.waitUntil(lambda: window.canned.list.count() > 0, timeout=5_000)
 
     tokens: list[str] = []
-    window.assist.token_received.connect(tokens.append)
+    streamed: list[str] = []  # the editor's text as each token arrives
+
+    def on_token(text: str) -> None:
+        tokens.append(text)
+        streamed.append(window.suggestion.draft.toPlainText())
+
+    window.assist.token_received.connect(on_token)
     with qtbot.waitSignal(window.assist.finished, timeout=120_000) as finished:
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: window.assist.state == EngineState.GENERATING or bool(tokens))
     result: SuggestionResult = finished.args[0]
     assert len(tokens) > 3, "tokens must arrive one by one"
-    draft = window.suggestion.draft.toPlainText()
-    assert draft == "".join(tokens) == result.text
+    # The editor grew token by token (the controller appends before this slot runs) ...
+    assert streamed[-1] == "".join(tokens)
+    assert all(len(a) < len(b) for a, b in zip(streamed, streamed[1:], strict=False))
+    # ... and at the end shows the checked draft: exactly what Copy copies.
+    assert window.suggestion.draft.toPlainText() == result.text
     assert result.grounding and window.suggestion.sources.text().startswith("Grounded on:")
     assert "tok/s" in window.engine_status.speed_label.text()
     assert window.engine_status.state_label.text() == EngineState.IDLE.value

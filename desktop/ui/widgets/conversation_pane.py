@@ -53,10 +53,12 @@ class ConversationEditor(QPlainTextEdit):
     Signals:
         input_rejected(str): a paste or drop was refused or trimmed; carries the message.
         file_dropped(str): a file was dropped on the editor; carries its path.
+        pasted(): text was pasted or dropped in (read it now: no typing to wait for).
     """
 
     input_rejected = Signal(str)
     file_dropped = Signal(str)
+    pasted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +82,7 @@ class ConversationEditor(QPlainTextEdit):
                 "only its newest part was kept."
             )
         self.insertPlainText(cleaned)
+        self.pasted.emit()
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return source.hasUrls() or super().canInsertFromMimeData(source)
@@ -140,6 +143,7 @@ class ConversationPane(QWidget):
         self.editor.textChanged.connect(self._parse_timer.start)
         self.editor.input_rejected.connect(self.message)
         self.editor.file_dropped.connect(self.load_file)
+        self.editor.pasted.connect(self._on_editor_pasted)
         self.clear_button.clicked.connect(self.editor.clear)
 
     def transcript(self) -> Transcript:
@@ -170,6 +174,10 @@ class ConversationPane(QWidget):
             return
         self.set_text(text)
         self.message.emit(f"Opened {path.name}")
+
+    @Slot()
+    def _on_editor_pasted(self) -> None:
+        self.transcript()  # parse at once: no more typing to wait for, the ready reply is
 
     @Slot()
     def _on_parse_timer_timeout(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
+from desktop.drafting import options
+from desktop.drafting.offered import Mode as CheckMode
 from desktop.settings import Settings
 
 
@@ -50,6 +53,22 @@ class SettingsDialog(QDialog):
         self.temperature.setRange(0.0, 2.0)
         self.temperature.setSingleStep(0.1)
         self.temperature.setValue(settings.temperature)
+        chosen = options.from_settings(settings)
+        self.draft_mode = self._choice(
+            [
+                ("Adapt the best canned response (safer)", options.DraftMode.ADAPT),
+                ("Let the model write the whole reply", options.DraftMode.FREE),
+            ],
+            chosen.mode,
+        )
+        self.alternatives = self._spin(1, 10, chosen.alternatives, 1)
+        self.draft_checks = self._choice(
+            [
+                ("Take them out (one click restores)", CheckMode.REMOVE),
+                ("Only underline them", CheckMode.MARK),
+            ],
+            chosen.checks,
+        )
         form = QFormLayout(self)
         form.addRow("Your name (for {{agent.name}})", self.agent_name)
         form.addRow("Company (for {{company.name}})", self.company_name)
@@ -58,6 +77,9 @@ class SettingsDialog(QDialog):
         form.addRow("Longest draft (tokens)", self.max_tokens)
         form.addRow("Creativity (temperature)", self.temperature)
         form.addRow("Canned responses given to the model", self.grounding_count)
+        form.addRow("Drafts", self.draft_mode)
+        form.addRow("Drafts per request (alternatives)", self.alternatives)
+        form.addRow("Sentences the sources do not support", self.draft_checks)
         form.addRow("CPU threads", self.threads)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -75,6 +97,13 @@ class SettingsDialog(QDialog):
         spin.setValue(value)
         return spin
 
+    def _choice(self, items: list[tuple[str, str]], current: str) -> QComboBox:
+        box = QComboBox(self)
+        for label, value in items:
+            box.addItem(label, str(value))
+        box.setCurrentIndex(max(box.findData(str(current)), 0))
+        return box
+
     def edited(self) -> Settings:
         return self._settings.replace(
             agent_name=self.agent_name.text().strip(),
@@ -85,6 +114,9 @@ class SettingsDialog(QDialog):
             temperature=round(self.temperature.value(), 2),
             grounding_count=self.grounding_count.value(),
             threads=self.threads.value(),
+            draft_mode=str(self.draft_mode.currentData()),
+            alternatives=self.alternatives.value(),
+            draft_checks=str(self.draft_checks.currentData()),
         )
 
     @Slot()

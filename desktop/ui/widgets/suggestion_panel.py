@@ -1,21 +1,52 @@
-"""Right pane, top: the streamed, editable reply draft and its actions."""
+"""Right pane, top: the ready reply, then the streamed, checked, editable draft and its actions."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from desktop.drafting.options import Length, Tone
+from desktop.drafting.rewrite import LABELS, Action
+from desktop.drafting.session import Mark, RemovedSentence
 from desktop.store.canned import CannedResponse
+from desktop.ui.widgets.draft_editor import DraftEditor
+from desktop.ui.widgets.ready_reply_box import ReadyReplyBox
+from desktop.ui.widgets.removed_sentences import RemovedSentences
+
+PREVIOUS_KEY, NEXT_KEY = "Alt+Left", "Alt+Right"
 
 
 class SuggestionPanel(QWidget):
-    """Layout only; the window wires the buttons to DraftController. Editable while streaming."""
+    """Layout and display only; the window wires it to DraftController. Editable while streaming.
+
+    Signals:
+        tone_changed(str): the agent picked a tone.
+        length_changed(str): the agent picked a length.
+        rewrite_requested(object): a rewrite Action for the selection or the whole draft.
+        flip_requested(int): show the previous (-1) or next (+1) alternative.
+    """
+
+    tone_changed = Signal(str)
+    length_changed = Signal(str)
+    rewrite_requested = Signal(object)
+    flip_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ready = ReadyReplyBox(self)
         title = QLabel("Suggested reply", self)
         title.setObjectName("paneTitle")
         self.sources = QLabel("", self)
@@ -27,11 +58,35 @@ class SuggestionPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.hide()
-        self.draft = QPlainTextEdit(self)
+        self.draft = DraftEditor(self)
         self.draft.setPlaceholderText(
             "Press Generate (Ctrl+Enter) to draft a reply grounded on your canned responses.\n"
             "Edit it here, then Copy (Ctrl+Shift+C) and paste it into your helpdesk."
         )
+        self.removed = RemovedSentences(self)
+        self.tone = self._choices([t.value for t in Tone], "Tone: regenerates the draft with it")
+        self.length = self._choices(
+            [n.value for n in Length], "Length: regenerates the draft with it"
+        )
+        self.rewrite_button = QToolButton(self)
+        self.rewrite_button.setText("Rewrite")
+        self.rewrite_button.setToolTip("Rewrite the selection, or the whole draft without one")
+        self.rewrite_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.rewrite_menu = QMenu("Re&write", self.rewrite_button)
+        self.rewrite_actions: dict[Action, QAction] = {}
+        for action in Action:
+            item = self.rewrite_menu.addAction(LABELS[action])
+            item.triggered.connect(partial(self._rewrite, action))
+            self.rewrite_actions[action] = item
+        self.rewrite_button.setMenu(self.rewrite_menu)
+        self.previous_button = QToolButton(self)
+        self.previous_button.setText("◀")
+        self.previous_button.setToolTip(f"Previous alternative ({PREVIOUS_KEY})")
+        self.next_button = QToolButton(self)
+        self.next_button.setText("▶")
+        self.next_button.setToolTip(f"Next alternative ({NEXT_KEY})")
+        self.position = QLabel("", self)
+        self.position.setObjectName("paneHint")
         self.generate_button = QPushButton("Generate", self)
         self.generate_button.setObjectName("primary")
         self.generate_button.setToolTip("Draft a reply (Ctrl+Enter)")
@@ -41,6 +96,18 @@ class SuggestionPanel(QWidget):
         self.regenerate_button.setToolTip("Discard this draft and write a new one (Ctrl+R)")
         self.copy_button = QPushButton("Copy", self)
         self.copy_button.setToolTip("Copy the draft as plain text (Ctrl+Shift+C)")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        for widget in (self.previous_button, self.position, self.next_button):
+            header.addWidget(widget)
+        steering = QHBoxLayout()
+        steering.addWidget(QLabel("Tone", self))
+        steering.addWidget(self.tone)
+        steering.addWidget(QLabel("Length", self))
+        steering.addWidget(self.length)
+        steering.addWidget(self.rewrite_button)
+        steering.addStretch(1)
         buttons = QHBoxLayout()
         for button in (self.generate_button, self.stop_button, self.regenerate_button):
             buttons.addWidget(button)
@@ -48,15 +115,49 @@ class SuggestionPanel(QWidget):
         buttons.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 8, 4)
-        layout.addWidget(title)
+        layout.addWidget(self.ready)
+        layout.addLayout(header)
         layout.addWidget(self.error)
         layout.addWidget(self.draft, 1)
+        layout.addWidget(self.removed)
         layout.addWidget(self.sources)
+        layout.addLayout(steering)
         layout.addLayout(buttons)
+        self.tone.currentTextChanged.connect(self.tone_changed)
+        self.length.currentTextChanged.connect(self.length_changed)
+        self.previous_button.clicked.connect(self.show_previous)
+        self.next_button.clicked.connect(self.show_next)
+        self.show_alternatives(0, 1)
 
+    def _choices(self, values: Sequence[str], tip: str) -> QComboBox:
+        box = QComboBox(self)
+        box.addItems(list(values))
+        box.setToolTip(tip)
+        return box
+
+    def _rewrite(self, action: Action, *_checked: object) -> None:
+        self.rewrite_requested.emit(action)
+
+    def show_previous(self) -> None:
+        self.flip_requested.emit(-1)
+
+    def show_next(self) -> None:
+        self.flip_requested.emit(1)
+
+    def set_style(self, tone: str, length: str) -> None:
+        """Show the settings' tone and length without asking for a new draft."""
+        for box, value in ((self.tone, tone), (self.length, length)):
+            box.blockSignals(True)
+            box.setCurrentText(value)
+            box.blockSignals(False)
+
+    # --- the draft --------------------------------------------------------------------------
     def begin_draft(self) -> None:
+        self.draft.set_marks(())
         self.draft.clear()
         self.sources.setText("")
+        self.removed.show_removed(())
+        self.show_alternatives(0, 1)
         self.show_error("")
 
     def show_error(self, message: str) -> None:
@@ -73,6 +174,24 @@ class SuggestionPanel(QWidget):
         cursor.insertText(text)
         if following:
             bar.setValue(bar.maximum())
+
+    def show_draft(
+        self,
+        text: str,
+        marks: Sequence[Mark],
+        removed: Sequence[RemovedSentence],
+        undoable: bool,
+    ) -> None:
+        """The checked draft: offered text, flagged sentences underlined, removed ones listed."""
+        self.draft.replace_text(text, undoable)
+        self.draft.set_marks(marks)
+        self.removed.show_removed(removed)
+
+    def show_alternatives(self, index: int, count: int) -> None:
+        self.position.setText(f"{index + 1}/{count}")
+        self.position.setToolTip(f"Alternative {index + 1} of {count}")
+        for widget in (self.previous_button, self.position, self.next_button):
+            widget.setVisible(count > 1)
 
     def insert_at_cursor(self, text: str, caret: int | None = None) -> None:
         """Insert at the draft's cursor, keeping what is there; `caret` is an offset into text."""
@@ -94,4 +213,5 @@ class SuggestionPanel(QWidget):
     def set_controls(self, can_generate: bool, can_stop: bool) -> None:
         self.generate_button.setEnabled(can_generate)
         self.regenerate_button.setEnabled(can_generate)
+        self.rewrite_button.setEnabled(can_generate)
         self.stop_button.setEnabled(can_stop)

@@ -1,0 +1,82 @@
+"""The ready reply: the top canned response for this conversation, rendered, before any token."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import placeholders
+from desktop.suggest import ReadyReply
+
+COPY_KEY = "Ctrl+Shift+R"
+TEXT_HEIGHT = 92  # about five lines: the gist at a glance; the rest scrolls
+
+
+class ReadyReplyBox(QFrame):
+    """Title, confidence, the rendered text and one Copy; hidden while there is none.
+
+    Display only: the window wires `copy_button` to DraftController, which decides.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readyReply")
+        self.heading = QLabel("Ready reply", self)
+        self.heading.setObjectName("readyHeading")
+        self.title = QLabel("", self)
+        self.title.setObjectName("readyTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles are user data, not markup
+        self.hint = QLabel("", self)
+        self.hint.setObjectName("paneHint")
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("readyText")
+        self.text.setReadOnly(True)
+        self.text.setFixedHeight(TEXT_HEIGHT)
+        self.note = QLabel("", self)
+        self.note.setObjectName("readyNote")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.copy_button = QPushButton("Copy", self)
+        self.copy_button.setToolTip(f"Copy the ready reply ({COPY_KEY})")
+        header = QHBoxLayout()
+        header.addWidget(self.heading)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.hint)
+        header.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addLayout(header)
+        layout.addWidget(self.text)
+        layout.addWidget(self.note)
+        self.hide()
+
+    def show_reply(self, reply: ReadyReply | None) -> None:
+        if reply is None:
+            self.hide()
+            return
+        self.heading.setText("Ready reply" if reply.confident else "Closest canned response")
+        self.setProperty("confident", reply.confident)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.title.setText(f"· {reply.canned.title}")
+        self.hint.setText(f"match {reply.confidence:.0%}" if reply.confident else "low confidence")
+        self.hint.setToolTip(
+            "How strongly the conversation matches this canned response"
+            if reply.confident
+            else "No canned response matches this conversation well: read it before you send it"
+        )
+        self.text.setPlainText(reply.text)
+        asked = [n for n in reply.unresolved if placeholders.is_known(n)]
+        shown = ", ".join("{{" + n + "}}" for n in asked)
+        self.note.setText(f"To fill in: {shown}. Copy asks for them." if asked else "")
+        self.note.setVisible(bool(asked))
+        self.show()
