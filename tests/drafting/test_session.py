@@ -196,3 +196,256 @@ def test_model_messages() -> None:
     (banner,) = session.model_failed("The model could not load.")
     assert isinstance(banner, ShowProblem)
     assert banner.text.startswith("The model could not load.\nCanned responses still work")
+
+
+# --- the ready reply, the checked draft, alternatives, steering, rewrites, feedback -------------
+from desktop.drafting import adapt  # noqa: E402
+from desktop.drafting.checks import check_draft  # noqa: E402
+from desktop.drafting.offered import apply_checks  # noqa: E402
+from desktop.drafting.rewrite import Action, Rewrite, finish  # noqa: E402
+from desktop.drafting.session import (  # noqa: E402
+    AskRewrite,
+    BeginRewrite,
+    CountUse,
+    FillThenCopy,
+    FinishRewrite,
+    Mark,
+    RecordFeedback,
+    RemovedSentence,
+    RewriteText,
+    ShowAlternatives,
+    ShowDraft,
+    ShowReadyReply,
+    insert_in_paragraph,
+)
+from desktop.suggest import Draft as ModelDraft  # noqa: E402
+from desktop.suggest import conversation_text  # noqa: E402
+
+TRACK = CannedResponse(
+    id=7, title="Tracking", body="You can track order {{order.id}} on the Orders page."
+)
+ASK = CannedResponse(id=8, title="Ask", body="Please send {{input.photo}} of order {{order.id}}.")
+INVENTED = "Please call us at 804-273-5969 for an update."
+RAW = (
+    "Hi Jane,\n\nThank you for reaching out about your order. "
+    f"{INVENTED}\n\nYou can track order 48213 on the Orders page."
+)
+OFFERED = (
+    "Hi Jane,\n\nThank you for reaching out about your order.\n\n"
+    "You can track order 48213 on the Orders page."
+)
+PHONE_REASON = (
+    'phone number "804-273-5969" appears in neither the conversation nor the canned responses'
+)
+
+
+def crafted(text: str = RAW, mode: str = "remove", canned: CannedResponse = TRACK) -> ModelDraft:
+    """A draft checked exactly as the pipeline checks one (sources, checks, offered text)."""
+    values = placeholder_values()
+    sources = adapt.check_sources(TRANSCRIPT, (canned,), values)
+    return ModelDraft(apply_checks(text, check_draft(text, sources), mode), (canned,))
+
+
+def placeholder_values() -> dict[str, str]:
+    return DraftSession(Settings()).placeholder_values(conversation_text(TRANSCRIPT))
+
+
+def finished_with(
+    session: DraftSession, main: ModelDraft, *alternatives: ModelDraft
+) -> tuple[object, ...]:
+    session.generate(TRANSCRIPT)
+    for alternative in alternatives:
+        assert session.alternative(alternative) == ()  # still streaming: counted at the end
+    done = dataclasses.replace(
+        result(main.text), draft=main, first_token_s=0.3, total_s=1.5, raw_text=main.offered.draft
+    )
+    return session.finished(done)
+
+
+def feedback(effects: tuple[object, ...]) -> list[object]:
+    return [e.event for e in effects if isinstance(e, RecordFeedback)]
+
+
+def test_the_ready_reply_is_the_top_response_rendered_with_its_confidence() -> None:
+    session = ready(Settings(agent_name="Sam"))
+    (shown,) = session.ranked(TRANSCRIPT, [(TRACK, 0.8), (REFUND, 0.3)], CONVERSATION)
+    assert isinstance(shown, ShowReadyReply) and shown.reply is not None
+    assert shown.reply.text == "You can track order 48213 on the Orders page."
+    assert shown.reply.confident and shown.reply.confidence == 0.8
+    (weak,) = session.ranked(TRANSCRIPT, [(REFUND, 0.1)], CONVERSATION)
+    assert isinstance(weak, ShowReadyReply) and weak.reply is not None
+    assert not weak.reply.confident  # the panel says "low confidence"
+    cleared = session.ranked(parse(""), [], "")  # the agent cleared the conversation
+    assert cleared[-1] == ShowReadyReply(None) and session.ready is None
+    assert [(e.kind, e.action) for e in feedback(cleared)] == [("ready_reply", "discarded")]
+
+
+def test_copying_the_ready_reply_counts_a_use_and_records_feedback_once() -> None:
+    session = ready()
+    session.ranked(TRANSCRIPT, [(TRACK, 0.8)], CONVERSATION)
+    effects = session.copy_ready()
+    text = "You can track order 48213 on the Orders page."
+    assert effects[:2] == (CopyText(text), CountUse(TRACK))
+    (event,) = feedback(effects)
+    assert (event.kind, event.action, event.copied_text, list(event.canned_ids)) == (
+        "ready_reply",
+        "copied",
+        text,
+        [7],
+    )
+    assert feedback(session.copy_ready()) == []  # one row per ready reply
+
+
+def test_a_ready_reply_with_unknown_placeholders_asks_for_them_before_copying() -> None:
+    session = ready()
+    session.ranked(TRANSCRIPT, [(ASK, 0.9)], CONVERSATION)
+    assert session.copy_ready() == (FillThenCopy(ASK),)
+    filled = session.ready_copied("Please send a photo of order 48213.")
+    assert filled[0] == CopyText("Please send a photo of order 48213.")
+
+
+def test_a_replaced_conversation_discards_what_was_not_copied() -> None:
+    session = ready()
+    session.ranked(TRANSCRIPT, [(TRACK, 0.8)], CONVERSATION)
+    grown = parse(CONVERSATION + "\nCustomer: any news?")
+    assert feedback(session.ranked(grown, [(TRACK, 0.8)], CONVERSATION)) == []
+    finished_with(session, crafted())
+    other = parse("Customer: I want to change my password")
+    events = feedback(session.ranked(other, [(REFUND, 0.6)], "Customer: password"))
+    assert [(e.kind, e.action) for e in events] == [
+        ("draft", "discarded"),
+        ("ready_reply", "discarded"),
+    ]
+
+
+def test_the_finished_draft_shows_the_offered_text_and_what_was_taken_out() -> None:
+    session = ready()
+    effects = finished_with(session, crafted())
+    assert effects == (
+        ShowDraft(OFFERED, (), (RemovedSentence(2, INVENTED, PHONE_REASON),), undoable=False),
+        ShowAlternatives(0, 1),
+    )
+    marked = finished_with(session, crafted(mode="mark"))
+    start = RAW.index(INVENTED)
+    assert marked[0] == ShowDraft(
+        RAW, (Mark(start, start + len(INVENTED), PHONE_REASON),), (), undoable=False
+    )
+
+
+def test_a_stopped_draft_keeps_what_was_written() -> None:
+    session = ready()
+    session.generate(TRANSCRIPT)
+    stopped = dataclasses.replace(result("Hi", "cancelled"), draft=crafted())
+    assert session.finished(stopped) == ()
+
+
+def test_restore_puts_the_sentence_back_marked_as_one_undoable_edit() -> None:
+    session = ready()
+    finished_with(session, crafted())
+    shown, note = session.restore(2, OFFERED)
+    start = RAW.index(INVENTED)
+    assert shown == ShowDraft(
+        RAW, (Mark(start, start + len(INVENTED), PHONE_REASON),), (), undoable=True
+    )
+    assert isinstance(note, Notify)
+    assert session.restore(2, RAW) == ()  # nothing left to restore
+
+
+def test_restore_after_edits_adds_the_sentence_to_the_end_of_its_paragraph() -> None:
+    session = ready()
+    finished_with(session, crafted())
+    edited = OFFERED.replace("Hi Jane,", "Hello Jane,")
+    shown = session.restore(2, edited)[0]
+    assert isinstance(shown, ShowDraft) and shown.undoable
+    assert shown.text == edited.replace("your order.", f"your order. {INVENTED}")
+    assert [shown.text[m.start : m.end] for m in shown.marks] == [INVENTED]
+    assert insert_in_paragraph("One.\n\nTwo.", 7, "Three.") == "One.\n\nTwo. Three."
+
+
+def test_copy_warns_once_while_unsupported_sentences_remain() -> None:
+    session = ready()
+    finished_with(session, crafted(mode="mark"))
+    (warning,) = session.copy(RAW)
+    assert isinstance(warning, ShowProblem) and "1 sentence(s)" in warning.text
+    copied = session.copy(RAW)
+    assert CopyText(RAW) in copied
+    (event,) = feedback(copied)
+    assert (event.kind, event.action, event.first_token_s, event.total_s) == (
+        "draft",
+        "copied",
+        0.3,
+        1.5,
+    )
+    # The check runs on the text being copied: with the sentence edited out, no warning.
+    assert CopyText(OFFERED) in session.copy(OFFERED)
+
+
+def test_alternatives_flip_keep_edits_and_copy_as_alternatives() -> None:
+    session = ready()
+    second = crafted("Hi Jane,\n\nYou can track order 48213 on the Orders page.")
+    effects = finished_with(session, crafted(), second)
+    assert effects[-1] == ShowAlternatives(0, 2)
+    flipped = session.flip(1, OFFERED + " Edited.")
+    assert flipped[0] == ShowDraft(second.text, (), (), undoable=False)
+    assert flipped[1:] == (ShowAlternatives(1, 2), ShowSources((TRACK,)))
+    back = session.flip(1, second.text)
+    assert isinstance(back[0], ShowDraft) and back[0].text == OFFERED + " Edited."
+    session.flip(-1, back[0].text)
+    (event,) = feedback(session.copy(second.text))
+    assert event.kind == "alternative"
+
+
+def test_an_alternative_after_the_first_draft_updates_the_count() -> None:
+    session = ready()
+    finished_with(session, crafted())
+    assert session.alternative(crafted(mode="mark")) == (ShowAlternatives(0, 2),)
+
+
+def test_a_new_draft_discards_the_uncopied_one() -> None:
+    session = ready()
+    finished_with(session, crafted())
+    started = session.regenerate(TRANSCRIPT)
+    assert [(e.kind, e.action) for e in feedback(started)] == [("draft", "discarded")]
+    assert started[-2:] == (ClearDraft(), Ask(2, TRANSCRIPT, ()))
+
+
+def test_tone_and_length_are_saved_and_regenerate_the_draft() -> None:
+    session = ready()
+    formal = Settings(tone="formal")
+    assert session.set_style(TRANSCRIPT, tone="formal") == (
+        SaveSettings(formal),
+        UseSettings(formal),
+        Notify("The next draft uses it."),
+    )
+    assert session.set_style(TRANSCRIPT, tone="formal") == ()  # unchanged: nothing to do
+    finished_with(session, crafted())
+    effects = session.set_style(TRANSCRIPT, length="short")
+    short = formal.replace(draft_length="short")
+    assert effects[:2] == (SaveSettings(short), UseSettings(short))
+    assert effects[-2:] == (ClearDraft(), Ask(2, TRANSCRIPT, ()))
+
+
+def test_a_rewrite_streams_in_place_and_ends_in_one_replacement() -> None:
+    session = ready()
+    finished_with(session, crafted())
+    effects = session.rewrite(Action.SHORTEN, "", OFFERED, TRANSCRIPT)
+    assert effects[0] == BeginRewrite()
+    ask = effects[1]
+    assert isinstance(ask, AskRewrite) and (ask.request_id, ask.text) == (2, OFFERED)
+    assert OFFERED in ask.sources and any("order #48213" in s for s in ask.sources)
+    assert session.token("Hi") == (RewriteText("Hi"),)
+    new = "Hi Jane, track order 48213 on the Orders page. Or call 555-010-9999."
+    done = session.rewritten(finish(OFFERED, new, ask.sources))
+    start = new.index("Or call")
+    assert done[0] == FinishRewrite(new, (Mark(start, len(new), done[0].marks[0].reason),))  # type: ignore[union-attr]
+    assert session.token("x") == (AppendText("x"),)  # the rewrite is over
+
+
+def test_a_stopped_or_empty_rewrite_puts_the_original_back() -> None:
+    session = ready()
+    session.rewrite(Action.FIX, "teh text", "Hi, teh text", TRANSCRIPT)
+    stopped = Rewrite("teh text", "teh text", (), cancelled=True)
+    assert session.rewritten(stopped)[0] == FinishRewrite("teh text", ())
+    session.rewrite(Action.FIX, "teh text", "Hi, teh text", TRANSCRIPT)
+    assert session.failed("Rewrite failed: boom")[0] == FinishRewrite("teh text", ())
+    assert session.rewrite(Action.FIX, " ", "", TRANSCRIPT) == (Notify("Nothing to rewrite yet."),)
