@@ -207,6 +207,7 @@ from desktop.drafting.session import (  # noqa: E402
     AskRewrite,
     BeginRewrite,
     CountUse,
+    Effects,
     FillThenCopy,
     FinishRewrite,
     Mark,
@@ -218,6 +219,7 @@ from desktop.drafting.session import (  # noqa: E402
     ShowReadyReply,
     insert_in_paragraph,
 )
+from desktop.store.feedback import FeedbackEvent  # noqa: E402
 from desktop.suggest import Draft as ModelDraft  # noqa: E402
 from desktop.suggest import conversation_text  # noqa: E402
 
@@ -250,9 +252,7 @@ def placeholder_values() -> dict[str, str]:
     return DraftSession(Settings()).placeholder_values(conversation_text(TRANSCRIPT))
 
 
-def finished_with(
-    session: DraftSession, main: ModelDraft, *alternatives: ModelDraft
-) -> tuple[object, ...]:
+def finished_with(session: DraftSession, main: ModelDraft, *alternatives: ModelDraft) -> Effects:
     session.generate(TRANSCRIPT)
     for alternative in alternatives:
         assert session.alternative(alternative) == ()  # still streaming: counted at the end
@@ -262,7 +262,7 @@ def finished_with(
     return session.finished(done)
 
 
-def feedback(effects: tuple[object, ...]) -> list[object]:
+def feedback(effects: tuple[object, ...]) -> list[FeedbackEvent]:
     return [e.event for e in effects if isinstance(e, RecordFeedback)]
 
 
