@@ -119,7 +119,8 @@ class _Reader:
         self._start += self._pos
         self._pos = 0
         while len(self._buffer) < need:
-            chunk = self._handle.read(max(self.CHUNK, need - len(self._buffer)))
+            room = self._limit - (self._start + len(self._buffer))  # never read past the cap
+            chunk = self._handle.read(min(room, max(self.CHUNK, need - len(self._buffer))))
             if not chunk:
                 raise GGUFError("file ends inside its header: truncated")
             self._buffer += chunk
@@ -225,7 +226,7 @@ def _parse(reader: _Reader, with_tensors: bool) -> GGUFHeader:
         raise GGUFError("not a GGUF file (no GGUF signature)")
     version = reader.u32()
     if version not in (2, 3):
-        if version & 0xFFFF == 0 and version >> 16 in (2, 3):
+        if version & 0xFFFFFF == 0 and version >> 24 in (2, 3):  # byte-swapped 2 or 3
             raise GGUFError("big-endian GGUF: this build of llama.cpp reads little-endian only")
         raise GGUFError(f"GGUF version {version} is not supported (2 and 3 are)")
     tensor_count, kv_count = reader.u64(), reader.u64()

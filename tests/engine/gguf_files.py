@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import Any
 
 from desktop.engine.gguf_header import MAGIC, TensorInfo, Value
 
@@ -79,9 +80,9 @@ def llama_like(
     return metadata, tensors
 
 
-def write_gguf(path: Path, padding: int = 0, **kwargs: object) -> Path:
+def write_gguf(path: Path, padding: int = 0, **kwargs: Any) -> Path:
     """A GGUF at `path` with a llama-like header and `padding` bytes standing in for weights."""
-    metadata, tensors = llama_like(**kwargs)  # type: ignore[arg-type]
+    metadata, tensors = llama_like(**kwargs)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         handle.write(encode_header(metadata, tensors))

@@ -219,7 +219,9 @@ def test_suggest_streams_from_the_server(server: Server, tmp_path: Path) -> None
     assert result["text"].strip()
 
 
-def test_no_server_configured_means_no_connection(default_model: Path) -> None:
+def test_no_server_configured_means_no_connection(
+    default_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The offline default: loading opens no socket at all."""
     opened: list[object] = []
     real = socket.socket.connect
@@ -228,12 +230,9 @@ def test_no_server_configured_means_no_connection(default_model: Path) -> None:
         opened.append(address)
         real(self, address)  # type: ignore[arg-type]
 
-    socket.socket.connect = spy  # type: ignore[method-assign]
-    try:
-        engine = load_engine(Settings(context_tokens=512))
-        engine.close()
-    finally:
-        socket.socket.connect = real  # type: ignore[method-assign]
+    monkeypatch.setattr(socket.socket, "connect", spy)
+    engine = load_engine(Settings(context_tokens=512))
+    engine.close()
     assert opened == []
 
 
