@@ -13,6 +13,7 @@ from desktop import (
     cli_canned,
     cli_eval,
     cli_models,
+    cli_read,
     cli_stats,
     paths,
     platform_check,
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_canned.add_commands(subparsers)
     cli_models.add_commands(subparsers)
     cli_stats.add_commands(subparsers)
+    cli_read.add_commands(subparsers)
     return parser
 
 
