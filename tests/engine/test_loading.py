@@ -83,3 +83,19 @@ def test_unusable_architectures_are_refused_with_the_reason(
     path = write_gguf(tmp_path / "m.gguf", arch=arch)
     with pytest.raises(ModelError, match=reason):
         load_local(Settings(model_path=str(path)))
+
+
+def test_model_and_server_settings_round_trip(tmp_path: Path) -> None:
+    from desktop import settings as settings_module
+
+    saved = Settings(
+        recent_models=("/m/a.gguf", "/m/b.gguf"),
+        model_folders=("/data/models",),
+        model_overrides={"/m/a.gguf": {"context_tokens": 8192, "gpu_layers": -1}},
+        server_url="https://llm.team.example:8443",
+        server_model="qwen2.5-7b-instruct",
+    )
+    path = tmp_path / "settings.json"
+    settings_module.save(saved, path)
+    assert settings_module.load(path) == saved
+    assert "api_key" not in path.read_text()  # the key lives in the OS keyring only
