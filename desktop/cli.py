@@ -45,7 +45,11 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         default=DraftMode.ADAPT.value,
         help="adapt the best canned response (default) or write freely",
     )
-    suggest.add_argument("--tone", choices=[t.value for t in Tone], default=Tone.FRIENDLY.value)
+    suggest.add_argument(
+        "--tone",
+        choices=[t.value for t in Tone],
+        help="default: friendly, or empathetic when the customer is upset",
+    )
     suggest.add_argument("--length", choices=[n.value for n in Length], default=Length.MEDIUM.value)
     suggest.add_argument(
         "--alternatives", type=int, default=1, help="drafts to write (each checked; default 1)"
@@ -80,7 +84,8 @@ def suggest_command(args: argparse.Namespace) -> int:
         raise InputError("--alternatives must be between 1 and 10.")
     options = DraftOptions(
         mode=DraftMode(args.mode),
-        tone=Tone(args.tone),
+        tone=Tone(args.tone or Tone.FRIENDLY),
+        follow_mood=args.tone is None,
         length=Length(args.length),
         alternatives=args.alternatives,
         checks=CheckMode(args.checks),
@@ -128,6 +133,8 @@ def _as_json(result: SuggestionResult, model: str, cpu_variant: str) -> dict[str
             {"id": c.id, "title": c.title, "shortcode": c.shortcode} for c in result.grounding
         ],
         "ready_reply": result.ready_reply.as_json() if result.ready_reply else None,
+        "tone": str(result.tone),
+        **(result.reading.as_dict() if result.reading else {}),
         "checks": draft.checks_json() if draft else [],
         "guard": draft.guard if draft else None,
         "alternatives": [

@@ -28,9 +28,12 @@ class Settings:
     threads: int = 0  # 0: let llama.cpp decide
     cpu_variant: str = ""  # empty: probe; else a llama.cpp CPU variant name, e.g. "haswell"
     draft_mode: str = "adapt"  # adapt the best canned response, or "free": the model writes it all
-    tone: str = "friendly"  # friendly, formal, empathetic, concise
+    tone: str = (
+        "auto"  # auto (friendly; empathetic when upset), friendly, formal, empathetic, concise
+    )
     draft_length: str = "medium"  # short, medium, detailed
     alternatives: int = 3  # drafts per request, each checked
+    constrain_openings: bool = True  # the model's sentence cannot write unstated numbers/links
     draft_checks: str = "remove"  # flagged sentences: "remove" from the offered draft, or "mark"
     agent_name: str = ""
     company_name: str = ""

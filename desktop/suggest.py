@@ -19,12 +19,13 @@ from desktop.drafting import adapt
 from desktop.drafting.checks import check_draft
 from desktop.drafting.guards import StreamGuard, trim_unfinished
 from desktop.drafting.offered import OfferedDraft, apply_checks
-from desktop.drafting.options import DraftMode, DraftOptions, Length
+from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
 from desktop.drafting.prompts import Prompt, build_prompt
 from desktop.drafting.sentences import split
 from desktop.engine.base import Engine
 from desktop.engine.types import GenerationParams, Message
 from desktop.errors import InputError
+from desktop.reading import Reading, read_conversation
 from desktop.settings import Settings
 from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
@@ -96,6 +97,8 @@ class SuggestionResult:
     first_text_s: float | None = None  # the first text shown (the greeting, in adapt mode)
     mode: DraftMode = DraftMode.FREE
     turns_dropped: int = 0  # oldest turns left out to fit the context (free mode)
+    reading: Reading | None = None  # language, mood, urgency, intents of the conversation
+    tone: Tone = Tone.FRIENDLY  # the tone used (the customer's mood may have chosen it)
 
     @property
     def tokens_per_s(self) -> float:
@@ -201,8 +204,18 @@ class Suggester:
         started = time.perf_counter()
         params = params or self.params()
         values = self.values(transcript)
+        reading = read_conversation(transcript, self.repo.db)
+        if (
+            options.follow_mood
+            and reading.sentiment == "negative"
+            and options.tone is Tone.FRIENDLY
+        ):
+            options = dataclasses.replace(options, tone=Tone.EMPATHETIC)
         ranked = self.rank(transcript, pinned, max(options.alternatives, 1, len(pinned)))
         ready = ready_reply(ranked, values, pinned_count=len(pinned))
+        if ready is not None and reading.abstain and not pinned:
+            # The calibrated intent reading says nothing in the library fits: only a lead.
+            ready = dataclasses.replace(ready, confident=False)
         if on_ready is not None:
             on_ready(ready)
         confident = bool(pinned) or (ready is not None and ready.confident)
@@ -264,6 +277,8 @@ class Suggester:
             first_text_s=first_text[0] if first_text else None,
             mode=mode,
             turns_dropped=stream.turns_dropped,
+            reading=reading,
+            tone=options.tone,
         )
 
     def _adapt(
@@ -285,8 +300,12 @@ class Suggester:
         sentences = 2 if options.length is Length.DETAILED else 1
         if adapt.wants_opening(options.length) and not cancel.is_set():
             messages = adapt.opening_messages(transcript, canned, options.tone, first_name)
+            grammar = adapt.opening_grammar(adapt.check_sources(transcript, (canned,), values))
             opening_params = dataclasses.replace(
-                params, max_tokens=OPENING_TOKENS * sentences, stop=("\n", *params.stop)
+                params,
+                max_tokens=OPENING_TOKENS * sentences,
+                stop=("\n", *params.stop),
+                grammar=grammar if self.settings.constrain_openings else "",
             )
             sink(adapt.lead(options.tone))
             for attempt in range(2):  # one more try when the guards leave nothing usable

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
 from desktop.drafting.offered import Mode as CheckMode
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
 from desktop.engine.llama import LlamaEngine
-from desktop.engine.types import GenerationParams
+from desktop.engine.types import GenerationParams, Message
 from desktop.settings import Settings
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.suggest import Draft, Suggester, ready_reply
@@ -185,3 +186,44 @@ def test_low_confidence_leads_with_a_free_draft(library: CannedRepository) -> No
     assert result.ready_reply is None or not result.ready_reply.confident
     assert result.mode is DraftMode.FREE
     assert result.text.startswith("Thanks for your message.")
+
+
+def test_an_upset_customer_gets_an_empathetic_opening_and_a_reading(
+    library: CannedRepository,
+) -> None:
+    engine = ScriptedEngine(" the parcel that has not arrived.")
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    upset = parse("Customer: This is ridiculous, my parcel never arrived!! Thanks, Maria")
+    options = DraftOptions(follow_mood=True, alternatives=1)
+    result = suggester.suggest(upset, threading.Event(), lambda _t: None, options=options)
+    assert result.reading is not None and result.reading.sentiment == "negative"
+    assert result.tone is Tone.EMPATHETIC
+    assert result.text.startswith(
+        "Hi Maria,\n\nI'm sorry to hear about the parcel that has not arrived.\n\n"
+    )
+    calm = suggester.suggest(parse(PARCEL), threading.Event(), lambda _t: None, options=options)
+    assert calm.tone is Tone.FRIENDLY
+
+
+def test_the_opening_grammar_allows_only_stated_numbers() -> None:
+    from desktop.drafting.adapt import opening_grammar
+
+    grammar = opening_grammar(["Customer: order 732201349959 is late", "Refunds take 5-10 days"])
+    assert '"732201349959"' in grammar and '"5-10"' in grammar
+    assert "[^0-9/@:" in grammar  # no free digits, slashes, at signs or colons
+    assert opening_grammar(["no digits here"]).count("number") == 0
+
+
+@pytest.mark.model
+def test_the_real_model_follows_the_opening_grammar(engine: LlamaEngine) -> None:
+    from desktop.drafting.adapt import opening_grammar
+
+    grammar = opening_grammar(["order 48213"])
+    params = GenerationParams(max_tokens=24, seed=3, grammar=grammar)
+    messages = (
+        Message("user", "Write a phone number, a price and a web link."),
+        Message("assistant", "Sure:"),
+    )
+    text = "".join(engine.stream(messages, params, threading.Event()))
+    assert set(re.findall(r"\d+", text)) <= {"48213"}, text  # the only number it could write
+    assert not any(ch in text for ch in "/@:$%")

@@ -132,3 +132,24 @@ def check_sources(
         *(f"{c.title}\n{c.body}" for c in grounding),
         *values.values(),
     ]
+
+
+_NUMBER = re.compile(r"\d(?:[\d,.\-/]{0,30}\d)?")
+MAX_GRAMMAR_NUMBERS = 40
+
+
+def opening_grammar(sources: Sequence[str]) -> str:
+    """GBNF under which the model's sentence cannot invent a number, link, email or amount.
+
+    Digits may appear only as a number the sources state, copied whole; characters that URLs,
+    emails, amounts and role labels need (`/ @ : $ € £ % # < > { } [ ]`) and line breaks
+    cannot appear at all. What remains checkable (a made-up product name) the checks catch.
+    """
+    numbers = sorted({m.group() for text in sources for m in _NUMBER.finditer(text)}, key=len)
+    numbers = numbers[-MAX_GRAMMAR_NUMBERS:]  # the longest: ids matter more than "2"
+    banned = r"0-9/@:$€£%#<>{}\[\]\n\r\\"
+    rules = ["root ::= piece*", f"piece ::= [^{banned}]"]
+    if numbers:
+        rules[1] += " | number"
+        rules.append("number ::= " + " | ".join(f'"{n}"' for n in numbers))
+    return "\n".join(rules) + "\n"

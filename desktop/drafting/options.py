@@ -10,6 +10,7 @@ from desktop.drafting.offered import Mode as CheckMode
 from desktop.settings import Settings
 
 _E = TypeVar("_E", bound=StrEnum)
+AUTO_TONE = "auto"  # the settings' tone: friendly, or empathetic when the customer is upset
 
 
 class DraftMode(StrEnum):
@@ -37,6 +38,7 @@ class DraftOptions:
     length: Length = Length.MEDIUM
     alternatives: int = 3  # drafts per request; the first one streams
     checks: CheckMode = CheckMode.REMOVE  # flagged sentences: taken out, or only marked
+    follow_mood: bool = False  # friendly turns empathetic when the customer is upset
 
 
 def from_settings(settings: Settings) -> DraftOptions:
@@ -56,6 +58,7 @@ def from_settings(settings: Settings) -> DraftOptions:
     return DraftOptions(
         mode=pick(DraftMode, settings.draft_mode, default.mode),
         tone=pick(Tone, settings.tone, default.tone),
+        follow_mood=settings.tone == AUTO_TONE,
         length=pick(Length, settings.draft_length, default.length),
         alternatives=min(max(settings.alternatives, 1), 10),
         checks=pick(CheckMode, settings.draft_checks, default.checks),

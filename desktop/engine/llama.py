@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import llama_cpp
 from llama_cpp import llama_chat_format
+from llama_cpp.llama_grammar import LlamaGrammar
 
 from desktop import paths
 from desktop.engine import cpu_variants
@@ -148,6 +149,15 @@ def run_cpu_probe(argv: Sequence[str]) -> int:
     llm.close()
     print(llama_cpp.llama_print_system_info().decode(errors="replace").strip())  # noqa: T201
     return 0
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled_grammar(text: str) -> LlamaGrammar:
+    """Parse a GBNF grammar once: drafts of one conversation share theirs."""
+    try:
+        return LlamaGrammar.from_string(text, verbose=False)
+    except ValueError as exc:
+        raise EngineError(f"Invalid sampling grammar: {exc}") from exc
 
 
 def check_gguf(path: Path) -> None:
@@ -338,6 +348,7 @@ class LlamaEngine:
             )
         chunks = self._llm.create_completion(
             prompt=tokens,
+            grammar=_compiled_grammar(params.grammar) if params.grammar else None,
             max_tokens=min(params.max_tokens, room),
             temperature=params.temperature,
             top_p=params.top_p,

@@ -26,6 +26,9 @@ class GenerationParams:
     repeat_penalty: float = 1.1
     seed: int | None = None  # None: a new draft on every request (Regenerate differs)
     stop: tuple[str, ...] = field(default=())
+    # A GBNF grammar the reply must follow ("" for none); an engine that cannot constrain
+    # sampling ignores it, so callers check the text as well.
+    grammar: str = ""
 
 
 @dataclass(frozen=True)
