@@ -19,13 +19,13 @@ from sqlite_utils import Database
 
 from desktop.errors import StoreError
 from desktop.store import query, ranking
-from desktop.store.fields import FIELD_WEIGHTS, dump_tags, parse_tags
-from desktop.store.migrations import FTS_COLUMNS
+from desktop.store.fields import FIELD_WEIGHTS, cjk_column, dump_tags, parse_tags
+from desktop.store.migrations import SEARCH_COLUMNS
 
 logger = logging.getLogger(__name__)
 
 # bm25 takes its column weights in FTS column order.
-BM25_WEIGHTS = tuple(FIELD_WEIGHTS[column] for column in FTS_COLUMNS)
+BM25_WEIGHTS = tuple(FIELD_WEIGHTS[column] for column in SEARCH_COLUMNS)
 _SELECT = "SELECT canned.* FROM canned"
 
 
@@ -92,6 +92,13 @@ def _from_column(default: Any, value: Any) -> Any:
     return value if value not in (None, "") else default
 
 
+def _stored(response: CannedResponse) -> dict[str, Any]:
+    """The row written for a response: its fields plus the search box's `cjk_grams` column."""
+    row = response.to_row()
+    row["cjk_grams"] = cjk_column(row)
+    return row
+
+
 def _clash(response: CannedResponse, exc: sqlite3.IntegrityError) -> Exception:
     """A unique-index violation in words; anything else stays as it is."""
     if response.shortcode and "shortcode" in str(exc):
@@ -117,7 +124,7 @@ class CannedRepository:
 
     # --- CRUD -----------------------------------------------------------------------------
     def add(self, response: CannedResponse) -> CannedResponse:
-        row = response.to_row()
+        row = _stored(response)
         row.pop("id", None)
         row["created_at"] = row["updated_at"] = _now()
         try:
@@ -131,7 +138,7 @@ class CannedRepository:
     def update(self, response: CannedResponse) -> CannedResponse:
         if response.id is None:
             raise ValueError("update() needs a stored response")
-        row = response.to_row()
+        row = _stored(response)
         row["updated_at"] = _now()
         try:
             with self.db.atomic():
@@ -154,7 +161,7 @@ class CannedRepository:
         try:
             with self.db.atomic():
                 for response in responses:
-                    row = {**response.to_row(), "created_at": stamp, "updated_at": stamp}
+                    row = {**_stored(response), "created_at": stamp, "updated_at": stamp}
                     self.db["canned"].insert(row)  # type: ignore[union-attr]
         except sqlite3.IntegrityError as exc:
             raise StoreError(
@@ -186,7 +193,7 @@ class CannedRepository:
         stamp = _now()
         rows = []
         for response in responses:
-            row = response.to_row()
+            row = _stored(response)
             row.pop("id", None)
             row["created_at"] = row["updated_at"] = stamp
             rows.append(row)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from desktop.store.fields import cjk_column, dump_tags, parse_tags
+
 migrations = Migrations("agent_assist")
 
 # Porter stemming so "refunds"/"refunded" match "refund"; diacritics folded for other languages.
@@ -105,6 +107,57 @@ def m003_feedback(db: Database) -> None:
         defaults={"edit_distance": 0, "offered_chars": 0, "copied_text": "", "canned_ids": "[]"},
     )
     db.execute("CREATE INDEX feedback_created ON feedback(created_at)")
+
+
+# What the search box's FTS index reads since m004, in bm25's weight order (canned.py).
+SEARCH_COLUMNS = [*FTS_COLUMNS, "cjk_grams"]
+
+
+@migrations()
+def m004_cjk_search(db: Database) -> None:
+    """Chinese, Japanese and Korean words findable in the search box; accented tags too.
+
+    FTS5's unicode61 tokenizer reads a run of CJK characters as one token, so "退款" never
+    matched "…工作日内退款", and SQLite 3.40's trigram tokenizer cannot match two characters.
+    A search-only column, `cjk_grams`, holds each run as overlapping bigrams
+    (desktop/store/words.py); the repository fills it on every write and the index reads it
+    as a fifth column. Tags were stored as ASCII-escaped JSON (a backslash-u escape), which the
+    index could not fold to "cafe": they are re-stored as written.
+
+    The index is rebuilt here with plain SQL, in this migration's transaction, in the shape
+    sqlite-utils' enable_fts gives (its executescript would commit half-way). The update
+    trigger now fires only when an indexed column changes, not on every usage count.
+    """
+    db.execute("ALTER TABLE canned ADD COLUMN cjk_grams TEXT NOT NULL DEFAULT ''")
+    for name in ("canned_ai", "canned_ad", "canned_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute("DROP TABLE IF EXISTS canned_fts")
+    rows = db.execute("SELECT id, title, body, tags, shortcode FROM canned").fetchall()
+    for row_id, title, body, tags, shortcode in rows:
+        readable = dump_tags(parse_tags(tags))
+        row = {"title": title, "body": body, "tags": readable, "shortcode": shortcode}
+        db.execute(
+            "UPDATE canned SET cjk_grams = ?, tags = ? WHERE id = ?",
+            # Unreadable tags are left as they are rather than emptied.
+            [cjk_column(row), readable if readable != "[]" else tags, row_id],
+        )
+    columns = ", ".join(SEARCH_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in SEARCH_COLUMNS)
+    delete = (
+        f"INSERT INTO canned_fts (canned_fts, rowid, {columns}) VALUES('delete', old.rowid, {old});"
+    )
+    insert = f"INSERT INTO canned_fts (rowid, {columns}) VALUES (new.rowid, {new});"
+    db.execute(
+        f"CREATE VIRTUAL TABLE canned_fts USING FTS5 ({columns}, "
+        f"tokenize='{FTS_TOKENIZER}', content=canned)"
+    )
+    db.execute("INSERT INTO canned_fts (canned_fts) VALUES ('rebuild')")
+    db.execute(f"CREATE TRIGGER canned_ai AFTER INSERT ON canned BEGIN {insert} END")
+    db.execute(f"CREATE TRIGGER canned_ad AFTER DELETE ON canned BEGIN {delete} END")
+    db.execute(
+        f"CREATE TRIGGER canned_au AFTER UPDATE OF {columns} ON canned BEGIN {delete} {insert} END"
+    )
 
 
 def apply(db: Database) -> None:
