@@ -1,4 +1,8 @@
-"""Make the README screenshot: the real window, real model, real canned library.
+"""Make the README screenshots: the real window, real model, real canned library.
+
+The main window shows the ready reply and a checked draft. The model writes freely here (the
+mode where the checks matter most) and the draft is regenerated until the checks took at least
+one sentence out; when two were, one is restored so both looks show: underlined and struck out.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshot.py [folder]
 
@@ -21,13 +25,14 @@ os.environ["AGENT_ASSIST_HOME"] = tempfile.mkdtemp(prefix="agent-assist-shot-")
 from desktop import settings as settings_module  # noqa: E402
 from desktop.drafting.session import EngineState  # noqa: E402
 from desktop.store.library import open_library  # noqa: E402
+from desktop.suggest import SuggestionResult  # noqa: E402
 from desktop.ui.launch import build_window, create_app  # noqa: E402
 from desktop.ui.waiting import wait_until  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 
 CONVERSATION = """Customer: Hi, I ordered a pair of running shoes last Monday and the tracking hasn't updated in four days.
 Agent: Hi Sam, thanks for reaching out! Could you share your order number so I can take a look?
-Customer: Sure, it's 48213. I need them before a race on Saturday. Can you tell me when my package will arrive?
+Customer: Sure, it's 48213. Can I call someone about it? What number or website should I use to check when my package will arrive?
 """
 
 
@@ -40,14 +45,26 @@ def main() -> int:
     out = folder / "main-window.png"
     app = create_app()
     open_library().close()  # seed
-    settings = settings_module.Settings(max_tokens=120, temperature=0.3)
+    settings = settings_module.Settings(
+        max_tokens=120, temperature=0.8, draft_mode="free", alternatives=1
+    )
     window = build_window(settings)
-    window.resize(1360, 820)
+    window.resize(1280, 800)
     window.show()
     wait(lambda: window.assist.model_info is not None)
     window.conversation.set_text(CONVERSATION)
-    wait(lambda: window.canned.list.count() > 0, 5)
-    window.drafts.generate()
+    wait(lambda: window.canned.list.count() > 0 and window.suggestion.ready.isVisible(), 10)
+    results: list[SuggestionResult] = []
+    window.assist.finished.connect(results.append)
+    for attempt in range(10):
+        window.drafts.generate()
+        wait(lambda attempt=attempt: len(results) > attempt, 120)  # type: ignore[misc]
+        draft = results[-1].draft
+        if draft is not None and len(draft.offered.removed) >= (2 if attempt < 5 else 1):
+            break
+    removed = window.suggestion.removed
+    if len(removed.buttons) >= 2:
+        removed.buttons[0].click()  # one restored (underlined), one still struck out
     speed = window.engine_status.speed_label
     wait(lambda: window.assist.state == EngineState.IDLE and bool(speed.text()))
     wait(lambda: False, 0.4)  # let the last repaint land

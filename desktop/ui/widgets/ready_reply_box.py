@@ -17,7 +17,7 @@ from desktop import placeholders
 from desktop.suggest import ReadyReply
 
 COPY_KEY = "Ctrl+Shift+R"
-TEXT_HEIGHT = 92  # about five lines: the gist at a glance; the rest scrolls
+TEXT_LINES = 5  # the gist at a glance; the rest scrolls
 
 
 class ReadyReplyBox(QFrame):
@@ -39,7 +39,6 @@ class ReadyReplyBox(QFrame):
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("readyText")
         self.text.setReadOnly(True)
-        self.text.setFixedHeight(TEXT_HEIGHT)
         self.note = QLabel("", self)
         self.note.setObjectName("readyNote")
         self.note.setWordWrap(True)
@@ -75,8 +74,15 @@ class ReadyReplyBox(QFrame):
             else "No canned response matches this conversation well: read it before you send it"
         )
         self.text.setPlainText(reply.text)
+        self._fit_lines()
         asked = [n for n in reply.unresolved if placeholders.is_known(n)]
         shown = ", ".join("{{" + n + "}}" for n in asked)
         self.note.setText(f"To fill in: {shown}. Copy asks for them." if asked else "")
         self.note.setVisible(bool(asked))
         self.show()
+
+    def _fit_lines(self) -> None:
+        """Whole lines only, measured once the style sheet set the font: a cut line looks broken."""
+        self.text.ensurePolished()
+        margin = 2 * (self.text.frameWidth() + int(self.text.document().documentMargin()))
+        self.text.setFixedHeight(self.text.fontMetrics().lineSpacing() * TEXT_LINES + margin)
