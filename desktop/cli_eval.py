@@ -32,6 +32,11 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     ev.add_argument("--canned", type=Path, required=True, help="library to rank (Bitext JSON)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument(
+        "--by-language",
+        action="store_true",
+        help="also give top-1/top-3 per language (the cases' `language` field)",
+    )
+    ev.add_argument(
         "--drafts",
         type=int,
         metavar="N",
@@ -82,6 +87,8 @@ def eval_command(args: argparse.Namespace) -> int:
     drafts = _draft_reports(args, cases, library) if args.drafts else []
     if args.json:
         result = report.as_dict()
+        if args.by_language:
+            result["by_language"] = report.languages_dict()
         if drafts:
             result["drafts"] = drafts[0]
             result["drafts_by_model"] = drafts
@@ -97,6 +104,13 @@ def eval_command(args: argparse.Namespace) -> int:
     _out(f"macro F1          {report.macro_f1:.3f}")
     _out(f"median ranking    {report.median_ms:.2f} ms")
     _out("")
+    if args.by_language:
+        _out(f"{'language':10} {'top-1':>7} {'top-3':>7} {'n':>5}")
+        for lang in report.by_language:
+            _out(
+                f"{lang.language or '(none)':10} {lang.top1:7.1%} {lang.top3:7.1%} {lang.cases:5d}"
+            )
+        _out("")
     _out(f"{'intent':32} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>4}")
     for s in report.per_intent:
         _out(f"{s.intent:32} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:4d}")

@@ -1,6 +1,7 @@
 """Measure retrieval: intent hit rates on labelled conversations, and ranking latency.
 
-A case is one JSON line: `{"id", "conversation": [{"role", "text"}], "expected_intent"}`.
+A case is one JSON line: `{"id", "conversation": [{"role", "text"}], "expected_intent"}`, with
+an optional `"language"` (the customer's, e.g. "de") by which the hit rates can be split.
 The library is imported into a fresh in-memory database; a response's intent is its first tag
 (see desktop/importers/bitext.py). No Qt.
 """
@@ -35,6 +36,17 @@ class Case:
     id: str
     transcript: Transcript
     expected_intent: str
+    language: str = ""  # the customer's language when the case file says so
+
+
+@dataclass(frozen=True)
+class LanguageScore:
+    """Hit rates over the cases written in one language ("" when a case names none)."""
+
+    language: str
+    top1: float
+    top3: float
+    cases: int
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,7 @@ class Report:
     macro_f1: float
     median_ms: float
     per_intent: tuple[IntentScore, ...]
+    by_language: tuple[LanguageScore, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +88,11 @@ class Report:
                 }
                 for s in self.per_intent
             },
+        }
+
+    def languages_dict(self) -> dict[str, dict[str, float | int]]:
+        return {
+            s.language: {"top1": s.top1, "top3": s.top3, "cases": s.cases} for s in self.by_language
         }
 
 
@@ -99,7 +117,10 @@ def load_cases(path: Path) -> list[Case]:
             )
             cases.append(
                 Case(
-                    str(record.get("id", number)), Transcript(turns), str(record["expected_intent"])
+                    str(record.get("id", number)),
+                    Transcript(turns),
+                    str(record["expected_intent"]),
+                    str(record.get("language") or ""),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
@@ -129,14 +150,17 @@ def evaluate(
     hits1 = hits3 = 0
     timings: list[float] = []
     pairs: list[tuple[str, str]] = []
+    languages: dict[str, list[tuple[bool, bool]]] = {}
     for case in cases:
         start = time.perf_counter()
         ranked = ranker(repo, case.transcript)
         timings.append(time.perf_counter() - start)
         intents = [intent_of(r) for r in ranked[:3]]
         predicted = intents[0] if intents else ""
-        hits1 += predicted == case.expected_intent
-        hits3 += case.expected_intent in intents
+        hit1, hit3 = predicted == case.expected_intent, case.expected_intent in intents
+        hits1 += hit1
+        hits3 += hit3
+        languages.setdefault(case.language, []).append((hit1, hit3))
         pairs.append((case.expected_intent, predicted))
     repo.db.close()
     per_intent = _per_intent(pairs)
@@ -150,6 +174,15 @@ def evaluate(
         macro_f1=statistics.fmean(s.f1 for s in per_intent),
         median_ms=statistics.median(timings) * 1000,
         per_intent=per_intent,
+        by_language=tuple(
+            LanguageScore(
+                language,
+                sum(h1 for h1, _ in hits) / len(hits),
+                sum(h3 for _, h3 in hits) / len(hits),
+                len(hits),
+            )
+            for language, hits in sorted(languages.items())
+        ),
     )
 
 
