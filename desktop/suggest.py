@@ -190,11 +190,13 @@ class Suggester:
         params: GenerationParams | None = None,
         on_ready: Callable[[ReadyReply | None], None] | None = None,
         on_alternative: Callable[[Draft], None] | None = None,
+        on_draft: Callable[[Draft], None] | None = None,
     ) -> SuggestionResult:
         """The ready reply at once, the first draft streamed, then the alternatives.
 
         `on_ready` gets the ready reply before any token; `on_text` the first draft's text as
-        it streams; `on_alternative` each further draft when it is done.
+        it streams; `on_draft` the first draft, checked, as soon as it is done (before the
+        alternatives); `on_alternative` each further draft when it is done.
 
         Adapt mode needs a canned response the ranking is confident in (or one the agent
         pinned); otherwise the model writes freely, grounded on the top few, as the issue's
@@ -236,6 +238,8 @@ class Suggester:
             main, stream = self._free(
                 transcript, candidates, options, values, params, cancel, shown, pinned
             )
+        if on_draft is not None:
+            on_draft(main)
         alternatives = []
         for k in range(1, max(options.alternatives, 1)):
             if cancel.is_set():

@@ -469,15 +469,40 @@ class DraftSession:
             return ()  # the first draft is still streaming: counted when it is done
         return (ShowAlternatives(draft.shown, len(draft.versions)),)
 
+    def drafted(self, version: ModelDraft) -> Effects:
+        """The first draft, checked, while the alternatives are still being written."""
+        draft = self.draft
+        if draft is None or draft.status is not DraftStatus.STREAMING:
+            return ()
+        draft.status = DraftStatus.DONE
+        alternatives = [v for v in draft.versions if v != version]
+        draft.versions, draft.offered, draft.sources = [], [], []
+        for each in (version, *alternatives):
+            self._add_version(draft, each)
+        draft.text = draft.offered[0].text
+        return (
+            self._show_version(draft, 0, undoable=False),
+            ShowAlternatives(0, len(draft.versions)),
+        )
+
     def finished(self, result: SuggestionResult) -> Effects:
         draft = self.draft
         effects: list[Effect] = []
         if draft is not None:
             stopped = result.finish_reason == "cancelled"
-            draft.status = DraftStatus.STOPPED if stopped else DraftStatus.DONE
+            already_shown = result.draft is not None and result.draft in draft.versions
+            draft.status = (
+                DraftStatus.STOPPED if stopped and not already_shown else DraftStatus.DONE
+            )
             draft.result = result
+            if already_shown:
+                # The first draft came through `drafted`; only alternatives may be new.
+                for version in result.alternatives:
+                    if version not in draft.versions:
+                        self._add_version(draft, version)
+                effects.append(ShowAlternatives(draft.shown, len(draft.versions)))
             # Stopped: keep what was written (the agent chose to stop there).
-            if result.draft is not None and not stopped:
+            elif result.draft is not None and not stopped:
                 alternatives = list(draft.versions)
                 draft.versions, draft.offered, draft.sources = [], [], []
                 for version in (result.draft, *alternatives, *result.alternatives):

@@ -28,6 +28,7 @@ class AssistController(QObject):
         model_failed(str): why no model is loaded.
         ready_reply(object): the current draft's ReadyReply (or None), before any token.
         grounded(object): canned responses given to the model for the current draft.
+        drafted(object): the first checked Draft of the current request (alternatives follow).
         alternative(object): one more checked Draft of the current request.
         token_received(str): text delta of the current draft.
         finished(object): SuggestionResult of the current draft (also when stopped).
@@ -40,6 +41,7 @@ class AssistController(QObject):
     model_failed = Signal(str)
     ready_reply = Signal(object)
     grounded = Signal(object)
+    drafted = Signal(object)
     alternative = Signal(object)
     token_received = Signal(str)
     finished = Signal(object)
@@ -73,6 +75,7 @@ class AssistController(QObject):
         self._worker.ready_reply.connect(self._on_worker_ready_reply)
         self._worker.grounded.connect(self._on_worker_grounded)
         self._worker.alternative.connect(self._on_worker_alternative)
+        self._worker.drafted.connect(self._on_worker_drafted)
         self._worker.rewritten.connect(self._on_worker_rewritten)
         self._worker.token.connect(self._on_worker_token)
         self._worker.finished.connect(self._on_worker_finished)
@@ -140,6 +143,11 @@ class AssistController(QObject):
     def _on_worker_ready_reply(self, request_id: int, reply: ReadyReply | None) -> None:
         if self._is_current(request_id):
             self.ready_reply.emit(reply)
+
+    @Slot(int, object)
+    def _on_worker_drafted(self, request_id: int, draft: Draft) -> None:
+        if self._is_current(request_id) and not self._cancel.is_set():
+            self.drafted.emit(draft)
 
     @Slot(int, object)
     def _on_worker_alternative(self, request_id: int, draft: Draft) -> None:

@@ -91,6 +91,7 @@ class DraftController(QObject):
         assist.grounded.connect(self._on_assist_grounded)
         assist.token_received.connect(self._on_assist_token_received)
         assist.alternative.connect(self._on_assist_alternative)
+        assist.drafted.connect(self._on_assist_drafted)
         assist.finished.connect(self._on_assist_finished)
         assist.rewritten.connect(self._on_assist_rewritten)
         assist.failed.connect(self._on_assist_failed)
@@ -220,6 +221,10 @@ class DraftController(QObject):
     @Slot(str)
     def _on_assist_token_received(self, text: str) -> None:
         self._perform(self.session.token(text))
+
+    @Slot(object)
+    def _on_assist_drafted(self, draft: Draft) -> None:
+        self._perform(self.session.drafted(draft))
 
     @Slot(object)
     def _on_assist_alternative(self, draft: Draft) -> None:

@@ -30,6 +30,7 @@ class GenerationWorker(LibraryWorker):
         load_failed(str): the model could not be loaded; carries the reason.
         ready_reply(int, object): request id, the ReadyReply (or None), before any token.
         grounded(int, object): request id, the canned responses the draft was built from.
+        drafted(int, object): request id, the first Draft, checked, before the alternatives.
         alternative(int, object): request id, one more checked Draft, as each is done.
         token(int, str): request id, text delta.
         finished(int, object): request id, SuggestionResult.
@@ -42,6 +43,7 @@ class GenerationWorker(LibraryWorker):
     load_failed = Signal(str)
     ready_reply = Signal(int, object)
     grounded = Signal(int, object)
+    drafted = Signal(int, object)
     alternative = Signal(int, object)
     token = Signal(int, str)
     finished = Signal(int, object)
@@ -97,6 +99,7 @@ class GenerationWorker(LibraryWorker):
                 options.from_settings(self._settings),
                 on_ready=partial(self.ready_reply.emit, request_id),
                 on_alternative=partial(self.alternative.emit, request_id),
+                on_draft=partial(self.drafted.emit, request_id),
             )
             self.grounded.emit(request_id, result.grounding)
             self.finished.emit(request_id, result)

@@ -449,3 +449,18 @@ def test_a_stopped_or_empty_rewrite_puts_the_original_back() -> None:
     session.rewrite(Action.FIX, "teh text", "Hi, teh text", TRANSCRIPT)
     assert session.failed("Rewrite failed: boom")[0] == FinishRewrite("teh text", ())
     assert session.rewrite(Action.FIX, " ", "", TRANSCRIPT) == (Notify("Nothing to rewrite yet."),)
+
+
+def test_the_first_draft_is_shown_before_the_alternatives_are_written() -> None:
+    session = ready()
+    session.generate(TRANSCRIPT)
+    main, second = crafted(), crafted("Hi Jane,\n\nYou can track order 48213 on the Orders page.")
+    shown = session.drafted(main)
+    assert isinstance(shown[0], ShowDraft) and shown[0].text == main.text
+    assert shown[1] == ShowAlternatives(0, 1)
+    assert session.alternative(second) == (ShowAlternatives(0, 2),)  # counted as it arrives
+    done = dataclasses.replace(
+        result(main.text), draft=main, alternatives=(second,), raw_text=main.offered.draft
+    )
+    assert session.finished(done) == (ShowAlternatives(0, 2),)  # nothing shown twice
+    assert session.drafted(main) == ()  # late or repeated: ignored
