@@ -219,6 +219,91 @@ class _ProgressLlama(llama_cpp.Llama):
         self._model_params = params
 
 
+# --- the state cache ------------------------------------------------------------------------
+# A topic's system message (instructions + three canned bodies) is ~400 tokens that take
+# seconds to read on a small CPU; its KV state is ~25 KB a token for the default model and
+# loads in milliseconds. Shorter prefixes are re-read faster than a lookup pays for.
+STATE_CACHE_BYTES = 64 * 1024 * 1024
+MIN_KEPT_TOKENS = 32
+
+
+@dataclass(frozen=True)
+class KeptState:
+    """llama.cpp's state (the KV cells of a prompt prefix) and the tokens it holds."""
+
+    tokens: tuple[int, ...]
+    data: bytes
+
+
+class StateCache:
+    """Least-recently-used KV states keyed by the prompt prefix they hold, bounded in bytes."""
+
+    def __init__(self, capacity_bytes: int) -> None:
+        self.capacity_bytes = capacity_bytes
+        self._states: dict[tuple[int, ...], KeptState] = {}
+        self.hits = 0
+
+    def __contains__(self, key: tuple[int, ...]) -> bool:
+        return key in self._states
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(len(s.data) for s in self._states.values())
+
+    def get(self, key: tuple[int, ...]) -> KeptState | None:
+        state = self._states.pop(key, None)
+        if state is not None:
+            self._states[key] = state  # most recently used last
+            self.hits += 1
+        return state
+
+    def put(self, key: tuple[int, ...], state: KeptState) -> None:
+        if len(state.data) > self.capacity_bytes:
+            return
+        self._states.pop(key, None)
+        self._states[key] = state
+        while self.size_bytes > self.capacity_bytes:
+            del self._states[next(iter(self._states))]
+
+    def clear(self) -> None:
+        self._states.clear()
+
+
+def _shared_length(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _save_state(llm: llama_cpp.Llama) -> KeptState:
+    """The context's state now, KV cells and all.
+
+    Not Llama.save_state: that also copies a 100 MB logits array, and its load_state fails on
+    any prompt shorter than the batch.
+    """
+    size = llama_cpp.llama_state_get_size(llm.ctx)
+    buffer = (ctypes.c_uint8 * size)()
+    written = llama_cpp.llama_state_get_data(llm.ctx, buffer, size)
+    tokens = tuple(int(t) for t in llm.input_ids[: llm.n_tokens])
+    return KeptState(tokens, bytes(memoryview(buffer)[:written]))
+
+
+def _load_state(llm: llama_cpp.Llama, state: KeptState, length: int) -> None:
+    """Make `llm` hold the first `length` tokens of `state`, as if it had just read them."""
+    buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
+    if llama_cpp.llama_state_set_data(llm.ctx, buffer, len(state.data)) != len(state.data):
+        raise EngineError("llama.cpp refused a kept model state")
+    llm.input_ids[:length] = state.tokens[:length]
+    llm.n_tokens = length
+    llm._requires_eval = True  # no logits yet: generate() reads at least one token
+
+
 class LlamaEngine:
     """Owns one `llama_cpp.Llama`; create and use it on a single thread."""
 
@@ -234,11 +319,13 @@ class LlamaEngine:
         gpu_layers: int = 0,
         progress: Callable[[float], None] | None = None,
         cancel: threading.Event | None = None,
+        state_cache_bytes: int = STATE_CACHE_BYTES,
     ) -> None:
         """Load `model_path` (slow: seconds for a large model; call it off the GUI thread).
 
         `progress(fraction)` is called from llama.cpp while the weights load; setting `cancel`
         aborts the load at its next progress step and raises LoadCancelledError.
+        `state_cache_bytes` bounds the KV states kept per grounding (0: keep none).
         """
         check_gguf(model_path)
         default = paths.default_model_path()
@@ -266,6 +353,7 @@ class LlamaEngine:
                     "not support."
                 ) from exc
             self._warm_up()
+        self._states = StateCache(state_cache_bytes)
         metadata: dict[str, str] = dict(self._llm.metadata)
         template = metadata.get("tokenizer.chat_template")
         self._formatter = llama_chat_format.Jinja2ChatFormatter(
@@ -336,6 +424,58 @@ class LlamaEngine:
     def count_prompt_tokens(self, messages: Sequence[Message]) -> int:
         return len(self._prompt(messages)[0])
 
+    def prompt_token_ids(self, messages: Sequence[Message]) -> list[int]:
+        """The exact tokens `stream` feeds llama.cpp for `messages` (the benchmark reads them)."""
+        return self._prompt(messages)[0]
+
+    @property
+    def state_cache(self) -> StateCache:
+        return self._states
+
+    # --- keeping what was read: the KV state of the system message (instructions + grounding)
+    def _grounding_tokens(self, messages: Sequence[Message], tokens: list[int]) -> int:
+        """How many leading `tokens` are the system message: the part conversations share.
+
+        The chat template is applied to the system message alone; where its text stops
+        agreeing with the whole prompt's (the next turn's role) is the boundary. 0 when there
+        is no system message followed by anything.
+        """
+        if len(messages) < 2 or messages[0].role != "system":
+            return 0
+        whole = self._formatter(messages=[cast(Any, m.as_dict()) for m in messages]).prompt
+        alone = self._formatter(messages=[cast(Any, messages[0].as_dict())]).prompt
+        end = next(
+            (i for i, (a, b) in enumerate(zip(whole, alone, strict=False)) if a != b),
+            min(len(whole), len(alone)),
+        )
+        head = self._llm.tokenize(whole[:end].encode("utf-8"), add_bos=False, special=True)
+        offset = 1 if tokens and head[:1] != tokens[:1] else 0  # a BOS the template lacks
+        return _shared_length(tokens[offset:], head) + offset
+
+    def _restore_grounding(self, tokens: list[int], length: int) -> None:
+        """Before reading `tokens`: have the first `length` of them in llama.cpp's KV cache.
+
+        Already there (Regenerate, the same topic again): nothing to do. Kept from an earlier
+        conversation: loaded in milliseconds instead of re-read. Otherwise the grounding is
+        read now, on its own, and its state kept for the next conversation on this topic.
+        """
+        llm = self._llm
+        key = tuple(tokens[:length])
+        if length < MIN_KEPT_TOKENS or not self._states.capacity_bytes:
+            return
+        shared = _shared_length(llm.input_ids[: llm.n_tokens].tolist(), tokens)
+        if shared >= length:
+            if key not in self._states:
+                self._states.put(key, _save_state(llm))
+            return
+        kept = self._states.get(key)
+        if kept is not None:
+            _load_state(llm, kept, length)
+            return
+        llm.n_tokens = shared  # eval() drops the KV cells past this
+        llm.eval(tokens[shared:length])
+        self._states.put(key, _save_state(llm))
+
     def stream(
         self, messages: Sequence[Message], params: GenerationParams, cancel: threading.Event
     ) -> Iterator[str]:
@@ -364,6 +504,7 @@ class LlamaEngine:
         abort = llama_cpp.ggml_abort_callback(lambda _data: cancel.is_set())
         self._set_abort(abort)
         try:
+            self._restore_grounding(tokens, self._grounding_tokens(messages, tokens))
             for chunk in iterator:
                 self._set_abort(None)
                 if cancel.is_set():
@@ -391,3 +532,57 @@ class LlamaEngine:
         llm = getattr(self, "_llm", None)
         if llm is not None:
             llm.close()
+
+
+# --- raw llama.cpp, for the benchmark ---------------------------------------------------------
+@dataclass(frozen=True)
+class RawTimings:
+    """llama.cpp's own speed on this machine: what the app's figures are compared with."""
+
+    prompt_tokens: int
+    prompt_s: float  # reading the prompt and sampling the first token
+    decode_tokens: int
+    decode_s: float
+
+    @property
+    def decode_tps(self) -> float:
+        return self.decode_tokens / self.decode_s if self.decode_s > 0 else 0.0
+
+
+def raw_timings(engine: LlamaEngine, prompt: Sequence[int], decode_tokens: int) -> RawTimings:
+    """Read `prompt` and greedily decode `decode_tokens` in a tight loop over llama.cpp's C API.
+
+    No app code and no llama-cpp-python Python layer: a fresh context on the engine's own
+    weights with the engine's own context settings (threads, batch), so the comparison is
+    like for like. End-of-text is ignored, so exactly `decode_tokens` are decoded.
+    """
+    llm = engine._llm
+    ctx = llama_cpp.llama_init_from_model(llm.model, llm.context_params)
+    if not ctx:
+        raise EngineError("llama.cpp could not create a context for the raw benchmark")
+    sampler = llama_cpp.llama_sampler_init_greedy()
+    one = (llama_cpp.llama_token * 1)()
+    try:
+        ids = (llama_cpp.llama_token * len(prompt))(*prompt)
+        step = llm.n_batch
+        started = time.perf_counter()
+        for start in range(0, len(prompt), step):
+            chunk = ctypes.cast(
+                ctypes.byref(ids, start * ctypes.sizeof(llama_cpp.llama_token)),
+                ctypes.POINTER(llama_cpp.llama_token),
+            )
+            batch = llama_cpp.llama_batch_get_one(chunk, min(step, len(prompt) - start))
+            if llama_cpp.llama_decode(ctx, batch) != 0:
+                raise EngineError("llama_decode failed reading the prompt")
+        one[0] = llama_cpp.llama_sampler_sample(sampler, ctx, -1)
+        prompt_s = time.perf_counter() - started
+        started = time.perf_counter()
+        for _ in range(decode_tokens):
+            if llama_cpp.llama_decode(ctx, llama_cpp.llama_batch_get_one(one, 1)) != 0:
+                raise EngineError("llama_decode failed while decoding")
+            one[0] = llama_cpp.llama_sampler_sample(sampler, ctx, -1)
+        decode_s = time.perf_counter() - started
+    finally:
+        llama_cpp.llama_sampler_free(sampler)
+        llama_cpp.llama_free(ctx)
+    return RawTimings(len(prompt), prompt_s, decode_tokens, decode_s)
