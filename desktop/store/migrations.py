@@ -160,6 +160,20 @@ def m004_cjk_search(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_vectors(db: Database) -> None:
+    """Embedding vectors kept between runs, so a restart does not re-embed the library.
+
+    One row per (embedding space, hash of the embedded text): a changed response has a new
+    hash and is embedded again; vectors of texts gone from the library are deleted when the
+    index is next built (desktop/store/vectors.py).
+    """
+    db.execute(
+        "CREATE TABLE vectors (space TEXT NOT NULL, text_hash BLOB NOT NULL, "
+        "vector BLOB NOT NULL, PRIMARY KEY (space, text_hash)) WITHOUT ROWID"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -16,7 +16,8 @@ Four steps, each measured on the evaluation set (see `agent-assist eval` and the
 
 The customer's latest turn weighs 1, the one before 1/2, the one before that 1/4. The index is
 kept in memory per database and rebuilt when `meta.library_version` (bumped by triggers, see
-migration m002) moves. No Qt.
+migration m002) moves; its vectors are also kept in the database (migration m005), so the
+first ranking after a restart embeds nothing. No Qt.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from sqlite_utils import Database
 from desktop.store import embeddings, multilingual
 from desktop.store.fields import FIELD_WEIGHTS, parse_tags
 from desktop.store.lexical import Field, LexicalIndex
-from desktop.store.vectors import VectorSpace
+from desktop.store.vectors import VectorSpace, VectorStore
 from desktop.store.words import content_words
 from desktop.transcript import Transcript
 
@@ -107,8 +108,9 @@ class RankingIndex:
         embedder: embeddings.Embedder | None,
         previous: RankingIndex | None = None,
         cross: multilingual.MultilingualEmbedder | None = None,
+        db: Database | None = None,
     ) -> None:
-        """Index `rows`; vectors of texts `previous` already embedded are reused, not redone."""
+        """Index `rows`; vectors of texts `previous` or `db` already hold are reused, not redone."""
         self.ids = np.asarray([int(r["id"]) for r in rows], dtype=np.int64)
         primary = [_primary_tag(r) for r in rows]
         names = {name: n for n, name in enumerate(dict.fromkeys(p for p in primary if p))}
@@ -124,10 +126,12 @@ class RankingIndex:
         self.cross: VectorSpace | None = None
         if embedder and rows:
             old = previous.meaning if previous is not None else None
-            self.meaning = VectorSpace(embedder, [_document_text(r) for r in rows], old)
+            store = _store(db, MEANING_SPACE, embedder.dim)
+            self.meaning = VectorSpace(embedder, [_document_text(r) for r in rows], old, store)
         if cross and rows:
             old = previous.cross if previous is not None else None
-            self.cross = VectorSpace(cross, [_short_text(r) for r in rows], old)
+            store = _store(db, CROSS_SPACE, cross.dim)
+            self.cross = VectorSpace(cross, [_short_text(r) for r in rows], old, store)
 
     @property
     def vectors(self) -> Floats | None:
@@ -216,6 +220,16 @@ class RankingIndex:
             return round(familiar * same + (1.0 - familiar) * other, 3)
 
         return [(int(self.ids[i]), confidence(i)) for i in order[:limit].tolist()]
+
+
+# Names of the embedding spaces in the `vectors` table (a different model must not reuse them).
+MEANING_SPACE, CROSS_SPACE = "wordllama-l2-supercat", "use-multilingual-v3"
+
+
+def _store(db: Database | None, space: str, dim: int) -> VectorStore | None:
+    if db is None or not db["vectors"].exists():
+        return None
+    return VectorStore(db, space, dim)
 
 
 def _fuse(
@@ -326,6 +340,7 @@ def index_for(db: Database) -> RankingIndex:
             embeddings.default_embedder(),
             cached and cached[1],
             multilingual.default_multilingual(),
+            db,
         )
         if path:
             _by_file[path] = (version, index)

@@ -1,0 +1,100 @@
+"""The ranking index's vectors survive a restart: kept in SQLite, re-embedded only on change."""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from desktop.store import embeddings, migrations, multilingual, ranking
+from desktop.store.canned import CannedRepository, CannedResponse
+from desktop.store.vectors import Floats, TextEmbedder
+from sqlite_utils import Database
+
+from tests.store.test_ranking import customer
+
+RESPONSES = [
+    CannedResponse(title="Track your order", body="Open Orders to see where your parcel is."),
+    CannedResponse(title="Refund timing", body="Refunds reach your card within 5 days."),
+    CannedResponse(title="Reset password", body="Use the Forgot password link to sign in."),
+]
+
+
+class Counting:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, inner: TextEmbedder) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed(self, texts: Sequence[str]) -> Floats:
+        self.texts.extend(texts)
+        return self.inner.embed(texts)
+
+    def is_word(self, word: str) -> bool:
+        return embeddings.default_embedder().is_word(word)  # type: ignore[union-attr]
+
+
+def _open(path: Path) -> Database:
+    db = Database(path)
+    migrations.apply(db)
+    return db
+
+
+def _rows(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT id, title, body, tags, shortcode FROM canned ORDER BY id"))
+
+
+def _build(db: Database) -> tuple[ranking.RankingIndex, Counting, Counting]:
+    meaning = Counting(embeddings.default_embedder())  # type: ignore[arg-type]
+    cross = Counting(multilingual.default_multilingual())  # type: ignore[arg-type]
+    index = ranking.RankingIndex(_rows(db), meaning, None, cross, db)  # type: ignore[arg-type]
+    return index, meaning, cross
+
+
+def test_a_reopened_library_embeds_nothing_and_ranks_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "library.db"
+    db = _open(path)
+    CannedRepository(db).add_many(RESPONSES)
+    first, meaning, cross = _build(db)
+    assert len(meaning.texts) == len(cross.texts) == 3
+    query = ranking.build_query(customer("where is my parcel"))
+    expected = first.rank_scored(query, 3)
+    db.close()
+
+    reopened = _open(path)
+    again, meaning, cross = _build(reopened)
+    assert meaning.texts == [] and cross.texts == []
+    assert again.vectors is not None and first.vectors is not None
+    np.testing.assert_array_equal(again.vectors, first.vectors)
+    assert again.rank_scored(query, 3) == expected
+    reopened.close()
+
+
+def test_a_changed_response_is_embedded_again_and_its_old_vector_dropped(tmp_path: Path) -> None:
+    db = _open(tmp_path / "library.db")
+    repo = CannedRepository(db)
+    repo.add_many(RESPONSES)
+    _build(db)
+    stored = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+    assert stored == 6  # three responses in two spaces
+
+    changed = db.execute("SELECT id FROM canned WHERE title = 'Refund timing'").fetchone()[0]
+    db.execute("UPDATE canned SET body = 'Refunds take 10 days.' WHERE id = ?", [changed])
+    _index, meaning, cross = _build(db)
+    assert len(meaning.texts) == 1 and "10 days" in meaning.texts[0]
+    assert len(cross.texts) == 1
+    assert db.execute("SELECT count(*) FROM vectors").fetchone()[0] == stored
+    db.close()
+
+
+def test_index_for_fills_the_table(tmp_path: Path) -> None:
+    db = _open(tmp_path / "library.db")
+    CannedRepository(db).add_many(RESPONSES)
+    assert ranking.rank_ids(db, customer("I forgot my password"), 1)
+    spaces = {row[0] for row in db.execute("SELECT space FROM vectors").fetchall()}
+    assert len(spaces) == 2
+    db.close()
