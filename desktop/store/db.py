@@ -1,4 +1,9 @@
-"""Open the SQLite database: WAL, migrations, and recovery from a corrupt file."""
+"""Open the SQLite database: WAL, migrations, and recovery from a damaged file.
+
+A damaged file is never replaced by an empty one: it is moved aside (kept for the agent), a
+fresh database is created, and every row SQLite can still read is copied into it
+(desktop.store.recovery); the open result says how many responses came back.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sqlite_utils import Database
 
 from desktop.errors import StoreError
 from desktop.store import migrations
+from desktop.store.recovery import Recovery, recover_into
 
 logger = logging.getLogger(__name__)
 
@@ -22,18 +28,74 @@ class OpenedDatabase:
     db: Database
     path: Path
     recovered_from: Path | None = None  # a corrupt file that was moved aside, kept for the user
+    recovery: Recovery | None = None  # what was copied out of it
 
 
 def _connect(path: Path, verify: bool) -> Database:
+    if verify and _empty_file(path):
+        # SQLite reads a 0-byte file as a new database; here it means the library was lost
+        # (a crash mid-write, a sync tool), and the agent must hear about it.
+        raise sqlite3.DatabaseError("the database file is empty (0 bytes)")
     db = Database(sqlite3.connect(str(path), timeout=10))
-    db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    if verify:
-        result = db.execute("PRAGMA quick_check").fetchone()
-        if result is None or result[0] != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {result}")
-    migrations.apply(db)
+    try:
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        if verify:
+            result = db.execute("PRAGMA quick_check").fetchone()
+            if result is None or result[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {result}")
+        migrations.apply(db)
+    except BaseException:
+        db.close()  # a handle left open would keep the file from being moved aside (Windows)
+        raise
     return db
+
+
+def _empty_file(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return path.stat().st_size == 0 and (not wal.exists() or wal.stat().st_size == 0)
+    except OSError:
+        return False
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    count = 1
+    while aside.exists():  # two recoveries in one second must not overwrite the first copy
+        count += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{count}")
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, aside.with_name(aside.name + suffix))
+    return aside
+
+
+def _recover(path: Path, error: sqlite3.DatabaseError) -> OpenedDatabase:
+    """Keep the damaged file aside, start a fresh database, copy back what can be read."""
+    try:
+        aside = _move_aside(path)
+    except OSError as move_error:
+        raise StoreError(
+            f"The database {path} is damaged and could not be moved aside: {move_error}"
+        ) from error
+    logger.warning("database %s is unreadable (%s); kept as %s", path, error, aside)
+    db = _connect(path, verify=True)
+    try:
+        recovery = recover_into(aside, db.conn)
+    except sqlite3.Error as exc:  # the fresh database itself failed: nothing to hand back
+        db.close()
+        raise StoreError(f"Could not rebuild the database {path}: {exc}") from exc
+    logger.warning(
+        "recovered %d canned responses (%d rows in all) from %s",
+        recovery.responses,
+        sum(recovery.rows.values()),
+        aside,
+    )
+    return OpenedDatabase(db, path, recovered_from=aside, recovery=recovery)
 
 
 def open_database(path: Path, verify: bool = True) -> OpenedDatabase:
@@ -62,16 +124,4 @@ def open_database(path: Path, verify: bool = True) -> OpenedDatabase:
             raise StoreError(f"The database {path} is locked by another program.") from exc
         if isinstance(exc, sqlite3.OperationalError) and not path.exists():
             raise StoreError(f"Cannot create the database {path}: {exc}") from exc
-        backup = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        logger.warning("database %s is unreadable (%s); moving it to %s", path, exc, backup)
-        try:
-            os.replace(path, backup)
-            for suffix in ("-wal", "-shm"):
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    os.replace(side, backup.with_name(backup.name + suffix))
-        except OSError as move_error:
-            raise StoreError(
-                f"The database {path} is damaged and could not be moved aside: {move_error}"
-            ) from exc
-        return OpenedDatabase(_connect(path, verify=True), path, recovered_from=backup)
+        return _recover(path, exc)

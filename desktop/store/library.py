@@ -7,13 +7,17 @@ model, so nothing here (or below) imports the engine. No Qt.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import paths
+from desktop.errors import StoreError
+from desktop.store.backup import backup_if_due
 from desktop.store.canned import CannedRepository, seed_if_new
 from desktop.store.db import open_database
+from desktop.store.recovery import Recovery
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +28,27 @@ class Library:
     path: Path
     recovered_from: Path | None  # set when a corrupt database was moved aside on opening
     seeded: int
+    recovery: Recovery | None = None  # what was copied back out of the damaged file
+
+    @property
+    def recovered_responses(self) -> int | None:
+        """Responses that came back from a damaged database; None when nothing was damaged."""
+        return None if self.recovery is None else self.recovery.responses
+
+    def recovery_message(self) -> str:
+        """What to tell the agent after a damaged database was rebuilt ("" when it was not)."""
+        if self.recovered_from is None:
+            return ""
+        count = self.recovered_responses or 0
+        came_back = (
+            f"{count} canned response{'s' if count != 1 else ''} could be read back"
+            if count
+            else "no canned responses could be read back"
+        )
+        return (
+            f"The canned-response database was damaged: {came_back} into a new one at "
+            f"{self.path}. The damaged file is kept as {self.recovered_from}."
+        )
 
     def close(self) -> None:
         self.repo.db.close()
@@ -40,7 +65,15 @@ def open_library(path: Path | None = None, seed: bool = True, verify: bool = Tru
     seeded = (
         seed_if_new(repo, paths.resource_dir() / "seed" / "canned_responses.json") if seed else 0
     )
-    return Library(repo, opened.path, opened.recovered_from, seeded)
+    library = Library(repo, opened.path, opened.recovered_from, seeded, opened.recovery)
+    if library.recovered_from is not None:
+        logger.warning("%s", library.recovery_message())  # the CLI prints warnings
+    if verify:
+        try:
+            backup_if_due(opened.db.conn, opened.path)
+        except (StoreError, sqlite3.Error) as exc:  # a full disk must not stop the day's work
+            logger.warning("daily backup skipped: %s", exc)
+    return library
 
 
 def open_worker_library() -> Library:

@@ -74,17 +74,13 @@ def run_gui(args: argparse.Namespace) -> int:
     except StoreError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
-    recovered, library_path = library.recovered_from, library.path
+    recovered = library.recovery_message()  # damaged file kept, how many responses came back
     library.close()
     window = build_window(settings)
     window.restore_layout()
     window.show()
-    if recovered is not None:
-        window.statusBar().showMessage(
-            f"The canned-response database was damaged; it was kept as {recovered} "
-            f"and a fresh one was created at {library_path}.",
-            20000,
-        )
+    if recovered:
+        window.statusBar().showMessage(recovered, 20000)
     if args.conversation:
         window.conversation.load_file(str(args.conversation))
     return app.exec()
