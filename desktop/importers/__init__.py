@@ -9,14 +9,13 @@ use, so that `canned list` stays light. Importers parse only; the library servic
 from __future__ import annotations
 
 import importlib
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers.base import Parsed, read_text
+from desktop.importers.base import Parsed, decode_json, read_text
 
 Parser = Callable[[Path], Parsed]
 
@@ -60,7 +59,9 @@ def _json_kind(data: Any) -> str | None:
             return "intercom"
         if "_embedded" in data:
             return "helpscout"
-        records = next((v for v in data.values() if isinstance(v, list)), [data])
+        # The first list of objects holds the records; a lone record has only lists of ids.
+        lists = (v for v in data.values() if isinstance(v, list) and v)
+        records = next((v for v in lists if all(isinstance(x, dict) for x in v)), [data])
     else:
         records = data
     first = next((r for r in records if isinstance(r, dict)), None) if records else None
@@ -96,10 +97,12 @@ def detect(path: Path) -> str:
     text = read_text(path)
     head = text.lstrip()[:2000]
     kind: str | None = None
-    if suffix == ".json" or head.startswith(("{", "[")):
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        kind = _json_kind(decode_json(text, path.name))  # a JSON error names its line
+    elif head.startswith(("{", "[")):
         try:
-            kind = _json_kind(json.loads(text))
-        except json.JSONDecodeError:
+            kind = _json_kind(decode_json(text, path.name))
+        except ImportFileError:
             kind = None
     elif suffix in (".yml", ".yaml"):
         kind = "espanso" if re.search(r"^matches\s*:", text, re.MULTILINE) else None

@@ -59,13 +59,70 @@ def read_text(path: Path) -> str:
     return textfile.read_text(path, MAX_FILE_BYTES, ImportFileError)
 
 
-def load_json(path: Path) -> Any:
+# Message types of the Singer / Airbyte protocols that carry no record.
+_PROTOCOL_MESSAGES = {"SCHEMA", "STATE", "LOG", "TRACE", "SPEC", "CATALOG", "ACTIVATE_VERSION"}
+_NOT_A_RECORD = object()
+
+
+def _unwrap(item: Any) -> Any:
+    """The record inside one export-tool envelope, or the item itself when it has none.
+
+    ETL tools (Airbyte, Singer taps, Meltano) write one message per line: `{"stream": ...,
+    "data": {...}}`, `{"type": "RECORD", "record": {...}}`, or a raw `{"_airbyte_data": ...}`.
+    """
+    if not isinstance(item, dict):
+        return item
+    kind = item.get("type")
+    if isinstance(kind, str) and kind in _PROTOCOL_MESSAGES:
+        return _NOT_A_RECORD
+    if kind == "RECORD" and isinstance(item.get("record"), dict):
+        return _unwrap(item["record"])
+    if "stream" in item and isinstance(item.get("data"), dict):
+        return item["data"]
+    if isinstance(item.get("_airbyte_data"), dict):
+        return item["_airbyte_data"]
+    return item
+
+
+def unwrap_envelopes(data: Any) -> Any:
+    """`data` with every export-tool envelope removed (a list stays a list)."""
+    if isinstance(data, list):
+        return [inner for inner in map(_unwrap, data) if inner is not _NOT_A_RECORD]
+    inner = _unwrap(data)
+    return [] if inner is _NOT_A_RECORD else inner
+
+
+def _json_lines(text: str, name: str) -> list[Any]:
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ImportFileError(
+                    f"{name}, line {number}: not valid JSON Lines ({exc.msg})."
+                ) from exc
+    return records
+
+
+def decode_json(text: str, name: str) -> Any:
+    """A JSON document or JSON Lines (one record a line), envelopes removed."""
     try:
-        return json.loads(read_text(path))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{path.name}, line {exc.lineno}: not valid JSON ({exc.msg})."
-        ) from exc
+        # "Extra data" after a complete first value: JSON Lines, one value per line.
+        if exc.msg != "Extra data" or "\n" not in text.strip():
+            raise ImportFileError(
+                f"{name}, line {exc.lineno}: not valid JSON ({exc.msg})."
+            ) from exc
+        data = _json_lines(text, name)
+    except RecursionError as exc:
+        raise ImportFileError(f"{name}: JSON nested too deeply to be a canned library.") from exc
+    return unwrap_envelopes(data)
+
+
+def load_json(path: Path) -> Any:
+    return decode_json(read_text(path), path.name)
 
 
 def load_yaml(path: Path) -> Any:

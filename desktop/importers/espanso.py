@@ -1,8 +1,10 @@
 """Espanso match files (YAML): `matches:` with trigger(s), replace/markdown/html/form, label, vars.
 
 Mapped: `$|$` -> {{cursor}}; form fields (`[[name]]` in `form:`, `{{form1.name}}` from a `form`
-variable) -> {{input.name}}. Other variables (date, shell, clipboard...) are never run: kept
-verbatim and reported.
+variable) -> {{input.name}}. A match that inserts a variable computed when it is typed (date,
+shell, script, clipboard, random, ...; its own or from `global_vars:`) is skipped with a line in
+the report: imported, its body would be the unresolved `{{mydate}}`. Nothing is ever run. Other
+variables are kept verbatim and reported.
 """
 
 from __future__ import annotations
@@ -22,6 +24,36 @@ _TOKEN = re.compile(
     r"\$\|\$|\[\[[ \t]{0,8}(?P<field>[\w\-]{1,60})[ \t]{0,8}\]\]"
     r"|\{\{[ \t]{0,8}(?P<var>[\w\-]{1,60})(?:\.(?P<sub>[\w\-]{1,60}))?[ \t]{0,8}\}\}"
 )
+
+
+# Variable types whose value exists only when Espanso expands the match.
+_DYNAMIC = {"date", "shell", "script", "clipboard", "random", "choice", "match"}
+_VARIABLE = re.compile(r"\{\{[ \t]{0,8}(?P<name>[\w\-]{1,60})(?:\.[\w\-]{1,60})?[ \t]{0,8}\}\}")
+
+
+def _var_types(variables: object) -> dict[str, str]:
+    """Variable name -> type, from a `vars:` or `global_vars:` list."""
+    found: dict[str, str] = {}
+    for var in variables if isinstance(variables, list) else []:
+        if isinstance(var, dict) and isinstance(var.get("name"), str):
+            found[var["name"]] = str(var.get("type") or "")
+    return found
+
+
+def _dynamic_reason(text: str, types: dict[str, str]) -> str | None:
+    """Why `text` cannot become a canned response: it inserts a value computed when typed."""
+    used = [m["name"] for m in _VARIABLE.finditer(text)]
+    for name in used:
+        kind = types.get(name, "")
+        if kind in _DYNAMIC:
+            return f"inserts a {kind} variable ({{{{{name}}}}}) computed when it is typed"
+    if (
+        used
+        and not _VARIABLE.sub("", text).strip()
+        and not any(types.get(n) == "form" for n in used)
+    ):
+        return f"is only the variable {{{{{used[0]}}}}}, whose value exists only in Espanso"
+    return None
 
 
 def _form_vars(match: Record) -> set[str]:
@@ -57,6 +89,7 @@ def parse(path: Path) -> Parsed:
     if not isinstance(data, dict) or not isinstance(data.get("matches"), list):
         raise ImportFileError(f"{path.name}: expected an Espanso match file with 'matches:'.")
     result = Parsed()
+    global_types = _var_types(data.get("global_vars"))
     for match in each_record(path, data["matches"], "a mapping"):
         if "regex" in match and "trigger" not in match and "triggers" not in match:
             result.skip(
@@ -69,6 +102,10 @@ def parse(path: Path) -> Parsed:
             result.skip(f"Espanso match {triggers[0]!r} has no text (image?); skipped.")
             continue
         text: str = match.get(kind)
+        reason = _dynamic_reason(text, {**global_types, **_var_types(match.get("vars"))})
+        if reason is not None:
+            result.skip(f"Espanso match {triggers[0]!r} {reason}; skipped.")
+            continue
         html = text if kind == "html" else ""
         if html:
             text = html_to_text(html)

@@ -1,8 +1,9 @@
 """TextExpander: the import CSV (abbreviation, content, label) and `.textexpander` plist groups.
 
 Mapped: `%|` -> {{cursor}}; `%filltext:name=X:default=Y%`, `%fillarea...%`, `%fillpopup...%`
--> {{input.x|fallback:"Y"}}. Optional sections, nested snippets, clipboard and keys are kept
-verbatim and reported. Script snippets (AppleScript, shell, JavaScript) are skipped, never run.
+-> {{input.x|fallback:"Y"}}. Optional sections, nested snippets and keys are kept verbatim and
+reported. Script snippets (AppleScript, shell, JavaScript) and snippets that insert the clipboard
+or the date are skipped with a line in the report, never run and never imported as text.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ _TOKEN = re.compile(
     r"|%(?:fillpart|fillpartend|fillbranch|snippet|key)[^%\n]{0,120}%|%clipboard"
 )
 _SCRIPT_TYPES = {2: "AppleScript", 3: "shell script", 4: "JavaScript"}
+# Values TextExpander computes when the snippet is typed: the clipboard, the date and time
+# (%Y %m %d %B %A %H %M ..., %1d without a leading zero, %@+1D date arithmetic). A digit just
+# before the % ("50% off", "20%APR") is a percentage, not a macro.
+_DYNAMIC = re.compile(r"(?<![\d%])%(?:clipboard|@[+-]?\d+[YMDhms]|1?[YymdeBbAaHIMSpZ](?![a-z]))")
 
 
 def _fill(match: re.Match[str]) -> str | None:
@@ -52,6 +57,14 @@ def _response(
     category: str = "",
     source_id: str = "",
 ) -> None:
+    dynamic = _DYNAMIC.search(content)
+    if dynamic is not None:
+        what = "the clipboard" if dynamic.group(0) == "%clipboard" else "the date or time"
+        result.skip(
+            f"TextExpander snippet {abbreviation.strip()!r} inserts {what} "
+            f"({dynamic.group(0)}) when it is typed; skipped."
+        )
+        return
     body, unknown = tokens.rewrite(content.strip(), _TOKEN, _fill)
     result.keep(
         CannedResponse(
