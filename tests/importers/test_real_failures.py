@@ -1,9 +1,10 @@
-"""The three real export files that failed (issue 13), each imported end to end into a real library."""
+"""The real export files that failed (issue 13), each imported end to end into a real library."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from desktop.errors import ImportFileError
@@ -11,7 +12,7 @@ from desktop.importers import detect, parse_file
 from desktop.library_service import import_file
 from desktop.store.canned import CannedRepository
 
-FRESHDESK = [
+FRESHDESK: list[dict[str, Any]] = [
     {
         "id": 158000444786 + i,
         "title": f"Refund policy {i}",
