@@ -15,6 +15,7 @@ the local feedback rows (what was copied, as is or edited, and what was discarde
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -343,11 +344,13 @@ class DraftSession:
         transcript: Transcript,
         scored: Sequence[tuple[CannedResponse, float]],
         conversation: str,
+        abstain: bool = False,
     ) -> Effects:
         """The conversation changed and was ranked: show its top canned response, rendered.
 
         A conversation that replaces the previous one (not one that grows or is corrected)
-        discards the suggestions made for the old one that were never copied.
+        discards the suggestions made for the old one that were never copied. `abstain`: the
+        reading found no intent that fits, so the top response is only a lead (as in suggest).
         """
         effects: list[Effect] = []
         previous = self.ready.transcript if self.ready else None
@@ -356,6 +359,8 @@ class DraftSession:
         if previous is not None and _replaced(previous, transcript):
             effects += self._discard_all()
         reply = ready_reply(scored, self.placeholder_values(conversation)) if scored else None
+        if reply is not None and abstain:
+            reply = dataclasses.replace(reply, confident=False)
         kept = self.ready is not None and reply is not None and _same(self.ready.reply, reply)
         if reply is None:
             self.ready = None

@@ -1,7 +1,8 @@
 """Canned-response searches and ranking on their own thread, so typing never waits on SQLite.
 
 Besides the list, each conversation change is ranked at once (no debounce) for the ready reply:
-the top response with its confidence, which the draft session renders. The same worker writes
+the top response with its confidence, which the draft session renders, and read (language,
+mood, urgency, intents: a few milliseconds) for the chips above it. The same worker writes
 the local feedback rows, since it already owns a library connection off the GUI thread.
 """
 
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from desktop.reading import Reading, read_conversation
+from desktop.reading.intents import intent_names
 from desktop.store import ranking
-from desktop.store.canned import CannedResponse
+from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.feedback import FeedbackEvent, FeedbackRepository
 from desktop.store.library import LibraryFactory
 from desktop.suggest import rank_with_pins
@@ -19,7 +22,32 @@ from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
 
 RESULT_LIMIT = 50
 READY_COUNT = 1  # the ready reply is the top response; the list has the rest
-SEARCHED, RANKED, ALL = "searched", "ranked", "all"
+SEARCHED, RANKED, ALL, INTENT = "searched", "ranked", "all", "intent"
+INTENT_CANDIDATES = 2_000  # rows whose tags or category mention the intent, checked exactly
+
+
+def intent_matches(
+    repo: CannedRepository, intent: str, text: str, limit: int
+) -> list[CannedResponse]:
+    """Active responses filed under `intent` (primary tag, else category), most used first.
+
+    A LIKE narrows the rows in SQL; `intent_names` then applies the reading's exact rule, so
+    the filter shows what the chip counted. `text` further narrows by title or body words.
+    """
+    pattern = f"%{intent}%"
+    rows = repo.db.execute(
+        "SELECT id FROM canned WHERE active = 1 AND (tags LIKE ? OR category LIKE ?) "
+        "ORDER BY usage_count DESC, title LIMIT ?",
+        [pattern, pattern, INTENT_CANDIDATES],
+    ).fetchall()
+    ids = [int(row[0]) for row in rows]
+    names = intent_names(repo.db, ids)
+    wanted = intent.casefold()
+    found = repo.get_many([i for i in ids if names.get(i, "").casefold() == wanted])
+    words = text.casefold().split()
+    if words:
+        found = [r for r in found if all(w in f"{r.title} {r.body}".casefold() for w in words)]
+    return found[:limit]
 
 
 class SearchWorker(LibraryWorker):
@@ -27,12 +55,13 @@ class SearchWorker(LibraryWorker):
 
     Signals:
         results(int, str, object): request id, mode (SEARCHED, RANKED or ALL), results.
-        ranked(int, object, object): request id, the Transcript, [(CannedResponse, confidence)].
+        ranked(int, object, object, object): request id, the Transcript,
+            [(CannedResponse, confidence)], the Reading (None for an empty conversation).
         failed(str): a query failed; carries the reason.
     """
 
     results = Signal(int, str, object)
-    ranked = Signal(int, object, object)
+    ranked = Signal(int, object, object, object)
     failed = Signal(str)
 
     @Slot()
@@ -44,23 +73,27 @@ class SearchWorker(LibraryWorker):
     @Slot(int, object)
     def rank(self, request_id: int, transcript: Transcript) -> None:
         with Reporter(self.failed.emit, "Ranking failed: ", "Ranking failed: "):
-            scored = (
-                []
-                if transcript.is_empty
-                else rank_with_pins(self.library().repo, transcript, (), READY_COUNT)
-            )
-            self.ranked.emit(request_id, transcript, scored)
+            repo = self.library().repo
+            if transcript.is_empty:
+                self.ranked.emit(request_id, transcript, [], None)
+                return
+            scored = rank_with_pins(repo, transcript, (), READY_COUNT)
+            reading = read_conversation(transcript, repo.db)  # ~2 ms: the index is built
+            self.ranked.emit(request_id, transcript, scored, reading)
 
     @Slot(object)
     def record_feedback(self, event: FeedbackEvent) -> None:
         with Reporter(self.failed.emit, "Could not save feedback: ", "Could not save feedback: "):
             FeedbackRepository(self.library().repo.db).record(event)
 
-    @Slot(int, str, object)
-    def run(self, request_id: int, text: str, transcript: Transcript | None) -> None:
+    @Slot(int, str, object, str)
+    def run(self, request_id: int, text: str, transcript: Transcript | None, intent: str) -> None:
         with Reporter(self.failed.emit, "Search failed: ", "Search failed: "):
             repo = self.library().repo
-            if text.strip() or transcript is None or transcript.is_empty:
+            if intent:
+                found = intent_matches(repo, intent, text, RESULT_LIMIT)
+                mode = INTENT
+            elif text.strip() or transcript is None or transcript.is_empty:
                 found = repo.search(text, RESULT_LIMIT)
                 mode = SEARCHED if text.strip() else ALL
             else:
@@ -79,17 +112,17 @@ class CannedSearch(QObject):
 
     Signals:
         results_ready(str, object): the mode (SEARCHED: matches for the typed text; RANKED:
-            most relevant to the conversation; ALL: no query, no conversation) and the list
-            of CannedResponse, for the latest request only.
-        ranked(object, object): the Transcript and its top [(CannedResponse, confidence)],
-            for the latest conversation only.
+            most relevant to the conversation; ALL: no query, no conversation; INTENT: filed
+            under the chosen intent) and the list of CannedResponse, for the latest request.
+        ranked(object, object, object): the Transcript, its top [(CannedResponse, confidence)]
+            and its Reading (None when empty), for the latest conversation only.
         failed(str): a query failed.
     """
 
     results_ready = Signal(str, object)
-    ranked = Signal(object, object)
+    ranked = Signal(object, object, object)
     failed = Signal(str)
-    _run_requested = Signal(int, str, object)
+    _run_requested = Signal(int, str, object, str)
     _rank_requested = Signal(int, object)
     _use_recorded = Signal(int)
     _feedback_recorded = Signal(object)
@@ -100,6 +133,7 @@ class CannedSearch(QObject):
         self._request_id = 0
         self._rank_id = 0
         self._text = ""
+        self._intent = ""
         self._transcript: Transcript | None = None
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -119,6 +153,15 @@ class CannedSearch(QObject):
     def set_query(self, text: str) -> None:
         self._text = text
         self._debounce.start()
+
+    def set_intent(self, intent: str) -> None:
+        """List only the responses filed under `intent` ("" lists as before)."""
+        self._intent = intent
+        self.refresh_now()
+
+    @property
+    def intent(self) -> str:
+        return self._intent
 
     def set_transcript(self, transcript: Transcript) -> None:
         self._transcript = transcript
@@ -147,19 +190,23 @@ class CannedSearch(QObject):
     @Slot()
     def _on_debounce_timeout(self) -> None:
         self._request_id += 1
-        self._run_requested.emit(self._request_id, self._text, self._transcript)
+        self._run_requested.emit(self._request_id, self._text, self._transcript, self._intent)
 
     @Slot(int, str, object)
     def _on_worker_results(self, request_id: int, mode: str, found: list[CannedResponse]) -> None:
         if request_id == self._request_id:
             self.results_ready.emit(mode, found)
 
-    @Slot(int, object, object)
+    @Slot(int, object, object, object)
     def _on_worker_ranked(
-        self, request_id: int, transcript: Transcript, scored: list[tuple[CannedResponse, float]]
+        self,
+        request_id: int,
+        transcript: Transcript,
+        scored: list[tuple[CannedResponse, float]],
+        reading: Reading | None,
     ) -> None:
         if request_id == self._rank_id:
-            self.ranked.emit(transcript, scored)
+            self.ranked.emit(transcript, scored, reading)
 
     def shutdown(self) -> None:
         self._thread.stop()

@@ -37,6 +37,7 @@ from desktop.drafting.session import (
     UseSettings,
 )
 from desktop.engine.types import ModelInfo
+from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.suggest import Draft, ReadyReply, SuggestionResult
@@ -189,11 +190,15 @@ class DraftController(QObject):
         self._perform(self.session.ready_copied(text))
 
     # --- what the ranking and the model do ----------------------------------------------------
-    @Slot(object, object)
+    @Slot(object, object, object)
     def _on_search_ranked(
-        self, transcript: Transcript, scored: list[tuple[CannedResponse, float]]
+        self,
+        transcript: Transcript,
+        scored: list[tuple[CannedResponse, float]],
+        reading: Reading | None,
     ) -> None:
-        self._perform(self.session.ranked(transcript, scored, self._conversation_text()))
+        abstain = reading is not None and reading.abstain
+        self._perform(self.session.ranked(transcript, scored, self._conversation_text(), abstain))
 
     @Slot(object)
     def _on_assist_state_changed(self, state: EngineState) -> None:

@@ -19,6 +19,7 @@ from desktop.ui.canned_search import CannedSearch
 from desktop.ui.draft_controller import DraftController
 from desktop.ui.manager import CannedManager
 from desktop.ui.placeholder_filler import PlaceholderFiller
+from desktop.ui.reading_controller import ReadingController
 from desktop.ui.widgets.about_box import about_box
 from desktop.ui.widgets.canned_panel import CannedPanel
 from desktop.ui.widgets.command_palette import CommandPalette, PaletteShortcutGuard
@@ -82,6 +83,9 @@ class MainWindow(QMainWindow):
             self.stop_action,
             save_settings,
             self,
+        )
+        self.reading = ReadingController(
+            search, assist, self.suggestion.chips, self.suggestion.ready, self.canned, self
         )
         self.filler = PlaceholderFiller(
             self, self.drafts.placeholder_values, self.suggestion.insert_at_cursor

@@ -29,8 +29,10 @@ class CannedPanel(QWidget):
         copy_requested(object): copy this CannedResponse as is.
         use_requested(object): draft a reply based on this CannedResponse.
         insert_requested(object): insert this CannedResponse into the draft at its cursor.
+        intent_cleared(): the agent lifted the intent filter.
     """
 
+    intent_cleared = Signal()
     query_changed = Signal(str)
     copy_requested = Signal(object)
     use_requested = Signal(object)
@@ -43,6 +45,10 @@ class CannedPanel(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search canned responses (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        self.intent_filter = QPushButton("", self)
+        self.intent_filter.setObjectName("filterChip")
+        self.intent_filter.setToolTip("Listing one intent's responses: click to list them all")
+        self.intent_filter.hide()
         self.list = QListWidget(self)
         self.list.setAlternatingRowColors(True)
         self.preview = QPlainTextEdit(self)
@@ -67,10 +73,14 @@ class CannedPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 8, 8)
         layout.addWidget(self.title)
-        layout.addWidget(self.search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.intent_filter)
+        layout.addLayout(search_row)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.search.textChanged.connect(self.query_changed)
+        self.intent_filter.clicked.connect(self.intent_cleared)
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
         self.copy_button.clicked.connect(self.copy_current)
@@ -82,6 +92,7 @@ class CannedPanel(QWidget):
         titles = {
             "searched": f"Canned responses: {len(responses)} matching",
             "ranked": "Canned responses: most relevant to this conversation",
+            "intent": f"Canned responses: {len(responses)} filed under this intent",
         }
         self.title.setText(titles.get(mode, "Canned responses"))
         self.list.clear()
@@ -93,6 +104,11 @@ class CannedPanel(QWidget):
         if responses:
             self.list.setCurrentRow(0)
         self._update_buttons()
+
+    def show_intent_filter(self, intent: str) -> None:
+        """Show the intent the list is filtered to, as a chip that lifts it ("" hides it)."""
+        self.intent_filter.setText(f"{intent}  ✕")
+        self.intent_filter.setVisible(bool(intent))
 
     def current(self) -> CannedResponse | None:
         item: QListWidgetItem | None = self.list.currentItem()

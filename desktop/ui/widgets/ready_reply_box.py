@@ -56,23 +56,22 @@ class ReadyReplyBox(QFrame):
         layout.addLayout(header)
         layout.addWidget(self.text)
         layout.addWidget(self.note)
+        self._reply: ReadyReply | None = None
+        self._no_match = False
         self.hide()
 
+    def set_no_match(self, no_match: bool) -> None:
+        """The reading found no canned response that fits: say so over the closest one."""
+        self._no_match = no_match
+        if self._reply is not None:
+            self._show_heading(self._reply)
+
     def show_reply(self, reply: ReadyReply | None) -> None:
+        self._reply = reply
         if reply is None:
             self.hide()
             return
-        self.heading.setText("Ready reply" if reply.confident else "Closest canned response")
-        self.setProperty("confident", reply.confident)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.title.setText(f"· {reply.canned.title}")
-        self.hint.setText(f"match {reply.confidence:.0%}" if reply.confident else "low confidence")
-        self.hint.setToolTip(
-            "How strongly the conversation matches this canned response"
-            if reply.confident
-            else "No canned response matches this conversation well: read it before you send it"
-        )
+        self._show_heading(reply)
         self.text.setPlainText(reply.text)
         self._fit_lines()
         asked = [n for n in reply.unresolved if placeholders.is_known(n)]
@@ -80,6 +79,25 @@ class ReadyReplyBox(QFrame):
         self.note.setText(f"To fill in: {shown}. Copy asks for them." if asked else "")
         self.note.setVisible(bool(asked))
         self.show()
+
+    def _show_heading(self, reply: ReadyReply) -> None:
+        confident = reply.confident and not self._no_match
+        if self._no_match:
+            heading, title = "No matching canned response", f"· closest: {reply.canned.title}"
+        else:
+            heading = "Ready reply" if confident else "Closest canned response"
+            title = f"· {reply.canned.title}"
+        self.heading.setText(heading)
+        self.title.setText(title)
+        self.setProperty("confident", confident)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.hint.setText(f"match {reply.confidence:.0%}" if confident else "low confidence")
+        self.hint.setToolTip(
+            "How strongly the conversation matches this canned response"
+            if confident
+            else "No canned response matches this conversation well: read it before you send it"
+        )
 
     def _fit_lines(self) -> None:
         """Whole lines only, measured once the style sheet set the font: a cut line looks broken."""

@@ -23,6 +23,7 @@ from desktop.drafting.rewrite import LABELS, Action
 from desktop.drafting.session import Mark, RemovedSentence
 from desktop.store.canned import CannedResponse
 from desktop.ui.widgets.draft_editor import DraftEditor
+from desktop.ui.widgets.reading_chips import ReadingChips
 from desktop.ui.widgets.ready_reply_box import ReadyReplyBox
 from desktop.ui.widgets.removed_sentences import RemovedSentences
 
@@ -46,6 +47,7 @@ class SuggestionPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.chips = ReadingChips(self)
         self.ready = ReadyReplyBox(self)
         title = QLabel("Suggested reply", self)
         title.setObjectName("paneTitle")
@@ -115,6 +117,7 @@ class SuggestionPanel(QWidget):
         buttons.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 8, 4)
+        layout.addWidget(self.chips)
         layout.addWidget(self.ready)
         layout.addLayout(header)
         layout.addWidget(self.error)

@@ -1,0 +1,122 @@
+"""Reading chips in the real window: real ranking, real reading, real SQLite, real model."""
+
+import time
+
+from desktop.library_service import import_file
+from desktop.settings import Settings
+from desktop.store.library import open_library
+from desktop.ui.widgets.reading_chips import ReadingChips
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import SHARED
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_main_window import paste, wait_model
+
+SPANISH = (
+    "Customer: Hola, pedí unas zapatillas hace una semana y el seguimiento no se ha movido. "
+    "¿Cuándo llegará mi paquete? Es urgente, lo necesito antes del viernes."
+)
+CHINESE = "Customer: 你好，我上周订的鞋子还没到，物流信息一直没有更新。我的包裹什么时候能到？"
+OUT_OF_SCOPE = "Customer: What is the interest rate on a 30-year fixed mortgage at a 700 score?"
+
+
+def visible_texts(chips: ReadingChips) -> list[str]:
+    labels = (chips.language, chips.mood, chips.urgency, chips.no_match, *chips.intents)
+    return [w.text() for w in labels if not w.isHidden()]
+
+
+def paste_and_time(qtbot: QtBot, window: object, text: str) -> float:
+    """Seconds from the paste to the chips and the ready reply on screen."""
+    chips = window.suggestion.chips  # type: ignore[attr-defined]
+    ready = window.suggestion.ready  # type: ignore[attr-defined]
+    before = window.reading.reading  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    paste(window.conversation.editor, text)  # type: ignore[attr-defined]
+    qtbot.waitUntil(
+        lambda: window.reading.reading is not before and chips.isVisible() and ready.isVisible(),  # type: ignore[attr-defined]
+        timeout=5_000,
+    )
+    return time.perf_counter() - started
+
+
+def test_spanish_and_chinese_show_language_mood_urgency_and_a_ready_reply(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings())
+    wait_model(qtbot, window)
+    chips = window.suggestion.chips
+    assert chips.isHidden()  # no conversation, no chips
+
+    seconds = paste_and_time(qtbot, window, SPANISH)
+    print(f"\npaste -> chips and ready reply (Spanish): {seconds * 1000:.0f} ms")
+    texts = visible_texts(chips)
+    assert "ES Spanish" in texts
+    assert chips.urgency.text() == "Urgent"
+    assert "urgente" in chips.urgency.toolTip() and "antes del" in chips.urgency.toolTip()
+    assert chips.intents, "the likely intents show with their confidence"
+    assert all(chip.text().endswith("%") for chip in chips.intents)
+    assert window.suggestion.ready.text.toPlainText().strip()
+    # The default model writes English: the note says so and points at the model picker.
+    assert chips.note.isVisible() and "Choose model" in chips.note.text()
+    assert "Spanish" in chips.note.text()
+
+    window.conversation.editor.clear()
+    qtbot.waitUntil(lambda: chips.isHidden(), timeout=5_000)
+    seconds = paste_and_time(qtbot, window, CHINESE)
+    print(f"paste -> chips and ready reply (Chinese): {seconds * 1000:.0f} ms")
+    assert "ZH Chinese" in visible_texts(chips)
+    assert chips.mood.text() == "Negative · frustrated"
+    assert "还没" in chips.mood.toolTip()
+    assert window.suggestion.ready.isVisible() and window.suggestion.ready.text.toPlainText()
+    assert seconds < 2.0
+
+
+def test_intent_chip_filters_the_canned_list(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(Settings())
+    paste_and_time(qtbot, window, CHINESE)
+    chips = window.suggestion.chips
+    chip = chips.intents[0]
+    intent = str(chip.property("intent"))
+    qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "filed under" in window.canned.title.text(), timeout=5_000)
+    shown = [window.canned.list.item(i) for i in range(window.canned.list.count())]
+    assert shown, "the seeded library files responses under the reading's intents"
+    for item in shown:
+        response = item.data(Qt.ItemDataRole.UserRole)
+        primary = response.tags[0] if response.tags else response.category
+        assert primary.casefold() == intent.casefold()
+    assert chip.isChecked()
+    assert window.canned.intent_filter.isVisible() and intent in window.canned.intent_filter.text()
+    # The filter chip by the search box lifts it.
+    qtbot.mouseClick(window.canned.intent_filter, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "filed under" not in window.canned.title.text(), timeout=5_000)
+    assert not window.canned.intent_filter.isVisible()
+    assert not chip.isChecked()
+
+
+def test_nothing_fits_says_no_matching_canned_response(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings())
+    paste_and_time(qtbot, window, OUT_OF_SCOPE)
+    chips = window.suggestion.chips
+    assert chips.no_match.isVisible()
+    assert chips.intents == []
+    ready = window.suggestion.ready
+    assert ready.heading.text() == "No matching canned response"
+    assert ready.title.text().startswith("· closest:")
+    assert not chips.note.isVisible()  # English: no note on the model's language
+
+
+def test_multilingual_library_chinese_question(qtbot: QtBot, make_window: WindowFactory) -> None:
+    """The evaluation's banking library imported through the library service, as an agent would."""
+    library = open_library()
+    report = import_file(library.repo, SHARED / "eval" / "multilingual_canned.json")
+    library.close()
+    assert report.added >= 14
+    window = make_window(Settings())
+    paste_and_time(qtbot, window, "Customer: 我在国外刷卡被拒绝了，怎么办？")
+    chips = window.suggestion.chips
+    assert "ZH Chinese" in visible_texts(chips)
+    assert window.suggestion.ready.isVisible()
