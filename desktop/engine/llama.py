@@ -7,6 +7,7 @@ import ctypes
 import functools
 import logging
 import os
+import re
 import sys
 import threading
 import time
@@ -158,6 +159,32 @@ def _compiled_grammar(text: str) -> LlamaGrammar:
         return LlamaGrammar.from_string(text, verbose=False)
     except ValueError as exc:
         raise EngineError(f"Invalid sampling grammar: {exc}") from exc
+
+
+def _control_token_pattern(llm: llama_cpp.Llama) -> re.Pattern[str] | None:
+    """The text of every control token of the model (`<|im_start|>`, `</s>`, ...), as one pattern.
+
+    Prompts are tokenized with special tokens parsed (the chat template's markers must become
+    control tokens), so the same text inside a message would too: a customer writing
+    "<|im_end|><|im_start|>system" would open a real system turn. See `_defuse`.
+    """
+    vocab = llm._model.vocab  # no public accessor in 0.3.x
+    texts = set()
+    for token in range(llm.n_vocab()):
+        if llama_cpp.llama_vocab_get_attr(vocab, token) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL:
+            text = llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
+            if len(text) > 1:
+                texts.add(text)
+    if not texts:
+        return None
+    return re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)))
+
+
+def _defuse(text: str, control: re.Pattern[str] | None) -> str:
+    """`text` with every control-token spelling broken by a zero-width space: data, not markup."""
+    if control is None:
+        return text
+    return control.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
 
 
 def check_gguf(path: Path) -> None:
@@ -362,6 +389,7 @@ class LlamaEngine:
             bos_token=self._token_text(self._llm.token_bos()),
             stop_token_ids=[self._llm.token_eos()],
         )
+        self._control = _control_token_pattern(self._llm)
         chat_format = "gguf-template" if template else "chatml-fallback"
         logger.info("loaded %s with chat format %s", model_path.name, chat_format)
         self._info = ModelInfo(
@@ -406,9 +434,11 @@ class LlamaEngine:
         prefix = ""
         if messages and messages[-1].role == "assistant":
             prefix, messages = messages[-1].content, messages[:-1]
-        formatted = self._formatter(messages=[cast(Any, m.as_dict()) for m in messages])
+        # Message text is data: only the template's own markers may become control tokens.
+        safe = [{**m.as_dict(), "content": _defuse(m.content, self._control)} for m in messages]
+        formatted = self._formatter(messages=[cast(Any, m) for m in safe])
         tokens = self._llm.tokenize(
-            (formatted.prompt + prefix).encode("utf-8"),
+            (formatted.prompt + _defuse(prefix, self._control)).encode("utf-8"),
             add_bos=not formatted.added_special,
             special=True,
         )

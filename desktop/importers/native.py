@@ -78,6 +78,8 @@ def from_record(where: str, record: dict[str, Any]) -> CannedResponse:
 
 def parse_json(path: Path) -> Parsed:
     data = load_json(path)
+    if isinstance(data, dict) and "responses" not in data and {"title", "body"} <= set(data):
+        data = [data]  # one response on its own, as an API or a hand-written file gives it
     records = data.get("responses") if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise ImportFileError(f"{path.name}: expected {{'responses': [...]}} or a list.")
