@@ -10,11 +10,13 @@ from pathlib import Path
 from desktop import (
     __version__,
     cli,
+    cli_api,
     cli_canned,
     cli_eval,
     cli_models,
     cli_read,
     cli_stats,
+    cli_team,
     paths,
     platform_check,
 )
@@ -37,9 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     cli.add_commands(subparsers)
     cli_eval.add_commands(subparsers)
     cli_canned.add_commands(subparsers)
+    cli_team.add_commands(subparsers)  # under `canned`: after cli_canned
     cli_models.add_commands(subparsers)
     cli_stats.add_commands(subparsers)
     cli_read.add_commands(subparsers)
+    cli_api.add_commands(subparsers)
     return parser
 
 

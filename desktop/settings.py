@@ -49,6 +49,11 @@ class Settings:
     # The API key is in the OS keyring (desktop.engine.api_key), never here.
     server_url: str = ""
     server_model: str = ""
+    # The agent's day (issue 12): history kept this many days (0: none); the local HTTP API.
+    history_days: int = 30
+    api_enabled: bool = False  # off by default: nothing listens unless the agent turns it on
+    api_port: int = 8765
+    api_origins: tuple[str, ...] = ()  # browser origins allowed to call it (CORS), e.g. a helpdesk
 
     def resolved_model_path(self) -> Path:
         return Path(self.model_path).expanduser() if self.model_path else paths.default_model_path()

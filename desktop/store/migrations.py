@@ -174,6 +174,84 @@ def m005_vectors(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_history(db: Database) -> None:
+    """Conversations and the drafts the agent copied, kept for the history view (issue 12).
+
+    Texts are stored redacted by default (desktop/store/history.py) and rows older than the
+    retention setting are deleted whenever the history is opened. `copies` repeats the copied
+    texts of a conversation so that one FTS5 index finds a conversation by what was sent too.
+    """
+    db.execute(
+        "CREATE TABLE history_conversation (id INTEGER PRIMARY KEY, created_at REAL NOT NULL, "
+        "updated_at REAL NOT NULL, title TEXT NOT NULL DEFAULT '', text TEXT NOT NULL, "
+        "copies TEXT NOT NULL DEFAULT '')"
+    )
+    db.execute("CREATE INDEX history_conversation_updated ON history_conversation(updated_at)")
+    db.execute(
+        "CREATE TABLE history_copy (id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL "
+        "REFERENCES history_conversation(id) ON DELETE CASCADE, created_at REAL NOT NULL, "
+        "kind TEXT NOT NULL, text TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX history_copy_conversation ON history_copy(conversation_id)")
+    columns = "title, text, copies"
+    db.execute(
+        f"CREATE VIRTUAL TABLE history_fts USING FTS5 ({columns}, "
+        f"tokenize='{FTS_TOKENIZER}', content=history_conversation)"
+    )
+    new_row = (
+        "INSERT INTO history_fts (rowid, title, text, copies) "
+        "VALUES (new.id, new.title, new.text, new.copies);"
+    )
+    old_row = (
+        "INSERT INTO history_fts (history_fts, rowid, title, text, copies) "
+        "VALUES ('delete', old.id, old.title, old.text, old.copies);"
+    )
+    db.execute(
+        f"CREATE TRIGGER history_ai AFTER INSERT ON history_conversation BEGIN {new_row} END"
+    )
+    db.execute(
+        f"CREATE TRIGGER history_ad AFTER DELETE ON history_conversation BEGIN {old_row} END"
+    )
+    db.execute(
+        f"CREATE TRIGGER history_au AFTER UPDATE OF {columns} ON history_conversation "
+        f"BEGIN {old_row} {new_row} END"
+    )
+
+
+# What the agent may not change in a team library's response (usage counters stay writable).
+TEAM_LOCKED_COLUMNS = (
+    "title, body, body_html, shortcode, category, tags, language, notes, active, source, source_id"
+)
+
+
+@migrations()
+def m007_team_library(db: Database) -> None:
+    """Subscriptions to shared library files, and team responses kept read-only (issue 12).
+
+    A team response is a `canned` row whose source is "team:<path>". Triggers refuse to change
+    or delete one unless the statement runs inside a team sync: the sync inserts a row into
+    `team_sync_writer` in its own transaction and deletes it before committing, so no other
+    connection ever sees it and a crashed sync leaves nothing behind (desktop/team_library.py).
+    """
+    db.execute(
+        "CREATE TABLE team_subscription (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL "
+        "DEFAULT 0, size INTEGER NOT NULL DEFAULT -1, synced_at REAL, responses INTEGER NOT "
+        "NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '')"
+    )
+    db.execute("CREATE TABLE team_sync_writer (id INTEGER PRIMARY KEY)")
+    guard = (
+        "WHEN old.source LIKE 'team:%' AND NOT EXISTS (SELECT 1 FROM team_sync_writer) "
+        "BEGIN SELECT RAISE(ABORT, 'This canned response comes from a team library and is "
+        "read-only; copy it (Duplicate) to make your own version.'); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER canned_team_readonly_update BEFORE UPDATE OF {TEAM_LOCKED_COLUMNS} "
+        f"ON canned {guard}"
+    )
+    db.execute(f"CREATE TRIGGER canned_team_readonly_delete BEFORE DELETE ON canned {guard}")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 
