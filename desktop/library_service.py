@@ -114,6 +114,9 @@ def import_file(repo: CannedRepository, path: Path, fmt: str = "auto") -> Import
         for index, response in enumerate(parsed.responses):
             if not response.title.strip() or not response.body.strip():
                 raise ImportFileError(f"{path.name}, record {index + 1}: empty title or body.")
+            if response.source.startswith("team:"):
+                report.skipped += 1  # a team library's response: its subscription keeps it
+                continue
             # Own-format records keep their recorded source; others are tagged with the format.
             if not response.source and fmt not in ("json", "csv"):
                 response = replace(response, source=fmt)

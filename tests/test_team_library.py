@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop import team_library
+from desktop import library_service, team_library
 from desktop.app import build_parser
 from desktop.cli import run
 from desktop.errors import InputError
@@ -163,3 +163,15 @@ def test_cli_subscribe_sync_unsubscribe(shared: Path, capsys: pytest.CaptureFixt
     assert str(shared.resolve()) in capsys.readouterr().out
     assert main(["canned", "unsubscribe", str(shared)]) == 0
     assert "3 team responses removed" in capsys.readouterr().out
+
+
+def test_reimporting_an_export_with_team_responses_leaves_them_alone(
+    library: Library, shared: Path, tmp_path: Path
+) -> None:
+    repo = library.repo
+    team_library.subscribe(repo, shared)
+    exported = tmp_path / "mine.json"
+    library_service.export(repo, exported)
+    report = library_service.import_file(repo, exported)
+    assert report.skipped >= 2 and report.added == 0
+    assert len(team_rows(repo, shared)) == 2
