@@ -38,7 +38,10 @@ from desktop.suggest import ReadyReply, SuggestionResult, conversation_text, rea
 from desktop.transcript import Transcript
 
 # Settings that shape the loaded model: changing one reloads it; the rest apply at once.
-RELOAD_KEYS = ("model_path", "context_tokens", "threads")
+RELOAD_KEYS = (
+    "model_path", "context_tokens", "threads", "threads_batch", "batch_tokens", "gpu_layers",
+    "model_overrides", "server_url", "server_model",
+)  # fmt: skip
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
@@ -336,6 +339,16 @@ class DraftSession:
                 f"{message}\nCanned responses still work: copy one, or use it as your draft. "
                 "Choose another model with File > Choose model (Ctrl+M)."
             ),
+        )
+
+    def model_switch_failed(self, message: str, kept: Settings) -> Effects:
+        """A new model did not load; the one in use stays, and so do the settings it needs."""
+        self.settings = self.settings.replace(**{key: getattr(kept, key) for key in RELOAD_KEYS})
+        name = self.model_name or "the current model"
+        return (
+            ShowProblem(f"{message}\nStill drafting with {name}."),
+            Notify(message),
+            SaveSettings(self.settings),
         )
 
     # --- the ready reply: the conversation was ranked (no model) ------------------------------

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import EngineState
+from desktop.engine.base import Engine
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -16,16 +17,25 @@ from desktop.store.library import LibraryFactory
 from desktop.suggest import Draft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.background import WorkerThread
-from desktop.ui.worker import EngineFactory, GenerationWorker
+from desktop.ui.model_loader import EngineFactory, LoaderWorker
+from desktop.ui.worker import GenerationWorker
 
 
 class AssistController(QObject):
-    """Owns the LLM thread; turns worker signals into UI-level signals for the current request.
+    """Owns the LLM and model-loader threads; turns worker signals into UI-level signals.
+
+    A switch of model keeps the current engine serving until the new one loaded (see
+    desktop.ui.model_loader); a failed or cancelled switch leaves it in use.
 
     Signals:
         state_changed(object): the new EngineState.
+        load_started(str): a model load began; carries the model's (or server's) name.
+        load_progress(float): fraction of the weights read, 0..1.
+        load_ended(): the load finished, failed or was cancelled (the bar goes away).
         model_ready(object): ModelInfo of the loaded model.
         model_failed(str): why no model is loaded.
+        switch_failed(str, object): a new model could not be loaded (or the load was
+            cancelled) and the one in use was kept; the reason and the kept Settings.
         ready_reply(object): the current draft's ReadyReply (or None), before any token.
         grounded(object): canned responses given to the model for the current draft.
         drafted(object): the first checked Draft of the current request (alternatives follow).
@@ -37,8 +47,12 @@ class AssistController(QObject):
     """
 
     state_changed = Signal(object)
+    load_started = Signal(str)
+    load_progress = Signal(float)
+    load_ended = Signal()
     model_ready = Signal(object)
     model_failed = Signal(str)
+    switch_failed = Signal(str, object)
     ready_reply = Signal(object)
     grounded = Signal(object)
     drafted = Signal(object)
@@ -48,7 +62,10 @@ class AssistController(QObject):
     rewritten = Signal(object)
     failed = Signal(str)
     # Private bridges into the worker thread (AutoConnection -> queued across threads).
-    _load_requested = Signal(object)
+    _load_requested = Signal(int, object, object, object)
+    _install_requested = Signal(object, object)
+    _discard_requested = Signal(object)
+    _room_requested = Signal(object)
     _settings_changed = Signal(object)
     _generate_requested = Signal(int, object, object, object)
     _rewrite_requested = Signal(int, object, str, object, object)
@@ -65,13 +82,27 @@ class AssistController(QObject):
         self._cancel = threading.Event()
         self._state = EngineState.LOADING
         self.model_info: ModelInfo | None = None
-        self._worker = GenerationWorker(engine_factory, library_factory, system_prompt)
-        self._load_requested.connect(self._worker.load)
+        self.settings_in_use: Settings | None = None  # what the serving engine was made from
+        self._load_id = 0
+        self._load_cancel = threading.Event()
+        self.loading = False
+        self._released = False  # the engine in use was closed to make room for the next
+        self._worker = GenerationWorker(library_factory, system_prompt)
+        self.loader = LoaderWorker(engine_factory)
+        self._load_requested.connect(self.loader.load)
+        self.loader.progress.connect(self._on_loader_progress)
+        self.loader.room_needed.connect(self._on_loader_room_needed)
+        self.loader.loaded.connect(self._on_loader_loaded)
+        self.loader.failed.connect(self._on_loader_failed)
+        self.loader.cancelled.connect(self._on_loader_cancelled)
+        self._install_requested.connect(self._worker.install)
+        self._discard_requested.connect(self._worker.discard)
+        self._room_requested.connect(self._worker.make_room)
+        self._worker.released.connect(self._on_worker_released)
         self._settings_changed.connect(self._worker.apply_settings)
         self._generate_requested.connect(self._worker.generate)
         self._rewrite_requested.connect(self._worker.rewrite)
         self._worker.ready.connect(self._on_worker_ready)
-        self._worker.load_failed.connect(self._on_worker_load_failed)
         self._worker.ready_reply.connect(self._on_worker_ready_reply)
         self._worker.grounded.connect(self._on_worker_grounded)
         self._worker.alternative.connect(self._on_worker_alternative)
@@ -81,6 +112,7 @@ class AssistController(QObject):
         self._worker.finished.connect(self._on_worker_finished)
         self._worker.failed.connect(self._on_worker_failed)
         self._thread = WorkerThread(self._worker, "llm-worker", self)
+        self._loader_thread = WorkerThread(self.loader, "model-loader", self)
 
     @property
     def state(self) -> EngineState:
@@ -92,10 +124,23 @@ class AssistController(QObject):
             self.state_changed.emit(state)
 
     def load_model(self, settings: Settings) -> None:
-        """Load (or switch to) the model in `settings`, in the background."""
-        self.cancel()
-        self._set_state(EngineState.LOADING)
-        self._load_requested.emit(settings)
+        """Load (or switch to) the model in `settings` in the background.
+
+        A newer load supersedes one still running; the model in use keeps serving meanwhile.
+        """
+        self._load_cancel.set()
+        self._load_cancel = threading.Event()
+        self._load_id += 1
+        self.loading = True
+        if self.model_info is None:
+            self._set_state(EngineState.LOADING)
+        self.load_started.emit(_load_name(settings))
+        previous = self.settings_in_use if self.model_info is not None else None
+        self._load_requested.emit(self._load_id, settings, self._load_cancel, previous)
+
+    def cancel_load(self) -> None:
+        """Stop the running load at llama.cpp's next progress step (thread-safe flag)."""
+        self._load_cancel.set()
 
     def apply_settings(self, settings: Settings) -> None:
         self._settings_changed.emit(settings)
@@ -127,17 +172,67 @@ class AssistController(QObject):
     def _is_current(self, request_id: int) -> bool:
         return request_id == self._request_id
 
+    # --- loading ------------------------------------------------------------------------------
+    def _is_current_load(self, load_id: int) -> bool:
+        return load_id == self._load_id
+
+    @Slot(int, float)
+    def _on_loader_progress(self, load_id: int, fraction: float) -> None:
+        if self._is_current_load(load_id):
+            self.load_progress.emit(fraction)
+
+    @Slot(int, object)
+    def _on_loader_room_needed(self, load_id: int, room: threading.Event) -> None:
+        """The next model does not fit beside this one: stop drafting and close it first."""
+        self.cancel()
+        self._room_requested.emit(room)
+
+    @Slot()
+    def _on_worker_released(self) -> None:
+        self.model_info = None
+        self._released = True
+        self._set_state(EngineState.LOADING)
+
+    @Slot(int, object, object)
+    def _on_loader_loaded(self, load_id: int, engine: Engine, settings: Settings) -> None:
+        if not self._is_current_load(load_id):
+            self._discard_requested.emit(engine)  # superseded while it loaded
+            return
+        self.settings_in_use = settings
+        self._install_requested.emit(engine, settings)  # after a running request, if any
+
+    @Slot(int, str)
+    def _on_loader_failed(self, load_id: int, message: str) -> None:
+        if self._is_current_load(load_id):
+            self._end_load()
+            self._load_not_done(message)
+
+    @Slot(int)
+    def _on_loader_cancelled(self, load_id: int) -> None:
+        if self._is_current_load(load_id):
+            self._end_load()
+            self._load_not_done("Loading the model was cancelled.")
+
+    def _load_not_done(self, message: str) -> None:
+        if self.settings_in_use is not None and (self.model_info is not None or self._released):
+            # The model in use stays, or (closed to make room) the loader is loading it again.
+            self.switch_failed.emit(message, self.settings_in_use)
+        else:
+            self._set_state(EngineState.NO_MODEL)
+            self.model_failed.emit(message)
+
+    def _end_load(self) -> None:
+        self.loading = False
+        self.load_ended.emit()
+
     @Slot(object)
     def _on_worker_ready(self, info: ModelInfo) -> None:
         self.model_info = info
-        self._set_state(EngineState.IDLE)
+        self._released = False
+        self._end_load()
+        if self._state in (EngineState.LOADING, EngineState.NO_MODEL):
+            self._set_state(EngineState.IDLE)
         self.model_ready.emit(info)
-
-    @Slot(str)
-    def _on_worker_load_failed(self, message: str) -> None:
-        self.model_info = None
-        self._set_state(EngineState.NO_MODEL)
-        self.model_failed.emit(message)
 
     @Slot(int, object)
     def _on_worker_ready_reply(self, request_id: int, reply: ReadyReply | None) -> None:
@@ -185,4 +280,12 @@ class AssistController(QObject):
     def shutdown(self) -> None:
         """Connect to QApplication.aboutToQuit: stop generating, free the model, join."""
         self._cancel.set()
+        self._load_cancel.set()
+        self._loader_thread.stop(10_000)
         self._thread.stop(10_000)
+
+
+def _load_name(settings: Settings) -> str:
+    if settings.server_url:
+        return settings.server_model or settings.server_url
+    return settings.resolved_model_path().name

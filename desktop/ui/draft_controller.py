@@ -88,6 +88,7 @@ class DraftController(QObject):
         assist.state_changed.connect(self._on_assist_state_changed)
         assist.model_ready.connect(self._on_assist_model_ready)
         assist.model_failed.connect(self._on_assist_model_failed)
+        assist.switch_failed.connect(self._on_assist_switch_failed)
         assist.ready_reply.connect(self._on_assist_ready_reply)
         assist.grounded.connect(self._on_assist_grounded)
         assist.token_received.connect(self._on_assist_token_received)
@@ -214,6 +215,10 @@ class DraftController(QObject):
     def _on_assist_model_failed(self, message: str) -> None:
         self._on_assist_state_changed(self._assist.state)
         self._perform(self.session.model_failed(message))
+
+    @Slot(str, object)
+    def _on_assist_switch_failed(self, message: str, kept: Settings) -> None:
+        self._perform(self.session.model_switch_failed(message, kept))
 
     @Slot(object)
     def _on_assist_ready_reply(self, reply: ReadyReply | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Signal, Slot
@@ -18,16 +17,16 @@ from desktop.suggest import Suggester
 from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter
 
-EngineFactory = Callable[[Settings], Engine]
-
 
 class GenerationWorker(LibraryWorker):
-    """Loads the model and runs one request at a time, off the GUI thread.
+    """Runs one request at a time with the engine it was handed, off the GUI thread.
+
+    Engines are built on the model-loader thread (desktop.ui.model_loader) and installed here,
+    so the engine in use keeps serving while the next one loads.
 
     Signals:
-        loading(str): a model load started; carries the model path.
-        ready(object): the model loaded; carries its ModelInfo.
-        load_failed(str): the model could not be loaded; carries the reason.
+        ready(object): a new engine is in use; carries its ModelInfo.
+        released(): the engine was closed to make room for the next one.
         ready_reply(int, object): request id, the ReadyReply (or None), before any token.
         grounded(int, object): request id, the canned responses the draft was built from.
         drafted(int, object): request id, the first Draft, checked, before the alternatives.
@@ -38,9 +37,8 @@ class GenerationWorker(LibraryWorker):
         failed(int, str): request id, error message.
     """
 
-    loading = Signal(str)
     ready = Signal(object)
-    load_failed = Signal(str)
+    released = Signal()
     ready_reply = Signal(int, object)
     grounded = Signal(int, object)
     drafted = Signal(int, object)
@@ -50,25 +48,33 @@ class GenerationWorker(LibraryWorker):
     rewritten = Signal(int, object)
     failed = Signal(int, str)
 
-    def __init__(
-        self, engine_factory: EngineFactory, library_factory: LibraryFactory, system_prompt: str
-    ) -> None:
+    def __init__(self, library_factory: LibraryFactory, system_prompt: str) -> None:
         super().__init__(library_factory)
-        self._engine_factory = engine_factory
         self._system_prompt = system_prompt
         self._engine: Engine | None = None
         self._settings = Settings()
 
-    @Slot(object)
-    def load(self, settings: Settings) -> None:
-        """(Re)load the model named by `settings`; runs on the worker thread."""
-        self._settings = settings
+    @Slot(object, object)
+    def install(self, engine: Engine, settings: Settings) -> None:
+        """Serve with `engine` from now on; the old one is closed here, where it was used."""
         self.close_engine()
-        self.loading.emit(str(settings.resolved_model_path()))
-        with Reporter(self.load_failed.emit, "Unexpected error while loading the model: "):
-            self.library()  # this thread's own connection, opened before the slow part
-            self._engine = self._engine_factory(settings)
-            self.ready.emit(self._engine.info)
+        self._engine = engine
+        self._settings = settings
+        with Reporter(partial(self.failed.emit, -1), "Could not open the canned responses: "):
+            self.library()  # this thread's own connection, opened before the first request
+        self.ready.emit(engine.info)
+
+    @Slot(object)
+    def discard(self, engine: Engine) -> None:
+        """Free an engine that finished loading after a newer load superseded it."""
+        engine.close()
+
+    @Slot(object)
+    def make_room(self, room: threading.Event) -> None:
+        """Close the engine in use so the next model fits in memory; `room` says it is done."""
+        self.close_engine()
+        self.released.emit()
+        room.set()
 
     @Slot(object)
     def apply_settings(self, settings: Settings) -> None:

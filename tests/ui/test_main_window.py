@@ -288,8 +288,12 @@ def test_settings_are_saved_and_reload_the_model_only_when_needed(
     assert window.settings_dialog is not None
     window.settings_dialog.model_path.setText(str(bogus))
     window.settings_dialog.accept()
-    qtbot.waitUntil(lambda: window.assist.state == EngineState.NO_MODEL, timeout=30_000)
-    assert "not a GGUF" in window.suggestion.error.text()
+    # A file that fails to load leaves the app as it was: same model, same settings on disk.
+    qtbot.waitUntil(lambda: "not a GGUF" in window.suggestion.error.text(), timeout=30_000)
+    assert "Still drafting with" in window.suggestion.error.text()
+    assert window.assist.state == EngineState.IDLE and window.assist.model_info is loaded
+    assert settings_module.load().model_path == ""
+    assert window.drafts.settings.model_path == ""
 
 
 def test_shortcuts_work_from_inside_the_editors(qtbot: QtBot, make_window: WindowFactory) -> None:

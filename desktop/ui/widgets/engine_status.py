@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from desktop.drafting.session import EngineState
 from desktop.engine.types import ModelInfo
 from desktop.suggest import SuggestionResult
 from desktop.ui.assist import AssistController
+from desktop.ui.widgets.load_progress import LoadProgress
 
 
 class EngineStatus(QObject):
-    """Three permanent labels in the status bar, kept up to date from the AssistController."""
+    """The status bar's permanent part, kept up to date from the AssistController.
+
+    Load progress, the model (or server) in use, the engine's state and the drafting speed.
+    """
 
     def __init__(self, status_bar: QStatusBar, assist: AssistController) -> None:
         super().__init__(status_bar)
+        self.load_progress = LoadProgress(status_bar)
         self.model_label = QLabel("Model: loading…", status_bar)
+        self.model_label.setTextFormat(Qt.TextFormat.PlainText)
         self.speed_label = QLabel(status_bar)
         self.state_label = QLabel(assist.state.value, status_bar)
+        status_bar.addPermanentWidget(self.load_progress)
         for label in (self.model_label, self.speed_label, self.state_label):
             status_bar.addPermanentWidget(label)
+        assist.load_started.connect(self.load_progress.begin)
+        assist.load_progress.connect(self.load_progress.advance)
+        assist.load_ended.connect(self.load_progress.end)
+        self.load_progress.cancel_requested.connect(assist.cancel_load)
         self._chunks = 0
         self._started = 0.0
         assist.state_changed.connect(self._on_assist_state_changed)
@@ -42,8 +53,13 @@ class EngineStatus(QObject):
 
     @Slot(object)
     def _on_assist_model_ready(self, info: ModelInfo) -> None:
-        self.model_label.setText(f"Model: {info.name}")
-        self.model_label.setToolTip(str(info.path))
+        server = info.chat_format == "server"
+        text = f"Server: {info.name}" if server else f"Model: {info.name}"
+        if info.notice and not server:
+            text += " (server unavailable)" if "server" in info.notice.lower() else " ⚠"
+        self.model_label.setText(text)
+        where = f"OpenAI-compatible server at {info.path}" if server else str(info.path)
+        self.model_label.setToolTip(f"{where}\n{info.notice}" if info.notice else where)
 
     @Slot(str)
     def _on_assist_model_failed(self, _message: str) -> None:
