@@ -1,5 +1,6 @@
 """The whole window on real parts: real model, real SQLite, real widgets and clipboard."""
 
+import itertools
 from pathlib import Path
 
 from desktop import __version__
@@ -68,7 +69,7 @@ def test_paste_generate_stream_and_copy(qtbot: QtBot, make_window: WindowFactory
     assert len(tokens) > 3, "tokens must arrive one by one"
     # The editor grew token by token (the controller appends before this slot runs) ...
     assert streamed[-1] == "".join(tokens)
-    assert all(len(a) < len(b) for a, b in zip(streamed, streamed[1:], strict=False))
+    assert all(len(a) < len(b) for a, b in itertools.pairwise(streamed))
     # ... and at the end shows the checked draft: exactly what Copy copies.
     assert window.suggestion.draft.toPlainText() == result.text
     assert result.grounding and window.suggestion.sources.text().startswith("Grounded on:")
