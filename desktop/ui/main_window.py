@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,6 +17,7 @@ from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.draft_controller import DraftController
 from desktop.ui.manager import CannedManager
+from desktop.ui.model_choice import ModelChoice
 from desktop.ui.placeholder_filler import PlaceholderFiller
 from desktop.ui.reading_controller import ReadingController
 from desktop.ui.widgets.about_box import about_box
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.reading = ReadingController(
             search, assist, self.suggestion.chips, self.suggestion.ready, self.canned, self
         )
+        self.models = ModelChoice(assist, self._current_settings, self.drafts.apply_settings, self)
         self.filler = PlaceholderFiller(
             self, self.drafts.placeholder_values, self.suggestion.insert_at_cursor
         )
@@ -205,15 +206,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def choose_model(self) -> None:
-        settings = self.drafts.settings
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            "Choose a GGUF model",
-            str(settings.resolved_model_path().parent),
-            "GGUF models (*.gguf);;All files (*)",
-        )
-        if name:
-            self.drafts.apply_settings(settings.replace(model_path=str(Path(name))))
+        self.models.open()
+
+    def _current_settings(self) -> Settings:
+        return self.drafts.settings
 
     @Slot()
     def open_settings(self) -> None:
@@ -244,8 +240,10 @@ class MainWindow(QMainWindow):
         self.manager = None
 
     def shutdown_manager(self) -> None:
+        """Stop the window's own worker threads (library window, model scan); aboutToQuit."""
         if self.manager is not None:
             self.manager.shutdown()
+        self.models.shutdown()
 
     @Slot(str)
     def _show_message(self, message: str) -> None:

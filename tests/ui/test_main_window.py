@@ -292,7 +292,8 @@ def test_settings_are_saved_and_reload_the_model_only_when_needed(
     # A file that fails to load leaves the app as it was: same model, same settings on disk.
     qtbot.waitUntil(lambda: "not a GGUF" in window.suggestion.error.text(), timeout=30_000)
     assert "Still drafting with" in window.suggestion.error.text()
-    assert window.assist.state == EngineState.IDLE and window.assist.model_info is loaded
+    assert window.assist.state == EngineState.IDLE
+    assert window.assist.model_info is loaded
     assert settings_module.load().model_path == ""
     assert window.drafts.settings.model_path == ""
 
