@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         self.settings_dialog = SettingsDialog(self.drafts.settings, self)
         self.settings_dialog.saved.connect(self.drafts.apply_settings)
+        self.settings_dialog.key_failed.connect(self._show_message)
         self.settings_dialog.open()
 
     @Slot()

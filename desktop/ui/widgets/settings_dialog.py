@@ -1,8 +1,12 @@
-"""Preferences: who the agent is (for placeholders), the model and how drafts are generated."""
+"""Preferences: who the agent is (for placeholders), the model or team server, and drafting.
+
+The team server's API key goes to the OS keyring (desktop.engine.api_key) when saved, never
+into the settings; "Test connection" runs on its own thread (desktop.ui.server_check).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -11,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -20,7 +25,10 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.drafting import options
 from desktop.drafting.offered import Mode as CheckMode
+from desktop.engine.api_key import ENV_VAR, set_api_key
+from desktop.engine.openai_server import ServerCheck
 from desktop.settings import Settings
+from desktop.ui.server_check import ServerCheckRunner
 
 
 class SettingsDialog(QDialog):
@@ -28,9 +36,11 @@ class SettingsDialog(QDialog):
 
     Signals:
         saved(object): the new Settings.
+        key_failed(str): the API key could not be stored; says what to do instead.
     """
 
     saved = Signal(object)
+    key_failed = Signal(str)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +79,26 @@ class SettingsDialog(QDialog):
             ],
             chosen.checks,
         )
+        self.server_url = QLineEdit(settings.server_url, self)
+        self.server_url.setPlaceholderText(
+            "none: draft on this computer (e.g. http://team:8080/v1)"
+        )
+        self.server_model = QLineEdit(settings.server_model, self)
+        self.server_model.setPlaceholderText("the server's only model")
+        self.api_key = QLineEdit(self)
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText("kept in the OS keyring; type to replace")
+        self.test_button = QPushButton("Test connection", self)
+        self.test_result = QLabel("", self)
+        self.test_result.setObjectName("serverCheck")
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextFormat(Qt.TextFormat.PlainText)
+        self.test_result.hide()
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.api_key, 1)
+        key_row.addWidget(self.test_button)
+        self.key_saved: bool | None = None  # after Save: whether the keyring took a typed key
+        self._checks: ServerCheckRunner | None = None
         form = QFormLayout(self)
         form.addRow("Your name (for {{agent.name}})", self.agent_name)
         form.addRow("Company (for {{company.name}})", self.company_name)
@@ -81,11 +111,20 @@ class SettingsDialog(QDialog):
         form.addRow("Drafts per request (alternatives)", self.alternatives)
         form.addRow("Sentences the sources do not support", self.draft_checks)
         form.addRow("CPU threads", self.threads)
+        server_title = QLabel("Team server (OpenAI-compatible, optional)", self)
+        server_title.setObjectName("paneTitle")
+        form.addRow(server_title)
+        form.addRow("Server URL", self.server_url)
+        form.addRow("Model name", self.server_model)
+        form.addRow("API key", key_row)
+        form.addRow(self.test_result)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         form.addRow(buttons)
         browse.clicked.connect(self._on_browse_clicked)
+        self.test_button.clicked.connect(self.test_connection)
+        self.finished.connect(self._on_finished)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.accepted.connect(self._on_accepted)
@@ -117,7 +156,43 @@ class SettingsDialog(QDialog):
             draft_mode=str(self.draft_mode.currentData()),
             alternatives=self.alternatives.value(),
             draft_checks=str(self.draft_checks.currentData()),
+            server_url=self.server_url.text().strip(),
+            server_model=self.server_model.text().strip(),
         )
+
+    @Slot()
+    def test_connection(self) -> None:
+        url = self.server_url.text().strip()
+        if not url:
+            self._show_check(False, "Enter the server's URL first.")
+            return
+        if self._checks is None:
+            self._checks = ServerCheckRunner(self)
+            self._checks.checked.connect(self._on_checks_checked)
+        self.test_button.setEnabled(False)
+        self._show_check(None, f"Connecting to {url}…")
+        self._checks.start(url, self.server_model.text().strip(), self.api_key.text().strip())
+
+    @Slot(object)
+    def _on_checks_checked(self, result: ServerCheck) -> None:
+        self.test_button.setEnabled(True)
+        text = result.message
+        if result.ok:
+            text = f"{text} ({result.seconds * 1000:.0f} ms)"
+        self._show_check(result.ok, text)
+
+    def _show_check(self, ok: bool | None, text: str) -> None:
+        self.test_result.setText(text)
+        self.test_result.setProperty("ok", "" if ok is None else str(ok).lower())
+        self.test_result.style().unpolish(self.test_result)
+        self.test_result.style().polish(self.test_result)
+        self.test_result.show()
+
+    @Slot(int)
+    def _on_finished(self, _result: int) -> None:
+        if self._checks is not None:
+            self._checks.shutdown()
+            self._checks = None
 
     @Slot()
     def _on_browse_clicked(self) -> None:
@@ -129,4 +204,13 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _on_accepted(self) -> None:
-        self.saved.emit(self.edited())
+        edited = self.edited()
+        key = self.api_key.text().strip()
+        if key and edited.server_url:
+            self.key_saved = set_api_key(edited.server_url, key)
+            if not self.key_saved:
+                self.key_failed.emit(
+                    "No OS keyring is available: the API key was not saved. "
+                    f"Set ${ENV_VAR} for the app instead."
+                )
+        self.saved.emit(edited)
