@@ -1,5 +1,10 @@
 """Make the README screenshots: the real window, real model, real canned library.
 
+reading-chips.png: a Spanish conversation read at a glance (language, mood, urgency, intents)
+with its ready reply, before any draft. model-picker.png: File > Choose model on a home folder
+planted with header-only GGUFs laid out like each local-LLM app's (real headers, sparse files:
+no weights), beside the real default model.
+
 The main window shows the ready reply and a checked draft. The model writes freely here (the
 mode where the checks matter most) and the draft is regenerated until the checks took at least
 one sentence out; when two were, one is restored so both looks show: underlined and struck out.
@@ -36,8 +41,62 @@ Customer: Sure, it's 48213. Can I call someone about it? What number or website 
 """
 
 
+SPANISH = """Customer: Hola, pedí unas zapatillas hace una semana y el seguimiento no se ha movido. ¿Cuándo llegará mi paquete? Es urgente, lo necesito antes del viernes.
+"""
+GIB = 1024**3
+# (folder under the fake home, file, architecture, title, parameters in billions, embedding,
+#  layers, vocabulary, trained context, llama.h file type, size in GiB)
+PLANTED = (
+    (".ollama/models", "llama3.2:3b", "llama", "Llama 3.2 3B Instruct", 3.2, 3072, 28, 128256,
+     131072, 15, 1.9),
+    (".lmstudio/models/lmstudio-community/Qwen2.5-7B-Instruct-GGUF",
+     "Qwen2.5-7B-Instruct-Q4_K_M.gguf", "qwen2", "Qwen2.5 7B Instruct", 7.6, 3584, 28, 152064,
+     32768, 15, 4.4),
+    (".local/share/nomic.ai/GPT4All", "Phi-3-mini-4k-instruct.Q4_0.gguf", "phi3",
+     "Phi 3 Mini 4k Instruct", 3.8, 3072, 32, 32064, 4096, 2, 2.0),
+    (".config/Jan/data/llamacpp/models/gemma-3-4b-it", "model.gguf", "gemma3",
+     "Gemma 3 4B It", 3.9, 2560, 34, 262144, 131072, 15, 2.3),
+    (".cache/llama.cpp", "bartowski_Llama-3.3-70B-Instruct-Q4_K_M.gguf", "llama",
+     "Llama 3.3 70B Instruct", 70.6, 8192, 80, 128256, 131072, 15, 39.6),
+    (".lmstudio/models/lmstudio-community/Qwen2.5-VL-7B-Instruct-GGUF",
+     "mmproj-model-f16.gguf", "clip", "Qwen2.5 VL projector", 0.7, 1280, 32, 0, 0, 1, 1.3),
+)  # fmt: skip
+
+
 def wait(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
     wait_until(condition, timeout_s)
+
+
+def plant_home(home: Path) -> None:
+    """Header-only GGUFs where each app keeps its models (sparse: their size without the disk)."""
+    from desktop.engine.gguf_header import TensorInfo
+    from tests.engine.gguf_files import encode_header
+    from tests.engine.test_catalog import plant_ollama
+
+    for folder, name, arch, title, billions, embd, layers, vocab, context, ftype, size in PLANTED:
+        metadata: dict[str, object] = {
+            "general.architecture": arch, "general.name": title, "general.file_type": ftype,
+            f"{arch}.context_length": context, f"{arch}.embedding_length": embd,
+            f"{arch}.block_count": layers, f"{arch}.attention.head_count": embd // 128,
+            f"{arch}.attention.head_count_kv": 8,
+            "tokenizer.chat_template": "{% for m in messages %}{{ m.content }}{% endfor %}",
+        }  # fmt: skip
+        per_layer = int((billions * 1e9 - embd * max(vocab, 1)) / layers / embd)
+        tensors = [TensorInfo("token_embd.weight", (embd, max(vocab, 1)), 12)]
+        tensors += [
+            TensorInfo(f"blk.{n}.ffn_up.weight", (embd, per_layer), 12) for n in range(layers)
+        ]
+        header = encode_header(metadata, tensors)  # type: ignore[arg-type]
+        if folder.startswith(".ollama"):
+            model, tag = name.split(":")
+            blob = plant_ollama(home / folder, model, tag)
+            path = blob
+        else:
+            path = home / folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            handle.write(header)
+            handle.truncate(int(size * GIB))
 
 
 def main() -> int:
@@ -52,6 +111,12 @@ def main() -> int:
     window.resize(1280, 800)
     window.show()
     wait(lambda: window.assist.model_info is not None)
+    chips = window.suggestion.chips
+    window.conversation.set_text(SPANISH)
+    wait(lambda: chips.isVisible() and window.suggestion.ready.isVisible(), 10)
+    wait(lambda: False, 0.4)
+    window.grab().save(str(folder / "reading-chips.png"))
+    print(f"saved {folder / 'reading-chips.png'}")
     window.conversation.set_text(CONVERSATION)
     wait(lambda: window.canned.list.count() > 0 and window.suggestion.ready.isVisible(), 10)
     results: list[SuggestionResult] = []
@@ -80,6 +145,23 @@ def main() -> int:
     wait(lambda: False, 0.4)
     manager.grab().save(str(folder / "library-window.png"))
     print(f"saved {folder / 'library-window.png'}")
+    manager.close()
+    home = Path(os.environ["AGENT_ASSIST_HOME"]) / "user"
+    plant_home(home)
+    os.environ["HOME"] = str(home)  # the picker scans the known apps' folders under it
+    for name in ("OLLAMA_MODELS", "HF_HOME", "HF_HUB_CACHE", "LLAMA_CACHE", "JAN_DATA_FOLDER",
+                 "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):  # fmt: skip
+        os.environ.pop(name, None)
+    window.choose_model()
+    picker = window.models.picker
+    assert picker is not None
+    picker.resize(1260, 400)
+    wait(lambda: picker.catalog is not None, 30)
+    picker.show_all.setChecked(True)
+    wait(lambda: False, 0.4)
+    picker.grab().save(str(folder / "model-picker.png"))
+    print(f"saved {folder / 'model-picker.png'}")
+    picker.reject()
     window.close()
     # Quit the way the app does: exec() emits aboutToQuit, which stops every worker thread.
     QTimer.singleShot(0, app.quit)

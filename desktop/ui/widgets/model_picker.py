@@ -223,8 +223,8 @@ class ModelPicker(QDialog):
         return item
 
     def _note(self, entry: ModelEntry, recommended: bool) -> str:
-        if not entry.usable:
-            return f"Cannot be used: {entry.reason}"
+        if not entry.usable:  # the whole reason is in the row's tooltip
+            return f"Cannot be used: {entry.reason.split(',')[0]}"
         notes = []
         if entry.path == self._current:
             notes.append("in use")
@@ -233,7 +233,7 @@ class ModelPicker(QDialog):
         if entry.path in self._recent and entry.path != self._current:
             notes.append("recent")
         if not entry.fits:
-            notes.append("needs more memory than is free")
+            notes.append("too big for the free memory")
         return ", ".join(notes).capitalize()
 
     def _selected(self) -> str | None:
