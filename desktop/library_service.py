@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop.errors import ImportFileError, InputError
 from desktop.importers import native, parse_file
 from desktop.store.canned import CONTENT_FIELDS, CannedRepository, CannedResponse
+from desktop.store.db import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def import_file(repo: CannedRepository, path: Path, fmt: str = "auto") -> Import
     )
     if not parsed.responses and not parsed.skipped:
         raise ImportFileError(f"{path.name}: no canned responses found.")
-    with repo.db.atomic():
+    with write_transaction(repo.db):  # another instance may be writing too: wait, then write
         for index, response in enumerate(parsed.responses):
             if not response.title.strip() or not response.body.strip():
                 raise ImportFileError(f"{path.name}, record {index + 1}: empty title or body.")

@@ -7,10 +7,12 @@ fresh database is created, and every row SQLite can still read is copied into it
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,11 +33,25 @@ class OpenedDatabase:
     recovery: Recovery | None = None  # what was copied out of it
 
 
+# A 0-byte file younger than this is a library another instance is creating right now.
+_NEW_FILE_SECONDS = 60
+
+
+class _DamagedError(sqlite3.DatabaseError):
+    """Damage found by our own checks (SQLite's own carry SQLITE_CORRUPT / SQLITE_NOTADB)."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Only damage moves a file aside: a lock, a full disk or a bad migration never does."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return isinstance(exc, _DamagedError) or name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
 def _connect(path: Path, verify: bool) -> Database:
-    if verify and _empty_file(path):
-        # SQLite reads a 0-byte file as a new database; here it means the library was lost
+    if verify and _lost_empty_file(path):
+        # SQLite reads a 0-byte file as a new database; an old one means the library was lost
         # (a crash mid-write, a sync tool), and the agent must hear about it.
-        raise sqlite3.DatabaseError("the database file is empty (0 bytes)")
+        raise _DamagedError("the database file is empty (0 bytes)")
     db = Database(sqlite3.connect(str(path), timeout=10))
     try:
         db.enable_wal()
@@ -43,20 +59,25 @@ def _connect(path: Path, verify: bool) -> Database:
         if verify:
             result = db.execute("PRAGMA quick_check").fetchone()
             if result is None or result[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {result}")
-        migrations.apply(db)
+                raise _DamagedError(f"integrity check failed: {result}")
+        # Under the write lock: a second instance opening the same new file must wait for
+        # these migrations instead of running them again ("table already exists").
+        with write_transaction(db):
+            migrations.apply(db)
     except BaseException:
         db.close()  # a handle left open would keep the file from being moved aside (Windows)
         raise
     return db
 
 
-def _empty_file(path: Path) -> bool:
+def _lost_empty_file(path: Path) -> bool:
     wal = path.with_name(path.name + "-wal")
     try:
-        return path.stat().st_size == 0 and (not wal.exists() or wal.stat().st_size == 0)
+        stat = path.stat()
+        empty = stat.st_size == 0 and (not wal.exists() or wal.stat().st_size == 0)
     except OSError:
         return False
+    return empty and time.time() - stat.st_mtime > _NEW_FILE_SECONDS
 
 
 def _move_aside(path: Path) -> Path:
@@ -124,4 +145,35 @@ def open_database(path: Path, verify: bool = True) -> OpenedDatabase:
             raise StoreError(f"The database {path} is locked by another program.") from exc
         if isinstance(exc, sqlite3.OperationalError) and not path.exists():
             raise StoreError(f"Cannot create the database {path}: {exc}") from exc
+        if not _is_damage(exc):
+            raise StoreError(f"Cannot open the database {path}: {exc}") from exc
         return _recover(path, exc)
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One transaction that holds the write lock from its first statement.
+
+    sqlite-utils' `atomic()` begins a deferred transaction: when it reads before it writes (an
+    import looks for existing responses first) and another instance commits in between, SQLite
+    cannot upgrade the stale read to a write and fails at once with "database is locked",
+    without waiting. `BEGIN IMMEDIATE` takes the lock up front, so a second instance waits its
+    turn (the connection's busy timeout) instead. Nested use becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(
+            f"The library is busy in another window or command ({exc}); try again."
+        ) from exc
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

@@ -16,7 +16,7 @@ from desktop import paths
 from desktop.errors import StoreError
 from desktop.store.backup import backup_if_due
 from desktop.store.canned import CannedRepository, seed_if_new
-from desktop.store.db import open_database
+from desktop.store.db import open_database, write_transaction
 from desktop.store.recovery import Recovery
 
 logger = logging.getLogger(__name__)
@@ -62,9 +62,11 @@ def open_library(path: Path | None = None, seed: bool = True, verify: bool = Tru
     """Open (and on first run seed) the canned-response database; see open_database."""
     opened = open_database(path or paths.database_path(), verify)
     repo = CannedRepository(opened.db)
-    seeded = (
-        seed_if_new(repo, paths.resource_dir() / "seed" / "canned_responses.json") if seed else 0
-    )
+    seeded = 0
+    if seed:
+        # Under the write lock: two instances started at once must not both seed a new library.
+        with write_transaction(opened.db):
+            seeded = seed_if_new(repo, paths.resource_dir() / "seed" / "canned_responses.json")
     library = Library(repo, opened.path, opened.recovered_from, seeded, opened.recovery)
     if library.recovered_from is not None:
         logger.warning("%s", library.recovery_message())  # the CLI prints warnings

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
+from desktop.errors import StoreError
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.db import open_database
 from desktop.store.library import open_library
@@ -110,6 +113,8 @@ def test_a_zero_length_file_is_reported_not_silently_reseeded(app_home: Path) ->
     path = app_home / "data" / "canned.db"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"")
+    # Not one being created by another instance this very moment: an hour old.
+    os.utime(path, (time.time() - 3600, time.time() - 3600))
 
     library = open_library(path)
 
@@ -188,3 +193,29 @@ def test_the_damaged_file_is_never_written(tmp_path: Path) -> None:
     assert opened.recovered_from.read_bytes() == before
     opened.db.close()
     assert len(_titles(path)) > 150
+
+
+def test_a_zero_length_file_just_created_is_a_new_library(tmp_path: Path) -> None:
+    path = tmp_path / "canned.db"
+    path.write_bytes(b"")  # another instance's sqlite3.connect made it a moment ago
+    opened = open_database(path)
+    assert opened.recovered_from is None
+    assert [p.name for p in tmp_path.iterdir() if "corrupt" in p.name] == []
+    opened.db.close()
+
+
+def test_an_error_that_is_not_damage_never_moves_the_file_aside(tmp_path: Path) -> None:
+    path = tmp_path / "canned.db"
+    _library(path, 10)
+    conn = sqlite3.connect(path)
+    # A migration that cannot apply (here: the version record says one is missing and its
+    # table is already there) is not damage: a clear error, the file stays where it is.
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm001_canned'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="Cannot open the database"):
+        open_database(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["canned.db"]
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM canned").fetchone()[0] == 10
+    conn.close()
