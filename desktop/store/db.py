@@ -173,7 +173,6 @@ def write_transaction(db: Database) -> Iterator[Database]:
     try:
         yield db
     except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+        db.conn.rollback()  # a no-op when an error already ended the transaction
         raise
     db.conn.execute("COMMIT")
