@@ -11,6 +11,7 @@ from desktop import (
     __version__,
     cli,
     cli_api,
+    cli_bench,
     cli_canned,
     cli_eval,
     cli_models,
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_stats.add_commands(subparsers)
     cli_read.add_commands(subparsers)
     cli_api.add_commands(subparsers)
+    cli_bench.add_commands(subparsers)
     return parser
 
 

@@ -39,7 +39,7 @@ BASE_MODULES = {
     "desktop.platform_check",
 }
 # Qt composition roots outside ui/: the window's entry points.
-QT_ROOTS = {"desktop.app", "desktop.__main__", "desktop.selftest"}
+QT_ROOTS = {"desktop.app", "desktop.__main__", "desktop.selftest", "desktop.bench_qt"}
 # Layer -> the layers its modules may import from.
 ALLOWED = {
     "base": {"base"},

@@ -579,20 +579,33 @@ class RawTimings:
         return self.decode_tokens / self.decode_s if self.decode_s > 0 else 0.0
 
 
-def raw_timings(engine: LlamaEngine, prompt: Sequence[int], decode_tokens: int) -> RawTimings:
+def raw_timings(
+    engine: LlamaEngine,
+    prompt: Sequence[int],
+    decode_tokens: int,
+    threads: tuple[int, int] | None = None,
+) -> RawTimings:
     """Read `prompt` and greedily decode `decode_tokens` in a tight loop over llama.cpp's C API.
 
     No app code and no llama-cpp-python Python layer: a fresh context on the engine's own
     weights with the engine's own context settings (threads, batch), so the comparison is
     like for like. End-of-text is ignored, so exactly `decode_tokens` are decoded.
+    `threads` (decode, prompt) overrides the engine's thread counts, to compare settings.
     """
     llm = engine._llm
-    ctx = llama_cpp.llama_init_from_model(llm.model, llm.context_params)
+    params = llama_cpp.llama_context_params.from_buffer_copy(llm.context_params)
+    if threads is not None:
+        params.n_threads, params.n_threads_batch = threads
+    ctx = llama_cpp.llama_init_from_model(llm.model, params)
     if not ctx:
         raise EngineError("llama.cpp could not create a context for the raw benchmark")
     sampler = llama_cpp.llama_sampler_init_greedy()
     one = (llama_cpp.llama_token * 1)()
     try:
+        # As LlamaEngine._warm_up does: the first decode of a context pays one-time costs.
+        one[0] = prompt[0]
+        llama_cpp.llama_decode(ctx, llama_cpp.llama_batch_get_one(one, 1))
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
         ids = (llama_cpp.llama_token * len(prompt))(*prompt)
         step = llm.n_batch
         started = time.perf_counter()

@@ -1,0 +1,444 @@
+"""`agent-assist bench`: the app's speed measured beside llama.cpp's own, on one machine (issue 14).
+
+One run, one model, one thread setting. Every figure comes from the real path:
+
+- the model through `Suggester` (the pipeline the window and `suggest` share), and raw
+  llama.cpp through `engine.llama.raw_timings` (a tight loop over its C API on the same weights
+  and context settings), so `ttft_cold_s / ttft_cold_raw_s` and `decode_ratio` compare like
+  with like;
+- ranking on real SQLite files holding synthetic libraries, the first ranking after a restart
+  in a fresh process;
+- start-up from `--self-test`, and the Qt event loop (`desktop.bench_qt`), in child processes:
+  this module and the CLI stay free of Qt.
+
+Nothing here asserts a target: the figures are printed, and the README says what limits each.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import multiprocessing
+import os
+import platform
+import re
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop import paths
+from desktop.drafting.options import DraftMode, DraftOptions
+from desktop.engine.types import GenerationParams
+from desktop.evaluation import Case, load_cases, memory_repository, synthetic_library
+from desktop.importers import bitext
+from desktop.settings import Settings
+from desktop.store.canned import CannedResponse
+
+if TYPE_CHECKING:
+    from desktop.engine.llama import LlamaEngine
+    from desktop.suggest import Suggester, SuggestionResult
+
+EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """What one run measures; `quick()` fits an idle 2-core machine in under a minute."""
+
+    cases: Path = EVAL_DIR / "dev_cases.jsonl"
+    canned: Path = EVAL_DIR / "canned.json"
+    rank_sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
+    rank_queries: int = 270
+    generations: int = 50  # for memory growth
+    prompt_lengths: tuple[int, ...] = (256, 1024, 4096)
+    decode_tokens: int = 128
+    thread_settings: bool = True  # compare decode/prompt thread counts
+    startup: bool = True
+    event_loop: bool = True
+    quick: bool = False
+
+    @classmethod
+    def quick_run(cls, **changes: Any) -> BenchConfig:
+        quick = cls(
+            rank_sizes=(1_000, 10_000),
+            rank_queries=60,
+            generations=10,
+            prompt_lengths=(256, 1024),
+            decode_tokens=48,
+            thread_settings=False,
+            quick=True,
+        )
+        return replace(quick, **changes)
+
+
+def run(config: BenchConfig, settings: Settings, progress: Progress) -> dict[str, Any]:
+    """Every figure, as one flat dict (objects for figures by size or length)."""
+    cases = load_cases(config.cases)
+    library = bitext.parse(config.canned).responses
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "quick": config.quick,
+    }
+    progress("model: first token, decode, memory")
+    results.update(model_figures(settings, cases, library, config, progress))
+    with tempfile.TemporaryDirectory(prefix="agent-assist-bench-") as folder:
+        progress("ranking")
+        results.update(ranking_figures(cases, library, config, Path(folder), progress))
+    if config.startup:
+        progress("start-up (--self-test)")
+        results.update(startup_figures())
+    if config.event_loop:
+        progress("event loop (offscreen window)")
+        results.update(event_loop_figures(config))
+    results["load_average_1min_end"] = round(os.getloadavg()[0], 2)
+    return results
+
+
+def machine() -> str:
+    return f"{platform.machine()} {os.cpu_count()} CPUs, {platform.system()} {platform.release()}"
+
+
+# --- the model ---------------------------------------------------------------------------------
+def model_figures(
+    settings: Settings,
+    cases: Sequence[Case],
+    library: Sequence[CannedResponse],
+    config: BenchConfig,
+    progress: Progress,
+) -> dict[str, Any]:
+    from desktop.engine.llama import LlamaEngine, raw_timings
+    from desktop.engine.loading import load_local
+    from desktop.suggest import Suggester, load_system_prompt
+
+    started = time.perf_counter()
+    engine = load_local(settings)
+    if not isinstance(engine, LlamaEngine):
+        raise TypeError("the benchmark needs a local GGUF model")
+    out: dict[str, Any] = {
+        "model": engine.info.name,
+        "model_load_s": round(time.perf_counter() - started, 3),
+        "threads": settings.threads or os.cpu_count(),
+        "threads_batch": settings.threads_batch or os.cpu_count(),
+    }
+    repo = memory_repository(library)
+    suggester = Suggester(engine, repo, settings, load_system_prompt())
+    first, again, other = _three_conversations(cases)
+    free = DraftOptions(mode=DraftMode.FREE, alternatives=1)
+    params = GenerationParams(
+        max_tokens=config.decode_tokens, temperature=settings.temperature, seed=1
+    )
+    try:
+        progress("  cold, warm and seen-grounding first tokens (free mode)")
+        cold = _timed(suggester, first.transcript, free, params)
+        warm = _timed(suggester, first.transcript, free, params)
+        out.update(
+            ttft_cold_s=_round(cold.result.first_token_s),
+            prompt_tokens_cold=cold.result.prompt_tokens,
+            ttft_warm_s=_round(warm.result.first_token_s),
+            decode_tps_app=round(cold.decode_tps, 1),
+            decode_tokens_app=cold.result.completion_tokens,
+        )
+        out.update(_seen_grounding(suggester, engine, cold.result, again, other, free, params))
+        progress("  adapt mode (the default)")
+        adapt = _timed(suggester, other.transcript, DraftOptions(alternatives=1), params)
+        out.update(
+            ttft_adapt_s=_round(adapt.result.first_token_s),
+            first_text_adapt_s=_round(adapt.result.first_text_s),
+            adapt_mode_used=str(adapt.result.mode),
+            prompt_tokens_adapt=adapt.result.prompt_tokens,
+        )
+        progress(f"  memory over {config.generations} generations")
+        out.update(_memory(suggester, cases, config.generations))
+        progress("  raw llama.cpp on the same prompt")
+        prompt = suggester.prepare(first.transcript)
+        raw = raw_timings(engine, engine.prompt_token_ids(prompt.messages), config.decode_tokens)
+        out.update(
+            ttft_cold_raw_s=round(raw.prompt_s, 3),
+            decode_tps_raw=round(raw.decode_tps, 1),
+        )
+        out["decode_ratio"] = round(out["decode_tps_app"] / out["decode_tps_raw"], 3)
+        out["ttft_cold_ratio"] = round(out["ttft_cold_s"] / raw.prompt_s, 3)
+        progress("  prompt length")
+        filler = "\n\n".join(c.body for c in library[:200])
+        out["by_prompt_length"] = _by_length(engine, config, filler, raw_timings)
+        if config.thread_settings:
+            progress("  thread settings")
+            out["by_threads"] = _by_threads(engine, filler, raw_timings)
+    finally:
+        engine.close()
+    return out
+
+
+@dataclass
+class _Timed:
+    result: SuggestionResult
+    arrivals: list[float]
+
+    @property
+    def decode_tps(self) -> float:
+        """Tokens a second as the text reached the caller, first arrival to last."""
+        span = self.arrivals[-1] - self.arrivals[0] if len(self.arrivals) > 1 else 0.0
+        tokens = self.result.completion_tokens
+        return (tokens - 1) / span if tokens > 1 and span > 0 else 0.0
+
+
+def _timed(
+    suggester: Suggester,
+    transcript: Any,
+    options: DraftOptions,
+    params: GenerationParams,
+    pinned: Sequence[CannedResponse] = (),
+) -> _Timed:
+    arrivals: list[float] = []
+    if options.mode is DraftMode.FREE and not pinned:
+        # Free mode grounds on the top `grounding_count` responses only when as many drafts are
+        # asked for; one draft is timed here, so the same responses are given as pinned.
+        count = suggester.settings.grounding_count
+        pinned = [c for c, _ in suggester.rank(transcript, count=count)]
+    result = suggester.suggest(
+        transcript,
+        threading.Event(),
+        lambda _text: arrivals.append(time.perf_counter()),
+        pinned=pinned,
+        options=options,
+        params=params,
+    )
+    return _Timed(result, arrivals)
+
+
+def _three_conversations(cases: Sequence[Case]) -> tuple[Case, Case, Case]:
+    """Two conversations on one topic, and one on another."""
+    first = cases[0]
+    again = next(c for c in cases[1:] if c.expected_intent == first.expected_intent)
+    other = next(c for c in cases if c.expected_intent != first.expected_intent)
+    return first, again, other
+
+
+def _seen_grounding(
+    suggester: Suggester,
+    engine: LlamaEngine,
+    seen: SuggestionResult,
+    again: Case,
+    other: Case,
+    options: DraftOptions,
+    params: GenerationParams,
+) -> dict[str, Any]:
+    """A new conversation grounded on responses read before, another topic read in between.
+
+    The second conversation is given the first one's grounding (pinned, as an agent would
+    pin them), so both prompts share their system message exactly. Measured with the state
+    cache and again with it off.
+    """
+    out: dict[str, Any] = {}
+    capacity = engine.state_cache.capacity_bytes
+    for key, bytes_ in (("ttft_seen_grounding_s", capacity), ("ttft_seen_uncached_s", 0)):
+        engine.state_cache.capacity_bytes = bytes_
+        if not bytes_:
+            engine.state_cache.clear()
+        _timed(suggester, other.transcript, options, params)  # the model reads another topic
+        new = _timed(suggester, again.transcript, options, params, pinned=seen.grounding)
+        out[key] = _round(new.result.first_token_s)
+        if bytes_:
+            out["state_cache_mb"] = round(engine.state_cache.size_bytes / 2**20, 1)
+            out["state_cache_entries"] = len(engine.state_cache)
+    engine.state_cache.capacity_bytes = capacity
+    return out
+
+
+def _memory(suggester: Suggester, cases: Sequence[Case], generations: int) -> dict[str, Any]:
+    """Resident memory over `generations` default (adapt) drafts on different conversations."""
+    options = DraftOptions(alternatives=1)
+    _timed(suggester, cases[0].transcript, options, suggester.params())
+    before = _rss_mb()
+    for number in range(generations):
+        case = cases[(number * 7) % len(cases)]
+        _timed(suggester, case.transcript, options, suggester.params())
+    return {
+        "rss_growth_mb": round(_rss_mb() - before, 1),
+        "generations": generations,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
+
+
+def _rss_mb() -> float:
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return _peak_rss_mb()
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes vs KiB
+
+
+def _filler_tokens(engine: LlamaEngine, text: str, count: int) -> list[int]:
+    """`count` prompt tokens of real support text (repeated as needed)."""
+    from desktop.engine.types import Message
+
+    tokens = engine.prompt_token_ids([Message("user", text)])
+    while len(tokens) < count:
+        tokens = tokens + tokens
+    return tokens[:count]
+
+
+def _by_length(
+    engine: LlamaEngine, config: BenchConfig, text: str, raw_timings: Any
+) -> dict[str, Any]:
+    """First token (prompt reading) and decode speed of raw llama.cpp by prompt length."""
+    out = {}
+    room = engine.info.context_tokens - config.decode_tokens - 8
+    for length in config.prompt_lengths:
+        tokens = _filler_tokens(engine, text, min(length, room))
+        raw = raw_timings(engine, tokens, min(config.decode_tokens, 32))
+        out[str(length)] = {
+            "tokens": len(tokens),
+            "first_token_s": round(raw.prompt_s, 3),
+            "prompt_tps": round(len(tokens) / raw.prompt_s, 1),
+            "decode_tps": round(raw.decode_tps, 1),
+        }
+    return out
+
+
+def _by_threads(engine: LlamaEngine, text: str, raw_timings: Any) -> dict[str, Any]:
+    """Decode and prompt speed for each (decode threads, prompt threads) pair up to the CPUs."""
+    cpus = os.cpu_count() or 2
+    counts = sorted({1, max(1, cpus // 2), cpus})
+    tokens = _filler_tokens(engine, text, 256)
+    out = {}
+    for decode in counts:
+        for prompt in counts:
+            raw = raw_timings(engine, tokens, 32, threads=(decode, prompt))
+            out[f"{decode}/{prompt}"] = {
+                "prompt_tps": round(len(tokens) / raw.prompt_s, 1),
+                "decode_tps": round(raw.decode_tps, 1),
+            }
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+# --- ranking -------------------------------------------------------------------------------
+def ranking_figures(
+    cases: Sequence[Case],
+    library: Sequence[CannedResponse],
+    config: BenchConfig,
+    folder: Path,
+    progress: Progress,
+) -> dict[str, Any]:
+    """Per library size: import, index build, ranking p50/p95; then a restart at the largest."""
+    from sqlite_utils import Database
+
+    from desktop.store import migrations, ranking
+    from desktop.store.canned import CannedRepository
+
+    out: dict[str, Any] = {"rank_ms_p50": {}, "rank_ms_p95": {}, "import_s": {}, "index_s": {}}
+    queries = list(cases[: config.rank_queries])
+    largest = folder / "none.db"
+    for size in config.rank_sizes:
+        progress(f"  {size} responses")
+        largest = folder / f"library-{size}.db"
+        db = Database(sqlite3.connect(largest))
+        migrations.apply(db)
+        made = synthetic_library(library, size)
+        started = time.perf_counter()
+        CannedRepository(db).add_many(made)
+        out["import_s"][str(size)] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        ranking.rank_ids(db, queries[0].transcript, 5)
+        out["index_s"][str(size)] = round(time.perf_counter() - started, 2)
+        timings = []
+        for case in queries:
+            started = time.perf_counter()
+            ranking.rank_ids(db, case.transcript, 5)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        out["rank_ms_p50"][str(size)] = round(statistics.median(timings), 2)
+        out["rank_ms_p95"][str(size)] = round(timings[round(0.95 * (len(timings) - 1))], 2)
+        db.close()
+    if "100000" in out["import_s"]:
+        out["import_100k_s"] = out["import_s"]["100000"]
+    if config.rank_sizes:
+        progress("  first ranking after a restart")
+        restart = in_fresh_process(first_rank_after_restart, str(largest), queries[1].transcript)
+        out["rank_first_after_restart_s"] = restart["total_s"]
+        out["rank_restart_size"] = config.rank_sizes[-1]
+        out["rank_restart_detail"] = restart
+    return out
+
+
+def in_fresh_process(function: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """`function(*args)` in a new interpreter: nothing cached in this one helps it."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
+
+
+def first_rank_after_restart(path: str, transcript: Any) -> dict[str, Any]:
+    """What an agent waits for on the first ranking after a start.
+
+    Load the embedders, open the library, build the index from the kept vectors, rank.
+    """
+    started = time.perf_counter()
+    from sqlite_utils import Database
+
+    from desktop.store import embeddings, multilingual, ranking
+
+    embeddings.default_embedder()
+    multilingual.default_multilingual()
+    loaded = time.perf_counter()
+    db = Database(sqlite3.connect(path))
+    ranking.rank_ids(db, transcript, 5)
+    ranked = time.perf_counter()
+    db.close()
+    return {
+        "embedders_s": round(loaded - started, 3),
+        "index_and_rank_s": round(ranked - loaded, 3),
+        "total_s": round(ranked - started, 3),
+    }
+
+
+# --- child processes with Qt ---------------------------------------------------------------
+_SELF_TEST = re.compile(r"window shown ([\d.]+)s and model ready ([\d.]+)s")
+
+
+def startup_figures() -> dict[str, Any]:
+    """Process start to window shown and to model ready, from `--self-test`'s own clock."""
+    command = [sys.executable] if paths.is_frozen() else [sys.executable, "-m", "desktop"]
+    done = subprocess.run(
+        [*command, "--self-test"], capture_output=True, text=True, timeout=300, check=False
+    )
+    found = _SELF_TEST.search(done.stdout)
+    if not found:
+        return {"startup_error": (done.stdout + done.stderr).strip()[-300:]}
+    return {"window_shown_s": float(found[1]), "model_ready_s": float(found[2])}
+
+
+def event_loop_figures(config: BenchConfig) -> dict[str, Any]:
+    """The event-loop probe and the widget's decode speed, from `desktop.bench_qt`'s JSON line."""
+    if paths.is_frozen():
+        return {"event_loop_error": "not measured in the packaged app"}
+    command = [sys.executable, "-m", "desktop.bench_qt", "--tokens", str(config.decode_tokens)]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, env=env
+    )
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("{"):
+            parsed: dict[str, Any] = json.loads(line)
+            return parsed
+    return {"event_loop_error": (done.stdout + done.stderr).strip()[-300:]}
