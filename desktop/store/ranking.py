@@ -16,12 +16,14 @@ Four steps, each measured on the evaluation set (see `agent-assist eval` and the
 
 The customer's latest turn weighs 1, the one before 1/2, the one before that 1/4. The index is
 kept in memory per database and rebuilt when `meta.library_version` (bumped by triggers, see
-migration m002) moves; its vectors are also kept in the database (migration m005), so the
-first ranking after a restart embeds nothing. No Qt.
+migration m002) moves; its vectors (migration m005) and word statistics (m008,
+`desktop.store.index_snapshot`) are also kept in the database, so the first ranking after a
+restart embeds and stems nothing. No Qt.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Sequence
@@ -32,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlite_utils import Database
 
-from desktop.store import embeddings, multilingual
+from desktop.store import embeddings, index_snapshot, multilingual
 from desktop.store.fields import FIELD_WEIGHTS, parse_tags
 from desktop.store.lexical import Field, LexicalIndex
 from desktop.store.vectors import VectorSpace, VectorStore
@@ -109,8 +111,12 @@ class RankingIndex:
         previous: RankingIndex | None = None,
         cross: multilingual.MultilingualEmbedder | None = None,
         db: Database | None = None,
+        lexical: LexicalIndex | None = None,
     ) -> None:
-        """Index `rows`; vectors of texts `previous` or `db` already hold are reused, not redone."""
+        """Index `rows`; vectors of texts `previous` or `db` already hold are reused, not redone.
+
+        `lexical`, when given, is these rows' word index restored from a snapshot.
+        """
         self.ids = np.asarray([int(r["id"]) for r in rows], dtype=np.int64)
         primary = [_primary_tag(r) for r in rows]
         names = {name: n for n, name in enumerate(dict.fromkeys(p for p in primary if p))}
@@ -118,7 +124,7 @@ class RankingIndex:
         self.groups = np.asarray(
             [names[p] if p else -1 - i for i, p in enumerate(primary)], dtype=np.int64
         )
-        self.lexical = LexicalIndex(
+        self.lexical = lexical or LexicalIndex(
             [_fields(r) for r in rows], embedder.is_word if embedder else None
         )
         self.embedder = embedder
@@ -269,7 +275,18 @@ def _distinct_first(order: npt.NDArray[np.int64], groups: Any, count: int) -> An
 
 
 def _tags(row: dict[str, Any]) -> list[str]:
-    return [tag.strip() for tag in parse_tags(row.get("tags"))]
+    raw = row.get("tags")
+    return list(_parsed_tags(raw)) if isinstance(raw, str) else _strip(parse_tags(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_tags(raw: str) -> tuple[str, ...]:
+    """Tags of a stored JSON list: libraries repeat a few lists, and 100k rows parse each 3x."""
+    return tuple(_strip(parse_tags(raw)))
+
+
+def _strip(tags: Sequence[str]) -> list[str]:
+    return [tag.strip() for tag in tags]
 
 
 def _primary_tag(row: dict[str, Any]) -> str:
@@ -335,13 +352,24 @@ def index_for(db: Database) -> RankingIndex:
         if cached is not None and cached[0] == version and version:
             return cached[1]
         rows = list(db.query(f"SELECT {_COLUMNS} FROM canned WHERE active = 1 ORDER BY id"))
+        embedder = embeddings.default_embedder()
+        # After a restart, the word statistics are read back rather than recomputed.
+        kept = path and version and cached is None
+        words = (
+            index_snapshot.load(db, version, len(rows), embedder.is_word if embedder else None)
+            if kept
+            else None
+        )
         index = RankingIndex(
             rows,
-            embeddings.default_embedder(),
+            embedder,
             cached and cached[1],
             multilingual.default_multilingual(),
             db,
+            words,
         )
+        if path and version and words is None:
+            index_snapshot.save(db, version, index.lexical)
         if path:
             _by_file[path] = (version, index)
         else:

@@ -129,6 +129,7 @@ class VectorStore:
     """
 
     CHUNK = 900  # keys per query: below SQLite's default limit of 999 parameters
+    SCAN = 5000  # more keys than this are found by reading the whole space once
 
     def __init__(self, db: Database, space: str, dim: int) -> None:
         self.db = db
@@ -138,6 +139,15 @@ class VectorStore:
     def load(self, keys: Sequence[bytes]) -> dict[bytes, Floats]:
         found: dict[bytes, Floats] = {}
         unique = list(dict.fromkeys(keys))
+        if len(unique) > self.SCAN:  # a restart: one pass over the space beats 100 lookups
+            wanted = set(unique)
+            scan = self.db.execute(
+                "SELECT text_hash, vector FROM vectors WHERE space = ?", [self.space]
+            )
+            for key, blob in scan:
+                if bytes(key) in wanted and len(blob) == 4 * self.dim:
+                    found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
+            return found
         for start in range(0, len(unique), self.CHUNK):
             chunk = unique[start : start + self.CHUNK]
             marks = ", ".join("?" * len(chunk))

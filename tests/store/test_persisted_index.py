@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from desktop.store import embeddings, migrations, multilingual, ranking
+from desktop.store import embeddings, index_snapshot, migrations, multilingual, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.vectors import Floats, TextEmbedder
 from sqlite_utils import Database
@@ -98,3 +98,37 @@ def test_index_for_fills_the_table(tmp_path: Path) -> None:
     spaces = {row[0] for row in db.execute("SELECT space FROM vectors").fetchall()}
     assert len(spaces) == 2
     db.close()
+
+
+def test_word_statistics_are_restored_for_the_same_library_version(tmp_path: Path) -> None:
+    db = _open(tmp_path / "library.db")
+    CannedRepository(db).add_many(RESPONSES)
+    built = ranking.index_for(db)  # a file database: the snapshot is written
+    version = ranking.library_version(db)
+    embedder = embeddings.default_embedder()
+    assert embedder is not None
+    restored = index_snapshot.load(db, version, len(RESPONSES), embedder.is_word)
+    assert restored is not None
+    rows = _rows(db)
+    again = ranking.RankingIndex(
+        rows, embedder, None, multilingual.default_multilingual(), db, restored
+    )
+    for text in ("where is my parcel", "I forgot my pasword", "refund to my card"):
+        query = ranking.build_query(customer(text))
+        assert again.rank_scored(query, 3) == built.rank_scored(query, 3)
+    assert restored.spelling("pasword") == built.lexical.spelling("pasword")
+
+
+def test_a_stale_snapshot_is_not_used(tmp_path: Path) -> None:
+    db = _open(tmp_path / "library.db")
+    repo = CannedRepository(db)
+    repo.add_many(RESPONSES)
+    ranking.index_for(db)
+    old = ranking.library_version(db)
+    repo.add_many([CannedResponse(title="Gift cards", body="Gift cards never expire.")])
+    assert ranking.library_version(db) != old
+    assert index_snapshot.load(db, ranking.library_version(db), 4, None) is None
+    assert index_snapshot.load(db, old, 4, None) is None  # the size no longer matches
+    assert index_snapshot.load(db, old, 3, None) is not None
+    db.execute("UPDATE index_snapshot SET fingerprint = 'other code'")
+    assert index_snapshot.load(db, old, 3, None) is None
