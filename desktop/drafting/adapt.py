@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from desktop import placeholders
+from desktop.drafting.checks import CUSTOMER_PREFIX
 from desktop.drafting.options import Length, Tone
 from desktop.drafting.sentences import split
 from desktop.engine.types import Message
@@ -128,7 +129,11 @@ def check_sources(
 ) -> list[str]:
     """What a draft may rely on: the conversation, the canned responses, the known values."""
     return [
-        *(t.text for t in transcript.turns),
+        # Marked, so a promise cannot rest on what the customer asked for (checks.py).
+        *(
+            f"{CUSTOMER_PREFIX}{t.text}" if t.role == "customer" else t.text
+            for t in transcript.turns
+        ),
         *(f"{c.title}\n{c.body}" for c in grounding),
         *values.values(),
     ]

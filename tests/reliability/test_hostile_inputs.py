@@ -199,11 +199,6 @@ def test_a_claimed_refund_the_grounding_does_not_support_is_marked() -> None:
     assert check.has(Kind.ACTION_CLAIM)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checks count the customer's own '$500' as support, and a promise in the future "
-    "tense is not an action claim: the injected promise passes (reported in issue 13)",
-)
 def test_an_injected_promise_is_marked() -> None:
     transcript = parse(INJECTION)
     sources = adapt.check_sources(transcript, (GROUNDING,), {})
