@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.store import fields
+
 logger = logging.getLogger(__name__)
 
 # Bookkeeping the fresh database already has; copying it would claim migrations that the
@@ -235,6 +237,21 @@ def _fit_header(copy: Path) -> None:
             handle.write(pages.to_bytes(4, "big"))
 
 
+def _refill_search_columns(target: sqlite3.Connection) -> None:
+    """Rows copied from an older schema lack the search-only CJK column: derive it again."""
+    columns = {row[1] for row in target.execute("PRAGMA table_info(canned)")}
+    if "cjk_grams" not in columns:
+        return
+    target.row_factory = sqlite3.Row
+    try:
+        rows = target.execute("SELECT id, title, tags, shortcode, body FROM canned").fetchall()
+    finally:
+        target.row_factory = None
+    for row in rows:
+        grams = fields.cjk_column(dict(row))
+        target.execute("UPDATE canned SET cjk_grams = ? WHERE id = ?", [grams, row["id"]])
+
+
 def recover_into(damaged: Path, target: sqlite3.Connection) -> Recovery:
     """Copy what `damaged` still holds into `target` (migrated, empty) in one transaction."""
     with tempfile.TemporaryDirectory(prefix="agent-assist-recover-") as folder:
@@ -255,6 +272,7 @@ def recover_into(damaged: Path, target: sqlite3.Connection) -> Recovery:
             target.execute("PRAGMA foreign_keys = OFF")  # rows may outlive what they pointed at
             with target:
                 recovery = _copy_all(source, target)
+                _refill_search_columns(target)
         finally:
             target.execute("PRAGMA foreign_keys = ON")
             source.close()
