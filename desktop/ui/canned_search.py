@@ -8,13 +8,15 @@ the local feedback rows, since it already owns a library connection off the GUI 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.reading import Reading, read_conversation
 from desktop.reading.intents import intent_names
 from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.store.feedback import FeedbackEvent, FeedbackRepository
+from desktop.store.feedback import FeedbackEvent, FeedbackRepository, Stats
 from desktop.store.library import LibraryFactory
 from desktop.suggest import rank_with_pins
 from desktop.transcript import Transcript
@@ -50,6 +52,12 @@ def intent_matches(
     return found[:limit]
 
 
+@dataclass(frozen=True)
+class StatsView:
+    stats: Stats
+    titles: dict[int, str]  # of the canned responses in stats.top_canned that still exist
+
+
 class SearchWorker(LibraryWorker):
     """Runs queries on its own connection.
 
@@ -57,11 +65,13 @@ class SearchWorker(LibraryWorker):
         results(int, str, object): request id, mode (SEARCHED, RANKED or ALL), results.
         ranked(int, object, object, object): request id, the Transcript,
             [(CannedResponse, confidence)], the Reading (None for an empty conversation).
+        stats(object): a StatsView (feedback Stats and the titles of its canned responses).
         failed(str): a query failed; carries the reason.
     """
 
     results = Signal(int, str, object)
     ranked = Signal(int, object, object, object)
+    stats = Signal(object)
     failed = Signal(str)
 
     @Slot()
@@ -85,6 +95,14 @@ class SearchWorker(LibraryWorker):
     def record_feedback(self, event: FeedbackEvent) -> None:
         with Reporter(self.failed.emit, "Could not save feedback: ", "Could not save feedback: "):
             FeedbackRepository(self.library().repo.db).record(event)
+
+    @Slot(int)
+    def feedback_stats(self, days: int) -> None:
+        with Reporter(self.failed.emit, "Statistics failed: ", "Statistics failed: "):
+            repo = self.library().repo
+            stats = FeedbackRepository(repo.db).stats(days)
+            found = repo.get_many([canned_id for canned_id, _ in stats.top_canned])
+            self.stats.emit(StatsView(stats, {r.id: r.title for r in found if r.id is not None}))
 
     @Slot(int, str, object, str)
     def run(self, request_id: int, text: str, transcript: Transcript | None, intent: str) -> None:
@@ -116,6 +134,7 @@ class CannedSearch(QObject):
             under the chosen intent) and the list of CannedResponse, for the latest request.
         ranked(object, object, object): the Transcript, its top [(CannedResponse, confidence)]
             and its Reading (None when empty), for the latest conversation only.
+        stats_ready(object): the StatsView asked for with `request_stats`.
         failed(str): a query failed.
     """
 
@@ -127,6 +146,8 @@ class CannedSearch(QObject):
     _use_recorded = Signal(int)
     _feedback_recorded = Signal(object)
     _warm_requested = Signal()
+    _stats_requested = Signal(int)
+    stats_ready = Signal(object)
 
     def __init__(self, library_factory: LibraryFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -145,6 +166,8 @@ class CannedSearch(QObject):
         self._use_recorded.connect(self._worker.record_use)
         self._feedback_recorded.connect(self._worker.record_feedback)
         self._warm_requested.connect(self._worker.warm)
+        self._stats_requested.connect(self._worker.feedback_stats)
+        self._worker.stats.connect(self.stats_ready)
         self._worker.results.connect(self._on_worker_results)
         self._worker.ranked.connect(self._on_worker_ranked)
         self._worker.failed.connect(self.failed)
@@ -176,6 +199,10 @@ class CannedSearch(QObject):
     def record_feedback(self, event: FeedbackEvent) -> None:
         """Write a feedback row (off the GUI thread)."""
         self._feedback_recorded.emit(event)
+
+    def request_stats(self, days: int) -> None:
+        """Sum up the local feedback off the GUI thread; `stats_ready` carries the Stats."""
+        self._stats_requested.emit(days)
 
     def refresh_now(self) -> None:
         self._debounce.stop()

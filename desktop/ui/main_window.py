@@ -27,6 +27,7 @@ from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.engine_status import EngineStatus
 from desktop.ui.widgets.ready_reply_box import COPY_KEY
 from desktop.ui.widgets.settings_dialog import SettingsDialog
+from desktop.ui.widgets.stats_dialog import DAYS, StatsDialog
 from desktop.ui.widgets.suggestion_panel import NEXT_KEY, PREVIOUS_KEY, SuggestionPanel
 
 
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.manager: CannedManager | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.about_box: QMessageBox | None = None
+        self.stats_dialog: StatsDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
 
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         about_action = self._action("&About Agent Assist", None, self.show_about)
+        stats_action = self._action("&Statistics…", None, self.show_stats)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([open_action, model_action, settings_action])
         file_menu.addSeparator()
@@ -165,7 +168,8 @@ class MainWindow(QMainWindow):
         reply_menu.addMenu(self.suggestion.rewrite_menu)
         manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
         self.menuBar().addMenu("&Library").addAction(manage_action)
-        self.menuBar().addMenu("&Help").addAction(about_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addActions([stats_action, about_action])
 
     def _connect(self) -> None:
         self.suggestion.generate_button.clicked.connect(self.drafts.generate)
@@ -219,6 +223,13 @@ class MainWindow(QMainWindow):
         self.settings_dialog.open()
 
     @Slot()
+    def show_stats(self) -> None:
+        """Local feedback summed up on the search thread; the dialog fills in when it arrives."""
+        self.stats_dialog = StatsDialog(self)
+        self.search.stats_ready.connect(self.stats_dialog.show_stats)
+        self.search.request_stats(DAYS)
+        self.stats_dialog.open()
+
     def show_about(self) -> None:
         self.about_box = about_box(self, self.assist.model_info)
         self.about_box.open()  # window-modal without blocking the event loop
