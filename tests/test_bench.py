@@ -26,6 +26,7 @@ SMALL = bench.BenchConfig(
     generations=2,
     prompt_lengths=(64, 128),
     decode_tokens=8,
+    repeats=2,
     thread_settings=True,
     startup=False,
     event_loop=False,
@@ -60,6 +61,7 @@ def test_model_figures_cover_app_raw_and_the_state_cache() -> None:
     assert out["state_cache_mb"] > 0  # the seen grounding was kept
     assert out["adapt_mode_used"] == "adapt"
     assert out["generations"] == 2
+    assert len(out["prompt_tokens_cold"]) == 2  # best of two cold/raw pairs
     assert set(out["by_prompt_length"]) == {"64", "128"}
     assert out["by_prompt_length"]["128"]["tokens"] == 128
     assert {"1/1", "1/2", "2/1", "2/2"} <= set(out["by_threads"]) or len(out["by_threads"]) == 1
