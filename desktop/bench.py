@@ -141,6 +141,9 @@ def model_figures(
         max_tokens=config.decode_tokens, temperature=settings.temperature, seed=1
     )
     try:
+        # First, before any raw llama.cpp context exists: the peak is the app's own.
+        progress(f"  memory over {config.generations} generations")
+        out.update(_memory(suggester, cases, config.generations))
         progress(f"  cold and warm first tokens beside raw llama.cpp, best of {config.repeats}")
         pairs = _cold_pairs(suggester, engine, cases, free, params, config.repeats, raw_timings)
         out.update(pairs)
@@ -155,8 +158,6 @@ def model_figures(
             adapt_mode_used=str(adapt.result.mode),
             prompt_tokens_adapt=adapt.result.prompt_tokens,
         )
-        progress(f"  memory over {config.generations} generations")
-        out.update(_memory(suggester, cases, config.generations))
         progress("  prompt length")
         filler = "\n\n".join(c.body for c in library[:200])
         out["by_prompt_length"] = _by_length(engine, config, filler, raw_timings)
