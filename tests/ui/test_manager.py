@@ -9,7 +9,7 @@ from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import Library, open_library
 from desktop.ui.manager import CannedManager, transfer
 from desktop.ui.manager.model import SortOrder
-from PySide6.QtCore import QMimeData, QPointF, Qt, QThread, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThread, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
@@ -288,19 +288,18 @@ def test_dropping_a_file_imports_it(
     before = library.count()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(CHATWOOT))])
-    args = (
-        QPointF(20, 20),
+    rest = (
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
     # Qt routes Drop events only during a real drag, so the handlers are called directly.
-    enter = QDragEnterEvent(*args)
+    enter = QDragEnterEvent(QPoint(20, 20), *rest)  # QPoint: the signature every 6.x accepts
     manager.dragEnterEvent(enter)
     assert enter.isAccepted()
     with qtbot.waitSignal(manager.library_changed, timeout=10_000):
-        manager.dropEvent(QDropEvent(*args))
+        manager.dropEvent(QDropEvent(QPointF(20, 20), *rest))
     assert library.count() > before
     assert "Chatwoot" in manager.pane.banner.text()
 
