@@ -213,7 +213,8 @@ class Suggester:
             and options.tone is Tone.FRIENDLY
         ):
             options = dataclasses.replace(options, tone=Tone.EMPATHETIC)
-        ranked = self.rank(transcript, pinned, max(options.alternatives, 1, len(pinned)))
+        wanted = max(options.alternatives, self.settings.grounding_count, 1, len(pinned))
+        ranked = self.rank(transcript, pinned, wanted)
         ready = ready_reply(ranked, values, pinned_count=len(pinned))
         if ready is not None and reading.abstain and not pinned:
             # The calibrated intent reading says nothing in the library fits: only a lead.

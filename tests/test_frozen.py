@@ -96,7 +96,7 @@ def test_self_test_passes_outside_the_venv(frozen_app: Path, tmp_path: Path) -> 
     assert len(summary) == 1, result.stdout
     assert summary[0].startswith("self-test ok: "), summary[0]
     assert "model=SmolLM2-135M-Instruct.Q4_1" in summary[0]
-    assert re.search(r"window \d+x\d+$", summary[0]), summary[0]
+    assert re.search(r"window \d+x\d+, llama.cpp CPU variant \w+", summary[0]), summary[0]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "home").exists(), "the self-test must not touch the data folder"
 
