@@ -95,18 +95,7 @@ def _check(clock: _Clock) -> str:
         raise SelfTestError(f"the bundled model is missing: {model}")
     app = create_app([sys.argv[0]])
 
-    library = open_library()
-    try:
-        transcript = parse(SAMPLE_CONVERSATION)
-        ranked = rank_for(library.repo, transcript, 3)
-        seeded = library.seeded
-    finally:
-        library.close()
-    if not seeded:
-        raise SelfTestError("the seed canned library is missing or empty")
-    if not ranked:
-        raise SelfTestError("no canned response ranked for the sample conversation")
-
+    library = open_library()  # first-run seeding, as run_gui does before the window
     settings = settings_module.Settings(max_tokens=MAX_TOKENS, temperature=0.0)
     ready: list[Any] = []
     failures: list[str] = []
@@ -125,6 +114,17 @@ def _check(clock: _Clock) -> str:
             raise SelfTestError(f"the model did not load: {failures[0]}")
         model_ready = clock.now()
         info = ready[0]
+
+        # After the window, as in the app, where the search thread builds the index meanwhile.
+        try:
+            ranked = rank_for(library.repo, parse(SAMPLE_CONVERSATION), 3)
+            seeded = library.seeded
+        finally:
+            library.close()
+        if not seeded:
+            raise SelfTestError("the seed canned library is missing or empty")
+        if not ranked:
+            raise SelfTestError("no canned response ranked for the sample conversation")
 
         results: list[Any] = []
         window.assist.finished.connect(results.append)
