@@ -14,6 +14,7 @@ from desktop import settings as settings_module
 from desktop import textfile
 from desktop.drafting.offered import Mode as CheckMode
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
+from desktop.drafting.summary import summarize
 from desktop.engine.loading import load_engine
 from desktop.errors import AgentAssistError, InputError
 from desktop.store.library import open_library
@@ -61,6 +62,15 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         help="flagged sentences are removed (default) or only marked",
     )
     suggest.set_defaults(handler=suggest_command)
+
+    summary = subparsers.add_parser(
+        "summarize", help="handover notes: what the customer wants, what was done, what is open"
+    )
+    summary.add_argument("file", nargs="?", default="-", help="conversation text file, or -")
+    summary.add_argument("--json", action="store_true", help="print one JSON object")
+    summary.add_argument("--model", type=Path, help="GGUF model file (default: the bundled model)")
+    summary.add_argument("--seed", type=int, help="sampling seed, for repeatable output")
+    summary.set_defaults(handler=summarize_command)
 
 
 def _read_input(name: str) -> str:
@@ -120,6 +130,22 @@ def suggest_command(args: argparse.Namespace) -> int:
             f"{result.tokens_per_s:.1f} tok/s; grounded on: {sources}]",
             file=sys.stderr,
         )
+    return 0
+
+
+def summarize_command(args: argparse.Namespace) -> int:
+    settings = settings_module.load()
+    if args.model:
+        settings = settings.replace(model_path=str(args.model))
+    transcript = parse(_read_input(args.file))
+    if transcript.is_empty:
+        raise InputError("The conversation is empty. Paste the customer's message first.")
+    engine = load_engine(settings)
+    try:
+        summary = summarize(engine, transcript, threading.Event(), seed=args.seed)
+    finally:
+        engine.close()
+    print(json.dumps(summary.as_json(), ensure_ascii=False) if args.json else summary.text)
     return 0
 
 

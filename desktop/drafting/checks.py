@@ -263,6 +263,11 @@ def _supported(specific: Specific, grounding: Grounding) -> bool:
     return key in grounding.words
 
 
+def states_action(sentence: str) -> bool:
+    """Whether `sentence` says, in the first person, that an action was already taken."""
+    return bool(_claims(sentence))
+
+
 def _claims(sentence: str) -> list[tuple[str, str]]:
     """(lemma, words) for each action `sentence` says was already taken."""
     found = []
