@@ -31,6 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--model", type=Path, help="GGUF model to load (saved as the new default)")
     parser.add_argument("--conversation", type=Path, help="open this conversation text file")
+    handover = parser.add_mutually_exclusive_group()
+    handover.add_argument(
+        "--from-clipboard",
+        action="store_true",
+        help="hand the clipboard to the running window as a new conversation (bind to a key)",
+    )
+    handover.add_argument(
+        "--from-selection",
+        action="store_true",
+        help="the same with the selected text (X11 primary selection), else the clipboard",
+    )
+    handover.add_argument("--text", help=argparse.SUPPRESS)  # scripts: hand over this text
     parser.add_argument(
         "--self-test",
         action="store_true",

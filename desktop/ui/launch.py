@@ -15,6 +15,7 @@ from desktop.engine.loading import load_engine
 from desktop.errors import StoreError
 from desktop.store.library import Library, open_library
 from desktop.suggest import load_system_prompt
+from desktop.ui import handover
 from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.main_window import MainWindow
@@ -64,8 +65,20 @@ def build_window(settings: settings_module.Settings) -> MainWindow:
     return window
 
 
+def handover_text(args: argparse.Namespace) -> str:
+    """What this launch hands over: the --text, the selection or clipboard, or "" (raise)."""
+    if getattr(args, "text", None):
+        return str(args.text)
+    if getattr(args, "from_clipboard", False) or getattr(args, "from_selection", False):
+        return handover.captured_text(selection=bool(getattr(args, "from_selection", False)))
+    return ""
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = create_app()
+    text = handover_text(args)
+    if handover.send(text):
+        return 0  # the running window took it (or just came forward): one window per user
     settings = settings_module.load()
     if args.model:
         settings = settings.replace(model_path=str(args.model))  # this session only
@@ -83,4 +96,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window.statusBar().showMessage(recovered, 20000)
     if args.conversation:
         window.conversation.load_file(str(args.conversation))
+    _server, inbox = handover.serve(window, worker_library)
+    if text.strip():
+        inbox.receive(text)
     return app.exec()

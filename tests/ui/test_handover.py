@@ -1,0 +1,139 @@
+"""Single-instance handover from a real second process to a real window (real model, SQLite)."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from desktop import paths
+from desktop.drafting.session import EngineState
+from desktop.settings import Settings
+from desktop.store.db import open_database
+from desktop.store.history import History
+from desktop.ui import handover
+from desktop.ui.launch import worker_library
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import WindowFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+CONVERSATION = (
+    "Customer: Hi, I ordered running shoes last week and the tracking hasn't moved.\n"
+    "Agent: Sorry to hear that! Could you share your order number?\n"
+    "Customer: It's 48213. When will my parcel arrive?"
+)
+OLD = "Customer: How do I reset my password? My email is sam@example.com"
+
+
+def second_instance(*args: str) -> subprocess.Popen[bytes]:
+    """`python -m desktop ...` as the desktop's shortcut would run it (same user folders)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_exit(qtbot: QtBot, process: subprocess.Popen[bytes]) -> tuple[int, str]:
+    """Keep this process's event loop running (the server lives in it) until the client ends."""
+    qtbot.waitUntil(lambda: process.poll() is not None, timeout=30_000)
+    output, _ = process.communicate()
+    return process.returncode, output.decode(errors="replace")
+
+
+def history_texts() -> list[str]:
+    opened = open_database(paths.database_path())
+    try:
+        return [c.text for c in History(opened.db).recent()]
+    finally:
+        opened.db.close()
+
+
+def test_second_process_hands_text_over_and_the_window_drafts(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(max_tokens=16))
+    qtbot.waitUntil(lambda: window.assist.state == EngineState.IDLE, timeout=60_000)
+    window.conversation.set_text(OLD)
+    server, _inbox = handover.serve(window, worker_library)
+    marks: dict[str, float] = {}
+
+    def on_ranked(transcript: object, *_rest: object) -> None:
+        if "48213" in str(transcript) and window.suggestion.ready.title.text():
+            marks.setdefault("ready", time.perf_counter())
+
+    server.received.connect(lambda _text: marks.setdefault("received", time.perf_counter()))
+    window.search.ranked.connect(on_ranked)
+    window.assist.token_received.connect(lambda _t: marks.setdefault("token", time.perf_counter()))
+
+    started = time.perf_counter()
+    process = second_instance("--text", CONVERSATION)
+    assert wait_exit(qtbot, process) == (0, "")
+    qtbot.waitUntil(lambda: {"ready", "token"} <= marks.keys(), timeout=60_000)
+
+    assert window.conversation.editor.toPlainText() == CONVERSATION
+    assert [t.role for t in window.conversation.transcript().turns] == [
+        "customer",
+        "agent",
+        "customer",
+    ]
+    # The replaced conversation went to the history, redacted.
+    kept = history_texts()
+    assert len(kept) == 1 and "reset my password" in kept[0]
+    assert "sam@example.com" not in kept[0]
+    print(
+        f"\nhandover: command start -> received {marks['received'] - started:.2f}s, "
+        f"-> ready reply {marks['ready'] - started:.2f}s, -> first draft token "
+        f"{marks['token'] - started:.2f}s; from the socket message: ready reply "
+        f"{marks['ready'] - marks['received']:.3f}s, first token "
+        f"{marks['token'] - marks['received']:.3f}s"
+    )
+
+
+def test_plain_second_launch_raises_the_window_and_changes_nothing(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(max_tokens=16))
+    window.conversation.set_text(CONVERSATION)
+    server, _inbox = handover.serve(window, worker_library)
+    received: list[str] = []
+    server.received.connect(received.append)
+
+    assert wait_exit(qtbot, second_instance()) == (0, "")  # no second window: it handed over, left
+    assert received == [""]
+    assert window.conversation.editor.toPlainText() == CONVERSATION
+    assert window.isVisible()
+
+
+def test_text_arriving_before_the_model_is_ready_drafts_once_it_is(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """`agent-assist --from-clipboard` with no instance running starts the app with the text."""
+    window = make_window(Settings(max_tokens=16))
+    inbox = handover.HandoverInbox(window, worker_library)
+    assert window.assist.model_info is None  # still loading
+    with qtbot.waitSignal(window.assist.token_received, timeout=60_000):
+        inbox.receive(CONVERSATION)
+    assert window.conversation.editor.toPlainText() == CONVERSATION
+
+
+def test_nobody_listening_means_start_the_app() -> None:
+    started = time.perf_counter()
+    assert handover.send("hello") is False
+    assert time.perf_counter() - started < 2
+
+
+def test_names_differ_per_data_folder(monkeypatch: object, tmp_path: Path) -> None:
+    first = handover.server_name()
+    monkeypatch.setenv("AGENT_ASSIST_HOME", str(tmp_path / "other"))  # type: ignore[attr-defined]
+    assert handover.server_name() != first
+
+
+def test_selection_falls_back_to_the_clipboard(qtbot: QtBot, make_window: WindowFactory) -> None:
+    make_window(Settings())
+    QGuiApplication.clipboard().setText(CONVERSATION)
+    assert handover.captured_text(selection=False) == CONVERSATION
+    if not QGuiApplication.clipboard().supportsSelection():  # offscreen, Windows, macOS
+        assert handover.captured_text(selection=True) == CONVERSATION
