@@ -43,6 +43,8 @@ class AssistController(QObject):
         token_received(str): text delta of the current draft.
         finished(object): SuggestionResult of the current draft (also when stopped).
         rewritten(object): the Rewrite of the current rewrite request (also when stopped).
+        summarized(object): the handover Summary asked for with `summarize`.
+        summary_failed(str): why that summary could not be made.
         failed(str): the current draft failed; carries the reason.
     """
 
@@ -60,6 +62,8 @@ class AssistController(QObject):
     token_received = Signal(str)
     finished = Signal(object)
     rewritten = Signal(object)
+    summarized = Signal(object)
+    summary_failed = Signal(str)
     failed = Signal(str)
     # Private bridges into the worker thread (AutoConnection -> queued across threads).
     _load_requested = Signal(int, object, object, object)
@@ -69,6 +73,7 @@ class AssistController(QObject):
     _settings_changed = Signal(object)
     _generate_requested = Signal(int, object, object, object)
     _rewrite_requested = Signal(int, object, str, object, object)
+    _summary_requested = Signal(object, object)
 
     def __init__(
         self,
@@ -102,6 +107,9 @@ class AssistController(QObject):
         self._settings_changed.connect(self._worker.apply_settings)
         self._generate_requested.connect(self._worker.generate)
         self._rewrite_requested.connect(self._worker.rewrite)
+        self._summary_requested.connect(self._worker.summarize)
+        self._worker.summarized.connect(self.summarized)
+        self._worker.summary_failed.connect(self.summary_failed)
         self._worker.ready.connect(self._on_worker_ready)
         self._worker.ready_reply.connect(self._on_worker_ready_reply)
         self._worker.grounded.connect(self._on_worker_grounded)
@@ -162,6 +170,13 @@ class AssistController(QObject):
         self._request_id = request_id
         self._set_state(EngineState.GENERATING)
         self._rewrite_requested.emit(request_id, action, text, tuple(sources), self._cancel)
+
+    def summarize(self, transcript: Transcript) -> None:
+        """Handover notes, queued on the model thread after any draft.
+
+        Not a draft request: it neither streams into the draft nor changes the engine state.
+        """
+        self._summary_requested.emit(transcript, threading.Event())
 
     def cancel(self) -> None:
         """Stop at once: the flag is thread-safe, and tokens still in flight are dropped."""

@@ -29,6 +29,7 @@ from desktop.ui.widgets.ready_reply_box import COPY_KEY
 from desktop.ui.widgets.settings_dialog import SettingsDialog
 from desktop.ui.widgets.stats_dialog import DAYS, StatsDialog
 from desktop.ui.widgets.suggestion_panel import NEXT_KEY, PREVIOUS_KEY, SuggestionPanel
+from desktop.ui.widgets.summary_box import SummaryBox
 
 
 class MainWindow(QMainWindow):
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self.about_box: QMessageBox | None = None
         self.stats_dialog: StatsDialog | None = None
+        self.summary_box: SummaryBox | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
 
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         about_action = self._action("&About Agent Assist", None, self.show_about)
         stats_action = self._action("&Statistics…", None, self.show_stats)
+        summary_action = self._action("Summarize for &handover…", "Ctrl+Alt+S", self.summarize)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([open_action, model_action, settings_action])
         file_menu.addSeparator()
@@ -166,6 +169,7 @@ class MainWindow(QMainWindow):
             ]
         )
         reply_menu.addMenu(self.suggestion.rewrite_menu)
+        reply_menu.addAction(summary_action)
         manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
         self.menuBar().addMenu("&Library").addAction(manage_action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -223,6 +227,18 @@ class MainWindow(QMainWindow):
         self.settings_dialog.open()
 
     @Slot()
+    def summarize(self) -> None:
+        """Handover notes made on the model thread; the box fills in when they arrive."""
+        transcript = self.conversation.transcript()
+        if transcript.is_empty:
+            self.statusBar().showMessage("Paste the conversation first.", 5000)
+            return
+        self.summary_box = SummaryBox(self)
+        self.assist.summarized.connect(self.summary_box.show_summary)
+        self.assist.summary_failed.connect(self.summary_box.show_error)
+        self.assist.summarize(transcript)
+        self.summary_box.open()
+
     def show_stats(self) -> None:
         """Local feedback summed up on the search thread; the dialog fills in when it arrives."""
         self.stats_dialog = StatsDialog(self)

@@ -7,7 +7,7 @@ from functools import partial
 
 from PySide6.QtCore import Signal, Slot
 
-from desktop.drafting import options, rewrite
+from desktop.drafting import options, rewrite, summary
 from desktop.engine.base import Engine
 from desktop.errors import ModelError
 from desktop.settings import Settings
@@ -34,6 +34,8 @@ class GenerationWorker(LibraryWorker):
         token(int, str): request id, text delta.
         finished(int, object): request id, SuggestionResult.
         rewritten(int, object): request id, the Rewrite of a rewrite request.
+        summarized(object): the handover Summary asked for with `summarize`.
+        summary_failed(str): why the summary could not be made.
         failed(int, str): request id, error message.
     """
 
@@ -45,6 +47,8 @@ class GenerationWorker(LibraryWorker):
     alternative = Signal(int, object)
     token = Signal(int, str)
     finished = Signal(int, object)
+    summarized = Signal(object)
+    summary_failed = Signal(str)
     rewritten = Signal(int, object)
     failed = Signal(int, str)
 
@@ -138,6 +142,14 @@ class GenerationWorker(LibraryWorker):
                 sources,
             )
             self.rewritten.emit(request_id, result)
+
+    @Slot(object, object)
+    def summarize(self, transcript: Transcript, cancel: threading.Event) -> None:
+        """Handover notes for `transcript`; `summarized` carries the Summary (or the error)."""
+        with Reporter(self.summary_failed.emit, "Summary failed: "):
+            if self._engine is None:
+                raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
+            self.summarized.emit(summary.summarize(self._engine, transcript, cancel))
 
     def close_engine(self) -> None:
         if self._engine is not None:
