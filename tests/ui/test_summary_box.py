@@ -20,12 +20,14 @@ def test_summary_for_handover(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window(Settings())
     qtbot.waitUntil(lambda: window.assist.state == EngineState.IDLE, timeout=60_000)
     window.summarize()
-    assert window.summary_box is None  # nothing to summarize yet: says so in the status bar
+    before = window.summary_box
+    assert before is None  # nothing to summarize yet: the status bar says so
     window.conversation.editor.setPlainText(CONVERSATION)
     with qtbot.waitSignal(window.assist.summarized, timeout=120_000):
         window.summarize()
     box = window.summary_box
-    assert box is not None and box.isVisible()
+    assert box is not None
+    assert box.isVisible()
     lines = box.text().splitlines()
     assert lines[0].startswith("- The customer wants")
     assert lines[1] == "- Already done (agent): “I have reported the duplicate to billing.”"
