@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.drafting.rewrite import Action, Rewrite
-from desktop.drafting.session import EngineState
+from desktop.drafting.session import (
+    EngineState,
+)
 from desktop.engine.base import Engine
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings

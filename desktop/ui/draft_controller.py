@@ -7,8 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 
-from desktop.drafting.rewrite import Action, Rewrite
-from desktop.drafting.session import (
+from desktop.drafting.effects import (
     AppendText,
     Ask,
     AskRewrite,
@@ -17,9 +16,7 @@ from desktop.drafting.session import (
     ClearDraft,
     CopyText,
     CountUse,
-    DraftSession,
     Effects,
-    EngineState,
     FillThenCopy,
     FinishRewrite,
     FocusConversation,
@@ -35,6 +32,11 @@ from desktop.drafting.session import (
     ShowReadyReply,
     ShowSources,
     UseSettings,
+)
+from desktop.drafting.rewrite import Action, Rewrite
+from desktop.drafting.session import (
+    DraftSession,
+    EngineState,
 )
 from desktop.engine.types import ModelInfo
 from desktop.reading import Reading

@@ -5,15 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop.drafting.session import (
+from desktop.drafting.effects import (
     AppendText,
     Ask,
     Cancel,
     ClearDraft,
     CopyText,
-    DraftSession,
-    DraftStatus,
-    EngineState,
     FocusConversation,
     LoadModel,
     Notify,
@@ -22,6 +19,11 @@ from desktop.drafting.session import (
     ShowProblem,
     ShowSources,
     UseSettings,
+)
+from desktop.drafting.session import (
+    DraftSession,
+    DraftStatus,
+    EngineState,
 )
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
@@ -201,9 +203,7 @@ def test_model_messages() -> None:
 # --- the ready reply, the checked draft, alternatives, steering, rewrites, feedback -------------
 from desktop.drafting import adapt  # noqa: E402
 from desktop.drafting.checks import check_draft  # noqa: E402
-from desktop.drafting.offered import apply_checks  # noqa: E402
-from desktop.drafting.rewrite import Action, Rewrite, finish  # noqa: E402
-from desktop.drafting.session import (  # noqa: E402
+from desktop.drafting.effects import (  # noqa: E402
     AskRewrite,
     BeginRewrite,
     CountUse,
@@ -217,8 +217,10 @@ from desktop.drafting.session import (  # noqa: E402
     ShowAlternatives,
     ShowDraft,
     ShowReadyReply,
-    insert_in_paragraph,
 )
+from desktop.drafting.offered import apply_checks  # noqa: E402
+from desktop.drafting.rewrite import Action, Rewrite, finish  # noqa: E402
+from desktop.drafting.session import insert_in_paragraph  # noqa: E402
 from desktop.store.feedback import FeedbackEvent  # noqa: E402
 from desktop.suggest import Draft as ModelDraft  # noqa: E402
 from desktop.suggest import conversation_text  # noqa: E402

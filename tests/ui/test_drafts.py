@@ -10,7 +10,9 @@ from desktop.drafting.checks import check_draft
 from desktop.drafting.offered import apply_checks
 from desktop.drafting.options import DraftMode
 from desktop.drafting.rewrite import Action, Rewrite
-from desktop.drafting.session import EngineState
+from desktop.drafting.session import (
+    EngineState,
+)
 from desktop.settings import Settings
 from desktop.settings import load as load_settings
 from desktop.store.feedback import FeedbackRepository

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop import settings as settings_module
-from desktop.drafting.session import EngineState
+from desktop.drafting.session import (
+    EngineState,
+)
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.suggest import SuggestionResult

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from desktop import paths
 from desktop import settings as settings_module
-from desktop.drafting.session import EngineState
+from desktop.drafting.session import (
+    EngineState,
+)
 from desktop.settings import Settings
 from desktop.ui.main_window import MainWindow
 from desktop.ui.widgets.model_picker import PATH_ROLE, ModelPicker

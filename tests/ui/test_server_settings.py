@@ -8,7 +8,9 @@ from pathlib import Path
 import keyring
 import pytest
 from desktop import paths
-from desktop.drafting.session import EngineState
+from desktop.drafting.session import (
+    EngineState,
+)
 from desktop.engine import api_key
 from desktop.settings import Settings
 from desktop.suggest import SuggestionResult

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from desktop.drafting.session import EngineState
+from desktop.drafting.session import (
+    EngineState,
+)
 from desktop.settings import Settings
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot

@@ -8,7 +8,9 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from desktop.drafting.session import Mark
+from desktop.drafting.effects import (
+    Mark,
+)
 
 MARK_COLOR = QColor("#dc2626")
 

@@ -7,7 +7,9 @@ import time
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from desktop.drafting.session import EngineState
+from desktop.drafting.session import (
+    EngineState,
+)
 from desktop.engine.types import ModelInfo
 from desktop.suggest import SuggestionResult
 from desktop.ui.assist import AssistController

@@ -8,7 +8,9 @@ from functools import partial
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.drafting.session import RemovedSentence
+from desktop.drafting.effects import (
+    RemovedSentence,
+)
 
 
 class RemovedSentences(QWidget):

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.drafting.effects import (
+    Mark,
+    RemovedSentence,
+)
 from desktop.drafting.options import Length, Tone
 from desktop.drafting.rewrite import LABELS, Action
-from desktop.drafting.session import Mark, RemovedSentence
 from desktop.store.canned import CannedResponse
 from desktop.ui.widgets.draft_editor import DraftEditor
 from desktop.ui.widgets.reading_chips import ReadingChips
