@@ -142,6 +142,7 @@ class Suggester:
         self.repo = repo
         self.settings = settings
         self.system_prompt = system_prompt
+        self._language = "en"  # of the conversation being drafted (set by `suggest`)
 
     def params(self) -> GenerationParams:
         return GenerationParams(
@@ -170,8 +171,11 @@ class Suggester:
 
     def _free_prompt(self, transcript: Transcript, grounding: Sequence[CannedResponse]) -> Prompt:
         budget = self.engine.info.context_tokens - self.settings.max_tokens - _CONTEXT_MARGIN
+        system = self.system_prompt
+        if self._language != "en":
+            system += f"\nReply in {adapt.LANGUAGE_NAMES[self._language]}, the customer's language."
         return build_prompt(
-            self.system_prompt,
+            system,
             transcript,
             grounding,
             self.engine.count_prompt_tokens,
@@ -207,6 +211,8 @@ class Suggester:
         params = params or self.params()
         values = self.values(transcript)
         reading = read_conversation(transcript, self.repo.db)
+        # The reply language: the customer's, where the draft knows how to greet in it.
+        self._language = reading.language if reading.language in adapt.LANGUAGE_NAMES else "en"
         if (
             options.follow_mood
             and reading.sentiment == "negative"
@@ -299,12 +305,15 @@ class Suggester:
         """Greeting + the model's one-sentence acknowledgement + the canned body, checked."""
         sink = on_text or _ignore
         first_name = values.get("customer.first_name")
-        greeting = adapt.greeting(options.tone, first_name)
+        language = self._language
+        greeting = adapt.greeting(options.tone, first_name, language)
         sink(f"{greeting}\n\n")
         stream, opening = _Stream(), None
         sentences = 2 if options.length is Length.DETAILED else 1
         if adapt.wants_opening(options.length) and not cancel.is_set():
-            messages = adapt.opening_messages(transcript, canned, options.tone, first_name)
+            messages = adapt.opening_messages(
+                transcript, canned, options.tone, first_name, language
+            )
             grammar = adapt.opening_grammar(adapt.check_sources(transcript, (canned,), values))
             opening_params = dataclasses.replace(
                 params,
@@ -312,17 +321,17 @@ class Suggester:
                 stop=("\n", *params.stop),
                 grammar=grammar if self.settings.constrain_openings else "",
             )
-            sink(adapt.lead(options.tone))
+            sink(adapt.lead(options.tone, language))
             for attempt in range(2):  # one more try when the guards leave nothing usable
                 stream = self._stream(messages, opening_params, cancel, sink, (), sentences)
-                opening = adapt.finish_opening(options.tone, stream.text, sentences)
+                opening = adapt.finish_opening(options.tone, stream.text, sentences, language)
                 if opening or cancel.is_set() or attempt:
                     break
                 seed = None if params.seed is None else params.seed + 100
                 opening_params = dataclasses.replace(opening_params, seed=seed)
         body = adapt.render_body(canned, values)
         sink(("" if opening else "\n") + f"\n\n{body}")
-        raw = adapt.assemble(options.tone, first_name, opening, body, options.length)
+        raw = adapt.assemble(options.tone, first_name, opening, body, options.length, language)
         sources = adapt.check_sources(transcript, (canned,), values)
         offered = apply_checks(raw, check_draft(raw, sources), options.checks)
         return Draft(offered, (canned,), stream.guard), stream

@@ -227,3 +227,28 @@ def test_the_real_model_follows_the_opening_grammar(engine: LlamaEngine) -> None
     text = "".join(engine.stream(messages, params, threading.Event()))
     assert set(re.findall(r"\d+", text)) <= {"48213"}, text  # the only number it could write
     assert not any(ch in text for ch in "/@:$%")
+
+
+def test_the_draft_greets_in_the_customers_language_and_asks_the_model_for_it(
+    library: CannedRepository,
+) -> None:
+    library.add(
+        CannedResponse(
+            title="Paquete no llegado",
+            body="Sentimos que su paquete no haya llegado; lo revisamos con el transportista.",
+            tags=("shipping_delay",),
+            language="es",
+        )
+    )
+    engine = ScriptedEngine(" su paquete que no ha llegado.")
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    spanish = parse(
+        "Customer: Hola, mi paquete no ha llegado todavía y el seguimiento no se mueve."
+    )
+    result = suggester.suggest(
+        spanish, threading.Event(), lambda _t: None, options=DraftOptions(alternatives=1)
+    )
+    assert result.reading is not None and result.reading.language == "es"
+    assert result.text.startswith("Hola,\n\nGracias por escribirnos sobre su paquete")
+    system = engine.requests[0][0].content
+    assert "Write in Spanish" in system

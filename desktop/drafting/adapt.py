@@ -53,13 +53,51 @@ _PERSPECTIVE = (
 )
 
 
-def greeting(tone: Tone, first_name: str | None) -> str:
+# The customer's language, where the reading detects one of these: greeting (named, anonymous),
+# formal greeting (named, anonymous), lead-in, empathetic lead-in. The model is also told to
+# write in that language; a small English-only model may still answer in English.
+_LOCAL: dict[str, tuple[str, str, str, str, str, str]] = {
+    "es": ("Hola {},", "Hola,", "Estimado/a {}:", "Buenos días:",
+           "Gracias por escribirnos sobre", "Sentimos mucho lo ocurrido con"),
+    "pt": ("Olá {},", "Olá,", "Prezado/a {},", "Bom dia,",
+           "Obrigado por nos escrever sobre", "Lamentamos muito o ocorrido com"),
+    "fr": ("Bonjour {},", "Bonjour,", "Bonjour {},", "Madame, Monsieur,",
+           "Merci de nous avoir écrit au sujet de", "Nous sommes désolés pour"),
+    "de": ("Hallo {},", "Hallo,", "Guten Tag {},", "Guten Tag,",
+           "Vielen Dank für Ihre Nachricht zu", "Es tut uns sehr leid wegen"),
+    "it": ("Ciao {},", "Buongiorno,", "Gentile {},", "Buongiorno,",
+           "Grazie per averci scritto riguardo a", "Ci dispiace molto per"),
+    "nl": ("Hallo {},", "Hallo,", "Beste {},", "Goedendag,",
+           "Bedankt voor uw bericht over", "Het spijt ons erg van"),
+    "ru": ("Здравствуйте, {}!", "Здравствуйте!", "Уважаемый(ая) {}!", "Здравствуйте!",
+           "Спасибо, что написали нам о", "Нам очень жаль, что"),
+    "zh": ("{}，您好！", "您好！", "尊敬的{}，您好！", "您好！", "感谢您来信咨询", "非常抱歉"),
+    "ja": ("{}様", "お客様", "{}様", "お客様", "お問い合わせいただきありがとうございます：",
+           "ご不便をおかけして申し訳ございません："),
+    "ko": ("{}님, 안녕하세요.", "안녕하세요.", "{}님께", "안녕하세요.", "문의해 주셔서 감사합니다:",
+           "불편을 드려 죄송합니다:"),
+}  # fmt: skip
+LANGUAGE_NAMES = {
+    "en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German",
+    "it": "Italian", "nl": "Dutch", "ru": "Russian", "zh": "Chinese", "ja": "Japanese",
+    "ko": "Korean",
+}  # fmt: skip
+
+
+def greeting(tone: Tone, first_name: str | None, language: str = "en") -> str:
+    if language in _LOCAL:
+        named, anonymous, formal_named, formal_anonymous, _, _ = _LOCAL[language]
+        if tone is Tone.FORMAL:
+            return formal_named.format(first_name) if first_name else formal_anonymous
+        return named.format(first_name) if first_name else anonymous
     if tone is Tone.FORMAL:
         return f"Dear {first_name}," if first_name else "Hello,"
     return f"Hi {first_name}," if first_name else "Hi there,"
 
 
-def lead(tone: Tone) -> str:
+def lead(tone: Tone, language: str = "en") -> str:
+    if language in _LOCAL:
+        return _LOCAL[language][5 if tone is Tone.EMPATHETIC else 4]
     return _LEADS[tone]
 
 
@@ -69,21 +107,30 @@ def wants_opening(length: Length) -> bool:
 
 
 def opening_messages(
-    transcript: Transcript, canned: CannedResponse | None, tone: Tone, first_name: str | None
+    transcript: Transcript,
+    canned: CannedResponse | None,
+    tone: Tone,
+    first_name: str | None,
+    language: str = "en",
 ) -> tuple[Message, ...]:
     """System, the customer's words (and the canned topic), and the opening to continue."""
     turns = transcript.customer_turns()[-OPENING_TURNS:] or transcript.turns[-1:]
     said = "\n".join(f"Customer: {t.text[-OPENING_CHARS:]}" for t in turns)
     topic = f"\n\nThe rest of the reply is our saved answer about: {canned.title}" if canned else ""
-    prefix = f"{greeting(tone, first_name)}\n\n{lead(tone)}"
+    prefix = f"{greeting(tone, first_name, language)}\n\n{lead(tone, language)}"
+    system = OPENING_SYSTEM
+    if language in _LOCAL:
+        system += f" Write in {LANGUAGE_NAMES[language]}, the customer's language."
     return (
-        Message("system", OPENING_SYSTEM),
+        Message("system", system),
         Message("user", said + topic),
         Message("assistant", prefix),
     )
 
 
-def finish_opening(tone: Tone, continuation: str, sentences: int = 1) -> str | None:
+def finish_opening(
+    tone: Tone, continuation: str, sentences: int = 1, language: str = "en"
+) -> str | None:
     """The lead-in plus the model's words up to its first sentence end, in the agent's voice.
 
     None when the model wrote nothing usable (the draft then opens with the greeting alone).
@@ -97,10 +144,11 @@ def finish_opening(tone: Tone, continuation: str, sentences: int = 1) -> str | N
         return None
     if kept[-1] not in ".!?":
         kept = kept.rstrip(",;: ") + "."
-    for pattern, replacement in _PERSPECTIVE:
-        kept = pattern.sub(replacement, kept)
-    joiner = "" if kept[0] in ",." else " "
-    return f"{lead(tone)}{joiner}{kept}"
+    if language not in _LOCAL:  # the pronoun swap is English
+        for pattern, replacement in _PERSPECTIVE:
+            kept = pattern.sub(replacement, kept)
+    joiner = "" if kept[0] in ",.，。：:" or language in ("zh", "ja") else " "
+    return f"{lead(tone, language)}{joiner}{kept}"
 
 
 def render_body(canned: CannedResponse, values: Mapping[str, str]) -> str:
@@ -114,8 +162,9 @@ def assemble(
     opening: str | None,
     body: str,
     length: Length,
+    language: str = "en",
 ) -> str:
-    parts = [greeting(tone, first_name)]
+    parts = [greeting(tone, first_name, language)]
     if opening:
         parts.append(opening)
     parts.append(body)
