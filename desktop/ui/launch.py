@@ -92,6 +92,7 @@ def run_gui(args: argparse.Namespace) -> int:
     window = build_window(settings)
     window.restore_layout()
     window.show()
+    window.compact_mode.restore()
     if recovered:
         window.statusBar().showMessage(recovered, 20000)
     if args.conversation:

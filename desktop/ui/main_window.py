@@ -9,12 +9,15 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from desktop import APP_NAME
-from desktop.drafting.session import DraftSession
+from desktop.drafting.session import (
+    DraftSession,
+)
 from desktop.settings import Settings
 from desktop.store.library import LibraryFactory
 from desktop.ui import window_state
 from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
+from desktop.ui.compact import COMPACT_KEY, CompactMode
 from desktop.ui.draft_controller import DraftController
 from desktop.ui.manager import CannedManager
 from desktop.ui.model_choice import ModelChoice
@@ -172,6 +175,26 @@ class MainWindow(QMainWindow):
         reply_menu.addAction(summary_action)
         manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
         self.menuBar().addMenu("&Library").addAction(manage_action)
+        self.compact_mode = CompactMode(
+            self,
+            (self.conversation,),
+            self.right_splitter,
+            (
+                copy_action.triggered,
+                ready_action.triggered,
+                self.suggestion.copy_button.clicked,
+                self.suggestion.ready.copy_button.clicked,
+            ),
+        )
+        self.compact_action = self._action("&Compact mode", COMPACT_KEY, self.compact_mode.toggle)
+        self.compact_action.setCheckable(True)
+        self.compact_mode.toggled.connect(self.compact_action.setChecked)
+        self.send_behind_action = QAction("Send the window &behind after Copy", self)
+        self.send_behind_action.setCheckable(True)
+        self.send_behind_action.setChecked(self.compact_mode.send_behind)
+        self.send_behind_action.toggled.connect(self.compact_mode.set_send_behind)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addActions([self.compact_action, self.send_behind_action])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addActions([stats_action, about_action])
 
@@ -290,6 +313,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.assist.cancel()
+        self.compact_mode.leave_for_close()
         self.save_layout()
         if self.manager is not None:
             self.manager.shutdown()  # saves valid edits, waits, stops its thread

@@ -6,7 +6,9 @@ import time
 from pathlib import Path
 
 from desktop import paths
-from desktop.drafting.session import EngineState
+from desktop.drafting.session import (
+    EngineState,
+)
 from desktop.settings import Settings
 from desktop.store.db import open_database
 from desktop.store.history import History
