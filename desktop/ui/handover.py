@@ -25,8 +25,6 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from desktop import paths
-from desktop.store.history import History
-from desktop.store.library import LibraryFactory
 from desktop.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
@@ -142,20 +140,15 @@ class HandoverServer(QObject):
 class HandoverInbox(QObject):
     """What the window does with handed-over text: come forward, new conversation, reply.
 
-    The conversation it replaces goes to the history first, so nothing the agent worked on is
-    lost. The ready reply follows from the conversation pane's ranking as after a paste; the
-    draft starts at once, or as soon as a still-loading model is ready.
+    The conversation it replaces stays in the history (the window's HistoryKeeper sees a new
+    start and keeps the new one as a new row), so nothing the agent worked on is lost. The
+    ready reply follows from the conversation pane's ranking as after a paste; the draft
+    starts at once, or as soon as a still-loading model is ready.
     """
 
-    def __init__(
-        self,
-        window: MainWindow,
-        library_factory: LibraryFactory,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, window: MainWindow, parent: QObject | None = None) -> None:
         super().__init__(parent or window)
         self._window = window
-        self._library_factory = library_factory
         self._draft_pending = False
         window.assist.model_ready.connect(self._on_model_ready)
 
@@ -164,7 +157,6 @@ class HandoverInbox(QObject):
         self.bring_forward()
         if not text.strip():
             return
-        self._keep_in_history(self._window.conversation.editor.toPlainText())
         self._window.conversation.set_text(text)
         if self._window.assist.model_info is None:
             self._draft_pending = True  # started with this text: draft once the model loads
@@ -179,15 +171,6 @@ class HandoverInbox(QObject):
         window.raise_()
         window.activateWindow()
 
-    def _keep_in_history(self, old: str) -> None:
-        if not old.strip():
-            return
-        library = self._library_factory()
-        try:
-            History(library.repo.db).save(old)
-        finally:
-            library.close()
-
     @Slot(object)
     def _on_model_ready(self, _info: object) -> None:
         if self._draft_pending:
@@ -195,11 +178,9 @@ class HandoverInbox(QObject):
             self._window.drafts.generate()
 
 
-def serve(
-    window: MainWindow, library_factory: LibraryFactory, name: str | None = None
-) -> tuple[HandoverServer, HandoverInbox]:
+def serve(window: MainWindow, name: str | None = None) -> tuple[HandoverServer, HandoverInbox]:
     """Listen for second instances and route their text into `window`."""
-    inbox = HandoverInbox(window, library_factory)
+    inbox = HandoverInbox(window)
     server = HandoverServer(window)
     server.received.connect(inbox.receive)
     server.listen(name)

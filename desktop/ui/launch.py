@@ -97,7 +97,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window.statusBar().showMessage(recovered, 20000)
     if args.conversation:
         window.conversation.load_file(str(args.conversation))
-    _server, inbox = handover.serve(window, worker_library)
+    _server, inbox = handover.serve(window)
     if text.strip():
         inbox.receive(text)
     return app.exec()

@@ -19,6 +19,7 @@ from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.compact import COMPACT_KEY, CompactMode
 from desktop.ui.draft_controller import DraftController
+from desktop.ui.history_keeper import HistoryKeeper
 from desktop.ui.manager import CannedManager
 from desktop.ui.model_choice import ModelChoice
 from desktop.ui.placeholder_filler import PlaceholderFiller
@@ -28,6 +29,7 @@ from desktop.ui.widgets.canned_panel import CannedPanel
 from desktop.ui.widgets.command_palette import CommandPalette, PaletteShortcutGuard
 from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.engine_status import EngineStatus
+from desktop.ui.widgets.history_dialog import HistoryDialog
 from desktop.ui.widgets.ready_reply_box import COPY_KEY
 from desktop.ui.widgets.settings_dialog import SettingsDialog
 from desktop.ui.widgets.stats_dialog import DAYS, StatsDialog
@@ -61,6 +63,8 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self.about_box: QMessageBox | None = None
         self.stats_dialog: StatsDialog | None = None
+        self.history_dialog: HistoryDialog | None = None
+        self._history_days = settings.history_days
         self.summary_box: SummaryBox | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -193,6 +197,21 @@ class MainWindow(QMainWindow):
         self.send_behind_action.setCheckable(True)
         self.send_behind_action.setChecked(self.compact_mode.send_behind)
         self.send_behind_action.toggled.connect(self.compact_mode.set_send_behind)
+        self.history = HistoryKeeper(
+            self._library_factory,
+            self._history_days,
+            self.conversation,
+            (
+                (copy_action.triggered, "draft"),
+                (ready_action.triggered, "ready_reply"),
+                (self.suggestion.copy_button.clicked, "draft"),
+                (self.suggestion.ready.copy_button.clicked, "ready_reply"),
+            ),
+            self,
+        )
+        self.history.failed.connect(self._show_message)
+        history_action = self._action("&History…", "Ctrl+H", self.open_history)
+        file_menu.insertAction(model_action, history_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions([self.compact_action, self.send_behind_action])
         help_menu = self.menuBar().addMenu("&Help")
@@ -234,6 +253,24 @@ class MainWindow(QMainWindow):
         )
         if name:
             self.conversation.load_file(name)
+
+    @Slot()
+    def open_history(self) -> None:
+        """Kept conversations, searched on the history thread; reopening replaces the pane."""
+        self.history_dialog = HistoryDialog(self)
+        self.history_dialog.query_changed.connect(self.history.search)
+        self.history.results_ready.connect(self.history_dialog.show_results)
+        self.history_dialog.reopen_requested.connect(self.history.reopen)
+        self.history_dialog.finished.connect(self._on_history_dialog_finished)
+        self.history.search("")
+        self.history_dialog.open()
+
+    @Slot()
+    def _on_history_dialog_finished(self) -> None:
+        if self.history_dialog is not None:
+            self.history.results_ready.disconnect(self.history_dialog.show_results)
+            self.history_dialog.deleteLater()
+            self.history_dialog = None
 
     @Slot()
     def choose_model(self) -> None:
@@ -295,6 +332,7 @@ class MainWindow(QMainWindow):
         if self.manager is not None:
             self.manager.shutdown()
         self.models.shutdown()
+        self.history.shutdown()
 
     @Slot(str)
     def _show_message(self, message: str) -> None:

@@ -13,7 +13,6 @@ from desktop.settings import Settings
 from desktop.store.db import open_database
 from desktop.store.history import History
 from desktop.ui import handover
-from desktop.ui.launch import worker_library
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -59,7 +58,7 @@ def test_second_process_hands_text_over_and_the_window_drafts(
     window = make_window(Settings(max_tokens=16))
     qtbot.waitUntil(lambda: window.assist.state == EngineState.IDLE, timeout=60_000)
     window.conversation.set_text(OLD)
-    server, _inbox = handover.serve(window, worker_library)
+    server, _inbox = handover.serve(window)
     marks: dict[str, float] = {}
 
     def on_ranked(transcript: object, *_rest: object) -> None:
@@ -82,9 +81,11 @@ def test_second_process_hands_text_over_and_the_window_drafts(
         "customer",
     ]
     # The replaced conversation went to the history, redacted.
+    # Both conversations are in the history, each its own row, redacted.
+    qtbot.waitUntil(lambda: len(history_texts()) == 2, timeout=5_000)
     kept = history_texts()
-    assert len(kept) == 1 and "reset my password" in kept[0]
-    assert "sam@example.com" not in kept[0]
+    assert kept[0] == CONVERSATION
+    assert "reset my password" in kept[1] and "sam@example.com" not in kept[1]
     print(
         f"\nhandover: command start -> received {marks['received'] - started:.2f}s, "
         f"-> ready reply {marks['ready'] - started:.2f}s, -> first draft token "
@@ -99,7 +100,7 @@ def test_plain_second_launch_raises_the_window_and_changes_nothing(
 ) -> None:
     window = make_window(Settings(max_tokens=16))
     window.conversation.set_text(CONVERSATION)
-    server, _inbox = handover.serve(window, worker_library)
+    server, _inbox = handover.serve(window)
     received: list[str] = []
     server.received.connect(received.append)
 
@@ -114,7 +115,7 @@ def test_text_arriving_before_the_model_is_ready_drafts_once_it_is(
 ) -> None:
     """`agent-assist --from-clipboard` with no instance running starts the app with the text."""
     window = make_window(Settings(max_tokens=16))
-    inbox = handover.HandoverInbox(window, worker_library)
+    inbox = handover.HandoverInbox(window)
     assert window.assist.model_info is None  # still loading
     with qtbot.waitSignal(window.assist.token_received, timeout=60_000):
         inbox.receive(CONVERSATION)

@@ -1,0 +1,175 @@
+"""Keeps the window's conversations and copied drafts in the history, off the GUI thread.
+
+The conversation pane knows nothing of rows: the keeper watches its parsed text and decides
+when a new conversation began (the pane was cleared, or its start changed: a paste over it, a
+file, a handover) and when the same one grew (the agent added messages, or reopened it). The
+worker owns the current row id, so saves that are still queued cannot split one conversation
+in two. A Copy counts when the clipboard changed right after a Copy click: a refused copy
+(unfilled placeholders) keeps nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtGui import QGuiApplication
+
+from desktop.store.feedback import Kind
+from desktop.store.history import History, open_history
+from desktop.store.library import LibraryFactory
+from desktop.transcript import Transcript
+from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
+from desktop.ui.widgets.conversation_pane import ConversationPane
+
+SAME_START = 40  # characters: a conversation whose start changed is another conversation
+COPY_WINDOW_S = 0.5
+RESULT_LIMIT = 100
+
+
+class HistoryWorker(LibraryWorker):
+    """Runs history reads and writes on its own connection.
+
+    Signals:
+        found(int, object): request id, [Conversation] newest first.
+        opened(object): the Conversation asked for with `open`, or None if it was forgotten.
+        failed(str): a read or write failed; carries the reason.
+    """
+
+    found = Signal(int, object)
+    opened = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, library_factory: LibraryFactory, days: int) -> None:
+        super().__init__(library_factory)
+        self._days = days
+        self._history: History | None = None
+        self._current: int | None = None
+
+    def history(self) -> History:
+        if self._history is None:  # retention is applied once per start, on first use
+            self._history = open_history(self.library().repo.db, self._days)
+        return self._history
+
+    def release(self) -> None:
+        self._history = None
+        super().release()
+
+    @Slot(str, bool)
+    def save(self, text: str, new: bool) -> None:
+        with Reporter(self.failed.emit, "Could not keep the conversation: "):
+            self._current = self.history().save(text, None if new else self._current)
+
+    @Slot(str, str)
+    def record_copy(self, kind: str, text: str) -> None:
+        if self._current is None:
+            return  # nothing to attach it to: a copy with an empty conversation
+        with Reporter(self.failed.emit, "Could not keep the copied draft: "):
+            self.history().record_copy(self._current, kind, text)  # type: ignore[arg-type]
+
+    @Slot(int, str)
+    def search(self, request_id: int, text: str) -> None:
+        with Reporter(self.failed.emit, "History search failed: "):
+            self.found.emit(request_id, self.history().search(text, RESULT_LIMIT))
+
+    @Slot(int)
+    def open(self, conversation_id: int) -> None:
+        with Reporter(self.failed.emit, "Could not reopen the conversation: "):
+            conversation = self.history().get(conversation_id)
+            if conversation is not None:
+                self._current = conversation.id  # its edits now update that row
+            self.opened.emit(conversation)
+
+
+class HistoryKeeper(QObject):
+    """GUI-side handle of the history worker.
+
+    Signals:
+        results_ready(object): [Conversation] for the latest search only.
+        failed(str): something the agent should read (status bar).
+    """
+
+    results_ready = Signal(object)
+    failed = Signal(str)
+    _save_requested = Signal(str, bool)
+    _copy_requested = Signal(str, str)
+    _search_requested = Signal(int, str)
+    _open_requested = Signal(int)
+
+    def __init__(
+        self,
+        library_factory: LibraryFactory,
+        days: int,
+        conversation: ConversationPane,
+        copy_triggers: Iterable[tuple[SignalInstance, Kind]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._conversation = conversation
+        self._last_text = ""
+        self._request = 0
+        self._clipboard_changed_at = 0.0
+        worker = HistoryWorker(library_factory, days)
+        self._save_requested.connect(worker.save)
+        self._copy_requested.connect(worker.record_copy)
+        self._search_requested.connect(worker.search)
+        self._open_requested.connect(worker.open)
+        worker.found.connect(self._on_worker_found)
+        worker.opened.connect(self._on_worker_opened)
+        worker.failed.connect(self.failed)
+        self._worker = worker  # PySide deletes a parentless QObject with its last reference
+        self._thread = WorkerThread(worker, "history", self)
+        conversation.transcript_changed.connect(self._on_transcript_changed)
+        QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard_changed)
+        for trigger, kind in copy_triggers:
+            trigger.connect(lambda *_args, k=kind: self._on_copy_triggered(k))
+
+    def search(self, text: str) -> None:
+        self._request += 1
+        self._search_requested.emit(self._request, text)
+
+    def reopen(self, conversation_id: int) -> None:
+        """Put a kept conversation back into the pane; its edits then update its own row."""
+        self._open_requested.emit(conversation_id)
+
+    def shutdown(self) -> None:
+        self._thread.stop()
+
+    @Slot(object)
+    def _on_transcript_changed(self, _transcript: Transcript) -> None:
+        text = self._conversation.editor.toPlainText()
+        if not text.strip():
+            self._last_text = ""  # cleared: whatever comes next is a new conversation
+            return
+        if text == self._last_text:
+            return
+        new = not self._last_text or text[:SAME_START] != self._last_text[:SAME_START]
+        self._last_text = text
+        self._save_requested.emit(text, new)
+
+    @Slot()
+    def _on_clipboard_changed(self) -> None:
+        self._clipboard_changed_at = time.monotonic()
+
+    def _on_copy_triggered(self, kind: Kind) -> None:
+        # The copy slot ran first (connected first); the clipboard shows whether it copied.
+        QTimer.singleShot(0, lambda: self._record_if_copied(kind))
+
+    def _record_if_copied(self, kind: Kind) -> None:
+        if time.monotonic() - self._clipboard_changed_at < COPY_WINDOW_S:
+            self._copy_requested.emit(kind, QGuiApplication.clipboard().text())
+
+    @Slot(int, object)
+    def _on_worker_found(self, request_id: int, found: object) -> None:
+        if request_id == self._request:
+            self.results_ready.emit(found)
+
+    @Slot(object)
+    def _on_worker_opened(self, conversation: object) -> None:
+        if conversation is None:
+            self.failed.emit("That conversation is no longer in the history.")
+            return
+        text = getattr(conversation, "text", "")
+        self._last_text = text  # the same conversation: no new row when the pane parses it
+        self._conversation.set_text(text)
