@@ -19,6 +19,7 @@ from desktop.ui import handover
 from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.main_window import MainWindow
+from desktop.ui.tray import Tray
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.conversation:
         window.conversation.load_file(str(args.conversation))
     _server, inbox = handover.serve(window)
+    Tray(window, app.quit)
     if text.strip():
         inbox.receive(text)
     return app.exec()
