@@ -9,18 +9,15 @@ in window.ini with the layout.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, QRect, QSettings, Qt, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, QRect, QSettings, Qt, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from desktop import paths
 
 COMPACT_KEY = "Ctrl+Shift+M"  # Ctrl+M chooses the model; nothing else uses the Shift variant
 COMPACT_SIZE = (420, 620)
-COPY_WINDOW_S = 0.5  # a clipboard change this soon after a Copy click was that click's
 
 
 def _store() -> QSettings:
@@ -41,7 +38,6 @@ class CompactMode(QObject):
         window: QMainWindow,
         hidden: Iterable[QWidget],
         splitter: QSplitter,
-        copy_triggers: Iterable[SignalInstance],
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -53,10 +49,6 @@ class CompactMode(QObject):
         self.compact = False
         store = _store()
         self.send_behind = store.value("send_behind_after_copy", False, type=bool) is True
-        self._clipboard_changed_at = 0.0
-        QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard_changed)
-        for trigger in copy_triggers:
-            trigger.connect(self._on_copy_triggered)
 
     def restore(self) -> None:
         """Start in compact mode if the agent left the app in it."""
@@ -108,19 +100,10 @@ class CompactMode(QObject):
         store.setValue(key, value)
         store.sync()
 
-    @Slot()
-    def _on_clipboard_changed(self) -> None:
-        self._clipboard_changed_at = time.monotonic()
-
-    @Slot()
-    def _on_copy_triggered(self) -> None:
-        # The copy slot was connected first and has run: a refused copy (unfilled
-        # placeholders) left the clipboard alone, and then the window must stay in front.
-        if self.send_behind:
-            QTimer.singleShot(0, self._send_behind_if_copied)
-
-    def _send_behind_if_copied(self) -> None:
-        if time.monotonic() - self._clipboard_changed_at >= COPY_WINDOW_S:
+    @Slot(str, str)
+    def after_copy(self, _kind: str = "", _text: str = "") -> None:
+        """Connected to CopyWatch.copied: only a Copy that copied sends the window away."""
+        if not self.send_behind:
             return
         if self.compact:
             self._window.lower()  # the panel stays in sight; a stay-on-top window may not move

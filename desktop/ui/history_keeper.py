@@ -4,19 +4,13 @@ The conversation pane knows nothing of rows: the keeper watches its parsed text 
 when a new conversation began (the pane was cleared, or its start changed: a paste over it, a
 file, a handover) and when the same one grew (the agent added messages, or reopened it). The
 worker owns the current row id, so saves that are still queued cannot split one conversation
-in two. A Copy counts when the clipboard changed right after a Copy click: a refused copy
-(unfilled placeholders) keeps nothing.
+in two. Copied drafts arrive from the window's CopyWatch (`record_copy`).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
+from PySide6.QtCore import QObject, Signal, Slot
 
-from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtGui import QGuiApplication
-
-from desktop.store.feedback import Kind
 from desktop.store.history import History, open_history
 from desktop.store.library import LibraryFactory
 from desktop.transcript import Transcript
@@ -24,7 +18,6 @@ from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
 from desktop.ui.widgets.conversation_pane import ConversationPane
 
 SAME_START = 40  # characters: a conversation whose start changed is another conversation
-COPY_WINDOW_S = 0.5
 RESULT_LIMIT = 100
 
 
@@ -102,14 +95,12 @@ class HistoryKeeper(QObject):
         library_factory: LibraryFactory,
         days: int,
         conversation: ConversationPane,
-        copy_triggers: Iterable[tuple[SignalInstance, Kind]],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._conversation = conversation
         self._last_text = ""
         self._request = 0
-        self._clipboard_changed_at = 0.0
         worker = HistoryWorker(library_factory, days)
         self._save_requested.connect(worker.save)
         self._copy_requested.connect(worker.record_copy)
@@ -121,9 +112,6 @@ class HistoryKeeper(QObject):
         self._worker = worker  # PySide deletes a parentless QObject with its last reference
         self._thread = WorkerThread(worker, "history", self)
         conversation.transcript_changed.connect(self._on_transcript_changed)
-        QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard_changed)
-        for trigger, kind in copy_triggers:
-            trigger.connect(lambda *_args, k=kind: self._on_copy_triggered(k))
 
     def search(self, text: str) -> None:
         self._request += 1
@@ -132,6 +120,11 @@ class HistoryKeeper(QObject):
     def reopen(self, conversation_id: int) -> None:
         """Put a kept conversation back into the pane; its edits then update its own row."""
         self._open_requested.emit(conversation_id)
+
+    @Slot(str, str)
+    def record_copy(self, kind: str, text: str) -> None:
+        """Keep a copied draft with the current conversation."""
+        self._copy_requested.emit(kind, text)
 
     def shutdown(self) -> None:
         self._thread.stop()
@@ -147,18 +140,6 @@ class HistoryKeeper(QObject):
         new = not self._last_text or text[:SAME_START] != self._last_text[:SAME_START]
         self._last_text = text
         self._save_requested.emit(text, new)
-
-    @Slot()
-    def _on_clipboard_changed(self) -> None:
-        self._clipboard_changed_at = time.monotonic()
-
-    def _on_copy_triggered(self, kind: Kind) -> None:
-        # The copy slot ran first (connected first); the clipboard shows whether it copied.
-        QTimer.singleShot(0, lambda: self._record_if_copied(kind))
-
-    def _record_if_copied(self, kind: Kind) -> None:
-        if time.monotonic() - self._clipboard_changed_at < COPY_WINDOW_S:
-            self._copy_requested.emit(kind, QGuiApplication.clipboard().text())
 
     @Slot(int, object)
     def _on_worker_found(self, request_id: int, found: object) -> None:

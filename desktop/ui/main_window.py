@@ -18,6 +18,7 @@ from desktop.ui import window_state
 from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.compact import COMPACT_KEY, CompactMode
+from desktop.ui.copy_watch import CopyWatch
 from desktop.ui.draft_controller import DraftController
 from desktop.ui.history_keeper import HistoryKeeper
 from desktop.ui.manager import CannedManager
@@ -179,28 +180,7 @@ class MainWindow(QMainWindow):
         reply_menu.addAction(summary_action)
         manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
         self.menuBar().addMenu("&Library").addAction(manage_action)
-        self.compact_mode = CompactMode(
-            self,
-            (self.conversation,),
-            self.right_splitter,
-            (
-                copy_action.triggered,
-                ready_action.triggered,
-                self.suggestion.copy_button.clicked,
-                self.suggestion.ready.copy_button.clicked,
-            ),
-        )
-        self.compact_action = self._action("&Compact mode", COMPACT_KEY, self.compact_mode.toggle)
-        self.compact_action.setCheckable(True)
-        self.compact_mode.toggled.connect(self.compact_action.setChecked)
-        self.send_behind_action = QAction("Send the window &behind after Copy", self)
-        self.send_behind_action.setCheckable(True)
-        self.send_behind_action.setChecked(self.compact_mode.send_behind)
-        self.send_behind_action.toggled.connect(self.compact_mode.set_send_behind)
-        self.history = HistoryKeeper(
-            self._library_factory,
-            self._history_days,
-            self.conversation,
+        self.copy_watch = CopyWatch(
             (
                 (copy_action.triggered, "draft"),
                 (ready_action.triggered, "ready_reply"),
@@ -209,6 +189,19 @@ class MainWindow(QMainWindow):
             ),
             self,
         )
+        self.compact_mode = CompactMode(self, (self.conversation,), self.right_splitter)
+        self.copy_watch.copied.connect(self.compact_mode.after_copy)
+        self.compact_action = self._action("&Compact mode", COMPACT_KEY, self.compact_mode.toggle)
+        self.compact_action.setCheckable(True)
+        self.compact_mode.toggled.connect(self.compact_action.setChecked)
+        self.send_behind_action = QAction("Send the window &behind after Copy", self)
+        self.send_behind_action.setCheckable(True)
+        self.send_behind_action.setChecked(self.compact_mode.send_behind)
+        self.send_behind_action.toggled.connect(self.compact_mode.set_send_behind)
+        self.history = HistoryKeeper(
+            self._library_factory, self._history_days, self.conversation, self
+        )
+        self.copy_watch.copied.connect(self.history.record_copy)
         self.history.failed.connect(self._show_message)
         history_action = self._action("&History…", "Ctrl+H", self.open_history)
         file_menu.insertAction(model_action, history_action)
