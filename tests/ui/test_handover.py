@@ -5,10 +5,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from desktop import paths
-from desktop.drafting.session import (
-    EngineState,
-)
+from desktop.drafting.session import EngineState
 from desktop.settings import Settings
 from desktop.store.db import open_database
 from desktop.store.history import History
@@ -95,16 +94,18 @@ def test_second_process_hands_text_over_and_the_window_drafts(
     )
 
 
+@pytest.mark.parametrize("args", [(), ("--from-clipboard",), ("--from-selection",)])
 def test_plain_second_launch_raises_the_window_and_changes_nothing(
-    qtbot: QtBot, make_window: WindowFactory
+    qtbot: QtBot, make_window: WindowFactory, args: tuple[str, ...]
 ) -> None:
+    """The second process's own clipboard is empty (offscreen): it only brings the window."""
     window = make_window(Settings(max_tokens=16))
     window.conversation.set_text(CONVERSATION)
     server, _inbox = handover.serve(window)
     received: list[str] = []
     server.received.connect(received.append)
 
-    assert wait_exit(qtbot, second_instance()) == (0, "")  # no second window: it handed over, left
+    assert wait_exit(qtbot, second_instance(*args)) == (0, "")  # handed over and left
     assert received == [""]
     assert window.conversation.editor.toPlainText() == CONVERSATION
     assert window.isVisible()
@@ -140,3 +141,50 @@ def test_selection_falls_back_to_the_clipboard(qtbot: QtBot, make_window: Window
     assert handover.captured_text(selection=False) == CONVERSATION
     if not QGuiApplication.clipboard().supportsSelection():  # offscreen, Windows, macOS
         assert handover.captured_text(selection=True) == CONVERSATION
+
+
+def test_first_launch_with_text_starts_the_app_and_then_serves(tmp_path: Path) -> None:
+    """No instance running: the command starts the app itself, which takes the text in."""
+    first = second_instance("--text", CONVERSATION)
+    try:
+        deadline = time.monotonic() + 60
+        while not handover.send("") and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert first.poll() is None, first.communicate()[0].decode(errors="replace")
+        assert handover.send("")  # a later launch finds it
+        deadline = time.monotonic() + 10
+        while CONVERSATION not in history_texts() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert history_texts() == [CONVERSATION]  # its window took the text as a conversation
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)
+
+
+def test_garbage_and_floods_are_refused_and_the_server_keeps_serving(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings())
+    server, _inbox = handover.serve(window)
+    received: list[str] = []
+    server.received.connect(received.append)
+    script = (
+        "import sys; from PySide6.QtNetwork import QLocalSocket;"
+        "from PySide6.QtCore import QByteArray;"
+        "from desktop.ui.handover import server_name, MAX_BYTES;"
+        "s = QLocalSocket(); s.connectToServer(server_name()); assert s.waitForConnected(2000);"
+        "data = b'not json\\n' if sys.argv[1] == 'junk' else b'x' * (MAX_BYTES + 10);"
+        "s.write(QByteArray(data)); s.waitForBytesWritten(2000);"
+        "s.waitForDisconnected(3000); print(s.state().name)"
+    )
+    for kind in ("junk", "flood"):
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, kind],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        assert wait_exit(qtbot, process) == (0, "UnconnectedState\n")  # the server hung up
+    assert received == []
+    assert wait_exit(qtbot, second_instance("--text", "Customer: still there?")) == (0, "")
+    assert received == ["Customer: still there?"]
