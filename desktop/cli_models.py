@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 from desktop import settings as settings_module
+from desktop.engine import speed as speed_module
 from desktop.engine.catalog import Catalog, ModelEntry, all_folders, recommend, scan
 from desktop.engine.model_facts import format_parameters
+from desktop.errors import ModelError
 
 GIB = 1024**3
 
@@ -28,6 +30,14 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     models.add_argument(
         "--context", type=int, help="context size for the memory estimate (default: settings)"
     )
+    models.add_argument(
+        "--speed",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="measure the expected speed of the recommended model (or PATH) with a short "
+        "warm-up; measured once per file, then cached",
+    )
     models.set_defaults(handler=models_command)
 
 
@@ -36,6 +46,8 @@ def models_command(args: argparse.Namespace) -> int:
     folders = all_folders([*settings.model_folders, *(str(f) for f in args.folder)])
     catalog = scan(folders, context_tokens=args.context or settings.context_tokens)
     best = recommend(catalog)
+    if args.speed is not None:
+        return _measure(Path(args.speed) if args.speed else None, best, settings.cpu_variant)
     if args.json:
         sys.stdout.write(json.dumps(_as_json(catalog, best, settings.model_path), indent=2) + "\n")
         return 0
@@ -51,7 +63,30 @@ def models_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _measure(path: Path | None, best: ModelEntry | None, cpu_variant: str) -> int:
+    """`--speed [PATH]`: one JSON object with the measured (or cached) speed."""
+    model = path or (Path(best.path) if best else None)
+    if model is None:
+        sys.stderr.write("No model fits this machine: name one with --speed PATH.\n")
+        return 1
+    try:
+        found = speed_module.measure(model, cpu_variant=cpu_variant)
+    except ModelError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    result = {"path": str(model), **found.as_json(), "cpu_variant": found.cpu_variant}
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    sys.stderr.write(f"{model.name}: {found.label} ({found.prompt_tps:.0f} reading the prompt)\n")
+    return 0
+
+
+def _model_json(entry: ModelEntry, speeds: speed_module.SpeedCache) -> dict[str, object]:
+    known = speeds.get(Path(entry.path))
+    return {**entry.as_json(), "speed": known.as_json() if known else None}
+
+
 def _as_json(catalog: Catalog, best: ModelEntry | None, current: str) -> dict[str, object]:
+    speeds = speed_module.SpeedCache()
     return {
         "memory": {
             "total_bytes": catalog.memory.total_bytes,
@@ -65,7 +100,7 @@ def _as_json(catalog: Catalog, best: ModelEntry | None, current: str) -> dict[st
             {"source": f.source, "path": str(f.path), "exists": f.path.is_dir()}
             for f in catalog.folders
         ],
-        "models": [entry.as_json() for entry in catalog.entries],
+        "models": [_model_json(entry, speeds) for entry in catalog.entries],
     }
 
 

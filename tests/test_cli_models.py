@@ -61,3 +61,30 @@ def test_models_table_hides_unusable_unless_asked(tmp_path: Path) -> None:
     assert "Recommended: " in plain.stderr
     everything = agent_assist("models", "--all", home=home)
     assert "mmproj-vision" in everything.stdout and "projector" in everything.stdout
+
+
+def test_speed_is_measured_once_then_listed_in_json(tmp_path: Path) -> None:
+    home = tmp_path / "user"
+    before = json.loads(agent_assist("models", "--json", home=home).stdout)
+    assert all(m["speed"] is None for m in before["models"])  # nothing measured yet
+    measured = agent_assist("models", "--speed", home=home)
+    assert measured.returncode == 0, measured.stderr
+    result = json.loads(measured.stdout)
+    assert result["path"] == before["recommended"]
+    assert result["prompt_tps"] > 0 and result["decode_tps"] > 0
+    assert "tokens/s" in measured.stderr
+    after = json.loads(agent_assist("models", "--json", home=home).stdout)
+    by_path = {m["path"]: m for m in after["models"]}
+    assert by_path[result["path"]]["speed"] == {
+        k: result[k] for k in ("prompt_tps", "decode_tps", "measured_at")
+    }
+    again = json.loads(agent_assist("models", "--speed", result["path"], home=home).stdout)
+    assert again["measured_at"] == result["measured_at"]  # read from the cache
+
+
+def test_speed_of_a_file_that_is_not_a_model_fails_cleanly(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.gguf"
+    junk.write_text("not a model")
+    done = agent_assist("models", "--speed", str(junk), home=tmp_path / "user")
+    assert done.returncode == 1
+    assert "not a GGUF model" in done.stderr and "Traceback" not in done.stderr
