@@ -94,8 +94,10 @@ def run_gui(args: argparse.Namespace) -> int:
     window.restore_layout()
     window.show()
     window.compact_mode.restore()
-    if recovered:
-        window.statusBar().showMessage(recovered, 20000)
+    restored = window.autosave.restore()  # what an unclean exit left on screen
+    notice = " ".join(part for part in (recovered, restored) if part)
+    if notice:
+        window.statusBar().showMessage(notice, 20000)
     if args.conversation:
         window.conversation.load_file(str(args.conversation))
     _server, inbox = handover.serve(window)

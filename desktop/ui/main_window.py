@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from desktop import APP_NAME
+from desktop.autosave_store import AutosaveStore, default_path
 from desktop.drafting.session import (
     DraftSession,
 )
@@ -16,6 +17,7 @@ from desktop.settings import Settings
 from desktop.store.library import LibraryFactory
 from desktop.ui import window_state
 from desktop.ui.assist import AssistController
+from desktop.ui.autosave import Autosave
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.compact import COMPACT_KEY, CompactMode
 from desktop.ui.copy_watch import CopyWatch
@@ -102,6 +104,9 @@ class MainWindow(QMainWindow):
         self.models = ModelChoice(assist, self._current_settings, self.drafts.apply_settings, self)
         self.filler = PlaceholderFiller(
             self, self.drafts.placeholder_values, self.suggestion.insert_at_cursor
+        )
+        self.autosave = Autosave(
+            AutosaveStore(default_path()), self.conversation, self.suggestion.draft, self
         )
         self._build_actions()
         self._connect()
@@ -326,6 +331,7 @@ class MainWindow(QMainWindow):
             self.manager.shutdown()
         self.models.shutdown()
         self.history.shutdown()
+        self.autosave.finish()  # a clean quit: nothing to restore next time
 
     @Slot(str)
     def _show_message(self, message: str) -> None:
