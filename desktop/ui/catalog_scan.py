@@ -1,17 +1,21 @@
-"""The model catalog scanned on its own thread ("model-scan"), with progress, for the picker.
+"""The picker's slow work on threads of its own: the catalog scan and the speed warm-up.
+
+The scan runs on "model-scan", the measurement on "model-speed", each with progress and cancel.
 
 A scan reads GGUF headers (~20 ms a new file, ~1 ms a cached one) across every app's folders;
-on a laptop with many models or a slow disk that is seconds, so it never runs on the GUI thread.
+on a laptop with many models or a slow disk that is seconds. A measurement loads a model and
+decodes with it: seconds to a minute. Neither ever runs on the GUI thread.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.engine import catalog
+from desktop.engine import catalog, speed
 from desktop.ui.background import Reporter, Worker, WorkerThread
 
 
@@ -94,3 +98,84 @@ class CatalogScan(QObject):
     def shutdown(self) -> None:
         self._cancel.set()
         self._thread.stop()
+
+
+class SpeedWorker(Worker):
+    """Runs speed.measure on the model-speed thread.
+
+    Signals:
+        progress(int, float): job id, fraction of the model loaded.
+        measured(int, str, object): job id, model path, its Speed.
+        failed(int, str, str): job id, model path, why (cancelled included).
+    """
+
+    progress = Signal(int, float)
+    measured = Signal(int, str, object)
+    failed = Signal(int, str, str)
+
+    @Slot(int, str, object)
+    def measure(self, job_id: int, path: str, cancel: threading.Event) -> None:
+        with Reporter(lambda message: self.failed.emit(job_id, path, message), "Not measured: "):
+            found = speed.measure(
+                Path(path), lambda fraction: self.progress.emit(job_id, fraction), cancel
+            )
+            self.measured.emit(job_id, path, found)
+
+
+class SpeedMeasure(QObject):
+    """GUI-side handle: one measurement at a time; starting another cancels the one running.
+
+    Signals:
+        progress(float): fraction of the model loaded.
+        measured(str, object): model path, its Speed.
+        failed(str, str): model path, why.
+    """
+
+    progress = Signal(float)
+    measured = Signal(str, object)
+    failed = Signal(str, str)
+    _measure_requested = Signal(int, str, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._job_id = 0
+        self._cancel = threading.Event()
+        self.running = False
+        self._worker = SpeedWorker()
+        self._measure_requested.connect(self._worker.measure)
+        self._worker.progress.connect(self._on_worker_progress)
+        self._worker.measured.connect(self._on_worker_measured)
+        self._worker.failed.connect(self._on_worker_failed)
+        self._thread = WorkerThread(self._worker, "model-speed", self)
+
+    def start(self, path: str) -> None:
+        self._cancel.set()
+        self._cancel = threading.Event()
+        self._job_id += 1
+        self.running = True
+        self._measure_requested.emit(self._job_id, path, self._cancel)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @Slot(int, float)
+    def _on_worker_progress(self, job_id: int, fraction: float) -> None:
+        if job_id == self._job_id:
+            self.progress.emit(fraction)
+
+    @Slot(int, str, object)
+    def _on_worker_measured(self, job_id: int, path: str, found: speed.Speed) -> None:
+        if job_id == self._job_id:
+            self.running = False
+            self.measured.emit(path, found)
+
+    @Slot(int, str, str)
+    def _on_worker_failed(self, job_id: int, path: str, message: str) -> None:
+        if job_id == self._job_id:
+            self.running = False
+            self.failed.emit(path, message)
+
+    def shutdown(self) -> None:
+        """Cancel what runs (a load stops at its next step) and join the thread."""
+        self._cancel.set()
+        self._thread.stop(30_000)

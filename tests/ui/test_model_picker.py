@@ -10,9 +10,11 @@ from desktop import settings as settings_module
 from desktop.drafting.session import (
     EngineState,
 )
+from desktop.engine import catalog
+from desktop.engine.speed import SpeedCache
 from desktop.settings import Settings
 from desktop.ui.main_window import MainWindow
-from desktop.ui.widgets.model_picker import PATH_ROLE, ModelPicker
+from desktop.ui.widgets.model_picker import PATH_ROLE, SPEED_COLUMN, ModelPicker
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
@@ -99,16 +101,16 @@ def test_picker_lists_every_apps_models_and_hides_unusable_ones(
     smol = shown[default]
     assert smol[2] == "llama" and smol[3] == "135M" and smol[4] == "Q4_1"
     assert smol[5] == "8,192" and smol[6] == "yes" and "MiB" in smol[7]
-    assert "free" in smol[8] and "In use" in smol[9]
+    assert "free" in smol[8] and "In use" in smol[10]
     # The first row is the recommendation (no recent models yet), starred and named as such.
     first = picker.tree.topLevelItem(0)
     assert first is not None and first.text(0).startswith("★ ")
-    assert "Recommended" in first.text(9) or "recommended" in first.text(9)
+    assert "Recommended" in first.text(10) or "recommended" in first.text(10)
     # Projectors (Ollama's clip layer) are hidden until "show all", then greyed with the reason.
-    assert not any("vision projector" in cells[9] for cells in shown.values())
+    assert not any("vision projector" in cells[10] for cells in shown.values())
     picker.show_all.setChecked(True)
-    greyed = [c for c in rows(picker).values() if c[9].startswith("Cannot be used")]
-    assert any("vision projector" in c[9] for c in greyed)
+    greyed = [c for c in rows(picker).values() if c[10].startswith("Cannot be used")]
+    assert any("vision projector" in c[10] for c in greyed)
     assert any("broken" in c[0] for c in greyed)
     assert picker.summary.text().startswith(f"{len(picker.catalog.usable)} models found")
     picker.reject()
@@ -198,3 +200,53 @@ def test_cancel_and_a_failed_load_leave_the_app_as_it_was(
     assert window.assist.model_info is loaded and window.assist.state == EngineState.IDLE
     assert "Still drafting with" in window.suggestion.error.text()
     assert settings_module.load().model_path == ""  # the failed choice is not kept
+
+
+def test_measure_speed_runs_off_the_gui_thread_and_fills_the_speed_column(
+    qtbot: QtBot, default_model: Path
+) -> None:
+    # The app's own folders only: the bundled default model is the one there, and recommended.
+    found = catalog.scan(catalog.app_folders())
+    best = catalog.recommend(found)
+    default = str(paths.default_model_path())
+    assert best is not None and best.path == default
+    picker = ModelPicker(str(default_model.parent))
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.show_catalog(found, best, (), "")
+    assert picker.select_path(default) and picker.measure_button.isEnabled()
+    assert rows(picker)[default][SPEED_COLUMN] == ""  # never measured
+
+    # Stop pressed right away: the load is abandoned, nothing is shown or cached.
+    qtbot.mouseClick(picker.measure_button, Qt.MouseButton.LeftButton)
+    assert picker.measure_button.text() == "Stop measuring"
+    assert rows(picker)[default][SPEED_COLUMN] == "measuring…"
+    qtbot.mouseClick(picker.measure_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: picker.measure_button.text() == "Measure speed", timeout=60_000)
+    assert "cancelled" in picker.speed_status.text()
+    assert picker.speed_of(default) is None and SpeedCache().get(Path(default)) is None
+
+    # Measured for real, with load progress, while the window keeps repainting.
+    probe = StallProbe()
+    probe.start()
+    qtbot.mouseClick(picker.measure_button, Qt.MouseButton.LeftButton)
+    assert picker.progress.isVisible()
+    qtbot.waitUntil(lambda: picker.speed_of(default) is not None, timeout=120_000)
+    stall = probe.stop()
+    measured = picker.speed_of(default)
+    assert measured is not None and measured.decode_tps > 0 and measured.prompt_tps > 0
+    print(f"measured {measured.label}, max GUI stall {stall * 1000:.0f} ms")
+    assert stall < 0.25
+    label = f"≈ {measured.decode_tps:.0f} tokens/s"
+    assert rows(picker)[default][SPEED_COLUMN] == label
+    assert f"({label} expected)" in picker.summary.text()
+    assert not picker.progress.isVisible() and picker.measure_button.text() == "Measure speed"
+    picker.reject()
+
+    # Measured once: a new dialog shows it from the cache, recommendation line included.
+    again = ModelPicker(str(default_model.parent))
+    qtbot.addWidget(again)
+    again.show_catalog(catalog.scan(catalog.app_folders()), best, (), "")
+    assert rows(again)[default][SPEED_COLUMN] == label
+    assert f"({label} expected)" in again.summary.text()
+    again.reject()

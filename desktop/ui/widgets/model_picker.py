@@ -24,12 +24,16 @@ from PySide6.QtWidgets import (
 
 from desktop.engine import model_facts
 from desktop.engine.catalog import Catalog, ModelEntry
+from desktop.engine.speed import Speed, SpeedCache
+from desktop.ui.catalog_scan import SpeedMeasure
 
 GIB = 1024**3
 COLUMNS = (
     "Model", "Source", "Architecture", "Parameters", "Quantization", "Context", "Chat template",
-    "Size", "Memory needed", "Note",
+    "Size", "Memory needed", "Speed", "Note",
 )  # fmt: skip
+SPEED_COLUMN = COLUMNS.index("Speed")
+NOTE_COLUMN = COLUMNS.index("Note")
 PATH_ROLE = Qt.ItemDataRole.UserRole
 GREY = QColor("#9ca3af")
 RECOMMENDED_BACKGROUND = QColor("#ecfdf5")
@@ -64,6 +68,9 @@ class ModelPicker(QDialog):
     Signals:
         chosen(str): load the model file at this path.
         folder_added(str): scan this folder too, from now on.
+
+    "Measure speed" is the exception to display only: the dialog runs the warm-up itself (on
+    its own model-speed thread, see SpeedMeasure) because the result only feeds this table.
     """
 
     chosen = Signal(str)
@@ -101,6 +108,12 @@ class ModelPicker(QDialog):
         self.load_button = QPushButton("Load model", self)
         self.load_button.setObjectName("primary")
         self.load_button.setDefault(True)
+        self.measure_button = QPushButton("Measure speed", self)
+        self.measure_button.setToolTip(
+            "Load the selected model briefly and time a short reply: its expected speed here"
+        )
+        self.speed_status = QLabel("", self)
+        self.speed_status.setObjectName("paneHint")
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
@@ -111,6 +124,8 @@ class ModelPicker(QDialog):
         buttons.addSpacing(12)
         buttons.addWidget(self.show_all)
         buttons.addStretch(1)
+        buttons.addWidget(self.speed_status)
+        buttons.addWidget(self.measure_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.load_button)
         layout = QVBoxLayout(self)
@@ -121,14 +136,19 @@ class ModelPicker(QDialog):
         self._recent: tuple[str, ...] = ()
         self._current = ""
         self._recommended: ModelEntry | None = None
+        self._speeds: dict[str, Speed] = {}
+        self._measure: SpeedMeasure | None = None
+        self._measuring = ""  # the path being measured
         self.show_all.toggled.connect(self._on_show_all_toggled)
         self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
         self.tree.itemDoubleClicked.connect(self._on_tree_item_double_clicked)
         self.load_button.clicked.connect(self.load_current)
+        self.measure_button.clicked.connect(self._on_measure_clicked)
         self.cancel_button.clicked.connect(self.reject)
         self.add_folder_button.clicked.connect(self._on_add_folder_clicked)
         self.browse_button.clicked.connect(self._on_browse_clicked)
         self.load_button.setEnabled(False)
+        self.measure_button.setEnabled(False)
 
     # --- what the controller shows ---------------------------------------------------------
     def show_progress(self, done: int, total: int) -> None:
@@ -154,6 +174,16 @@ class ModelPicker(QDialog):
         self._recent = tuple(recent)
         self._current = current
         self.progress.hide()
+        cache = SpeedCache()  # one small JSON file: speeds measured before, by any dialog or CLI
+        speeds = ((e.path, cache.get(Path(e.path))) for e in found.entries if e.usable)
+        self._speeds = {path: known for path, known in speeds if known is not None}
+        self._summarize()
+        self._fill()
+
+    def _summarize(self) -> None:
+        found, recommended = self.catalog, self._recommended
+        if found is None:
+            return
         usable = len(found.usable)
         hidden = len(found.entries) - usable
         free = found.memory.available_bytes
@@ -163,9 +193,10 @@ class ModelPicker(QDialog):
             f"{hidden} other file{'s' if hidden != 1 else ''} hidden" if hidden else "",
         ]
         if recommended is not None:
-            parts.append(f"recommended for this computer: {recommended.name}")
+            known = self._speeds.get(recommended.path)
+            expected = f" ({known.label} expected)" if known else ""
+            parts.append(f"recommended for this computer: {recommended.name}{expected}")
         self.summary.setText(" · ".join(p for p in parts if p))
-        self._fill()
 
     def show_error(self, message: str) -> None:
         self.progress.hide()
@@ -183,7 +214,12 @@ class ModelPicker(QDialog):
         first = self.tree.topLevelItem(0)
         if first is not None:
             self.tree.setCurrentItem(first)
-        self.load_button.setEnabled(self._selected() is not None)
+        self._enable_buttons()
+
+    def _enable_buttons(self) -> None:
+        selected = self._selected()
+        self.load_button.setEnabled(selected is not None)
+        self.measure_button.setEnabled(selected is not None or bool(self._measuring))
 
     def _row(self, entry: ModelEntry, free: int) -> QTreeWidgetItem:
         facts = entry.facts
@@ -201,6 +237,7 @@ class ModelPicker(QDialog):
                 "yes" if facts.chat_template else "no",
                 gib(entry.size_bytes),
                 need if entry.usable else "—",
+                self._speed_text(entry.path),
                 self._note(entry, recommended),
             ]
         )
@@ -268,7 +305,7 @@ class ModelPicker(QDialog):
     def _on_tree_current_item_changed(
         self, _current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
     ) -> None:
-        self.load_button.setEnabled(self._selected() is not None)
+        self._enable_buttons()
 
     @Slot(QTreeWidgetItem, int)
     def _on_tree_item_double_clicked(self, _item: QTreeWidgetItem, _column: int) -> None:
@@ -288,3 +325,76 @@ class ModelPicker(QDialog):
         if name:
             self.chosen.emit(str(Path(name)))
             self.accept()
+
+    # --- Measure speed -------------------------------------------------------------------------
+    def _speed_text(self, path: str) -> str:
+        known = self._speeds.get(path)
+        return known.label if known else ("measuring…" if path == self._measuring else "")
+
+    def _show_speed(self, path: str) -> None:
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            if item is not None and item.data(0, PATH_ROLE) == path:
+                item.setText(SPEED_COLUMN, self._speed_text(path))
+
+    def speed_of(self, path: str) -> Speed | None:
+        return self._speeds.get(path)
+
+    @Slot()
+    def _on_measure_clicked(self) -> None:
+        if self._measuring:  # the button reads "Stop measuring"
+            if self._measure is not None:
+                self._measure.cancel()
+            return
+        path = self._selected()
+        if path is None:
+            return
+        if self._measure is None:
+            self._measure = SpeedMeasure(self)
+            self._measure.progress.connect(self._on_measure_progress)
+            self._measure.measured.connect(self._on_measure_measured)
+            self._measure.failed.connect(self._on_measure_failed)
+        self._measuring = path
+        self._speeds.pop(path, None)
+        self.measure_button.setText("Stop measuring")
+        self.speed_status.setText(f"Loading {Path(path).name}…")
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.show()
+        self._show_speed(path)
+        self._measure.start(path)
+
+    @Slot(float)
+    def _on_measure_progress(self, fraction: float) -> None:
+        self.progress.setValue(round(fraction * 100))
+        name = Path(self._measuring).name
+        self.speed_status.setText(
+            f"Loading {name}… {fraction:.0%}" if fraction < 1 else f"Timing {name}…"
+        )
+
+    @Slot(str, object)
+    def _on_measure_measured(self, path: str, found: Speed) -> None:
+        self._speeds[path] = found
+        self._measure_ended(path, f"{Path(path).name}: {found.label}")
+        self._summarize()
+
+    @Slot(str, str)
+    def _on_measure_failed(self, path: str, message: str) -> None:
+        self._measure_ended(path, message)
+
+    def _measure_ended(self, path: str, status: str) -> None:
+        self._measuring = ""
+        self.measure_button.setText("Measure speed")
+        self.speed_status.setText(status)
+        self.speed_status.setToolTip(status)
+        self.progress.hide()
+        self._show_speed(path)
+        self._enable_buttons()
+
+    def done(self, result: int) -> None:
+        """Closing the dialog stops a measurement: its thread belongs to the dialog."""
+        if self._measure is not None:
+            self._measure.shutdown()
+            self._measure = None
+            self._measuring = ""
+        super().done(result)
