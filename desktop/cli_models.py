@@ -52,7 +52,7 @@ def models_command(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(_as_json(catalog, best, settings.model_path), indent=2) + "\n")
         return 0
     shown = [e for e in catalog.entries if args.all or e.usable]
-    sys.stdout.write(_table(shown, best) + "\n")
+    sys.stdout.write(_table(shown, best, speed_module.SpeedCache()) + "\n")
     hidden = len(catalog.entries) - len(shown)
     free = catalog.memory.available_bytes / GIB
     sys.stderr.write(
@@ -104,12 +104,18 @@ def _as_json(catalog: Catalog, best: ModelEntry | None, current: str) -> dict[st
     }
 
 
-def _table(entries: list[ModelEntry], best: ModelEntry | None) -> str:
-    header = ("", "NAME", "SOURCE", "ARCH", "PARAMS", "QUANT", "CTX", "CHAT", "SIZE", "NEEDS", "")
+def _table(
+    entries: list[ModelEntry], best: ModelEntry | None, speeds: speed_module.SpeedCache
+) -> str:
+    header = (
+        "", "NAME", "SOURCE", "ARCH", "PARAMS", "QUANT", "CTX", "CHAT", "SIZE", "NEEDS", "TOK/S",
+        "",
+    )  # fmt: skip
     rows = [header]
     for e in entries:
         f = e.facts
         note = e.reason or ("" if e.fits else "too large for free memory")
+        known = speeds.get(Path(e.path)) if e.usable else None
         rows.append(
             (
                 "*" if best is not None and e.path == best.path else "",
@@ -122,6 +128,7 @@ def _table(entries: list[ModelEntry], best: ModelEntry | None) -> str:
                 "yes" if f.chat_template else "no",
                 f"{e.size_bytes / GIB:.1f}G",
                 f"{e.memory_bytes / GIB:.1f}G",
+                f"{known.decode_tps:.0f}" if known else "-",
                 note,
             )
         )

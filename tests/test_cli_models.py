@@ -80,6 +80,10 @@ def test_speed_is_measured_once_then_listed_in_json(tmp_path: Path) -> None:
     }
     again = json.loads(agent_assist("models", "--speed", result["path"], home=home).stdout)
     assert again["measured_at"] == result["measured_at"]  # read from the cache
+    table = agent_assist("models", home=home).stdout.splitlines()
+    assert "TOK/S" in table[0]
+    row = next(line for line in table if line.startswith("*"))
+    assert abs(float(row.split()[-1]) - result["decode_tps"]) <= 1  # TOK/S, the last column
 
 
 def test_speed_of_a_file_that_is_not_a_model_fails_cleanly(tmp_path: Path) -> None:

@@ -54,7 +54,8 @@ class Speed:
 
     @property
     def label(self) -> str:
-        return f"≈ {self.decode_tps:.0f} tokens/s"
+        digits = 1 if self.decode_tps < 10 else 0  # a slow machine still reads as non-zero
+        return f"≈ {self.decode_tps:.{digits}f} tokens/s"
 
 
 def _key(path: Path) -> tuple[str, int, int]:

@@ -140,7 +140,6 @@ class SpeedMeasure(QObject):
         super().__init__(parent)
         self._job_id = 0
         self._cancel = threading.Event()
-        self.running = False
         self._worker = SpeedWorker()
         self._measure_requested.connect(self._worker.measure)
         self._worker.progress.connect(self._on_worker_progress)
@@ -152,7 +151,6 @@ class SpeedMeasure(QObject):
         self._cancel.set()
         self._cancel = threading.Event()
         self._job_id += 1
-        self.running = True
         self._measure_requested.emit(self._job_id, path, self._cancel)
 
     def cancel(self) -> None:
@@ -166,13 +164,11 @@ class SpeedMeasure(QObject):
     @Slot(int, str, object)
     def _on_worker_measured(self, job_id: int, path: str, found: speed.Speed) -> None:
         if job_id == self._job_id:
-            self.running = False
             self.measured.emit(path, found)
 
     @Slot(int, str, str)
     def _on_worker_failed(self, job_id: int, path: str, message: str) -> None:
         if job_id == self._job_id:
-            self.running = False
             self.failed.emit(path, message)
 
     def shutdown(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -349,11 +349,14 @@ class ModelPicker(QDialog):
         path = self._selected()
         if path is None:
             return
-        if self._measure is None:
-            self._measure = SpeedMeasure(self)
-            self._measure.progress.connect(self._on_measure_progress)
-            self._measure.measured.connect(self._on_measure_measured)
-            self._measure.failed.connect(self._on_measure_failed)
+        # A thread per measurement, joined when it ends: none is left running with the dialog.
+        self._measure = SpeedMeasure(self)
+        self._measure.progress.connect(self._on_measure_progress)
+        self._measure.measured.connect(self._on_measure_measured)
+        self._measure.failed.connect(self._on_measure_failed)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._stop_measuring)
         self._measuring = path
         self._speeds.pop(path, None)
         self.measure_button.setText("Stop measuring")
@@ -383,7 +386,7 @@ class ModelPicker(QDialog):
         self._measure_ended(path, message)
 
     def _measure_ended(self, path: str, status: str) -> None:
-        self._measuring = ""
+        self._stop_measuring()
         self.measure_button.setText("Measure speed")
         self.speed_status.setText(status)
         self.speed_status.setToolTip(status)
@@ -391,10 +394,19 @@ class ModelPicker(QDialog):
         self._show_speed(path)
         self._enable_buttons()
 
+    @Slot()
+    def _stop_measuring(self) -> None:
+        """Cancel a measurement still running and join its thread (at once when it has ended)."""
+        measure, self._measure = self._measure, None
+        self._measuring = ""
+        if measure is not None:
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.disconnect(self._stop_measuring)
+            measure.shutdown()
+            measure.deleteLater()
+
     def done(self, result: int) -> None:
         """Closing the dialog stops a measurement: its thread belongs to the dialog."""
-        if self._measure is not None:
-            self._measure.shutdown()
-            self._measure = None
-            self._measuring = ""
+        self._stop_measuring()
         super().done(result)
