@@ -66,7 +66,7 @@ def test_a_worker_opens_and_frees_its_library_on_its_own_thread(
     worker.counted.connect(requests.take)
     thread = WorkerThread(worker, "counter", owner)
     requests.count.emit()
-    qtbot.waitUntil(lambda: bool(requests.answers), timeout=5_000)
+    qtbot.waitUntil(lambda: bool(requests.answers), timeout=30_000)
     assert requests.answers == [total]
     assert thread.stop()
     assert not thread.running

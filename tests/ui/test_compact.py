@@ -30,7 +30,7 @@ def test_one_key_toggles_between_full_window_and_panel(
     full_size = window.size()
     full_sizes = window.right_splitter.sizes()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=30_000)
     window.suggestion.draft.setFocus()
 
     press_compact_key(qtbot, window.suggestion.draft)  # from inside an editor too

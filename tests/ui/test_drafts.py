@@ -74,12 +74,12 @@ def test_ready_reply_is_shown_on_paste_before_the_first_token(
     window.conversation.editor.setFocus()
     started = time.perf_counter()
     paste(window.conversation.editor, "Customer: how do I reset my password?")
-    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     first = shown[-1] - started
     window.conversation.editor.selectAll()
     started = time.perf_counter()
     paste(window.conversation.editor, CONVERSATION)  # another conversation replaces it
-    qtbot.waitUntil(lambda: len(shown) == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=30_000)
     assert changed[-1] - started < 0.010  # a paste is read at once, not after the typing pause
     assert shown[-1] - changed[-1] < 0.050
     print(
@@ -163,7 +163,7 @@ def test_mark_mode_underlines_and_alternatives_flip_with_keys(
     assert editor.toPlainText() == first.text and [t for t, _ in editor.marks()] == [INVENTED]
     assert panel.position.text() == "1/3" and panel.next_button.isVisible()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=30_000)
     editor.setFocus()
     qtbot.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert editor.toPlainText() == second.text and panel.position.text() == "2/3"

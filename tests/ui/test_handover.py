@@ -81,7 +81,7 @@ def test_second_process_hands_text_over_and_the_window_drafts(
     ]
     # The replaced conversation went to the history, redacted.
     # Both conversations are in the history, each its own row, redacted.
-    qtbot.waitUntil(lambda: len(history_texts()) == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: len(history_texts()) == 2, timeout=30_000)
     kept = history_texts()
     assert kept[0] == CONVERSATION
     assert "reset my password" in kept[1] and "sam@example.com" not in kept[1]

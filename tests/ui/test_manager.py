@@ -37,7 +37,7 @@ def manager(qtbot: QtBot, library: CannedRepository) -> Iterator[CannedManager]:
     window = CannedManager(worker_library)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.pane.model.rowCount() == library.count(), timeout=5_000)
+    qtbot.waitUntil(lambda: window.pane.model.rowCount() == library.count(), timeout=30_000)
     yield window
     window.shutdown()
 
@@ -52,7 +52,7 @@ def select_row(qtbot: QtBot, manager: CannedManager, row: int) -> CannedResponse
     qtbot.mouseClick(manager.pane.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     chosen = manager.pane.model.response_at(row)
     assert chosen is not None
-    qtbot.waitUntil(lambda: manager.editor.base.id == chosen.id, timeout=5_000)
+    qtbot.waitUntil(lambda: manager.editor.base.id == chosen.id, timeout=30_000)
     return chosen
 
 

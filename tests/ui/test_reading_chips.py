@@ -35,7 +35,7 @@ def paste_and_time(qtbot: QtBot, window: object, text: str) -> float:
     paste(window.conversation.editor, text)  # type: ignore[attr-defined]
     qtbot.waitUntil(
         lambda: window.reading.reading is not before and chips.isVisible() and ready.isVisible(),  # type: ignore[attr-defined]
-        timeout=5_000,
+        timeout=30_000,
     )
     return time.perf_counter() - started
 
@@ -62,7 +62,7 @@ def test_spanish_and_chinese_show_language_mood_urgency_and_a_ready_reply(
     assert "Spanish" in chips.note.text()
 
     window.conversation.editor.clear()
-    qtbot.waitUntil(lambda: chips.isHidden(), timeout=5_000)
+    qtbot.waitUntil(lambda: chips.isHidden(), timeout=30_000)
     seconds = paste_and_time(qtbot, window, CHINESE)
     print(f"paste -> chips and ready reply (Chinese): {seconds * 1000:.0f} ms")
     assert "ZH Chinese" in visible_texts(chips)
@@ -79,7 +79,7 @@ def test_intent_chip_filters_the_canned_list(qtbot: QtBot, make_window: WindowFa
     chip = chips.intents[0]
     intent = str(chip.property("intent"))
     qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "filed under" in window.canned.title.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "filed under" in window.canned.title.text(), timeout=30_000)
     shown = [window.canned.list.item(i) for i in range(window.canned.list.count())]
     assert shown, "the seeded library files responses under the reading's intents"
     for item in shown:
@@ -90,7 +90,7 @@ def test_intent_chip_filters_the_canned_list(qtbot: QtBot, make_window: WindowFa
     assert window.canned.intent_filter.isVisible() and intent in window.canned.intent_filter.text()
     # The filter chip by the search box lifts it.
     qtbot.mouseClick(window.canned.intent_filter, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "filed under" not in window.canned.title.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "filed under" not in window.canned.title.text(), timeout=30_000)
     assert not window.canned.intent_filter.isVisible()
     assert not chip.isChecked()
 

@@ -22,7 +22,7 @@ def test_tray_menu_follows_the_window_and_the_ready_reply(
 
     with qtbot.waitSignal(window.search.ranked, timeout=10_000):
         window.conversation.set_text(CONVERSATION)
-    qtbot.waitUntil(tray.ready_action.isEnabled, timeout=5_000)
+    qtbot.waitUntil(tray.ready_action.isEnabled, timeout=30_000)
     title = window.suggestion.ready.title.text().lstrip("· ")
     assert title and tray.ready_action.text() == f"Copy ready reply: {title}"
 
