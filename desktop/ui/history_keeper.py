@@ -9,6 +9,11 @@ in two. Copied drafts arrive from the window's CopyWatch (`record_copy`).
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.store.history import History, open_history
@@ -17,6 +22,8 @@ from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
 from desktop.ui.widgets.conversation_pane import ConversationPane
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 SAME_START = 40  # characters: a conversation whose start changed is another conversation
 RESULT_LIMIT = 100
 
@@ -49,17 +56,35 @@ class HistoryWorker(LibraryWorker):
         self._history = None
         super().release()
 
+    def _write(self, action: Callable[[History], T]) -> T:
+        """Run a write; on "database is locked", once more on a fresh connection.
+
+        In WAL mode a connection whose read snapshot went stale (a statement still open while
+        another connection committed) is refused a write at once, and waiting does not help;
+        a new connection has a current snapshot.
+        """
+        try:
+            return action(self.history())
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            logger.warning("history write refused (%s); retrying on a fresh connection", exc)
+            self.release()
+            return action(self.history())
+
     @Slot(str, bool)
     def save(self, text: str, new: bool) -> None:
         with Reporter(self.failed.emit, "Could not keep the conversation: "):
-            self._current = self.history().save(text, None if new else self._current)
+            current = None if new else self._current
+            self._current = self._write(lambda history: history.save(text, current))
 
     @Slot(str, str)
     def record_copy(self, kind: str, text: str) -> None:
         if self._current is None:
             return  # nothing to attach it to: a copy with an empty conversation
+        current = self._current
         with Reporter(self.failed.emit, "Could not keep the copied draft: "):
-            self.history().record_copy(self._current, kind, text)  # type: ignore[arg-type]
+            self._write(lambda history: history.record_copy(current, kind, text))  # type: ignore[arg-type]
 
     @Slot(int, str)
     def search(self, request_id: int, text: str) -> None:
