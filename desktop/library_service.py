@@ -83,19 +83,26 @@ def _same_content(a: CannedResponse, b: CannedResponse) -> bool:
     return all(getattr(a, name) == getattr(b, name) for name in CONTENT_FIELDS)
 
 
-def _free_shortcode(
-    repo: CannedRepository, response: CannedResponse, own_id: int | None, report: ImportReport
+def free_shortcode(
+    repo: CannedRepository,
+    response: CannedResponse,
+    own_id: int | None,
+    warnings: list[str],
+    outcome: str = "imported without it",
 ) -> CannedResponse:
-    """Drop a short code another response already uses, rather than fail the whole import."""
+    """Drop a short code another response already uses, rather than fail the whole import.
+
+    Also what a team-library sync does: the agent's own short code wins over the team's.
+    """
     if not response.shortcode:
         return response
     rows = list(
         repo.db.query("SELECT id, title FROM canned WHERE shortcode = ?", [response.shortcode])
     )
     if rows and rows[0]["id"] != own_id:
-        report.warnings.append(
+        warnings.append(
             f"Short code {response.shortcode!r} of {response.title!r} is already used by "
-            f"{rows[0]['title']!r}; imported without it."
+            f"{rows[0]['title']!r}; {outcome}."
         )
         return replace(response, shortcode="")
     return response
@@ -106,11 +113,11 @@ def _store(
 ) -> None:
     existing = _find_existing(repo, response, texts)
     if existing is None:
-        texts.stored(None, repo.add(_free_shortcode(repo, response, None, report)))
+        texts.stored(None, repo.add(free_shortcode(repo, response, None, report.warnings)))
         report.added += 1
         return
     merged = replace(
-        _free_shortcode(repo, response, existing.id, report),
+        free_shortcode(repo, response, existing.id, report.warnings),
         id=existing.id,
         usage_count=max(existing.usage_count, response.usage_count),
         last_used_at=max(existing.last_used_at or "", response.last_used_at or "") or None,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from desktop.errors import AgentAssistError, InputError
 from desktop.importers import parse_file
+from desktop.library_service import free_shortcode
 from desktop.store.canned import CONTENT_FIELDS, CannedRepository, CannedResponse
 
 logger = logging.getLogger(__name__)
@@ -217,7 +218,8 @@ def _replace_responses(
             report.removed += 1
     for response in responses:
         known = existing.get(response.source_id)
-        response = _free_shortcode(repo, response, None if known is None else known.id, report)
+        own = None if known is None else known.id
+        response = free_shortcode(repo, response, own, report.warnings, "kept without it")
         if known is None:
             repo.add(replace(response, usage_count=0, last_used_at=None))
             report.added += 1
@@ -226,21 +228,3 @@ def _replace_responses(
             kept = replace(response, id=known.id, usage_count=known.usage_count)
             repo.update(replace(kept, last_used_at=known.last_used_at))
             report.updated += 1
-
-
-def _free_shortcode(
-    repo: CannedRepository, response: CannedResponse, own_id: int | None, report: SyncReport
-) -> CannedResponse:
-    """The agent's own short code wins over the team's: the team response goes without it."""
-    if not response.shortcode:
-        return response
-    rows = list(
-        repo.db.query("SELECT id, title FROM canned WHERE shortcode = ?", [response.shortcode])
-    )
-    if rows and rows[0]["id"] != own_id:
-        report.warnings.append(
-            f"Short code {response.shortcode!r} of {response.title!r} is already used by "
-            f"{rows[0]['title']!r}; kept without it."
-        )
-        return replace(response, shortcode="")
-    return response
