@@ -11,6 +11,7 @@ Waiting goes through desktop.ui.waiting.wait_until (why: see there).
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 import sys
@@ -160,8 +161,14 @@ def _check(clock: _Clock) -> str:
     )
 
 
+# Every wait inside has its own limit; this catches what has none (a thread that never ends):
+# the self-test then dies with every thread's stack on stderr instead of hanging.
+WATCHDOG_S = 180
+
+
 def run_self_test() -> int:
     """Run every check; print one summary line; 0 when all passed."""
+    faulthandler.dump_traceback_later(WATCHDOG_S, exit=True)
     clock = _Clock()
     try:
         home = tempfile.mkdtemp(prefix="agent-assist-selftest-")
