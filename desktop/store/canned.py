@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.errors import StoreError
-from desktop.store import query, ranking
+from desktop.store import query, ranking, storage
 from desktop.store.fields import FIELD_WEIGHTS, cjk_column, dump_tags, parse_tags
 from desktop.store.migrations import SEARCH_COLUMNS
 
@@ -128,7 +128,7 @@ class CannedRepository:
         row.pop("id", None)
         row["created_at"] = row["updated_at"] = _now()
         try:
-            with self.db.atomic():
+            with storage.writing(self.db):
                 new_id = self.db["canned"].insert(row).last_pk  # type: ignore[union-attr]
         except sqlite3.IntegrityError as exc:
             raise _clash(response, exc) from exc
@@ -141,7 +141,7 @@ class CannedRepository:
         row = _stored(response)
         row["updated_at"] = _now()
         try:
-            with self.db.atomic():
+            with storage.writing(self.db):
                 self.db["canned"].update(response.id, row)  # type: ignore[union-attr]
         except sqlite3.IntegrityError as exc:
             raise _clash(response, exc) from exc
@@ -150,7 +150,7 @@ class CannedRepository:
     def delete_many(self, ids: Iterable[int]) -> list[CannedResponse]:
         """Delete all or none; returns what was deleted, so an undo can restore it."""
         gone = [r for r in (self.get(i) for i in ids) if r is not None]
-        with self.db.atomic():
+        with storage.writing(self.db):
             for response in gone:
                 self.db.execute("DELETE FROM canned WHERE id = ?", [response.id])
         return gone
@@ -159,7 +159,7 @@ class CannedRepository:
         """Put deleted responses back under their old ids (undo), all or none."""
         stamp = _now()
         try:
-            with self.db.atomic():
+            with storage.writing(self.db):
                 for response in responses:
                     row = {**_stored(response), "created_at": stamp, "updated_at": stamp}
                     self.db["canned"].insert(row)  # type: ignore[union-attr]
@@ -173,7 +173,7 @@ class CannedRepository:
         return CannedResponse.from_row(rows[0]) if rows else None
 
     def delete(self, response_id: int) -> None:
-        with self.db.atomic():
+        with storage.writing(self.db):
             self.db.execute("DELETE FROM canned WHERE id = ?", [response_id])
 
     def count(self) -> int:
@@ -197,13 +197,13 @@ class CannedRepository:
             row.pop("id", None)
             row["created_at"] = row["updated_at"] = stamp
             rows.append(row)
-        with self.db.atomic():
+        with storage.writing(self.db):
             self.db["canned"].insert_all(rows)  # type: ignore[union-attr]
         return len(rows)
 
     def record_use(self, response_id: int) -> None:
         """Called when a response is copied or used for a draft: feeds usage statistics."""
-        with self.db.atomic():
+        with storage.writing(self.db):
             self.db.execute(
                 "UPDATE canned SET usage_count = usage_count + 1, last_used_at = ? WHERE id = ?",
                 [_now(), response_id],

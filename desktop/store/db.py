@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from desktop.errors import StoreError
-from desktop.store import migrations
+from desktop.store import migrations, storage
 from desktop.store.recovery import Recovery, recover_into
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ class OpenedDatabase:
     path: Path
     recovered_from: Path | None = None  # a corrupt file that was moved aside, kept for the user
     recovery: Recovery | None = None  # what was copied out of it
+    read_only: str = ""  # why the library was opened read-only ("" when it is writable)
 
 
 # A 0-byte file younger than this is a library another instance is creating right now.
@@ -68,6 +69,41 @@ def _connect(path: Path, verify: bool) -> Database:
         db.close()  # a handle left open would keep the file from being moved aside (Windows)
         raise
     return db
+
+
+def _connect_read_only(path: Path) -> Database:
+    """The library as it is, for reading only: the folder or its disk cannot take a write.
+
+    `mode=ro` still needs the WAL's shared-memory file; on a read-only folder after a clean
+    exit there is none and it cannot be created, so `immutable=1` (no locking, no WAL: nobody
+    can write there anyway) is the fallback.
+    """
+    for query in ("mode=ro", "immutable=1"):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=10)
+        try:
+            conn.execute("SELECT count(*) FROM canned").fetchone()
+        except sqlite3.DatabaseError:
+            conn.close()
+            if query == "immutable=1":
+                raise
+            continue
+        db = Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+    raise AssertionError("unreachable")
+
+
+def _open_read_only(path: Path, error: sqlite3.DatabaseError | OSError) -> OpenedDatabase | None:
+    """Fall back to reading an existing library when writing it is what failed; else None."""
+    problem = storage.describe(error, path.parent, "the library is open read-only")
+    if problem is None or not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        db = _connect_read_only(path)
+    except sqlite3.DatabaseError:
+        return None
+    logger.warning("library opened read-only: %s (%s)", problem, error)
+    return OpenedDatabase(db, path, read_only=str(problem))
 
 
 def _lost_empty_file(path: Path) -> bool:
@@ -137,10 +173,16 @@ def open_database(path: Path, verify: bool = True) -> OpenedDatabase:
         try:
             return OpenedDatabase(_connect(path, verify=False), path)
         except sqlite3.DatabaseError as exc:
+            if opened := _open_read_only(path, exc):
+                return opened
             raise StoreError(f"Cannot open the database {path}: {exc}") from exc
     try:
         return OpenedDatabase(_connect(path, verify=True), path)
     except sqlite3.DatabaseError as exc:
+        if opened := _open_read_only(path, exc):
+            return opened
+        if problem := storage.describe(exc, path.parent, "the library could not be opened"):
+            raise problem from exc
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise StoreError(f"The database {path} is locked by another program.") from exc
         if isinstance(exc, sqlite3.OperationalError) and not path.exists():
@@ -164,15 +206,18 @@ def write_transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    try:
-        db.conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise StoreError(
-            f"The library is busy in another window or command ({exc}); try again."
-        ) from exc
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()  # a no-op when an error already ended the transaction
-        raise
-    db.conn.execute("COMMIT")
+    with storage.storage_errors(db):  # a full disk or a read-only folder, told in words
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if storage.kind_of(exc, storage.database_folder(db)) is not None:
+                raise
+            raise StoreError(
+                f"The library is busy in another window or command ({exc}); try again."
+            ) from exc
+        try:
+            yield db
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.rollback()  # a no-op when an error already ended the transaction
+            raise

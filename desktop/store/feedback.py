@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from desktop.store import storage
+
 Kind = Literal["ready_reply", "draft", "alternative"]
 Action = Literal["copied", "discarded"]
 MAX_DISTANCE_CHARS = 4000  # edit distance is quadratic: longer texts are compared in part
@@ -99,6 +101,10 @@ class FeedbackRepository:
 
     def record(self, event: FeedbackEvent) -> None:
         copied = event.action == "copied"
+        with storage.storage_errors(self.db, "this feedback was not kept"):
+            self._insert(event, copied)
+
+    def _insert(self, event: FeedbackEvent, copied: bool) -> None:
         self.db["feedback"].insert(  # type: ignore[union-attr]
             {
                 "created_at": event.created_at,
@@ -120,7 +126,7 @@ class FeedbackRepository:
 
     def forget_before(self, cutoff: float) -> int:
         """Delete rows older than `cutoff` (a timestamp); returns how many went."""
-        with self.db.conn:
+        with storage.writing(self.db):
             cursor = self.db.execute("DELETE FROM feedback WHERE created_at < ?", [cutoff])
         return int(cursor.rowcount)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from desktop.store import query
+from desktop.store import query, storage
 from desktop.store.feedback import Kind, redact
 
 DAY_S = 86400
@@ -71,7 +71,7 @@ class History:
         """
         now = time.time() if now is None else now
         clean = self._clean(text)
-        with self.db.atomic():
+        with storage.writing(self.db):
             if conversation_id is not None:
                 cursor = self.db.execute(
                     "UPDATE history_conversation SET text = ?, title = ?, updated_at = ? "
@@ -94,7 +94,7 @@ class History:
         """Keep a draft the agent copied with its conversation (and in its search index)."""
         now = time.time() if now is None else now
         clean = self._clean(text)
-        with self.db.atomic():
+        with storage.writing(self.db):
             self.db.execute(
                 "INSERT INTO history_copy (conversation_id, created_at, kind, text) "
                 "VALUES (?, ?, ?, ?)",
@@ -154,7 +154,7 @@ class History:
 
     def forget(self, ids: Sequence[int]) -> int:
         """Delete these conversations and their copies; returns how many went."""
-        with self.db.atomic():
+        with storage.writing(self.db):
             gone = 0
             for conversation_id in ids:
                 cursor = self.db.execute(
@@ -166,7 +166,7 @@ class History:
 
     def forget_before(self, cutoff: float) -> int:
         """Delete conversations last touched before `cutoff` (a timestamp)."""
-        with self.db.atomic():
+        with storage.writing(self.db):
             cursor = self.db.execute(
                 "DELETE FROM history_conversation WHERE updated_at < ?", [cutoff]
             )
@@ -175,7 +175,7 @@ class History:
 
     def forget_all(self) -> int:
         """Forget now: every conversation and copy, at once."""
-        with self.db.atomic():
+        with storage.writing(self.db):
             cursor = self.db.execute("DELETE FROM history_conversation")
             self.db.execute("DELETE FROM history_copy")
         # Deleted text can linger in free pages and the index's segments; rewrite them.

@@ -14,10 +14,14 @@ from pathlib import Path
 
 from desktop import paths
 from desktop.errors import StoreError
+from desktop.store import storage
 from desktop.store.backup import backup_if_due
 from desktop.store.canned import CannedRepository, seed_if_new
 from desktop.store.db import open_database, write_transaction
 from desktop.store.recovery import Recovery
+from desktop.store.storage import StorageError
+
+BACKUP = "today's backup of the library was not made (the library itself is unchanged)"
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,8 @@ class Library:
     recovered_from: Path | None  # set when a corrupt database was moved aside on opening
     seeded: int
     recovery: Recovery | None = None  # what was copied back out of the damaged file
+    read_only: str = ""  # why the library could only be opened for reading ("" if writable)
+    storage_problem: str = ""  # a start-up write the disk refused (the seed, the daily backup)
 
     @property
     def recovered_responses(self) -> int | None:
@@ -36,7 +42,15 @@ class Library:
         return None if self.recovery is None else self.recovery.responses
 
     def recovery_message(self) -> str:
-        """What to tell the agent after a damaged database was rebuilt ("" when it was not)."""
+        """What to tell the agent at start-up about the library ("" when all is well).
+
+        A damaged database rebuilt, a library that could only be opened read-only (a read-only
+        folder, a full disk), or a daily backup that could not be made.
+        """
+        notes = (self._rebuilt_message(), self.read_only, self.storage_problem)
+        return " ".join(note for note in notes if note)
+
+    def _rebuilt_message(self) -> str:
         if self.recovered_from is None:
             return ""
         count = self.recovered_responses or 0
@@ -62,19 +76,27 @@ def open_library(path: Path | None = None, seed: bool = True, verify: bool = Tru
     """Open (and on first run seed) the canned-response database; see open_database."""
     opened = open_database(path or paths.database_path(), verify)
     repo = CannedRepository(opened.db)
-    seeded = 0
-    if seed:
-        # Under the write lock: two instances started at once must not both seed a new library.
-        with write_transaction(opened.db):
-            seeded = seed_if_new(repo, paths.resource_dir() / "seed" / "canned_responses.json")
-    library = Library(repo, opened.path, opened.recovered_from, seeded, opened.recovery)
-    if library.recovered_from is not None:
+    library = Library(
+        repo, opened.path, opened.recovered_from, 0, opened.recovery, opened.read_only
+    )
+    if seed and not library.read_only:
+        try:
+            # Under the write lock: two instances started at once must not both seed a new one.
+            with write_transaction(opened.db):
+                library.seeded = seed_if_new(
+                    repo, paths.resource_dir() / "seed" / "canned_responses.json"
+                )
+        except StorageError as exc:  # a full disk: the library opens without the seed
+            library.storage_problem = str(exc)
+    if library.recovered_from is not None or library.read_only:
         logger.warning("%s", library.recovery_message())  # the CLI prints warnings
-    if verify:
+    if verify and not library.read_only:
         try:
             backup_if_due(opened.db.conn, opened.path)
         except (StoreError, sqlite3.Error) as exc:  # a full disk must not stop the day's work
             logger.warning("daily backup skipped: %s", exc)
+            if problem := storage.describe(exc.__cause__ or exc, opened.path.parent, BACKUP):
+                library.storage_problem = str(problem)
     return library
 
 

@@ -5,6 +5,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from desktop import manager_autosave
+from desktop.manager_autosave import EditAutosaveStore, EditSnapshot
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import Library, open_library
 from desktop.ui.manager import CannedManager, transfer
@@ -371,3 +373,95 @@ def test_shutdown_saves_what_is_in_the_form(
     assert first.id is not None
     saved = library.get(first.id)
     assert saved is not None and saved.title == "Saved at quit"
+
+
+# --- autosave of the form: an edit in progress survives a crash ------------------------------
+def kept_edit() -> EditSnapshot | None:
+    return EditAutosaveStore(manager_autosave.default_path()).load()
+
+
+def test_typing_keeps_the_form_on_disk_until_it_is_saved_or_reverted(
+    qtbot: QtBot, manager: CannedManager, library: CannedRepository
+) -> None:
+    first = select_row(qtbot, manager, 0)
+    set_text(qtbot, manager.editor.title_edit, "Typed, not saved")
+    wait_for(qtbot, lambda: kept_edit() is not None)
+    kept = kept_edit()
+    assert kept is not None
+    assert kept.base == first and kept.edited.title == "Typed, not saved"
+    assert kept.edited.body == first.body
+    manager.revert_action.trigger()
+    wait_for(qtbot, lambda: kept_edit() is None)  # a clean form leaves nothing to restore
+
+    set_text(qtbot, manager.editor.body_edit, "A new body, saved this time.")
+    wait_for(qtbot, lambda: kept_edit() is not None)
+    with qtbot.waitSignal(manager.library_changed, timeout=10_000):
+        qtbot.keyClick(manager, Qt.Key.Key_S, CTRL)
+    wait_for(qtbot, lambda: kept_edit() is None)
+
+
+def test_an_edit_left_by_a_crash_is_offered_back_and_restored(
+    qtbot: QtBot, library: CannedRepository
+) -> None:
+    stored = library.all()[2]
+    edited = replace(stored, title="Half-typed title", body="Half-typed body", tags=("x", "y"))
+    EditAutosaveStore(manager_autosave.default_path()).save(EditSnapshot(stored, edited))
+
+    window = CannedManager(worker_library)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.restore_bar.isVisible()
+    assert "“Half-typed title”" in window.restore_bar.label.text()
+    assert "Restore or Discard" in status(window)
+    qtbot.mouseClick(window.restore_bar.restore_button, Qt.MouseButton.LeftButton)
+    assert not window.restore_bar.isVisible()
+    assert window.editor.base == stored
+    assert window.editor.edited() == edited  # every field came back, unsaved
+    assert window.editor.is_dirty() and window.save_action.isEnabled()
+    assert status(window).startswith("Restored unsaved edits to “Half-typed title”")
+    wait_for(qtbot, lambda: window.pane.selected_ids() == [stored.id])
+    with qtbot.waitSignal(window.library_changed, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    assert stored.id is not None
+    saved = library.get(stored.id)
+    assert saved is not None and (saved.title, saved.body) == (
+        "Half-typed title",
+        "Half-typed body",
+    )
+    window.close()
+    wait_for(qtbot, lambda: not window.isVisible())
+    assert kept_edit() is None
+
+
+def test_a_kept_new_response_can_be_discarded(qtbot: QtBot, library: CannedRepository) -> None:
+    new = CannedResponse(title="Never saved", body="Typed into a new response")
+    EditAutosaveStore(manager_autosave.default_path()).save(
+        EditSnapshot(CannedResponse("", ""), new)
+    )
+    window = CannedManager(worker_library)
+    qtbot.addWidget(window)
+    window.show()
+    assert "“Never saved”" in window.restore_bar.label.text()
+    wait_for(qtbot, lambda: window.pane.model.rowCount() == library.count())
+    select_row(qtbot, window, 0)  # browsing meanwhile keeps the offer (and the file)
+    assert kept_edit() is not None and window.restore_bar.isVisible()
+    qtbot.mouseClick(window.restore_bar.discard_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, lambda: kept_edit() is None)
+    assert status(window) == "Discarded the kept edits."
+    assert "Never saved" not in {r.title for r in library.all()}
+    window.shutdown()
+
+
+def test_closing_with_an_edit_that_cannot_be_saved_keeps_it_for_next_time(
+    qtbot: QtBot, manager: CannedManager
+) -> None:
+    qtbot.keyClick(manager, Qt.Key.Key_N, CTRL)
+    qtbot.keyClicks(manager.editor.title_edit, "Only a title so far")
+    manager.shutdown()  # nothing valid to save: the form is kept for the next window
+    kept = kept_edit()
+    assert kept is not None and kept.edited.title == "Only a title so far"
+    again = CannedManager(worker_library)
+    qtbot.addWidget(again)
+    assert "“Only a title so far”" in again.restore_bar.label.text()
+    again.shutdown()
+    assert kept_edit() is not None  # not answered: still offered next time

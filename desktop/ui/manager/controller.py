@@ -25,6 +25,7 @@ class ManagerController(QObject):
         imported(int, str, object): request id, file path, ImportReport.
         exported(str, int): file path, number of responses written.
         failed(int, object, str): request id, the Operation, message.
+        notice(str): something about the library itself to show (opened read-only).
     """
 
     listed = Signal(object)
@@ -34,6 +35,7 @@ class ManagerController(QObject):
     imported = Signal(int, str, object)
     exported = Signal(str, int)
     failed = Signal(int, object, str)
+    notice = Signal(str)
     # Private bridges into the worker thread (AutoConnection across threads = queued).
     _list_requested = Signal(int, str, object)
     _save_requested = Signal(int, object)
@@ -70,6 +72,7 @@ class ManagerController(QObject):
         self._worker.imported.connect(self.imported)
         self._worker.exported.connect(self._on_worker_exported)
         self._worker.failed.connect(self.failed)
+        self._worker.notice.connect(self.notice)
         self._thread = WorkerThread(self._worker, "canned-manager", self)
 
     def _next_id(self) -> int:
@@ -128,14 +131,21 @@ class ManagerController(QObject):
     def _on_worker_exported(self, _request_id: int, path: str, count: int) -> None:
         self.exported.emit(path, count)
 
-    def shutdown(self, final_save: CannedResponse | None = None) -> None:
-        """Stop the thread; `final_save` is written first, waiting for it (used at quit)."""
+    def shutdown(self, final_save: CannedResponse | None = None) -> bool:
+        """Stop the thread; `final_save` is written first, waiting for it (used at quit).
+
+        Returns whether `final_save` was stored (False when it failed: a full disk...).
+        """
         self._debounce.stop()
         if not self._thread.running:
-            return
+            return final_save is None
+        stored = final_save is None
         if final_save is not None:
-            self._final_save_requested.emit(self._next_id(), final_save)
+            request_id = self._next_id()
+            self._final_save_requested.emit(request_id, final_save)
+            stored = self._worker.last_saved == request_id  # set on the worker, which waited
         self._thread.stop()
+        return stored
 
 
 class DeleteCommand(QUndoCommand):

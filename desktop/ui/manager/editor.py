@@ -130,6 +130,18 @@ class ResponseEditor(QWidget):
         self._refresh_labels()
         self.changed.emit()
 
+    def show_edits(self, base: CannedResponse, edited: CannedResponse) -> None:
+        """Load `base`, then put `edited`'s values in the form: unsaved edits, shown as such."""
+        self.load(base)
+        self.title_edit.setText(edited.title)
+        self.shortcode_edit.setText(edited.shortcode)
+        self.body_edit.setPlainText(edited.body)
+        self.category_edit.setText(edited.category)
+        self.tags_edit.setText(", ".join(edited.tags))
+        self.language_edit.setText(edited.language)
+        self.notes_edit.setPlainText(edited.notes)
+        self.active_check.setChecked(edited.active)
+
     def mark_saved(self, stored: CannedResponse) -> None:
         """The worker stored the form: it becomes the base, and typing since then stays."""
         self._base = stored

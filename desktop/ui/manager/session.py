@@ -98,5 +98,6 @@ class EditSession(QObject):
             return
         self._pending, self._after = None, None
         self._editor.show_error(message)  # the form keeps every edit
-        self.message.emit("Not saved: " + message)
+        # A full disk or a read-only folder already says the change was not saved.
+        self.message.emit(message if "not saved" in message else "Not saved: " + message)
         self.refused.emit()

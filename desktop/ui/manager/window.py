@@ -19,14 +19,17 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoStack,
 )
-from PySide6.QtWidgets import QComboBox, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QComboBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
+from desktop.manager_autosave import EditAutosaveStore, EditSnapshot, default_path
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
 from desktop.ui.manager import transfer
 from desktop.ui.manager.controller import DeleteCommand, ManagerController
+from desktop.ui.manager.edit_autosave import EditAutosave
 from desktop.ui.manager.editor import ResponseEditor
 from desktop.ui.manager.list_pane import ListPane
+from desktop.ui.manager.restore_bar import RestoreBar
 from desktop.ui.manager.session import EditSession
 from desktop.ui.manager.worker import Operation, duplicate_of
 
@@ -53,14 +56,25 @@ class CannedManager(QMainWindow):
         self.editor = ResponseEditor(self)
         self.session = EditSession(self.editor, self.controller, self)
         self.transfer = transfer.ImportExport(self.controller, self.pane.banner, self)
+        self.autosave = EditAutosave(EditAutosaveStore(default_path()), self.editor, self)
+        self.restore_bar = RestoreBar(self)
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.restore_bar)
+        column.addWidget(self.editor, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.pane)
-        splitter.addWidget(self.editor)
+        splitter.addWidget(right)
         splitter.setSizes([760, 440])
         self.setCentralWidget(splitter)
         self._build_actions()
         self._connect()
         self.controller.refresh_now()
+        kept = self.autosave.kept()  # what an unclean exit left in the form
+        if kept is not None:
+            self.restore_bar.offer(kept)
+            self._status(f"Unsaved edits to “{kept.label}” were kept: Restore or Discard them.")
 
     # --- setup ------------------------------------------------------------------------------
     def _action(self, text: str, shortcut: str | None, slot: Callable[[], None]) -> QAction:
@@ -114,6 +128,10 @@ class CannedManager(QMainWindow):
         self.controller.deleted.connect(self._on_controller_deleted)
         self.controller.restored.connect(self._on_controller_restored)
         self.controller.failed.connect(self._on_controller_failed)
+        self.controller.notice.connect(self._on_controller_notice)
+        self.autosave.failed.connect(self._status)
+        self.restore_bar.restore_requested.connect(self._on_restore_requested)
+        self.restore_bar.discard_requested.connect(self._on_discard_requested)
         self._on_editor_changed()
 
     # --- actions ----------------------------------------------------------------------------
@@ -178,6 +196,12 @@ class CannedManager(QMainWindow):
     def _delete_ids(self, ids: list[int]) -> None:
         self._user_deletes.add(self.controller.delete(ids))
 
+    def _restore_edit(self, snapshot: EditSnapshot) -> None:
+        self.editor.show_edits(snapshot.base, snapshot.edited)
+        self._sync_selection()
+        self.autosave.answered()
+        self._status(f"Restored unsaved edits to “{snapshot.label}”: press Ctrl+S to save them.")
+
     def _show(self, response: CannedResponse) -> None:
         self.editor.load(response)  # the list already shows it as current
 
@@ -224,6 +248,21 @@ class CannedManager(QMainWindow):
         self._status(f"Restored {len(responses)} response(s).")
         self._on_library_changed()
 
+    @Slot(object)
+    def _on_restore_requested(self, snapshot: EditSnapshot) -> None:
+        # Edits typed since the window opened are saved first, as before any other switch.
+        self.session.commit_then(partial(self._restore_edit, snapshot))
+
+    @Slot()
+    def _on_discard_requested(self) -> None:
+        self.autosave.answered()
+        self._status("Discarded the kept edits.")
+
+    @Slot(str)
+    def _on_controller_notice(self, message: str) -> None:
+        self.transfer.show(message, error=True)
+        self._status(message)
+
     @Slot(int, object, str)
     def _on_controller_failed(self, _request_id: int, operation: Operation, message: str) -> None:
         # Save, import and export report their own failures.
@@ -260,6 +299,8 @@ class CannedManager(QMainWindow):
             return
         self._shut_down = True
         final = self.session.final_edit()
-        self.controller.shutdown(final)
-        if final is not None:
+        stored = self.controller.shutdown(final)
+        # The kept copy goes only once nothing in the form is left unsaved.
+        self.autosave.finish(saved=stored and (final is not None or not self.editor.is_dirty()))
+        if final is not None and stored:
             self.library_changed.emit()

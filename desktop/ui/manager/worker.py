@@ -40,6 +40,7 @@ class ManagerWorker(LibraryWorker):
         imported(int, str, object): request id, file path, ImportReport.
         exported(int, str, int): request id, file path, number of responses written.
         failed(int, object, str): request id, the Operation, message.
+        notice(str): the library could only be opened read-only; says why (told once).
     """
 
     listed = Signal(int, object)
@@ -49,6 +50,12 @@ class ManagerWorker(LibraryWorker):
     imported = Signal(int, str, object)
     exported = Signal(int, str, int)
     failed = Signal(int, object, str)
+    notice = Signal(str)
+
+    # The id of the last save that stored its response: read by the GUI thread after the
+    # blocking final save at shutdown, to know whether the form's edits are safe.
+    last_saved = 0
+    _told_read_only = False
 
     def _reporting(
         self, request_id: int, operation: Operation, unexpected: str, expected: str = ""
@@ -59,7 +66,11 @@ class ManagerWorker(LibraryWorker):
     def list_responses(self, request_id: int, text: str, order: SortOrder) -> None:
         problem = "Cannot read the library: "
         with self._reporting(request_id, Operation.LIST, problem, problem):
-            repo = self.library().repo
+            library = self.library()
+            if library.read_only and not self._told_read_only:
+                self._told_read_only = True
+                self.notice.emit(library.read_only)
+            repo = library.repo
             found = (
                 repo.search(text, SEARCH_LIMIT, include_inactive=True)
                 if text.strip()
@@ -72,6 +83,7 @@ class ManagerWorker(LibraryWorker):
         with self._reporting(request_id, Operation.SAVE, "Cannot save: "):
             repo = self.library().repo
             stored = repo.add(response) if response.id is None else repo.update(response)
+            self.last_saved = request_id
             self.saved.emit(request_id, repo.get(stored.id or 0) or stored)
 
     @Slot(int, object)
