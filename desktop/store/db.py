@@ -200,7 +200,8 @@ def write_transaction(db: Database) -> Iterator[Database]:
     import looks for existing responses first) and another instance commits in between, SQLite
     cannot upgrade the stale read to a write and fails at once with "database is locked",
     without waiting. `BEGIN IMMEDIATE` takes the lock up front, so a second instance waits its
-    turn (the connection's busy timeout) instead. Nested use becomes a savepoint.
+    turn (the connection's busy timeout) instead. Nested use becomes a savepoint. The same as
+    `storage.writing`, plus a message when the lock never came.
     """
     if db.conn.in_transaction:
         with db.atomic():

@@ -126,6 +126,24 @@ def storage_errors(db: Database, outcome: str = NOT_SAVED) -> Iterator[None]:
 
 @contextlib.contextmanager
 def writing(db: Database) -> Iterator[Database]:
-    """`db.atomic()` whose storage failures are told in words; the transaction rolls back."""
-    with storage_errors(db), db.atomic():
-        yield db
+    """One write transaction, its storage failures told in words; it rolls back on failure.
+
+    It takes the write lock at its first statement (`BEGIN IMMEDIATE`), not at its first
+    write: sqlite-utils' `insert` and `update` read the schema before they write, and in WAL
+    a transaction that has read cannot wait for another connection's write lock, nor write
+    once that connection has committed ("database is locked" at once, SQLITE_BUSY or
+    SQLITE_BUSY_SNAPSHOT). Taking the lock first makes it wait its turn (the busy timeout)
+    with a fresh snapshot. Nested use becomes a savepoint.
+    """
+    with storage_errors(db):
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.rollback()  # a no-op when an error already ended the transaction
+            raise
