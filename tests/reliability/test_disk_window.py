@@ -190,12 +190,15 @@ def test_library_window_on_a_read_only_folder(
     check(count)
 
 
-def main_window(qtbot: QtBot) -> MainWindow:
+def main_window(qtbot: QtBot) -> tuple[MainWindow, list[str]]:
+    """The real window (real controllers, threads, model) and every status-bar message."""
     create_app()
     window = build_window(Settings())
     qtbot.addWidget(window)
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
     window.show()
-    return window
+    return window, messages
 
 
 def close_main_window(window: MainWindow) -> None:
@@ -205,8 +208,8 @@ def close_main_window(window: MainWindow) -> None:
     window.shutdown_manager()
 
 
-def status_has(window: MainWindow, text: str) -> bool:
-    return text in window.statusBar().currentMessage()
+def told(messages: list[str], start: str) -> bool:
+    return any(message.startswith(start) for message in messages)
 
 
 def paste_and_copy_the_ready_reply(qtbot: QtBot, window: MainWindow) -> None:
@@ -220,15 +223,22 @@ def paste_and_copy_the_ready_reply(qtbot: QtBot, window: MainWindow) -> None:
 @pytest.mark.model
 def test_main_window_keeps_working_when_the_disk_fills_up(qtbot: QtBot, small_home: Path) -> None:
     count = library_count()
-    window = main_window(qtbot)
+    window, messages = main_window(qtbot)
     try:
         shrink_wal()
         filler = fill(small_home)
-        full = f"The disk holding {paths.data_dir()} is full: free some space"
+        full = f"The disk holding {paths.data_dir()} is full: free some space, then try again"
 
         # The history of the conversation, then the copy's use count, cannot be written.
         paste_and_copy_the_ready_reply(qtbot, window)
-        qtbot.waitUntil(lambda: status_has(window, full), timeout=WAIT)
+        plain = f"{full}; your last change was not saved."
+        history = (plain, f"Could not keep the conversation: {plain}")  # the history's write
+        use = f"Could not count the use: {plain}"
+        feedback = f"Could not save feedback: {full}; this feedback was not kept."
+        qtbot.waitUntil(
+            lambda: bool(set(history) & set(messages)) and {use, feedback} <= set(messages),
+            timeout=WAIT,
+        )
         assert window.suggestion.ready.text.toPlainText()  # the ready reply is there
         assert QGuiApplication.clipboard().text() == window.suggestion.ready.text.toPlainText()
         window.canned.search.setText("Saved before")  # the search box still answers
@@ -248,11 +258,22 @@ def shown_titles(window: MainWindow) -> list[str]:
 def test_main_window_on_a_read_only_folder(qtbot: QtBot, small_home: Path) -> None:
     count = library_count()
     remount(small_home, "ro")
-    window = main_window(qtbot)
+    window, messages = main_window(qtbot)
     try:
         paste_and_copy_the_ready_reply(qtbot, window)
-        read_only = f"The data folder {paths.data_dir()} is read-only"
-        qtbot.waitUntil(lambda: status_has(window, read_only), timeout=WAIT)
+        read_only = f"The data folder {paths.data_dir()} is read-only: make it writable"
+        history = (read_only, f"Could not keep the conversation: {read_only}")
+        use = f"Could not count the use: {read_only}"
+        feedback = f"Could not save feedback: {read_only}"
+        qtbot.waitUntil(
+            lambda: (
+                any(told(messages, start) for start in history)
+                and told(messages, use)
+                and told(messages, feedback)
+            ),
+            timeout=WAIT,
+        )
+        assert window.suggestion.ready.text.toPlainText()
         window.canned.search.setText("Saved before")
         qtbot.waitUntil(lambda: "Saved before" in shown_titles(window), timeout=WAIT)
     finally:
