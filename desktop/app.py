@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     handover.add_argument("--text", help=argparse.SUPPRESS)  # scripts: hand over this text
     parser.add_argument(
+        "--minimized",
+        action="store_true",
+        help="start hidden in the tray (minimised where there is none): the login entry uses it",
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="check this installation end to end (model, database, window) and exit",

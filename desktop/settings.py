@@ -54,6 +54,11 @@ class Settings:
     api_enabled: bool = False  # off by default: nothing listens unless the agent turns it on
     api_port: int = 8765
     api_origins: tuple[str, ...] = ()  # browser origins allowed to call it (CORS), e.g. a helpdesk
+    # The app's own global shortcut where the desktop allows one (X11, Windows, macOS); the
+    # selection comes into the window as with `agent-assist --from-selection`.
+    global_shortcut_enabled: bool = True
+    global_shortcut: str = "Ctrl+Alt+A"  # Qt's portable key text; "Ctrl" is Command on macOS
+    start_at_login: bool = False  # an OS autostart entry runs the app with --minimized
 
     def resolved_model_path(self) -> Path:
         return Path(self.model_path).expanduser() if self.model_path else paths.default_model_path()

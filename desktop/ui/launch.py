@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 
 from PySide6.QtGui import QIcon
+from PySide6.QtNetwork import QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop import APP_ID, APP_NAME, __version__, paths
+from desktop import APP_ID, APP_NAME, __version__, autostart, paths
 from desktop import settings as settings_module
 from desktop.engine.loading import load_engine
 from desktop.errors import StoreError
@@ -18,10 +20,13 @@ from desktop.suggest import load_system_prompt
 from desktop.ui import handover
 from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
+from desktop.ui.global_hotkey import BackendFactory, GlobalHotkey
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tray import Tray
 
 logger = logging.getLogger(__name__)
+
+SettingsFollower = Callable[[settings_module.Settings], None]
 
 
 def worker_library() -> Library:
@@ -44,14 +49,15 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(settings: settings_module.Settings) -> MainWindow:
+def build_window(
+    settings: settings_module.Settings,
+    save_settings: SettingsFollower = settings_module.save,
+) -> MainWindow:
     """Controllers and window; the model starts loading in the background at once."""
     assist = AssistController(load_engine, worker_library, load_system_prompt())
     search = CannedSearch(worker_library)
     palette_search = CannedSearch(worker_library)  # its own thread: palette and panel never race
-    window = MainWindow(
-        assist, search, palette_search, settings, settings_module.save, worker_library
-    )
+    window = MainWindow(assist, search, palette_search, settings, save_settings, worker_library)
     for controller in (assist, search, palette_search):
         controller.setParent(window)
     app = QApplication.instance()
@@ -75,10 +81,85 @@ def handover_text(args: argparse.Namespace) -> str:
     return ""
 
 
+def saving(followers: list[SettingsFollower]) -> SettingsFollower:
+    """Save, then let each follower act on the saved settings (shortcut, login entry)."""
+
+    def save(settings: settings_module.Settings) -> None:
+        settings_module.save(settings)
+        for follow in followers:
+            follow(settings)
+
+    return save
+
+
+def start_global_hotkey(
+    window: MainWindow,
+    inbox: handover.HandoverInbox,
+    settings: settings_module.Settings,
+    backend: BackendFactory | None = None,
+) -> GlobalHotkey:
+    """Register the settings' shortcut; a press hands the selection to `inbox` (a handover)."""
+    hotkey = GlobalHotkey(backend, window)  # the window's child: the settings dialog finds it
+    hotkey.activated.connect(inbox.receive)  # receive() brings the window forward first
+    hotkey.failed.connect(window.statusBar().showMessage)  # e.g. taken by another app
+    app = QApplication.instance()
+    assert app is not None
+    app.aboutToQuit.connect(hotkey.close)  # XUngrabKey / UnregisterHotKey
+    hotkey.apply(settings.global_shortcut_enabled, settings.global_shortcut)
+    return hotkey
+
+
+def follow_hotkey(hotkey: GlobalHotkey, settings: settings_module.Settings) -> SettingsFollower:
+    """Register again when the saved shortcut changes, not on every save.
+
+    A taken shortcut would otherwise report itself again whenever the agent changed, say, the
+    tone.
+    """
+    applied = [(settings.global_shortcut_enabled, settings.global_shortcut)]
+
+    def follow(saved: settings_module.Settings) -> None:
+        wanted = (saved.global_shortcut_enabled, saved.global_shortcut)
+        if wanted != applied[0]:
+            applied[0] = wanted
+            hotkey.apply(*wanted)
+
+    return follow
+
+
+def follow_autostart(window: MainWindow) -> SettingsFollower:
+    """Write or remove the OS's login entry when the setting and the entry differ."""
+
+    def follow(settings: settings_module.Settings) -> None:
+        if settings.start_at_login == autostart.is_enabled():
+            return
+        try:
+            autostart.apply(settings.start_at_login)
+        except autostart.AutostartError as exc:
+            window.statusBar().showMessage(str(exc), 20000)
+            return
+        done = "minimised, at login" if settings.start_at_login else "no longer at login"
+        window.statusBar().showMessage(f"{APP_NAME} will start {done}.", 8000)
+
+    return follow
+
+
+def instance_running() -> bool:
+    """Whether a window already serves the handover socket (asked without raising it)."""
+    socket = QLocalSocket()
+    socket.connectToServer(handover.server_name())
+    running = socket.waitForConnected(handover.CONNECT_MS)
+    socket.abort()
+    return running
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = create_app()
     text = handover_text(args)
-    if handover.send(text):
+    minimized = bool(getattr(args, "minimized", False))
+    if minimized and not text:
+        if instance_running():
+            return 0  # the login entry ran with the app already up: leave its window alone
+    elif handover.send(text):
         return 0  # the running window took it (or just came forward): one window per user
     settings = settings_module.load()
     if args.model:
@@ -90,10 +171,16 @@ def run_gui(args: argparse.Namespace) -> int:
         return 1
     recovered = library.recovery_message()  # damaged file kept, how many responses came back
     library.close()
-    window = build_window(settings)
+    followers: list[SettingsFollower] = []
+    window = build_window(settings, saving(followers))
     window.restore_layout()
-    window.show()
-    window.compact_mode.restore()
+    tray = Tray(window, app.quit)
+    if minimized:
+        # No compact restore: it would show the window. The choice stays saved for next time.
+        tray.start_minimized()
+    else:
+        window.show()
+        window.compact_mode.restore()
     restored = window.autosave.restore()  # what an unclean exit left on screen
     notice = " ".join(part for part in (recovered, restored) if part)
     if notice:
@@ -101,7 +188,8 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.conversation:
         window.conversation.load_file(str(args.conversation))
     _server, inbox = handover.serve(window)
-    Tray(window, app.quit)
+    hotkey = start_global_hotkey(window, inbox, settings)
+    followers += [follow_hotkey(hotkey, settings), follow_autostart(window)]
     if text.strip():
         inbox.receive(text)
     return app.exec()

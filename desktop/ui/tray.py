@@ -55,6 +55,14 @@ class Tray(QObject):
             window.activateWindow()
         self._on_menu_about_to_show()
 
+    def start_minimized(self) -> None:
+        """--minimized (the login entry): hidden behind the tray icon, else minimised."""
+        if self.icon.isVisible():
+            self._window.hide()
+        else:
+            self._window.showMinimized()  # no tray to bring a hidden window back from
+        self._on_menu_about_to_show()
+
     @Slot()
     def _on_menu_about_to_show(self) -> None:
         shown = self._window.isVisible() and not self._window.isMinimized()

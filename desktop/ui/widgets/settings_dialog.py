@@ -1,13 +1,17 @@
 """Preferences: who the agent is (for placeholders), the model or team server, and drafting.
 
 The team server's API key goes to the OS keyring (desktop.engine.api_key) when saved, never
-into the settings; "Test connection" runs on its own thread (desktop.ui.server_check).
+into the settings; "Test connection" runs on its own thread (desktop.ui.server_check). The
+global shortcut's line says what the running one does (or why there is none); the launcher
+registers a changed one, and writes or removes the login entry, when the settings are saved.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,8 +32,12 @@ from desktop.drafting import options
 from desktop.drafting.offered import Mode as CheckMode
 from desktop.engine.api_key import ENV_VAR, set_api_key
 from desktop.engine.openai_server import ServerCheck
+from desktop.hotkey_keys import ShortcutError, parse
 from desktop.settings import Settings
+from desktop.ui.global_hotkey import find_hotkey
 from desktop.ui.server_check import ServerCheckRunner
+
+APPLIED_ON_SAVE = "Registered when you save."
 
 
 class SettingsDialog(QDialog):
@@ -98,6 +107,21 @@ class SettingsDialog(QDialog):
         key_row.addWidget(self.api_key, 1)
         key_row.addWidget(self.test_button)
         self.key_saved: bool | None = None  # after Save: whether the keyring took a typed key
+        self.shortcut_enabled = QCheckBox("On:", self)
+        self.shortcut_enabled.setChecked(settings.global_shortcut_enabled)
+        self.shortcut = QKeySequenceEdit(QKeySequence(settings.global_shortcut), self)
+        self.shortcut.setMaximumSequenceLength(1)
+        self.shortcut.setClearButtonEnabled(True)
+        self.shortcut_status = QLabel("", self)
+        self.shortcut_status.setObjectName("shortcutStatus")
+        self.shortcut_status.setWordWrap(True)
+        self.shortcut_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.shortcut_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        shortcut_row = QHBoxLayout()
+        shortcut_row.addWidget(self.shortcut_enabled)
+        shortcut_row.addWidget(self.shortcut, 1)
+        self.start_at_login = QCheckBox("Start at login, minimised to the tray", self)
+        self.start_at_login.setChecked(settings.start_at_login)
         self._checks: ServerCheckRunner | None = None
         form = QFormLayout(self)
         form.addRow("Your name (for {{agent.name}})", self.agent_name)
@@ -118,10 +142,20 @@ class SettingsDialog(QDialog):
         form.addRow("Model name", self.server_model)
         form.addRow("API key", key_row)
         form.addRow(self.test_result)
+        desktop_title = QLabel("From the helpdesk", self)
+        desktop_title.setObjectName("paneTitle")
+        form.addRow(desktop_title)
+        form.addRow("Global shortcut", shortcut_row)
+        form.addRow(self.shortcut_status)
+        form.addRow(self.start_at_login)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         form.addRow(buttons)
+        self.shortcut_enabled.toggled.connect(self._on_shortcut_changed)
+        self.shortcut.keySequenceChanged.connect(self._on_shortcut_changed)
+        self._on_shortcut_changed()
         browse.clicked.connect(self._on_browse_clicked)
         self.test_button.clicked.connect(self.test_connection)
         self.finished.connect(self._on_finished)
@@ -158,7 +192,41 @@ class SettingsDialog(QDialog):
             draft_checks=str(self.draft_checks.currentData()),
             server_url=self.server_url.text().strip(),
             server_model=self.server_model.text().strip(),
+            global_shortcut_enabled=self.shortcut_enabled.isChecked(),
+            # Cleared while off: keep the old one, so turning it on again brings it back.
+            global_shortcut=self.shortcut_text() or self._settings.global_shortcut,
+            start_at_login=self.start_at_login.isChecked(),
         )
+
+    def shortcut_text(self) -> str:
+        sequence = self.shortcut.keySequence()
+        return sequence.toString(QKeySequence.SequenceFormat.PortableText)
+
+    @Slot()
+    def _on_shortcut_changed(self) -> None:
+        """Say what the shortcut does; a combination that cannot be registered blocks Save."""
+        enabled = self.shortcut_enabled.isChecked()
+        text = self.shortcut_text()
+        self.shortcut.setEnabled(enabled)
+        problem = ""
+        if enabled:
+            try:
+                parse(text)
+            except ShortcutError as exc:
+                problem = str(exc)
+        self.save_button.setEnabled(not problem)
+        hotkey = find_hotkey(self.parent())
+        unchanged = (enabled, text) == (
+            self._settings.global_shortcut_enabled,
+            self._settings.global_shortcut,
+        )
+        if problem:
+            status = problem
+        elif hotkey is not None and (unchanged or not hotkey.available):
+            status = hotkey.status  # what the running app did with it, or why it cannot
+        else:
+            status = APPLIED_ON_SAVE
+        self.shortcut_status.setText(status)
 
     @Slot()
     def test_connection(self) -> None:
