@@ -44,6 +44,12 @@ def commit_one(window: CannedManager) -> None:
     QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     if not wait_until(lambda: bool(saved) and window.editor.base.id is not None, TIMEOUT_S):
         raise SystemExit("the save never landed")
+    # The form is clean: settle its autosave now (a clear, queued after any earlier write), so
+    # a kill that comes soon after finds no copy of the form as it was before Ctrl+S.
+    window.autosave.save_now()
+    store = EditAutosaveStore(default_path())
+    if not wait_until(lambda: store.load() is None, TIMEOUT_S):
+        raise SystemExit("the saved form's autosave copy was never cleared")
 
 
 def main(argv: list[str]) -> int:
