@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -301,23 +302,27 @@ def test_the_app_starts_on_a_read_only_or_full_data_folder(small_home: Path, pro
         text=True,
     )
     assert child.stderr is not None
+    lines: list[str] = []
+    # A thread reads the log: a silent child must not block the test in readline().
+    reader = threading.Thread(target=lambda: lines.extend(child.stderr or ()), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 60
-        seen = ""
-        while expected not in seen and time.monotonic() < deadline:
-            line = child.stderr.readline()
-            if not line and child.poll() is not None:
-                break
-            seen += line
+        while not any(expected in line for line in lines) and time.monotonic() < deadline:
+            assert child.poll() is None, "".join(lines)[-3000:]
+            time.sleep(0.05)
+        seen = "".join(lines)
         assert expected in seen, seen[-3000:]
         assert "the library is open read-only." in seen
         time.sleep(3)  # the window is up, the model loading: it must still be running
-        assert child.poll() is None, seen[-3000:]
+        assert child.poll() is None, "".join(lines)[-3000:]
     finally:
         child.send_signal(signal.SIGTERM)
         try:
-            child.communicate(timeout=30)
+            child.wait(timeout=30)
         except subprocess.TimeoutExpired:
             child.kill()
-            child.communicate()
+            child.wait()
+        reader.join(timeout=30)  # the pipe closed with the child: the reader is done
+        child.stderr.close()
     check(count)
