@@ -1,4 +1,4 @@
-"""The library window's unsaved edit, kept in one small JSON file until it is saved or dropped.
+"""The library window's unsaved edit, kept in a small JSON file until it is saved or dropped.
 
 The library window saves a response when the agent moves on; what is typed before that lives
 only in the form. This file holds it (the response as stored when editing began, and the form
@@ -19,6 +19,7 @@ from desktop import paths
 from desktop.store.canned import CannedResponse
 
 FILE_NAME = "library-edit.json"
+OFFERED_NAME = "library-edit.offered.json"  # what an unclean exit left, until answered
 VERSION = 1
 
 
@@ -44,10 +45,16 @@ def _row(response: CannedResponse) -> dict[str, Any]:
 
 
 class EditAutosaveStore:
-    """Atomic writes (temporary file, fsync, rename): a kill mid-write leaves the old file."""
+    """Atomic writes (temporary file, fsync, rename): a kill mid-write leaves the old file.
+
+    Two files: `path` follows the form of the window that is open; what an unclean exit left
+    in it is moved to `offered_path` when the next window opens, so that the new window's
+    typing is kept too while the agent has not yet chosen to restore or discard the old edit.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.offered_path = path.with_name(OFFERED_NAME)
 
     def save(self, snapshot: EditSnapshot) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,10 +70,26 @@ class EditAutosaveStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def load(self) -> EditSnapshot | None:
-        """The kept edit, or None when there is none or it cannot be read (never raises)."""
+    def take_kept(self) -> EditSnapshot | None:
+        """What an unclean exit left, moved aside to be offered; or None.
+
+        A newer crash's edit replaces an older one that was offered and never answered.
+        """
+        if self.path.exists():
+            try:
+                os.replace(self.path, self.offered_path)
+            except OSError:  # a read-only folder: offer it from where it is
+                return self.load(self.path)
+        return self.load(self.offered_path)
+
+    def drop_kept(self) -> None:
+        """The agent restored or discarded the offered edit: it is not offered again."""
+        self.offered_path.unlink(missing_ok=True)
+
+    def load(self, path: Path | None = None) -> EditSnapshot | None:
+        """The edit kept in `path` (default: the form's file), or None (never raises)."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads((path or self.path).read_text(encoding="utf-8"))
             snapshot = EditSnapshot(
                 CannedResponse.from_row(data["base"]), CannedResponse.from_row(data["edited"])
             )

@@ -377,7 +377,14 @@ def test_shutdown_saves_what_is_in_the_form(
 
 # --- autosave of the form: an edit in progress survives a crash ------------------------------
 def kept_edit() -> EditSnapshot | None:
+    """The form's file: what the open window's form holds unsaved."""
     return EditAutosaveStore(manager_autosave.default_path()).load()
+
+
+def offered_edit() -> EditSnapshot | None:
+    """What an unclean exit left, set aside while the window offers it back."""
+    store = EditAutosaveStore(manager_autosave.default_path())
+    return store.load(store.offered_path)
 
 
 def test_typing_keeps_the_form_on_disk_until_it_is_saved_or_reverted(
@@ -430,7 +437,7 @@ def test_an_edit_left_by_a_crash_is_offered_back_and_restored(
     )
     window.close()
     wait_for(qtbot, lambda: not window.isVisible())
-    assert kept_edit() is None
+    assert kept_edit() is None and offered_edit() is None
 
 
 def test_a_kept_new_response_can_be_discarded(qtbot: QtBot, library: CannedRepository) -> None:
@@ -443,10 +450,15 @@ def test_a_kept_new_response_can_be_discarded(qtbot: QtBot, library: CannedRepos
     window.show()
     assert "“Never saved”" in window.restore_bar.label.text()
     wait_for(qtbot, lambda: window.pane.model.rowCount() == library.count())
-    select_row(qtbot, window, 0)  # browsing meanwhile keeps the offer (and the file)
-    assert kept_edit() is not None and window.restore_bar.isVisible()
+    first = select_row(qtbot, window, 0)  # editing meanwhile keeps the offer, and the edit
+    set_text(qtbot, window.editor.title_edit, "Typed while the offer waits")
+    wait_for(qtbot, lambda: kept_edit() is not None)
+    assert kept_edit() == EditSnapshot(first, window.editor.edited())
+    assert offered_edit() == EditSnapshot(CannedResponse("", ""), new)
+    assert window.restore_bar.isVisible()
+    window.revert_action.trigger()
     qtbot.mouseClick(window.restore_bar.discard_button, Qt.MouseButton.LeftButton)
-    wait_for(qtbot, lambda: kept_edit() is None)
+    wait_for(qtbot, lambda: offered_edit() is None and kept_edit() is None)
     assert status(window) == "Discarded the kept edits."
     assert "Never saved" not in {r.title for r in library.all()}
     window.shutdown()
@@ -464,4 +476,4 @@ def test_closing_with_an_edit_that_cannot_be_saved_keeps_it_for_next_time(
     qtbot.addWidget(again)
     assert "“Only a title so far”" in again.restore_bar.label.text()
     again.shutdown()
-    assert kept_edit() is not None  # not answered: still offered next time
+    assert offered_edit() is not None  # not answered: still offered next time

@@ -72,7 +72,6 @@ class EditAutosave(QObject):
         self._store = store
         self._editor = editor
         self._finished = False
-        self._holding = False  # a kept edit is on offer: it stays on disk until answered
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)
@@ -85,19 +84,24 @@ class EditAutosave(QObject):
         editor.changed.connect(self._on_editor_changed)
 
     def kept(self) -> EditSnapshot | None:
-        """What an unclean exit left; while it is on offer, nothing replaces it on disk."""
-        snapshot = self._store.load()
-        self._holding = snapshot is not None
-        return snapshot
+        """What an unclean exit left, set aside until answered: the form's file is free."""
+        try:
+            return self._store.take_kept()
+        except OSError as exc:
+            logger.warning("could not read the kept library edit: %s", exc)
+            return None
 
     def answered(self) -> None:
-        """The agent restored or discarded the kept edit: from now on the form is what is kept."""
-        self._holding = False
-        self.save_now()
+        """The agent restored or discarded the kept edit: it is not offered again."""
+        try:
+            self._store.drop_kept()
+        except OSError as exc:  # a read-only folder: it is offered again next time
+            logger.warning("could not remove the kept library edit: %s", exc)
+        self.save_now()  # a restored edit is the form's now
 
     @Slot()
     def save_now(self) -> None:
-        if self._finished or self._holding:
+        if self._finished:
             return
         self._timer.stop()
         dirty = self._editor.is_dirty()
@@ -114,8 +118,6 @@ class EditAutosave(QObject):
         self._finished = True
         self._timer.stop()
         self._thread.stop()
-        if self._holding:
-            return  # the offered edit was never answered: the next window offers it again
         try:
             if saved or not self._editor.is_dirty():
                 self._store.clear()
