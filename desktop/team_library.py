@@ -24,6 +24,7 @@ from desktop.errors import AgentAssistError, InputError
 from desktop.importers import parse_file
 from desktop.library_service import free_shortcode
 from desktop.store.canned import CONTENT_FIELDS, CannedRepository, CannedResponse
+from desktop.store.db import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def subscribe(repo: CannedRepository, path: Path) -> SyncReport:
     path = _resolve(path)
     if not path.is_file():
         raise InputError(f"{path} is not a file that can be read.")
-    with repo.db.atomic():
+    with write_transaction(repo.db):
         repo.db.execute("INSERT OR IGNORE INTO team_subscription (path) VALUES (?)", [str(path)])
     report = sync_one(repo, path, force=True)
     if report.error:
@@ -91,7 +92,7 @@ def subscribe(repo: CannedRepository, path: Path) -> SyncReport:
 def unsubscribe(repo: CannedRepository, path: Path) -> int:
     """Stop following a file and take its responses out; returns how many went."""
     path = _resolve(path)
-    with repo.db.atomic(), _team_writer(repo):
+    with write_transaction(repo.db), _team_writer(repo):
         cursor = repo.db.execute("DELETE FROM canned WHERE source = ?", [source_for(path)])
         known = repo.db.execute("DELETE FROM team_subscription WHERE path = ?", [str(path)])
     if not known.rowcount and not cursor.rowcount:
@@ -136,7 +137,7 @@ def sync_one(
         return _failed(repo, report, str(exc))
     report.warnings.extend(parsed.warnings)
     responses = _keyed(parsed.responses, source_for(path))
-    with repo.db.atomic(), _team_writer(repo):
+    with write_transaction(repo.db), _team_writer(repo):
         _replace_responses(repo, source_for(path), responses, report)
         repo.db.execute(
             "UPDATE team_subscription SET mtime_ns = ?, size = ?, synced_at = ?, "
@@ -158,7 +159,7 @@ def sync_one(
 def _failed(repo: CannedRepository, report: SyncReport, error: str) -> SyncReport:
     report.error = error
     logger.warning("team library %s: %s", report.path, error)
-    with repo.db.atomic():
+    with write_transaction(repo.db):
         repo.db.execute(
             "UPDATE team_subscription SET error = ? WHERE path = ?", [error, str(report.path)]
         )

@@ -34,7 +34,11 @@ class CopyWatch(QObject):
         self._changed_at = 0.0
         QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard_changed)
         for trigger, kind in triggers:
-            trigger.connect(lambda *_args, k=kind: self._on_copy_triggered(k))
+            self.watch(trigger, kind)
+
+    def watch(self, trigger: SignalInstance, kind: Kind) -> None:
+        """Also watch `trigger` (a new tab's Copy button)."""
+        trigger.connect(lambda *_args, k=kind: self._on_copy_triggered(k))
 
     @Slot()
     def _on_clipboard_changed(self) -> None:

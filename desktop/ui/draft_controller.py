@@ -44,9 +44,9 @@ from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.suggest import Draft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
-from desktop.ui.assist import AssistController
-from desktop.ui.canned_search import CannedSearch
+from desktop.ui.generation_queue import TabAssist
 from desktop.ui.placeholder_filler import PlaceholderFiller
+from desktop.ui.tab_search import TabSearch
 from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.suggestion_panel import SuggestionPanel
 
@@ -65,8 +65,8 @@ class DraftController(QObject):
     def __init__(
         self,
         session: DraftSession,
-        assist: AssistController,
-        search: CannedSearch,
+        assist: TabAssist,
+        search: TabSearch,
         conversation: ConversationPane,
         suggestion: SuggestionPanel,
         stop_action: QAction,
@@ -178,6 +178,11 @@ class DraftController(QObject):
     @Slot(object)
     def apply_settings(self, settings: Settings) -> None:
         self._perform(self.session.apply_settings(settings))
+        self._suggestion.set_style(settings.tone, settings.draft_length)
+
+    def adopt_settings(self, settings: Settings) -> None:
+        """Settings another tab saved: used from now on, without reloading anything."""
+        self.session.settings = settings
         self._suggestion.set_style(settings.tone, settings.draft_length)
 
     def placeholder_values(self) -> dict[str, str]:

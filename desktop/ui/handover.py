@@ -25,6 +25,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from desktop import paths
+from desktop.ui.draft_controller import DraftController
 from desktop.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
@@ -138,18 +139,19 @@ class HandoverServer(QObject):
 
 
 class HandoverInbox(QObject):
-    """What the window does with handed-over text: come forward, new conversation, reply.
+    """What the window does with handed-over text: come forward, show it in a tab, reply.
 
-    The conversation it replaces stays in the history (the window's HistoryKeeper sees a new
-    start and keeps the new one as a new row), so nothing the agent worked on is lost. The
-    ready reply follows from the conversation pane's ranking as after a paste; the draft
-    starts at once, or as soon as a still-loading model is ready.
+    The text goes to the shown tab when that is empty or holds the start of the same
+    conversation (the agent selected it again with new messages), else to a new tab, so the
+    conversation the agent was on stays open. The ready reply follows from the tab's ranking
+    as after a paste; the draft starts at once (queued behind another tab's, if one runs), or
+    as soon as a still-loading model is ready.
     """
 
     def __init__(self, window: MainWindow, parent: QObject | None = None) -> None:
         super().__init__(parent or window)
         self._window = window
-        self._draft_pending = False
+        self._pending: list[DraftController] = []
         window.assist.model_ready.connect(self._on_model_ready)
 
     @Slot(str)
@@ -157,11 +159,11 @@ class HandoverInbox(QObject):
         self.bring_forward()
         if not text.strip():
             return
-        self._window.conversation.set_text(text)
+        tab = self._window.receive_conversation(text)
         if self._window.assist.model_info is None:
-            self._draft_pending = True  # started with this text: draft once the model loads
+            self._pending.append(tab.drafts)  # draft once the model loads
         else:
-            self._window.drafts.generate()
+            tab.drafts.generate()
 
     def bring_forward(self) -> None:
         window = self._window
@@ -173,9 +175,12 @@ class HandoverInbox(QObject):
 
     @Slot(object)
     def _on_model_ready(self, _info: object) -> None:
-        if self._draft_pending:
-            self._draft_pending = False
-            self._window.drafts.generate()
+        pending, self._pending = self._pending, []
+        for drafts in pending:
+            try:
+                drafts.generate()
+            except RuntimeError:  # its tab was closed while the model loaded
+                continue
 
 
 def serve(window: MainWindow, name: str | None = None) -> tuple[HandoverServer, HandoverInbox]:

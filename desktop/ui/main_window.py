@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QKeyCombination, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
-
-from desktop import APP_NAME
-from desktop.autosave_store import AutosaveStore, default_path
-from desktop.drafting.session import (
-    DraftSession,
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
+
+from desktop import APP_NAME, paths
+from desktop.autosave_store import AutosaveStore, Snapshot, Workspace, default_path
 from desktop.settings import Settings
+from desktop.store import storage
+from desktop.store.history import Conversation
 from desktop.store.library import LibraryFactory
 from desktop.ui import window_state
 from desktop.ui.assist import AssistController
-from desktop.ui.autosave import Autosave
+from desktop.ui.autosave import Autosave, restored_message
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.compact import COMPACT_KEY, CompactMode
+from desktop.ui.conversation_tab import ConversationTab
+from desktop.ui.conversation_tabs import ConversationTabs
 from desktop.ui.copy_watch import CopyWatch
 from desktop.ui.draft_controller import DraftController
 from desktop.ui.history_keeper import HistoryKeeper
@@ -39,12 +50,23 @@ from desktop.ui.widgets.stats_dialog import DAYS, StatsDialog
 from desktop.ui.widgets.suggestion_panel import NEXT_KEY, PREVIOUS_KEY, SuggestionPanel
 from desktop.ui.widgets.summary_box import SummaryBox
 
+SETTINGS_NOT_SAVED = "the settings apply until you quit but were not saved"
+NEW_TAB_KEY, CLOSE_TAB_KEY, REOPEN_TAB_KEY = "Ctrl+T", "Ctrl+W", "Ctrl+Shift+T"
+_CTRL, _SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+# Editors would take these as typed text (a tab character); the window switches tabs instead.
+TAB_SWITCH_KEYS = (
+    QKeyCombination(_CTRL, Qt.Key.Key_Tab),
+    QKeyCombination(_CTRL | _SHIFT, Qt.Key.Key_Tab),
+    QKeyCombination(_CTRL | _SHIFT, Qt.Key.Key_Backtab),
+)
+
 
 class MainWindow(QMainWindow):
-    """Conversation on the left; suggestion and canned responses on the right.
+    """Conversation tabs on the left; suggestion and canned responses on the right.
 
-    Composition only: the draft lifecycle is DraftController's (deciding in DraftSession),
-    searches are CannedSearch's, the model is AssistController's.
+    Composition only: each tab's draft lifecycle is its DraftController's (deciding in
+    DraftSession), tabs are ConversationTabs', searches CannedSearch's, the model
+    AssistController's (one draft at a time, through the tabs' GenerationQueue).
     """
 
     def __init__(
@@ -62,6 +84,8 @@ class MainWindow(QMainWindow):
         self.search = search
         self.palette_search = palette_search
         self._library_factory = library_factory
+        self._settings = settings
+        self._save_settings_to_disk = save_settings
         self.manager: CannedManager | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.about_box: QMessageBox | None = None
@@ -72,47 +96,163 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
 
-        self.conversation = ConversationPane(self)
-        self.suggestion = SuggestionPanel(self)
         self.canned = CannedPanel(self)
         self.command_palette = CommandPalette(self)
+        self.engine_status = EngineStatus(self.statusBar(), assist)
+        self.stop_action = QAction("&Stop", self)  # follows the shown tab's draft
+        self.copy_watch = CopyWatch((), self)
+        self.history = HistoryKeeper(self._library_factory, self._history_days, self)
+        self.autosave = Autosave(
+            AutosaveStore(default_path()), self._workspace, self._restore_workspace, self
+        )
+        self._palette_guard = PaletteShortcutGuard(self, TAB_SWITCH_KEYS)
+        self.tabs = ConversationTabs(
+            assist, search, self.canned, self._current_settings, self._save_settings, self
+        )
+        self.tabs.added.connect(self._on_tabs_added)
+        self.tabs.closing.connect(self._on_tabs_closing)
+        self.tabs.current_changed.connect(self._on_tabs_current_changed)
+        self.tabs.message.connect(self._show_message)
+        self.autosave.failed.connect(self._show_message)
+        self.tabs.bar.tabMoved.connect(self.autosave.changed)
+        self.new_tab_button = QToolButton(self)
+        self.new_tab_button.setText("+")
+        self.new_tab_button.setAutoRaise(True)
+        self.new_tab_button.setToolTip(f"New conversation ({NEW_TAB_KEY})")
+        self.new_tab_button.clicked.connect(self.new_tab)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.right_splitter.addWidget(self.suggestion)
+        self.right_splitter.addWidget(self.tabs.right)
         self.right_splitter.addWidget(self.canned)
         self.right_splitter.setSizes([560, 240])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.main_splitter.addWidget(self.conversation)
+        self.main_splitter.addWidget(self.tabs.left)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setSizes([560, 720])
-        self.setCentralWidget(self.main_splitter)
-        self.engine_status = EngineStatus(self.statusBar(), assist)
+        tab_row = QHBoxLayout()
+        tab_row.setContentsMargins(4, 2, 4, 0)
+        tab_row.addWidget(self.tabs.bar, 1)
+        tab_row.addWidget(self.new_tab_button)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(tab_row)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
 
-        self.stop_action = QAction("&Stop", self)  # enabled by the draft controller
-        self.drafts = DraftController(
-            DraftSession(settings),
-            assist,
-            search,
-            self.conversation,
-            self.suggestion,
-            self.stop_action,
-            save_settings,
-            self,
-        )
-        self.reading = ReadingController(
-            search, assist, self.suggestion.chips, self.suggestion.ready, self.canned, self
-        )
-        self.models = ModelChoice(assist, self._current_settings, self.drafts.apply_settings, self)
-        self.filler = PlaceholderFiller(
-            self, self.drafts.placeholder_values, self.suggestion.insert_at_cursor
-        )
-        self.autosave = Autosave(
-            AutosaveStore(default_path()), self.conversation, self.suggestion.draft, self
-        )
+        self.models = ModelChoice(assist, self._current_settings, self._apply_settings, self)
+        self.filler = PlaceholderFiller(self, self._placeholder_values, self._insert_in_draft)
+        self.tabs.new_tab()
         self._build_actions()
         self._connect()
-        guard = PaletteShortcutGuard(self)
-        for editor in (self.conversation.editor, self.suggestion.draft, self.canned.search):
-            editor.installEventFilter(guard)
+        self.canned.search.installEventFilter(self._palette_guard)
+
+    # --- the shown tab ------------------------------------------------------------------------
+    @property
+    def current_tab(self) -> ConversationTab:
+        return self.tabs.current
+
+    @property
+    def conversation(self) -> ConversationPane:
+        return self.tabs.current.conversation
+
+    @property
+    def suggestion(self) -> SuggestionPanel:
+        return self.tabs.current.suggestion
+
+    @property
+    def drafts(self) -> DraftController:
+        return self.tabs.current.drafts
+
+    @property
+    def reading(self) -> ReadingController:
+        return self.tabs.current.reading
+
+    def _on_current(self, name: str) -> Callable[[], None]:
+        """A slot that calls the shown tab's draft controller method `name`."""
+        return lambda: getattr(self.tabs.current.drafts, name)()
+
+    @Slot()
+    def new_tab(self) -> ConversationTab:
+        tab = self.tabs.new_tab()
+        tab.conversation.editor.setFocus()
+        return tab
+
+    def receive_conversation(self, text: str) -> ConversationTab:
+        """Show handed-over text: in the shown tab if it is empty or its conversation grown.
+
+        Otherwise in a new tab: the shown one keeps its conversation.
+        """
+        tab = self.tabs.current
+        shown = tab.conversation.editor.toPlainText().strip()
+        if shown and not text.strip().startswith(shown):
+            tab = self.tabs.new_tab()
+        tab.conversation.set_text(text)
+        return tab
+
+    def _on_tabs_added(self, tab: ConversationTab) -> None:
+        tab.drafts.started.connect(self.engine_status.begin_draft)
+        tab.drafts.message.connect(self._show_message)
+        tab.conversation.message.connect(self._show_message)
+        self.copy_watch.watch(tab.suggestion.copy_button.clicked, "draft")
+        self.copy_watch.watch(tab.suggestion.ready.copy_button.clicked, "ready_reply")
+        self.history.watch(tab.key, tab.conversation, tab.history_row)
+        self.autosave.watch(tab.conversation.editor, tab.suggestion.draft)
+        self.autosave.changed()
+        tab.stop_action.changed.connect(self._sync_stop)
+        for editor in (tab.conversation.editor, tab.suggestion.draft):
+            editor.installEventFilter(self._palette_guard)
+
+    def _on_tabs_closing(self, tab: ConversationTab) -> None:
+        self.history.forget_tab(tab.key)
+        self.autosave.changed()
+
+    def _on_tabs_current_changed(self, tab: ConversationTab) -> None:
+        self._sync_stop()
+        tab.reading.filter_intent("")  # the canned list shows this conversation's ranking
+        self.autosave.changed()
+
+    @Slot()
+    def _sync_stop(self) -> None:
+        self.stop_action.setEnabled(self.tabs.current.stop_action.isEnabled())
+
+    @Slot(int, int)
+    def _on_history_row_saved(self, key: int, row: int) -> None:
+        tab = next((t for t in self.tabs.tabs if t.key == key), None)
+        if tab is not None:
+            tab.history_row = row
+
+    def _workspace(self) -> Workspace:
+        tabs = self.tabs.ordered()
+        snapshots = tuple(
+            Snapshot(
+                t.conversation.editor.toPlainText(),
+                t.suggestion.draft.toPlainText(),
+                t.history_row,
+            )
+            for t in tabs
+        )
+        current = self.tabs.current
+        return Workspace(snapshots, tabs.index(current) if current in tabs else 0)
+
+    def _restore_workspace(self, workspace: Workspace) -> str:
+        """Reopen the tabs the last session left; the blank first tab gives way to them."""
+        blank = [tab for tab in self.tabs.tabs if tab.is_blank()]
+        made = [
+            self.tabs.new_tab(snapshot.conversation, snapshot.draft, snapshot.history_row)
+            for snapshot in workspace.tabs
+        ]
+        for tab in blank:
+            self.tabs.close_tab(tab)
+        if made:
+            self.tabs.show_tab(made[min(workspace.current, len(made) - 1)])
+        return restored_message(workspace)
+
+    def _placeholder_values(self) -> dict[str, str]:
+        return self.tabs.current.drafts.placeholder_values()
+
+    def _insert_in_draft(self, text: str, caret: int | None = None) -> None:
+        self.tabs.current.suggestion.insert_at_cursor(text, caret)
 
     # --- setup ------------------------------------------------------------------------------
     def _action(
@@ -137,15 +277,15 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        drafts = self.drafts
-        generate_action = self._action("&Generate reply", "Ctrl+Return", drafts.generate)
-        self._action("Generate (keypad Enter)", "Ctrl+Enter", drafts.generate)
-        self._bind(self.stop_action, "Esc", drafts.stop)
-        regenerate_action = self._action("&Regenerate", "Ctrl+R", drafts.regenerate)
-        copy_action = self._action("&Copy reply", "Ctrl+Shift+C", drafts.copy_draft)
-        ready_action = self._action("Copy &ready reply", COPY_KEY, drafts.copy_ready)
-        previous_action = self._action("&Previous alternative", PREVIOUS_KEY, drafts.show_previous)
-        next_action = self._action("&Next alternative", NEXT_KEY, drafts.show_next)
+        on = self._on_current
+        generate_action = self._action("&Generate reply", "Ctrl+Return", on("generate"))
+        self._action("Generate (keypad Enter)", "Ctrl+Enter", on("generate"))
+        self._bind(self.stop_action, "Esc", on("stop"))
+        regenerate_action = self._action("&Regenerate", "Ctrl+R", on("regenerate"))
+        copy_action = self._action("&Copy reply", "Ctrl+Shift+C", on("copy_draft"))
+        ready_action = self._action("Copy &ready reply", COPY_KEY, on("copy_ready"))
+        previous_action = self._action("&Previous alternative", PREVIOUS_KEY, on("show_previous"))
+        next_action = self._action("&Next alternative", NEXT_KEY, on("show_next"))
         use_action = self._action(
             "Use selected canned response", "Ctrl+Shift+Return", self.canned.use_current
         )
@@ -163,7 +303,19 @@ class MainWindow(QMainWindow):
         about_action = self._action("&About Agent Assist", None, self.show_about)
         stats_action = self._action("&Statistics…", None, self.show_stats)
         summary_action = self._action("Summarize for &handover…", "Ctrl+Alt+S", self.summarize)
+        tabs = self.tabs
+        new_tab_action = self._action("&New conversation tab", NEW_TAB_KEY, self.new_tab)
+        close_tab_action = self._action("&Close tab", CLOSE_TAB_KEY, tabs.close_current)
+        reopen_tab_action = self._action("Reopen closed tab", REOPEN_TAB_KEY, tabs.reopen_closed)
+        next_tab_action = self._action("Next tab", "Ctrl+Tab", tabs.show_next)
+        self._action("Next tab (page)", "Ctrl+PgDown", tabs.show_next)
+        previous_tab_action = self._action("Previous tab", "Ctrl+Shift+Tab", tabs.show_previous)
+        self._action("Previous tab (page)", "Ctrl+PgUp", tabs.show_previous)
+        for number in range(1, 10):
+            self._action(f"Tab {number}", f"Ctrl+{number}", partial(tabs.show_index, number - 1))
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addActions([new_tab_action, close_tab_action, reopen_tab_action])
+        file_menu.addSeparator()
         file_menu.addActions([open_action, model_action, settings_action])
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -185,16 +337,9 @@ class MainWindow(QMainWindow):
         reply_menu.addAction(summary_action)
         manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
         self.menuBar().addMenu("&Library").addAction(manage_action)
-        self.copy_watch = CopyWatch(
-            (
-                (copy_action.triggered, "draft"),
-                (ready_action.triggered, "ready_reply"),
-                (self.suggestion.copy_button.clicked, "draft"),
-                (self.suggestion.ready.copy_button.clicked, "ready_reply"),
-            ),
-            self,
-        )
-        self.compact_mode = CompactMode(self, (self.conversation,), self.right_splitter)
+        self.copy_watch.watch(copy_action.triggered, "draft")
+        self.copy_watch.watch(ready_action.triggered, "ready_reply")
+        self.compact_mode = CompactMode(self, (self.tabs.left,), self.right_splitter)
         self.copy_watch.copied.connect(self.compact_mode.after_copy)
         self.compact_action = self._action("&Compact mode", COMPACT_KEY, self.compact_mode.toggle)
         self.compact_action.setCheckable(True)
@@ -203,27 +348,20 @@ class MainWindow(QMainWindow):
         self.send_behind_action.setCheckable(True)
         self.send_behind_action.setChecked(self.compact_mode.send_behind)
         self.send_behind_action.toggled.connect(self.compact_mode.set_send_behind)
-        self.history = HistoryKeeper(
-            self._library_factory, self._history_days, self.conversation, self
-        )
-        self.copy_watch.copied.connect(self.history.record_copy)
+        self.copy_watch.copied.connect(self._on_copied)
         self.history.failed.connect(self._show_message)
+        self.history.opened.connect(self._on_history_opened)
+        self.history.row_saved.connect(self._on_history_row_saved)
         history_action = self._action("&History…", "Ctrl+H", self.open_history)
         file_menu.insertAction(model_action, history_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions([self.compact_action, self.send_behind_action])
+        view_menu.addSeparator()
+        view_menu.addActions([next_tab_action, previous_tab_action])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addActions([stats_action, about_action])
 
     def _connect(self) -> None:
-        self.suggestion.generate_button.clicked.connect(self.drafts.generate)
-        self.suggestion.stop_button.clicked.connect(self.drafts.stop)
-        self.suggestion.regenerate_button.clicked.connect(self.drafts.regenerate)
-        self.suggestion.copy_button.clicked.connect(self.drafts.copy_draft)
-        self.drafts.started.connect(self.engine_status.begin_draft)
-        self.drafts.message.connect(self._show_message)
-        self.conversation.transcript_changed.connect(self.search.set_transcript)
-        self.conversation.message.connect(self._show_message)
         self.filler.message.connect(self._show_message)
         self.canned.query_changed.connect(self.search.set_query)
         self.search.results_ready.connect(self.canned.show_results)
@@ -238,8 +376,8 @@ class MainWindow(QMainWindow):
             self.command_palette.chosen,
         ):
             requested.connect(self.search.record_use)
-        self.canned.copy_requested.connect(self.drafts.copy_canned)
-        self.canned.use_requested.connect(self.drafts.use_canned)
+        self.canned.copy_requested.connect(lambda r: self.tabs.current.drafts.copy_canned(r))
+        self.canned.use_requested.connect(lambda r: self.tabs.current.drafts.use_canned(r))
         self.canned.insert_requested.connect(self.filler.insert)
         self.command_palette.chosen.connect(self.filler.insert)
 
@@ -252,9 +390,27 @@ class MainWindow(QMainWindow):
         if name:
             self.conversation.load_file(name)
 
+    @Slot(str, str)
+    def _on_copied(self, kind: str, text: str) -> None:
+        self.history.record_copy(self.tabs.current.key, kind, text)
+
+    @Slot(object)
+    def _on_history_opened(self, conversation: Conversation) -> None:
+        """A kept conversation comes back in a tab: its own if open, else a new one."""
+        for tab in self.tabs.tabs:
+            if tab.history_row == conversation.id:
+                self.tabs.show_tab(tab)
+                return
+        tab = self.tabs.current
+        if not tab.is_blank():
+            tab = self.tabs.new_tab()
+        self.history.adopt(tab.key, conversation.id, conversation.text)
+        tab.history_row = conversation.id
+        tab.conversation.set_text(conversation.text)
+
     @Slot()
     def open_history(self) -> None:
-        """Kept conversations, searched on the history thread; reopening replaces the pane."""
+        """Kept conversations, searched on the history thread; reopening shows one in a tab."""
         self.history_dialog = HistoryDialog(self)
         self.history_dialog.query_changed.connect(self.history.search)
         self.history.results_ready.connect(self.history_dialog.show_results)
@@ -275,12 +431,25 @@ class MainWindow(QMainWindow):
         self.models.open()
 
     def _current_settings(self) -> Settings:
-        return self.drafts.settings
+        return self._settings
+
+    def _save_settings(self, settings: Settings) -> None:
+        """One set of settings for every tab: whichever tab saved, all use them from now on."""
+        self._settings = settings
+        self.tabs.adopt_settings(settings)
+        try:
+            self._save_settings_to_disk(settings)
+        except OSError as exc:  # used for this session all the same
+            described = storage.describe(exc, paths.settings_path().parent, SETTINGS_NOT_SAVED)
+            self._show_message(str(described or f"Could not save the settings: {exc}"))
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.tabs.current.drafts.apply_settings(settings)
 
     @Slot()
     def open_settings(self) -> None:
-        self.settings_dialog = SettingsDialog(self.drafts.settings, self)
-        self.settings_dialog.saved.connect(self.drafts.apply_settings)
+        self.settings_dialog = SettingsDialog(self._settings, self)
+        self.settings_dialog.saved.connect(self._apply_settings)
         self.settings_dialog.key_failed.connect(self._show_message)
         self.settings_dialog.open()
 
@@ -331,7 +500,7 @@ class MainWindow(QMainWindow):
             self.manager.shutdown()
         self.models.shutdown()
         self.history.shutdown()
-        self.autosave.finish()  # a clean quit: nothing to restore next time
+        self.autosave.finish()  # a clean quit: the tabs are kept for the next start
 
     @Slot(str)
     def _show_message(self, message: str) -> None:
@@ -347,6 +516,11 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         window_state.save(self, self._splitters())
+
+    @Slot()
+    def copy_ready(self) -> None:
+        """The shown tab's ready reply to the clipboard (the tray's quick action)."""
+        self.tabs.current.drafts.copy_ready()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.assist.cancel()

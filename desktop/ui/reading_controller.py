@@ -19,7 +19,7 @@ from desktop.reading.language import NAMES
 from desktop.store.canned import CannedResponse
 from desktop.transcript import Transcript
 from desktop.ui.assist import AssistController
-from desktop.ui.canned_search import CannedSearch
+from desktop.ui.tab_search import TabSearch
 from desktop.ui.widgets.canned_panel import CannedPanel
 from desktop.ui.widgets.reading_chips import ReadingChips
 from desktop.ui.widgets.ready_reply_box import ReadyReplyBox
@@ -50,7 +50,7 @@ class ReadingController(QObject):
 
     def __init__(
         self,
-        search: CannedSearch,
+        search: TabSearch,
         assist: AssistController,
         chips: ReadingChips,
         ready: ReadyReplyBox,

@@ -33,7 +33,7 @@ class Tray(QObject):
         self.menu.addSeparator()
         self.menu.addAction(self.quit_action)
         self.toggle_action.triggered.connect(self.toggle_window)
-        self.ready_action.triggered.connect(window.drafts.copy_ready)
+        self.ready_action.triggered.connect(window.copy_ready)  # the shown tab's
         self.quit_action.triggered.connect(quit_app)
         self.menu.aboutToShow.connect(self._on_menu_about_to_show)
         # After the draft controller (connected first) has shown the newest ready reply.

@@ -25,6 +25,7 @@ from desktop import paths
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.library import Library, open_library
+from desktop.ui.autosave import LOST_ON_CRASH
 from desktop.ui.launch import build_window, create_app
 from desktop.ui.main_window import MainWindow
 from desktop.ui.manager import CannedManager
@@ -236,10 +237,14 @@ def test_main_window_keeps_working_when_the_disk_fills_up(qtbot: QtBot, small_ho
         history = (plain, f"Could not keep the conversation: {plain}")  # the history's write
         use = f"Could not count the use: {plain}"
         feedback = f"Could not save feedback: {full}; this feedback was not kept."
+        autosave = f"{full}; {LOST_ON_CRASH}."  # the open tabs' crash copy, said once
         qtbot.waitUntil(
-            lambda: bool(set(history) & set(messages)) and {use, feedback} <= set(messages),
+            lambda: (
+                bool(set(history) & set(messages)) and {use, feedback, autosave} <= set(messages)
+            ),
             timeout=WAIT,
         )
+        assert messages.count(autosave) == 1
         assert window.suggestion.ready.text.toPlainText()  # the ready reply is there
         assert QGuiApplication.clipboard().text() == window.suggestion.ready.text.toPlainText()
         window.canned.search.setText("Saved before")  # the search box still answers

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from desktop import team_library
 from desktop.library_service import import_file
 from desktop.store import ranking
 from desktop.store.canned import CannedResponse
@@ -160,3 +161,21 @@ def test_an_import_waits_behind_another_writer(
     finally:
         releaser.join()
     assert report.added == 1
+
+
+def test_a_team_sync_waits_behind_another_writer(
+    two: tuple[Library, Library], tmp_path: Path
+) -> None:
+    """A team library sync reads its old rows before replacing them: it must wait, too."""
+    mine, _other = two
+    shared = tmp_path / "team.json"
+    shared.write_text('[{"title": "Team reply", "body": "from the shared folder"}]', "utf-8")
+    held = HeldLock(mine.path)
+    releaser = threading.Timer(0.3, held.release)
+    releaser.start()
+    try:
+        report = team_library.subscribe(mine.repo, shared)
+    finally:
+        releaser.join()
+    assert not report.error and report.added == 1
+    assert [r.title for r in mine.repo.all() if team_library.is_team(r)] == ["Team reply"]

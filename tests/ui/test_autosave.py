@@ -2,15 +2,17 @@
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from desktop import settings as settings_module
-from desktop.autosave_store import AutosaveStore, Snapshot, default_path
+from desktop.autosave_store import AutosaveStore, Snapshot, Workspace, default_path
 from desktop.settings import Settings
 from desktop.ui.autosave import RESTORED
 
@@ -92,15 +94,22 @@ def test_killed_app_restores_conversation_and_edited_draft(app_home: Path) -> No
     first = start("first")
     try:
         assert first.stdout is not None
-        deadline = time.monotonic() + 120
-        line = ""
-        while time.monotonic() < deadline and first.poll() is None:
-            line = first.stdout.readline()
-            if line.strip() == "SAVED":
-                break
-        assert line.strip() == "SAVED", first.communicate(timeout=10)[0]
-        saved = AutosaveStore(default_path()).load()
-        assert saved is not None and saved.conversation == CONVERSATION
+        lines: queue.Queue[str] = queue.Queue()
+        stdout = first.stdout
+        threading.Thread(target=lambda: [lines.put(x) for x in stdout], daemon=True).start()
+        seen: list[str] = []  # a reader thread: a silent child cannot block the deadline
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and "SAVED" not in seen:
+            try:
+                seen.append(lines.get(timeout=1).strip())
+            except queue.Empty:
+                if first.poll() is not None:
+                    break
+        assert "SAVED" in seen, "\n".join(seen)
+        workspace = AutosaveStore(default_path()).load()
+        assert workspace is not None and len(workspace.tabs) == 1 and not workspace.clean
+        saved = workspace.tabs[0]
+        assert saved.conversation == CONVERSATION
         assert saved.draft.endswith(EDIT) and len(saved.draft) > len(EDIT)  # model text + edit
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
@@ -117,20 +126,34 @@ def test_killed_app_restores_conversation_and_edited_draft(app_home: Path) -> No
     assert shown["conversation"] == CONVERSATION
     assert shown["draft"] == saved.draft
     assert RESTORED in shown["status"]
-    assert not default_path().exists()  # the second run quit cleanly: nothing to restore
+    kept = AutosaveStore(default_path()).load()  # the second run quit cleanly: tabs kept, clean
+    assert kept is not None and kept.clean and kept.tabs[0].conversation == CONVERSATION
 
 
 def test_store_round_trip_and_damaged_or_empty_files(tmp_path: Path) -> None:
     store = AutosaveStore(tmp_path / "data" / "autosave.json")
     assert store.load() is None
-    store.save(Snapshot("Customer: hello", "Hi! 😊 مرحبا"))
-    assert store.load() == Snapshot("Customer: hello", "Hi! 😊 مرحبا")
+    tabs = (Snapshot("Customer: hello", "Hi! 😊 مرحبا", 7), Snapshot("Customer: two", ""))
+    store.save(Workspace(tabs, current=1))
+    assert store.load() == Workspace(tabs, current=1)
     assert [p.name for p in store.path.parent.iterdir()] == ["autosave.json"]  # no temp left
-    store.save(Snapshot("  ", ""))  # an empty screen leaves nothing to restore
+    store.save(Workspace((Snapshot(" ", ""), tabs[1]), current=1, clean=True))  # blank dropped
+    assert store.load() == Workspace((tabs[1],), current=0, clean=True)
+    store.save(Workspace((Snapshot("  ", ""),)))  # an empty screen leaves nothing to restore
     assert not store.path.exists()
-    for junk in ("", "{", "[1, 2]", '{"conversation": 3, "draft": ""}'):
+    for junk in (
+        "",
+        "{",
+        "[1, 2]",
+        '{"conversation": 3, "draft": ""}',
+        '{"version": 2, "tabs": "x"}',
+        '{"version": 2, "tabs": [{"conversation": ""}]}',
+    ):
         store.path.write_text(junk, encoding="utf-8")
         assert store.load() is None
+    # A file from before tabs (version 1) comes back as one tab.
+    store.path.write_text('{"version": 1, "conversation": "Customer: hi", "draft": "Hello"}')
+    assert store.load() == Workspace((Snapshot("Customer: hi", "Hello"),))
 
 
 @pytest.mark.parametrize("size", [1_000, 1_000_000])
@@ -140,7 +163,7 @@ def test_a_save_costs_little(tmp_path: Path, size: int) -> None:
     snapshot = Snapshot("Customer: " + "x" * size, "Agent draft " * 50)
     began = time.perf_counter()
     for _ in range(5):
-        store.save(snapshot)
+        store.save(Workspace((snapshot,)))
     per_save = (time.perf_counter() - began) / 5
     print(f"autosave of {size:,} characters: {per_save * 1000:.1f} ms")
     assert per_save < 0.5

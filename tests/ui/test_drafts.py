@@ -120,7 +120,7 @@ def test_a_removed_invented_phone_number_is_listed_and_restored_marked(
     start_draft(window)
     raw = f"Hi there,\n\nThanks for your patience with order 48213. {INVENTED}\n\nWe are on it."
     result = crafted_result(window, raw)
-    window.assist.finished.emit(result)
+    window.current_tab.assist.finished.emit(result)
     editor = window.suggestion.draft
     offered = "Hi there,\n\nThanks for your patience with order 48213.\n\nWe are on it."
     assert editor.toPlainText() == offered == result.text
@@ -159,8 +159,8 @@ def test_mark_mode_underlines_and_alternatives_flip_with_keys(
     second = crafted_result(window, "Hello,\n\nWe are looking into order 48213.")
     third = crafted_result(window, "Hi,\n\nOrder 48213 is on its way.")
     assert first.draft and second.draft and third.draft
-    window.assist.alternative.emit(second.draft)  # arrives while the first still streams
-    window.assist.finished.emit(dataclasses.replace(first, alternatives=(third.draft,)))
+    window.current_tab.assist.alternative.emit(second.draft)  # arrives while the first still streams
+    window.current_tab.assist.finished.emit(dataclasses.replace(first, alternatives=(third.draft,)))
     editor, panel = window.suggestion.draft, window.suggestion
     assert editor.toPlainText() == first.text and [t for t, _ in editor.marks()] == [INVENTED]
     assert panel.position.text() == "1/3" and panel.next_button.isVisible()

@@ -317,13 +317,13 @@ def test_shortcuts_work_from_inside_the_editors(qtbot: QtBot, make_window: Windo
 
 def test_window_layout_is_remembered(qtbot: QtBot, make_window: WindowFactory) -> None:
     first = make_window(Settings(model_path="/nonexistent.gguf"))
-    first.resize(780, 520)  # within the offscreen screen (800x600): geometry is kept on screen
+    first.resize(780, 560)  # within the offscreen screen (800x600): geometry is kept on screen
     first.main_splitter.setSizes([200, 700])
     first.close()
     second = make_window(Settings(model_path="/nonexistent.gguf"))
     second.restore_layout()
     assert second.size() == first.size()
-    assert second.height() == 520
+    assert second.height() == 560
     assert second.main_splitter.sizes()[0] == first.main_splitter.sizes()[0]
 
 

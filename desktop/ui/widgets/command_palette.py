@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
@@ -105,13 +105,18 @@ class PaletteShortcutGuard(QObject):
     """Event filter for text widgets, which claim Ctrl+K (delete to end of line) for themselves.
 
     Filtering the ShortcutOverride leaves it unaccepted, so the window's Ctrl+K shortcut fires.
+    `also`: more keys the window keeps (Ctrl+Tab, which an editor would take as typed text).
     """
+
+    def __init__(self, parent: QObject | None = None, also: Iterable[QKeyCombination] = ()) -> None:
+        super().__init__(parent)
+        self._keys = {PALETTE_KEYS, *also}
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
-            and event.keyCombination() == PALETTE_KEYS
+            and event.keyCombination() in self._keys
         ):
             return True
         return super().eventFilter(watched, event)

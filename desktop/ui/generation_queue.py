@@ -1,0 +1,349 @@
+"""One model, many conversation tabs: drafts run one at a time, the others wait their turn.
+
+The model thread serves one request at a time, and llama.cpp would only share its two cores
+between two drafts. So each tab talks to a TabAssist (the same calls and signals the draft
+controller used with the one AssistController), and the GenerationQueue decides which tab's
+request runs: the first asked, until its `finished`, `rewritten` or `failed` comes back (also
+after a Stop: the model thread is busy until it has noticed). A tab asking again while its own
+draft runs (Regenerate, a new tone) supersedes that draft at once, as before tabs; a tab
+asking again while queued keeps its place with the new request. Stopping a queued request
+takes it out of the line and ends it at once in its tab.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import count
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.drafting.rewrite import Action, Rewrite
+from desktop.drafting.session import EngineState
+from desktop.engine.types import ModelInfo
+from desktop.settings import Settings
+from desktop.store.canned import CannedResponse
+from desktop.suggest import Draft, ReadyReply, SuggestionResult
+from desktop.transcript import Transcript
+from desktop.ui.assist import AssistController
+
+STOPPED_BEFORE_START = "Stopped before it started."
+
+
+@dataclass
+class _Ask:
+    transcript: Transcript
+    pinned: tuple[CannedResponse, ...]
+
+
+@dataclass
+class _AskRewrite:
+    action: Action
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass
+class _Job:
+    tab: TabAssist
+    request: _Ask | _AskRewrite
+    cancelled: bool = False
+    ids: list[int] = field(default_factory=list)
+
+
+class TabAssist(QObject):
+    """One tab's view of the model: what AssistController offered the draft controller.
+
+    Model-wide news (loading, ready, failed, switch failed) reaches every tab; a draft's
+    signals reach only the tab that asked. `state` is GENERATING while this tab's request runs
+    or waits, so Stop stays at hand; another tab's draft leaves this one IDLE (it may queue).
+
+    Signals (as AssistController's, plus):
+        queued(int): requests ahead of this tab's (0: it runs now, -1: none waiting).
+    """
+
+    state_changed = Signal(object)
+    model_ready = Signal(object)
+    model_failed = Signal(str)
+    switch_failed = Signal(str, object)
+    ready_reply = Signal(object)
+    grounded = Signal(object)
+    drafted = Signal(object)
+    alternative = Signal(object)
+    token_received = Signal(str)
+    finished = Signal(object)
+    rewritten = Signal(object)
+    failed = Signal(str)
+    queued = Signal(int)
+
+    def __init__(self, queue: GenerationQueue, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue = queue
+        self._state = queue.tab_state(self)
+        self.position = -1
+
+    @property
+    def state(self) -> EngineState:
+        return self._state
+
+    @property
+    def model_info(self) -> ModelInfo | None:
+        return self._queue.assist.model_info
+
+    def ask(
+        self, request_id: int, transcript: Transcript, pinned: Sequence[CannedResponse] = ()
+    ) -> None:
+        self._queue.submit(self, _Ask(transcript, tuple(pinned)))
+
+    def rewrite(self, request_id: int, action: Action, text: str, sources: Sequence[str]) -> None:
+        self._queue.submit(self, _AskRewrite(action, text, tuple(sources)))
+
+    def cancel(self) -> None:
+        self._queue.cancel(self)
+
+    def load_model(self, settings: Settings) -> None:
+        self._queue.assist.load_model(settings)
+
+    def apply_settings(self, settings: Settings) -> None:
+        self._queue.assist.apply_settings(settings)
+
+    def close(self) -> None:
+        """The tab is going away: its request leaves the line and nothing more reaches it."""
+        self._queue.remove(self)
+
+    def refresh(self) -> None:
+        state = self._queue.tab_state(self)
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+        position = self._queue.position(self)
+        if position != self.position:
+            self.position = position
+            self.queued.emit(position)
+
+
+class GenerationQueue(QObject):
+    """Runs the tabs' requests on the one AssistController, first come, first served.
+
+    Signals:
+        changed(): a request started, finished or joined the line (tab titles follow).
+    """
+
+    changed = Signal()
+
+    def __init__(self, assist: AssistController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.assist = assist
+        self._tabs: list[TabAssist] = []
+        self._running: _Job | None = None
+        self._waiting: list[_Job] = []
+        self._ids = count(1)
+        assist.state_changed.connect(self._on_assist_state_changed)
+        assist.model_ready.connect(self._on_assist_model_ready)
+        assist.model_failed.connect(self._on_assist_model_failed)
+        assist.switch_failed.connect(self._on_assist_switch_failed)
+        assist.ready_reply.connect(self._on_assist_ready_reply)
+        assist.grounded.connect(self._on_assist_grounded)
+        assist.drafted.connect(self._on_assist_drafted)
+        assist.alternative.connect(self._on_assist_alternative)
+        assist.token_received.connect(self._on_assist_token_received)
+        assist.finished.connect(self._on_assist_finished)
+        assist.rewritten.connect(self._on_assist_rewritten)
+        assist.failed.connect(self._on_assist_failed)
+
+    def tab(self, parent: QObject | None = None) -> TabAssist:
+        tab = TabAssist(self, parent)
+        self._tabs.append(tab)
+        return tab
+
+    # --- what tabs see ----------------------------------------------------------------------
+    def tab_state(self, tab: TabAssist) -> EngineState:
+        state = self.assist.state
+        if state in (EngineState.LOADING, EngineState.NO_MODEL) and self.assist.model_info is None:
+            return state
+        if self._owns_running(tab) or any(job.tab is tab for job in self._waiting):
+            return EngineState.GENERATING
+        return EngineState.IDLE if self.assist.model_info is not None else state
+
+    def position(self, tab: TabAssist) -> int:
+        """0 while the tab's request runs, n when n requests are ahead of it, -1 with none."""
+        if self._owns_running(tab):
+            return 0
+        for index, job in enumerate(self._waiting):
+            if job.tab is tab:
+                return index + (1 if self._running is not None else 0)
+        return -1
+
+    @property
+    def running_tab(self) -> TabAssist | None:
+        return self._running.tab if self._running is not None else None
+
+    def _owns_running(self, tab: TabAssist) -> bool:
+        running = self._running
+        return running is not None and running.tab is tab and not running.cancelled
+
+    # --- what tabs ask ----------------------------------------------------------------------
+    def submit(self, tab: TabAssist, request: _Ask | _AskRewrite) -> None:
+        running = self._running
+        if running is not None and running.tab is tab:
+            running.cancelled = False
+            running.request = request
+            self._start(running)  # supersedes the tab's own draft at once, as before tabs
+        else:
+            waiting = next((job for job in self._waiting if job.tab is tab), None)
+            if waiting is not None:
+                waiting.request = request  # keeps its place in the line
+            else:
+                self._waiting.append(_Job(tab, request))
+            self._start_next()
+        self._update_tabs()
+
+    def cancel(self, tab: TabAssist) -> None:
+        running = self._running
+        if running is not None and running.tab is tab and not running.cancelled:
+            running.cancelled = True  # the next starts once the model thread has stopped
+            self.assist.cancel()
+        waiting = next((job for job in self._waiting if job.tab is tab), None)
+        if waiting is not None:
+            self._waiting.remove(waiting)
+            _end_unstarted(waiting)
+        self._update_tabs()
+
+    def remove(self, tab: TabAssist) -> None:
+        self._waiting = [job for job in self._waiting if job.tab is not tab]
+        if self._owns_running(tab):
+            self.cancel(tab)
+        if tab in self._tabs:
+            self._tabs.remove(tab)
+        self._update_tabs()
+
+    # --- running ------------------------------------------------------------------------------
+    def _can_start(self) -> bool:
+        return self.assist.model_info is not None and self.assist.state == EngineState.IDLE
+
+    def _start_next(self) -> None:
+        if self._running is not None or not self._waiting or not self._can_start():
+            return
+        self._start(self._waiting.pop(0))
+
+    def _start(self, job: _Job) -> None:
+        self._running = job
+        request_id = next(self._ids)
+        job.ids.append(request_id)
+        request = job.request
+        if isinstance(request, _Ask):
+            self.assist.ask(request_id, request.transcript, request.pinned)
+        else:
+            self.assist.rewrite(request_id, request.action, request.text, request.sources)
+
+    def _end_running(self) -> None:
+        self._running = None
+        self._start_next()
+        self._update_tabs()
+
+    def _update_tabs(self) -> None:
+        for tab in list(self._tabs):
+            tab.refresh()
+        self.changed.emit()
+
+    def _target(self) -> TabAssist | None:
+        """The tab the model's current output belongs to (gone if the tab was closed)."""
+        job = self._running
+        return job.tab if job is not None and job.tab in self._tabs else None
+
+    # --- the model's news -------------------------------------------------------------------
+    @Slot(object)
+    def _on_assist_state_changed(self, _state: EngineState) -> None:
+        self._start_next()  # a model became ready, or a reload finished: the line moves
+        self._update_tabs()
+
+    @Slot(object)
+    def _on_assist_model_ready(self, info: ModelInfo) -> None:
+        for tab in list(self._tabs):
+            tab.model_ready.emit(info)
+        self._start_next()
+        self._update_tabs()
+
+    @Slot(str)
+    def _on_assist_model_failed(self, message: str) -> None:
+        for job in self._waiting:
+            job.tab.failed.emit(message)  # nothing will load to serve them
+        self._waiting.clear()
+        for tab in list(self._tabs):
+            tab.model_failed.emit(message)
+        self._update_tabs()
+
+    @Slot(str, object)
+    def _on_assist_switch_failed(self, message: str, kept: Settings) -> None:
+        for tab in list(self._tabs):
+            tab.switch_failed.emit(message, kept)
+        self._start_next()
+        self._update_tabs()
+
+    @Slot(object)
+    def _on_assist_ready_reply(self, reply: ReadyReply | None) -> None:
+        if (tab := self._target()) is not None:
+            tab.ready_reply.emit(reply)
+
+    @Slot(object)
+    def _on_assist_grounded(self, grounding: tuple[CannedResponse, ...]) -> None:
+        if (tab := self._target()) is not None:
+            tab.grounded.emit(grounding)
+
+    @Slot(object)
+    def _on_assist_drafted(self, draft: Draft) -> None:
+        if (tab := self._target()) is not None:
+            tab.drafted.emit(draft)
+
+    @Slot(object)
+    def _on_assist_alternative(self, draft: Draft) -> None:
+        if (tab := self._target()) is not None:
+            tab.alternative.emit(draft)
+
+    @Slot(str)
+    def _on_assist_token_received(self, text: str) -> None:
+        if (tab := self._target()) is not None:
+            tab.token_received.emit(text)
+
+    @Slot(object)
+    def _on_assist_finished(self, result: SuggestionResult) -> None:
+        tab = self._target()
+        self._running = None  # before the tab hears it: its next Generate must queue afresh
+        if tab is not None:
+            tab.finished.emit(result)
+        self._end_running()
+
+    @Slot(object)
+    def _on_assist_rewritten(self, result: Rewrite) -> None:
+        tab = self._target()
+        self._running = None
+        if tab is not None:
+            tab.rewritten.emit(result)
+        self._end_running()
+
+    @Slot(str)
+    def _on_assist_failed(self, message: str) -> None:
+        tab = self._target()
+        self._running = None
+        if tab is not None:
+            tab.failed.emit(message)
+        self._end_running()
+
+
+def _end_unstarted(job: _Job) -> None:
+    """A request stopped while it waited ends in its tab as a stopped one would."""
+    request = job.request
+    if isinstance(request, _Ask):
+        job.tab.finished.emit(
+            SuggestionResult(
+                text="",
+                grounding=(),
+                prompt_tokens=0,
+                completion_tokens=0,
+                first_token_s=None,
+                total_s=0.0,
+                finish_reason="cancelled",
+            )
+        )
+    else:
+        job.tab.rewritten.emit(Rewrite(request.text, request.text, (), cancelled=True))
