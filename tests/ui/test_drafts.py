@@ -159,8 +159,9 @@ def test_mark_mode_underlines_and_alternatives_flip_with_keys(
     second = crafted_result(window, "Hello,\n\nWe are looking into order 48213.")
     third = crafted_result(window, "Hi,\n\nOrder 48213 is on its way.")
     assert first.draft and second.draft and third.draft
-    window.current_tab.assist.alternative.emit(second.draft)  # arrives while the first still streams
-    window.current_tab.assist.finished.emit(dataclasses.replace(first, alternatives=(third.draft,)))
+    tab_assist = window.current_tab.assist
+    tab_assist.alternative.emit(second.draft)  # arrives while the first still streams
+    tab_assist.finished.emit(dataclasses.replace(first, alternatives=(third.draft,)))
     editor, panel = window.suggestion.draft, window.suggestion
     assert editor.toPlainText() == first.text and [t for t, _ in editor.marks()] == [INVENTED]
     assert panel.position.text() == "1/3" and panel.next_button.isVisible()

@@ -39,9 +39,12 @@ def record(tab: ConversationTab, log: list[tuple[str, int]]) -> list[SuggestionR
     """Log each token and finish of `tab` (by key) into the shared `log`; return its results."""
     results: list[SuggestionResult] = []
     tab.assist.token_received.connect(lambda _text: log.append(("token", tab.key)))
-    tab.assist.finished.connect(
-        lambda result: (log.append(("finished", tab.key)), results.append(result))
-    )
+
+    def on_finished(result: SuggestionResult) -> None:
+        log.append(("finished", tab.key))
+        results.append(result)
+
+    tab.assist.finished.connect(on_finished)
     return results
 
 
