@@ -96,7 +96,12 @@ def test_killed_app_restores_conversation_and_edited_draft(app_home: Path) -> No
         assert first.stdout is not None
         lines: queue.Queue[str] = queue.Queue()
         stdout = first.stdout
-        threading.Thread(target=lambda: [lines.put(x) for x in stdout], daemon=True).start()
+
+        def read() -> None:
+            for line in stdout:
+                lines.put(line)
+
+        threading.Thread(target=read, daemon=True).start()
         seen: list[str] = []  # a reader thread: a silent child cannot block the deadline
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and "SAVED" not in seen:
