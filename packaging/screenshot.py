@@ -8,6 +8,8 @@ no weights), beside the real default model.
 The main window shows the ready reply and a checked draft. The model writes freely here (the
 mode where the checks matter most) and the draft is regenerated until the checks took at least
 one sentence out; when two were, one is restored so both looks show: underlined and struck out.
+tabs.png: three conversations in tabs, one drafting while the shown one waits its turn.
+compact.png: the compact panel (Ctrl+Shift+M) that sits beside the helpdesk.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshot.py [folder]
 
@@ -40,6 +42,11 @@ Agent: Hi Sam, thanks for reaching out! Could you share your order number so I c
 Customer: Sure, it's 48213. Can I call someone about it? What number or website should I use to check when my package will arrive?
 """
 
+
+PASSWORD = """Customer: I can't log in anymore, it says my password is wrong. How do I reset it?
+"""
+REFUND = """Customer: The headphones I returned last week still haven't been refunded. When do I get my money back?
+"""
 
 SPANISH = """Customer: Hola, pedí unas zapatillas hace una semana y el seguimiento no se ha movido. ¿Cuándo llegará mi paquete? Es urgente, lo necesito antes del viernes.
 """
@@ -136,6 +143,25 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(out))
     print(f"saved {out}")
+    first = window.current_tab
+    second = window.new_tab()
+    second.conversation.set_text(PASSWORD)
+    third = window.new_tab()
+    third.conversation.set_text(REFUND)
+    wait(lambda: third.suggestion.ready.isVisible(), 10)
+    second.drafts.generate()
+    third.drafts.generate()  # the model is busy with the second tab: this one waits
+    wait(lambda: len(second.suggestion.draft.toPlainText()) > 60, 60)
+    wait(lambda: False, 0.2)
+    window.grab().save(str(folder / "tabs.png"))
+    print(f"saved {folder / 'tabs.png'}")
+    wait(lambda: third.assist.position == -1 and window.assist.state == EngineState.IDLE, 120)
+    window.tabs.show_tab(first)
+    window.compact_mode.set_compact(True)
+    wait(lambda: False, 0.4)
+    window.grab().save(str(folder / "compact.png"))
+    print(f"saved {folder / 'compact.png'}")
+    window.compact_mode.set_compact(False)
     window.open_manager()
     manager = window.manager
     assert manager is not None
