@@ -13,7 +13,7 @@ takes it out of the line and ends it at once in its tab.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import count
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -48,7 +48,6 @@ class _Job:
     tab: TabAssist
     request: _Ask | _AskRewrite
     cancelled: bool = False
-    ids: list[int] = field(default_factory=list)
 
 
 class TabAssist(QObject):
@@ -81,6 +80,7 @@ class TabAssist(QObject):
         self._queue = queue
         self._state = queue.tab_state(self)
         self.position = -1
+        self.request_id: int | None = None  # the model thread's id of this tab's latest request
 
     @property
     def state(self) -> EngineState:
@@ -229,7 +229,7 @@ class GenerationQueue(QObject):
     def _start(self, job: _Job) -> None:
         self._running = job
         request_id = next(self._ids)
-        job.ids.append(request_id)
+        job.tab.request_id = request_id
         request = job.request
         if isinstance(request, _Ask):
             self.assist.ask(request_id, request.transcript, request.pinned)

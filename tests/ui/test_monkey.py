@@ -1,11 +1,13 @@
 """Monkey test: the real window and the real model driven by a seeded random sequence of actions.
 
 Generate, stop, regenerate, edit the draft, type in the conversation, search, open and close the
-library window, flip alternatives, copy, switch tone, fast and in any order. `AGENT_ASSIST_SEED`
-replays a run (the seed is printed). Asserted: no exception in any Qt slot (pytest-qt fails the
-test on one), no stale tokens (while a draft streams, the editor holds exactly a prefix of what
-the model produced for that draft's own request id, never text of a superseded request), and
-the window closes and every worker thread stops within a few seconds.
+library window, flip alternatives, copy, switch tone, open, switch and close conversation tabs,
+fast and in any order. `AGENT_ASSIST_SEED` replays a run (the seed is printed). Asserted: no
+exception in any Qt slot (pytest-qt fails the test on one), no stale or stray tokens (while a
+tab's draft streams, its editor holds exactly a prefix of what the model produced for that
+tab's own latest request, never text of a superseded request or of another tab's), at most one
+request on the model at a time, and the window closes and every worker thread stops within a
+few seconds.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 
 from desktop.drafting.session import DraftStatus
 from desktop.settings import Settings
+from desktop.ui.conversation_tab import ConversationTab
 from desktop.ui.main_window import MainWindow
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
@@ -29,6 +32,11 @@ from tests.ui.test_main_window import CONVERSATION, paste, wait_model
 ACTIONS = 150
 QUIT_SECONDS = 5.0
 LINES = ["Customer: any news?", "Agent: checking now", "Customer: also the invoice 😊", "x"]
+OTHER_CONVERSATIONS = [
+    "Customer: I forgot my password, how do I reset it?",
+    "Customer: I want a refund for my broken headphones.",
+    "Customer: Can I change the delivery address of order 7731?",
+]
 QUERIES = ["track", "refund", "password", "", "zzz-no-match", "ship*", '"quote']
 
 
@@ -58,15 +66,17 @@ class Monkey:
         self.window = window
         self.rng = rng
         self.tokens = TokenLog()
-        self.edited = False  # the agent typed into the current draft: no prefix to compare
+        self.edited: set[int] = set()  # tabs whose draft the agent typed into: no prefix
         self.checked = 0  # times a streaming draft was compared with its request's tokens
         # Direct connection: runs on the worker thread as each token is emitted (the GUI's own
         # queued copy may be shown a moment before the log has it; see the check).
         window.assist._worker.token.connect(self.tokens.add, Qt.ConnectionType.DirectConnection)
-        window.drafts.started.connect(self._on_started)
+        for tab in window.tabs.tabs:
+            self._watch(tab)
+        window.tabs.added.connect(self._watch)
 
-    def _on_started(self) -> None:
-        self.edited = False
+    def _watch(self, tab: ConversationTab) -> None:
+        tab.drafts.started.connect(lambda key=tab.key: self.edited.discard(key))
 
     # --- actions ----------------------------------------------------------------------------
     def generate(self) -> None:
@@ -83,7 +93,7 @@ class Monkey:
         cursor = QTextCursor(draft.document())
         cursor.setPosition(self.rng.randint(0, len(draft.toPlainText())))
         cursor.insertText(self.rng.choice([" Thanks!", " ", "(edited)"]))
-        self.edited = True
+        self.edited.add(self.window.current_tab.key)
 
     def type_conversation(self) -> None:
         editor = self.window.conversation.editor
@@ -118,6 +128,17 @@ class Monkey:
         box = self.window.suggestion.tone
         box.setCurrentIndex(self.rng.randrange(box.count()))
 
+    def new_tab(self) -> None:
+        if self.window.tabs.bar.count() < 4:
+            self.window.new_tab()
+            paste(self.window.conversation.editor, self.rng.choice(OTHER_CONVERSATIONS))
+
+    def switch_tab(self) -> None:
+        self.window.tabs.show_index(self.rng.randrange(self.window.tabs.bar.count()))
+
+    def close_tab(self) -> None:
+        self.window.tabs.close_current()
+
     def actions(self) -> list[Callable[[], None]]:
         return [
             self.generate,
@@ -132,23 +153,37 @@ class Monkey:
             self.flip,
             self.copy,
             self.tone,
+            self.new_tab,
+            self.switch_tab,
+            self.switch_tab,
+            self.close_tab,
         ]
 
     # --- the invariant ----------------------------------------------------------------------
     def check_no_stale_tokens(self) -> None:
-        draft = self.window.drafts.session.draft
-        if draft is None or draft.request_id is None or self.edited:
+        running = [t for t in self.window.tabs.tabs if t.assist.position == 0]
+        assert len(running) <= 1, "two requests on the model at once"
+        for tab in self.window.tabs.tabs:
+            self._check_tab(tab)
+
+    def _check_tab(self, tab: ConversationTab) -> None:
+        draft = tab.drafts.session.draft
+        if draft is None or draft.request_id is None or tab.key in self.edited:
             return
         if draft.status is not DraftStatus.STREAMING:
             return
-        shown = self.window.suggestion.draft.toPlainText()
-        produced = self.tokens.text(draft.request_id)
+        shown = tab.suggestion.draft.toPlainText()
+        request_id = tab.assist.request_id
+        if request_id is None:
+            assert not shown, (tab.key, shown)  # never on the model: nothing streamed into it
+            return
+        produced = self.tokens.text(request_id)
         if not produced.startswith(shown):
             # The worker posts the token to the GUI before it calls the log's slot: give the
             # log a moment to catch up (the GUI thread sleeps, so `shown` cannot change).
             time.sleep(0.2)
-            produced = self.tokens.text(draft.request_id)
-        assert produced.startswith(shown), (draft.request_id, shown, self.tokens.all())
+            produced = self.tokens.text(request_id)
+        assert produced.startswith(shown), (tab.key, request_id, shown, self.tokens.all())
         self.checked += 1
 
 
