@@ -186,7 +186,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if notice:
         window.statusBar().showMessage(notice, 20000)
     if args.conversation:
-        window.conversation.load_file(str(args.conversation))
+        window.open_file(str(args.conversation))  # a new tab beside any restored ones
     _server, inbox = handover.serve(window)
     hotkey = start_global_hotkey(window, inbox, settings)
     followers += [follow_hotkey(hotkey, settings), follow_autostart(window)]

@@ -389,7 +389,14 @@ class MainWindow(QMainWindow):
             self, "Open conversation", "", "Text files (*.txt *.log *.md);;All files (*)"
         )
         if name:
-            self.conversation.load_file(name)
+            self.open_file(name)
+
+    def open_file(self, name: str) -> None:
+        """A conversation file opens in the shown tab if that is empty, else in a new one."""
+        tab = self.tabs.current
+        if not tab.is_blank():
+            tab = self.tabs.new_tab()
+        tab.conversation.load_file(name)
 
     @Slot(str, str)
     def _on_copied(self, kind: str, text: str) -> None:

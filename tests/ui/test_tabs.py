@@ -236,3 +236,17 @@ def test_handover_uses_an_empty_or_grown_tab_else_opens_a_new_one(
     inbox.receive(PASSWORD)  # another conversation: a new tab, the first one stays
     assert window.tabs.bar.count() == 2 and window.conversation.editor.toPlainText() == PASSWORD
     assert window.tabs.ordered()[0].conversation.editor.toPlainText() == grown
+
+
+def test_an_opened_file_gets_its_own_tab_unless_the_shown_one_is_empty(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window(NO_MODEL)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(PARCEL, encoding="utf-8")
+    second.write_text(REFUND, encoding="utf-8")
+    window.open_file(str(first))
+    assert window.tabs.bar.count() == 1 and window.conversation.editor.toPlainText() == PARCEL
+    window.open_file(str(second))
+    assert window.tabs.bar.count() == 2 and window.conversation.editor.toPlainText() == REFUND
+    assert window.tabs.ordered()[0].conversation.editor.toPlainText() == PARCEL
