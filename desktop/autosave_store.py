@@ -10,13 +10,12 @@ restore. Version 1 files (one conversation, before tabs) still load, as one tab.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop import paths
+from desktop.atomic_file import write_atomically
 
 FILE_NAME = "autosave.json"
 VERSION = 2
@@ -75,17 +74,7 @@ class AutosaveStore:
                 for t in tabs
             ],
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".autosave-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False))
 
     def load(self) -> Workspace | None:
         """The last workspace, or None when there is none or it cannot be read (never raises)."""

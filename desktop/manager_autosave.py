@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop import paths
+from desktop.atomic_file import write_atomically
 from desktop.store.canned import CannedResponse
 
 FILE_NAME = "library-edit.json"
@@ -57,18 +57,8 @@ class EditAutosaveStore:
         self.offered_path = path.with_name(OFFERED_NAME)
 
     def save(self, snapshot: EditSnapshot) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": VERSION, "base": _row(snapshot.base), "edited": _row(snapshot.edited)}
-        fd, temporary = tempfile.mkstemp(prefix=".library-edit-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False))
 
     def take_kept(self) -> EditSnapshot | None:
         """What an unclean exit left, moved aside to be offered; or None.

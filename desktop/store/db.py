@@ -7,12 +7,10 @@ fresh database is created, and every row SQLite can still read is copied into it
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,33 +190,8 @@ def open_database(path: Path, verify: bool = True) -> OpenedDatabase:
         return _recover(path, exc)
 
 
-@contextlib.contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
-    """One transaction that holds the write lock from its first statement.
-
-    sqlite-utils' `atomic()` begins a deferred transaction: when it reads before it writes (an
-    import looks for existing responses first) and another instance commits in between, SQLite
-    cannot upgrade the stale read to a write and fails at once with "database is locked",
-    without waiting. `BEGIN IMMEDIATE` takes the lock up front, so a second instance waits its
-    turn (the connection's busy timeout) instead. Nested use becomes a savepoint. The same as
-    `storage.writing`, plus a message when the lock never came.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    with storage.storage_errors(db):  # a full disk or a read-only folder, told in words
-        try:
-            db.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if storage.kind_of(exc, storage.database_folder(db)) is not None:
-                raise
-            raise StoreError(
-                f"The library is busy in another window or command ({exc}); try again."
-            ) from exc
-        try:
-            yield db
-            db.conn.execute("COMMIT")
-        except BaseException:
-            db.conn.rollback()  # a no-op when an error already ended the transaction
-            raise
+# One transaction holding the write lock from its first statement (BEGIN IMMEDIATE): an import
+# that reads before it writes waits its turn behind another instance instead of failing with
+# "database is locked"; full disks, read-only folders and a lock that never came are told in
+# words. Defined beside the storage messages; the name stays for the importers and migrations.
+write_transaction = storage.writing

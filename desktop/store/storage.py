@@ -133,14 +133,22 @@ def writing(db: Database) -> Iterator[Database]:
     a transaction that has read cannot wait for another connection's write lock, nor write
     once that connection has committed ("database is locked" at once, SQLITE_BUSY or
     SQLITE_BUSY_SNAPSHOT). Taking the lock first makes it wait its turn (the busy timeout)
-    with a fresh snapshot. Nested use becomes a savepoint.
+    with a fresh snapshot. Nested use becomes a savepoint. A lock that never came (another
+    window or command writing past the busy timeout) is told in words too.
     """
     with storage_errors(db):
         if db.conn.in_transaction:
             with db.atomic():
                 yield db
             return
-        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if kind_of(exc, database_folder(db)) is not None:
+                raise  # a full disk or a read-only folder: storage_errors says so
+            raise StoreError(
+                f"The library is busy in another window or command ({exc}); try again."
+            ) from exc
         try:
             yield db
             db.conn.execute("COMMIT")
