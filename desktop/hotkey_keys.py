@@ -6,6 +6,7 @@ and "Ctrl" means Command on macOS as it does in Qt ("Meta" is the Control key th
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 CTRL, ALT, SHIFT, META = "Ctrl", "Alt", "Shift", "Meta"
@@ -173,3 +174,13 @@ class HotkeyTakenError(HotkeyError):
 
 class HotkeyUnavailableError(HotkeyError):
     """This desktop lets no application register a global shortcut."""
+
+
+def settled(error: HotkeyError | None = None) -> Future[None]:
+    """A registration that is already done (or already failed with `error`)."""
+    future: Future[None] = Future()
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
+    return future

@@ -11,7 +11,13 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future
 
-from desktop.hotkey_keys import HotkeyError, HotkeyTakenError, HotkeyUnavailableError, Shortcut
+from desktop.hotkey_keys import (
+    HotkeyError,
+    HotkeyTakenError,
+    HotkeyUnavailableError,
+    Shortcut,
+    settled,
+)
 
 EVENT_HOT_KEY_EXISTS = -9878
 
@@ -19,15 +25,6 @@ EVENT_HOT_KEY_EXISTS = -9878
 def _four(code: bytes) -> int:
     """A Carbon OSType: four ASCII characters as a big-endian number."""
     return int.from_bytes(code, "big")
-
-
-def _done(error: HotkeyError | None = None) -> Future[None]:
-    future: Future[None] = Future()
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)
-    return future
 
 
 if sys.platform == "darwin":
@@ -84,27 +81,27 @@ if sys.platform == "darwin":
             try:
                 code, modifiers = shortcut.mac()
             except HotkeyError as exc:
-                return _done(exc)
+                return settled(exc)
             status = self._carbon.RegisterEventHotKey(
                 code, modifiers, EventHotKeyID(SIGNATURE, 1),
                 self._carbon.GetApplicationEventTarget(), 0, byref(self._hotkey),
             )  # fmt: skip
             if status == EVENT_HOT_KEY_EXISTS:
-                return _done(HotkeyTakenError(shortcut))
+                return settled(HotkeyTakenError(shortcut))
             if status != 0:
-                return _done(
+                return settled(
                     HotkeyError(
                         f"macOS refused {shortcut.text()} (error {status}); "
                         "choose another in Settings."
                     )
                 )
-            return _done()
+            return settled()
 
         def ungrab(self) -> Future[None]:
             if self._hotkey.value:
                 self._carbon.UnregisterEventHotKey(self._hotkey)
                 self._hotkey = c_void_p()
-            return _done()
+            return settled()
 
         def close(self) -> None:
             self.ungrab()

@@ -13,21 +13,12 @@ from concurrent.futures import Future
 
 from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication
 
-from desktop.hotkey_keys import HotkeyError, HotkeyTakenError, Shortcut
+from desktop.hotkey_keys import HotkeyError, HotkeyTakenError, Shortcut, settled
 
 WM_HOTKEY = 0x0312
 ERROR_HOTKEY_ALREADY_REGISTERED = 1409
 HOTKEY_ID = 0x4141  # any number unique in this app; it names the hotkey in WM_HOTKEY's wParam
 EVENT_TYPES = (b"windows_generic_MSG", b"windows_dispatcher_MSG")
-
-
-def _done(error: HotkeyError | None = None) -> Future[None]:
-    future: Future[None] = Future()
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)
-    return future
 
 
 if sys.platform == "win32":
@@ -57,11 +48,11 @@ if sys.platform == "win32":
             vk, modifiers = shortcut.windows()
             if self._user32.RegisterHotKey(None, HOTKEY_ID, modifiers, vk):
                 self._registered = True
-                return _done()
+                return settled()
             code = ctypes.get_last_error()
             if code == ERROR_HOTKEY_ALREADY_REGISTERED:
-                return _done(HotkeyTakenError(shortcut))
-            return _done(
+                return settled(HotkeyTakenError(shortcut))
+            return settled(
                 HotkeyError(
                     f"Windows refused {shortcut.text()} (error {code}); choose another in Settings."
                 )
@@ -71,7 +62,7 @@ if sys.platform == "win32":
             if self._registered:
                 self._user32.UnregisterHotKey(None, HOTKEY_ID)
                 self._registered = False
-            return _done()
+            return settled()
 
         def close(self) -> None:
             self.ungrab()
