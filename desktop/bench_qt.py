@@ -15,8 +15,11 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 # Like selftest.py, a Qt composition root outside ui/: the CLI only ever spawns it.
@@ -39,7 +42,12 @@ TIMEOUT_S = 240.0
 
 
 class StallProbe(QObject):
-    """A repeating timer; each gap beyond its period is a stall of the event loop."""
+    """A repeating timer; each gap beyond its period is a stall of the event loop.
+
+    A watcher thread says what the GUI thread was doing in each stall: once the probe is
+    STALL_MS late, it reads the GUI thread's Python stack and keeps its innermost app frame
+    (a slot of ours), or "Qt" when no app code was running (layout, painting, the OS).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -48,25 +56,54 @@ class StallProbe(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(PROBE_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._gui = threading.get_ident()
+        self._culprits: Counter[str] = Counter()
+        self._watching = threading.Event()
 
     def start(self) -> None:
         self.gaps_ms.clear()
+        self._culprits.clear()
         self._last = time.perf_counter()
         self._timer.start()
+        self._watching.set()
+        threading.Thread(target=self._watch, name="stall-watch", daemon=True).start()
 
     def stop(self) -> dict[str, Any]:
         self._timer.stop()
+        self._watching.clear()
         stalls = [g - PROBE_MS for g in self.gaps_ms]
         return {
             "max_stall_ms": round(max(stalls, default=0.0), 1),
             "stalls_over_16ms": sum(s > STALL_MS for s in stalls),
             "ticks": len(stalls),
+            "stalled_in": dict(self._culprits.most_common(5)),
         }
 
     def _on_timer_timeout(self) -> None:
         now = time.perf_counter()
         self.gaps_ms.append((now - self._last) * 1000)
         self._last = now
+
+    def _watch(self) -> None:
+        seen = 0.0
+        while self._watching.is_set():
+            time.sleep(0.002)
+            last = self._last
+            if last != seen and (time.perf_counter() - last) * 1000 > PROBE_MS + STALL_MS:
+                seen = last  # one sample per stall
+                frame = sys._current_frames().get(self._gui)
+                self._culprits[_innermost_app_frame(frame)] += 1
+
+
+def _innermost_app_frame(frame: Any) -> str:
+    """`module.function` of the innermost desktop/ frame (not this probe's), else "Qt"."""
+    while frame is not None:
+        code = frame.f_code
+        name = code.co_filename.replace("\\", "/")
+        if "/desktop/" in name and not name.endswith(("bench_qt.py", "waiting.py")):
+            return f"{Path(name).stem}.{code.co_name}"
+        frame = frame.f_back
+    return "Qt"
 
 
 def _typist(widget: Any, text: str) -> Callable[[], bool]:

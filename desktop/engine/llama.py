@@ -17,11 +17,20 @@ from pathlib import Path
 from typing import Any, cast
 
 import llama_cpp
+import numpy as np
+from llama_cpp import _internals as llama_internals
 from llama_cpp import llama_chat_format
 from llama_cpp.llama_grammar import LlamaGrammar
 
 from desktop import paths
 from desktop.engine import cpu_variants
+from desktop.engine.state_cache import (
+    MIN_KEPT_TOKENS,
+    STATE_CACHE_BYTES,
+    KeptState,
+    StateCache,
+    shared_length,
+)
 from desktop.engine.types import GenerationParams, Message, ModelInfo
 from desktop.errors import EngineError, LoadCancelledError, ModelError
 
@@ -246,89 +255,79 @@ class _ProgressLlama(llama_cpp.Llama):
         self._model_params = params
 
 
-# --- the state cache ------------------------------------------------------------------------
-# A topic's system message (instructions + three canned bodies) is ~400 tokens that take
-# seconds to read on a small CPU; its KV state is ~25 KB a token for the default model and
-# loads in milliseconds. Shorter prefixes are re-read faster than a lookup pays for.
-STATE_CACHE_BYTES = 64 * 1024 * 1024
-MIN_KEPT_TOKENS = 32
-
-
-@dataclass(frozen=True)
-class KeptState:
-    """llama.cpp's state (the KV cells of a prompt prefix) and the tokens it holds."""
-
-    tokens: tuple[int, ...]
-    data: bytes
-
-
-class StateCache:
-    """Least-recently-used KV states keyed by the prompt prefix they hold, bounded in bytes."""
-
-    def __init__(self, capacity_bytes: int) -> None:
-        self.capacity_bytes = capacity_bytes
-        self._states: dict[tuple[int, ...], KeptState] = {}
-        self.hits = 0
-
-    def __contains__(self, key: tuple[int, ...]) -> bool:
-        return key in self._states
-
-    def __len__(self) -> int:
-        return len(self._states)
-
-    @property
-    def size_bytes(self) -> int:
-        return sum(len(s.data) for s in self._states.values())
-
-    def get(self, key: tuple[int, ...]) -> KeptState | None:
-        state = self._states.pop(key, None)
-        if state is not None:
-            self._states[key] = state  # most recently used last
-            self.hits += 1
-        return state
-
-    def put(self, key: tuple[int, ...], state: KeptState) -> None:
-        if len(state.data) > self.capacity_bytes:
-            return
-        self._states.pop(key, None)
-        self._states[key] = state
-        while self.size_bytes > self.capacity_bytes:
-            del self._states[next(iter(self._states))]
-
-    def clear(self) -> None:
-        self._states.clear()
-
-
-def _shared_length(a: Sequence[int], b: Sequence[int]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 def _save_state(llm: llama_cpp.Llama) -> KeptState:
     """The context's state now, KV cells and all.
 
     Not Llama.save_state: that also copies a 100 MB logits array, and its load_state fails on
-    any prompt shorter than the batch.
+    any prompt shorter than the batch. llama.cpp writes straight into the bytearray kept.
     """
     size = llama_cpp.llama_state_get_size(llm.ctx)
-    buffer = (ctypes.c_uint8 * size)()
-    written = llama_cpp.llama_state_get_data(llm.ctx, buffer, size)
+    data = bytearray(size)
+    view = (ctypes.c_uint8 * size).from_buffer(data)
+    written = llama_cpp.llama_state_get_data(llm.ctx, view, size)
+    del view  # a bytearray with a live export cannot be resized
+    del data[written:]
     tokens = tuple(int(t) for t in llm.input_ids[: llm.n_tokens])
-    return KeptState(tokens, bytes(memoryview(buffer)[:written]))
+    return KeptState(tokens, data)
 
 
 def _load_state(llm: llama_cpp.Llama, state: KeptState, length: int) -> None:
     """Make `llm` hold the first `length` tokens of `state`, as if it had just read them."""
-    buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
-    if llama_cpp.llama_state_set_data(llm.ctx, buffer, len(state.data)) != len(state.data):
+    size = len(state.data)
+    buffer = (
+        (ctypes.c_uint8 * size).from_buffer(state.data)
+        if isinstance(state.data, bytearray)
+        else (ctypes.c_uint8 * size).from_buffer_copy(state.data)
+    )
+    if llama_cpp.llama_state_set_data(llm.ctx, buffer, size) != size:
         raise EngineError("llama.cpp refused a kept model state")
     llm.input_ids[:length] = state.tokens[:length]
     llm.n_tokens = length
     llm._requires_eval = True  # no logits yet: generate() reads at least one token
+
+
+def _resize_context(llm: llama_cpp.Llama, n_ctx: int) -> None:
+    """Give `llm` a fresh llama.cpp context of `n_ctx` cells (its KV cache is allocated whole).
+
+    llama-cpp-python has no resize; the weights stay, the old context (and what it had read)
+    goes. The new one is closed with the Llama, before its model.
+    """
+    params = llama_cpp.llama_context_params.from_buffer_copy(llm.context_params)
+    params.n_ctx = n_ctx
+    fresh = llama_internals.LlamaContext(model=llm._model, params=params, verbose=False)
+    old, llm._ctx = llm._ctx, fresh
+    llm._stack.callback(fresh.close)
+    old.close()  # type: ignore[no-untyped-call]
+    llm.context_params = params
+    llm._n_ctx = llm.n_ctx()
+    llm.input_ids = np.zeros((llm._n_ctx,), dtype=np.intc)
+    llm.n_tokens = 0
+    llm._requires_eval = True
+
+
+@dataclass
+class StreamStats:
+    """The last stream's own clock: tokens decoded, and when the first and last one came out.
+
+    Taken where the text leaves the engine; the caller's work on each piece (the stream guards,
+    the signal to the window) falls between two tokens, so it is inside the span.
+    """
+
+    tokens: int = 0
+    first_at: float = 0.0
+    last_at: float = 0.0
+
+    @property
+    def decode_tps(self) -> float:
+        span = self.last_at - self.first_at
+        return (self.tokens - 1) / span if self.tokens > 1 and span > 0 else 0.0
+
+
+# llama.cpp allocates (and clears) every KV cell up front: ~22 KB a cell for the default model.
+# The app's free-mode prompts run to ~800 tokens plus a 256-token reply (dev set, 270 cases);
+# a longer conversation grows the context when it comes.
+INITIAL_CONTEXT_TOKENS = 2048
+PREWARM_STEP = 48  # prompt tokens a read-ahead step reads: ~0.1 s on 2 cores
 
 
 class LlamaEngine:
@@ -347,12 +346,16 @@ class LlamaEngine:
         progress: Callable[[float], None] | None = None,
         cancel: threading.Event | None = None,
         state_cache_bytes: int = STATE_CACHE_BYTES,
+        initial_context_tokens: int = INITIAL_CONTEXT_TOKENS,
     ) -> None:
         """Load `model_path` (slow: seconds for a large model; call it off the GUI thread).
 
         `progress(fraction)` is called from llama.cpp while the weights load; setting `cancel`
         aborts the load at its next progress step and raises LoadCancelledError.
         `state_cache_bytes` bounds the KV states kept per grounding (0: keep none).
+        `context_tokens` is the most a prompt and its reply may use; llama.cpp's KV cache starts
+        at `initial_context_tokens` (its cells are allocated whole) and doubles up to it when a
+        request needs more.
         """
         check_gguf(model_path)
         default = paths.default_model_path()
@@ -363,7 +366,7 @@ class LlamaEngine:
             try:
                 self._llm = _ProgressLlama(
                     model_path=str(model_path),
-                    n_ctx=context_tokens,
+                    n_ctx=min(context_tokens, initial_context_tokens or context_tokens),
                     n_threads=threads or max(1, (os.cpu_count() or 2)),
                     n_threads_batch=threads_batch or None,
                     n_batch=batch_tokens,
@@ -381,6 +384,8 @@ class LlamaEngine:
                 ) from exc
             self._warm_up()
         self._states = StateCache(state_cache_bytes)
+        self.last_stream = StreamStats()
+        self._partial: tuple[int, ...] = ()  # the read-ahead's progress, kept between steps
         metadata: dict[str, str] = dict(self._llm.metadata)
         template = metadata.get("tokenizer.chat_template")
         self._formatter = llama_chat_format.Jinja2ChatFormatter(
@@ -397,7 +402,7 @@ class LlamaEngine:
             # The file name is what the user picked; general.name is often opaque.
             name=model_path.stem,
             chat_format=chat_format,
-            context_tokens=self._llm.n_ctx(),
+            context_tokens=max(context_tokens, self._llm.n_ctx()),
             trained_context_tokens=self._llm._model.n_ctx_train(),  # no public accessor in 0.3.x
             size_bytes=model_path.stat().st_size,
             load_seconds=time.perf_counter() - started,
@@ -480,7 +485,7 @@ class LlamaEngine:
         )
         head = self._llm.tokenize(whole[:end].encode("utf-8"), add_bos=False, special=True)
         offset = 1 if tokens and head[:1] != tokens[:1] else 0  # a BOS the template lacks
-        return _shared_length(tokens[offset:], head) + offset
+        return shared_length(tokens[offset:], head) + offset
 
     def _restore_grounding(self, tokens: list[int], length: int) -> None:
         """Before reading `tokens`: have the first `length` of them in llama.cpp's KV cache.
@@ -493,18 +498,68 @@ class LlamaEngine:
         key = tuple(tokens[:length])
         if length < MIN_KEPT_TOKENS or not self._states.capacity_bytes:
             return
-        shared = _shared_length(llm.input_ids[: llm.n_tokens].tolist(), tokens)
+        shared = shared_length(llm.input_ids[: llm.n_tokens].tolist(), tokens)
         if shared >= length:
             if key not in self._states:
-                self._states.put(key, _save_state(llm))
+                self._keep(key)
             return
         kept = self._states.get(key)
         if kept is not None:
             _load_state(llm, kept, length)
             return
+        shared = self._load_longest_prefix(key, shared)
         llm.n_tokens = shared  # eval() drops the KV cells past this
         llm.eval(tokens[shared:length])
-        self._states.put(key, _save_state(llm))
+        self._keep(key)
+
+    def _load_longest_prefix(self, key: tuple[int, ...], shared: int) -> int:
+        """Load the kept state sharing most of `key`, if it beats the `shared` tokens in place.
+
+        Returns how many tokens of `key` llama.cpp holds now.
+        """
+        prefix, kept, usable = self._states.longest_prefix(key)
+        if kept is None or usable < MIN_KEPT_TOKENS or usable <= shared:
+            return shared
+        self._states.get(prefix)
+        _load_state(self._llm, kept, usable)
+        return usable
+
+    def prewarm_step(self, messages: Sequence[Message], step_tokens: int = PREWARM_STEP) -> bool:
+        """Read up to `step_tokens` more of `messages`' system message; True once it is kept.
+
+        The worker calls this between real requests while the agent is idle, so a draft on a
+        familiar topic starts from the kept state. A step is short (~0.1 s here), so a request
+        arriving meanwhile waits at most that. What the steps have read so far is kept too (one
+        partial state, replaced each step), so a request between two steps costs a reload,
+        not a restart.
+        """
+        tokens = self._prompt(messages)[0]
+        length = self._grounding_tokens(messages, tokens)
+        key = tuple(tokens[:length])
+        if (
+            length < MIN_KEPT_TOKENS
+            or length >= self._llm.n_ctx()
+            or not self._states.capacity_bytes
+            or key in self._states
+        ):
+            return True
+        llm = self._llm
+        shared = shared_length(llm.input_ids[: llm.n_tokens].tolist(), key)
+        shared = self._load_longest_prefix(key, shared)
+        end = min(length, shared + step_tokens)
+        llm.n_tokens = shared
+        if end > shared:
+            llm.eval(tokens[shared:end])
+        if self._partial:
+            self._states.discard(self._partial)
+        self._partial = key[:end] if end < length else ()
+        self._keep(key[:end])
+        return end >= length
+
+    def _keep(self, key: tuple[int, ...]) -> None:
+        """Save the context's state under `key`, evicting first so the bound always holds."""
+        self._states.room_for(llama_cpp.llama_state_get_size(self._llm.ctx))
+        self._states.put(key, _save_state(self._llm))
 
     def stream(
         self, messages: Sequence[Message], params: GenerationParams, cancel: threading.Event
@@ -516,6 +571,7 @@ class LlamaEngine:
                 f"The prompt ({len(tokens)} tokens) does not fit the model's context "
                 f"({self._info.context_tokens}). Shorten the conversation."
             )
+        self._make_room(len(tokens) + min(params.max_tokens, room))
         chunks = self._llm.create_completion(
             prompt=tokens,
             grammar=_compiled_grammar(params.grammar) if params.grammar else None,
@@ -533,13 +589,19 @@ class LlamaEngine:
         # node, and between tokens the cancel check below is enough.
         abort = llama_cpp.ggml_abort_callback(lambda _data: cancel.is_set())
         self._set_abort(abort)
+        stats = self.last_stream = StreamStats()
         try:
             self._restore_grounding(tokens, self._grounding_tokens(messages, tokens))
             for chunk in iterator:
                 self._set_abort(None)
                 if cancel.is_set():
                     break  # leaving the generator stops decoding at this token
-                text = chunk["choices"][0].get("text") or ""
+                choice = chunk["choices"][0]
+                if choice.get("finish_reason") is None:  # one a token; the last one ends it
+                    stats.last_at = time.perf_counter()
+                    stats.first_at = stats.first_at or stats.last_at
+                    stats.tokens += 1
+                text = choice.get("text") or ""
                 if text:
                     yield text
         except RuntimeError:
@@ -552,6 +614,25 @@ class LlamaEngine:
             if close is not None:
                 close()
 
+    def _make_room(self, needed: int) -> None:
+        """Grow llama.cpp's context to hold `needed` tokens (doubling, up to the configured size).
+
+        What the old context had read is lost; the kept grounding states still load.
+        """
+        size = self._llm.n_ctx()
+        if needed <= size:
+            return
+        while size < needed:
+            size *= 2
+        size = min(size, self._info.context_tokens)
+        logger.info("growing the model's context from %d to %d tokens", self._llm.n_ctx(), size)
+        _resize_context(self._llm, size)
+
+    @property
+    def allocated_context_tokens(self) -> int:
+        """The KV cells llama.cpp holds now (at most `info.context_tokens`)."""
+        return int(self._llm.n_ctx())
+
     def _set_abort(self, callback: Any) -> None:
         self._abort = callback  # keep the ctypes callback alive while llama.cpp holds it
         llama_cpp.llama_set_abort_callback(
@@ -562,6 +643,26 @@ class LlamaEngine:
         llm = getattr(self, "_llm", None)
         if llm is not None:
             llm.close()
+
+
+def _sampler_chain(llm: llama_cpp.Llama, sampling: GenerationParams | None) -> Any:
+    """The chain llama-cpp-python builds for `create_completion` (its `_init_sampler`), in C."""
+    if sampling is None or sampling.temperature <= 0:
+        return llama_cpp.llama_sampler_init_greedy()
+    chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
+    for sampler in (
+        llama_cpp.llama_sampler_init_penalties(
+            llm.n_vocab(), llm.last_n_tokens_size, sampling.repeat_penalty, 0.0, 0.0
+        ),
+        llama_cpp.llama_sampler_init_top_k(40),
+        llama_cpp.llama_sampler_init_typical(1.0, 1),
+        llama_cpp.llama_sampler_init_top_p(sampling.top_p, 1),
+        llama_cpp.llama_sampler_init_min_p(0.05, 1),
+        llama_cpp.llama_sampler_init_temp(sampling.temperature),
+        llama_cpp.llama_sampler_init_dist(sampling.seed if sampling.seed is not None else 0),
+    ):
+        llama_cpp.llama_sampler_chain_add(chain, sampler)
+    return chain
 
 
 # --- raw llama.cpp, for the benchmark ---------------------------------------------------------
@@ -584,22 +685,26 @@ def raw_timings(
     prompt: Sequence[int],
     decode_tokens: int,
     threads: tuple[int, int] | None = None,
+    sampling: GenerationParams | None = None,
 ) -> RawTimings:
-    """Read `prompt` and greedily decode `decode_tokens` in a tight loop over llama.cpp's C API.
+    """Read `prompt` and decode `decode_tokens` in a tight loop over llama.cpp's C API.
 
     No app code and no llama-cpp-python Python layer: a fresh context on the engine's own
     weights with the engine's own context settings (threads, batch), so the comparison is
     like for like. End-of-text is ignored, so exactly `decode_tokens` are decoded.
     `threads` (decode, prompt) overrides the engine's thread counts, to compare settings.
+    `sampling`: llama.cpp's own sampler chain with the app's settings (what `stream` asks
+    llama-cpp-python for: penalties, top-k, top-p, min-p, temperature); without it, greedy.
     """
     llm = engine._llm
     params = llama_cpp.llama_context_params.from_buffer_copy(llm.context_params)
+    params.n_ctx = max(params.n_ctx, len(prompt) + decode_tokens + 1)
     if threads is not None:
         params.n_threads, params.n_threads_batch = threads
     ctx = llama_cpp.llama_init_from_model(llm.model, params)
     if not ctx:
         raise EngineError("llama.cpp could not create a context for the raw benchmark")
-    sampler = llama_cpp.llama_sampler_init_greedy()
+    sampler = _sampler_chain(llm, sampling)
     one = (llama_cpp.llama_token * 1)()
     try:
         # As LlamaEngine._warm_up does: the first decode of a context pays one-time costs.

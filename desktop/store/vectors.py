@@ -172,6 +172,24 @@ class VectorStore:
                     found[bytes(key)] = bytes(blob)
         return found
 
+    def known(self, keys: Sequence[bytes]) -> set[bytes]:
+        """Which of `keys` have a vector here, reading the hashes only (not the vectors)."""
+        wanted = set(keys)
+        found: set[bytes] = set()
+        if len(wanted) > self.SCAN:
+            scan = self.db.execute("SELECT text_hash FROM vectors WHERE space = ?", [self.space])
+            return {bytes(key) for (key,) in scan} & wanted
+        unique = list(wanted)
+        for start in range(0, len(unique), self.CHUNK):
+            chunk = unique[start : start + self.CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT text_hash FROM vectors WHERE space = ? AND text_hash IN ({marks})",
+                [self.space, *chunk],
+            ).fetchall()
+            found.update(bytes(key) for (key,) in rows)
+        return found
+
     def save(self, pairs: Iterable[tuple[bytes, Floats]]) -> None:
         rows = [(self.space, key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in pairs]
         self._write(

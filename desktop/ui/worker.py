@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import partial
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 
+from desktop import prewarm
 from desktop.drafting import options, rewrite, summary
 from desktop.engine.base import Engine
+from desktop.engine.types import Message
 from desktop.errors import ModelError
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -16,13 +19,18 @@ from desktop.store.library import LibraryFactory
 from desktop.suggest import Suggester
 from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter
+from desktop.ui.token_batch import TokenBatcher
+
+logger = logging.getLogger(__name__)
 
 
 class GenerationWorker(LibraryWorker):
     """Runs one request at a time with the engine it was handed, off the GUI thread.
 
     Engines are built on the model-loader thread (desktop.ui.model_loader) and installed here,
-    so the engine in use keeps serving while the next one loads.
+    so the engine in use keeps serving while the next one loads. Once one is installed and
+    while nothing is asked, it reads ahead the prompts drafts will likely start with
+    (`desktop.prewarm`), one short step per event-loop turn: a request waits one step at most.
 
     Signals:
         ready(object): a new engine is in use; carries its ModelInfo.
@@ -31,7 +39,7 @@ class GenerationWorker(LibraryWorker):
         grounded(int, object): request id, the canned responses the draft was built from.
         drafted(int, object): request id, the first Draft, checked, before the alternatives.
         alternative(int, object): request id, one more checked Draft, as each is done.
-        token(int, str): request id, text delta.
+        token(int, str): request id, text delta (deltas within a frame are joined).
         finished(int, object): request id, SuggestionResult.
         rewritten(int, object): request id, the Rewrite of a rewrite request.
         summarized(object): the handover Summary asked for with `summarize`.
@@ -57,6 +65,7 @@ class GenerationWorker(LibraryWorker):
         self._system_prompt = system_prompt
         self._engine: Engine | None = None
         self._settings = Settings()
+        self._ahead: list[tuple[Message, ...]] = []  # prompts still to read ahead
 
     @Slot(object, object)
     def install(self, engine: Engine, settings: Settings) -> None:
@@ -67,6 +76,30 @@ class GenerationWorker(LibraryWorker):
         with Reporter(partial(self.failed.emit, -1), "Could not open the canned responses: "):
             self.library()  # this thread's own connection, opened before the first request
         self.ready.emit(engine.info)
+        self._read_ahead(engine)
+
+    def _read_ahead(self, engine: Engine) -> None:
+        if not hasattr(engine, "prewarm_step"):
+            return  # a server engine keeps its own cache
+        try:
+            self._ahead = prewarm.prompts(engine, self.library().repo, self._system_prompt)
+        except Exception:  # reading ahead is an optimisation: never a reason to fail
+            logger.exception("could not choose the prompts to read ahead")
+            return
+        QTimer.singleShot(0, self._on_read_ahead_timeout)
+
+    def _on_read_ahead_timeout(self) -> None:
+        engine = self._engine
+        if not self._ahead or engine is None:
+            return
+        try:
+            if engine.prewarm_step(self._ahead[0]):  # type: ignore[attr-defined]
+                self._ahead.pop(0)
+        except Exception:
+            logger.exception("reading ahead failed; drafts read their prompts when asked")
+            self._ahead.clear()
+            return
+        QTimer.singleShot(0, self._on_read_ahead_timeout)
 
     @Slot(object)
     def discard(self, engine: Engine) -> None:
@@ -101,16 +134,18 @@ class GenerationWorker(LibraryWorker):
             suggester = Suggester(
                 self._engine, self.library().repo, self._settings, self._system_prompt
             )
+            batch = TokenBatcher(partial(self.token.emit, request_id))
             result = suggester.suggest(
                 transcript,
                 cancel,
-                partial(self.token.emit, request_id),
+                batch.feed,
                 pinned,
                 options.from_settings(self._settings),
                 on_ready=partial(self.ready_reply.emit, request_id),
-                on_alternative=partial(self.alternative.emit, request_id),
-                on_draft=partial(self.drafted.emit, request_id),
+                on_alternative=batch.then(partial(self.alternative.emit, request_id)),
+                on_draft=batch.then(partial(self.drafted.emit, request_id)),
             )
+            batch.flush()
             self.grounded.emit(request_id, result.grounding)
             self.finished.emit(request_id, result)
 
@@ -132,15 +167,9 @@ class GenerationWorker(LibraryWorker):
             base = Suggester(
                 self._engine, self.library().repo, self._settings, self._system_prompt
             ).params()
-            result = rewrite.run(
-                self._engine,
-                action,
-                text,
-                base,
-                cancel,
-                partial(self.token.emit, request_id),
-                sources,
-            )
+            batch = TokenBatcher(partial(self.token.emit, request_id))
+            result = rewrite.run(self._engine, action, text, base, cancel, batch.feed, sources)
+            batch.flush()
             self.rewritten.emit(request_id, result)
 
     @Slot(object, object)
@@ -152,6 +181,7 @@ class GenerationWorker(LibraryWorker):
             self.summarized.emit(summary.summarize(self._engine, transcript, cancel))
 
     def close_engine(self) -> None:
+        self._ahead.clear()  # the reading ahead stops with the engine it was for
         if self._engine is not None:
             self._engine.close()
             self._engine = None

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from desktop.store import embeddings, index_snapshot, migrations, multilingual, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.vectors import Floats, TextEmbedder
@@ -91,12 +92,45 @@ def test_a_changed_response_is_embedded_again_and_its_old_vector_dropped(tmp_pat
     db.close()
 
 
+def _spaces(db: Database) -> set[str]:
+    return {row[0].split(":")[0] for row in db.execute("SELECT space FROM vectors").fetchall()}
+
+
 def test_index_for_fills_the_table(tmp_path: Path) -> None:
     db = _open(tmp_path / "library.db")
     CannedRepository(db).add_many(RESPONSES)
     assert ranking.rank_ids(db, customer("I forgot my password"), 1)
-    spaces = {row[0] for row in db.execute("SELECT space FROM vectors").fetchall()}
-    assert len(spaces) == 2
+    # English words the library knows: the multilingual space is not needed, nor built.
+    assert _spaces(db) == {ranking.MEANING_SPACE}
+    assert ranking.index_for(db).cross is None
+    # A German conversation needs it: built then, its vectors kept for the next start.
+    assert ranking.rank_ids(db, customer("Ich habe mein Passwort vergessen"), 1)
+    assert _spaces(db) == {ranking.MEANING_SPACE, ranking.CROSS_SPACE}
+    assert ranking.index_for(db).cross is not None
+    db.close()
+
+
+def test_a_large_import_gets_its_multilingual_vectors_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ranking, "FILL_AT_LEAST", 2)  # three responses count as a large import
+    db = _open(tmp_path / "library.db")
+    CannedRepository(db).add_many(RESPONSES)
+    assert ranking.rank_ids(db, customer("where is my parcel"), 1)
+    ranking.wait_for_fills(timeout=120)
+    assert _spaces(db) == {ranking.MEANING_SPACE, ranking.CROSS_SPACE}
+    assert ranking.index_for(db).cross is None  # kept on disk, not loaded: nothing needed it
+    db.close()
+
+
+def test_the_lazy_multilingual_space_ranks_as_the_eager_one(tmp_path: Path) -> None:
+    db = _open(tmp_path / "library.db")
+    CannedRepository(db).add_many(RESPONSES)
+    lazy = ranking.index_for(db)
+    eager, _meaning, _cross = _build(db)
+    for text in ("Wo ist mein Paket?", "Ich habe mein Passwort vergessen", "where is my parcel"):
+        query = ranking.build_query(customer(text))
+        assert lazy.rank_scored(query, 3) == eager.rank_scored(query, 3)
     db.close()
 
 
