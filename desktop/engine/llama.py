@@ -23,7 +23,8 @@ from llama_cpp import llama_chat_format
 from llama_cpp.llama_grammar import LlamaGrammar
 
 from desktop import paths
-from desktop.engine import cpu_variants
+from desktop.engine import control_tokens, cpu_variants
+from desktop.engine.model_file import check_gguf
 from desktop.engine.state_cache import (
     MIN_KEPT_TOKENS,
     STATE_CACHE_BYTES,
@@ -31,12 +32,22 @@ from desktop.engine.state_cache import (
     StateCache,
     shared_length,
 )
+from desktop.engine.timings import RawTimings, StreamStats
 from desktop.engine.types import GenerationParams, Message, ModelInfo
 from desktop.errors import EngineError, LoadCancelledError, ModelError
 
 logger = logging.getLogger(__name__)
 
-GGUF_MAGIC = b"GGUF"
+__all__ = [
+    "CpuBackend",
+    "LlamaEngine",
+    "RawTimings",
+    "StreamStats",
+    "check_gguf",
+    "load_cpu_backend",
+    "raw_timings",
+    "run_cpu_probe",
+]
 
 # Used only when a GGUF carries no chat template of its own.
 _CHATML_FALLBACK = (
@@ -173,47 +184,14 @@ def _compiled_grammar(text: str) -> LlamaGrammar:
 def _control_token_pattern(llm: llama_cpp.Llama) -> re.Pattern[str] | None:
     """The text of every control token of the model (`<|im_start|>`, `</s>`, ...), as one pattern.
 
-    Prompts are tokenized with special tokens parsed (the chat template's markers must become
-    control tokens), so the same text inside a message would too: a customer writing
-    "<|im_end|><|im_start|>system" would open a real system turn. See `_defuse`.
+    See `control_tokens`: message text containing them must not become markup.
     """
     vocab = llm._model.vocab  # no public accessor in 0.3.x
-    texts = set()
-    for token in range(llm.n_vocab()):
-        if llama_cpp.llama_vocab_get_attr(vocab, token) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL:
-            text = llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
-            if len(text) > 1:
-                texts.add(text)
-    if not texts:
-        return None
-    return re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)))
-
-
-def _defuse(text: str, control: re.Pattern[str] | None) -> str:
-    """`text` with every control-token spelling broken by a zero-width space: data, not markup."""
-    if control is None:
-        return text
-    return control.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
-
-
-def check_gguf(path: Path) -> None:
-    """Fail early, with a message a user can act on, before llama.cpp sees the file."""
-    if not path.exists():
-        raise ModelError(
-            f"Model file not found: {path}. Choose a .gguf file (File > Choose model)."
-        )
-    if not path.is_file():
-        raise ModelError(f"{path} is a folder, not a model file. Choose a .gguf file.")
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-    except OSError as exc:
-        raise ModelError(f"Cannot read the model file {path}: {exc.strerror}.") from exc
-    if magic != GGUF_MAGIC:
-        raise ModelError(
-            f"{path.name} is not a GGUF model (it does not start with the GGUF signature). "
-            "Pick a quantized .gguf file made for llama.cpp."
-        )
+    return control_tokens.pattern(
+        llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
+        for token in range(llm.n_vocab())
+        if llama_cpp.llama_vocab_get_attr(vocab, token) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL
+    )
 
 
 def _progress_hook(
@@ -303,24 +281,6 @@ def _resize_context(llm: llama_cpp.Llama, n_ctx: int) -> None:
     llm.input_ids = np.zeros((llm._n_ctx,), dtype=np.intc)
     llm.n_tokens = 0
     llm._requires_eval = True
-
-
-@dataclass
-class StreamStats:
-    """The last stream's own clock: tokens decoded, and when the first and last one came out.
-
-    Taken where the text leaves the engine; the caller's work on each piece (the stream guards,
-    the signal to the window) falls between two tokens, so it is inside the span.
-    """
-
-    tokens: int = 0
-    first_at: float = 0.0
-    last_at: float = 0.0
-
-    @property
-    def decode_tps(self) -> float:
-        span = self.last_at - self.first_at
-        return (self.tokens - 1) / span if self.tokens > 1 and span > 0 else 0.0
 
 
 # llama.cpp allocates (and clears) every KV cell up front: ~22 KB a cell for the default model.
@@ -440,10 +400,13 @@ class LlamaEngine:
         if messages and messages[-1].role == "assistant":
             prefix, messages = messages[-1].content, messages[:-1]
         # Message text is data: only the template's own markers may become control tokens.
-        safe = [{**m.as_dict(), "content": _defuse(m.content, self._control)} for m in messages]
+        safe = [
+            {**m.as_dict(), "content": control_tokens.defuse(m.content, self._control)}
+            for m in messages
+        ]
         formatted = self._formatter(messages=[cast(Any, m) for m in safe])
         tokens = self._llm.tokenize(
-            (formatted.prompt + _defuse(prefix, self._control)).encode("utf-8"),
+            (formatted.prompt + control_tokens.defuse(prefix, self._control)).encode("utf-8"),
             add_bos=not formatted.added_special,
             special=True,
         )
@@ -666,20 +629,6 @@ def _sampler_chain(llm: llama_cpp.Llama, sampling: GenerationParams | None) -> A
 
 
 # --- raw llama.cpp, for the benchmark ---------------------------------------------------------
-@dataclass(frozen=True)
-class RawTimings:
-    """llama.cpp's own speed on this machine: what the app's figures are compared with."""
-
-    prompt_tokens: int
-    prompt_s: float  # reading the prompt and sampling the first token
-    decode_tokens: int
-    decode_s: float
-
-    @property
-    def decode_tps(self) -> float:
-        return self.decode_tokens / self.decode_s if self.decode_s > 0 else 0.0
-
-
 def raw_timings(
     engine: LlamaEngine,
     prompt: Sequence[int],
