@@ -108,3 +108,22 @@ def test_the_probed_cpu_variant_is_loaded_and_named(engine: LlamaEngine) -> None
     assert engine.info.cpu_variant == backend.variant
     assert backend.variant in engine.info.cpu_variant_reason
     assert "test decode" in engine.info.cpu_variant_reason or "forced" in backend.reason
+
+
+def test_the_context_starts_small_and_grows_when_a_prompt_needs_it(default_model: Path) -> None:
+    grown = LlamaEngine(
+        default_model, context_tokens=2048, initial_context_tokens=256, state_cache_bytes=0
+    )
+    try:
+        assert grown.allocated_context_tokens == 256
+        assert grown.info.context_tokens == 2048  # what prompts may use is unchanged
+        long = "Customer: my parcel is late and nobody answers my emails. " * 30
+        messages = [Message("system", "Reply briefly."), Message("user", long)]
+        assert grown.count_prompt_tokens(messages) > 256
+        params = GenerationParams(max_tokens=8, seed=1)
+        text = "".join(grown.stream(messages, params, threading.Event()))
+        assert text and grown.allocated_context_tokens in (512, 1024)
+        again = "".join(grown.stream(messages, params, threading.Event()))
+        assert again == text  # the same seed drafts the same in the grown context
+    finally:
+        grown.close()
