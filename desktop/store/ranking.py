@@ -192,7 +192,9 @@ class RankingIndex:
         cosine: dict[int, float] = {}
         cross: dict[int, float] = {}
         familiar = 1.0
-        multilingual_on = options.multilingual and (self.cross or self._cross_later) is not None
+        multilingual_on = options.multilingual and (
+            self.cross is not None or self._cross_later is not None
+        )
         if multilingual_on:
             familiar = min(self.coverage(query) / COVERAGE_FULL, 1.0)
         if options.lexical:
@@ -262,25 +264,31 @@ class _LazySpace:
         self._ids = [int(r["id"]) for r in rows]
         self._texts = [] if self._path else [_short_text(r) for r in rows]
         self._lock = threading.Lock()  # two threads ranking at once build it once
+        self._built: VectorSpace | None = None
 
     def build(self) -> VectorSpace | None:
         with self._lock:
-            embedder = self._embedder()
-            if embedder is None:
-                return None
-            if not self._path:
-                return VectorSpace(embedder, self._texts)
-            db = Database(sqlite3.connect(self._path))
-            try:
-                found = {
-                    int(r["id"]): _short_text(r)
-                    for r in db.query(f"SELECT {_COLUMNS} FROM canned ORDER BY id")
-                }
-                # A response deleted since the index was built ranks by its other signals.
-                texts = [found.get(i, "") for i in self._ids]
-                return VectorSpace(embedder, texts, None, _store(db, CROSS_SPACE, embedder.dim))
-            finally:
-                db.close()
+            if self._built is None:
+                self._built = self._build()
+            return self._built
+
+    def _build(self) -> VectorSpace | None:
+        embedder = self._embedder()
+        if embedder is None:
+            return None
+        if not self._path:
+            return VectorSpace(embedder, self._texts)
+        db = Database(sqlite3.connect(self._path))
+        try:
+            found = {
+                int(r["id"]): _short_text(r)
+                for r in db.query(f"SELECT {_COLUMNS} FROM canned ORDER BY id")
+            }
+            # A response deleted since the index was built ranks by its other signals.
+            texts = [found.get(i, "") for i in self._ids]
+            return VectorSpace(embedder, texts, None, _store(db, CROSS_SPACE, embedder.dim))
+        finally:
+            db.close()
 
 
 # Names of the embedding spaces in the `vectors` table (a different model must not reuse them).
