@@ -4,6 +4,6 @@
 without blocking the GUI; `agent-assist api` runs the same server headless.
 """
 
-from desktop.api.server import ApiHandle, start_api
+from desktop.api.server import ApiHandle, PortInUseError, start_api
 
-__all__ = ["ApiHandle", "start_api"]
+__all__ = ["ApiHandle", "PortInUseError", "start_api"]

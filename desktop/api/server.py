@@ -7,6 +7,7 @@ gives a free port whose number is known at once.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import secrets
@@ -28,6 +29,8 @@ from desktop.store.library import Library
 logger = logging.getLogger(__name__)
 
 LOOPBACK = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", "::1": "::1"}
+# Windows says WSAEADDRINUSE, or WSAEACCES for a port another program holds exclusively.
+_IN_USE = {errno.EADDRINUSE, 10048, 10013}
 MAX_CONNECTIONS = 64  # beyond this uvicorn answers 503 at once rather than queue without end
 
 
@@ -43,6 +46,14 @@ def loopback_address(host: str) -> str:
             f"The API listens on this computer only (127.0.0.1); {host!r} is not allowed."
         )
     return address
+
+
+class PortInUseError(InputError):
+    """Another program listens on the port: the agent should pick another one."""
+
+    def __init__(self, address: str, port: int, reason: str) -> None:
+        super().__init__(f"Cannot listen on {address}:{port}: {reason}.")
+        self.port = port
 
 
 @dataclass
@@ -134,6 +145,8 @@ def _bind(address: str, port: int) -> socket.socket:
         sock.bind((address, port))
     except OSError as exc:
         sock.close()
+        if exc.errno in _IN_USE or getattr(exc, "winerror", None) in _IN_USE:
+            raise PortInUseError(address, port, exc.strerror or str(exc)) from exc
         raise InputError(f"Cannot listen on {address}:{port}: {exc.strerror or exc}.") from exc
     sock.listen(128)
     return sock

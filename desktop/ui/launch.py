@@ -18,6 +18,7 @@ from desktop.errors import StoreError
 from desktop.store.library import Library, open_library
 from desktop.suggest import load_system_prompt
 from desktop.ui import handover
+from desktop.ui.api_host import ApiHost
 from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
 from desktop.ui.global_hotkey import BackendFactory, GlobalHotkey
@@ -53,12 +54,20 @@ def build_window(
     settings: settings_module.Settings,
     save_settings: SettingsFollower = settings_module.save,
 ) -> MainWindow:
-    """Controllers and window; the model starts loading in the background at once."""
+    """Controllers and window; the model starts loading in the background at once.
+
+    The local API starts too when the settings enable it (off the GUI thread), and follows
+    every save of the settings.
+    """
     assist = AssistController(load_engine, worker_library, load_system_prompt())
     search = CannedSearch(worker_library)
     palette_search = CannedSearch(worker_library)  # its own thread: palette and panel never race
-    window = MainWindow(assist, search, palette_search, settings, save_settings, worker_library)
-    for controller in (assist, search, palette_search):
+    api = ApiHost(worker_library, load_engine)
+    window = MainWindow(
+        assist, search, palette_search, settings, followed(save_settings, api.apply),
+        worker_library,
+    )  # fmt: skip
+    for controller in (assist, search, palette_search, api):
         controller.setParent(window)
     app = QApplication.instance()
     assert app is not None
@@ -66,7 +75,10 @@ def build_window(
     app.aboutToQuit.connect(search.shutdown)
     app.aboutToQuit.connect(palette_search.shutdown)
     app.aboutToQuit.connect(window.shutdown_manager)
+    app.aboutToQuit.connect(api.shutdown)
+    api.message.connect(window.statusBar().showMessage)
     assist.load_model(settings)
+    api.apply(settings)
     search.refresh_now()
     search.warm()  # the ranking index, before the first conversation arrives
     return window
@@ -79,6 +91,18 @@ def handover_text(args: argparse.Namespace) -> str:
     if getattr(args, "from_clipboard", False) or getattr(args, "from_selection", False):
         return handover.captured_text(selection=bool(getattr(args, "from_selection", False)))
     return ""
+
+
+def followed(save: SettingsFollower, follow: SettingsFollower) -> SettingsFollower:
+    """`save`, then `follow`, even when saving failed: the window uses the settings anyway."""
+
+    def save_and_follow(settings: settings_module.Settings) -> None:
+        try:
+            save(settings)
+        finally:
+            follow(settings)
+
+    return save_and_follow
 
 
 def saving(followers: list[SettingsFollower]) -> SettingsFollower:

@@ -4,12 +4,16 @@ The team server's API key goes to the OS keyring (desktop.engine.api_key) when s
 into the settings; "Test connection" runs on its own thread (desktop.ui.server_check). The
 global shortcut's line says what the running one does (or why there is none); the launcher
 registers a changed one, and writes or removes the login entry, when the settings are saved.
+The local API's token is shown here (it lives in the OS keyring, like the team key); a new
+one is saved with the settings, and the launcher then restarts the API with it.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,14 +34,24 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.drafting import options
 from desktop.drafting.offered import Mode as CheckMode
-from desktop.engine.api_key import ENV_VAR, set_api_key
+from desktop.engine.api_key import (
+    ENV_VAR,
+    LOCAL_TOKEN_BYTES,
+    TokenSource,
+    local_api_token,
+    renew_local_api_token,
+    set_api_key,
+)
 from desktop.engine.openai_server import ServerCheck
 from desktop.hotkey_keys import ShortcutError, parse
 from desktop.settings import Settings
+from desktop.ui.api_host import find_api_host
 from desktop.ui.global_hotkey import find_hotkey
 from desktop.ui.server_check import ServerCheckRunner
 
 APPLIED_ON_SAVE = "Registered when you save."
+LOOPBACK_ONLY = "It listens on 127.0.0.1 only: other computers cannot reach it."
+NEW_TOKEN = "A new token: kept when you save with the API on."
 
 
 class SettingsDialog(QDialog):
@@ -122,6 +136,7 @@ class SettingsDialog(QDialog):
         shortcut_row.addWidget(self.shortcut, 1)
         self.start_at_login = QCheckBox("Start at login, minimised to the tray", self)
         self.start_at_login.setChecked(settings.start_at_login)
+        self._build_api(settings)
         self._checks: ServerCheckRunner | None = None
         form = QFormLayout(self)
         form.addRow("Your name (for {{agent.name}})", self.agent_name)
@@ -148,6 +163,14 @@ class SettingsDialog(QDialog):
         form.addRow("Global shortcut", shortcut_row)
         form.addRow(self.shortcut_status)
         form.addRow(self.start_at_login)
+        api_title = QLabel("Local API (helpdesk sidebars, browser extensions)", self)
+        api_title.setObjectName("paneTitle")
+        form.addRow(api_title)
+        form.addRow(self.api_enabled)
+        form.addRow("Port", self.api_port)
+        form.addRow("Allowed web origins", self.api_origins)
+        form.addRow("Token (Bearer)", self._token_row)
+        form.addRow(self.api_status)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -162,6 +185,67 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.accepted.connect(self._on_accepted)
+
+    def _build_api(self, settings: Settings) -> None:
+        self.api_enabled = QCheckBox("Answer requests from this computer's browser pages", self)
+        self.api_enabled.setChecked(settings.api_enabled)
+        self.api_port = self._spin(0, 65535, settings.api_port, 1)
+        self.api_port.setSpecialValueText("any free port")
+        self.api_origins = QLineEdit(", ".join(settings.api_origins), self)
+        self.api_origins.setPlaceholderText("comma separated, e.g. https://helpdesk.example.com")
+        token, source = local_api_token(create=False)  # read only: nothing saved unless used
+        # Made here when there is none yet, or by "New token"; saved with the API on.
+        self._new_token = "" if token else secrets.token_urlsafe(LOCAL_TOKEN_BYTES)
+        self._renewed = False
+        self.api_token = QLineEdit(token or self._new_token, self)
+        self.api_token.setReadOnly(True)
+        self.copy_token_button = QPushButton("Copy", self)
+        self.new_token_button = QPushButton("New token", self)
+        self.new_token_button.setEnabled(source != TokenSource.ENVIRONMENT)
+        self._token_row = QHBoxLayout()
+        self._token_row.addWidget(self.api_token, 1)
+        self._token_row.addWidget(self.copy_token_button)
+        self._token_row.addWidget(self.new_token_button)
+        self.api_status = QLabel("", self)
+        self.api_status.setObjectName("apiStatus")
+        self.api_status.setWordWrap(True)
+        self.api_status.setTextFormat(Qt.TextFormat.PlainText)
+        self._token_source = source
+        host = find_api_host(self.parent())
+        if host is not None:
+            host.changed.connect(self._show_api_status)
+        self._show_api_status()
+        self.copy_token_button.clicked.connect(self._on_copy_token_clicked)
+        self.new_token_button.clicked.connect(self._on_new_token_clicked)
+
+    @Slot()
+    def _show_api_status(self) -> None:
+        """Loopback only; where the token lives; what the running API does (or why it cannot)."""
+        host = find_api_host(self.parent())
+        lines = [LOOPBACK_ONLY]
+        if self._new_token:
+            lines.append(NEW_TOKEN)
+        if not self._new_token or self._token_source != TokenSource.KEYRING:
+            lines.append(str(self._token_source))  # no keyring, or set by the environment
+        if host is not None:
+            lines.append(host.status)
+        self.api_status.setText("\n".join(lines))
+
+    @Slot()
+    def _on_copy_token_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.api_token.text())
+
+    @Slot()
+    def _on_new_token_clicked(self) -> None:
+        self._new_token = secrets.token_urlsafe(LOCAL_TOKEN_BYTES)
+        self._renewed = True
+        self.api_token.setText(self._new_token)
+        self._show_api_status()
+
+    def origins(self) -> tuple[str, ...]:
+        """The allowed origins as typed; a trailing slash dropped (browsers send none)."""
+        parts = (part.strip().rstrip("/") for part in self.api_origins.text().split(","))
+        return tuple(dict.fromkeys(part for part in parts if part))
 
     def _spin(self, low: int, high: int, value: int, step: int) -> QSpinBox:
         spin = QSpinBox(self)
@@ -196,6 +280,9 @@ class SettingsDialog(QDialog):
             # Cleared while off: keep the old one, so turning it on again brings it back.
             global_shortcut=self.shortcut_text() or self._settings.global_shortcut,
             start_at_login=self.start_at_login.isChecked(),
+            api_enabled=self.api_enabled.isChecked(),
+            api_port=self.api_port.value(),
+            api_origins=self.origins(),
         )
 
     def shortcut_text(self) -> str:
@@ -281,4 +368,7 @@ class SettingsDialog(QDialog):
                     "No OS keyring is available: the API key was not saved. "
                     f"Set ${ENV_VAR} for the app instead."
                 )
+        keep = self._new_token and (edited.api_enabled or self._renewed)
+        if keep and renew_local_api_token(self._new_token) == TokenSource.SESSION:
+            self.key_failed.emit(str(TokenSource.SESSION))
         self.saved.emit(edited)
