@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop.api import ApiHandle, start_api
+from desktop.api import ApiHandle, PortInUseError, start_api
 from desktop.engine.loading import load_engine
 from desktop.errors import InputError
 from desktop.settings import Settings
@@ -130,8 +130,9 @@ def test_only_loopback_addresses_are_allowed(library_path: Path) -> None:
 
 
 def test_a_port_in_use_is_reported(api: ApiHandle, library_path: Path) -> None:
-    with pytest.raises(InputError, match="Cannot listen"):
+    with pytest.raises(PortInUseError, match="Cannot listen") as refused:
         start_api(Settings(), factory(library_path), lambda: None, port=api.port)  # type: ignore[arg-type,return-value]
+    assert refused.value.port == api.port and isinstance(refused.value, InputError)
 
 
 def test_other_host_names_are_refused(api: ApiHandle) -> None:
