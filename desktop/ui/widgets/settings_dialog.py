@@ -50,7 +50,7 @@ from desktop.ui.global_hotkey import find_hotkey
 from desktop.ui.server_check import ServerCheckRunner
 
 APPLIED_ON_SAVE = "Registered when you save."
-LOOPBACK_ONLY = "It listens on 127.0.0.1 only: other computers cannot reach it."
+LOOPBACK_ONLY = "Listens on 127.0.0.1 only: other computers cannot reach it."
 NEW_TOKEN = "A new token: kept when you save with the API on."
 
 
@@ -166,8 +166,7 @@ class SettingsDialog(QDialog):
         api_title = QLabel("Local API (helpdesk sidebars, browser extensions)", self)
         api_title.setObjectName("paneTitle")
         form.addRow(api_title)
-        form.addRow(self.api_enabled)
-        form.addRow("Port", self.api_port)
+        form.addRow("Answer on port", self._api_row)
         form.addRow("Allowed web origins", self.api_origins)
         form.addRow("Token (Bearer)", self._token_row)
         form.addRow(self.api_status)
@@ -187,10 +186,13 @@ class SettingsDialog(QDialog):
         self.accepted.connect(self._on_accepted)
 
     def _build_api(self, settings: Settings) -> None:
-        self.api_enabled = QCheckBox("Answer requests from this computer's browser pages", self)
+        self.api_enabled = QCheckBox("On:", self)
         self.api_enabled.setChecked(settings.api_enabled)
         self.api_port = self._spin(0, 65535, settings.api_port, 1)
         self.api_port.setSpecialValueText("any free port")
+        self._api_row = QHBoxLayout()
+        self._api_row.addWidget(self.api_enabled)
+        self._api_row.addWidget(self.api_port, 1)
         self.api_origins = QLineEdit(", ".join(settings.api_origins), self)
         self.api_origins.setPlaceholderText("comma separated, e.g. https://helpdesk.example.com")
         token, source = local_api_token(create=False)  # read only: nothing saved unless used
