@@ -26,7 +26,6 @@ from desktop.ui.api_host import STOPPED, ApiHost, find_api_host, listening, port
 from desktop.ui.main_window import MainWindow
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
@@ -324,4 +323,3 @@ def test_a_request_flood_is_bounded_and_the_window_keeps_drafting(
         else:
             assert "Busy" in names[0]
     assert status_of(url, token) == 200  # and it still answers afterwards
-    QApplication.processEvents()
