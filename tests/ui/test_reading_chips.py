@@ -2,11 +2,16 @@
 
 import time
 
+import pytest
+from desktop import paths
 from desktop.library_service import import_file
+from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.store.library import open_library
 from desktop.ui.widgets.reading_chips import ReadingChips
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import SHARED
@@ -120,3 +125,36 @@ def test_multilingual_library_chinese_question(qtbot: QtBot, make_window: Window
     chips = window.suggestion.chips
     assert "ZH Chinese" in visible_texts(chips)
     assert window.suggestion.ready.isVisible()
+
+
+def test_mood_chip_restyles_only_when_the_sentiment_changes(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's style sheet colours the mood chip by sentiment; a new reading with the same
+    sentiment leaves the style alone (a repolish stalls the event loop for nothing)."""
+    chips = ReadingChips()
+    qtbot.addWidget(chips)
+    chips.setStyleSheet((paths.resource_dir() / "styles" / "app.qss").read_text(encoding="utf-8"))
+    chips.show()
+    repolished: list[str] = []
+    restyle = ReadingChips._repolish
+
+    def counted(widget: QWidget) -> None:
+        repolished.append(widget.property("sentiment"))
+        restyle(widget)
+
+    monkeypatch.setattr(ReadingChips, "_repolish", staticmethod(counted))
+
+    def mood_colour(sentiment: str) -> str:
+        reading = Reading("en", sentiment, "", "low", (), (), True)
+        chips.show_reading(reading)
+        return chips.mood.palette().color(QPalette.ColorRole.WindowText).name()
+
+    negative = mood_colour("negative")
+    assert mood_colour("negative") == negative
+    positive = mood_colour("positive")
+    neutral = mood_colour("neutral")
+    assert (negative, positive, neutral) == ("#991b1b", "#166534", "#374151")
+    assert mood_colour("neutral") == neutral
+    assert mood_colour("negative") == negative
+    assert repolished == ["negative", "positive", "neutral", "negative"]

@@ -101,8 +101,10 @@ class ReadingChips(QWidget):
         self.language.setVisible(bool(reading.language))
         self.language.setToolTip("The customer's language, detected from their messages")
         self.mood.setText(mood_label(reading))
-        self.mood.setProperty("sentiment", reading.sentiment)
-        self._repolish(self.mood)
+        if self.mood.property("sentiment") != reading.sentiment:
+            # unpolish + polish restyles the chip (seen in an event-loop stall profile): on change
+            self.mood.setProperty("sentiment", reading.sentiment)
+            self._repolish(self.mood)
         mood_cues = cue_lines(reading, (reading.emotion,)) if reading.emotion else []
         self.mood.setToolTip("\n".join(["The customer's mood", *mood_cues]))
         urgency = URGENCY_LABELS.get(reading.urgency, "")
