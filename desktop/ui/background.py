@@ -19,6 +19,10 @@ from desktop.errors import AgentAssistError
 from desktop.store.library import Library, LibraryFactory
 
 logger = logging.getLogger(__name__)
+# Threads that stop() gave up waiting for. Their owner may go away now (a closed window, a
+# quit during a long prompt), but a QThread destroyed while it runs aborts the process: these
+# references keep each one until the app exits.
+_stragglers: list[QThread] = []
 
 
 class Worker(QObject):
@@ -78,9 +82,19 @@ class WorkerThread:
         return self._thread.isRunning()
 
     def stop(self, timeout_ms: int = 5_000) -> bool:
-        """Finish the request in hand, free the worker's resources, join; False on time-out."""
+        """Finish the request in hand, free the worker's resources, join; False on time-out.
+
+        A thread still busy after `timeout_ms` is left to finish on its own, detached from
+        its owner so that deleting the owner cannot destroy a running thread.
+        """
         self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        if self._thread.wait(timeout_ms):
+            return True
+        name = self._thread.objectName()
+        logger.warning("thread %s still busy after %d ms; it finishes on its own", name, timeout_ms)
+        self._thread.setParent(None)
+        _stragglers.append(self._thread)
+        return False
 
 
 class Reporter:

@@ -86,3 +86,33 @@ def test_reporting_turns_failures_into_one_message(caplog: pytest.LogCaptureFixt
         raise ValueError("disk {full}")
     assert reported[-1] == "Cannot save: disk {full}"
     assert caplog.records and caplog.records[0].exc_info is not None
+
+
+class Sleeper(LibraryWorker):
+    done = Signal()
+
+    @Slot()
+    def sleep(self) -> None:
+        QThread.msleep(1500)  # a long prompt being read when the window closes
+        self.done.emit()
+
+
+class SleepRequest(QObject):
+    sleep = Signal()
+
+
+def test_a_thread_busy_past_the_stop_timeout_outlives_its_owner(
+    qtbot: QtBot, app_home: Path
+) -> None:
+    owner = QObject()
+    worker = Sleeper(open_library)
+    thread = WorkerThread(worker, "sleeper", owner)
+    request = SleepRequest()
+    request.sleep.connect(worker.sleep)
+    request.sleep.emit()
+    qtbot.wait(100)  # the worker is inside its long request now
+    assert thread.stop(timeout_ms=50) is False  # gave up waiting, without blocking longer
+    owner.deleteLater()  # the window goes away; its busy thread must not be destroyed
+    qtbot.wait(50)
+    assert thread.running
+    qtbot.waitUntil(lambda: not thread.running, timeout=30_000)  # it finished on its own
