@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -138,43 +140,44 @@ class SettingsDialog(QDialog):
         self.start_at_login.setChecked(settings.start_at_login)
         self._build_api(settings)
         self._checks: ServerCheckRunner | None = None
-        form = QFormLayout(self)
-        form.addRow("Your name (for {{agent.name}})", self.agent_name)
-        form.addRow("Company (for {{company.name}})", self.company_name)
-        form.addRow("Model file (GGUF)", model_row)
-        form.addRow("Context window (tokens)", self.context_tokens)
-        form.addRow("Longest draft (tokens)", self.max_tokens)
-        form.addRow("Creativity (temperature)", self.temperature)
-        form.addRow("Canned responses given to the model", self.grounding_count)
-        form.addRow("Drafts", self.draft_mode)
-        form.addRow("Drafts per request (alternatives)", self.alternatives)
-        form.addRow("Sentences the sources do not support", self.draft_checks)
-        form.addRow("CPU threads", self.threads)
-        server_title = QLabel("Team server (OpenAI-compatible, optional)", self)
-        server_title.setObjectName("paneTitle")
-        form.addRow(server_title)
-        form.addRow("Server URL", self.server_url)
-        form.addRow("Model name", self.server_model)
-        form.addRow("API key", key_row)
-        form.addRow(self.test_result)
-        desktop_title = QLabel("From the helpdesk", self)
-        desktop_title.setObjectName("paneTitle")
-        form.addRow(desktop_title)
-        form.addRow("Global shortcut", shortcut_row)
-        form.addRow(self.shortcut_status)
-        form.addRow(self.start_at_login)
-        api_title = QLabel("Local API (helpdesk sidebars, browser extensions)", self)
-        api_title.setObjectName("paneTitle")
-        form.addRow(api_title)
-        form.addRow("Answer on port", self._api_row)
-        form.addRow("Allowed web origins", self.api_origins)
-        form.addRow("Token (Bearer)", self._token_row)
-        form.addRow(self.api_status)
+        # One page per concern: the whole form in one column no longer fits a laptop screen.
+        self.pages = QTabWidget(self)
+        drafting = self._page("&Drafting")
+        drafting.addRow("Your name (for {{agent.name}})", self.agent_name)
+        drafting.addRow("Company (for {{company.name}})", self.company_name)
+        drafting.addRow("Model file (GGUF)", model_row)
+        drafting.addRow("Context window (tokens)", self.context_tokens)
+        drafting.addRow("Longest draft (tokens)", self.max_tokens)
+        drafting.addRow("Creativity (temperature)", self.temperature)
+        drafting.addRow("Canned responses given to the model", self.grounding_count)
+        drafting.addRow("Drafts", self.draft_mode)
+        drafting.addRow("Drafts per request (alternatives)", self.alternatives)
+        drafting.addRow("Sentences the sources do not support", self.draft_checks)
+        drafting.addRow("CPU threads", self.threads)
+        server = self._page("&Team server")
+        server.addRow(_hint("Optional: a shared llama.cpp, vLLM or Ollama server.", self))
+        server.addRow("Server URL", self.server_url)
+        server.addRow("Model name", self.server_model)
+        server.addRow("API key", key_row)
+        server.addRow(self.test_result)
+        helpdesk = self._page("&From the helpdesk")
+        helpdesk.addRow("Global shortcut", shortcut_row)
+        helpdesk.addRow(self.shortcut_status)
+        helpdesk.addRow(self.start_at_login)
+        api = self._page("&Local API")
+        api.addRow(_hint("For helpdesk sidebars and browser extensions.", self))
+        api.addRow("Answer on port", self._api_row)
+        api.addRow("Allowed web origins", self.api_origins)
+        api.addRow("Token (Bearer)", self._token_row)
+        api.addRow(self.api_status)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        form.addRow(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(buttons)
+        self.resize(self.sizeHint())  # room for the longest choice ("Adapt … (safer)")
         self.shortcut_enabled.toggled.connect(self._on_shortcut_changed)
         self.shortcut.keySequenceChanged.connect(self._on_shortcut_changed)
         self._on_shortcut_changed()
@@ -184,6 +187,11 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.accepted.connect(self._on_accepted)
+
+    def _page(self, title: str) -> QFormLayout:
+        page = QWidget(self.pages)
+        self.pages.addTab(page, title)
+        return QFormLayout(page)
 
     def _build_api(self, settings: Settings) -> None:
         self.api_enabled = QCheckBox("On:", self)
@@ -374,3 +382,10 @@ class SettingsDialog(QDialog):
         if keep and renew_local_api_token(self._new_token) == TokenSource.SESSION:
             self.key_failed.emit(str(TokenSource.SESSION))
         self.saved.emit(edited)
+
+
+def _hint(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("paneHint")
+    label.setWordWrap(True)
+    return label
