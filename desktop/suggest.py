@@ -100,6 +100,11 @@ class SuggestionResult:
     reading: Reading | None = None  # language, mood, urgency, intents of the conversation
     tone: Tone = Tone.FRIENDLY  # the tone used (the customer's mood may have chosen it)
 
+    @classmethod
+    def stopped_before_start(cls) -> SuggestionResult:
+        """The result of a request stopped before the model began it: nothing was written."""
+        return cls("", (), 0, 0, None, 0.0, "cancelled")
+
     @property
     def tokens_per_s(self) -> float:
         streaming = self.total_s - (self.first_token_s or 0.0)

@@ -334,16 +334,6 @@ def _end_unstarted(job: _Job) -> None:
     """A request stopped while it waited ends in its tab as a stopped one would."""
     request = job.request
     if isinstance(request, _Ask):
-        job.tab.finished.emit(
-            SuggestionResult(
-                text="",
-                grounding=(),
-                prompt_tokens=0,
-                completion_tokens=0,
-                first_token_s=None,
-                total_s=0.0,
-                finish_reason="cancelled",
-            )
-        )
+        job.tab.finished.emit(SuggestionResult.stopped_before_start())
     else:
         job.tab.rewritten.emit(Rewrite(request.text, request.text, (), cancelled=True))

@@ -16,7 +16,7 @@ from desktop.errors import ModelError
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
-from desktop.suggest import Suggester
+from desktop.suggest import Suggester, SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter
 from desktop.ui.token_batch import TokenBatcher
@@ -127,7 +127,10 @@ class GenerationWorker(LibraryWorker):
         cancel: threading.Event,
     ) -> None:
         if cancel.is_set():
-            return  # superseded while queued
+            # Stopped or superseded while queued: still answered, so whoever waits for this
+            # request (the tabs' queue) hears that it ended; a superseded id is dropped anyway.
+            self.finished.emit(request_id, SuggestionResult.stopped_before_start())
+            return
         with Reporter(partial(self.failed.emit, request_id), "Generation failed: "):
             if self._engine is None:
                 raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
@@ -160,6 +163,7 @@ class GenerationWorker(LibraryWorker):
     ) -> None:
         """Stream a rewrite of `text` as tokens of `request_id`, then emit the checked result."""
         if cancel.is_set():
+            self.rewritten.emit(request_id, rewrite.Rewrite(text, text, (), cancelled=True))
             return
         with Reporter(partial(self.failed.emit, request_id), "Rewrite failed: "):
             if self._engine is None:

@@ -250,3 +250,25 @@ def test_an_opened_file_gets_its_own_tab_unless_the_shown_one_is_empty(
     window.open_file(str(second))
     assert window.tabs.bar.count() == 2 and window.conversation.editor.toPlainText() == REFUND
     assert window.tabs.ordered()[0].conversation.editor.toPlainText() == PARCEL
+
+
+def test_closing_the_drafting_tab_lets_the_waiting_one_start(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(max_tokens=64))
+    wait_model(qtbot, window)
+    first = window.current_tab
+    first.conversation.set_text(PARCEL)
+    second = window.new_tab()
+    second.conversation.set_text(PASSWORD)
+    log: list[tuple[str, int]] = []
+    results = record(second, log)
+    first.drafts.generate()
+    second.drafts.generate()
+    assert second.assist.position == 1
+    window.tabs.close_tab(first)  # its draft stops; nothing more reaches the closed tab
+    assert window.tabs.bar.count() == 1 and window.current_tab is second
+    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    assert results[0].finish_reason != "cancelled"
+    assert second.suggestion.draft.toPlainText().strip()
+    assert second.assist.position == -1 and window.assist.state == EngineState.IDLE
