@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from desktop.autosave_store import AutosaveStore, Snapshot, Workspace, default_path
+from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import EngineState
 from desktop.settings import Settings
 from desktop.store.history import open_history
@@ -272,3 +273,27 @@ def test_closing_the_drafting_tab_lets_the_waiting_one_start(
     assert results[0].finish_reason != "cancelled"
     assert second.suggestion.draft.toPlainText().strip()
     assert second.assist.position == -1 and window.assist.state == EngineState.IDLE
+
+
+def test_a_rewrite_waits_its_turn_behind_another_tabs_draft(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(max_tokens=48))
+    wait_model(qtbot, window)
+    first = window.current_tab
+    first.conversation.set_text(PARCEL)
+    second = window.new_tab()
+    second.conversation.set_text(REFUND)
+    original = "Hello, we have received your return and your refund will be sent within 5 days."
+    second.suggestion.draft.setPlainText(original)
+    drafted: list[SuggestionResult] = []
+    rewritten: list[Rewrite] = []
+    first.assist.finished.connect(drafted.append)
+    second.assist.rewritten.connect(rewritten.append)
+    first.drafts.generate()
+    second.drafts.rewrite(Action.FRIENDLIER)  # the model is busy: the rewrite waits
+    assert second.assist.position == 1 and tab_text(window, second).endswith("· waiting")
+    qtbot.waitUntil(lambda: bool(drafted) and bool(rewritten), timeout=120_000)
+    assert not rewritten[0].cancelled and rewritten[0].original == original
+    assert second.suggestion.draft.toPlainText() == rewritten[0].text
+    assert second.assist.position == -1
