@@ -174,10 +174,6 @@ class GenerationQueue(QObject):
                 return index + (1 if self._running is not None else 0)
         return -1
 
-    @property
-    def running_tab(self) -> TabAssist | None:
-        return self._running.tab if self._running is not None else None
-
     def _owns_running(self, tab: TabAssist) -> bool:
         running = self._running
         return running is not None and running.tab is tab and not running.cancelled
