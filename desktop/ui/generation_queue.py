@@ -214,6 +214,9 @@ class GenerationQueue(QObject):
         self._update_tabs()
 
     # --- running ------------------------------------------------------------------------------
+    def _model_being_replaced(self) -> bool:
+        return self.assist.model_info is None and self.assist.loading
+
     def _can_start(self) -> bool:
         return self.assist.model_info is not None and self.assist.state == EngineState.IDLE
 
@@ -319,6 +322,14 @@ class GenerationQueue(QObject):
 
     @Slot(str)
     def _on_assist_failed(self, message: str) -> None:
+        job = self._running
+        if job is not None and not job.cancelled and self._model_being_replaced():
+            # The model was closed to make room for the next one just as this request began:
+            # it runs first once that model is ready, instead of failing in its tab.
+            self._running = None
+            self._waiting.insert(0, job)
+            self._update_tabs()
+            return
         tab = self._target()
         self._running = None
         if tab is not None:

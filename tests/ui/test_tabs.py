@@ -1,5 +1,6 @@
 """Conversation tabs: each its own draft and ready reply, drafts queued on the one real model."""
 
+import threading
 from pathlib import Path
 
 from desktop.autosave_store import AutosaveStore, Snapshot, Workspace, default_path
@@ -297,3 +298,30 @@ def test_a_rewrite_waits_its_turn_behind_another_tabs_draft(
     assert not rewritten[0].cancelled and rewritten[0].original == original
     assert second.suggestion.draft.toPlainText() == rewritten[0].text
     assert second.assist.position == -1
+
+
+def test_a_waiting_draft_survives_a_model_switch_that_needs_the_room(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The next model does not fit beside this one: the loader asks for room, the model in use
+    is closed mid-draft, and the draft that was waiting runs once the new model is ready."""
+    settings = Settings(max_tokens=64)
+    window = make_window(settings)
+    wait_model(qtbot, window)
+    first = window.current_tab
+    first.conversation.set_text(PARCEL)
+    second = window.new_tab()
+    second.conversation.set_text(PASSWORD)
+    log: list[tuple[str, int]] = []
+    first_results, second_results = record(first, log), record(second, log)
+    failures: list[str] = []
+    second.assist.failed.connect(failures.append)
+    first.drafts.generate()
+    second.drafts.generate()
+    window.assist.load_model(settings)  # a switch; the loader finds it must make room first
+    window.assist.loader.room_needed.emit(window.assist._load_id, threading.Event())
+    qtbot.waitUntil(lambda: bool(first_results) and bool(second_results), timeout=120_000)
+    assert first_results[0].finish_reason == "cancelled"  # stopped: its model was closed
+    assert second_results[0].finish_reason != "cancelled" and not failures
+    assert second.suggestion.draft.toPlainText().strip()
+    qtbot.waitUntil(lambda: window.assist.state == EngineState.IDLE, timeout=30_000)
