@@ -8,27 +8,9 @@ import keyring
 import pytest
 from desktop.engine import api_key
 from desktop.engine.api_key import TokenSource
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-
-class DictKeyring(KeyringBackend):
-    """A working keyring in memory (this box has none)."""
-
-    priority = 0.5
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.saved: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.saved.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.saved[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.saved.pop((service, username), None)
+from tests.memory_keyring import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +24,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_made_once_and_kept_in_its_own_keyring_entry() -> None:
-    ring = DictKeyring()
+    ring = MemoryKeyring()
     ring.saved[(api_key.SERVICE, "http://team:8080/v1")] = "sk-team"  # the team key stays
     keyring.set_keyring(ring)
     assert api_key.local_api_token(create=False) == ("", TokenSource.KEYRING)
@@ -68,7 +50,7 @@ def test_without_a_keyring_the_token_lasts_the_run(caplog: pytest.LogCaptureFixt
 
 
 def test_the_environment_overrides_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
-    ring = DictKeyring()
+    ring = MemoryKeyring()
     keyring.set_keyring(ring)
     monkeypatch.setenv(api_key.LOCAL_TOKEN_ENV, " chosen-by-admin ")
     assert api_key.local_api_token() == ("chosen-by-admin", TokenSource.ENVIRONMENT)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from desktop import paths
 
 CHUNK = 64 * 1024
 
@@ -69,3 +71,29 @@ def fill(folder: Path) -> Path:
 
 def free(filler: Path) -> None:
     filler.unlink()
+
+
+def shrink_wal() -> None:
+    """Empty the WAL, so that the next write must grow a file (SQLite reuses WAL space)."""
+    conn = sqlite3.connect(paths.database_path())
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def check_library(expect_count: int) -> None:
+    """integrity_check ok, the expected number of responses, "Saved before" among them."""
+    path = paths.database_path()
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError:
+        # On a read-only or full folder `mode=ro` cannot create the WAL index; the callers
+        # emptied the WAL, and nothing can write there meanwhile.
+        conn.close()
+        conn = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM canned").fetchone()[0] == expect_count
+        assert "Saved before" in {r[0] for r in conn.execute("SELECT title FROM canned")}
+    finally:
+        conn.close()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -33,7 +32,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from tests.reliability.mounts import fill, free, remount, small_tmpfs
+from tests.reliability.mounts import (
+    check_library,
+    fill,
+    free,
+    remount,
+    shrink_wal,
+    small_tmpfs,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -68,30 +74,6 @@ def library_count() -> int:
         return library.repo.count()
     finally:
         library.close()
-
-
-def shrink_wal() -> None:
-    """Empty the WAL, so that the next write must grow a file (SQLite reuses WAL space)."""
-    conn = sqlite3.connect(paths.database_path())
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-
-
-def check(expect_count: int) -> None:
-    """integrity_check ok, the expected number of responses, ours among them."""
-    path = paths.database_path()
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()
-    except sqlite3.OperationalError:  # read-only folder: no WAL index can be made
-        conn.close()
-        conn = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT count(*) FROM canned").fetchone()[0] == expect_count
-        assert "Saved before" in {r[0] for r in conn.execute("SELECT title FROM canned")}
-    finally:
-        conn.close()
 
 
 def big_import(tmp_path: Path) -> Path:
@@ -153,14 +135,14 @@ def test_library_window_on_a_disk_that_fills_up(
         f"Could not import big.json: {message}\nNothing was imported."
     )
     search_finds_ours(qtbot, manager)  # reading keeps working
-    check(count)
+    check_library(count)
 
     free(filler)  # the agent freed some space: the same Save now goes through
     with qtbot.waitSignal(manager.library_changed, timeout=WAIT):
         qtbot.keyClick(manager, Qt.Key.Key_S, CTRL)
     assert manager.statusBar().currentMessage() == "Saved “Edited on a full disk”."
     manager.shutdown()
-    check(count)
+    check_library(count)
 
 
 def test_library_window_on_a_read_only_folder(
@@ -189,7 +171,7 @@ def test_library_window_on_a_read_only_folder(
     assert read_only in manager.pane.banner.text()
     assert manager.pane.banner.text().endswith("Nothing was imported.")
     manager.shutdown()
-    check(count)
+    check_library(count)
 
 
 def main_window(qtbot: QtBot) -> tuple[MainWindow, list[str]]:
@@ -252,7 +234,7 @@ def test_main_window_keeps_working_when_the_disk_fills_up(qtbot: QtBot, small_ho
         free(filler)
     finally:
         close_main_window(window)
-    check(count)
+    check_library(count)
 
 
 def shown_titles(window: MainWindow) -> list[str]:
@@ -284,7 +266,7 @@ def test_main_window_on_a_read_only_folder(qtbot: QtBot, small_home: Path) -> No
         qtbot.waitUntil(lambda: "Saved before" in shown_titles(window), timeout=WAIT)
     finally:
         close_main_window(window)
-    check(count)
+    check_library(count)
 
 
 @pytest.mark.parametrize("problem", ["read-only", "full"])
@@ -330,4 +312,4 @@ def test_the_app_starts_on_a_read_only_or_full_data_folder(small_home: Path, pro
             child.wait()
         reader.join(timeout=30)  # the pipe closed with the child: the reader is done
         child.stderr.close()
-    check(count)
+    check_library(count)

@@ -19,6 +19,8 @@ import pytest
 from desktop import paths
 from desktop.store.library import open_library
 
+from tests.reliability.children import wait_for_line
+
 ROOT = Path(__file__).resolve().parents[2]
 BIG = 100_000
 
@@ -46,18 +48,6 @@ def _write(path: Path, prefix: str, count: int) -> Path:
     ]
     path.write_text(json.dumps(records), encoding="utf-8")
     return path
-
-
-def _wait_for_line(child: subprocess.Popen[str], expected: str, timeout: float) -> None:
-    assert child.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = child.stdout.readline()
-        if line.strip() == expected:
-            return
-        if not line and child.poll() is not None:
-            break
-    raise AssertionError(f"the child never printed {expected!r}")
 
 
 def _check(db_path: Path) -> tuple[int, list[str]]:
@@ -92,7 +82,7 @@ def test_sigkill_in_the_middle_of_a_100k_import_leaves_nothing_half_done(
         stderr=subprocess.PIPE,
         text=True,
     )
-    _wait_for_line(child, "committed", 60)
+    wait_for_line(child, "committed", 60)
     base = wal.stat().st_size if wal.exists() else 0
     # Mid-write: the big transaction has spilled pages into the WAL, uncommitted.
     deadline = time.monotonic() + 120

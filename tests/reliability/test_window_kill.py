@@ -23,6 +23,7 @@ from desktop.ui.manager import CannedManager
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.reliability.children import wait_for_line
 from tests.reliability.manager_driver import COMMITTED_TITLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,20 +46,6 @@ def start_driver(app_home: Path, mode: str, argument: str) -> subprocess.Popen[s
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def wait_for_line(child: subprocess.Popen[str], expected: str, timeout: float) -> None:
-    assert child.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = child.stdout.readline()
-        if line.strip() == expected:
-            return
-        if not line and child.poll() is not None:
-            break
-    child.kill()
-    _out, err = child.communicate(timeout=30)
-    raise AssertionError(f"the driver never printed {expected!r}: {err[-2000:]}")
 
 
 def kill(child: subprocess.Popen[str]) -> None:

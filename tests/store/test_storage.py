@@ -23,7 +23,14 @@ from desktop.store.history import History
 from desktop.store.library import open_library
 from desktop.store.storage import StorageError
 
-from tests.reliability.mounts import fill, free, remount, small_tmpfs
+from tests.reliability.mounts import (
+    check_library,
+    fill,
+    free,
+    remount,
+    shrink_wal,
+    small_tmpfs,
+)
 
 
 @pytest.fixture
@@ -37,32 +44,6 @@ def small_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
         yield home
         if storage.folder_is_read_only(home):
             remount(home, "rw")
-
-
-def shrink_wal() -> None:
-    """Empty the WAL, so that the next write must grow a file (SQLite reuses WAL space)."""
-    conn = sqlite3.connect(paths.database_path())
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-
-
-def check(expect_count: int) -> None:
-    path = paths.database_path()
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()
-    except sqlite3.OperationalError:
-        # On a read-only or full folder `mode=ro` cannot create the WAL index; the checks above
-        # emptied the WAL, and nothing can write there meanwhile.
-        conn.close()
-        conn = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT count(*) FROM canned").fetchone()[0] == expect_count
-        titles = {r[0] for r in conn.execute("SELECT title FROM canned")}
-        assert "Saved before" in titles
-    finally:
-        conn.close()
 
 
 def big_file(path: Path, count: int = 200) -> Path:
@@ -102,12 +83,12 @@ def test_a_full_disk_refuses_each_write_in_words_and_loses_nothing(
     # Reads keep working, and nothing saved before was lost.
     assert library.repo.count() == before
     assert [r.title for r in library.repo.search("Saved before")][:1] == ["Saved before"]
-    check(before)
+    check_library(before)
 
     free(filler)  # the agent freed some space: the same change now goes through
     library.repo.add(CannedResponse(title="New", body="Saved after freeing space."))
     library.close()
-    check(before + 1)
+    check_library(before + 1)
 
 
 def test_on_a_read_only_folder_the_library_opens_read_only_and_refuses_writes_in_words(
@@ -148,7 +129,7 @@ def test_on_a_read_only_folder_the_library_opens_read_only_and_refuses_writes_in
     worker.close()
     assert library.repo.count() == before
     library.close()
-    check(before)
+    check_library(before)
 
 
 def test_starting_on_a_full_disk_opens_the_library_read_only_and_says_why(
@@ -169,14 +150,14 @@ def test_starting_on_a_full_disk_opens_the_library_read_only_and_says_why(
     assert library.repo.count() == count
     assert [r.title for r in library.repo.search("Saved before")][:1] == ["Saved before"]
     library.close()
-    check(count)
+    check_library(count)
 
     free(filler)  # with space again, the next start can write
     again = open_library()
     assert again.recovery_message() == ""
     again.repo.add(CannedResponse(title="After", body="Written once space was freed."))
     again.close()
-    check(count + 1)
+    check_library(count + 1)
 
 
 def test_a_backup_that_does_not_fit_is_told_at_start_up(small_home: Path) -> None:

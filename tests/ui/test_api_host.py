@@ -28,9 +28,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from tests.memory_keyring import MemoryKeyring
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import wait_model
-from tests.ui.test_server_settings import MemoryKeyring, open_settings
+from tests.ui.test_server_settings import open_settings
 
 HELPDESK = "https://helpdesk.example.com"
 CONVERSATION = "Customer: Hi, I was charged twice for my order. Can I get a refund please?"

@@ -16,33 +16,14 @@ from desktop.settings import Settings
 from desktop.suggest import SuggestionResult
 from desktop.ui.main_window import MainWindow
 from desktop.ui.widgets.settings_dialog import SettingsDialog
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.engine.test_openai_server import ALIAS, Server, _free_port
+from tests.memory_keyring import MemoryKeyring
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import wait_model
 from tests.ui.test_model_picker import StallProbe
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring held in memory: this box has no OS keyring (keyring's fail backend)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.saved: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.saved.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.saved[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.saved.pop((service, username), None)
 
 
 @pytest.fixture
