@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QStackedWidget, QTabBar, QWidget
 
+from desktop.autosave_store import Snapshot, Workspace
 from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -95,6 +96,9 @@ class ConversationTabs(QObject):
 
     def _tab_at(self, index: int) -> ConversationTab | None:
         key = self.bar.tabData(index) if 0 <= index < self.bar.count() else None
+        return self.by_key(key) if isinstance(key, int) else None
+
+    def by_key(self, key: int) -> ConversationTab | None:
         return next((tab for tab in self.tabs if tab.key == key), None)
 
     def index_of(self, tab: ConversationTab) -> int:
@@ -169,6 +173,37 @@ class ConversationTabs(QObject):
         self.left.removeWidget(tab.conversation)
         self.right.removeWidget(tab.page)
         tab.close()
+
+    def blank_or_new(self) -> ConversationTab:
+        """The shown tab if nothing is in it yet, else a new one (shown)."""
+        tab = self.current
+        return tab if tab.is_blank() else self.new_tab()
+
+    def workspace(self) -> Workspace:
+        """Every tab's texts and history row, in the bar's order, and which one is shown."""
+        tabs = self.ordered()
+        snapshots = tuple(
+            Snapshot(
+                tab.conversation.editor.toPlainText(),
+                tab.suggestion.draft.toPlainText(),
+                tab.history_row,
+            )
+            for tab in tabs
+        )
+        current = self.current
+        return Workspace(snapshots, tabs.index(current) if current in tabs else 0)
+
+    def restore(self, workspace: Workspace) -> None:
+        """Reopen the tabs a last session left; blank tabs give way to them."""
+        blank = [tab for tab in self.tabs if tab.is_blank()]
+        made = [
+            self.new_tab(snapshot.conversation, snapshot.draft, snapshot.history_row)
+            for snapshot in workspace.tabs
+        ]
+        for tab in blank:
+            self.close_tab(tab)
+        if made:
+            self.show_tab(made[min(workspace.current, len(made) - 1)])
 
     def close_current(self) -> None:
         self.close_tab(self.current)

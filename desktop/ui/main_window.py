@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME, paths
-from desktop.autosave_store import AutosaveStore, Snapshot, Workspace, default_path
+from desktop.autosave_store import AutosaveStore, Workspace, default_path
 from desktop.settings import Settings
 from desktop.store import storage
 from desktop.store.history import Conversation
@@ -103,7 +103,10 @@ class MainWindow(QMainWindow):
         self.copy_watch = CopyWatch((), self)
         self.history = HistoryKeeper(self._library_factory, self._history_days, self)
         self.autosave = Autosave(
-            AutosaveStore(default_path()), self._workspace, self._restore_workspace, self
+            AutosaveStore(default_path()),
+            lambda: self.tabs.workspace(),
+            self._restore_workspace,
+            self,
         )
         self._palette_guard = PaletteShortcutGuard(self, TAB_SWITCH_KEYS)
         self.tabs = ConversationTabs(
@@ -219,34 +222,12 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_history_row_saved(self, key: int, row: int) -> None:
-        tab = next((t for t in self.tabs.tabs if t.key == key), None)
+        tab = self.tabs.by_key(key)
         if tab is not None:
             tab.history_row = row
 
-    def _workspace(self) -> Workspace:
-        tabs = self.tabs.ordered()
-        snapshots = tuple(
-            Snapshot(
-                t.conversation.editor.toPlainText(),
-                t.suggestion.draft.toPlainText(),
-                t.history_row,
-            )
-            for t in tabs
-        )
-        current = self.tabs.current
-        return Workspace(snapshots, tabs.index(current) if current in tabs else 0)
-
     def _restore_workspace(self, workspace: Workspace) -> str:
-        """Reopen the tabs the last session left; the blank first tab gives way to them."""
-        blank = [tab for tab in self.tabs.tabs if tab.is_blank()]
-        made = [
-            self.tabs.new_tab(snapshot.conversation, snapshot.draft, snapshot.history_row)
-            for snapshot in workspace.tabs
-        ]
-        for tab in blank:
-            self.tabs.close_tab(tab)
-        if made:
-            self.tabs.show_tab(made[min(workspace.current, len(made) - 1)])
+        self.tabs.restore(workspace)
         return restored_message(workspace)
 
     def _placeholder_values(self) -> dict[str, str]:
@@ -393,10 +374,7 @@ class MainWindow(QMainWindow):
 
     def open_file(self, name: str) -> None:
         """A conversation file opens in the shown tab if that is empty, else in a new one."""
-        tab = self.tabs.current
-        if not tab.is_blank():
-            tab = self.tabs.new_tab()
-        tab.conversation.load_file(name)
+        self.tabs.blank_or_new().conversation.load_file(name)
 
     @Slot(str, str)
     def _on_copied(self, kind: str, text: str) -> None:
@@ -409,9 +387,7 @@ class MainWindow(QMainWindow):
             if tab.history_row == conversation.id:
                 self.tabs.show_tab(tab)
                 return
-        tab = self.tabs.current
-        if not tab.is_blank():
-            tab = self.tabs.new_tab()
+        tab = self.tabs.blank_or_new()
         self.history.adopt(tab.key, conversation.id, conversation.text)
         tab.history_row = conversation.id
         tab.conversation.set_text(conversation.text)
