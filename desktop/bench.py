@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 # The first conversation in another language after a start loads the multilingual space.
 FOREIGN_CONVERSATION = "Customer: Hallo, wo ist mein Paket? Ich warte seit einer Woche.\n"
-EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
+EVAL_DIR = paths.eval_dir()
 Progress = Callable[[str], None]
 
 

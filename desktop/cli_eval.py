@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop import paths
 from desktop import settings as settings_module
 from desktop.draft_eval import evaluate_drafts
 from desktop.drafting.options import DraftMode, DraftOptions, Tone
@@ -17,8 +18,8 @@ from desktop.evaluation import Case, benchmark, evaluate, load_cases
 from desktop.importers import bitext
 from desktop.store.canned import CannedResponse
 
-# The evaluation set sits beside a source checkout (../shared/eval); pass paths elsewhere.
-EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
+# The evaluation sets ship in resources/eval (the packaged app has them too).
+EVAL_DIR = paths.eval_dir()
 DEFAULT_SIZE = 100_000
 
 
@@ -28,8 +29,19 @@ def _out(line: str) -> None:
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev = subparsers.add_parser("eval", help="measure how well ranking finds the right response")
-    ev.add_argument("cases", type=Path, help="JSONL file of labelled conversations")
-    ev.add_argument("--canned", type=Path, required=True, help="library to rank (Bitext JSON)")
+    ev.add_argument(
+        "cases",
+        type=Path,
+        nargs="?",
+        default=EVAL_DIR / "dev_cases.jsonl",
+        help="JSONL file of labelled conversations (default: the shipped Bitext dev cases)",
+    )
+    ev.add_argument(
+        "--canned",
+        type=Path,
+        default=EVAL_DIR / "canned.json",
+        help="library to rank (Bitext JSON; default: the shipped Bitext library)",
+    )
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument(
         "--by-language",

@@ -68,6 +68,11 @@ def resource_dir() -> Path:
     return bundle_root() / "resources"
 
 
+def eval_dir() -> Path:
+    """The evaluation sets shipped with the app (resources/eval): `eval` and `bench` defaults."""
+    return resource_dir() / "eval"
+
+
 def default_model_path() -> Path:
     """The bundled default GGUF: user data folder first, then the checkout or the bundle."""
     candidates = [

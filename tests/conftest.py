@@ -17,7 +17,8 @@ from desktop.store.canned import CannedRepository
 from sqlite_utils import Database
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+EVAL = ROOT / "resources" / "eval"  # the evaluation sets, shipped with the app
+PUBLIC_FORMATS = ROOT / "tests" / "data" / "public_formats"  # real helpdesk export samples
 DEFAULT_MODEL = ROOT / "models" / paths.DEFAULT_MODEL_NAME
 
 

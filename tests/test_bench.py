@@ -5,7 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from desktop import bench, cli_bench
+from desktop import bench, cli_bench, paths
 from desktop.app import build_parser
 from desktop.evaluation import load_cases
 from desktop.importers import bitext
@@ -15,10 +15,10 @@ from desktop.store.canned import CannedRepository
 from desktop.transcript import parse
 from sqlite_utils import Database
 
-from tests.conftest import SHARED
+from tests.conftest import EVAL
 
-CASES = SHARED / "eval" / "dev_cases.jsonl"
-CANNED = SHARED / "eval" / "canned.json"
+CASES = EVAL / "dev_cases.jsonl"
+CANNED = EVAL / "canned.json"
 SMALL = bench.BenchConfig(
     cases=CASES,
     canned=CANNED,
@@ -141,6 +141,9 @@ def test_the_command_is_registered_and_prints_a_table() -> None:
 
 def test_quick_config_is_smaller() -> None:
     quick = bench.BenchConfig.quick_run()
+    # The defaults are the evaluation sets shipped in the repository, not a folder beside it.
+    assert quick.cases.is_file() and quick.canned.is_file()
+    assert quick.cases.is_relative_to(paths.resource_dir())
     full = bench.BenchConfig()
     assert 100_000 in full.rank_sizes and 100_000 not in quick.rank_sizes
     assert 4096 in full.prompt_lengths and 4096 not in quick.prompt_lengths

@@ -8,13 +8,10 @@ import sys
 
 import pytest
 
-from tests.conftest import SHARED
-
-EVAL = SHARED / "eval"
+from tests.conftest import EVAL
 
 
 @pytest.mark.model
-@pytest.mark.skipif(not (EVAL / "dev_cases.jsonl").is_file(), reason="needs ../shared/eval")
 def test_eval_drafts_reports_every_measure(default_model: object) -> None:
     done = subprocess.run(
         [

@@ -7,11 +7,11 @@ from pathlib import Path
 from desktop.evaluation import evaluate, load_cases
 from desktop.store.canned import CannedResponse
 
-from tests.conftest import SHARED
+from tests.conftest import EVAL
 from tests.test_evaluation import agent_assist
 
-CASES = SHARED / "eval" / "multilingual_dev.jsonl"
-CANNED = SHARED / "eval" / "multilingual_canned.json"
+CASES = EVAL / "multilingual_dev.jsonl"
+CANNED = EVAL / "multilingual_canned.json"
 LANGUAGES = {"de": 83, "en": 47, "fr": 43, "ru": 55, "zh": 22}
 
 

@@ -13,7 +13,7 @@ from desktop.library_service import export, import_file
 from desktop.store.canned import CannedRepository, CannedResponse
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_FORMATS = ROOT.parent / "shared" / "formats"
+SHARED_FORMATS = ROOT / "tests" / "data" / "public_formats"
 DATA = ROOT / "tests" / "data" / "formats"
 
 TRICKY = CannedResponse(

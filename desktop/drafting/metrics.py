@@ -3,7 +3,7 @@
 On topic is a bag-of-words nearest intent: each intent of the library is one bag of the words
 of its canned titles and bodies, weighted by tf-idf over intents (a word every intent uses says
 nothing), and a draft is on topic when its nearest bag by cosine is the expected intent. This is
-the measure issue 9's figures came from: on ../shared/eval/dev_cases.jsonl the human reference
+the measure issue 9's figures came from: on resources/eval/dev_cases.jsonl the human reference
 replies score 0.89 and echoing the customer's own words 0.74 (the issue: 0.90 and 0.73 on its
 40 unseen conversations). Stop words and placeholders are kept on purpose: dropping either
 moves the reference replies further from those figures.

@@ -1,4 +1,4 @@
-"""The evaluation library (`shared/eval/canned.json`, from the Bitext customer-support set).
+"""The evaluation library (`resources/eval/canned.json`, from the Bitext customer-support set).
 
 A list of objects with `id`, `title`, `body`, `intent`, `category`, `tags` and `source`.
 The intent becomes the **first tag** (never repeated later in the tuple): the evaluation reads

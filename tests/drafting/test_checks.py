@@ -14,7 +14,7 @@ from desktop.drafting import sentences
 from desktop.drafting.checks import Kind, SentenceCheck, check_draft
 from desktop.drafting.offered import Mode, apply_checks
 
-EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+EVAL = Path(__file__).resolve().parents[2] / "resources" / "eval"
 CONVERSATION = "Customer: Hi, I'm Jane Doe. Where is my order 48213? I ordered it last week."
 CANNED = (
     "Track your order",
@@ -359,8 +359,6 @@ def test_offered_text_properties_on_random_drafts() -> None:
 
 
 def reference_cases() -> tuple[list[dict[str, object]], dict[str, list[dict[str, str]]]]:
-    if not (EVAL / "dev_cases.jsonl").is_file() or not (EVAL / "canned.json").is_file():
-        pytest.skip(f"evaluation data not found in {EVAL}")
     lines = (EVAL / "dev_cases.jsonl").read_text(encoding="utf-8").splitlines()
     cases = [json.loads(line) for line in lines if line.strip()]
     by_intent: defaultdict[str, list[dict[str, str]]] = defaultdict(list)

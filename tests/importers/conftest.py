@@ -1,4 +1,4 @@
-"""Where the sample files live: real public samples beside the project, our own under tests/."""
+"""Where the sample files live: real public samples (tests/data/public_formats) and our own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_FORMATS = ROOT.parent / "shared" / "formats"
+SHARED_FORMATS = ROOT / "tests" / "data" / "public_formats"
 DATA = ROOT / "tests" / "data" / "formats"
 
 

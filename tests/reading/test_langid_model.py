@@ -22,11 +22,11 @@ from desktop.reading import read_conversation
 from desktop.reading.langid_model import CompactLangid
 from desktop.reading.language import SUPPORTED, _identifier
 
-from tests.conftest import SHARED
+from tests.conftest import EVAL
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "resources" / "langid"
-DEV = (SHARED / "eval" / "multilingual_dev.jsonl").read_text(encoding="utf-8").splitlines()
+DEV = (EVAL / "multilingual_dev.jsonl").read_text(encoding="utf-8").splitlines()
 SHORT = ROOT / "tests" / "data" / "reading" / "short_messages.jsonl"
 UTTERANCES = [t["text"] for line in DEV for t in json.loads(line)["conversation"]] + [
     json.loads(line)["text"] for line in SHORT.read_text(encoding="utf-8").splitlines()
@@ -79,7 +79,7 @@ def test_answers_and_scores_equal_py3langid(texts: list[str]) -> None:
 
 def test_detection_on_the_multilingual_dev_set_is_250_of_250() -> None:
     """README, "Reading the conversation": the conversation read as the app reads it."""
-    cases = load_cases(SHARED / "eval" / "multilingual_dev.jsonl")
+    cases = load_cases(EVAL / "multilingual_dev.jsonl")
     right = [read_conversation(case.transcript).language == case.language for case in cases]
     assert (sum(right), len(right)) == (250, 250)
 

@@ -10,7 +10,7 @@ from desktop.store.multilingual import default_multilingual
 from desktop.transcript import parse
 from sqlite_utils import Database
 
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+EVAL = Path(__file__).resolve().parents[2] / "resources" / "eval"
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from desktop.store.lexical import Field, LexicalIndex, stem
 from desktop.transcript import Transcript, Turn, parse
 from sqlite_utils import Database
 
-from tests.conftest import SHARED
+from tests.conftest import EVAL
 
-LIBRARY = SHARED / "eval" / "canned.json"
+LIBRARY = EVAL / "canned.json"
 
 
 @pytest.fixture

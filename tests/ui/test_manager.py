@@ -15,10 +15,10 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThread, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import SHARED
+from tests.conftest import PUBLIC_FORMATS
 
-ZENDESK = SHARED / "formats" / "zendesk" / "zenpy-macros-list.json"
-CHATWOOT = SHARED / "formats" / "chatwoot" / "chatwoot-cli-golden-canned-responses-list.json"
+ZENDESK = PUBLIC_FORMATS / "zendesk" / "zenpy-macros-list.json"
+CHATWOOT = PUBLIC_FORMATS / "chatwoot" / "chatwoot-cli-golden-canned-responses-list.json"
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 

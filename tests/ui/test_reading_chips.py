@@ -14,7 +14,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import SHARED
+from tests.conftest import EVAL
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import paste, wait_model
 
@@ -117,7 +117,7 @@ def test_nothing_fits_says_no_matching_canned_response(
 def test_multilingual_library_chinese_question(qtbot: QtBot, make_window: WindowFactory) -> None:
     """The evaluation's banking library imported through the library service, as an agent would."""
     library = open_library()
-    report = import_file(library.repo, SHARED / "eval" / "multilingual_canned.json")
+    report = import_file(library.repo, EVAL / "multilingual_canned.json")
     library.close()
     assert report.added >= 14
     window = make_window(Settings())
