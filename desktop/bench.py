@@ -46,7 +46,10 @@ from desktop.transcript import parse as parse_transcript
 
 if TYPE_CHECKING:
     from desktop.engine.llama import LlamaEngine
-    from desktop.suggest import Suggester, SuggestionResult
+    from desktop.drafting.pipeline import Suggester
+
+# The first conversation in another language after a start loads the multilingual space.
+    from desktop.drafting.results import SuggestionResult
 
 # The first conversation in another language after a start loads the multilingual space.
 FOREIGN_CONVERSATION = "Customer: Hallo, wo ist mein Paket? Ich warte seit einer Woche.\n"
@@ -124,7 +127,7 @@ def model_figures(
 ) -> dict[str, Any]:
     from desktop.engine.llama import LlamaEngine, raw_timings
     from desktop.engine.loading import load_local
-    from desktop.suggest import Suggester, load_system_prompt
+    from desktop.drafting.pipeline import Suggester, load_system_prompt
 
     started = time.perf_counter()
     engine = load_local(settings)

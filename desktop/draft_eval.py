@@ -23,7 +23,8 @@ from desktop.evaluation import Case, memory_repository
 from desktop.importers.bitext import intent_of
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.suggest import Suggester, load_system_prompt, ready_reply
+from desktop.drafting.pipeline import Suggester, load_system_prompt
+from desktop.drafting.ready import ready_reply
 
 
 def evaluate_drafts(

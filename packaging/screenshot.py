@@ -32,7 +32,7 @@ os.environ["AGENT_ASSIST_HOME"] = tempfile.mkdtemp(prefix="agent-assist-shot-")
 from desktop import settings as settings_module  # noqa: E402
 from desktop.drafting.session import EngineState  # noqa: E402
 from desktop.store.library import open_library  # noqa: E402
-from desktop.suggest import SuggestionResult  # noqa: E402
+from desktop.drafting.results import SuggestionResult  # noqa: E402
 from desktop.ui.launch import build_window, create_app  # noqa: E402
 from desktop.ui.waiting import wait_until  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402

@@ -8,7 +8,7 @@ from desktop.drafting.options import Tone
 from desktop.engine.llama import LlamaEngine
 from desktop.engine.types import GenerationParams
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.suggest import load_system_prompt
+from desktop.drafting.pipeline import load_system_prompt
 from desktop.transcript import parse
 
 RESPONSES = [

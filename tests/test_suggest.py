@@ -12,7 +12,9 @@ from desktop.engine.llama import LlamaEngine
 from desktop.engine.types import GenerationParams, Message
 from desktop.settings import Settings
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.suggest import Draft, Suggester, ready_reply
+from desktop.drafting.pipeline import Suggester
+from desktop.drafting.ready import ready_reply
+from desktop.drafting.results import CheckedDraft
 from desktop.transcript import parse
 
 from tests.scripted_engine import ScriptedEngine

@@ -16,7 +16,7 @@ from desktop.cli import run
 from desktop.errors import InputError
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import Library, open_library
-from desktop.suggest import rank_with_pins
+from desktop.drafting.ready import rank_with_pins
 from desktop.transcript import parse
 
 

@@ -23,7 +23,8 @@ from desktop.engine.base import Engine
 from desktop.errors import AgentAssistError
 from desktop.settings import Settings
 from desktop.store.library import Library
-from desktop.suggest import Draft, ReadyReply, Suggester, SuggestionResult, load_system_prompt
+from desktop.drafting.pipeline import Suggester, load_system_prompt
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class Job:
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
-def draft_json(draft: Draft) -> dict[str, Any]:
+def draft_json(draft: CheckedDraft) -> dict[str, Any]:
     return {
         "text": draft.text,
         "checks": draft.checks_json(),

@@ -13,7 +13,7 @@ from desktop.drafting.rewrite import Action as RewriteAction
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.feedback import FeedbackEvent
-from desktop.suggest import ReadyReply
+from desktop.drafting.results import ReadyReply
 from desktop.transcript import Transcript
 
 

@@ -62,8 +62,8 @@ from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.feedback import Action, FeedbackEvent, Kind
-from desktop.suggest import Draft as ModelDraft
-from desktop.suggest import ReadyReply, SuggestionResult, conversation_text, ready_reply
+from desktop.drafting.ready import ready_reply
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 
 # Settings that shape the loaded model: changing one reloads it; the rest apply at once.
@@ -104,7 +104,7 @@ class Draft:
     status: DraftStatus = DraftStatus.STREAMING
     result: SuggestionResult | None = None
     transcript: Transcript | None = None
-    versions: list[ModelDraft] = field(default_factory=list)
+    versions: list[CheckedDraft] = field(default_factory=list)
     offered: list[OfferedDraft] = field(default_factory=list)
     sources: list[tuple[str, ...]] = field(default_factory=list)
     edits: dict[int, str] = field(default_factory=dict)
@@ -307,7 +307,7 @@ class DraftSession:
             self.draft.text += text
         return (AppendText(text),)
 
-    def alternative(self, version: ModelDraft) -> Effects:
+    def alternative(self, version: CheckedDraft) -> Effects:
         """One more checked draft; the switcher counts it once the first draft is shown."""
         draft = self.draft
         if draft is None or version in draft.versions:
@@ -317,7 +317,7 @@ class DraftSession:
             return ()  # the first draft is still streaming: counted when it is done
         return (ShowAlternatives(draft.shown, len(draft.versions)),)
 
-    def drafted(self, version: ModelDraft) -> Effects:
+    def drafted(self, version: CheckedDraft) -> Effects:
         """The first draft, checked, while the alternatives are still being written."""
         draft = self.draft
         if draft is None or draft.status is not DraftStatus.STREAMING:
@@ -375,7 +375,7 @@ class DraftSession:
         return Notify(message), ShowProblem(message)
 
     # --- the checked draft: versions, restore -----------------------------------------------
-    def _add_version(self, draft: Draft, version: ModelDraft) -> None:
+    def _add_version(self, draft: Draft, version: CheckedDraft) -> None:
         draft.versions.append(version)
         draft.offered.append(version.offered)
         transcript = draft.transcript or Transcript(())
@@ -548,7 +548,7 @@ class DraftSession:
         )
 
     def _values(self, transcript: Transcript) -> dict[str, str]:
-        return self.placeholder_values(conversation_text(transcript))
+        return self.placeholder_values(transcript.to_text())
 
     # --- feedback -----------------------------------------------------------------------------
     def _discard_draft(self) -> Effects:

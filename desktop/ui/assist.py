@@ -16,7 +16,7 @@ from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
-from desktop.suggest import Draft, ReadyReply, SuggestionResult
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.background import WorkerThread
 from desktop.ui.model_loader import EngineFactory, LoaderWorker
@@ -40,8 +40,8 @@ class AssistController(QObject):
             cancelled) and the one in use was kept; the reason and the kept Settings.
         ready_reply(object): the current draft's ReadyReply (or None), before any token.
         grounded(object): canned responses given to the model for the current draft.
-        drafted(object): the first checked Draft of the current request (alternatives follow).
-        alternative(object): one more checked Draft of the current request.
+        drafted(object): the first checked CheckedDraft of the current request (alternatives follow).
+        alternative(object): one more checked CheckedDraft of the current request.
         token_received(str): text delta of the current draft.
         finished(object): SuggestionResult of the current draft (also when stopped).
         rewritten(object): the Rewrite of the current rewrite request (also when stopped).
@@ -257,12 +257,12 @@ class AssistController(QObject):
             self.ready_reply.emit(reply)
 
     @Slot(int, object)
-    def _on_worker_drafted(self, request_id: int, draft: Draft) -> None:
+    def _on_worker_drafted(self, request_id: int, draft: CheckedDraft) -> None:
         if self._is_current(request_id) and not self._cancel.is_set():
             self.drafted.emit(draft)
 
     @Slot(int, object)
-    def _on_worker_alternative(self, request_id: int, draft: Draft) -> None:
+    def _on_worker_alternative(self, request_id: int, draft: CheckedDraft) -> None:
         if self._is_current(request_id) and not self._cancel.is_set():
             self.alternative.emit(draft)
 

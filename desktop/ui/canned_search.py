@@ -18,7 +18,7 @@ from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.feedback import FeedbackEvent, FeedbackRepository, Stats
 from desktop.store.library import LibraryFactory
-from desktop.suggest import rank_with_pins
+from desktop.drafting.ready import rank_with_pins
 from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
 

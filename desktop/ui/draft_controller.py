@@ -42,7 +42,7 @@ from desktop.engine.types import ModelInfo
 from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.suggest import Draft, ReadyReply, SuggestionResult
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.generation_queue import TabAssist
 from desktop.ui.placeholder_filler import PlaceholderFiller
@@ -240,11 +240,11 @@ class DraftController(QObject):
         self._perform(self.session.token(text))
 
     @Slot(object)
-    def _on_assist_drafted(self, draft: Draft) -> None:
+    def _on_assist_drafted(self, draft: CheckedDraft) -> None:
         self._perform(self.session.drafted(draft))
 
     @Slot(object)
-    def _on_assist_alternative(self, draft: Draft) -> None:
+    def _on_assist_alternative(self, draft: CheckedDraft) -> None:
         self._perform(self.session.alternative(draft))
 
     @Slot(object)

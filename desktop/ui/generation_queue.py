@@ -23,7 +23,7 @@ from desktop.drafting.session import EngineState
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.suggest import Draft, ReadyReply, SuggestionResult
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.assist import AssistController
 
@@ -290,12 +290,12 @@ class GenerationQueue(QObject):
             tab.grounded.emit(grounding)
 
     @Slot(object)
-    def _on_assist_drafted(self, draft: Draft) -> None:
+    def _on_assist_drafted(self, draft: CheckedDraft) -> None:
         if (tab := self._target()) is not None:
             tab.drafted.emit(draft)
 
     @Slot(object)
-    def _on_assist_alternative(self, draft: Draft) -> None:
+    def _on_assist_alternative(self, draft: CheckedDraft) -> None:
         if (tab := self._target()) is not None:
             tab.alternative.emit(draft)
 

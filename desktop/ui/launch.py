@@ -16,7 +16,7 @@ from desktop import settings as settings_module
 from desktop.engine.loading import load_engine
 from desktop.errors import StoreError
 from desktop.store.library import Library, open_library
-from desktop.suggest import load_system_prompt
+from desktop.drafting.pipeline import load_system_prompt
 from desktop.ui import handover
 from desktop.ui.api_host import ApiHost
 from desktop.ui.assist import AssistController

@@ -16,7 +16,8 @@ from desktop.errors import ModelError
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
-from desktop.suggest import Suggester, SuggestionResult
+from desktop.drafting.pipeline import Suggester
+from desktop.drafting.results import SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter
 from desktop.ui.token_batch import TokenBatcher

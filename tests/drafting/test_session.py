@@ -28,7 +28,7 @@ from desktop.drafting.session import (
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.suggest import FinishReason, SuggestionResult
+from desktop.drafting.results import FinishReason, SuggestionResult
 from desktop.transcript import parse
 
 CONVERSATION = "Customer (Jane Doe): where is order #48213?\nAgent: checking\nCustomer: thanks"
@@ -222,8 +222,7 @@ from desktop.drafting.offered import apply_checks  # noqa: E402
 from desktop.drafting.rewrite import Action, Rewrite, finish  # noqa: E402
 from desktop.drafting.session import insert_in_paragraph  # noqa: E402
 from desktop.store.feedback import FeedbackEvent  # noqa: E402
-from desktop.suggest import Draft as ModelDraft  # noqa: E402
-from desktop.suggest import conversation_text  # noqa: E402
+from desktop.drafting.results import CheckedDraft  # noqa: E402
 
 TRACK = CannedResponse(
     id=7, title="Tracking", body="You can track order {{order.id}} on the Orders page."
@@ -243,18 +242,18 @@ PHONE_REASON = (
 )
 
 
-def crafted(text: str = RAW, mode: str = "remove", canned: CannedResponse = TRACK) -> ModelDraft:
+def crafted(text: str = RAW, mode: str = "remove", canned: CannedResponse = TRACK) -> CheckedDraft:
     """A draft checked exactly as the pipeline checks one (sources, checks, offered text)."""
     values = placeholder_values()
     sources = adapt.check_sources(TRANSCRIPT, (canned,), values)
-    return ModelDraft(apply_checks(text, check_draft(text, sources), mode), (canned,))
+    return CheckedDraft(apply_checks(text, check_draft(text, sources), mode), (canned,))
 
 
 def placeholder_values() -> dict[str, str]:
-    return DraftSession(Settings()).placeholder_values(conversation_text(TRANSCRIPT))
+    return DraftSession(Settings()).placeholder_values(TRANSCRIPT.to_text())
 
 
-def finished_with(session: DraftSession, main: ModelDraft, *alternatives: ModelDraft) -> Effects:
+def finished_with(session: DraftSession, main: CheckedDraft, *alternatives: CheckedDraft) -> Effects:
     session.generate(TRANSCRIPT)
     for alternative in alternatives:
         assert session.alternative(alternative) == ()  # still streaming: counted at the end
@@ -368,7 +367,7 @@ def test_copy_warns_once_while_unsupported_sentences_remain() -> None:
     session = ready()
     finished_with(session, crafted(mode="mark"))
     (warning,) = session.copy(RAW)
-    assert isinstance(warning, ShowProblem) and "1 sentence(s)" in warning.text
+    assert isinstance(warning, ShowProblem) and "1 sentence states" in warning.text
     copied = session.copy(RAW)
     assert CopyText(RAW) in copied
     (event,) = feedback(copied)

@@ -27,7 +27,7 @@ from desktop.importers.html_text import html_to_text
 from desktop.library_service import export, import_file
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import Library, open_library
-from desktop.suggest import Suggester, load_system_prompt
+from desktop.drafting.pipeline import Suggester, load_system_prompt
 from desktop.transcript import MAX_CHARS, parse
 
 CLI_LIMIT = 5_000_000  # desktop.cli.MAX_INPUT_BYTES

@@ -17,7 +17,7 @@ from desktop.settings import Settings
 from desktop.settings import load as load_settings
 from desktop.store.feedback import FeedbackRepository
 from desktop.store.library import open_library
-from desktop.suggest import Draft, SuggestionResult, conversation_text
+from desktop.drafting.results import CheckedDraft, SuggestionResult
 from desktop.ui.main_window import MainWindow
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QHelpEvent, QTextCursor
@@ -35,9 +35,9 @@ def crafted_result(window: MainWindow, raw: str, mode: str = "remove") -> Sugges
     """A draft checked as the pipeline checks one, against this conversation and a response."""
     transcript = window.conversation.transcript()
     canned = open_library().repo.search("track", 1)
-    values = window.drafts.session.placeholder_values(conversation_text(transcript))
+    values = window.drafts.session.placeholder_values(transcript.to_text())
     sources = adapt.check_sources(transcript, canned, values)
-    draft = Draft(apply_checks(raw, check_draft(raw, sources), mode), tuple(canned))
+    draft = CheckedDraft(apply_checks(raw, check_draft(raw, sources), mode), tuple(canned))
     return SuggestionResult(draft.text, tuple(canned), 10, 5, 0.2, 0.9, "stop", draft=draft)
 
 

@@ -10,7 +10,7 @@ from desktop.drafting.session import (
 )
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.suggest import SuggestionResult
+from desktop.drafting.results import SuggestionResult
 from desktop.ui.widgets.conversation_pane import AGENT, CUSTOMER
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument

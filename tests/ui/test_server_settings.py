@@ -13,7 +13,7 @@ from desktop.drafting.session import (
 )
 from desktop.engine import api_key
 from desktop.settings import Settings
-from desktop.suggest import SuggestionResult
+from desktop.drafting.results import SuggestionResult
 from desktop.ui.main_window import MainWindow
 from desktop.ui.widgets.settings_dialog import SettingsDialog
 from PySide6.QtCore import Qt

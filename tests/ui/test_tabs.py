@@ -9,7 +9,7 @@ from desktop.drafting.session import EngineState
 from desktop.settings import Settings
 from desktop.store.history import open_history
 from desktop.store.library import open_library
-from desktop.suggest import SuggestionResult
+from desktop.drafting.results import SuggestionResult
 from desktop.ui.autosave import RESTORED
 from desktop.ui.conversation_tab import NEW_TITLE, ConversationTab
 from desktop.ui.handover import HandoverInbox

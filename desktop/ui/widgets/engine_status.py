@@ -11,7 +11,7 @@ from desktop.drafting.session import (
     EngineState,
 )
 from desktop.engine.types import ModelInfo
-from desktop.suggest import SuggestionResult
+from desktop.drafting.results import SuggestionResult
 from desktop.ui.assist import AssistController
 from desktop.ui.widgets.load_progress import LoadProgress
 

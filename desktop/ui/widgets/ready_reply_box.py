@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import placeholders
-from desktop.suggest import ReadyReply
+from desktop.drafting.results import ReadyReply
 
 COPY_KEY = "Ctrl+Shift+R"
 TEXT_LINES = 5  # the gist at a glance; the rest scrolls

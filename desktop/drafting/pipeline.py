@@ -1,4 +1,4 @@
-"""The reply-suggestion pipeline shared by the window and the CLI. No Qt.
+"""The reply-suggestion pipeline shared by the window, the CLI and the local API. No Qt.
 
 rank canned responses -> ready reply (the top one, rendered, no model) -> draft (adapt the
 chosen canned response, or write freely) streamed through the guards -> every sentence
@@ -12,107 +12,30 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
 
 from desktop import paths, placeholders
 from desktop.drafting import adapt
 from desktop.drafting.checks import check_draft
 from desktop.drafting.guards import StreamGuard, trim_unfinished
-from desktop.drafting.offered import OfferedDraft, apply_checks
+from desktop.drafting.offered import apply_checks
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
 from desktop.drafting.prompts import Prompt, build_prompt
+from desktop.drafting.ready import rank_with_pins, ready_reply
+from desktop.drafting.results import CheckedDraft, FinishReason, ReadyReply, SuggestionResult
 from desktop.drafting.sentences import split
 from desktop.engine.base import Engine
 from desktop.engine.types import GenerationParams, Message
 from desktop.errors import InputError
 from desktop.reading import Reading, read_conversation
 from desktop.settings import Settings
-from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.transcript import Transcript
 
-FinishReason = Literal["stop", "length", "cancelled"]
 # Room kept free beside the prompt and the reply: chat-template tokens the estimate can miss.
 _CONTEXT_MARGIN = 32
 OPENING_TOKENS = 40  # one sentence; two for a detailed draft
 TextSink = Callable[[str], None]
 DEFAULT_OPTIONS = DraftOptions()
-
-
-@dataclass(frozen=True)
-class ReadyReply:
-    """The top canned response rendered for this conversation: offered before any token."""
-
-    canned: CannedResponse
-    text: str
-    confidence: float
-    confident: bool  # below ranking.CONFIDENT the panel says it is only a lead
-    unresolved: tuple[str, ...]  # placeholders the conversation and settings cannot fill
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.canned.id,
-            "title": self.canned.title,
-            "text": self.text,
-            "confidence": self.confidence,
-            "confident": self.confident,
-        }
-
-
-@dataclass(frozen=True)
-class Draft:
-    """One checked draft: the text offered (what Copy copies) and how it came about."""
-
-    offered: OfferedDraft
-    canned: tuple[CannedResponse, ...]  # the canned responses it was built from
-    guard: str | None = None  # why a guard stopped the model, if one did
-    regenerated: bool = False  # a guard fired early and the model was asked once more
-
-    @property
-    def text(self) -> str:
-        return self.offered.text
-
-    def checks_json(self) -> list[dict[str, Any]]:
-        removed = {r.index for r in self.offered.removed}
-        return [
-            {"sentence": c.text, "reason": c.reason, "removed": i in removed}
-            for i, c in enumerate(self.offered.checks)
-            if c.flagged
-        ]
-
-
-@dataclass(frozen=True)
-class SuggestionResult:
-    text: str  # the offered draft: exactly what Copy copies
-    grounding: tuple[CannedResponse, ...]
-    prompt_tokens: int
-    completion_tokens: int
-    first_token_s: float | None  # the model's first token
-    total_s: float
-    finish_reason: FinishReason
-    draft: Draft | None = None
-    raw_text: str = ""  # before the checks took anything out
-    ready_reply: ReadyReply | None = None
-    alternatives: tuple[Draft, ...] = ()  # further drafts, each checked
-    first_text_s: float | None = None  # the first text shown (the greeting, in adapt mode)
-    mode: DraftMode = DraftMode.FREE
-    turns_dropped: int = 0  # oldest turns left out to fit the context (free mode)
-    reading: Reading | None = None  # language, mood, urgency, intents of the conversation
-    tone: Tone = Tone.FRIENDLY  # the tone used (the customer's mood may have chosen it)
-
-    @classmethod
-    def stopped_before_start(cls) -> SuggestionResult:
-        """The result of a request stopped before the model began it: nothing was written."""
-        return cls("", (), 0, 0, None, 0.0, "cancelled")
-
-    @property
-    def tokens_per_s(self) -> float:
-        streaming = self.total_s - (self.first_token_s or 0.0)
-        return (
-            (self.completion_tokens - 1) / streaming
-            if self.completion_tokens > 1 and streaming > 0
-            else 0.0
-        )
 
 
 @dataclass
@@ -131,10 +54,6 @@ class _Stream:
 
 def load_system_prompt() -> str:
     return (paths.resource_dir() / "prompts" / "system.txt").read_text(encoding="utf-8")
-
-
-def conversation_text(transcript: Transcript) -> str:
-    return "\n".join(f"{t.role.capitalize()}: {t.text}" for t in transcript.turns)
 
 
 class Suggester:
@@ -163,7 +82,7 @@ class Suggester:
 
     def values(self, transcript: Transcript) -> dict[str, str]:
         return placeholders.values_for(
-            conversation_text(transcript), self.settings.agent_name, self.settings.company_name
+            transcript.to_text(), self.settings.agent_name, self.settings.company_name
         )
 
     # --- the free-writing prompt ------------------------------------------------------------
@@ -198,8 +117,8 @@ class Suggester:
         options: DraftOptions = DEFAULT_OPTIONS,
         params: GenerationParams | None = None,
         on_ready: Callable[[ReadyReply | None], None] | None = None,
-        on_alternative: Callable[[Draft], None] | None = None,
-        on_draft: Callable[[Draft], None] | None = None,
+        on_alternative: Callable[[CheckedDraft], None] | None = None,
+        on_draft: Callable[[CheckedDraft], None] | None = None,
     ) -> SuggestionResult:
         """The ready reply at once, the first draft streamed, then the alternatives.
 
@@ -306,7 +225,7 @@ class Suggester:
         params: GenerationParams,
         cancel: threading.Event,
         on_text: TextSink | None,
-    ) -> tuple[Draft, _Stream]:
+    ) -> tuple[CheckedDraft, _Stream]:
         """Greeting + the model's one-sentence acknowledgement + the canned body, checked."""
         sink = on_text or _ignore
         first_name = values.get("customer.first_name")
@@ -339,7 +258,7 @@ class Suggester:
         raw = adapt.assemble(options.tone, first_name, opening, body, options.length, language)
         sources = adapt.check_sources(transcript, (canned,), values)
         offered = apply_checks(raw, check_draft(raw, sources), options.checks)
-        return Draft(offered, (canned,), stream.guard), stream
+        return CheckedDraft(offered, (canned,), stream.guard), stream
 
     def _free(
         self,
@@ -351,7 +270,7 @@ class Suggester:
         cancel: threading.Event,
         on_text: TextSink | None,
         pinned: Sequence[CannedResponse],
-    ) -> tuple[Draft, _Stream]:
+    ) -> tuple[CheckedDraft, _Stream]:
         """The model writes the whole reply, grounded on the top canned responses, checked."""
         count = max(self.settings.grounding_count, len(pinned))
         prompt = self._free_prompt(transcript, list(candidates)[:count])
@@ -367,7 +286,7 @@ class Suggester:
         stream.prompt_tokens, stream.turns_dropped = prompt.tokens, prompt.turns_dropped
         raw = trim_unfinished(stream.text) if stream.hit_length else stream.text.strip()
         offered = apply_checks(raw, check_draft(raw, sources), options.checks)
-        return Draft(offered, prompt.grounding, stream.guard, regenerated), stream
+        return CheckedDraft(offered, prompt.grounding, stream.guard, regenerated), stream
 
     def _stream(
         self,
@@ -401,34 +320,6 @@ class Suggester:
         out.tokens = self.engine.count_tokens(model_text) if model_text else 0
         out.hit_length = out.tokens >= params.max_tokens and not sentences
         return out
-
-
-def rank_with_pins(
-    repo: CannedRepository,
-    transcript: Transcript,
-    pinned: Sequence[CannedResponse],
-    count: int,
-) -> list[tuple[CannedResponse, float]]:
-    """The ranking's best `count` with confidences, the agent's pinned responses first."""
-    pinned_ids = {p.id for p in pinned}
-    scored = ranking.rank_scored(repo.db, transcript, count + len(pinned))
-    by_id = {r.id: r for r in repo.get_many([i for i, _ in scored if i not in pinned_ids])}
-    ranked = [(by_id[i], confidence) for i, confidence in scored if i in by_id]
-    return [*((p, 1.0) for p in pinned), *ranked][: max(count, len(pinned))]
-
-
-def ready_reply(
-    ranked: Sequence[tuple[CannedResponse, float]],
-    values: Mapping[str, str],
-    pinned_count: int = 0,
-) -> ReadyReply | None:
-    """The best canned response rendered for this conversation; None when nothing ranked."""
-    if not ranked:
-        return None
-    canned, confidence = ranked[0]
-    rendered = placeholders.render(canned.body.strip(), values)
-    confident = pinned_count > 0 or confidence >= ranking.CONFIDENT
-    return ReadyReply(canned, rendered.text, confidence, confident, rendered.unresolved)
 
 
 def _require_conversation(transcript: Transcript) -> None:

@@ -18,7 +18,8 @@ from desktop.drafting.summary import summarize
 from desktop.engine.loading import load_engine
 from desktop.errors import AgentAssistError, InputError
 from desktop.store.library import open_library
-from desktop.suggest import Suggester, SuggestionResult, load_system_prompt
+from desktop.drafting.pipeline import Suggester, load_system_prompt
+from desktop.drafting.results import SuggestionResult
 from desktop.transcript import parse
 
 MAX_INPUT_BYTES = 5_000_000
