@@ -89,16 +89,21 @@ class Query:
 def build_query(transcript: Transcript) -> Query:
     """The customer's last turns, newest first, weighted by TURN_WEIGHTS."""
     recent = transcript.customer_turns()[::-1][: len(TURN_WEIGHTS)]
+    return query_from([(t.text, w) for t, w in zip(recent, TURN_WEIGHTS, strict=False)])
+
+
+def query_from(weighted_texts: Sequence[tuple[str, float]]) -> Query:
+    """A query from texts and their weights, the most important first."""
     terms: dict[str, float] = {}
     turns = []
     texts = []
-    for turn, weight in zip(recent, TURN_WEIGHTS, strict=False):
-        found = content_words(turn.text)
+    for text, weight in weighted_texts:
+        found = content_words(text)
         for word in found:
             terms[word] = max(terms.get(word, 0.0), weight)
         if found:
             turns.append((tuple(found), weight))
-            texts.append((turn.text, weight))
+            texts.append((text, weight))
     return Query(tuple(terms.items()), tuple(turns), tuple(texts))
 
 
@@ -519,6 +524,12 @@ def rank_scored(
     db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
 ) -> list[tuple[int, float]]:
     return index_for(db).rank_scored(build_query(transcript), limit, options)
+
+
+def rank_query(
+    db: Database, query: Query, limit: int, options: RankOptions = RankOptions()
+) -> list[tuple[int, float]]:
+    return index_for(db).rank_scored(query, limit, options)
 
 
 def rank_for(
