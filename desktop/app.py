@@ -7,20 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from desktop import (
-    __version__,
-    cli,
-    cli_api,
-    cli_bench,
-    cli_canned,
-    cli_eval,
-    cli_models,
-    cli_read,
-    cli_stats,
-    cli_team,
-    paths,
-    platform_check,
-)
+from desktop import __version__, cli, paths, platform_check
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,15 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation end to end (model, database, window) and exit",
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    cli.add_commands(subparsers)
-    cli_eval.add_commands(subparsers)
-    cli_canned.add_commands(subparsers)
-    cli_team.add_commands(subparsers)  # under `canned`: after cli_canned
-    cli_models.add_commands(subparsers)
-    cli_stats.add_commands(subparsers)
-    cli_read.add_commands(subparsers)
-    cli_api.add_commands(subparsers)
-    cli_bench.add_commands(subparsers)
+    cli.add_commands(subparsers)  # each command's code loads only when it runs
     return parser
 
 

@@ -5,8 +5,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from desktop import bench, cli_bench, paths
+from desktop import bench, paths
 from desktop.app import build_parser
+from desktop.cli import bench as cli_bench
 from desktop.evaluation import load_cases
 from desktop.importers import bitext
 from desktop.settings import Settings
@@ -132,7 +133,7 @@ def test_event_loop_figures_from_the_offscreen_window() -> None:
 
 def test_the_command_is_registered_and_prints_a_table() -> None:
     args = build_parser().parse_args(["bench", "--quick", "--json"])
-    assert args.handler is cli_bench.bench_command
+    assert args.handler.load() is cli_bench.bench_command
     assert args.quick and args.json
     text = cli_bench.table({"ttft_cold_s": 1.5, "rank_ms_p50": {"1000": 0.4}, "x": {"a": {"b": 1}}})
     rows = [line.split() for line in text.splitlines()]

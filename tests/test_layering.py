@@ -122,7 +122,7 @@ def test_only_the_llama_engine_imports_llama_cpp() -> None:
 
 def test_the_static_check_sees_every_import_form() -> None:
     """The checks above are only as good as the parser: it must see each import spelling."""
-    imports = imports_of("desktop.cli")
+    imports = imports_of("desktop.cli.suggest")
     assert "desktop.store.library" in imports  # from desktop.store.library import open_library
     assert "desktop.settings" in imports  # from desktop import settings as settings_module
     assert "llama_cpp" in imports_of(LLAMA_MODULE)

@@ -10,26 +10,15 @@ import threading
 from types import FrameType
 
 from desktop import settings as settings_module
+from desktop.api import start_api
+from desktop.engine.loading import load_engine
 from desktop.errors import InputError
 from desktop.store.library import open_library, open_worker_library
 
 TOKEN_VARIABLE = "AGENT_ASSIST_API_TOKEN"
 
 
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    api = subparsers.add_parser(
-        "api", help="serve the local HTTP API on 127.0.0.1 (suggest, canned search, feedback)"
-    )
-    api.add_argument("--port", type=int, help="port (default: the settings' api_port, 8765)")
-    api.add_argument("--host", default="127.0.0.1", help="127.0.0.1 (or ::1); nothing else")
-    api.set_defaults(handler=api_command)
-
-
 def api_command(args: argparse.Namespace) -> int:
-    # Heavy imports only when the command runs: the rest of the CLI stays light.
-    from desktop.api import start_api
-    from desktop.engine.loading import load_engine
-
     settings = settings_module.load()
     if args.port is not None and not 0 <= args.port <= 65535:
         raise InputError("--port must be between 0 and 65535.")

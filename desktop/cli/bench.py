@@ -5,32 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from desktop import bench
 from desktop.errors import InputError
 from desktop.settings import Settings
-
-
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "bench",
-        help="measure first token, decode, smoothness, start-up, ranking and memory",
-        description="Measure the app beside raw llama.cpp on this machine (default settings, "
-        "so runs compare; --model and the thread options change them).",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--quick", action="store_true", help="smaller sizes: under a minute")
-    parser.add_argument("--threads", type=int, default=0, help="decode threads (0: all CPUs)")
-    parser.add_argument(
-        "--threads-batch", type=int, default=0, help="prompt-reading threads (0: all CPUs)"
-    )
-    parser.add_argument("--cases", type=Path, default=bench.EVAL_DIR / "dev_cases.jsonl")
-    parser.add_argument("--canned", type=Path, default=bench.EVAL_DIR / "canned.json")
-    parser.add_argument("--no-startup", action="store_true", help="skip the --self-test child")
-    parser.add_argument("--no-event-loop", action="store_true", help="skip the Qt child")
-    parser.set_defaults(handler=bench_command)
 
 
 def bench_command(args: argparse.Namespace) -> int:

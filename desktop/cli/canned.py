@@ -8,8 +8,7 @@ from pathlib import Path
 
 from desktop import paths
 from desktop.errors import StoreError
-from desktop.importers import format_names
-from desktop.library_service import EXPORT_FORMATS, export, import_file
+from desktop.library_service import export, import_file
 from desktop.store import backup
 from desktop.store.library import open_library
 
@@ -20,43 +19,6 @@ def _out(line: str) -> None:
 
 def _err(line: str) -> None:
     sys.stderr.write(line + "\n")
-
-
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    canned = subparsers.add_parser("canned", help="import, export or list canned responses")
-    commands = canned.add_subparsers(title="canned commands", metavar="COMMAND", required=True)
-
-    importer = commands.add_parser("import", help="add responses from another tool's export")
-    importer.add_argument("file", type=Path, help="file to import")
-    importer.add_argument(
-        "--format",
-        default="auto",
-        choices=["auto", *format_names()],
-        help="the file's format (default: detect it from the file)",
-    )
-    importer.set_defaults(handler=import_command)
-
-    exporter = commands.add_parser("export", help="write the whole library to a file")
-    exporter.add_argument("file", type=Path, help="file to write (replaced if it exists)")
-    exporter.add_argument(
-        "--format", choices=EXPORT_FORMATS, help="json or csv (default: from the file name)"
-    )
-    exporter.set_defaults(handler=export_command)
-
-    lister = commands.add_parser("list", help="print the library, one response per line")
-    lister.set_defaults(handler=list_command)
-
-    backups = commands.add_parser("backups", help="list the library's automatic backups")
-    backups.set_defaults(handler=backups_command)
-
-    backup_now = commands.add_parser("backup", help="back up the library now")
-    backup_now.set_defaults(handler=backup_command)
-
-    restorer = commands.add_parser(
-        "restore", help="replace the library with a backup (the current one is kept aside)"
-    )
-    restorer.add_argument("file", help="a backup's file name (see `canned backups`) or path")
-    restorer.set_defaults(handler=restore_command)
 
 
 def import_command(args: argparse.Namespace) -> int:

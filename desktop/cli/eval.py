@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop import paths
 from desktop import settings as settings_module
 from desktop.draft_eval import evaluate_drafts
 from desktop.drafting.options import DraftMode, DraftOptions, Tone
@@ -18,70 +17,8 @@ from desktop.evaluation import Case, benchmark, evaluate, load_cases
 from desktop.importers import bitext
 from desktop.store.canned import CannedResponse
 
-# The evaluation sets ship in resources/eval (the packaged app has them too).
-EVAL_DIR = paths.eval_dir()
-DEFAULT_SIZE = 100_000
-
-
 def _out(line: str) -> None:
     sys.stdout.write(line + "\n")
-
-
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ev = subparsers.add_parser("eval", help="measure how well ranking finds the right response")
-    ev.add_argument(
-        "cases",
-        type=Path,
-        nargs="?",
-        default=EVAL_DIR / "dev_cases.jsonl",
-        help="JSONL file of labelled conversations (default: the shipped Bitext dev cases)",
-    )
-    ev.add_argument(
-        "--canned",
-        type=Path,
-        default=EVAL_DIR / "canned.json",
-        help="library to rank (Bitext JSON; default: the shipped Bitext library)",
-    )
-    ev.add_argument("--json", action="store_true", help="print one JSON object")
-    ev.add_argument(
-        "--by-language",
-        action="store_true",
-        help="also give top-1/top-3 per language (the cases' `language` field)",
-    )
-    ev.add_argument(
-        "--drafts",
-        type=int,
-        metavar="N",
-        help="also draft replies for the first N cases and measure how trustworthy they are",
-    )
-    ev.add_argument(
-        "--model",
-        type=Path,
-        action="append",
-        help="GGUF to draft with (repeat to compare models; default: the configured one)",
-    )
-    ev.add_argument("--mode", choices=[m.value for m in DraftMode], default=DraftMode.ADAPT.value)
-    ev.add_argument("--tone", choices=[t.value for t in Tone], default=Tone.FRIENDLY.value)
-    ev.set_defaults(handler=eval_command)
-
-    bench = subparsers.add_parser(
-        "bench-retrieval", help="time ranking over a large synthetic library"
-    )
-    bench.add_argument("--size", type=int, default=DEFAULT_SIZE, help="library size")
-    bench.add_argument(
-        "--cases",
-        type=Path,
-        default=EVAL_DIR / "dev_cases.jsonl",
-        help="conversations to rank (JSONL)",
-    )
-    bench.add_argument(
-        "--canned",
-        type=Path,
-        default=EVAL_DIR / "canned.json",
-        help="library the synthetic one is made from (Bitext JSON)",
-    )
-    bench.add_argument("--json", action="store_true", help="print one JSON object")
-    bench.set_defaults(handler=bench_command)
 
 
 def _require(path: Path, what: str) -> Path:

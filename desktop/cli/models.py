@@ -16,31 +16,6 @@ from desktop.errors import ModelError
 GIB = 1024**3
 
 
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    models = subparsers.add_parser(
-        "models", help="list the GGUF models on this machine (other apps' folders included)"
-    )
-    models.add_argument("--json", action="store_true", help="print one JSON object")
-    models.add_argument(
-        "--all", action="store_true", help="also list files that cannot be used, with the reason"
-    )
-    models.add_argument(
-        "--folder", action="append", type=Path, default=[], help="also scan this folder"
-    )
-    models.add_argument(
-        "--context", type=int, help="context size for the memory estimate (default: settings)"
-    )
-    models.add_argument(
-        "--speed",
-        nargs="?",
-        const="",
-        metavar="PATH",
-        help="measure the expected speed of the recommended model (or PATH) with a short "
-        "warm-up; measured once per file, then cached",
-    )
-    models.set_defaults(handler=models_command)
-
-
 def models_command(args: argparse.Namespace) -> int:
     settings = settings_module.load()
     folders = all_folders([*settings.model_folders, *(str(f) for f in args.folder)])

@@ -24,21 +24,6 @@ def _out(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    read = subparsers.add_parser(
-        "read", help="read a conversation: language, mood, urgency, intents"
-    )
-    read.add_argument("file", type=Path, help="conversation text file, or - for stdin")
-    read.add_argument("--json", action="store_true", help="print one JSON object")
-    read.add_argument(
-        "--lines", action="store_true", help="each line is a one-message conversation (JSONL out)"
-    )
-    read.add_argument(
-        "--canned", type=Path, help="rank intents against this library (Bitext JSON) instead"
-    )
-    read.set_defaults(handler=read_command)
-
-
 def _text(source: Path, limit: int) -> str:
     return read_text(sys.stdin.buffer if str(source) == "-" else source, limit)
 

@@ -11,13 +11,6 @@ from desktop.store.feedback import FeedbackRepository
 from desktop.store.library import open_library
 
 
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    stats = subparsers.add_parser("stats", help="acceptance of ready replies and drafts")
-    stats.add_argument("--days", type=int, default=30, help="period, in days (default 30)")
-    stats.add_argument("--json", action="store_true", help="print one JSON object")
-    stats.set_defaults(handler=stats_command)
-
-
 def stats_command(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise InputError("--days must be at least 1.")

@@ -1,4 +1,4 @@
-"""Headless commands: `agent-assist suggest`. Same engine and pipeline as the window."""
+"""Headless drafting: `agent-assist suggest` and `summarize`, the same pipeline as the window."""
 
 from __future__ import annotations
 
@@ -14,64 +14,15 @@ from desktop import settings as settings_module
 from desktop import textfile
 from desktop.drafting.offered import Mode as CheckMode
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
-from desktop.drafting.summary import summarize
-from desktop.engine.loading import load_engine
-from desktop.errors import AgentAssistError, InputError
-from desktop.store.library import open_library
 from desktop.drafting.pipeline import Suggester, load_system_prompt
 from desktop.drafting.results import SuggestionResult
+from desktop.drafting.summary import summarize
+from desktop.engine.loading import load_engine
+from desktop.errors import InputError
+from desktop.store.library import open_library
 from desktop.transcript import parse
 
 MAX_INPUT_BYTES = 5_000_000
-
-
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    suggest = subparsers.add_parser(
-        "suggest", help="stream a reply suggestion for a conversation to stdout"
-    )
-    suggest.add_argument(
-        "file", nargs="?", default="-", help="conversation text file, or - for stdin"
-    )
-    suggest.add_argument(
-        "--json", action="store_true", help="print one JSON object instead of streaming"
-    )
-    suggest.add_argument("--model", type=Path, help="GGUF model file (default: the bundled model)")
-    suggest.add_argument("--max-tokens", type=int, help="longest reply, in tokens")
-    suggest.add_argument("--temperature", type=float, help="sampling temperature (0 = greedy)")
-    suggest.add_argument("--seed", type=int, help="sampling seed, for repeatable output")
-    suggest.add_argument("--server", help="OpenAI-compatible server URL instead of a local model")
-    suggest.add_argument("--server-model", help="model name on that server (default: its only one)")
-    suggest.add_argument(
-        "--mode",
-        choices=[m.value for m in DraftMode],
-        default=DraftMode.ADAPT.value,
-        help="adapt the best canned response (default) or write freely",
-    )
-    suggest.add_argument(
-        "--tone",
-        choices=[t.value for t in Tone],
-        help="default: friendly, or empathetic when the customer is upset",
-    )
-    suggest.add_argument("--length", choices=[n.value for n in Length], default=Length.MEDIUM.value)
-    suggest.add_argument(
-        "--alternatives", type=int, default=1, help="drafts to write (each checked; default 1)"
-    )
-    suggest.add_argument(
-        "--checks",
-        choices=[m.value for m in CheckMode],
-        default=CheckMode.REMOVE.value,
-        help="flagged sentences are removed (default) or only marked",
-    )
-    suggest.set_defaults(handler=suggest_command)
-
-    summary = subparsers.add_parser(
-        "summarize", help="handover notes: what the customer wants, what was done, what is open"
-    )
-    summary.add_argument("file", nargs="?", default="-", help="conversation text file, or -")
-    summary.add_argument("--json", action="store_true", help="print one JSON object")
-    summary.add_argument("--model", type=Path, help="GGUF model file (default: the bundled model)")
-    summary.add_argument("--seed", type=int, help="sampling seed, for repeatable output")
-    summary.set_defaults(handler=summarize_command)
 
 
 def _read_input(name: str) -> str:
@@ -194,12 +145,3 @@ def _ignore(_text: str) -> None:
     return None
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run a subcommand; user errors print one clear line, not a traceback."""
-    try:
-        return int(args.handler(args))
-    except AgentAssistError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130

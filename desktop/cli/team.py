@@ -1,7 +1,7 @@
 """Team-library commands: `agent-assist canned subscribe|unsubscribe|sync|subscriptions`.
 
-They hang under the `canned` command that desktop/cli_canned.py creates, so the library's
-commands stay in one place for the agent, while the code stays in its own module.
+They hang under the `canned` command (see desktop/cli/registry.py), so the library's commands
+stay in one place for the agent, while the code stays in its own module.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from desktop import team_library
 from desktop.store.library import open_library
@@ -17,36 +16,6 @@ from desktop.store.library import open_library
 
 def _out(line: str) -> None:
     sys.stdout.write(line + "\n")
-
-
-def _canned_commands(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse._SubParsersAction[argparse.ArgumentParser]:
-    canned = subparsers.choices["canned"]
-    for action in canned._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError("the canned command has no subcommands")  # pragma: no cover
-
-
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the team commands to `canned` (register after cli_canned)."""
-    commands = _canned_commands(subparsers)
-    subscribe = commands.add_parser(
-        "subscribe", help="follow a team library file (read-only, re-imported when it changes)"
-    )
-    subscribe.add_argument("file", type=Path, help="library file on a shared folder")
-    subscribe.set_defaults(handler=subscribe_command)
-    unsubscribe = commands.add_parser(
-        "unsubscribe", help="stop following a team library file and remove its responses"
-    )
-    unsubscribe.add_argument("file", type=Path)
-    unsubscribe.set_defaults(handler=unsubscribe_command)
-    sync = commands.add_parser("sync", help="re-import the team library files that changed")
-    sync.add_argument("--force", action="store_true", help="re-import every file")
-    sync.set_defaults(handler=sync_command)
-    listing = commands.add_parser("subscriptions", help="list the team library files followed")
-    listing.set_defaults(handler=subscriptions_command)
 
 
 def _print(report: team_library.SyncReport) -> None:
