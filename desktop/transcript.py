@@ -1,40 +1,27 @@
 """Turn pasted text into customer and agent turns. Pure Python, no Qt.
 
-Accepted input: lines such as `Customer: ...` / `Agent: ...` (with common synonyms,
-optional `[10:32]` timestamps and `Name (customer):` forms). Unlabelled lines continue the
-turn above them; text before any label, or a block with no labels at all, is the customer's.
+Accepted input is whatever an agent pastes (desktop/threads reads it): labelled chats
+(`Customer:`/`Agent:` and their synonyms in 11 languages, `[10:32] Zara:`, `Jane (customer):`,
+`Visitor 4821:`, `Bot:`), helpdesk exports (name, date line, message), e-mail chains (quoted
+replies, Outlook headers) and single e-mails. Unlabelled lines continue the turn above them;
+text before any label, or a block with no labels at all, is the customer's.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
 from desktop.errors import InputError
+from desktop.threads.labels import classify_line
+from desktop.threads.model import Role
+from desktop.threads.reader import read
 
-Role = Literal["customer", "agent"]
+__all__ = ["MAX_CHARS", "Role", "Transcript", "Turn", "classify_line", "clean", "parse"]
 
 # Large enough for any real conversation, small enough to keep the UI and the prompt snappy.
 MAX_CHARS = 100_000
 
-_CUSTOMER_WORDS = (
-    "customer|client|user|visitor|guest|requester|end[- ]user|buyer|caller|contact|shopper"
-)
-_AGENT_WORDS = (
-    "agent|support|support agent|assistant|rep|representative|staff|operator|advisor|"
-    "associate|customer service|customer support|helpdesk|help desk|you"
-)
-_TIMESTAMP = (
-    r"(?:\[[^\]\n]{1,25}\]\s*|\(?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\)?\s*[-\u2013]?\s*)?"
-)
-_LABEL = re.compile(
-    rf"^\s*{_TIMESTAMP}(?:(?P<customer>{_CUSTOMER_WORDS})|(?P<agent>{_AGENT_WORDS})"
-    rf"|[^:\n()]{{1,40}}\((?P<pcustomer>{_CUSTOMER_WORDS})\)|[^:\n()]{{1,40}}\((?P<pagent>{_AGENT_WORDS})\))"
-    r"\s*:\s?",
-    re.IGNORECASE,
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -42,6 +29,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class Turn:
     role: Role
     text: str
+    speaker: str = ""  # the name the paste gives ("Chloe", "Visitor 4821"), when it gives one
 
 
 @dataclass(frozen=True)
@@ -60,17 +48,14 @@ class Transcript:
         customer = self.customer_turns()
         return customer[-1].text if customer else ""
 
+    @property
+    def agent_names(self) -> tuple[str, ...]:
+        """The names the team's side goes by in this thread, in order of appearance."""
+        names = (t.speaker for t in self.turns if t.role == "agent" and t.speaker)
+        return tuple(dict.fromkeys(names))
+
     def to_text(self) -> str:
         return "\n".join(f"{t.role.capitalize()}: {t.text}" for t in self.turns)
-
-
-def classify_line(line: str) -> tuple[Role | None, int]:
-    """Return the role a line's label announces (None if unlabelled) and the label's length."""
-    match = _LABEL.match(line)
-    if not match:
-        return None, 0
-    role: Role = "customer" if (match["customer"] or match["pcustomer"]) else "agent"
-    return role, match.end()
 
 
 def clean(text: str) -> tuple[str, bool]:
@@ -91,33 +76,8 @@ def clean(text: str) -> tuple[str, bool]:
     return text, truncated
 
 
-def _lines_with_roles(text: str) -> Iterator[tuple[Role, str, bool]]:
-    role: Role = "customer"
-    for line in text.split("\n"):
-        labelled, length = classify_line(line)
-        if labelled is not None:
-            role = labelled
-            yield role, line[length:], True
-        else:
-            yield role, line, False
-
-
 def parse(text: str) -> Transcript:
-    """Parse a pasted conversation into turns; raises InputError for binary data."""
+    """Parse a pasted conversation into turns, oldest first; raises InputError for binary data."""
     text, truncated = clean(text)
-    turns: list[Turn] = []
-    current_role: Role | None = None
-    current: list[str] = []
-
-    def flush() -> None:
-        body = "\n".join(current).strip()
-        if current_role is not None and body:
-            turns.append(Turn(current_role, body))
-
-    for role, line, starts_turn in _lines_with_roles(text):
-        if starts_turn or role != current_role:
-            flush()
-            current_role, current = role, []
-        current.append(line)
-    flush()
-    return Transcript(tuple(turns), truncated)
+    turns = tuple(Turn(m.role or "customer", m.text, m.speaker) for m in read(text))
+    return Transcript(turns, truncated)

@@ -1,0 +1,82 @@
+"""Is a line only a date or a time? ("May 20, 08:50", "6 jun, 17:22", "6月4日 09:12").
+
+Helpdesk exports put such a line under each author's name, and chat logs use them as
+separators. A line qualifies when every word in it is a month, a weekday, a relative day or
+a small linking word in one of the 11 languages, and it holds a time, a day and a month, or a
+numeric date.
+"""
+
+# Words and punctuation of 11 languages, on purpose:
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = """
+jan january feb february mar march apr april may jun june jul july aug august sep sept september
+oct october nov november dec december
+ene enero febrero marzo abr abril mayo junio julio ago agosto septiembre set setiembre octubre
+noviembre dic diciembre
+januar jän jänner februar mär märz mrz mai juni juli okt oktober dezember dez
+janv janvier fév févr février fevrier mars avr avril juin juil juillet août aout septembre
+octobre novembre déc décembre decembre
+gen gennaio febbraio mag maggio giu giugno lug luglio sett settembre ott ottobre dicembre
+janeiro fev fevereiro março marco maio junho julho setembro out outubro novembro dezembro
+januari februari maart mrt mei augustus
+янв января январь фев февраля февраль мар марта март апр апреля апрель мая май июн июня июнь
+июл июля июль авг августа август сен сент сентября сентябрь окт октября октябрь ноя ноября
+ноябрь дек декабря декабрь
+"""
+_WEEKDAYS = """
+mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday
+sun sunday
+lun lunes mié miércoles miercoles jue jueves vie viernes sáb sábado sabado dom domingo
+mo montag di dienstag mi mittwoch do donnerstag fr freitag sa samstag so sonntag
+lundi mardi mer mercredi jeu jeudi ven vendredi sam samedi dim dimanche
+lunedì lunedi martedì martedi mercoledì mercoledi gio giovedì giovedi venerdì venerdi sab
+sabato domenica
+seg segunda ter terça terca qua quarta qui quinta sex sexta feira
+ma maandag dinsdag wo woensdag donderdag vr vrijdag za zaterdag zo zondag
+пн вт ср чт пт сб вс понедельник вторник среда четверг пятница суббота воскресенье
+"""
+_LINKS = """
+at on the of um à a las alle ore às om в г de del uhr h am pm a.m p.m
+today yesterday hoy ayer heute gestern aujourd hui aujourd'hui hier oggi ieri hoje ontem
+vandaag gisteren сегодня вчера
+年 月 日 时 時 分 点 號 号 周 星期 曜日 월 일 시 분 오전 오후
+午前 午後 上午 下午 今天 昨天 今日 昨日 오늘 어제
+"""
+_MONTH_WORDS = frozenset(_MONTHS.split())
+_DATE_WORDS = _MONTH_WORDS | frozenset(_WEEKDAYS.split()) | frozenset(_LINKS.split())
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|\S")
+_PUNCTUATION = frozenset(",.:/-()|·[]—–")
+_TIME = re.compile(r"\d{1,2}[:h]\d{2}")
+_NUMERIC_DATE = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}月\d{1,2}日|\d{1,2}월\s*\d{1,2}일"
+)
+_CJK_DATE_CHARS = frozenset(
+    "年月日时時分点號号周星期曜一二三四五六七天火水木金土월화수목금토일시분오전후午前後上下今昨늘어제"
+)
+_CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def is_date_line(line: str) -> bool:
+    """True when `line` holds a date or time and nothing else."""
+    text = line.strip()
+    if not text or len(text) > 60 or not any(c.isdigit() for c in text):
+        return False
+    month = False
+    for token in _TOKEN.findall(text):
+        if token.isdigit():
+            continue
+        word = token.lower().rstrip(".")
+        if word in _MONTH_WORDS:
+            month = True
+        elif word in _DATE_WORDS or token in _PUNCTUATION:
+            continue
+        elif _CJK_WORD.search(token) and all(c in _CJK_DATE_CHARS for c in token):
+            continue  # a run such as "月" or "周二" cut from a CJK date
+        else:
+            return False
+    return bool(_TIME.search(text) or _NUMERIC_DATE.search(text) or month)

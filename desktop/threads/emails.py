@@ -1,0 +1,165 @@
+"""E-mail threads as pasted: newest first, with "On … wrote:" quoting or Outlook header blocks.
+
+Each reply's own text sits above the line that introduces what it quotes ("On Tue, 11 Jun 2024
+at 10:56, Sam <sam@…> wrote:", "Am … schrieb …:", "Le … a écrit :") or above a header block
+("From: … / Sent: … / To: … / Subject: …"). Reading the thread means peeling those layers one
+by one; the result is oldest first.
+"""
+
+# Words and punctuation of 11 languages, on purpose:
+# ruff: noqa: RUF001, RUF003
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desktop.threads.model import Message
+
+_WROTE = (
+    r"wrote|writes|escribió|escribio|schrieb|a écrit|a ecrit|ha scritto|escreveu|schreef|"
+    r"написал[а]?|пишет|写道|寫道|のメッセージ|書きました|님이 작성"
+)
+# "On … wrote:" in its many spellings: the verb ends the line, except in German and Dutch
+# ("Am … schrieb Name <mail>:"); Gmail in Russian and Japanese has no verb at all
+# ("вт, 11 июн. 2024 г. в 10:56, Name <mail>:").
+_WROTE_LINE = re.compile(
+    rf"^(?!\s*>).{{0,300}}?\d.{{0,300}}?(?:{_WROTE})\s*[:：]?\s*$"
+    r"|^(?!\s*>).{0,300}?\d.{0,300}?\b(?:schrieb|schreef)\s+[^\n:：]{1,160}[:：]\s*$"
+    r"|^(?!\s*>).{0,200}?\d{1,2}:\d{2}.{0,200}<[^<>\s]+@[^<>\s]+>\s*[:：]\s*$",
+    re.IGNORECASE,
+)
+_WRAPPED_OPENER = re.compile(
+    r"^\s*(?:On|El|Am|Le|Il|Em|Op|\d{4}[-年/.]|\w{2,3}[.,])", re.IGNORECASE
+)
+_MAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+_FROM_FIELDS = r"from|von|de|da|van|от|发件人|寄件者|差出人|보낸 사람"
+_TO_FIELDS = r"to|an|para|à|a|aan|кому|收件人|收件者|宛先|받는 사람"
+_OTHER_FIELDS = (
+    r"sent|date|cc|bcc|subject|reply-to|gesendet|datum|betreff|enviado|fecha|asunto|envoyé|"
+    r"objet|inviato|data|oggetto|enviada em|assunto|verzonden|onderwerp|отправлено|дата|копия|"
+    r"тема|发送时间|日期|抄送|主题|寄件日期|主旨|送信日時|日付|件名|보낸 날짜|날짜|참조|제목"
+)
+_HEADER = re.compile(
+    rf"^\s*\*?(?:(?P<from>{_FROM_FIELDS})|(?P<to>{_TO_FIELDS})|{_OTHER_FIELDS})\*?\s*[:：]\*?"
+    r"(?P<value>.*)$",
+    re.IGNORECASE,
+)
+# Lines that only separate one message from the one it answers.
+_SEPARATOR = re.compile(
+    r"^\s*(?:_{8,}|-{2,}\s*(?:original message|forwarded message|ursprüngliche nachricht|"
+    r"mensaje original|message d'origine|messaggio originale|mensagem original|"
+    r"oorspronkelijk bericht|исходное сообщение|原始邮件|元のメッセージ|원본 메시지)\s*-{2,})\s*$",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"^ ?> ?")
+
+Author = tuple[str, str]  # (name, address); either may be empty
+
+
+def _header_block(lines: Sequence[str], start: int) -> int:
+    """The number of header lines from `start` when they form a block led by a sender."""
+    end = start
+    while end < len(lines) and _HEADER.match(lines[end]) and end - start < 8:
+        end += 1
+    fields = [_HEADER.match(line) for line in lines[start:end]]
+    if end - start < 2 or not any(f and f["from"] for f in fields):
+        return 0
+    return end - start
+
+
+def _wrote_line(lines: Sequence[str], i: int) -> int:
+    """How many lines (1 or 2, when the mail app wrapped it) an "On … wrote:" line spans."""
+    if _WROTE_LINE.match(lines[i]):
+        return 1
+    if (
+        i + 1 < len(lines)
+        and len(lines[i]) < 200
+        and _WRAPPED_OPENER.match(lines[i])
+        and _WROTE_LINE.match(f"{lines[i].rstrip()} {lines[i + 1].strip()}")
+    ):
+        return 2
+    return 0
+
+
+def looks_like_email(lines: Sequence[str]) -> bool:
+    return any(
+        _wrote_line(lines, i) or (_HEADER.match(line) and _header_block(lines, i))
+        for i, line in enumerate(lines)
+    )
+
+
+def parse_author(text: str) -> Author:
+    """Name and address from "Sam Lee <sam@x.example>", "sam@x.example", '"Lee, Sam" [mailto:…]'."""
+    found = _MAIL.search(text)
+    address = found.group(0).lower() if found else ""
+    name = text[: found.start()] if found else text
+    name = re.sub(r"[<\[(]?\s*(?:mailto:)?\s*$", "", name).strip(" \t\"'<>[](),;")
+    return name, address
+
+
+def _wrote_author(line: str) -> Author:
+    found = _MAIL.search(line)
+    before = line[: found.start()] if found else re.split(_WROTE, line, flags=re.IGNORECASE)[0]
+    before = re.sub(rf"(?:{_WROTE})\s*$", "", before.rstrip(" <([\t"), flags=re.IGNORECASE)
+    before = before.rsplit(",", 1)[-1]
+    # Whatever date and time precede the name ("… alle ore 10:56 Name", "… um 10:56 Uhr schrieb").
+    before = re.sub(
+        rf"^.*\d{{1,2}}:\d{{2}}(?:\s*(?:Uhr|[ap]\.?m\.?|h))?\s*(?:(?:{_WROTE})\s+)?",
+        "",
+        before,
+        flags=re.IGNORECASE,
+    )
+    name = before.strip(" \t\"'<>[](),;")
+    return name, found.group(0).lower() if found else ""
+
+
+def _message(lines: Sequence[str], author: Author | None) -> Message | None:
+    text = "\n".join(line for line in lines if not _SEPARATOR.match(line)).strip()
+    if not text:
+        return None
+    if author is None:
+        return Message(text, unnamed_top=True)
+    name, address = author
+    return Message(text, speaker=name or address, key=address or name.lower())
+
+
+def _read(lines: Sequence[str], author: Author | None) -> list[Message]:
+    """Messages of one quoting level, oldest first; `author` wrote its unquoted top."""
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(">"):
+            continue
+        wrote = _wrote_line(lines, i)
+        if wrote:
+            intro = " ".join(lines[i : i + wrote])
+            rest = lines[i + wrote :]
+            quoted = [_QUOTE.sub("", q, count=1) for q in rest if q.lstrip().startswith(">")]
+            after = [q for q in rest if not q.lstrip().startswith(">")]  # a reply below
+            older = _read(quoted, _wrote_author(intro))
+            own = _message([*lines[:i], *after], author)
+            return [*older, *([own] if own else [])]
+        size = _header_block(lines, i) if _HEADER.match(line) else 0
+        if size:
+            fields = [_HEADER.match(h) for h in lines[i : i + size]]
+            sender = next(parse_author(f["value"]) for f in fields if f and f["from"])
+            recipient = next((f["value"] for f in fields if f and f["to"]), "")
+            if author is None and i > 0 and recipient and "," not in recipient:
+                author = parse_author(recipient)  # the top answers the quoted message's sender
+            older = _read(lines[i + size :], sender)
+            own = _message(lines[:i], author)
+            return [*older, *([own] if own else [])]
+    quoted_at = [i for i, line in enumerate(lines) if line.lstrip().startswith(">")]
+    if quoted_at and any(line.strip() for line in lines[: quoted_at[0]]):
+        # Quoting with no "wrote:" line: the quoted part is older, by someone unnamed.
+        quoted = [_QUOTE.sub("", lines[i], count=1) for i in quoted_at]
+        own = _message([line for line in lines if not line.lstrip().startswith(">")], author)
+        older = [m for m in _read(quoted, ("", "")) if m.text]
+        return [*older, *([own] if own else [])]
+    own = _message(lines, author)
+    return [own] if own else []
+
+
+def split(lines: Sequence[str]) -> list[Message]:
+    """The thread's messages, oldest first; the top's author is unknown unless a header says."""
+    return _read(lines, None)

@@ -1,0 +1,97 @@
+"""Helpdesk exports: each message is a name line, a date line, then the message.
+
+    Rebecca Ashworth
+    May 20, 08:50
+    Hi, my order #47420 …
+
+    Chloe (Larkfield Support)
+    May 20, 10:12
+    Hi Rebecca, …
+
+The name and the date may also share one line ("Chloe (Support) · 20 May, 10:12").
+"""
+
+# Words and punctuation of 11 languages, on purpose:
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desktop.threads.dates import is_date_line
+from desktop.threads.emails import parse_author
+from desktop.threads.labels import role_of_name
+from desktop.threads.model import Message
+
+_TAGGED = re.compile(r"^(?P<name>[^()\[\]]*?)\s*[(\[](?P<tag>[^()\[\]]{1,60})[)\]]\s*$")
+_SHARED_LINE = re.compile(r"^(?P<name>.{1,80}?)\s+[·|•—–-]\s+(?P<date>.{4,60})$")
+# Header fields some exports repeat under the date line; they are not the message.
+_FIELD = re.compile(r"^\s*(?:to|cc|an|para|à|aan|宛先|收件人|받는 사람)\s*[:：]", re.IGNORECASE)
+
+
+def _name_like(line: str) -> bool:
+    text = line.strip()
+    return (
+        0 < len(text) <= 80
+        and len(text.split()) <= 8
+        and text[-1] not in ".?!:;,"
+        and "://" not in text
+        and not is_date_line(text)
+    )
+
+
+def _header(lines: Sequence[str], i: int) -> tuple[str, int] | None:
+    """The author's name and the header's line count when a message starts at line `i`."""
+    line = lines[i].strip()
+    if not line:
+        return None
+    shared = _SHARED_LINE.match(line)
+    if shared and _name_like(shared["name"]) and is_date_line(shared["date"]):
+        return shared["name"].strip(), 1
+    if _name_like(line) and i + 1 < len(lines) and is_date_line(lines[i + 1]):
+        return line, 2
+    return None
+
+
+def starts_with_block(lines: Sequence[str]) -> bool:
+    """True when the paste's first line of text opens a helpdesk message."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    return first is not None and _header(lines, first) is not None
+
+
+def _author(header: str) -> Message:
+    tagged = _TAGGED.match(header)
+    name, tag = (tagged["name"], tagged["tag"].strip()) if tagged else (header, "")
+    person, address = parse_author(name)
+    message = Message("", speaker=person or address or header, key=address or person.lower())
+    role = role_of_name(tag) if tag else role_of_name(person)
+    if role is not None:
+        message.role = role
+    elif tag:
+        message.tag = tag
+    return message
+
+
+def split(lines: Sequence[str]) -> list[Message]:
+    """The export's messages, oldest first (exports list them in time order)."""
+    messages: list[Message] = []
+    body: list[str] = []
+    i = 0
+    while i < len(lines):
+        starts = i == 0 or not lines[i - 1].strip() or not messages
+        header = _header(lines, i) if starts else None
+        if header is None:
+            body.append(lines[i])
+            i += 1
+            continue
+        if messages:
+            messages[-1].text = "\n".join(body).strip()
+        messages.append(_author(header[0]))
+        body = []
+        i += header[1]
+        while i < len(lines) and _FIELD.match(lines[i]):
+            i += 1
+    if messages:
+        messages[-1].text = "\n".join(body).strip()
+    return [m for m in messages if m.text]

@@ -1,0 +1,343 @@
+"""Speaker labels in the 11 languages the app reads, and what role a label or a name announces.
+
+A label is a role word ("Customer:", "Kunde:", "Client :", "客户：") or a name ("Zara:",
+"Visitor 4821:", "Owen (Larkfield):"), with an optional timestamp before it. Role words decide
+the role at once; names are resolved later from the whole thread (see speakers.py).
+"""
+
+# Words and punctuation of 11 languages, on purpose:
+# ruff: noqa: RUF001, RUF002
+
+from __future__ import annotations
+
+import re
+
+from desktop.threads.model import Role
+
+# Words for the customer's side: en, es, pt, it, fr, de, nl, ru, zh, ja, ko.
+CUSTOMER_WORDS = (
+    "customer",
+    "client",
+    "user",
+    "end user",
+    "end-user",
+    "visitor",
+    "guest",
+    "requester",
+    "buyer",
+    "caller",
+    "contact",
+    "shopper",
+    "enquirer",
+    "cliente",
+    "usuario",
+    "usuaria",
+    "usuário",
+    "utilizador",
+    "visitante",
+    "comprador",
+    "compradora",
+    "solicitante",
+    "utente",
+    "visitatore",
+    "acquirente",
+    "richiedente",
+    "utilisateur",
+    "utilisatrice",
+    "visiteur",
+    "visiteuse",
+    "acheteur",
+    "demandeur",
+    "kunde",
+    "kundin",
+    "benutzer",
+    "nutzer",
+    "besucher",
+    "käufer",
+    "gast",
+    "klant",
+    "gebruiker",
+    "bezoeker",
+    "koper",
+    "клиент",
+    "клиентка",
+    "покупатель",
+    "пользователь",
+    "посетитель",
+    "заказчик",
+    "客户",
+    "客戶",
+    "顾客",
+    "顧客",
+    "用户",
+    "用戶",
+    "访客",
+    "訪客",
+    "客人",
+    "买家",
+    "買家",
+    "お客様",
+    "お客さま",
+    "ユーザー",
+    "訪問者",
+    "ゲスト",
+    "고객",
+    "고객님",
+    "사용자",
+    "방문자",
+    "손님",
+)
+# Words for the team's side. Phrases that contain a customer word ("customer care",
+# "atención al cliente") are matched before the customer words.
+AGENT_WORDS = (
+    "agent",
+    "support",
+    "support agent",
+    "support team",
+    "assistant",
+    "rep",
+    "representative",
+    "staff",
+    "operator",
+    "advisor",
+    "adviser",
+    "associate",
+    "specialist",
+    "customer service",
+    "customer services",
+    "customer support",
+    "customer care",
+    "customer success",
+    "client services",
+    "helpdesk",
+    "help desk",
+    "service desk",
+    "team",
+    "you",
+    "me",
+    "agente",
+    "asesor",
+    "asesora",
+    "operador",
+    "operadora",
+    "soporte",
+    "atención al cliente",
+    "atencion al cliente",
+    "servicio al cliente",
+    "servicio de atención al cliente",
+    "representante",
+    "especialista",
+    "atendente",
+    "suporte",
+    "atendimento",
+    "atendimento ao cliente",
+    "consultor",
+    "consultora",
+    "assistente",
+    "operatore",
+    "operatrice",
+    "assistenza",
+    "assistenza clienti",
+    "servizio clienti",
+    "consulente",
+    "supporto",
+    "conseiller",
+    "conseillère",
+    "conseillere",
+    "opérateur",
+    "opératrice",
+    "service client",
+    "service clients",
+    "service clientèle",
+    "assistance",
+    "équipe",
+    "mitarbeiter",
+    "mitarbeiterin",
+    "berater",
+    "beraterin",
+    "kundenservice",
+    "kundendienst",
+    "kundenberater",
+    "kundenberaterin",
+    "kundenbetreuung",
+    "servicemitarbeiter",
+    "sachbearbeiter",
+    "medewerker",
+    "medewerkster",
+    "klantenservice",
+    "adviseur",
+    "оператор",
+    "агент",
+    "поддержка",
+    "служба поддержки",
+    "специалист",
+    "консультант",
+    "менеджер",
+    "客服",
+    "客服人员",
+    "客服代表",
+    "客服专员",
+    "人工客服",
+    "坐席",
+    "担当者",
+    "担当",
+    "オペレーター",
+    "サポート",
+    "カスタマーサポート",
+    "スタッフ",
+    "窓口",
+    "상담원",
+    "상담사",
+    "상담원님",
+    "직원",
+    "고객센터",
+    "지원팀",
+)
+# A chat widget's automatic replies speak for the team.
+BOT_WORDS = (
+    "bot",
+    "chatbot",
+    "chat bot",
+    "virtual assistant",
+    "ai assistant",
+    "automated assistant",
+    "auto-reply",
+    "asistente virtual",
+    "assistente virtuale",
+    "assistente virtual",
+    "assistant virtuel",
+    "virtueller assistent",
+    "бот",
+    "чат-бот",
+    "机器人",
+    "智能客服",
+    "ボット",
+    "チャットボット",
+    "챗봇",
+)
+# Words that say a sender or a name tag is the team, not a person writing in.
+TEAM_WORDS = (
+    *AGENT_WORDS,
+    *BOT_WORDS,
+    "care",
+    "service",
+    "services",
+    "help",
+    "servicio",
+    "servizio",
+    "serviço",
+    "kundencenter",
+    "sav",
+)
+_AGENT_FIRST = tuple(w for w in TEAM_WORDS if any(c in w.split() for c in CUSTOMER_WORDS))
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    spelled = sorted({w for w in words}, key=len, reverse=True)  # longest first
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in spelled)
+
+
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # \b does not separate CJK characters from each other, so those match as substrings.
+    return re.compile(rf"(?<![^\W_])(?:{_alternation(words)})(?![^\W_])", re.IGNORECASE)
+
+
+def _cjk_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    cjk = tuple(w for w in words if any(ord(c) > 0x2E80 for c in w))
+    return re.compile(_alternation(cjk))
+
+
+_AGENT_FIRST_RE = _word_pattern(_AGENT_FIRST)
+_CUSTOMER_RE = _word_pattern(CUSTOMER_WORDS)
+_TEAM_RE = _word_pattern(TEAM_WORDS)
+_CUSTOMER_CJK = _cjk_pattern(CUSTOMER_WORDS)
+_TEAM_CJK = _cjk_pattern(TEAM_WORDS)
+
+
+def role_of_name(name: str) -> Role | None:
+    """The role a name or tag announces ("Visitor 4821", "Larkfield Support"), or None."""
+    if _AGENT_FIRST_RE.search(name) or _TEAM_CJK.search(name):
+        return "agent"
+    if _CUSTOMER_RE.search(name) or _CUSTOMER_CJK.search(name):
+        return "customer"
+    if _TEAM_RE.search(name):
+        return "agent"
+    return None
+
+
+# "[10:32] ", "10:32 AM - ", "(10:32) ", "2024-06-04 10:32:11 ", "04/06/2024, 10:32 - ".
+TIMESTAMP = (
+    r"(?:\[[^\]\n]{1,25}\]\s*"
+    r"|\(?(?:\d{4}-\d{2}-\d{2}[ T]|\d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+)?"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\)?\s*[-\u2013]?\s*)?"
+)
+_COLON = r"\s*[:：]"
+_ROLE_WORDS = _alternation((*CUSTOMER_WORDS, *AGENT_WORDS, *BOT_WORDS))
+# A role word alone, or a name with a role word in brackets: "Jane Doe (customer):".
+_ROLE_LABEL = re.compile(
+    rf"^\s*{TIMESTAMP}(?:(?P<word>{_ROLE_WORDS})|(?P<name>[^:：\n()]{{1,40}}?)\s*"
+    rf"\((?P<tag>{_ROLE_WORDS})\)){_COLON}[ \t]?",
+    re.IGNORECASE,
+)
+# A name label: up to four words, each a capitalised word, a number or a linking particle
+# ("Visitor 4821", "Mei Chen", "José da Silva", "王伟"), an optional tag in brackets and an
+# optional time before the colon ("Zara [10:32]:").
+_NAME = r"[^\W\d_][\w'’.\-]{0,24}(?:[ \t]+(?:[^\W\d_][\w'’.\-]{0,24}|\d{1,8})){0,3}"
+_NAME_LABEL = re.compile(
+    rf"^\s*(?P<stamp>{TIMESTAMP})(?P<name>{_NAME})(?:[ \t]*\((?P<tag>[^()\n:：]{{1,40}})\))?"
+    rf"(?:[ \t]*[\[(]?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?m\.?)?[\])]?)?{_COLON}[ \t]?",
+    re.IGNORECASE,
+)
+_PARTICLE_WORDS = "de da das do dos del della di du la le van von der den ten ter bin al el y e"
+_PARTICLES = frozenset(_PARTICLE_WORDS.split())
+# Words that start "Word: text" lines inside messages and e-mail headers, never speakers.
+_NOT_NAME_WORDS = """
+    subject re fw fwd aw wg rv tr sv ps pps nb note notes order orders update edit
+    date time sent from to cc bcc reply answer question problem issue tracking tracking number
+    email e-mail mail phone tel mobile address ticket case status total price amount
+    reference ref step error warning important urgent reason details description summary
+    tip example info information link url website account name username password code
+    order number invoice item items product products model serial quantity size colour color
+    attachment attachments attached image images file files photo photos screenshot
+    hi hello hey dear hola buenas buenos bonjour salut hallo guten ciao buongiorno olá ola oi
+    hej hoi goedemiddag goedemorgen здравствуйте привет thanks thank cheers regards
+    asunto para de enviado fecha pedido objet envoyé à commande betreff von an gesendet datum
+    bestellung oggetto inviato ordine assunto enviada encomenda onderwerp aan verzonden
+    bestelling тема от кому отправлено заказ
+    pros cons yes no ok okay p.s update1 update2 day week month today yesterday tomorrow
+    mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
+"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+
+
+def classify_line(line: str) -> tuple[Role | None, int]:
+    """Return the role a line's role-word label announces (None if none) and its length."""
+    match = _ROLE_LABEL.match(line)
+    if not match:
+        return None, 0
+    word = match["word"] or match["tag"]
+    role = role_of_name(word)
+    return role or "agent", match.end()
+
+
+def name_label(line: str) -> tuple[str, str, bool, int] | None:
+    """A "Name:" label at the start of `line`: (name, tag, timestamped, length), or None.
+
+    Only the shape is checked here; whether the name really is a speaker depends on the
+    rest of the thread (chat.py).
+    """
+    match = _NAME_LABEL.match(line)
+    if not match:
+        return None
+    name = match["name"]
+    words = name.split()
+    first = words[0]
+    if first.lower().strip(".") in _NOT_NAMES or name.lower() in _NOT_NAMES:
+        return None
+    if not (first[0].isupper() or (not first[0].isascii() and not first[0].islower())):
+        return None
+    if any(not (w[0].isupper() or w.isdigit() or w.lower() in _PARTICLES) for w in words[1:]):
+        return None
+    if len(words) == 1 and len(first) >= 4 and first.isupper():  # "URGENT:", "UPDATE:"
+        return None
+    return name, (match["tag"] or "").strip(), bool(match["stamp"].strip()), match.end()

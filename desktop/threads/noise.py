@@ -1,0 +1,125 @@
+r"""What a paste carries that no one said: HTML, "Sent from my iPhone", attachments, chat events.
+
+Sign-offs ("Kind regards, Sam") are part of what a person wrote and stay; a signature
+block after the "-- " delimiter, phone footers, attachment lines and chat-system events go.
+"""
+
+# Words and punctuation of 11 languages, on purpose:
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import html
+import re
+
+_TAG_BREAK = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>", re.IGNORECASE)
+_TAG = re.compile(
+    r"</?(?:p|div|span|b|i|u|em|strong|font|html|body|blockquote|br|li|ul|ol)\b[^<>]{0,200}>",
+    re.IGNORECASE,
+)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+
+# Mail apps' footers, in the 11 languages.
+_SENT_FROM = re.compile(
+    r"^\s*(?:sent from my \w|sent (?:from|with|via) (?:outlook|yahoo|aol|gmail|mail for|windows)"
+    r"|get outlook for |enviado desde mi |enviado (?:do|a partir do) meu |von meinem \S+ gesendet"
+    r"|gesendet (?:von|mit) (?:meinem|outlook)|envoy[ée] (?:de|depuis) mon |inviato da (?:il )?mio "
+    r"|inviato da iphone|verzonden (?:vanaf|met) mijn |отправлено с (?:моего |iphone)"
+    r"|发自我的|从我的\S+发送|\S+から送信|내 \S+에서 보냄)",
+    re.IGNORECASE,
+)
+_ATTACHMENT_WORDS = (
+    r"attachments?|attached|image|photo|file|screenshot|anhang|anhänge|anlage|adjunto|"
+    r"archivo adjunto|adjuntos|pi[èe]ces? jointes?|allegat[oi]|anexos?|bijlagen?|"
+    r"вложени[ея]|附件|添付(?:ファイル)?|첨부(?: ?파일)?"
+)
+_FILE = (
+    r"[^\s\[\]<>]{1,120}\.(?:png|jpe?g|gif|heic|webp|bmp|tiff?|pdf|docx?|xlsx?|csv|txt|zip|mp4|mov)"
+)
+_ATTACHMENT = re.compile(
+    rf"^\s*(?:\[(?:{_ATTACHMENT_WORDS})\s*[:：][^\]\n]*\]"
+    rf"|📎.*"
+    rf"|(?:{_ATTACHMENT_WORDS})\s*(?:\(\d+\))?\s*[:：]\s*{_FILE}(?:\s*(?:\([^)\n]*\))?\s*[,;]\s*{_FILE})*\s*(?:\([^)\n]*\))?"
+    rf"|<?{_FILE}>?|\[cid:[^\]\n]*\]|{_FILE}\s*\(\d[\d.,]*\s*[KkMm]?B\))\s*$",
+    re.IGNORECASE,
+)
+# Chat-system events: "Owen joined the chat", "Chat started", "Visitor 4821 left the conversation".
+_PREFIX = (
+    r"^\s*(?:[-=*]{2,}\s*)?(?:\[[^\]\n]{1,25}\]\s*|\d{1,2}:\d{2}\s*(?:[ap]m)?\s*[-\u2013]?\s*)?"
+)
+_CHAT = r"(?:live )?(?:chat|conversation|session|room|channel)"
+_JOINED = (
+    rf"(?:has |have |was |is )?(?:joined|left|entered|exited|rejoined)(?: the)?(?: {_CHAT})?"
+    r"|se ha unido al chat|se uni[oó] al chat|ha salido del chat|ha abandonado el chat"
+    r"|ist (?:dem|der) (?:chat|unterhaltung) beigetreten"
+    r"|hat (?:den chat|die unterhaltung) verlassen"
+    r"|a rejoint (?:la conversation|le chat|la discussion)|a quitt[ée] (?:la conversation|le chat)"
+    r"|[èe] entrat[oa] nella (?:chat|conversazione)|ha lasciato la (?:chat|conversazione)"
+    r"|entrou n[oa] (?:chat|conversa)|saiu d[oa] (?:chat|conversa)"
+    r"|neemt deel aan (?:de chat|het gesprek)|heeft (?:de chat|het gesprek) verlaten"
+    r"|присоединил(?:ся|ась) к (?:чату|диалогу)|покинул[а]? (?:чат|диалог)"
+    r"|加入了(?:会话|对话|聊天)|离开了(?:会话|对话|聊天)"
+    r"|がチャットに参加しました|がチャットから退出しました"
+    r"|님이 채팅에 참여했습니다|님이 채팅을 나갔습니다"
+)
+_EVENT = re.compile(
+    rf"{_PREFIX}(?P<actor>[^\s.!?,:][^\n.!?,:]{{0,50}}?)\s*(?:{_JOINED})"
+    r"\s*[.!]?\s*(?:at [\d:]{3,8}\s*(?:[ap]m)?)?\s*[-=*]*\s*$",
+    re.IGNORECASE,
+)
+_CHAT_STATE = re.compile(
+    rf"{_PREFIX}{_CHAT}(?: with [^\n]{{1,40}}?)?\s+(?:was |has been )?"
+    r"(?:started|ended|closed|transferred|assigned|rated|reopened)\b[^\n]{0,60}$",
+    re.IGNORECASE,
+)
+_PRONOUN_WORDS = "i we you he she they it ich wir yo je nous io eu ik я мы"
+_PRONOUNS = frozenset(_PRONOUN_WORDS.split())
+
+
+_SIGNATURE_DELIMITER = re.compile(r"^--\s*$")
+
+
+def unescape(text: str) -> str:
+    """Turn HTML line breaks into newlines, drop simple tags, decode entities."""
+    if "<" in text:
+        text = _TAG.sub("", _TAG_BREAK.sub("\n", text))
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(text)
+    return text.replace("\xa0", " ")
+
+
+def event_actor(line: str) -> str | None:
+    """The name in a chat-system event line ("Owen joined the chat" -> "Owen"), or None.
+
+    A chat-state line with no actor ("Chat started") gives "".
+    """
+    if len(line) > 140:
+        return None
+    match = _EVENT.match(line)
+    if match:
+        actor = match["actor"].strip(" -=*")
+        if len(actor.split()) <= 4 and actor.lower() not in _PRONOUNS:
+            return actor
+    return "" if _CHAT_STATE.match(line) else None
+
+
+def is_event(line: str) -> bool:
+    return event_actor(line) is not None
+
+
+def is_noise_line(line: str) -> bool:
+    """A footer, attachment or chat-event line that belongs to no one's message."""
+    if _SENT_FROM.match(line) and len(line.split()) <= 8:
+        return True
+    return bool(_ATTACHMENT.match(line)) or is_event(line)
+
+
+def strip_noise(text: str) -> str:
+    """A message's own text: noise lines and everything after a signature delimiter removed."""
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if _SIGNATURE_DELIMITER.match(line):
+            break
+        if not is_noise_line(line):
+            kept.append(line.rstrip())
+    return "\n".join(kept).strip()
