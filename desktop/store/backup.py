@@ -15,11 +15,12 @@ import os
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop.errors import StoreError
 from desktop.store.db import open_database
+from desktop.store.recovery import IdRange, Recovery, copy_missing_responses
 
 logger = logging.getLogger(__name__)
 
@@ -182,3 +183,58 @@ def restore(backup: Path, db_path: Path) -> Path:
     open_database(db_path, verify=False).db.close()
     logger.info("restored the library from %s; the previous one is kept as %s", backup, kept)
     return kept
+
+
+_LISTED_GAP = 200_000  # ids looked at one by one in a damaged stretch
+
+
+def _lost_ranges(conn: sqlite3.Connection, damaged: tuple[IdRange, ...]) -> tuple[IdRange, ...]:
+    """The parts of the damaged id stretches that no response fills, after the backup."""
+    lost: list[IdRange] = []
+    for first, last in damaged:
+        if last is None or last - first > _LISTED_GAP:
+            rows = conn.execute("SELECT id FROM canned WHERE id >= ? ORDER BY id", (first,))
+            start = first
+            for (found,) in rows:  # skip the ids that came back right at the start
+                if found != start:
+                    break
+                start += 1
+            lost.append((start, last))
+            continue
+        present = {
+            int(row[0])
+            for row in conn.execute("SELECT id FROM canned WHERE id BETWEEN ? AND ?", (first, last))
+        }
+        run: int | None = None
+        for number in range(first, last + 2):
+            missing = number <= last and number not in present
+            if missing and run is None:
+                run = number
+            elif not missing and run is not None:
+                lost.append((run, number - 1))
+                run = None
+    return tuple(lost)
+
+
+def fill_from_backup(conn: sqlite3.Connection, db_path: Path, recovery: Recovery) -> Recovery:
+    """After a recovery that missed responses, take the missing ones from the newest backup.
+
+    Only responses (never history or feedback) and only ids the recovered library lacks: what
+    came back from the damaged file is newer than any backup. A response deleted since the
+    backup may come back with it; that is the lesser harm. The result says which backup gave
+    what, and which damaged ids stayed empty.
+    """
+    if recovery.complete:
+        return recovery
+    for candidate in list_backups(db_path):
+        if candidate.responses is None:
+            continue
+        try:
+            copied = copy_missing_responses(candidate.path, conn)
+        except sqlite3.Error as exc:
+            logger.warning("cannot take responses from the backup %s: %s", candidate.path, exc)
+            continue
+        logger.warning("%d responses came back from the backup %s", copied, candidate.path)
+        lost = _lost_ranges(conn, recovery.damaged_ids)
+        return replace(recovery, from_backup=copied, backup=candidate.path, lost=lost)
+    return replace(recovery, lost=_lost_ranges(conn, recovery.damaged_ids))

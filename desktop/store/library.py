@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +16,10 @@ from pathlib import Path
 from desktop import paths
 from desktop.errors import StoreError
 from desktop.store import storage
-from desktop.store.backup import backup_if_due
+from desktop.store.backup import backup_if_due, fill_from_backup
 from desktop.store.canned import CannedRepository, seed_if_new
 from desktop.store.db import open_database, write_transaction
-from desktop.store.recovery import Recovery
+from desktop.store.recovery import IdRange, Recovery
 from desktop.store.storage import StorageError
 
 BACKUP = "today's backup of the library was not made (the library itself is unchanged)"
@@ -59,13 +60,31 @@ class Library:
             if count
             else "no canned responses could be read back"
         )
-        return (
-            f"The canned-response database was damaged: {came_back} into a new one at "
-            f"{self.path}. The damaged file is kept as {self.recovered_from}."
+        recovery = self.recovery or Recovery()
+        if recovery.backup is not None:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovery.backup.stat().st_mtime))
+            came_back += f" ({recovery.from_backup} of them from the backup of {when})"
+        message = (
+            f"The canned-response database was damaged: {came_back} into a new one at {self.path}."
         )
+        if recovery.lost:
+            numbers = ", ".join(_ids(r) for r in recovery.lost[:5])
+            more = f" and {len(recovery.lost) - 5} more stretches" if len(recovery.lost) > 5 else ""
+            message += f" Responses numbered {numbers}{more} could not be brought back."
+        elif not recovery.complete:
+            since = "made after that backup" if recovery.backup else "in the damaged file"
+            message += f" Any responses {since} that are not listed now could not be brought back."
+        return f"{message} The damaged file is kept as {self.recovered_from}."
 
     def close(self) -> None:
         self.repo.db.close()
+
+
+def _ids(stretch: IdRange) -> str:
+    first, last = stretch
+    if last is None:
+        return f"{first} and above"
+    return str(first) if first == last else f"{first}\u2013{last}"
 
 
 # Makes a library for the thread that calls it: SQLite connections belong to their thread.
@@ -75,6 +94,8 @@ LibraryFactory = Callable[[], Library]
 def open_library(path: Path | None = None, seed: bool = True, verify: bool = True) -> Library:
     """Open (and on first run seed) the canned-response database; see open_database."""
     opened = open_database(path or paths.database_path(), verify)
+    if opened.recovery is not None:  # before today's backup, which would copy the loss
+        opened.recovery = fill_from_backup(opened.db.conn, opened.path, opened.recovery)
     repo = CannedRepository(opened.db)
     library = Library(
         repo, opened.path, opened.recovered_from, 0, opened.recovery, opened.read_only

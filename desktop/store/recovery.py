@@ -17,10 +17,11 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop.store import fields
+from desktop.store.header_repair import rebuild_header
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +34,33 @@ _MAX_ROWID = 2**63 - 1
 _GAP_SCAN = 200_000  # rowids looked up one by one in a skipped stretch (about a second)
 
 
+# A stretch of response ids that could not be read: (first, last), last None when open-ended.
+IdRange = tuple[int, int | None]
+
+
 @dataclass(frozen=True)
 class Recovery:
-    """What came back: rows copied per table, and the tables that could not be read at all."""
+    """What came back: rows copied per table, and the tables that could not be read at all.
+
+    `complete` is False when some responses may be missing (a damaged stretch of the canned
+    table, or a file whose schema could not be read); `damaged_ids` are the stretches of
+    response ids that were skipped. `from_backup` and `backup` say what a daily backup gave back
+    afterwards (see desktop.store.backup.fill_from_backup), `lost` the ids still missing then.
+    """
 
     rows: dict[str, int] = field(default_factory=dict)
     unreadable: tuple[str, ...] = ()
+    complete: bool = True
+    damaged_ids: tuple[IdRange, ...] = ()
+    header_rebuilt: bool = False
+    from_backup: int = 0
+    backup: Path | None = None
+    lost: tuple[IdRange, ...] = ()
 
     @property
     def responses(self) -> int:
         """Canned responses recovered: the number the agent cares about."""
-        return self.rows.get("canned", 0)
+        return self.rows.get("canned", 0) + self.from_backup
 
 
 def _quote(name: str) -> str:
@@ -81,6 +98,7 @@ class _RowReader:
         self._probe = self._select + " LIMIT 1"  # reads a whole row, as the copy will
         self._lookup = self._select.replace("rowid >= ? ORDER BY rowid", "rowid = ?")
         self.damaged_ranges = 0
+        self.skipped: list[IdRange] = []  # rowids from the damage to where reading resumed
 
     def rows(self) -> Iterator[tuple[object, ...]]:
         start: int | None = _MIN_ROWID
@@ -107,6 +125,7 @@ class _RowReader:
                 self.damaged_ranges += 1
                 logger.info("damaged page at rowid %d or after: %s", start, exc)
                 resume = self._past_damage(start)
+                self.skipped.append((start, None if resume is None else resume - 1))
                 # Skipping by seeks assumes one damaged stretch; rows on good pages between two
                 # bad ones would be skipped with it, so a short gap is read row by row.
                 low = 1 if start == _MIN_ROWID else start  # rowids SQLite assigns start at 1
@@ -157,7 +176,11 @@ class _RowReader:
 
 
 def _copy_table(
-    source: sqlite3.Connection, target: sqlite3.Connection, table: str, columns: list[str]
+    source: sqlite3.Connection,
+    target: sqlite3.Connection,
+    table: str,
+    columns: list[str],
+    skipped: list[IdRange] | None = None,
 ) -> int:
     reader = _RowReader(source, table, columns)
     insert = (
@@ -169,6 +192,8 @@ def _copy_table(
         copied += target.execute(insert, row).rowcount
     if reader.damaged_ranges:
         logger.warning("table %s: %d damaged range(s) skipped", table, reader.damaged_ranges)
+    if skipped is not None:
+        skipped.extend(reader.skipped)
     return copied
 
 
@@ -188,16 +213,19 @@ def _copy_without_rowid(
     return copied
 
 
-def _copy_all(source: sqlite3.Connection, target: sqlite3.Connection) -> Recovery:
+def _copy_all(
+    source: sqlite3.Connection, target: sqlite3.Connection, only: str | None = None
+) -> Recovery:
     try:
         found = _tables(source)
     except sqlite3.DatabaseError as exc:
         logger.warning("the damaged database's schema cannot be read: %s", exc)
-        return Recovery()
+        return Recovery(complete=False)
     rows: dict[str, int] = {}
     unreadable: list[str] = []
+    skipped: list[IdRange] = []
     for table in _tables(target):
-        if table not in found:
+        if table not in found or (only is not None and table != only):
             continue
         try:
             have = set(_columns(source, table))
@@ -210,8 +238,10 @@ def _copy_all(source: sqlite3.Connection, target: sqlite3.Connection) -> Recover
         if "WITHOUT ROWID" in found[table].upper():
             rows[table] = _copy_without_rowid(source, target, table, columns)
         else:
-            rows[table] = _copy_table(source, target, table, columns)
-    return Recovery(rows, tuple(unreadable))
+            ranges = skipped if table == "canned" else None
+            rows[table] = _copy_table(source, target, table, columns, ranges)
+    complete = "canned" in found and "canned" not in unreadable and not skipped
+    return Recovery(rows, tuple(unreadable), complete, tuple(skipped))
 
 
 def _fit_header(copy: Path) -> None:
@@ -262,10 +292,12 @@ def recover_into(damaged: Path, target: sqlite3.Connection) -> Recovery:
             if wal.exists():  # committed changes not yet checkpointed live there
                 shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
             _fit_header(copy)
+            # A header overwritten with anything else hides every intact page behind it.
+            rebuilt = rebuild_header(copy)
             source = sqlite3.connect(copy)
         except (OSError, sqlite3.Error) as exc:
             logger.warning("cannot read the damaged database %s: %s", damaged, exc)
-            return Recovery()
+            return Recovery(complete=False)
         # Text damaged mid-character still carries the agent's words: keep it, marked.
         source.text_factory = lambda data: data.decode("utf-8", errors="replace")
         try:
@@ -276,4 +308,21 @@ def recover_into(damaged: Path, target: sqlite3.Connection) -> Recovery:
         finally:
             target.execute("PRAGMA foreign_keys = ON")
             source.close()
+    if rebuilt is not None:
+        logger.warning("rebuilt the damaged file's header (page size %d)", rebuilt)
+        recovery = replace(recovery, header_rebuilt=True)
     return recovery
+
+
+def copy_missing_responses(backup: Path, target: sqlite3.Connection) -> int:
+    """Copy the responses `backup` holds that `target` lacks (by id); returns how many."""
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        target.execute("PRAGMA foreign_keys = OFF")
+        with target:
+            copied = _copy_all(source, target, only="canned").rows.get("canned", 0)
+            _refill_search_columns(target)
+    finally:
+        target.execute("PRAGMA foreign_keys = ON")
+        source.close()
+    return copied
