@@ -58,20 +58,24 @@ class _TextIndex:
             self._ids.setdefault((new.title, new.body), new.id)
 
 
+# The unique indexes on short code and source id are partial (WHERE ... <> ''). SQLite uses a
+# partial index only when the query's own WHERE repeats its condition: with a bound parameter
+# alone it cannot know the value is not '', and scans the table (issue 22: imports grew with
+# the square of the library).
+BY_SOURCE = "SELECT * FROM canned WHERE source = ? AND source_id = ? AND source_id <> ''"
+BY_SHORTCODE = "SELECT {columns} FROM canned WHERE shortcode = ? AND shortcode <> ''"
+
+
 def _find_existing(
     repo: CannedRepository, response: CannedResponse, texts: _TextIndex
 ) -> CannedResponse | None:
     if response.source_id:
-        rows = list(
-            repo.db.query(
-                "SELECT * FROM canned WHERE source = ? AND source_id = ?",
-                [response.source, response.source_id],
-            )
-        )
+        rows = list(repo.db.query(BY_SOURCE, [response.source, response.source_id]))
         if rows:
             return CannedResponse.from_row(rows[0])
     if response.shortcode:
-        rows = list(repo.db.query("SELECT * FROM canned WHERE shortcode = ?", [response.shortcode]))
+        by_code = BY_SHORTCODE.format(columns="*")
+        rows = list(repo.db.query(by_code, [response.shortcode]))
         if rows:
             return CannedResponse.from_row(rows[0])
     same_text = texts.get(response)
@@ -96,9 +100,8 @@ def free_shortcode(
     """
     if not response.shortcode:
         return response
-    rows = list(
-        repo.db.query("SELECT id, title FROM canned WHERE shortcode = ?", [response.shortcode])
-    )
+    by_code = BY_SHORTCODE.format(columns="id, title")
+    rows = list(repo.db.query(by_code, [response.shortcode]))
     if rows and rows[0]["id"] != own_id:
         warnings.append(
             f"Short code {response.shortcode!r} of {response.title!r} is already used by "
