@@ -8,11 +8,13 @@ reads the file with `read_text` / `load_json` / `load_yaml`, walks its records w
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -24,6 +26,10 @@ from desktop.store.canned import CannedResponse
 # Canned libraries are small; anything larger is almost certainly the wrong file.
 MAX_FILE_BYTES = 50_000_000
 TITLE_LENGTH = 60
+
+# The csv module refuses a field over 128 KB by default; a long canned answer (a pasted policy,
+# an HTML body) can be bigger. No field can be larger than the file, which is capped above.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
 
 
 @dataclass
@@ -121,19 +127,75 @@ def decode_json(text: str, name: str) -> Any:
     return unwrap_envelopes(data)
 
 
+class _Lines(Protocol):
+    """What a csv reader tells about where it is (csv.reader and csv.DictReader both do)."""
+
+    @property
+    def line_num(self) -> int: ...
+
+
+@contextmanager
+def csv_errors(path: Path, reader: _Lines) -> Iterator[None]:
+    """Turn the csv module's errors into one line naming the file and the line it stopped at."""
+    try:
+        yield
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"{path.name}, line {reader.line_num}: not valid CSV ({exc})."
+        ) from exc
+
+
 def load_json(path: Path) -> Any:
     return decode_json(read_text(path), path.name)
 
 
+# What aliases may add on top of what the file spells out (nodes plus characters): a YAML alias
+# shares one object, so ten nested aliases of ten items make 10^10 items for whoever walks or
+# prints the result (issue 22: a 358-byte file grew the library by 35 MB, others hung).
+_ALIAS_SLACK = 100_000
+
+
+def _within(data: Any, budget: int) -> bool:
+    """True when `data`, every alias expanded, has at most `budget` nodes plus characters.
+
+    Iterative, and it stops at the budget, so a cycle or a bomb costs no more than the budget.
+    """
+    stack = [data]
+    used = 0
+    while stack:
+        item = stack.pop()
+        used += 1 + (len(item) if isinstance(item, str | bytes) else 0)
+        if used > budget:
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | set | tuple):
+            stack.extend(item)
+    return True
+
+
 def load_yaml(path: Path) -> Any:
     # safe_load only: a YAML file must never be able to build arbitrary Python objects.
+    text = read_text(path)
     try:
-        return yaml.safe_load(read_text(path))
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ImportFileError(f"{path.name}{where}: not valid YAML ({problem}).") from exc
+    except RecursionError as exc:
+        raise ImportFileError(
+            f"{path.name}: YAML nested too deeply to be a canned library."
+        ) from exc
+    # A file without aliases never has more nodes plus characters than its length in bytes.
+    if not _within(data, 2 * len(text) + _ALIAS_SLACK):
+        raise ImportFileError(
+            f"{path.name}: its YAML aliases (*name) expand far past the file's own size; "
+            "refusing it (an alias bomb?). Write the repeated parts out, or remove the aliases."
+        )
+    return data
 
 
 def record_error(path: Path, index: int, record: Any, reason: str) -> ImportFileError:

@@ -93,7 +93,7 @@ def parse(path: Path) -> Parsed:
     for match in each_record(path, data["matches"], "a mapping"):
         if "regex" in match and "trigger" not in match and "triggers" not in match:
             result.skip(
-                f"Espanso regex match {match.get('regex')!r} has no fixed trigger; skipped."
+                f"Espanso regex match {match.text('regex')[:80]!r} has no fixed trigger; skipped."
             )
             continue
         triggers = _triggers(match)

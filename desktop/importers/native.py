@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers.base import Parsed, each_record, load_json, read_text
+from desktop.importers.base import Parsed, csv_errors, each_record, load_json, read_text
 from desktop.store.canned import STORED_FIELDS, CannedResponse
 
 FORMAT_NAME = "agent-assist-canned"
@@ -103,20 +103,24 @@ def _escape(cell: str) -> str:
 
 def parse_csv(path: Path) -> Parsed:
     reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
-    header = reader.fieldnames or []
+    with csv_errors(path, reader):
+        header = reader.fieldnames or []
     if "title" not in header or "body" not in header:
         raise ImportFileError(f"{path.name}, line 1: expected a header with 'title' and 'body'.")
     result = Parsed()
     line = 2
-    for row in reader:
-        if None in row:
-            raise ImportFileError(f"{path.name}, line {line}: more cells than header columns.")
-        record = {k: _unescape(v or "") for k, v in row.items() if k is not None}
-        try:
-            result.keep(from_record(f"{path.name}, line {line}", record))
-        except json.JSONDecodeError as exc:
-            raise ImportFileError(f"{path.name}, line {line}: 'tags' is not a JSON list.") from exc
-        line = reader.line_num + 1
+    with csv_errors(path, reader):
+        for row in reader:
+            if None in row:
+                raise ImportFileError(f"{path.name}, line {line}: more cells than header columns.")
+            record = {k: _unescape(v or "") for k, v in row.items() if k is not None}
+            try:
+                result.keep(from_record(f"{path.name}, line {line}", record))
+            except json.JSONDecodeError as exc:
+                raise ImportFileError(
+                    f"{path.name}, line {line}: 'tags' is not a JSON list."
+                ) from exc
+            line = reader.line_num + 1
     return result
 
 

@@ -55,6 +55,10 @@ def parse_yaml(path: Path) -> Parsed:
     for record in each_record(path, data, "a mapping"):
         if not isinstance(record.get("title"), str) or not record.get("title").strip():
             raise record.error("missing 'title'")
+        for key in ("response", "notes", "lang"):
+            record.text(key)  # a list or mapping where text belongs: refused, naming the record
+        if not isinstance(record.get("isenabled", 1), bool | int | str):
+            raise record.error("'isenabled' must be 0 or 1")
         if not str(record.get("response") or "").strip():
             result.skip(f"osTicket response {record.get('title')!r} is empty; skipped.")
             continue

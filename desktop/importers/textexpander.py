@@ -17,7 +17,14 @@ from pathlib import Path
 
 from desktop.errors import ImportFileError
 from desktop.importers import tokens
-from desktop.importers.base import MAX_FILE_BYTES, Parsed, each_record, make_title, read_text
+from desktop.importers.base import (
+    MAX_FILE_BYTES,
+    Parsed,
+    csv_errors,
+    each_record,
+    make_title,
+    read_text,
+)
 from desktop.store.canned import CannedResponse
 
 SOURCE = "textexpander"
@@ -87,23 +94,26 @@ def parse_csv(path: Path) -> Parsed:
     columns = ["abbreviation", "content", "label"]
     result = Parsed()
     line = 1
-    for row in reader:
-        lowered = [cell.strip().lower() for cell in row]
-        if line == 1 and "abbreviation" in lowered and "content" in lowered:
-            columns = lowered  # an optional header names the column order
-        elif any(cell.strip() for cell in row):
-            fields = dict(zip(columns, row, strict=False))
-            if len(row) < 2 or not fields.get("abbreviation", "").strip():
-                raise ImportFileError(
-                    f"{path.name}, line {line}: expected abbreviation, content and label."
-                )
-            if not fields.get("content", "").strip():
-                result.skip(f"TextExpander snippet {fields['abbreviation']!r} is empty; skipped.")
-            else:
-                _response(
-                    result, fields["abbreviation"], fields["content"], fields.get("label", "")
-                )
-        line = reader.line_num + 1
+    with csv_errors(path, reader):
+        for row in reader:
+            lowered = [cell.strip().lower() for cell in row]
+            if line == 1 and "abbreviation" in lowered and "content" in lowered:
+                columns = lowered  # an optional header names the column order
+            elif any(cell.strip() for cell in row):
+                fields = dict(zip(columns, row, strict=False))
+                if len(row) < 2 or not fields.get("abbreviation", "").strip():
+                    raise ImportFileError(
+                        f"{path.name}, line {line}: expected abbreviation, content and label."
+                    )
+                if not fields.get("content", "").strip():
+                    result.skip(
+                        f"TextExpander snippet {fields['abbreviation']!r} is empty; skipped."
+                    )
+                else:
+                    _response(
+                        result, fields["abbreviation"], fields["content"], fields.get("label", "")
+                    )
+            line = reader.line_num + 1
     return result
 
 

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.importers.base import Parsed, each_record, load_json, read_text, records_from
+from desktop.importers.base import (
+    Parsed,
+    csv_errors,
+    each_record,
+    load_json,
+    read_text,
+    records_from,
+)
 from desktop.importers.html_text import html_to_text, looks_like_html
 from desktop.store.canned import CannedResponse
 
@@ -45,21 +52,23 @@ def parse_csv(path: Path) -> Parsed:
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
+    with csv_errors(path, reader):
+        header = [h.strip().lower() for h in next(reader, [])]
     if "name" not in header or "content" not in header:
         raise ImportFileError(f"{path.name}, line 1: expected a header with 'name' and 'content'.")
     result = Parsed()
     line = reader.line_num + 1
-    for row in reader:
-        fields = dict(zip(header, row, strict=False))
-        if any(cell.strip() for cell in row):
-            if not fields.get("name", "").strip():
-                raise ImportFileError(f"{path.name}, line {line}: missing 'name'.")
-            if not fields.get("content", "").strip():
-                result.skip(f"Zammad text module {fields['name']!r} is empty; skipped.")
-            else:
-                result.add(_response(fields, fields["name"].strip()), "zammad")
-        line = reader.line_num + 1
+    with csv_errors(path, reader):
+        for row in reader:
+            fields = dict(zip(header, row, strict=False))
+            if any(cell.strip() for cell in row):
+                if not fields.get("name", "").strip():
+                    raise ImportFileError(f"{path.name}, line {line}: missing 'name'.")
+                if not fields.get("content", "").strip():
+                    result.skip(f"Zammad text module {fields['name']!r} is empty; skipped.")
+                else:
+                    result.add(_response(fields, fields["name"].strip()), "zammad")
+            line = reader.line_num + 1
     return result
 
 
