@@ -9,6 +9,9 @@ from pathlib import Path
 from desktop import library_service
 from desktop.app import build_parser
 from desktop.cli import registry
+from desktop.drafting.offered import Mode as CheckMode
+from desktop.drafting.options import DraftMode, Length, Tone
+from desktop.importers import format_names
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = {"numpy", "sqlite_utils", "yaml", "PySide6", "llama_cpp"}
@@ -37,7 +40,13 @@ def test_a_handler_runs_its_command() -> None:
     assert registry.run(args) == 1  # the command ran and refused the period with one line
 
 
-def test_export_formats_match_the_library_service() -> None:
+def test_the_registrys_choices_are_the_codes() -> None:
+    """The registry spells the choices out (importing them would load numpy): kept equal here."""
+    assert tuple(DraftMode) == registry.DRAFT_MODES
+    assert tuple(Tone) == registry.TONES
+    assert tuple(Length) == registry.LENGTHS
+    assert tuple(CheckMode) == registry.CHECK_MODES
+    assert tuple(format_names()) == registry.IMPORT_FORMATS
     assert registry.EXPORT_FORMATS == library_service.EXPORT_FORMATS
 
 

@@ -17,6 +17,7 @@ from desktop.evaluation import Case, benchmark, evaluate, load_cases
 from desktop.importers import bitext
 from desktop.store.canned import CannedResponse
 
+
 def _out(line: str) -> None:
     sys.stdout.write(line + "\n")
 

@@ -3,7 +3,8 @@
 Each command names its handler as a module of this package and a function (`Handler`), and
 that module is imported only when the command runs: `agent-assist --help` and
 `agent-assist canned list` load neither the models, numpy nor the evaluation code. So the
-imports here stay light (argparse, paths, the option enums, the importers' format names).
+imports here stay light, and the choices below are plain values: the option enums and the
+importers' registry pull in the ranking (numpy). tests/test_cli_registry.py holds them equal.
 """
 
 from __future__ import annotations
@@ -14,18 +15,26 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 from desktop import paths
-from desktop.drafting.offered import Mode as CheckMode
-from desktop.drafting.options import DraftMode, Length, Tone
 from desktop.errors import AgentAssistError
-from desktop.importers import format_names
 
-Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 # The evaluation sets ship in resources/eval (the packaged app has them too).
 EVAL_DIR = paths.eval_dir()
-EXPORT_FORMATS = ("json", "csv")  # what `canned export` writes (desktop.library_service)
+# desktop.drafting.options' DraftMode, Tone, Length; desktop.drafting.offered's Mode.
+DRAFT_MODES = ("adapt", "free")
+TONES = ("friendly", "formal", "empathetic", "concise")
+LENGTHS = ("short", "medium", "detailed")
+CHECK_MODES = ("remove", "mark")
+# desktop.importers.format_names(), and what desktop.library_service exports.
+IMPORT_FORMATS = (
+    "json", "csv", "zendesk", "freshdesk", "chatwoot", "zammad", "intercom", "osticket",
+    "helpscout", "espanso", "textexpander", "bitext",
+)  # fmt: skip
+EXPORT_FORMATS = ("json", "csv")
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ def add_commands(subparsers: Subparsers) -> None:
     """Every command, in the order `--help` lists them."""
     _suggest(subparsers)
     _eval(subparsers)
+    _eval_conversations(subparsers)
     canned = _canned(subparsers)
     _team(canned)
     _models(subparsers)
@@ -87,23 +97,23 @@ def _suggest(subparsers: Subparsers) -> None:
     suggest.add_argument("--server-model", help="model name on that server (default: its only one)")
     suggest.add_argument(
         "--mode",
-        choices=[m.value for m in DraftMode],
-        default=DraftMode.ADAPT.value,
+        choices=DRAFT_MODES,
+        default="adapt",
         help="adapt the best canned response (default) or write freely",
     )
     suggest.add_argument(
         "--tone",
-        choices=[t.value for t in Tone],
+        choices=TONES,
         help="default: friendly, or empathetic when the customer is upset",
     )
-    suggest.add_argument("--length", choices=[n.value for n in Length], default=Length.MEDIUM.value)
+    suggest.add_argument("--length", choices=LENGTHS, default="medium")
     suggest.add_argument(
         "--alternatives", type=int, default=1, help="drafts to write (each checked; default 1)"
     )
     suggest.add_argument(
         "--checks",
-        choices=[m.value for m in CheckMode],
-        default=CheckMode.REMOVE.value,
+        choices=CHECK_MODES,
+        default="remove",
         help="flagged sentences are removed (default) or only marked",
     )
     suggest.set_defaults(handler=Handler("suggest", "suggest_command"))
@@ -151,8 +161,8 @@ def _eval(subparsers: Subparsers) -> None:
         action="append",
         help="GGUF to draft with (repeat to compare models; default: the configured one)",
     )
-    ev.add_argument("--mode", choices=[m.value for m in DraftMode], default=DraftMode.ADAPT.value)
-    ev.add_argument("--tone", choices=[t.value for t in Tone], default=Tone.FRIENDLY.value)
+    ev.add_argument("--mode", choices=DRAFT_MODES, default="adapt")
+    ev.add_argument("--tone", choices=TONES, default="friendly")
     ev.set_defaults(handler=Handler("eval", "eval_command"))
 
     bench = subparsers.add_parser(
@@ -175,6 +185,36 @@ def _eval(subparsers: Subparsers) -> None:
     bench.set_defaults(handler=Handler("eval", "bench_command"))
 
 
+def _eval_conversations(subparsers: Subparsers) -> None:
+    ev = subparsers.add_parser(
+        "eval-conversations",
+        help="measure the whole pipeline on realistic pasted threads (per kind)",
+    )
+    realistic = EVAL_DIR / "realistic"
+    ev.add_argument(
+        "cases",
+        type=Path,
+        nargs="?",
+        default=realistic / "conversations.jsonl",
+        help="JSONL of realistic cases (default: the shipped realistic dev set)",
+    )
+    ev.add_argument(
+        "--canned",
+        type=Path,
+        default=realistic / "library.json",
+        help="the team's library, any format `canned import` reads (default: the shop library)",
+    )
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument(
+        "--no-drafts",
+        action="store_true",
+        help="rank only: no model, no draft measures (fast)",
+    )
+    ev.add_argument("--model", type=Path, help="GGUF to draft with (default: the configured one)")
+    ev.add_argument("--limit", type=int, help="only the first N cases")
+    ev.set_defaults(handler=Handler("conversations", "eval_conversations_command"))
+
+
 def _canned(subparsers: Subparsers) -> Subparsers:
     canned = subparsers.add_parser("canned", help="import, export or list canned responses")
     commands = canned.add_subparsers(title="canned commands", metavar="COMMAND", required=True)
@@ -184,7 +224,7 @@ def _canned(subparsers: Subparsers) -> Subparsers:
     importer.add_argument(
         "--format",
         default="auto",
-        choices=["auto", *format_names()],
+        choices=["auto", *IMPORT_FORMATS],
         help="the file's format (default: detect it from the file)",
     )
     importer.set_defaults(handler=Handler("canned", "import_command"))

@@ -143,5 +143,3 @@ def _write_stdout(text: str) -> None:
 
 def _ignore(_text: str) -> None:
     return None
-
-
