@@ -7,7 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from desktop import __version__, cli, paths, platform_check
+from desktop import __version__, cli, paths
+from desktop.system import display_check
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     if getattr(args, "handler", None):
         return cli.run(args)
-    problem = platform_check.display_problem()
+    problem = display_check.display_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 3

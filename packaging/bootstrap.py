@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from desktop.platform_check import QT_BASE_LIBS, QT_XCB_LIBS, missing_packages  # noqa: E402  (stdlib only)
+from desktop.system.display_check import QT_BASE_LIBS, QT_XCB_LIBS, missing_packages  # noqa: E402  (stdlib only)
 
 VENV = ROOT / ".venv"
 MODELS = ROOT / "models"

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop import autostart
+from desktop.system import autostart
 
 WAIT = 30
 

@@ -1,7 +1,7 @@
 """Shortcut text to each platform's grab arguments, and the messages for what cannot be one."""
 
 import pytest
-from desktop.hotkey_keys import (
+from desktop.system.hotkey_keys import (
     MOD_NOREPEAT,
     HotkeyTakenError,
     Shortcut,

@@ -4,8 +4,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from desktop.hotkey_keys import HotkeyError, HotkeyTakenError, parse
-from desktop.hotkey_x11 import X11Grabber
+from desktop.system.hotkey_keys import HotkeyError, HotkeyTakenError, parse
+from desktop.system.hotkey_x11 import X11Grabber
 
 from tests.xserver import XK_ALT_L, XK_CAPS_LOCK, XK_CONTROL_L, XK_NUM_LOCK, Keyboard, running_xvfb
 

@@ -47,7 +47,7 @@ BASE_MODULES = {
     "desktop.threads.reader",
     "desktop.threads.speakers",
     "desktop.placeholders",
-    "desktop.platform_check",
+    "desktop.system.display_check",
 }
 # Qt composition roots outside ui/: the window's entry points.
 QT_ROOTS = {"desktop.app", "desktop.__main__", "desktop.selftest", "desktop.bench_qt"}

@@ -1,8 +1,8 @@
 """The app's own global shortcut: pressed anywhere, the selection comes into the window.
 
-One backend per platform registers the combination: X11 (desktop.hotkey_x11, a grab on its
+One backend per platform registers the combination: X11 (desktop.system.hotkey_x11, a grab on its
 own thread), Windows (desktop.ui.hotkey_windows, RegisterHotKey) and macOS
-(desktop.hotkey_mac, Carbon's RegisterEventHotKey). Wayland lets no application grab a key,
+(desktop.system.hotkey_mac, Carbon's RegisterEventHotKey). Wayland lets no application grab a key,
 so there the status says to bind `agent-assist --from-selection` in the desktop's own
 keyboard settings (the single-instance handover does the rest).
 """
@@ -19,7 +19,13 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
-from desktop.hotkey_keys import HotkeyError, HotkeyUnavailableError, Shortcut, ShortcutError, parse
+from desktop.system.hotkey_keys import (
+    HotkeyError,
+    HotkeyUnavailableError,
+    Shortcut,
+    ShortcutError,
+    parse,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +61,7 @@ def platform_backend() -> BackendFactory:
 
         return WindowsHotkey
     elif sys.platform == "darwin":
-        from desktop.hotkey_mac import MacHotkey
+        from desktop.system.hotkey_mac import MacHotkey
 
         return MacHotkey
     else:
@@ -75,7 +81,7 @@ def x11_backend(platform: str) -> BackendFactory:
             f"Global shortcuts need X11, Windows or macOS (this display is {platform!r}): "
             + BIND_YOURSELF
         )
-    from desktop.hotkey_x11 import X11Grabber
+    from desktop.system.hotkey_x11 import X11Grabber
 
     return X11Grabber
 

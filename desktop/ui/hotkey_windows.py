@@ -13,7 +13,7 @@ from concurrent.futures import Future
 
 from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication
 
-from desktop.hotkey_keys import HotkeyError, HotkeyTakenError, Shortcut, settled
+from desktop.system.hotkey_keys import HotkeyError, HotkeyTakenError, Shortcut, settled
 
 WM_HOTKEY = 0x0312
 ERROR_HOTKEY_ALREADY_REGISTERED = 1409

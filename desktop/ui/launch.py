@@ -11,12 +11,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtNetwork import QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop import APP_ID, APP_NAME, __version__, autostart, paths
+from desktop import APP_ID, APP_NAME, __version__, paths
 from desktop import settings as settings_module
+from desktop.drafting.pipeline import load_system_prompt
 from desktop.engine.loading import load_engine
 from desktop.errors import StoreError
 from desktop.store.library import Library, open_library
-from desktop.drafting.pipeline import load_system_prompt
+from desktop.system import autostart
 from desktop.ui import handover
 from desktop.ui.api_host import ApiHost
 from desktop.ui.assist import AssistController

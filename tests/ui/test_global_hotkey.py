@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desktop import autostart
-from desktop.hotkey_keys import HotkeyUnavailableError, parse
-from desktop.hotkey_x11 import X11Grabber
 from desktop.settings import Settings
+from desktop.system import autostart
+from desktop.system.hotkey_keys import HotkeyUnavailableError, parse
+from desktop.system.hotkey_x11 import X11Grabber
 from desktop.ui import handover
 from desktop.ui.global_hotkey import OFF, WAYLAND, GlobalHotkey, working, x11_backend
 from desktop.ui.launch import follow_autostart, follow_hotkey, start_global_hotkey

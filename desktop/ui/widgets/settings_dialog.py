@@ -45,8 +45,8 @@ from desktop.engine.api_key import (
     set_api_key,
 )
 from desktop.engine.openai_server import ServerCheck
-from desktop.hotkey_keys import ShortcutError, parse
 from desktop.settings import Settings
+from desktop.system.hotkey_keys import ShortcutError, parse
 from desktop.ui.api_host import find_api_host
 from desktop.ui.global_hotkey import find_hotkey
 from desktop.ui.server_check import ServerCheckRunner

@@ -33,7 +33,7 @@ from ctypes import (
     c_void_p,
 )
 
-from desktop.hotkey_keys import (
+from desktop.system.hotkey_keys import (
     ALT,
     CTRL,
     META,

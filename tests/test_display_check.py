@@ -1,17 +1,17 @@
 import pytest
-from desktop import platform_check
+from desktop.system import display_check
 
 
 def test_offscreen_needs_no_display(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    assert platform_check.display_problem() is None
+    assert display_check.display_problem() is None
 
 
 def test_no_display_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.platform", "linux")
     for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
-    message = platform_check.display_problem()
+    message = display_check.display_problem()
     assert message is not None and "No display" in message and "suggest" in message
 
 
@@ -27,7 +27,7 @@ def test_missing_xcb_libraries_name_the_packages(monkeypatch: pytest.MonkeyPatch
         "ctypes.util.find_library",
         lambda name: None if name == "xcb-cursor" else real(name),
     )
-    message = platform_check.display_problem()
+    message = display_check.display_problem()
     assert message is not None
     assert "apt-get install" in message and "libxcb-cursor0" in message
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future
 
-from desktop.hotkey_keys import (
+from desktop.system.hotkey_keys import (
     HotkeyError,
     HotkeyTakenError,
     HotkeyUnavailableError,
