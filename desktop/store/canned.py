@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from desktop.errors import StoreError
 from desktop.store import query, ranking, storage
+from desktop.store.action_macros import StatedAction, stated_action
 from desktop.store.fields import FIELD_WEIGHTS, cjk_column, dump_tags, parse_tags
 from desktop.store.migrations import SEARCH_COLUMNS
 
@@ -48,6 +49,14 @@ class CannedResponse:
     last_used_at: str | None = None
     id: int | None = None
     score: float = field(default=0.0, compare=False)  # bm25 score when it came from a search
+    # The action the body states as already done ("I have cancelled…"), as StatedAction JSON,
+    # '' when none. Derived from title and body by the repository on every write.
+    states_action: str = field(default="", compare=False)
+
+    @property
+    def stated(self) -> StatedAction | None:
+        """The action this response tells the customer was done, if it does."""
+        return StatedAction.from_json(self.states_action)
 
     def with_id(self, new_id: int) -> CannedResponse:
         return replace(self, id=new_id)
@@ -70,8 +79,11 @@ class CannedResponse:
 # The row mapping follows the dataclass: one column per field but the search score, stored as
 # the field's default's type says (tags as a JSON list, flags as 0/1); an empty column reads as
 # the default. Required fields (title, body) have no default and are taken as they are.
-# library_service and the native import/export format read the same lists.
-STORED_FIELDS = tuple(f.name for f in fields(CannedResponse) if f.name not in ("id", "score"))
+# library/service.py and the native import/export format read the same lists.
+DERIVED = ("states_action",)  # computed from the content on every write, never imported
+STORED_FIELDS = tuple(
+    f.name for f in fields(CannedResponse) if f.name not in ("id", "score", *DERIVED)
+)
 STATISTICS = ("usage_count", "last_used_at")  # gathered by use, not written by the agent
 CONTENT_FIELDS = tuple(name for name in STORED_FIELDS if name not in STATISTICS)
 
@@ -92,10 +104,20 @@ def _from_column(default: Any, value: Any) -> Any:
     return value if value not in (None, "") else default
 
 
+def states_action_column(title: str, body: str) -> str:
+    """The `states_action` column for a response: StatedAction JSON, '' when none."""
+    action = stated_action(title, body)
+    return action.as_json() if action else ""
+
+
 def _stored(response: CannedResponse) -> dict[str, Any]:
-    """The row written for a response: its fields plus the search box's `cjk_grams` column."""
+    """The row written for a response: its fields plus the derived columns.
+
+    `cjk_grams` feeds the search box, `states_action` marks confirmation macros.
+    """
     row = response.to_row()
     row["cjk_grams"] = cjk_column(row)
+    row["states_action"] = states_action_column(response.title, response.body)
     return row
 
 
@@ -133,7 +155,7 @@ class CannedRepository:
         except sqlite3.IntegrityError as exc:
             raise _clash(response, exc) from exc
         assert new_id is not None
-        return response.with_id(int(new_id))
+        return replace(response, id=int(new_id), states_action=row["states_action"])
 
     def update(self, response: CannedResponse) -> CannedResponse:
         if response.id is None:
@@ -145,7 +167,7 @@ class CannedRepository:
                 self.db["canned"].update(response.id, row)  # type: ignore[union-attr]
         except sqlite3.IntegrityError as exc:
             raise _clash(response, exc) from exc
-        return response
+        return replace(response, states_action=row["states_action"])
 
     def delete_many(self, ids: Iterable[int]) -> list[CannedResponse]:
         """Delete all or none; returns what was deleted, so an undo can restore it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from desktop.store.action_macros import stated_action
 from desktop.store.fields import cjk_column, dump_tags, parse_tags
 
 migrations = Migrations("agent_assist")
@@ -232,7 +233,7 @@ def m007_team_library(db: Database) -> None:
     A team response is a `canned` row whose source is "team:<path>". Triggers refuse to change
     or delete one unless the statement runs inside a team sync: the sync inserts a row into
     `team_sync_writer` in its own transaction and deletes it before committing, so no other
-    connection ever sees it and a crashed sync leaves nothing behind (desktop/team_library.py).
+    connection ever sees it and a crashed sync leaves nothing behind (desktop/library/team.py).
     """
     db.execute(
         "CREATE TABLE team_subscription (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL "
@@ -281,6 +282,24 @@ def m009_vectors_packed(db: Database) -> None:
     db.execute("DROP TABLE vectors")
     db.execute("ALTER TABLE vectors_packed RENAME TO vectors")
     db.execute("CREATE UNIQUE INDEX vectors_key ON vectors(space, text_hash)")
+
+
+@migrations()
+def m010_states_action(db: Database) -> None:
+    """Which responses state an action as already done ("I have cancelled your membership").
+
+    Such a confirmation is right only after the agent did the action (issue 20), so the
+    recognition runs when a response is written (desktop/store/canned.py) and is kept here as
+    StatedAction JSON, '' for none. Existing rows are filled in now, team responses included:
+    the column is not one the team library locks.
+    """
+    db.execute("ALTER TABLE canned ADD COLUMN states_action TEXT NOT NULL DEFAULT ''")
+    for row_id, title, body in db.execute("SELECT id, title, body FROM canned").fetchall():
+        action = stated_action(title or "", body or "")
+        if action:
+            db.execute(
+                "UPDATE canned SET states_action = ? WHERE id = ?", [action.as_json(), row_id]
+            )
 
 
 def apply(db: Database) -> None:

@@ -3,7 +3,7 @@ import dataclasses
 import pytest
 from desktop.errors import StoreError
 from desktop.store import ranking
-from desktop.store.canned import CannedRepository, CannedResponse
+from desktop.store.canned import DERIVED, CannedRepository, CannedResponse
 from desktop.transcript import parse
 
 
@@ -146,10 +146,45 @@ def test_every_field_survives_the_database(repo: CannedRepository) -> None:
     )
     stored = repo.add(full)
     assert repo.get(stored.id or 0) == stored
-    assert {f.name for f in dataclasses.fields(full)} - set(full.to_row()) == {"id", "score"}
+    # states_action is derived from the body on every write, not written by the caller
+    assert {f.name for f in dataclasses.fields(full)} - set(full.to_row()) == {
+        "id",
+        "score",
+        *DERIVED,
+    }
 
 
 def test_unreadable_columns_read_as_defaults(repo: CannedRepository) -> None:
     row = {"id": 1, "title": "T", "body": "B", "tags": "not json", "language": "", "active": None}
     response = CannedResponse.from_row(row)
     assert (response.tags, response.language, response.active) == ((), "en", True)
+
+
+# --- confirmation macros (issue 20) -------------------------------------------------------------
+
+CANCELLED = "I have cancelled your Plus membership. You won't be charged again."
+HOW_TO = "You can cancel Plus at any time under Account > Membership."
+
+
+def test_every_write_records_what_a_response_states_as_done(repo: CannedRepository) -> None:
+    added = add(repo, "Plus cancelled", CANCELLED)
+    assert added.stated is not None and added.stated.lemma == "cancel"
+    assert repo.get(added.id or 0) == added
+    fetched = repo.get(added.id or 0)
+    assert fetched is not None and fetched.stated == added.stated
+    # an edit that turns it into a how-to clears it, and back
+    how_to = repo.update(dataclasses.replace(added, body=HOW_TO))
+    assert how_to.states_action == ""
+    stored = repo.get(added.id or 0)
+    assert stored is not None and stored.stated is None
+    repo.update(dataclasses.replace(how_to, body=CANCELLED))
+    again = repo.get(added.id or 0)
+    assert again is not None and again.stated == added.stated
+    # bulk inserts and undo restores compute it too; a caller's value is never trusted
+    repo.add_many([CannedResponse("Also done", CANCELLED, states_action='{"lemma": "x"}')])
+    (bulk,) = [r for r in repo.all() if r.title == "Also done"]
+    assert bulk.stated == added.stated
+    (gone,) = repo.delete_many([bulk.id or 0])
+    repo.restore([dataclasses.replace(gone, states_action="")])
+    restored = repo.get(bulk.id or 0)
+    assert restored is not None and restored.stated == added.stated

@@ -103,3 +103,36 @@ def test_worker_connections_never_move_the_file_aside(tmp_path: Path) -> None:
         open_database(path, verify=False)
     assert path.read_bytes().startswith(b"this is not sqlite")
     assert [p.name for p in tmp_path.iterdir()] == ["canned.db"]
+
+
+def test_m010_marks_the_confirmation_macros_of_an_existing_library(tmp_path: Path) -> None:
+    """A library made before m010 learns which responses state an action as done, its
+    read-only team responses too, and keeps everything else as it was."""
+    from sqlite_utils import Database
+
+    path = tmp_path / "canned.db"
+    old = Database(path)
+    migrations.migrations.apply(old, stop_before="m010_states_action")
+    old["canned"].insert_all(  # type: ignore[union-attr]
+        [
+            {"title": "Plus cancelled", "body": "I have cancelled your Plus membership."},
+            {"title": "Plus - how to cancel", "body": "You can cancel under Account > Plus."},
+            {
+                "title": "Refund issued",
+                "body": "We have issued your refund of {{input.amount}}.",
+                "source": "team:/shared/library.json",
+                "source_id": "7",
+            },
+        ]
+    )
+    old.close()
+
+    opened = open_database(path)
+    assert migrations.schema_version(opened.db) == len(migrations.migrations._migrations)
+    by_title = {r.title: r for r in CannedRepository(opened.db).all()}
+    assert by_title["Plus - how to cancel"].states_action == ""
+    cancelled, refund = by_title["Plus cancelled"].stated, by_title["Refund issued"].stated
+    assert cancelled is not None and cancelled.todo == "Cancel the Plus membership"
+    assert refund is not None and refund.lemma == "refund"
+    assert by_title["Refund issued"].source == "team:/shared/library.json"
+    opened.db.close()
