@@ -17,58 +17,66 @@ from collections import Counter
 from collections.abc import Sequence
 
 from desktop.threads.dates import is_date_line
-from desktop.threads.labels import TIMESTAMP, classify_line, name_label, role_of_name
+from desktop.threads.labels import TIMESTAMP, NameLabel, classify_line, name_label, role_of_name
 from desktop.threads.model import Message
 from desktop.threads.noise import event_actor
 
 _STAMP = re.compile(rf"^\s*{TIMESTAMP}", re.IGNORECASE)
 
 
-def _accepted_names(lines: Sequence[str]) -> set[str]:
-    candidates = [(i, label) for i, line in enumerate(lines) if (label := name_label(line))]
-    counts = Counter(label[0] for _, label in candidates)
+def split(lines: Sequence[str]) -> tuple[list[Message], set[str]]:
+    """The chat's messages in order, and the names that "joined the chat" (the team's)."""
+    # One pass to see every line's label, then one to cut: a bare name is only known to be a
+    # speaker once the whole chat has been seen.
+    roles = [classify_line(line) for line in lines]
+    names = [
+        None if role else name_label(line) for line, (role, _) in zip(lines, roles, strict=True)
+    ]
+    events = [
+        None if role or name else event_actor(line)
+        for line, (role, _), name in zip(lines, roles, names, strict=True)
+    ]
+    joined = {actor.lower() for actor in events if actor}
+    accepted = _accepted_names(lines, names, joined)
+    messages: list[Message] = [Message("", speaker="", role="customer")]
+    body: list[str] = []
+    for line, (role, length), label, event in zip(lines, roles, names, events, strict=True):
+        if role is not None:
+            speaker = _speaker(line[:length].strip().rstrip(":：").strip())
+            message = Message("", speaker=speaker, role=role, key=speaker.lower())
+        elif label is not None and label[0] in accepted:
+            message, length = _named(label[0], label[1]), label[3]
+        elif event is not None:
+            continue
+        elif len(messages) > 1 and len(line) <= 60 and is_date_line(line):
+            continue  # a day separator between chat lines
+        else:
+            body.append(line)
+            continue
+        messages[-1].text = "\n".join(body).strip()
+        messages.append(message)
+        body = [line[length:]]
+    messages[-1].text = "\n".join(body).strip()
+    return [m for m in messages if m.text], joined
+
+
+def _accepted_names(
+    lines: Sequence[str], labels: Sequence[NameLabel | None], joined: set[str]
+) -> set[str]:
+    counts = Counter(label[0] for label in labels if label)
     first = next((i for i, line in enumerate(lines) if line.strip()), -1)
     return {
         name
-        for i, (name, tag, stamped, _) in candidates
-        if tag or stamped or counts[name] > 1 or i == first or role_of_name(name)
+        for i, label in enumerate(labels)
+        if label
+        for name, tag, stamped, _ in [label]
+        if tag
+        or stamped
+        or counts[name] > 1
+        or i == first
+        or role_of_name(name)
+        or name.lower() in joined
     }
-
-
-def split(lines: Sequence[str]) -> tuple[list[Message], set[str]]:
-    """The chat's messages in order, and the names that "joined the chat" (the team's)."""
-    names = _accepted_names(lines)
-    messages: list[Message] = [Message("", speaker="", role="customer")]
-    body: list[str] = []
-    joined: set[str] = set()
-
-    def start(message: Message, first_line: str) -> None:
-        nonlocal body
-        messages[-1].text = "\n".join(body).strip()
-        messages.append(message)
-        body = [first_line]
-
-    for line in lines:
-        role, length = classify_line(line)
-        if role is not None:
-            speaker = _speaker(line[:length].strip().rstrip(":：").strip())
-            start(Message("", speaker=speaker, role=role, key=speaker.lower()), line[length:])
-            continue
-        label = name_label(line)
-        if label is not None and label[0] in names:
-            name, tag, _, length = label
-            start(_named(name, tag), line[length:])
-            continue
-        actor = event_actor(line)
-        if actor is not None:
-            if actor:
-                joined.add(actor.lower())
-            continue
-        if is_date_line(line) and len(messages) > 1:
-            continue  # a day separator between chat lines
-        body.append(line)
-    messages[-1].text = "\n".join(body).strip()
-    return [m for m in messages if m.text], joined
 
 
 def _speaker(label: str) -> str:

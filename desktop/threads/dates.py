@@ -49,6 +49,7 @@ vandaag gisteren сегодня вчера
 """
 _MONTH_WORDS = frozenset(_MONTHS.split())
 _DATE_WORDS = _MONTH_WORDS | frozenset(_WEEKDAYS.split()) | frozenset(_LINKS.split())
+_DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|\S")
 _PUNCTUATION = frozenset(",.:/-()|·[]—–")
 _TIME = re.compile(r"\d{1,2}[:h]\d{2}")
@@ -64,7 +65,7 @@ _CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 def is_date_line(line: str) -> bool:
     """True when `line` holds a date or time and nothing else."""
     text = line.strip()
-    if not text or len(text) > 60 or not any(c.isdigit() for c in text):
+    if not text or len(text) > 60 or not _DIGIT.search(text):
         return False
     month = False
     for token in _TOKEN.findall(text):

@@ -22,13 +22,27 @@ _WROTE = (
 )
 # "On … wrote:" in its many spellings: the verb ends the line, except in German and Dutch
 # ("Am … schrieb Name <mail>:"); Gmail in Russian and Japanese has no verb at all
-# ("вт, 11 июн. 2024 г. в 10:56, Name <mail>:").
-_WROTE_LINE = re.compile(
-    rf"^(?!\s*>).{{0,300}}?\d.{{0,300}}?(?:{_WROTE})\s*[:：]?\s*$"
-    r"|^(?!\s*>).{0,300}?\d.{0,300}?\b(?:schrieb|schreef)\s+[^\n:：]{1,160}[:：]\s*$"
-    r"|^(?!\s*>).{0,200}?\d{1,2}:\d{2}.{0,200}<[^<>\s]+@[^<>\s]+>\s*[:：]\s*$",
-    re.IGNORECASE,
-)
+# ("вт, 11 июн. 2024 г. в 10:56, Name <mail>:"). Checked piece by piece: one regex with
+# nested ".*?" backtracks quadratically on long lines, and this runs on every line.
+_WROTE_END = re.compile(rf"(?:{_WROTE})\s*[:：]$", re.IGNORECASE)
+_WROTE_MIDDLE = re.compile(r"\b(?:schrieb|schreef)\s+\S", re.IGNORECASE)
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_MAIL_END = re.compile(r"<[^<>\s]+@[^<>\s]+>\s*[:：]$")
+
+
+def _is_wrote_line(line: str) -> bool:
+    text = line.strip()
+    if not text or text[-1] not in ":：" or text[0] == ">" or len(text) > 400:
+        return False
+    if not any(c.isdigit() for c in text):
+        return False
+    return bool(
+        _WROTE_END.search(text)
+        or _WROTE_MIDDLE.search(text)
+        or (_MAIL_END.search(text) and _TIME.search(text))
+    )
+
+
 _WRAPPED_OPENER = re.compile(
     r"^\s*(?:On|El|Am|Le|Il|Em|Op|\d{4}[-年/.]|\w{2,3}[.,])", re.IGNORECASE
 )
@@ -71,13 +85,13 @@ def _header_block(lines: Sequence[str], start: int) -> int:
 
 def _wrote_line(lines: Sequence[str], i: int) -> int:
     """How many lines (1 or 2, when the mail app wrapped it) an "On … wrote:" line spans."""
-    if _WROTE_LINE.match(lines[i]):
+    if _is_wrote_line(lines[i]):
         return 1
     if (
         i + 1 < len(lines)
         and len(lines[i]) < 200
         and _WRAPPED_OPENER.match(lines[i])
-        and _WROTE_LINE.match(f"{lines[i].rstrip()} {lines[i + 1].strip()}")
+        and _is_wrote_line(f"{lines[i].rstrip()} {lines[i + 1].strip()}")
     ):
         return 2
     return 0

@@ -11,6 +11,7 @@ the role at once; names are resolved later from the whole thread (see speakers.p
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from desktop.threads.model import Role
 
@@ -254,6 +255,7 @@ _CUSTOMER_CJK = _cjk_pattern(CUSTOMER_WORDS)
 _TEAM_CJK = _cjk_pattern(TEAM_WORDS)
 
 
+@lru_cache(maxsize=4096)  # a thread repeats its few speakers' names on every line
 def role_of_name(name: str) -> Role | None:
     """The role a name or tag announces ("Visitor 4821", "Larkfield Support"), or None."""
     if _AGENT_FIRST_RE.search(name) or _TEAM_CJK.search(name):
@@ -312,6 +314,8 @@ _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 def classify_line(line: str) -> tuple[Role | None, int]:
     """Return the role a line's role-word label announces (None if none) and its length."""
+    if ":" not in line[:120] and "：" not in line[:120]:  # most lines: no label, no regex
+        return None, 0
     match = _ROLE_LABEL.match(line)
     if not match:
         return None, 0
@@ -320,12 +324,17 @@ def classify_line(line: str) -> tuple[Role | None, int]:
     return role or "agent", match.end()
 
 
-def name_label(line: str) -> tuple[str, str, bool, int] | None:
+NameLabel = tuple[str, str, bool, int]  # name, tag, timestamped, length of the label
+
+
+def name_label(line: str) -> NameLabel | None:
     """A "Name:" label at the start of `line`: (name, tag, timestamped, length), or None.
 
     Only the shape is checked here; whether the name really is a speaker depends on the
     rest of the thread (chat.py).
     """
+    if ":" not in line[:120] and "：" not in line[:120]:
+        return None
     match = _NAME_LABEL.match(line)
     if not match:
         return None

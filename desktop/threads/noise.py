@@ -72,6 +72,15 @@ _CHAT_STATE = re.compile(
     r"(?:started|ended|closed|transferred|assigned|rated|reopened)\b[^\n]{0,60}$",
     re.IGNORECASE,
 )
+# Every event names one of these; most lines name none and skip the slower patterns.
+_EVENT_HINTS = (
+    "joined", "left", "enter", "exit", "chat", "conversation", "session", "room", "channel",
+    "unido", "salido", "abandonado", "beigetreten", "verlassen", "rejoint", "quitt", "entrat",
+    "lasciato", "entrou", "saiu", "neemt deel", "toegetreden", "присоедин", "покинул", "加入",
+    "离开", "参加", "退出", "참여", "나갔",
+)  # fmt: skip
+# Searched in the lower-cased line: literal alternatives without IGNORECASE are 5x faster.
+_EVENT_HINT = re.compile("|".join(map(re.escape, _EVENT_HINTS)))
 _PRONOUN_WORDS = "i we you he she they it ich wir yo je nous io eu ik я мы"
 _PRONOUNS = frozenset(_PRONOUN_WORDS.split())
 
@@ -95,6 +104,8 @@ def event_actor(line: str) -> str | None:
     """
     if len(line) > 140:
         return None
+    if not _EVENT_HINT.search(line.lower()):
+        return None
     match = _EVENT.match(line)
     if match:
         actor = match["actor"].strip(" -=*")
@@ -103,15 +114,11 @@ def event_actor(line: str) -> str | None:
     return "" if _CHAT_STATE.match(line) else None
 
 
-def is_event(line: str) -> bool:
-    return event_actor(line) is not None
-
-
 def is_noise_line(line: str) -> bool:
-    """A footer, attachment or chat-event line that belongs to no one's message."""
+    """A mail app's footer or an attachment line: no one wrote it (chat events: chat.py)."""
     if _SENT_FROM.match(line) and len(line.split()) <= 8:
         return True
-    return bool(_ATTACHMENT.match(line)) or is_event(line)
+    return bool(_ATTACHMENT.match(line))
 
 
 def strip_noise(text: str) -> str:

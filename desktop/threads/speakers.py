@@ -93,7 +93,10 @@ def _by_shape(
         return dict.fromkeys(unknown, "customer")
     if known:  # a customer is known: the other voices are the team's
         return dict.fromkeys(unknown, "agent")
-    greeters = {m.key for m in named if m.key in unknown and _AGENT_GREETING.search(m.text[:300])}
+    unknown_keys = set(unknown)
+    greeters = {
+        m.key for m in named if m.key in unknown_keys and _AGENT_GREETING.search(m.text[:300])
+    }
     if greeters and len(greeters) < len(unknown):
         return {key: "agent" if key in greeters else "customer" for key in unknown}
     return {key: "customer" if i == 0 else "agent" for i, key in enumerate(unknown)}
