@@ -6,12 +6,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from desktop import library_service
 from desktop.app import build_parser
 from desktop.cli import registry
 from desktop.drafting.offered import Mode as CheckMode
 from desktop.drafting.options import DraftMode, Length, Tone
 from desktop.importers import format_names
+from desktop.library import service as library_service
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = {"numpy", "sqlite_utils", "yaml", "PySide6", "llama_cpp"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from desktop.errors import ImportFileError, InputError
-from desktop.library_service import export, import_file
+from desktop.library.service import export, import_file
 from desktop.store.canned import CannedRepository, CannedResponse
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop import library_service, team_library
 from desktop.app import build_parser
 from desktop.cli import run
+from desktop.drafting.ready import rank_with_pins
 from desktop.errors import InputError
+from desktop.library import service as library_service
+from desktop.library import team as team_library
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import Library, open_library
-from desktop.drafting.ready import rank_with_pins
 from desktop.transcript import parse
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from desktop import paths
 from desktop.errors import StoreError
-from desktop.library_service import export, import_file
+from desktop.library.service import export, import_file
 from desktop.store import backup
 from desktop.store.library import open_library
 

@@ -29,7 +29,7 @@ DRAFT_MODES = ("adapt", "free")
 TONES = ("friendly", "formal", "empathetic", "concise")
 LENGTHS = ("short", "medium", "detailed")
 CHECK_MODES = ("remove", "mark")
-# desktop.importers.format_names(), and what desktop.library_service exports.
+# desktop.importers.format_names(), and what desktop.library.service exports.
 IMPORT_FORMATS = (
     "json", "csv", "zendesk", "freshdesk", "chatwoot", "zammad", "intercom", "osticket",
     "helpscout", "espanso", "textexpander", "bitext",

@@ -10,7 +10,7 @@ import argparse
 import sys
 import time
 
-from desktop import team_library
+from desktop.library import team as team_library
 from desktop.store.library import open_library
 
 

@@ -3,7 +3,7 @@
 Every format is a plugin with one interface: a function `parse(path) -> Parsed` (see
 `desktop.importers.base`), registered below by name as "module:function". Modules load on first
 use, so that `canned list` stays light. Importers parse only; the library service
-(`desktop.library_service`) stores what they return.
+(`desktop.library.service`) stores what they return.
 """
 
 from __future__ import annotations

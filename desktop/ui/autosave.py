@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QPlainTextEdit
 
-from desktop.autosave_store import AutosaveStore, Workspace
-from desktop.store import storage
+from desktop.autosave.store import SnapshotWriter
+from desktop.autosave.workspace import AutosaveStore, Workspace
 from desktop.ui.background import Worker, WorkerThread
 
 logger = logging.getLogger(__name__)
@@ -37,41 +37,31 @@ def restored_message(workspace: Workspace) -> str:
     return f"{RESTORED} ({what}; it ended unexpectedly)."
 
 
-class AutosaveWorker(Worker):
+class SnapshotWorker(Worker):
     """Writes snapshots on its own thread, in the order they were taken.
 
     Signals:
-        failed(str): a write was refused (said once until a write succeeds again).
+        failed(str): a write was refused (said once, not at every snapshot).
     """
 
     failed = Signal(str)
 
-    def __init__(self, store: AutosaveStore) -> None:
+    def __init__(self, writer: SnapshotWriter[Any]) -> None:
         super().__init__()
-        self._store = store
-        self._failing = False
+        self._writer = writer
 
     @Slot(object)
-    def save(self, workspace: Workspace) -> None:
-        try:
-            self._store.save(workspace)
-        except OSError as exc:  # a full or read-only disk: the app keeps working without it
-            logger.warning("Autosave failed: %s", exc)
-            if not self._failing:
-                self._failing = True
-                self.failed.emit(failure_message(exc, self._store.path.parent))
-        else:
-            self._failing = False
+    def save(self, snapshot: object) -> None:
+        message = self._writer.write(snapshot)
+        if message:
+            self.failed.emit(message)
 
 
-def failure_message(exc: OSError, folder: Path) -> str:
-    """One line for the status bar: what failed, and what to do."""
-    described = storage.describe(exc, folder, LOST_ON_CRASH)
-    return str(described) if described is not None else f"Autosave failed ({exc}); {LOST_ON_CRASH}."
+class ThrottledSave(QObject):
+    """Takes a snapshot on the GUI thread about a second after a change; writes it on its thread.
 
-
-class Autosave(QObject):
-    """Snapshots the window's tabs about a second after any watched editor changes.
+    Subclasses say what the snapshot is (`snapshot`, None to remove the file) and what a
+    clean close keeps (`finish`).
 
     Signals:
         failed(str): the snapshot could not be written (full or read-only disk).
@@ -80,6 +70,52 @@ class Autosave(QObject):
     failed = Signal(str)
     _save_requested = Signal(object)
 
+    def __init__(self, writer: SnapshotWriter[Any], thread: str, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self._finished = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DELAY_MS)
+        self._timer.timeout.connect(self.save_now)
+        worker = SnapshotWorker(writer)
+        self._save_requested.connect(worker.save)
+        worker.failed.connect(self.failed)
+        self._worker = worker  # PySide deletes a parentless QObject with its last reference
+        self._thread = WorkerThread(worker, thread, self)
+
+    def snapshot(self) -> object:
+        raise NotImplementedError
+
+    @Slot()
+    def changed(self) -> None:
+        """Something on screen changed: a snapshot follows within a second."""
+        if not self._finished and not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def save_now(self) -> None:
+        if self._finished:
+            return
+        self._timer.stop()
+        self._save_requested.emit(self.snapshot())
+
+    def _stop(self) -> bool:
+        """Stop the timer and the thread; False when they already were (finish runs once)."""
+        if self._finished:
+            return False
+        self._finished = True
+        self._timer.stop()
+        self._thread.stop()
+        return True
+
+
+class Autosave(ThrottledSave):
+    """Snapshots the window's tabs about a second after any watched editor changes.
+
+    Signals:
+        failed(str): the snapshot could not be written (full or read-only disk).
+    """
+
     def __init__(
         self,
         store: AutosaveStore,
@@ -87,20 +123,14 @@ class Autosave(QObject):
         reopen: Callable[[Workspace], str],
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        fallback = "Autosave failed ({exc}); " + LOST_ON_CRASH + "."
+        super().__init__(SnapshotWriter(store, LOST_ON_CRASH, fallback), "autosave", parent)
         self._store = store
         self._workspace = workspace
         self._reopen = reopen
-        self._finished = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DELAY_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
-        worker = AutosaveWorker(store)
-        self._save_requested.connect(worker.save)
-        worker.failed.connect(self.failed)
-        self._worker = worker  # PySide deletes a parentless QObject with its last reference
-        self._thread = WorkerThread(worker, "autosave", self)
+
+    def snapshot(self) -> Workspace:
+        return self._workspace()
 
     def watch(self, *editors: QPlainTextEdit) -> None:
         for editor in editors:
@@ -113,23 +143,10 @@ class Autosave(QObject):
 
     def finish(self) -> None:
         """Clean quit: stop the thread, then write the tabs marked clean for the next start."""
-        if self._finished:
+        if not self._stop():
             return
-        self._finished = True
-        self._timer.stop()
-        self._thread.stop()
         workspace = self._workspace()
         try:
             self._store.save(Workspace(workspace.tabs, workspace.current, clean=True))
         except OSError as exc:
             logger.warning("Could not keep the open conversations: %s", exc)
-
-    @Slot()
-    def changed(self) -> None:
-        """Something on screen changed (text, a tab opened, closed or moved)."""
-        if not self._finished and not self._timer.isActive():
-            self._timer.start()
-
-    @Slot()
-    def _on_timer_timeout(self) -> None:
-        self._save_requested.emit(self._workspace())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QStackedWidget, QTabBar, QWidget
 
-from desktop.autosave_store import Snapshot, Workspace
+from desktop.autosave.workspace import Snapshot, Workspace
 from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse

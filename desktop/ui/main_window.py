@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME, paths
-from desktop.autosave_store import AutosaveStore, Workspace, default_path
+from desktop.autosave.workspace import AutosaveStore, Workspace, default_path
 from desktop.settings import Settings
 from desktop.store import storage
 from desktop.store.history import Conversation

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from desktop.errors import ImportFileError
 from desktop.importers import detect, parse_file
-from desktop.library_service import import_file
+from desktop.library.service import import_file
 from desktop.store.canned import CannedRepository
 
 FRESHDESK: list[dict[str, Any]] = [

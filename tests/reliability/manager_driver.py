@@ -14,7 +14,7 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.manager_autosave import EditAutosaveStore, default_path
+from desktop.autosave.library_edit import EditAutosaveStore, default_path
 from desktop.store.library import Library, open_library
 from desktop.ui.manager import CannedManager
 from desktop.ui.waiting import wait_until

@@ -19,15 +19,15 @@ from desktop import settings as settings_module
 from desktop.drafting import adapt
 from desktop.drafting.checks import Kind, check_draft
 from desktop.drafting.options import Tone
+from desktop.drafting.pipeline import Suggester, load_system_prompt
 from desktop.drafting.prompts import build_prompt
 from desktop.engine.llama import LlamaEngine, check_gguf
 from desktop.engine.types import Message
 from desktop.errors import ImportFileError, InputError, ModelError
 from desktop.importers.html_text import html_to_text
-from desktop.library_service import export, import_file
+from desktop.library.service import export, import_file
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import Library, open_library
-from desktop.drafting.pipeline import Suggester, load_system_prompt
 from desktop.transcript import MAX_CHARS, parse
 
 CLI_LIMIT = 5_000_000  # desktop.cli.MAX_INPUT_BYTES

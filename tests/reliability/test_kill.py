@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL 
 IMPORTER = r"""
 import sys
 from pathlib import Path
-from desktop.library_service import import_file
+from desktop.library.service import import_file
 from desktop.store.library import open_library
 
 small, big = map(Path, sys.argv[1:3])

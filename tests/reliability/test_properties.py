@@ -19,7 +19,7 @@ import yaml
 from desktop import placeholders
 from desktop.errors import InputError
 from desktop.importers import format_names, parse_file, parser_for
-from desktop.library_service import import_file
+from desktop.library.service import import_file
 from desktop.store import migrations
 from desktop.store.canned import CannedRepository
 from desktop.transcript import MAX_CHARS, parse

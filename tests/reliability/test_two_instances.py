@@ -27,7 +27,7 @@ PER_FILE = 25
 CHILD = r"""
 import sys
 from pathlib import Path
-from desktop.library_service import import_file
+from desktop.library.service import import_file
 from desktop.store.library import open_library
 
 library = open_library()

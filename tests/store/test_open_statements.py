@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop import team_library
-from desktop.library_service import import_file
+from desktop.library import team as team_library
+from desktop.library.service import import_file
 from desktop.store import ranking
 from desktop.store.canned import CannedResponse
 from desktop.store.feedback import FeedbackEvent, FeedbackRepository

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from desktop import paths
-from desktop.library_service import import_file
+from desktop.library.service import import_file
 from desktop.store import storage
 from desktop.store.canned import CannedResponse
 from desktop.store.feedback import FeedbackEvent, FeedbackRepository

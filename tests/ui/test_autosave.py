@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from desktop import settings as settings_module
-from desktop.autosave_store import AutosaveStore, Snapshot, Workspace, default_path
+from desktop.autosave.workspace import AutosaveStore, Snapshot, Workspace, default_path
 from desktop.settings import Settings
 from desktop.ui.autosave import RESTORED
 
@@ -33,7 +33,7 @@ import argparse, json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
-from desktop.autosave_store import default_path
+from desktop.autosave.workspace import default_path
 from desktop.drafting.session import EngineState
 from desktop.ui import launch
 from desktop.ui.main_window import MainWindow

@@ -5,8 +5,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from desktop import manager_autosave
-from desktop.manager_autosave import EditAutosaveStore, EditSnapshot
+from desktop.autosave import library_edit
+from desktop.autosave.library_edit import EditAutosaveStore, EditSnapshot
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import Library, open_library
 from desktop.ui.manager import CannedManager, transfer
@@ -378,12 +378,12 @@ def test_shutdown_saves_what_is_in_the_form(
 # --- autosave of the form: an edit in progress survives a crash ------------------------------
 def kept_edit() -> EditSnapshot | None:
     """The form's file: what the open window's form holds unsaved."""
-    return EditAutosaveStore(manager_autosave.default_path()).load()
+    return EditAutosaveStore(library_edit.default_path()).load()
 
 
 def offered_edit() -> EditSnapshot | None:
     """What an unclean exit left, set aside while the window offers it back."""
-    store = EditAutosaveStore(manager_autosave.default_path())
+    store = EditAutosaveStore(library_edit.default_path())
     return store.load(store.offered_path)
 
 
@@ -412,7 +412,7 @@ def test_an_edit_left_by_a_crash_is_offered_back_and_restored(
 ) -> None:
     stored = library.all()[2]
     edited = replace(stored, title="Half-typed title", body="Half-typed body", tags=("x", "y"))
-    EditAutosaveStore(manager_autosave.default_path()).save(EditSnapshot(stored, edited))
+    EditAutosaveStore(library_edit.default_path()).save(EditSnapshot(stored, edited))
 
     window = CannedManager(worker_library)
     qtbot.addWidget(window)
@@ -442,7 +442,7 @@ def test_an_edit_left_by_a_crash_is_offered_back_and_restored(
 
 def test_a_kept_new_response_can_be_discarded(qtbot: QtBot, library: CannedRepository) -> None:
     new = CannedResponse(title="Never saved", body="Typed into a new response")
-    EditAutosaveStore(manager_autosave.default_path()).save(
+    EditAutosaveStore(library_edit.default_path()).save(
         EditSnapshot(CannedResponse("", ""), new)
     )
     window = CannedManager(worker_library)

@@ -4,7 +4,7 @@ import time
 
 import pytest
 from desktop import paths
-from desktop.library_service import import_file
+from desktop.library.service import import_file
 from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.store.library import open_library

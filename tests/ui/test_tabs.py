@@ -3,13 +3,13 @@
 import threading
 from pathlib import Path
 
-from desktop.autosave_store import AutosaveStore, Snapshot, Workspace, default_path
+from desktop.autosave.workspace import AutosaveStore, Snapshot, Workspace, default_path
+from desktop.drafting.results import SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import EngineState
 from desktop.settings import Settings
 from desktop.store.history import open_history
 from desktop.store.library import open_library
-from desktop.drafting.results import SuggestionResult
 from desktop.ui.autosave import RESTORED
 from desktop.ui.conversation_tab import NEW_TITLE, ConversationTab
 from desktop.ui.handover import HandoverInbox

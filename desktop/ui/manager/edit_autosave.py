@@ -10,78 +10,39 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject
 
-from desktop.manager_autosave import EditAutosaveStore, EditSnapshot
-from desktop.store import storage
-from desktop.ui.background import Worker, WorkerThread
+from desktop.autosave.library_edit import EditAutosaveStore, EditSnapshot
+from desktop.autosave.store import SnapshotWriter
+from desktop.ui.autosave import ThrottledSave
 from desktop.ui.manager.editor import ResponseEditor
 
 logger = logging.getLogger(__name__)
 
-DELAY_MS = 1_000
 NOT_KEPT = "unsaved edits are not kept in case of a crash until then"
 
 
-class EditAutosaveWorker(Worker):
-    """Writes (or removes) the snapshot on its own thread, in the order asked.
-
-    Signals:
-        failed(str): a write failed; says why and what to do (once per kind of failure).
-    """
-
-    failed = Signal(str)
-
-    def __init__(self, store: EditAutosaveStore) -> None:
-        super().__init__()
-        self._store = store
-        self._told = ""
-
-    @Slot(object)
-    def save(self, snapshot: EditSnapshot | None) -> None:
-        try:
-            if snapshot is None:
-                self._store.clear()
-            else:
-                self._store.save(snapshot)
-        except OSError as exc:  # a full or read-only disk: the window keeps working without it
-            logger.warning("library edit autosave failed: %s", exc)
-            problem = storage.describe(exc, self._store.path.parent, NOT_KEPT)
-            message = str(problem) if problem else f"Could not keep unsaved edits: {exc}"
-            if message != self._told:  # once, not every second while typing goes on
-                self._told = message
-                self.failed.emit(message)
-        else:
-            self._told = ""
-
-
-class EditAutosave(QObject):
+class EditAutosave(ThrottledSave):
     """Watches the library window's form; keeps a snapshot while it differs from the library.
 
     Signals:
         failed(str): the snapshot could not be written (status bar).
     """
 
-    failed = Signal(str)
-    _save_requested = Signal(object)
-
     def __init__(
         self, store: EditAutosaveStore, editor: ResponseEditor, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
+        writer = SnapshotWriter(store, NOT_KEPT, "Could not keep unsaved edits: {exc}")
+        super().__init__(writer, "library-autosave", parent)
         self._store = store
         self._editor = editor
-        self._finished = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DELAY_MS)
-        self._timer.timeout.connect(self.save_now)
-        worker = EditAutosaveWorker(store)
-        self._save_requested.connect(worker.save)
-        worker.failed.connect(self.failed)
-        self._worker = worker  # PySide deletes a parentless QObject with its last reference
-        self._thread = WorkerThread(worker, "library-autosave", self)
-        editor.changed.connect(self._on_editor_changed)
+        editor.changed.connect(self.changed)
+
+    def snapshot(self) -> EditSnapshot | None:
+        """The form while it differs from the library; None removes the file."""
+        if not self._editor.is_dirty():
+            return None
+        return EditSnapshot(self._editor.base, self._editor.edited())
 
     def kept(self) -> EditSnapshot | None:
         """What an unclean exit left, set aside until answered: the form's file is free."""
@@ -99,34 +60,18 @@ class EditAutosave(QObject):
             logger.warning("could not remove the kept library edit: %s", exc)
         self.save_now()  # a restored edit is the form's now
 
-    @Slot()
-    def save_now(self) -> None:
-        if self._finished:
-            return
-        self._timer.stop()
-        dirty = self._editor.is_dirty()
-        snapshot = EditSnapshot(self._editor.base, self._editor.edited()) if dirty else None
-        self._save_requested.emit(snapshot)
-
     def finish(self, saved: bool) -> None:
         """The window closes: stop the thread, then remove the file or keep the form in it.
 
         Written here, not queued: the thread has stopped. Kept when something is left unsaved.
         """
-        if self._finished:
+        if not self._stop():
             return
-        self._finished = True
-        self._timer.stop()
-        self._thread.stop()
         try:
-            if saved or not self._editor.is_dirty():
+            kept = None if saved else self.snapshot()
+            if kept is None:
                 self._store.clear()
             else:
-                self._store.save(EditSnapshot(self._editor.base, self._editor.edited()))
+                self._store.save(kept)
         except OSError as exc:
             logger.warning("library edit autosave at close failed: %s", exc)
-
-    @Slot()
-    def _on_editor_changed(self) -> None:
-        if not self._finished and not self._timer.isActive():
-            self._timer.start()

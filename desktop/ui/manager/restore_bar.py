@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop.manager_autosave import EditSnapshot
+from desktop.autosave.library_edit import EditSnapshot
 
 
 class RestoreBar(QFrame):

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from desktop.importers import format_names
-from desktop.library_service import ImportReport
+from desktop.library.service import ImportReport
 from desktop.ui.manager.controller import ManagerController
 from desktop.ui.manager.worker import Operation
 

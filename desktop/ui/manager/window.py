@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QComboBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from desktop.manager_autosave import EditAutosaveStore, EditSnapshot, default_path
+from desktop.autosave.library_edit import EditAutosaveStore, EditSnapshot, default_path
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
 from desktop.ui.manager import transfer

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 
-from desktop import library_service
+from desktop.library import service as library_service
 from desktop.store.canned import CannedResponse
 from desktop.ui.background import LibraryWorker, Reporter
 from desktop.ui.manager.model import SortOrder, sort_responses

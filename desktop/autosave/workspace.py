@@ -9,13 +9,12 @@ restore. Version 1 files (one conversation, before tabs) still load, as one tab.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop import paths
-from desktop.atomic_file import write_atomically
+from desktop.autosave.store import JsonFile
 
 FILE_NAME = "autosave.json"
 VERSION = 2
@@ -52,11 +51,8 @@ def default_path() -> Path:
     return paths.data_dir() / FILE_NAME
 
 
-class AutosaveStore:
-    """Atomic writes (temporary file, fsync, rename): a kill mid-write leaves the old file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
+class AutosaveStore(JsonFile):
+    """The workspace's file: written atomically, read without ever raising."""
 
     def save(self, workspace: Workspace) -> None:
         """Replace the file with `workspace`; nothing on screen removes it instead."""
@@ -74,14 +70,11 @@ class AutosaveStore:
                 for t in tabs
             ],
         }
-        write_atomically(self.path, json.dumps(data, ensure_ascii=False))
+        self.write(data)
 
     def load(self) -> Workspace | None:
         """The last workspace, or None when there is none or it cannot be read (never raises)."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        data = self.read()
         if not isinstance(data, dict):
             return None
         if "tabs" not in data:  # version 1: one conversation and its draft
@@ -96,9 +89,6 @@ class AutosaveStore:
         current = data.get("current")
         current = current if isinstance(current, int) and 0 <= current < len(tabs) else 0
         return Workspace(tabs, current, data.get("clean") is True)
-
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
 
 
 def _snapshot(raw: Any) -> Snapshot | None:

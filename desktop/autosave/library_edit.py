@@ -3,19 +3,18 @@
 The library window saves a response when the agent moves on; what is typed before that lives
 only in the form. This file holds it (the response as stored when editing began, and the form
 as it is), so that a crash or a kill loses at most the last second of typing, and the next
-library window offers it back. Separate from `autosave_store` (the conversation and draft).
+library window offers it back. Separate from `workspace` (the open tabs and their drafts).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop import paths
-from desktop.atomic_file import write_atomically
+from desktop.autosave.store import JsonFile
 from desktop.store.canned import CannedResponse
 
 FILE_NAME = "library-edit.json"
@@ -44,8 +43,8 @@ def _row(response: CannedResponse) -> dict[str, Any]:
     return {**response.to_row(), "id": response.id}
 
 
-class EditAutosaveStore:
-    """Atomic writes (temporary file, fsync, rename): a kill mid-write leaves the old file.
+class EditAutosaveStore(JsonFile):
+    """Written atomically, read without ever raising.
 
     Two files: `path` follows the form of the window that is open; what an unclean exit left
     in it is moved to `offered_path` when the next window opens, so that the new window's
@@ -53,12 +52,12 @@ class EditAutosaveStore:
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        super().__init__(path)
         self.offered_path = path.with_name(OFFERED_NAME)
 
     def save(self, snapshot: EditSnapshot) -> None:
         data = {"version": VERSION, "base": _row(snapshot.base), "edited": _row(snapshot.edited)}
-        write_atomically(self.path, json.dumps(data, ensure_ascii=False))
+        self.write(data)
 
     def take_kept(self) -> EditSnapshot | None:
         """What an unclean exit left, moved aside to be offered; or None.
@@ -78,17 +77,14 @@ class EditAutosaveStore:
 
     def load(self, path: Path | None = None) -> EditSnapshot | None:
         """The edit kept in `path` (default: the form's file), or None (never raises)."""
+        data = self.read(path)
         try:
-            data = json.loads((path or self.path).read_text(encoding="utf-8"))
             snapshot = EditSnapshot(
                 CannedResponse.from_row(data["base"]), CannedResponse.from_row(data["edited"])
             )
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
         fields = (snapshot.base.title, snapshot.base.body, snapshot.edited.title)
         if not all(isinstance(value, str) for value in (*fields, snapshot.edited.body)):
             return None
         return snapshot
-
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from desktop.errors import AgentAssistError, InputError
 from desktop.importers import parse_file
-from desktop.library_service import free_shortcode
+from desktop.library.service import free_shortcode
 from desktop.store.canned import CONTENT_FIELDS, CannedRepository, CannedResponse
 from desktop.store.db import write_transaction
 
