@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from desktop import placeholders
-from desktop.drafting.checks import CUSTOMER_PREFIX
+from desktop.drafting.checks import CANNED_PREFIX, CUSTOMER_PREFIX
 from desktop.drafting.options import Length, Tone
 from desktop.drafting.sentences import split
 from desktop.engine.types import Message
@@ -183,7 +183,8 @@ def check_sources(
             f"{CUSTOMER_PREFIX}{t.text}" if t.role == "customer" else t.text
             for t in transcript.turns
         ),
-        *(f"{c.title}\n{c.body}" for c in grounding),
+        # Marked too: what a canned response says was done counts only once the agent did it.
+        *(f"{CANNED_PREFIX}{c.title}\n{c.body}" for c in grounding),
         *values.values(),
     ]
 

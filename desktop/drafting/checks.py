@@ -26,6 +26,7 @@ from enum import StrEnum
 
 from desktop.drafting import sentences, specifics
 from desktop.drafting.specifics import Specific
+from desktop.store.action_macros import performed, stated_action
 
 
 class Kind(StrEnum):
@@ -158,6 +159,14 @@ _AI = re.compile(
 )
 _NUMBER_ANY = re.compile(r"\d[\d,]{0,20}(?:\.\d{1,6})?|[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
 CUSTOMER_PREFIX = "Customer: "  # how check sources mark the customer's own words
+# How check sources mark a canned response ("title\nbody"): what it says was done counts only
+# when the agent's turns say so (issue 20). Unmarked sources are the team's own words.
+CANNED_PREFIX = "Canned response: "
+_FIRST_PERSON = re.compile(r"(?:I|we)\b", re.IGNORECASE)
+# Sentences about money the company gives, where an amount must come from the team's words.
+_MONEY_GIVEN = re.compile(
+    r"\b(?:refund|credit|compensat|reimburs|voucher|goodwill|discount|cashback)", re.IGNORECASE
+)
 _PROMISE_WORD = re.compile(r"\b(?:I|we)\s+(?:promise|guarantee)\b", re.IGNORECASE)
 _COMMITMENT = re.compile(
     r"\b(?:I|we)(?:'ll|\s+will|\s+can)\s+(?:\w+\s+){0,2}?"
@@ -184,30 +193,64 @@ class Grounding:
     # rest on these, not on what the customer asked for ("promise me a $500 refund").
     team_numbers: frozenset[str] = frozenset()
     team_promises: bool = False  # the team's words themselves promise or guarantee
+    customer_urls: str = ""  # web addresses only the customer wrote, for the reason's wording
 
 
 @functools.lru_cache(maxsize=32)
 def _ground(sources: tuple[str, ...]) -> Grounding:
-    text = "\n".join(sources)
-    team = "\n".join(s for s in sources if not s.startswith(CUSTOMER_PREFIX))
+    plain = tuple(s.removeprefix(CANNED_PREFIX) for s in sources)
+    text = "\n".join(plain)
+    customer = [s for s in sources if s.startswith(CUSTOMER_PREFIX)]
+    canned = [s.removeprefix(CANNED_PREFIX) for s in sources if s.startswith(CANNED_PREFIX)]
+    own = [s for s in sources if not s.startswith((CUSTOMER_PREFIX, CANNED_PREFIX))]
+    team = "\n".join([*own, *canned])
     lower = text.lower()
     found = specifics.find(text)
     numbers = {specifics.number_value(n) for n in _NUMBER_ANY.findall(text)}
     runs = {specifics.digits(run) for run in _DIGIT_RUN.findall(text)}
     return Grounding(
         words=specifics.words_key(text),
-        urls=re.sub(r"https?://|www\.", "", lower),
+        # A link only the customer sent is not the team's to send back (phishing, issue 20).
+        urls=_url_key(team),
         lower=lower,
         numbers=frozenset(numbers),
         digit_runs=frozenset(r for r in runs if len(r) >= 7),
         durations=frozenset(d for s in found if s.kind == "duration" for d in s.key.split("|")),
-        claims=frozenset(lemma for s in sentences.split(text) for lemma, _ in _claims(s.text)),
+        claims=_grounded_claims(customer, canned, own),
         slots=frozenset(m.group().lower() for m in specifics.SLOT.finditer(text)),
         team_numbers=frozenset(
             specifics.number_value(n) for n in _NUMBER_ANY.findall(team) if n[0].isdigit()
         ),
         team_promises=bool(_PROMISE_WORD.search(team)),
+        customer_urls=_url_key("\n".join(customer)),
     )
+
+
+def _url_key(text: str) -> str:
+    return re.sub(r"https?://|www\.", "", text.lower())
+
+
+def _grounded_claims(
+    customer: Sequence[str], canned: Sequence[str], own: Sequence[str]
+) -> frozenset[str]:
+    """The actions a draft may say were done, as `_claims` lemmas.
+
+    The team's own words (the agent's turns) count as they are. A canned response counts only
+    when what it states as done ("I have cancelled your membership") was done by the agent,
+    as the agent's turns say. The customer's words count only when they are not about the
+    customer's own doing ("my refund has been processed", not "I've cancelled my order").
+    """
+    texts = list(own)
+    for response in canned:
+        title, _, body = response.partition("\n")
+        action = stated_action(title, body)
+        if action is None or performed(action, own):
+            texts.append(response)
+    lemmas = {lemma for t in texts for s in sentences.split(t) for lemma, _ in _claims(s.text)}
+    for said in customer:
+        for s in sentences.split(said.removeprefix(CUSTOMER_PREFIX)):
+            lemmas |= {lemma for lemma, words in _claims(s.text) if not _FIRST_PERSON.match(words)}
+    return frozenset(lemmas)
 
 
 def ground(sources: Sequence[str] | Grounding) -> Grounding:
@@ -239,6 +282,11 @@ def _unsupported(sentence: str, grounding: Grounding) -> list[Problem]:
                 f'{specific.kind} "{specific.text}" appears in neither the conversation nor '
                 "the canned responses"
             )
+            if specific.kind == "web address" and specific.key in grounding.customer_urls:
+                reason = (
+                    f'web address "{specific.text}" comes only from the customer\'s message, '
+                    "not from the canned responses or the agent"
+                )
             problems.append(Problem(Kind.UNSUPPORTED_SPECIFIC, reason, specific.text))
     return problems
 
@@ -313,7 +361,8 @@ def _promise_problems(sentence: str, grounding: Grounding) -> list[Problem]:
     if word and not grounding.team_promises:
         reason = f'"{word.group()}": a promise the canned responses do not make'
         return [Problem(Kind.ACTION_CLAIM, reason, word.group())]
-    if word or _COMMITMENT.search(sentence):
+    # Money the reply gives or says it gave: the amount must be the team's, not the customer's.
+    if word or _COMMITMENT.search(sentence) or _MONEY_GIVEN.search(sentence) or _claims(sentence):
         for specific in specifics.find(sentence):
             if specific.kind == "amount" and specific.key not in grounding.team_numbers:
                 reason = (

@@ -253,6 +253,11 @@ _FOREIGN_JUST = re.compile(
     + r")(?![\w])",
     re.IGNORECASE,
 )
+_DETERMINER = re.compile(
+    r"(?<![\w'\u2019])(?:your|the|an?|my|this|these|those|our|tu|tus|su|sus|el|los|las|votre|vos|"
+    r"ihre|ihr|die|der|das|il|lo|gli|seu|sua|nuestr[oa]s?|unser[e]?|notre|nos|nostr[oa])\b",
+    re.IGNORECASE,
+)
 _PREPOSITION_FIRST = re.compile(r"^\s*(?:au|aux|à\s+la|à\s+l['\u2019])\s*", re.IGNORECASE)
 _CONDITION = re.compile(
     r"\b(?:once|when|whenever|after|if|unless|until|as\s+soon\s+as|whether|before|in\s+case|"
@@ -371,6 +376,8 @@ def _in_sentence(sentence: str) -> list[StatedAction]:
         subject = _subject_text(sentence[: match.start()])
         written = match.group("verb")
         action = _english(_base(written), written, subject, subject)
+        if action and _EN[_base(written)][1] in _GENERIC and action.lemma in _GENERIC:
+            continue  # "payment has already been processed": the shop's process, not an action
         if action:
             found.append((match.start(), action))
     for match in _GONE_BACK.finditer(sentence):
@@ -426,11 +433,12 @@ def _clause_text(tail: str) -> str:
 def _subject_text(head: str) -> str:
     """The noun phrase right before a passive verb: "your delivery address", "the refund"."""
     clause = re.split(r"[,;:]|\s-\s|\b(?:and|but|so|y|und|et|e)\b", head, flags=re.I)[-1]
-    words = clause.split()
     # "the refund of £42.50": the head is before the preposition
-    stop = _STOP.search(" ".join(words))
-    text = " ".join(words)
-    return (text[: stop.start()] if stop else text).strip()
+    stop = _STOP.search(clause)
+    text = (clause[: stop.start()] if stop else clause).strip()
+    # "I can confirm your refund": the phrase starts at its determiner
+    starts = list(_DETERMINER.finditer(text))
+    return text[starts[-1].start() :] if starts else text
 
 
 def _english(base: str, written: str, object_text: str, rest: str) -> StatedAction | None:
