@@ -3,8 +3,9 @@
 Each label starts a message; unlabelled lines continue the message above; text before the
 first label is the customer's. A role word ("Kunde:", "Conseiller :", "Bot:") is a label
 wherever it appears. A bare name is one only when the thread shows it is a speaker: it has a
-tag or a timestamp, it labels more than one line, it opens the paste, or it names a role
-("Visitor 4821"). Otherwise "Tracking: …" in the middle of a message would split it.
+tag or a timestamp, it labels more than one line, it is a full name opening the paste, it
+names a role ("Visitor 4821"), or the chat has other labels. Otherwise "Tracking: …" in the
+middle of a message would split it.
 """
 
 # Words and punctuation of 11 languages, on purpose:
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 from desktop.threads.dates import is_date_line
 from desktop.threads.labels import TIMESTAMP, NameLabel, classify_line, name_label, role_of_name
-from desktop.threads.model import Message
+from desktop.threads.model import Message, Role
 from desktop.threads.noise import event_actor
 
 _STAMP = re.compile(rf"^\s*{TIMESTAMP}", re.IGNORECASE)
@@ -37,19 +38,19 @@ def split(lines: Sequence[str]) -> tuple[list[Message], set[str]]:
         for line, (role, _), name in zip(lines, roles, names, strict=True)
     ]
     joined = {actor.lower() for actor in events if actor}
-    accepted = _accepted_names(lines, names, joined)
+    accepted = _accepted_names(lines, roles, names, joined)
     messages: list[Message] = [Message("", speaker="", role="customer")]
     body: list[str] = []
-    for line, (role, length), label, event in zip(lines, roles, names, events, strict=True):
+    for i, (line, (role, length), label, event) in enumerate(
+        zip(lines, roles, names, events, strict=True)
+    ):
         if role is not None:
             speaker = _speaker(line[:length].strip().rstrip(":：").strip())
             message = Message("", speaker=speaker, role=role, key=speaker.lower())
         elif label is not None and label[0] in accepted:
             message, length = _named(label[0], label[1]), label[3]
-        elif event is not None:
-            continue
-        elif len(messages) > 1 and len(line) <= 60 and is_date_line(line):
-            continue  # a day separator between chat lines
+        elif event is not None or _day_separator(lines, i):
+            continue  # "Owen joined the chat", "--- 4 June 2024 ---"
         else:
             body.append(line)
             continue
@@ -61,11 +62,19 @@ def split(lines: Sequence[str]) -> tuple[list[Message], set[str]]:
 
 
 def _accepted_names(
-    lines: Sequence[str], labels: Sequence[NameLabel | None], joined: set[str]
+    lines: Sequence[str],
+    roles: Sequence[tuple[Role | None, int]],
+    labels: Sequence[NameLabel | None],
+    joined: set[str],
 ) -> set[str]:
+    """The names that label lines: those the thread shows are speakers (see the docstring).
+
+    A one-word name opening the paste is one once the chat has another label, and once it has
+    two labelled lines any other "Name:" opening a line is a speaker too.
+    """
     counts = Counter(label[0] for label in labels if label)
     first = next((i for i, line in enumerate(lines) if line.strip()), -1)
-    return {
+    accepted = {
         name
         for i, label in enumerate(labels)
         if label
@@ -73,10 +82,29 @@ def _accepted_names(
         if tag
         or stamped
         or counts[name] > 1
-        or i == first
+        or (i == first and len(name.split()) > 1)  # "Aaron Blake: …"; "China: …" is a headline
         or role_of_name(name)
         or name.lower() in joined
     }
+    labelled = sum(1 for role, _ in roles if role) + sum(counts[name] for name in accepted)
+    opener = labels[first] if first >= 0 else None
+    if labelled and opener:  # "Owen: Hi, how can I help?" opening a labelled chat
+        accepted.add(opener[0])
+    if labelled >= 2:
+        accepted.update(label[0] for label in labels if label and len(label[0].split()) <= 3)
+    return accepted
+
+
+def _day_separator(lines: Sequence[str], i: int) -> bool:
+    """A date on its own between chat lines ("--- 4 June 2024 ---"), not a date someone wrote."""
+    line = lines[i].strip()
+    if len(line) > 60 or not line:
+        return False
+    if line[0] in "-=*" and is_date_line(line.strip("-=* ")):
+        return True
+    before = lines[i - 1].strip() if i else ""
+    after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    return not before and not after and is_date_line(line)
 
 
 def _speaker(label: str) -> str:

@@ -150,6 +150,8 @@ def _read(lines: Sequence[str], author: Author | None) -> list[Message]:
             rest = lines[i + wrote :]
             quoted = [_QUOTE.sub("", q, count=1) for q in rest if q.lstrip().startswith(">")]
             after = [q for q in rest if not q.lstrip().startswith(">")]  # a reply below
+            if not quoted:  # pasted from a tool that drops the ">" marks: the rest is quoted
+                quoted, after = list(rest), []
             older = _read(quoted, _wrote_author(intro))
             own = _message([*lines[:i], *after], author)
             return [*older, *([own] if own else [])]

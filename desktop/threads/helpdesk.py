@@ -8,7 +8,8 @@
     May 20, 10:12
     Hi Rebecca, …
 
-The name and the date may also share one line ("Chloe (Support) · 20 May, 10:12").
+The name and the date may also share one line ("Chloe (Support) · 20 May, 10:12"), and the
+team may have a line of its own between them.
 """
 
 # Words and punctuation of 11 languages, on purpose:
@@ -42,15 +43,29 @@ def _name_like(line: str) -> bool:
 
 
 def _header(lines: Sequence[str], i: int) -> tuple[str, int] | None:
-    """The author's name and the header's line count when a message starts at line `i`."""
+    """The author (name, and tag if on its own line) and the header's line count at line `i`.
+
+    Accepted shapes: "Name / date", "Name / (blank) / date", "Name / Team / date", and
+    "Name · date" on one line.
+    """
     line = lines[i].strip()
     if not line:
         return None
     shared = _SHARED_LINE.match(line)
     if shared and _name_like(shared["name"]) and is_date_line(shared["date"]):
         return shared["name"].strip(), 1
-    if _name_like(line) and i + 1 < len(lines) and is_date_line(lines[i + 1]):
-        return line, 2
+    if not _name_like(line):
+        return None
+    for gap in (1, 2):
+        if i + gap >= len(lines) or not is_date_line(lines[i + gap]):
+            continue
+        if gap == 1:
+            return line, 2
+        middle = lines[i + 1].strip()
+        if not middle:
+            return line, 3
+        if _name_like(middle) and role_of_name(middle) == "agent" and not _TAGGED.match(line):
+            return f"{line} ({middle})", 3  # "Chloe / Larkfield Support / date"
     return None
 
 

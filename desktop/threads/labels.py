@@ -273,11 +273,11 @@ TIMESTAMP = (
     r"|\(?(?:\d{4}-\d{2}-\d{2}[ T]|\d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+)?"
     r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\)?\s*[-\u2013]?\s*)?"
 )
-_COLON = r"\s*[:：]"
+_COLON = r"\*{0,2}\s*[:：]\*{0,2}"  # "**Customer:**" in exports that keep Markdown
 _ROLE_WORDS = _alternation((*CUSTOMER_WORDS, *AGENT_WORDS, *BOT_WORDS))
 # A role word alone, or a name with a role word in brackets: "Jane Doe (customer):".
 _ROLE_LABEL = re.compile(
-    rf"^\s*{TIMESTAMP}(?:(?P<word>{_ROLE_WORDS})|(?P<name>[^:：\n()]{{1,40}}?)\s*"
+    rf"^\s*{TIMESTAMP}\*{{0,2}}(?:(?P<word>{_ROLE_WORDS})|(?P<name>[^:：\n()]{{1,40}}?)\s*"
     rf"\((?P<tag>{_ROLE_WORDS})\)){_COLON}[ \t]?",
     re.IGNORECASE,
 )
@@ -286,11 +286,14 @@ _ROLE_LABEL = re.compile(
 # optional time before the colon ("Zara [10:32]:").
 _NAME = r"[^\W\d_][\w'’.\-]{0,24}(?:[ \t]+(?:[^\W\d_][\w'’.\-]{0,24}|\d{1,8})){0,3}"
 _NAME_LABEL = re.compile(
-    rf"^\s*(?P<stamp>{TIMESTAMP})(?P<name>{_NAME})(?:[ \t]*\((?P<tag>[^()\n:：]{{1,40}})\))?"
+    rf"^\s*(?P<stamp>{TIMESTAMP})\*{{0,2}}(?P<name>{_NAME})"
+    rf"(?:[ \t]*\((?P<tag>[^()\n:：]{{1,40}})\))?"
     rf"(?:[ \t]*[\[(]?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?m\.?)?[\])]?)?{_COLON}[ \t]?",
     re.IGNORECASE,
 )
-_PARTICLE_WORDS = "de da das do dos del della di du la le van von der den ten ter bin al el y e"
+_PARTICLE_WORDS = (
+    "de da das do dos del della di du la le van von der den ten ter bin al el y e from at"
+)
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
 # Words that start "Word: text" lines inside messages and e-mail headers, never speakers.
 _NOT_NAME_WORDS = """
@@ -308,8 +311,31 @@ _NOT_NAME_WORDS = """
     bestelling тема от кому отправлено заказ
     pros cons yes no ok okay p.s update1 update2 day week month today yesterday tomorrow
     mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
+    postcode zip city country street town county region location brand sku qty cost fee
+    balance card iban booking reservation confirmation fax web delivery shipping billing
+    payment method carrier courier plan membership subscription device version browser app
+    store shop pin otp my your our the this that these those i we it he she they
+    dirección direccion código codigo postal teléfono telefono adresse telefon postleitzahl plz
+    lieferadresse rechnung indirizzo codice morada endereço adres telefoon адрес индекс
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+_NOT_FIELDS = frozenset(
+    f"{kind} {what}"
+    for kind in ("delivery", "billing", "shipping", "new", "old", "email", "e-mail", "home")
+    for what in ("address", "number", "code", "date")
+) | {
+    "tracking number",
+    "order number",
+    "phone number",
+    "account number",
+    "reference number",
+    "case number",
+    "ticket number",
+    "zip code",
+    "post code",
+    "order id",
+    "card number",
+}
 
 
 def classify_line(line: str) -> tuple[Role | None, int]:
@@ -324,6 +350,7 @@ def classify_line(line: str) -> tuple[Role | None, int]:
     return role or "agent", match.end()
 
 
+_FROM_TEAM = re.compile(r"^(?P<name>.+?) (?:from|at) (?P<team>[^\W\d_].*)$")
 NameLabel = tuple[str, str, bool, int]  # name, tag, timestamped, length of the label
 
 
@@ -341,7 +368,8 @@ def name_label(line: str) -> NameLabel | None:
     name = match["name"]
     words = name.split()
     first = words[0]
-    if first.lower().strip(".") in _NOT_NAMES or name.lower() in _NOT_NAMES:
+    # The first word only: surnames such as Price, Card or Page are stop words too.
+    if first.lower().strip(".") in _NOT_NAMES or " ".join(words[-2:]).lower() in _NOT_FIELDS:
         return None
     if not (first[0].isupper() or (not first[0].isascii() and not first[0].islower())):
         return None
@@ -349,4 +377,10 @@ def name_label(line: str) -> NameLabel | None:
         return None
     if len(words) == 1 and len(first) >= 4 and first.isupper():  # "URGENT:", "UPDATE:"
         return None
-    return name, (match["tag"] or "").strip(), bool(match["stamp"].strip()), match.end()
+    tag = (match["tag"] or "").strip()
+    if tag and sum(c.isalpha() for c in tag) < 2:  # "Fresnoy le Grand (02) :" is a headline
+        return None
+    team = _FROM_TEAM.match(name)
+    if team and not tag:  # "Chloe from Larkfield", "Owen at Larkfield": the team in the name
+        name, tag = team["name"], team["team"]
+    return name, tag, bool(match["stamp"].strip()), match.end()

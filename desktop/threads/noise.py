@@ -88,13 +88,18 @@ _PRONOUNS = frozenset(_PRONOUN_WORDS.split())
 _SIGNATURE_DELIMITER = re.compile(r"^--\s*$")
 
 
+_INVISIBLE = str.maketrans({"\xa0": " ", "\u202f": " ", "\ufeff": None, "\u200b": None})
+
+
 def unescape(text: str) -> str:
     """Turn HTML line breaks into newlines, drop simple tags, decode entities."""
     if "<" in text:
         text = _TAG.sub("", _TAG_BREAK.sub("\n", text))
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
-    return text.replace("\xa0", " ")
+    # No-break spaces (French "Client\u00a0:") read as spaces; a BOM or zero-width space
+    # before the first label would hide it.
+    return text.translate(_INVISIBLE)
 
 
 def event_actor(line: str) -> str | None:

@@ -31,11 +31,18 @@ _SUPPORT_MAILBOXES = re.compile(
 _AGENT_GREETING = re.compile(
     r"how (?:can|may) (?:i|we) help|what can i do for you|you(?:'|’)?re (?:now )?chatting with|"
     r"thanks? (?:you )?for (?:contacting|reaching out to) (?:us|the)|"
+    r"thanks? (?:you )?for (?:waiting|holding|your patience)|sorry (?:for|about) the wait|"
     r"en qu[ée] (?:te |le )?(?:puedo|podemos) ayudar|wie kann ich (?:ihnen|dir) helfen|"
     r"(?:comment|en quoi) puis-je vous aider|come posso (?:aiutarti|aiutarla|esserti utile)|"
     r"(?:como|em que) posso (?:ajudar|te ajudar|ajudá-lo)|hoe kan ik (?:u|je) helpen|"
     r"чем (?:я )?могу (?:вам )?помочь|有什么(?:可以|能)帮|请问有什么|何かお手伝い|どのようなご用件|"
     r"무엇을 도와|어떻게 도와",
+    re.IGNORECASE,
+)
+_GREETED = re.compile(
+    r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hola|buenos días|buenas|"
+    r"hallo|guten tag|bonjour|salut|ciao|buongiorno|olá|ola|oi|bom dia|hoi|goedemiddag|"
+    r"здравствуйте|привет)[\s,]+(?P<name>[^\W\d_][\w'’-]*)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
@@ -97,6 +104,11 @@ def _by_shape(
     greeters = {
         m.key for m in named if m.key in unknown_keys and _AGENT_GREETING.search(m.text[:300])
     }
+    opener = named[0]
+    others = {m.speaker.split()[0].lower() for m in named if m.key != opener.key and m.speaker}
+    greeting = _GREETED.match(opener.text)
+    if greeting and greeting["name"].lower() in others:
+        greeters.add(opener.key)  # the chat opens by greeting the other speaker: "Hi Hannah!"
     if greeters and len(greeters) < len(unknown):
         return {key: "agent" if key in greeters else "customer" for key in unknown}
     return {key: "customer" if i == 0 else "agent" for i, key in enumerate(unknown)}

@@ -1,0 +1,279 @@
+"""Each paste style an agent really uses, written by hand (not taken from the dev set)."""
+
+# Labels in Chinese and Japanese use the full-width colon:
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import pytest
+from desktop.transcript import Transcript, parse
+
+
+def roles_and_texts(transcript: Transcript) -> list[tuple[str, str]]:
+    return [(t.role, " ".join(t.text.split())) for t in transcript.turns]
+
+
+def test_gmail_chain_newest_first_with_nested_quotes_reads_oldest_first() -> None:
+    transcript = parse(
+        "Thanks Priya, that worked - the code came through on the second try.\n"
+        "\n"
+        "Tom\n"
+        "\n"
+        "Sent from my iPhone\n"
+        "\n"
+        "On Wed, 12 Jun 2024 at 09:14, Brightside Help Desk <help@brightside.example> wrote:\n"
+        "> Hi Tom,\n"
+        ">\n"
+        "> Sorry about that. Please try requesting the code again; it expires after 10 minutes.\n"
+        ">\n"
+        "> Best wishes,\n"
+        "> Priya\n"
+        "> Brightside Help Desk\n"
+        ">\n"
+        "> On Tue, 11 Jun 2024 at 22:03, Tom Fisher <tom.fisher@example.org> wrote:\n"
+        "> > Hello, the verification code never arrives when I log in.\n"
+        "> >\n"
+        "> > Sent from my iPhone\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Hello, the verification code never arrives when I log in."),
+        (
+            "agent",
+            "Hi Tom, Sorry about that. Please try requesting the code again; it expires after "
+            "10 minutes. Best wishes, Priya Brightside Help Desk",
+        ),
+        ("customer", "Thanks Priya, that worked - the code came through on the second try. Tom"),
+    ]
+    assert transcript.agent_names == ("Brightside Help Desk",)
+    assert transcript.turns[0].speaker == "Tom Fisher"
+
+
+def test_german_gmail_quote_with_the_name_after_the_verb() -> None:
+    transcript = parse(
+        "Danke, jetzt klappt es.\n\n"
+        "Am Di., 11. Juni 2024 um 10:56 Uhr schrieb Nordlicht Kundenservice "
+        "<service@nordlicht.example>:\n"
+        ">Hallo Frau Becker,\n>bitte setzen Sie Ihr Passwort zurück.\n>\n"
+        ">Am Mo., 10. Juni 2024 um 19:40 Uhr schrieb Anna Becker <anna@example.de>:\n"
+        ">>Ich komme nicht in mein Konto.\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Ich komme nicht in mein Konto."),
+        ("agent", "Hallo Frau Becker, bitte setzen Sie Ihr Passwort zurück."),
+        ("customer", "Danke, jetzt klappt es."),
+    ]
+
+
+def test_the_agent_is_the_one_who_answers_when_no_sender_says_support() -> None:
+    transcript = parse(
+        "Great, thank you!\n\n"
+        "Le mar. 11 juin 2024 à 10:56, Sam Moreau <sam@maisonclaire.example> a écrit :\n"
+        "> Bonjour, votre colis part demain.\n>\n"
+        "> Le lun. 10 juin 2024 à 19:40, Pierre Martin <pierre@example.fr> a écrit :\n"
+        "> > Où est ma commande ?\n"
+    )
+    assert [t.role for t in transcript.turns] == ["customer", "agent", "customer"]
+
+
+def test_outlook_header_blocks() -> None:
+    transcript = parse(
+        "Hi Sam,\n\nStill nothing has arrived. Can you check again?\n\nJane\n\n"
+        "From: Oakridge Support <support@oakridge.example>\n"
+        "Sent: Tuesday, June 11, 2024 10:56 AM\n"
+        "To: Jane Miller <jane.miller@example.com>\n"
+        "Subject: RE: Order 5521\n\n"
+        "Hi Jane,\n\nIt left our warehouse yesterday.\n\nSam\n\n"
+        "-----Original Message-----\n"
+        "From: Jane Miller <jane.miller@example.com>\n"
+        "Sent: Monday, June 10, 2024 7:40 PM\n"
+        "To: support@oakridge.example\n"
+        "Subject: Order 5521\n\n"
+        "Where is my order?\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Where is my order?"),
+        ("agent", "Hi Jane, It left our warehouse yesterday. Sam"),
+        ("customer", "Hi Sam, Still nothing has arrived. Can you check again? Jane"),
+    ]
+
+
+def test_single_email_headers_are_not_the_message() -> None:
+    transcript = parse(
+        "Von: Anna Becker <anna.becker@example.de>\n"
+        "Gesendet: Dienstag, 11. Juni 2024 10:56\n"
+        "An: service@nordlicht.example\n"
+        "Betreff: Rücksendung\n\n"
+        "Hallo,\n\nwie kann ich die Lampe zurückschicken?\n\nGrüße\nAnna\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Hallo, wie kann ich die Lampe zurückschicken? Grüße Anna")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "third"),
+    [
+        (
+            "Lucía Gómez\n4 jun, 09:12",
+            "Marta (Atención al cliente)\n4 jun, 10:02",
+            "Lucía Gómez\n5 jun, 08:30",
+        ),
+        (
+            "Jonas Weber\n20. Mai, 08:50",
+            "Tom (Kundenservice)\n20. Mai, 09:41",
+            "Jonas Weber\n21. Mai, 07:15",
+        ),
+        (
+            "Claire Dubois\n4 juin 2024 à 09:12",
+            "Sam (Service client)\n4 juin 2024 à 10:02",
+            "Claire Dubois\n5 juin 2024 à 08:30",
+        ),
+        (
+            "Rebecca Shaw\nMay 20, 2024, 8:50 AM",
+            "Chloe Martin\nMay 20, 2024, 10:12 AM",
+            "Rebecca Shaw\nYesterday at 09:05",
+        ),
+        (
+            "Rebecca Shaw · 20/05/2024 08:50",
+            "Chloe (Support) · 20/05/2024 10:12",
+            "Rebecca Shaw · 21/05/2024 09:05",
+        ),
+        (
+            "Rebecca Shaw\n\n2024-05-20 08:50",
+            "Chloe\nOakridge Support\n2024-05-20 10:12",
+            "Rebecca Shaw\n\n2024-05-21 09:05",
+        ),
+    ],
+)
+def test_helpdesk_blocks_in_several_date_formats(first: str, second: str, third: str) -> None:
+    transcript = parse(
+        f"{first}\nHi, my order has not arrived.\n\nAttachment: receipt.pdf\n\n"
+        f"{second}\nHello, could you send me the order number?\n\nChloe\n\n"
+        f"{third}\nIt is 77120.\n\nThanks"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Hi, my order has not arrived."),
+        ("agent", "Hello, could you send me the order number? Chloe"),
+        ("customer", "It is 77120. Thanks"),
+    ]
+
+
+def test_chat_widget_with_a_bot_and_a_visitor_number() -> None:
+    transcript = parse(
+        "Chat started: 11 Jun 2024, 10:30\n"
+        "Bot: Hi! I'm Sunny, the virtual assistant. What can I help you with?\n"
+        "Visitor 4821: where is my parcel\n"
+        "Bot: I can help with that! What is your order number?\n"
+        "Visitor 4821: 88213\n"
+        "Bot: Thanks! Connecting you to a person.\n"
+        "Owen joined the chat\n"
+        "Owen: Hi, Owen here. Let me take a look.\n"
+        "Visitor 4821: thanks, it was due yesterday\n"
+        "Visitor 4821 left the chat\n"
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("agent", "Bot"),
+        ("customer", "Visitor 4821"),
+        ("agent", "Bot"),
+        ("customer", "Visitor 4821"),
+        ("agent", "Bot"),
+        ("agent", "Owen"),
+        ("customer", "Visitor 4821"),
+    ]
+    assert transcript.turns[-1].text == "thanks, it was due yesterday"
+
+
+def test_timestamped_names_the_tagged_one_is_the_team() -> None:
+    transcript = parse(
+        "[16:45] Ethan: hi i cant get into my account\n"
+        "[16:47] Maya (Support): Sorry about that! What happens when you log in?\n"
+        "[16:49] Ethan: it asks for a code\n"
+        "[16:50] Ethan: from the old phone\n"
+    )
+    assert [t.role for t in transcript.turns] == ["customer", "agent", "customer", "customer"]
+
+
+def test_untagged_names_the_one_who_offers_help_is_the_agent() -> None:
+    transcript = parse(
+        "Owen: Hi Zara, thanks for waiting! What can I do for you?\n"
+        "Zara Khan: my kettle leaks\n"
+        "Owen: Sorry to hear that. Which model is it?\n"
+        "Zara Khan: the Brewmaster\n"
+    )
+    assert [t.role for t in transcript.turns] == ["agent", "customer", "agent", "customer"]
+
+
+def test_untagged_names_otherwise_the_first_speaker_is_the_customer() -> None:
+    transcript = parse(
+        "Mei Chen: can u cancel order 4937 please\nOwen: Done, it's cancelled.\nMei Chen: thanks!\n"
+    )
+    assert [t.role for t in transcript.turns] == ["customer", "agent", "customer"]
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent"),
+    [
+        ("Cliente:", "Agente:"),
+        ("Kunde:", "Mitarbeiter:"),
+        ("Client :", "Conseiller :"),
+        ("Cliente:", "Atendente:"),
+        ("Cliente:", "Operatore:"),
+        ("Klant:", "Medewerker:"),
+        ("Клиент:", "Оператор:"),
+        ("客户：", "客服："),
+        ("お客様：", "担当者："),
+        ("고객:", "상담원:"),
+        ("[09:12] Client :", "[09:14] Conseillère :"),
+        ("**Customer:**", "**Agent:**"),
+    ],
+)
+def test_native_labels(customer: str, agent: str) -> None:
+    lines = [f"{agent} Hello?", f"{customer} Where is my order 4821?"]
+    lines += [f"{agent} Let me check.", f"{customer} Thanks"]
+    transcript = parse("\n".join(lines))
+    assert roles_and_texts(transcript) == [
+        ("agent", "Hello?"),
+        ("customer", "Where is my order 4821?"),
+        ("agent", "Let me check."),
+        ("customer", "Thanks"),
+    ]
+
+
+def test_signatures_attachments_and_html_entities() -> None:
+    transcript = parse(
+        "Customer: The lid arrived cracked &amp; the box was crushed. Photos attached.\n\n"
+        "[image: IMG_2231.jpg]\n"
+        "Attachments: lid.jpg, box.jpg\n\n"
+        "Kind regards,\nGraham\n\n"
+        "-- \nGraham Hill\nHill &amp; Sons Joinery\n07700 900123\n"
+    )
+    assert roles_and_texts(transcript) == [
+        (
+            "customer",
+            "The lid arrived cracked & the box was crushed. Photos attached. Kind regards, Graham",
+        )
+    ]
+
+
+def test_words_with_a_colon_inside_a_message_do_not_start_turns() -> None:
+    transcript = parse(
+        "Customer: Hi, a few things\n"
+        "Order: 4821\n"
+        "Tracking: https://track.example/4821\n"
+        "Note: the box was damaged\n"
+        "Agent: Thanks, checking now.\n"
+    )
+    assert [t.role for t in transcript.turns] == ["customer", "agent"]
+    assert "Tracking: https://track.example/4821" in transcript.turns[0].text
+
+
+def test_a_single_name_label_opening_the_paste_is_a_speaker() -> None:
+    transcript = parse("Aaron Blake: my lamp won't connect to the app")
+    assert roles_and_texts(transcript) == [("customer", "my lamp won't connect to the app")]
+
+
+def test_a_headline_with_a_colon_is_not_a_speaker() -> None:
+    transcript = parse("Fresnoy le Grand (02) : de nouvelles éoliennes")
+    assert roles_and_texts(transcript) == [
+        ("customer", "Fresnoy le Grand (02) : de nouvelles éoliennes")
+    ]
