@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.store.canned import CannedResponse
-from desktop.ui.manager.model import format_last_used
+from desktop.store.canned import CannedResponse, states_action_column
+from desktop.ui.manager.model import format_last_used, states_done_note
 
 BLANK = CannedResponse(title="", body="")
 
@@ -49,6 +49,11 @@ class ResponseEditor(QWidget):
         self.shortcode_edit.setPlaceholderText("unique, e.g. refund-ok")
         self.body_edit = QPlainTextEdit(self)
         self.body_edit.setPlaceholderText("The reply; placeholders such as {{customer.first_name}}")
+        # Read from the form as it is typed: "I have cancelled…" is noticed before it is saved.
+        self.states_done_label = QLabel(self)
+        self.states_done_label.setObjectName("managerStatesDone")
+        self.states_done_label.setWordWrap(True)
+        self.states_done_label.hide()
         self.category_edit = QLineEdit(self)
         self.tags_edit = QLineEdit(self)
         self.tags_edit.setPlaceholderText("comma, separated")
@@ -68,6 +73,7 @@ class ResponseEditor(QWidget):
         form.addRow("&Title", self.title_edit)
         form.addRow("Short &code", self.shortcode_edit)
         form.addRow("&Body", self.body_edit)
+        form.addRow("", self.states_done_label)
         form.addRow("Cate&gory", self.category_edit)
         form.addRow("T&ags", self.tags_edit)
         form.addRow("&Language", self.language_edit)
@@ -190,6 +196,12 @@ class ResponseEditor(QWidget):
         self.changed.emit()
 
     def _refresh_labels(self) -> None:
+        edited = self.edited()
+        note = states_done_note(
+            replace(edited, states_action=states_action_column(edited.title, edited.body))
+        )
+        self.states_done_label.setText(note)
+        self.states_done_label.setVisible(bool(note))
         base = self._base
         if base.id is None:
             self.heading.setText("New response (not saved yet)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,17 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 RESPONSE_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Title", "Short code", "Category", "Tags", "Used", "Last used", "Active")
 ACTIVE_COLUMN = COLUMNS.index("Active")
+# After the title of a response that tells the customer an action was already done (issue 20).
+STATES_DONE_MARK = "  [states done]"
+
+
+def states_done_note(response: CannedResponse) -> str:
+    """The line that says what a response states as done, or "" when it states nothing."""
+    action = response.stated
+    if action is None:
+        return ""
+    phrase = re.sub(r"\byour\b", "the", action.phrase)
+    return f"States as done: {phrase}. Offered only after you do it."
 
 
 class SortOrder(enum.StrEnum):
@@ -112,11 +124,12 @@ class CannedTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and column == ACTIVE_COLUMN:
             return Qt.CheckState.Checked if response.active else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return response.body[:500]
+            note = states_done_note(response)
+            return f"{note}\n\n{response.body[:500]}" if note else response.body[:500]
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         values: tuple[str | int, ...] = (
-            response.title,
+            response.title + (STATES_DONE_MARK if response.states_action else ""),
             response.shortcode,
             response.category,
             ", ".join(response.tags),
