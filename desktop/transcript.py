@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from desktop.errors import InputError
-from desktop.threads.labels import classify_line
+from desktop.threads.labels import classify_line, role_of_name
 from desktop.threads.model import Role
 from desktop.threads.reader import read
 
@@ -50,8 +50,16 @@ class Transcript:
 
     @property
     def agent_names(self) -> tuple[str, ...]:
-        """The names the team's side goes by in this thread, in order of appearance."""
-        names = (t.speaker for t in self.turns if t.role == "agent" and t.speaker)
+        """The team's people named in this thread ("Chloe"), in order of appearance.
+
+        Labels that name a role or the team rather than a person ("Agent", "Bot",
+        "Larkfield Customer Care") are left out.
+        """
+        names = (
+            t.speaker
+            for t in self.turns
+            if t.role == "agent" and t.speaker and role_of_name(t.speaker) is None
+        )
         return tuple(dict.fromkeys(names))
 
     def to_text(self) -> str:

@@ -50,13 +50,17 @@ _MAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 _FROM_FIELDS = r"from|von|de|da|van|от|发件人|寄件者|差出人|보낸 사람"
 _TO_FIELDS = r"to|an|para|à|a|aan|кому|收件人|收件者|宛先|받는 사람"
-_OTHER_FIELDS = (
-    r"sent|date|cc|bcc|subject|reply-to|gesendet|datum|betreff|enviado|fecha|asunto|envoyé|"
-    r"objet|inviato|data|oggetto|enviada em|assunto|verzonden|onderwerp|отправлено|дата|копия|"
-    r"тема|发送时间|日期|抄送|主题|寄件日期|主旨|送信日時|日付|件名|보낸 날짜|날짜|참조|제목"
+# When and what: a block needs one of these besides the sender ("From: London / To: Paris"
+# in a message is not an e-mail header).
+_META_FIELDS = (
+    r"sent|date|subject|gesendet|datum|betreff|enviado|fecha|asunto|envoyé|"
+    r"objet|inviato|data|oggetto|enviada em|assunto|verzonden|onderwerp|отправлено|дата|"
+    r"тема|发送时间|日期|主题|寄件日期|主旨|送信日時|日付|件名|보낸 날짜|날짜|제목"
 )
+_COPY_FIELDS = r"cc|bcc|reply-to|копия|抄送|참조"
 _HEADER = re.compile(
-    rf"^\s*\*?(?:(?P<from>{_FROM_FIELDS})|(?P<to>{_TO_FIELDS})|{_OTHER_FIELDS})\*?\s*[:：]\*?"
+    rf"^\s*\*?(?:(?P<from>{_FROM_FIELDS})|(?P<to>{_TO_FIELDS})|(?P<meta>{_META_FIELDS})"
+    rf"|{_COPY_FIELDS})\*?\s*[:：]\*?"
     r"(?P<value>.*)$",
     re.IGNORECASE,
 )
@@ -73,12 +77,21 @@ Author = tuple[str, str]  # (name, address); either may be empty
 
 
 def _header_block(lines: Sequence[str], start: int) -> int:
-    """The number of header lines from `start` when they form a block led by a sender."""
+    """The number of header lines from `start` when they form a block led by a sender.
+
+    Some web mail copies put a blank line between the fields; those count as part of it.
+    """
     end = start
-    while end < len(lines) and _HEADER.match(lines[end]) and end - start < 8:
-        end += 1
+    found = 0
+    while end < len(lines) and end - start < 16:
+        if _HEADER.match(lines[end]):
+            found, end = found + 1, end + 1
+        elif not lines[end].strip() and end + 1 < len(lines) and _HEADER.match(lines[end + 1]):
+            end += 1
+        else:
+            break
     fields = [_HEADER.match(line) for line in lines[start:end]]
-    if end - start < 2 or not any(f and f["from"] for f in fields):
+    if not any(f and f["from"] for f in fields) or not any(f and f["meta"] for f in fields):
         return 0
     return end - start
 
@@ -174,6 +187,22 @@ def _read(lines: Sequence[str], author: Author | None) -> list[Message]:
         return [*older, *([own] if own else [])]
     own = _message(lines, author)
     return [own] if own else []
+
+
+def without_quoted_history(text: str) -> str:
+    """A message's text without the quoted earlier mails an e-mail reply carries below it.
+
+    For helpdesk exports, whose messages are e-mails that quote what the export already shows.
+    """
+    if ">" not in text and "---" not in text and "___" not in text:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        wrote = _wrote_line(lines, i)
+        quoted_next = any(q.lstrip().startswith(">") for q in lines[i + wrote : i + wrote + 2])
+        if (wrote and quoted_next) or (_SEPARATOR.match(line) and i > 0):
+            return "\n".join(lines[:i]).rstrip()
+    return text
 
 
 def split(lines: Sequence[str]) -> list[Message]:

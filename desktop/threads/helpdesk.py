@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from desktop.threads.dates import is_date_line
-from desktop.threads.emails import parse_author
+from desktop.threads.emails import parse_author, without_quoted_history
 from desktop.threads.labels import role_of_name
 from desktop.threads.model import Message
 
@@ -101,12 +101,12 @@ def split(lines: Sequence[str]) -> list[Message]:
             i += 1
             continue
         if messages:
-            messages[-1].text = "\n".join(body).strip()
+            messages[-1].text = without_quoted_history("\n".join(body).strip())
         messages.append(_author(header[0]))
         body = []
         i += header[1]
         while i < len(lines) and _FIELD.match(lines[i]):
             i += 1
     if messages:
-        messages[-1].text = "\n".join(body).strip()
+        messages[-1].text = without_quoted_history("\n".join(body).strip())
     return [m for m in messages if m.text]

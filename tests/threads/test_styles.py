@@ -44,8 +44,8 @@ def test_gmail_chain_newest_first_with_nested_quotes_reads_oldest_first() -> Non
         ),
         ("customer", "Thanks Priya, that worked - the code came through on the second try. Tom"),
     ]
-    assert transcript.agent_names == ("Brightside Help Desk",)
-    assert transcript.turns[0].speaker == "Tom Fisher"
+    assert [t.speaker for t in transcript.turns] == ["Tom Fisher", "Brightside Help Desk", ""]
+    assert transcript.agent_names == ()  # a team, not a person
 
 
 def test_german_gmail_quote_with_the_name_after_the_verb() -> None:
@@ -181,6 +181,7 @@ def test_chat_widget_with_a_bot_and_a_visitor_number() -> None:
         ("customer", "Visitor 4821"),
     ]
     assert transcript.turns[-1].text == "thanks, it was due yesterday"
+    assert transcript.agent_names == ("Owen",)
 
 
 def test_timestamped_names_the_tagged_one_is_the_team() -> None:
