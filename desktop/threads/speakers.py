@@ -39,12 +39,6 @@ _AGENT_GREETING = re.compile(
     r"무엇을 도와|어떻게 도와",
     re.IGNORECASE,
 )
-_GREETED = re.compile(
-    r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hola|buenos días|buenas|"
-    r"hallo|guten tag|bonjour|salut|ciao|buongiorno|olá|ola|oi|bom dia|hoi|goedemiddag|"
-    r"здравствуйте|привет)[\s,]+(?P<name>[^\W\d_][\w'’-]*)",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
 
 
@@ -104,11 +98,13 @@ def _by_shape(
     greeters = {
         m.key for m in named if m.key in unknown_keys and _AGENT_GREETING.search(m.text[:300])
     }
-    opener = named[0]
-    others = {m.speaker.split()[0].lower() for m in named if m.key != opener.key and m.speaker}
-    greeting = _GREETED.match(opener.text)
-    if greeting and greeting["name"].lower() in others:
-        greeters.add(opener.key)  # the chat opens by greeting the other speaker: "Hi Hannah!"
     if greeters and len(greeters) < len(unknown):
         return {key: "agent" if key in greeters else "customer" for key in unknown}
+    # Agents go by a first name, customers by the full name on their account: "Owen" and
+    # "Mei Chen". Only when exactly one speaker has a single-word name.
+    words = {m.key: len(m.speaker.split()) for m in named if m.key in unknown_keys}
+    singles = [key for key, n in words.items() if n == 1]
+    addresses = any("@" in m.speaker for m in named)
+    if len(singles) == 1 and len(words) > 1 and not addresses:
+        return {key: "agent" if key == singles[0] else "customer" for key in unknown}
     return {key: "customer" if i == 0 else "agent" for i, key in enumerate(unknown)}

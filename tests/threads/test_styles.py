@@ -204,6 +204,16 @@ def test_untagged_names_the_one_who_offers_help_is_the_agent() -> None:
     assert [t.role for t in transcript.turns] == ["agent", "customer", "agent", "customer"]
 
 
+def test_untagged_names_the_first_name_only_is_the_agent() -> None:
+    transcript = parse(
+        "Ana: Hi Hannah! All sorted on our side.\n"
+        "Hannah Price: can I swap the pan for the bigger one?\n"
+        "Ana: Of course.\n"
+        "Hannah Price: great\n"
+    )
+    assert [t.role for t in transcript.turns] == ["agent", "customer", "agent", "customer"]
+
+
 def test_untagged_names_otherwise_the_first_speaker_is_the_customer() -> None:
     transcript = parse(
         "Mei Chen: can u cancel order 4937 please\nOwen: Done, it's cancelled.\nMei Chen: thanks!\n"
