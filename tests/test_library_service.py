@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from desktop.errors import ImportFileError, InputError
-from desktop.library.service import export, import_file
-from desktop.store.canned import CannedRepository, CannedResponse
+from desktop.library.service import (
+    export,
+    import_file,
+    only_samples,
+    remove_samples,
+    seed_path,
+)
+from desktop.store.canned import CannedRepository, CannedResponse, seed_if_new
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FORMATS = ROOT / "tests" / "data" / "public_formats"
@@ -212,3 +219,60 @@ def test_export_to_missing_folder_is_a_clear_error(repo: CannedRepository, tmp_p
     with pytest.raises(InputError, match="Cannot write"):
         export(repo, tmp_path / "missing" / "library.json")
     assert not (tmp_path / "missing").exists()
+
+
+# --- the team's own library and the samples (issue 20 part 7) -----------------------------------
+
+SAMPLES = len(json.loads(seed_path().read_text(encoding="utf-8")))
+REALISTIC = ROOT / "resources" / "eval" / "realistic" / "library.json"
+
+
+def test_import_can_replace_the_untouched_samples_in_one_go(repo: CannedRepository) -> None:
+    assert seed_if_new(repo, seed_path()) == SAMPLES == 48
+    assert only_samples(repo.all()) == SAMPLES
+    report = import_file(repo, REALISTIC, replace_samples=True)
+    assert (report.removed_samples, report.added) == (SAMPLES, 64)
+    assert repo.count() == 64
+    assert {r.source for r in repo.all()} == {""}
+    assert only_samples(repo.all()) == 0
+    # the confirmation macros were recognised on the way in
+    assert sum(1 for r in repo.all() if r.stated is not None) == 9
+
+
+def test_edited_samples_are_the_agents_own_and_stay(repo: CannedRepository) -> None:
+    seed_if_new(repo, seed_path())
+    first, second, *_ = repo.all()
+    repo.update(replace(first, body=first.body + " Thanks, Sam."))
+    repo.record_use(second.id or 0)  # used as shipped: still a sample
+    assert only_samples(repo.all()) == 0  # the library is no longer only samples
+    gone = remove_samples(repo)
+    assert len(gone) == SAMPLES - 1 and second.id in {r.id for r in gone}
+    assert [r.id for r in repo.all()] == [first.id]
+    assert remove_samples(repo) == []
+
+
+def test_a_failed_import_keeps_the_samples(repo: CannedRepository, tmp_path: Path) -> None:
+    seed_if_new(repo, seed_path())
+    bad = tmp_path / "bad.csv"
+    bad.write_text("title,body\nFine,A good row\n,empty title\n", encoding="utf-8")
+    with pytest.raises(ImportFileError):
+        import_file(repo, bad, replace_samples=True)
+    assert only_samples(repo.all()) == SAMPLES
+
+
+def test_cli_import_replace_samples_and_remove_samples(app_home: Path) -> None:
+    replaced = _cli(app_home, "import", str(REALISTIC), "--replace-samples")
+    assert replaced.returncode == 0, replaced.stderr
+    assert replaced.stdout.splitlines()[0] == f"Removed {SAMPLES} sample responses."
+    assert "64 added" in replaced.stdout
+    assert len(_cli(app_home, "list").stdout.splitlines()) == 64
+    again = _cli(app_home, "remove-samples")
+    assert again.returncode == 0 and again.stdout.startswith("No sample responses to remove")
+
+
+def test_cli_remove_samples_later(app_home: Path) -> None:
+    _cli(app_home, "import", str(DATA / "chatwoot-canned.json"))  # seeds, then adds 2
+    removed = _cli(app_home, "remove-samples")
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.startswith(f"Removed {SAMPLES} sample responses")
+    assert len(_cli(app_home, "list").stdout.splitlines()) == 2

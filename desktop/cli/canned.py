@@ -1,4 +1,7 @@
-"""Headless library commands: `agent-assist canned import|export|list|backups|backup|restore`."""
+"""Headless library commands: `agent-assist canned import|export|list|remove-samples|...`.
+
+Also backups, backup and restore.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 
 from desktop import paths
 from desktop.errors import StoreError
-from desktop.library.service import export, import_file
+from desktop.library.service import export, import_file, remove_samples
 from desktop.store import backup
 from desktop.store.library import open_library
 
@@ -24,9 +27,11 @@ def _err(line: str) -> None:
 def import_command(args: argparse.Namespace) -> int:
     library = open_library()
     try:
-        report = import_file(library.repo, args.file, args.format)
+        report = import_file(library.repo, args.file, args.format, args.replace_samples)
     finally:
         library.close()
+    if args.replace_samples:
+        _out(f"Removed {_samples(report.removed_samples)}.")
     _out(
         f"Imported {args.file.name} as {report.format}: {report.added} added, "
         f"{report.updated} updated, {report.skipped} skipped."
@@ -36,6 +41,23 @@ def import_command(args: argparse.Namespace) -> int:
     if report.unknown_placeholders:
         tokens = ", ".join(report.unknown_placeholders)
         _err(f"warning: unknown placeholders kept as text: {tokens}")
+    return 0
+
+
+def _samples(count: int) -> str:
+    return f"{count} sample response{'' if count == 1 else 's'}"
+
+
+def remove_samples_command(args: argparse.Namespace) -> int:
+    library = open_library()
+    try:
+        gone = remove_samples(library.repo)
+    finally:
+        library.close()
+    if gone:
+        _out(f"Removed {_samples(len(gone))}; the library now holds only your own responses.")
+    else:
+        _out("No sample responses to remove (edited ones are kept as your own).")
     return 0
 
 

@@ -227,7 +227,17 @@ def _canned(subparsers: Subparsers) -> Subparsers:
         choices=["auto", *IMPORT_FORMATS],
         help="the file's format (default: detect it from the file)",
     )
+    importer.add_argument(
+        "--replace-samples",
+        action="store_true",
+        help="first remove the sample responses that are still as shipped (same transaction)",
+    )
     importer.set_defaults(handler=Handler("canned", "import_command"))
+
+    samples = commands.add_parser(
+        "remove-samples", help="remove the sample responses that are still as shipped"
+    )
+    samples.set_defaults(handler=Handler("canned", "remove_samples_command"))
 
     exporter = commands.add_parser("export", help="write the whole library to a file")
     exporter.add_argument("file", type=Path, help="file to write (replaced if it exists)")

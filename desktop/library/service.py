@@ -13,12 +13,14 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from desktop import paths
 from desktop.errors import ImportFileError, InputError
 from desktop.importers import native, parse_file
-from desktop.store.canned import CONTENT_FIELDS, CannedRepository, CannedResponse
+from desktop.store.canned import CONTENT_FIELDS, CannedRepository, CannedResponse, load_seed
 from desktop.store.db import write_transaction
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ class ImportReport:
     skipped: int = 0
     unknown_placeholders: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    removed_samples: int = 0  # sample responses taken out first (replace_samples)
 
 
 class _TextIndex:
@@ -133,8 +136,15 @@ def _store(
     report.updated += 1
 
 
-def import_file(repo: CannedRepository, path: Path, fmt: str = "auto") -> ImportReport:
-    """Import `path` all or nothing; raises ImportFileError naming the bad record or line."""
+def import_file(
+    repo: CannedRepository, path: Path, fmt: str = "auto", replace_samples: bool = False
+) -> ImportReport:
+    """Import `path` all or nothing; raises ImportFileError naming the bad record or line.
+
+    With `replace_samples`, the sample responses still as shipped are removed first, in the
+    same transaction: a team's own library is not mixed with the samples, and a failed import
+    leaves the samples where they were.
+    """
     fmt, parsed = parse_file(path, fmt)
     report = ImportReport(
         format=fmt,
@@ -145,6 +155,8 @@ def import_file(repo: CannedRepository, path: Path, fmt: str = "auto") -> Import
     if not parsed.responses and not parsed.skipped:
         raise ImportFileError(f"{path.name}: no canned responses found.")
     with write_transaction(repo.db):  # another instance may be writing too: wait, then write
+        if replace_samples:
+            report.removed_samples = len(_remove_samples(repo))
         texts = _TextIndex(repo)
         for index, response in enumerate(parsed.responses):
             if not response.title.strip() or not response.body.strip():
@@ -165,6 +177,48 @@ def import_file(repo: CannedRepository, path: Path, fmt: str = "auto") -> Import
         report.skipped,
     )
     return report
+
+
+def seed_path() -> Path:
+    """The sample library shipped with the app, seeded into a new library."""
+    return paths.resource_dir() / "seed" / "canned_responses.json"
+
+
+def untouched_samples(
+    responses: Iterable[CannedResponse], seed: Path | None = None
+) -> list[CannedResponse]:
+    """Those of `responses` that are shipped samples still as shipped (use counts aside).
+
+    A sample the agent edited, or switched off, is the agent's own now and stays.
+    """
+    shipped = {(r.source_id, r.title): r for r in load_seed(seed or seed_path())}
+    found = []
+    for response in responses:
+        original = shipped.get((response.source_id, response.title))
+        if original is not None and _same_content(original, response):
+            found.append(response)  # _same_content covers source == "seed"
+    return found
+
+
+def only_samples(responses: Iterable[CannedResponse], seed: Path | None = None) -> int:
+    """How many samples `responses` (a whole library) holds when it holds nothing else, or 0."""
+    listed = list(responses)
+    samples = untouched_samples(listed, seed)
+    return len(samples) if listed and len(samples) == len(listed) else 0
+
+
+def remove_samples(repo: CannedRepository, seed: Path | None = None) -> list[CannedResponse]:
+    """Delete the untouched sample responses in one transaction; returns them (for an undo)."""
+    with write_transaction(repo.db):
+        return _remove_samples(repo, seed)
+
+
+def _remove_samples(repo: CannedRepository, seed: Path | None = None) -> list[CannedResponse]:
+    rows = repo.db.query("SELECT * FROM canned WHERE source = 'seed'")
+    samples = untouched_samples((CannedResponse.from_row(r) for r in rows), seed)
+    gone = repo.delete_many(r.id for r in samples if r.id is not None)
+    logger.info("removed %d sample responses", len(gone))
+    return gone
 
 
 def export(repo: CannedRepository, path: Path, fmt: str = "json") -> int:
