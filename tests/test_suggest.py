@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 
 import pytest
 from desktop.drafting.offered import Mode as CheckMode
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
+from desktop.drafting.pipeline import Suggester
+from desktop.drafting.ready import ready_reply
 from desktop.engine.llama import LlamaEngine
 from desktop.engine.types import GenerationParams, Message
 from desktop.settings import Settings
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.drafting.pipeline import Suggester
-from desktop.drafting.ready import ready_reply
-from desktop.drafting.results import CheckedDraft
 from desktop.transcript import parse
 
 from tests.scripted_engine import ScriptedEngine
@@ -179,15 +179,61 @@ def test_a_role_break_stops_the_stream_and_regenerates_once(library: CannedRepos
     assert "$500" not in result.text
 
 
-def test_low_confidence_leads_with_a_free_draft(library: CannedRepository) -> None:
-    engine = ScriptedEngine("Thanks for your message. Could you tell me a little more about it?")
+def test_nothing_fits_a_small_model_never_writes_freely(library: CannedRepository) -> None:
+    engine = ScriptedEngine("Saved replies from the team's library: [1] see you on Friday!")
     suggester = Suggester(engine, library, Settings(), SYSTEM)
     result = suggester.suggest(
         parse("Customer: what is the weather like on Mars"), threading.Event(), lambda _t: None
     )
+    assert result.abstain
     assert result.ready_reply is None or not result.ready_reply.confident
-    assert result.mode is DraftMode.FREE
+    assert result.mode is DraftMode.ADAPT and result.text == ""
+    assert "No saved reply fits" in result.note
+    assert engine.requests == []  # the model was not asked to improvise
+
+
+def test_nothing_fits_offers_the_librarys_holding_reply(library: CannedRepository) -> None:
+    library.add(
+        CannedResponse(
+            title="Holding reply - looking into it",
+            body="Thanks for your patience. I'm looking into this for you now.",
+            tags=("holding",),
+        )
+    )
+    engine = ScriptedEngine("your question.")
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    result = suggester.suggest(
+        parse("Customer: what is the weather like on Mars"), threading.Event(), lambda _t: None
+    )
+    assert result.abstain and result.mode is DraftMode.ADAPT
+    assert result.draft is not None and [c.title for c in result.draft.canned] == [
+        "Holding reply - looking into it"
+    ]
+    assert "I'm looking into this for you now." in result.text
+
+
+def test_a_large_model_may_write_freely_when_nothing_fits(library: CannedRepository) -> None:
+    engine = ScriptedEngine("Thanks for your message. Could you tell me a little more about it?")
+    engine.info = dataclasses.replace(engine.info, size_bytes=4_000_000_000)
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    result = suggester.suggest(
+        parse("Customer: what is the weather like on Mars"), threading.Event(), lambda _t: None
+    )
+    assert result.abstain and result.mode is DraftMode.FREE
     assert result.text.startswith("Thanks for your message.")
+
+
+def test_free_writing_that_copies_the_prompt_loses_those_sentences(
+    library: CannedRepository,
+) -> None:
+    echo = "Thanks for writing. Saved replies from the team's library follow below."
+    engine = ScriptedEngine(echo)
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    free = DraftOptions(mode=DraftMode.FREE, alternatives=1)
+    result = suggester.suggest(parse(PARCEL), threading.Event(), lambda _t: None, options=free)
+    prompt = " ".join(m.content for m in engine.requests[0])
+    assert "Saved replies from the team's library" in prompt  # what the model could copy
+    assert result.text == "Thanks for writing."
 
 
 def test_an_upset_customer_gets_an_empathetic_opening_and_a_reading(
@@ -231,6 +277,30 @@ def test_the_real_model_follows_the_opening_grammar(engine: LlamaEngine) -> None
     assert not any(ch in text for ch in "/@:$%")
 
 
+SPANISH_BODY = "Sentimos que su paquete no haya llegado; lo revisamos con el transportista."
+
+
+def test_in_another_language_a_small_models_draft_is_the_canned_text_alone(
+    library: CannedRepository,
+) -> None:
+    library.add(
+        CannedResponse(
+            title="Paquete no llegado", body=SPANISH_BODY, tags=("shipping_delay",), language="es"
+        )
+    )
+    engine = ScriptedEngine(" your parcel.")  # English: what a 135M model writes when asked
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    spanish = parse(
+        "Customer: Hola, mi paquete no ha llegado todavía y el seguimiento no se mueve."
+    )
+    result = suggester.suggest(
+        spanish, threading.Event(), lambda _t: None, options=DraftOptions(alternatives=1)
+    )
+    assert result.ready_reply is not None and result.ready_reply.canned.language == "es"
+    assert result.text == SPANISH_BODY  # no English sentence mixed in
+    assert engine.requests == []
+
+
 def test_the_draft_greets_in_the_customers_language_and_asks_the_model_for_it(
     library: CannedRepository,
 ) -> None:
@@ -243,6 +313,7 @@ def test_the_draft_greets_in_the_customers_language_and_asks_the_model_for_it(
         )
     )
     engine = ScriptedEngine(" su paquete que no ha llegado.")
+    engine.info = dataclasses.replace(engine.info, size_bytes=4_000_000_000)  # writes Spanish
     suggester = Suggester(engine, library, Settings(), SYSTEM)
     spanish = parse(
         "Customer: Hola, mi paquete no ha llegado todavía y el seguimiento no se mueve."

@@ -8,6 +8,7 @@ checked against the conversation and the grounding -> the offered draft -> alter
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,13 +17,17 @@ from dataclasses import dataclass
 from desktop import paths, placeholders
 from desktop.drafting import adapt
 from desktop.drafting.checks import check_draft
+from desktop.drafting.echo import prompt_echo, sentences_with_echo
+from desktop.drafting.focus import is_upset
 from desktop.drafting.guards import StreamGuard, trim_unfinished
+from desktop.drafting.model_quality import writes_freely, writes_language
 from desktop.drafting.offered import apply_checks
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
 from desktop.drafting.prompts import Prompt, build_prompt
-from desktop.drafting.ready import rank_with_pins, ready_reply
+from desktop.drafting.ready import rank_with_pins
 from desktop.drafting.results import CheckedDraft, FinishReason, ReadyReply, SuggestionResult
 from desktop.drafting.sentences import split
+from desktop.drafting.understand import Understanding, understand
 from desktop.engine.base import Engine
 from desktop.engine.types import GenerationParams, Message
 from desktop.errors import InputError
@@ -36,6 +41,16 @@ _CONTEXT_MARGIN = 32
 OPENING_TOKENS = 40  # one sentence; two for a detailed draft
 TextSink = Callable[[str], None]
 DEFAULT_OPTIONS = DraftOptions()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the drafts of one suggestion are built from."""
+
+    mode: DraftMode
+    first: tuple[CannedResponse, ...]  # the first draft's canned responses (one per need)
+    alternatives: tuple[tuple[CannedResponse, ...], ...]
+    note: str  # said in the panel when the draft is not a plain adaptation
 
 
 @dataclass
@@ -144,15 +159,10 @@ class Suggester:
         ):
             options = dataclasses.replace(options, tone=Tone.EMPATHETIC)
         wanted = max(options.alternatives, self.settings.grounding_count, 1, len(pinned))
-        ranked = self.rank(transcript, pinned, wanted)
-        ready = ready_reply(ranked, values, pinned_count=len(pinned))
-        if ready is not None and reading.abstain and not pinned:
-            # The calibrated intent reading says nothing in the library fits: only a lead.
-            ready = dataclasses.replace(ready, confident=False)
+        understood = self.understand(transcript, pinned, wanted, values, reading)
+        ready = understood.ready
         if on_ready is not None:
             on_ready(ready)
-        confident = bool(pinned) or (ready is not None and ready.confident)
-        mode = options.mode if confident else DraftMode.FREE
         first_text: list[float] = []
 
         def shown(text: str) -> None:
@@ -160,33 +170,19 @@ class Suggester:
                 first_text.append(time.perf_counter() - started)
             on_text(text)
 
-        candidates = [c for c, _ in ranked]
-        if mode is DraftMode.ADAPT:
-            main, stream = self._adapt(
-                transcript, candidates[0], options, values, params, cancel, shown
-            )
-        else:
-            main, stream = self._free(
-                transcript, candidates, options, values, params, cancel, shown, pinned
-            )
+        plan = self._plan(understood, options)
+        main, stream = self._draft(transcript, plan.first, plan.mode, options, values, params,
+                                   cancel, shown, pinned)  # fmt: skip
         if on_draft is not None:
             on_draft(main)
         alternatives = []
-        for k in range(1, max(options.alternatives, 1)):
-            if cancel.is_set():
+        for k, parts in enumerate(plan.alternatives, 1):
+            if cancel.is_set() or k >= max(options.alternatives, 1):
                 break
             seed = None if params.seed is None else params.seed + k
             alt_params = dataclasses.replace(params, seed=seed)
-            if mode is DraftMode.ADAPT:
-                if k >= len(candidates):
-                    break
-                alt, _ = self._adapt(
-                    transcript, candidates[k], options, values, alt_params, cancel, None
-                )
-            else:
-                alt, _ = self._free(
-                    transcript, candidates, options, values, alt_params, cancel, None, pinned
-                )
+            alt, _ = self._draft(transcript, parts, plan.mode, options, values, alt_params,
+                                 cancel, None, pinned)  # fmt: skip
             if cancel.is_set():
                 break
             alternatives.append(alt)
@@ -210,35 +206,112 @@ class Suggester:
             ready_reply=ready,
             alternatives=tuple(alternatives),
             first_text_s=first_text[0] if first_text else None,
-            mode=mode,
+            mode=plan.mode,
             turns_dropped=stream.turns_dropped,
             reading=reading,
             tone=options.tone,
+            needs=understood.needs,
+            abstain=understood.abstain,
+            pending_actions=understood.pending,
+            note=plan.note,
         )
+
+    def understand(
+        self,
+        transcript: Transcript,
+        pinned: Sequence[CannedResponse] = (),
+        count: int = 3,
+        values: Mapping[str, str] | None = None,
+        reading: Reading | None = None,
+    ) -> Understanding:
+        """The needs, ready replies and pending actions of a thread (no model)."""
+        _require_conversation(transcript)
+        if values is None:
+            values = self.values(transcript)
+        if reading is None:
+            reading = read_conversation(transcript)
+        upset = is_upset(reading.cues)
+        return understand(self.repo, transcript, values, count, reading.language, pinned, upset)
+
+    def _plan(self, understood: Understanding, options: DraftOptions) -> _Plan:
+        """Which canned responses each draft adapts, or whether the model writes freely.
+
+        The first draft answers every need (one canned response per need); the alternatives
+        take the main need's next responses. When nothing fits, the draft is the library's
+        holding reply; free writing is used only with a model good enough for it
+        (model_quality.writes_freely), never automatically with the 135M default.
+        """
+        ranked = [c for c, _ in understood.ranked]
+        if not ranked:
+            return _Plan(DraftMode.ADAPT, (), (), "The library has no canned responses yet.")
+        if understood.abstain:
+            if options.mode is DraftMode.FREE or writes_freely(self.engine.info):
+                return _Plan(DraftMode.FREE, tuple(ranked), (tuple(ranked),) * 2, "")
+            note = "No saved reply fits this conversation"
+            if understood.fallback is None:
+                return _Plan(DraftMode.ADAPT, (), (), note + ": write your own, or pick a lead.")
+            leads = tuple((c,) for c in ranked[:2])
+            return _Plan(
+                DraftMode.ADAPT, (understood.fallback,), leads, note + ": a holding reply."
+            )
+        if options.mode is DraftMode.FREE:
+            return _Plan(DraftMode.FREE, tuple(ranked), (tuple(ranked),) * 2, "")
+        first = tuple(n.ready.canned for n in understood.needs if n.ready is not None)
+        return _Plan(DraftMode.ADAPT, first, tuple((c,) for c in ranked[1:]), "")
+
+    def _draft(
+        self,
+        transcript: Transcript,
+        parts: Sequence[CannedResponse],
+        mode: DraftMode,
+        options: DraftOptions,
+        values: Mapping[str, str],
+        params: GenerationParams,
+        cancel: threading.Event,
+        on_text: TextSink | None,
+        pinned: Sequence[CannedResponse],
+    ) -> tuple[CheckedDraft, _Stream]:
+        if mode is DraftMode.FREE:
+            return self._free(transcript, parts, options, values, params, cancel, on_text, pinned)
+        if not parts:
+            return CheckedDraft(apply_checks("", [], options.checks), ()), _Stream()
+        return self._adapt(transcript, parts, options, values, params, cancel, on_text)
 
     def _adapt(
         self,
         transcript: Transcript,
-        canned: CannedResponse,
+        parts: Sequence[CannedResponse],
         options: DraftOptions,
         values: Mapping[str, str],
         params: GenerationParams,
         cancel: threading.Event,
         on_text: TextSink | None,
     ) -> tuple[CheckedDraft, _Stream]:
-        """Greeting + the model's one-sentence acknowledgement + the canned body, checked."""
+        """Greeting + the model's one-sentence acknowledgement + the canned bodies, checked.
+
+        One canned body per need, in order. In a language the model does not write well
+        (model_quality.writes_language), the canned text stands alone: no greeting or sentence
+        in another language is mixed in.
+        """
         sink = on_text or _ignore
         first_name = values.get("customer.first_name")
         language = self._language
+        topic = parts[0]
+        if len(parts) > 1:
+            topic = dataclasses.replace(topic, title=" and ".join(p.title for p in parts))
+        body = "\n\n".join(adapt.render_body(p, values) for p in parts)
+        sources = adapt.check_sources(transcript, tuple(parts), values)
+        stream, opening = _Stream(), None
+        if language != "en" and not writes_language(self.engine.info, language):
+            sink(body)
+            offered = apply_checks(body, check_draft(body, sources), options.checks)
+            return CheckedDraft(offered, tuple(parts)), stream
         greeting = adapt.greeting(options.tone, first_name, language)
         sink(f"{greeting}\n\n")
-        stream, opening = _Stream(), None
         sentences = 2 if options.length is Length.DETAILED else 1
         if adapt.wants_opening(options.length) and not cancel.is_set():
-            messages = adapt.opening_messages(
-                transcript, canned, options.tone, first_name, language
-            )
-            grammar = adapt.opening_grammar(adapt.check_sources(transcript, (canned,), values))
+            messages = adapt.opening_messages(transcript, topic, options.tone, first_name, language)
+            grammar = adapt.opening_grammar(sources)
             opening_params = dataclasses.replace(
                 params,
                 max_tokens=OPENING_TOKENS * sentences,
@@ -249,16 +322,16 @@ class Suggester:
             for attempt in range(2):  # one more try when the guards leave nothing usable
                 stream = self._stream(messages, opening_params, cancel, sink, (), sentences)
                 opening = adapt.finish_opening(options.tone, stream.text, sentences, language)
+                if opening and prompt_echo(opening, [m.content for m in messages[:1]]):
+                    opening = None  # the model copied its instructions
                 if opening or cancel.is_set() or attempt:
                     break
                 seed = None if params.seed is None else params.seed + 100
                 opening_params = dataclasses.replace(opening_params, seed=seed)
-        body = adapt.render_body(canned, values)
         sink(("" if opening else "\n") + f"\n\n{body}")
         raw = adapt.assemble(options.tone, first_name, opening, body, options.length, language)
-        sources = adapt.check_sources(transcript, (canned,), values)
         offered = apply_checks(raw, check_draft(raw, sources), options.checks)
-        return CheckedDraft(offered, (canned,), stream.guard), stream
+        return CheckedDraft(offered, tuple(parts), stream.guard), stream
 
     def _free(
         self,
@@ -285,6 +358,9 @@ class Suggester:
             )
         stream.prompt_tokens, stream.turns_dropped = prompt.tokens, prompt.turns_dropped
         raw = trim_unfinished(stream.text) if stream.hit_length else stream.text.strip()
+        raw = _without_echo(
+            raw, [m.content for m in prompt.messages], [*sources, transcript.to_text()]
+        )
         offered = apply_checks(raw, check_draft(raw, sources), options.checks)
         return CheckedDraft(offered, prompt.grounding, stream.guard, regenerated), stream
 
@@ -320,6 +396,20 @@ class Suggester:
         out.tokens = self.engine.count_tokens(model_text) if model_text else 0
         out.hit_length = out.tokens >= params.max_tokens and not sentences
         return out
+
+
+def _without_echo(text: str, prompt: Sequence[str], allowed: Sequence[str]) -> str:
+    """`text` without the sentences that copy the prompt's own words (its instructions)."""
+    parts = split(text)
+    echoed = set(sentences_with_echo([p.text for p in parts], prompt, allowed))
+    if not echoed:
+        return text
+    kept, cursor = [], 0
+    for index in sorted(echoed):
+        kept.append(text[cursor : parts[index].start])
+        cursor = parts[index].end
+    kept.append(text[cursor:])
+    return re.sub(r"[ \t]{2,}", " ", "".join(kept)).strip()
 
 
 def _require_conversation(transcript: Transcript) -> None:

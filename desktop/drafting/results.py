@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from desktop.drafting.offered import OfferedDraft
 from desktop.drafting.options import DraftMode, Tone
 from desktop.reading import Reading
+from desktop.store.action_macros import StatedAction
 from desktop.store.canned import CannedResponse
 
 FinishReason = Literal["stop", "length", "cancelled"]
@@ -19,9 +20,16 @@ class ReadyReply:
 
     canned: CannedResponse
     text: str
-    confidence: float
-    confident: bool  # below ranking.CONFIDENT the panel says it is only a lead
+    confidence: float  # the measured probability that it is acceptable (calibration.py)
+    confident: bool  # False: the panel says no saved reply fits and calls it a lead
     unresolved: tuple[str, ...]  # placeholders the conversation and settings cannot fill
+    action: StatedAction | None = None  # what the response states as done, if anything
+    action_done: bool = True  # the agent's turns say that action was done
+
+    @property
+    def pending(self) -> bool:
+        """A confirmation of an action the agent has not taken: send only after doing it."""
+        return self.action is not None and not self.action_done
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -30,6 +38,37 @@ class ReadyReply:
             "text": self.text,
             "confidence": self.confidence,
             "confident": self.confident,
+            "pending_action": asdict(self.action) if self.pending and self.action else None,
+        }
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    """A confirmation response that presupposes an action the agent has not taken yet."""
+
+    canned: CannedResponse
+    action: StatedAction
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.canned.id, "title": self.canned.title, **asdict(self.action)}
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing the customer asks for, with the responses that answer it."""
+
+    text: str  # the customer's words for it
+    candidates: tuple[tuple[CannedResponse, float], ...]
+    ready: ReadyReply | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "ready_reply": self.ready.as_json() if self.ready else None,
+            "candidates": [
+                {"id": c.id, "title": c.title, "confidence": round(s, 3)}
+                for c, s in self.candidates
+            ],
         }
 
 
@@ -73,6 +112,10 @@ class SuggestionResult:
     turns_dropped: int = 0  # oldest turns left out to fit the context (free mode)
     reading: Reading | None = None  # language, mood, urgency, intents of the conversation
     tone: Tone = Tone.FRIENDLY  # the tone used (the customer's mood may have chosen it)
+    needs: tuple[Need, ...] = ()  # one per customer need, the first is the ready reply's
+    abstain: bool = False  # nothing in the library fits: leads only
+    pending_actions: tuple[PendingAction, ...] = ()  # confirmations waiting for the agent
+    note: str = ""  # why the draft is what it is, when that needs saying
 
     @classmethod
     def stopped_before_start(cls) -> SuggestionResult:

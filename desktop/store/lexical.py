@@ -170,6 +170,30 @@ class LexicalIndex:
                 return self._surface[repaired]
         return None
 
+    def idf_coverage(self, words: Iterable[str], doc: int) -> tuple[float, float]:
+        """Of the words' idf mass: the share document `doc` contains, the share any contains.
+
+        A word no response uses weighs most: an off-topic request ("robot vacuum",
+        "engraving") is made of such words, so its best match covers little of it.
+        """
+        unknown = float(np.log(1.0 + (self.size + 0.5) / 0.5))
+        total = covered = known = 0.0
+        for word in set(words):
+            term = self.resolve(word)
+            if term is None:
+                total += unknown
+                continue
+            term_id = self._terms[term]
+            start, end = int(self._offsets[term_id]), int(self._offsets[term_id + 1])
+            idf = float(np.log(1.0 + (self.size - (end - start) + 0.5) / (end - start + 0.5)))
+            total += idf
+            known += idf
+            docs = self._docs[start:end]  # ascending: documents were added in order
+            at = int(np.searchsorted(docs, doc))
+            if at < len(docs) and int(docs[at]) == doc:
+                covered += idf
+        return (covered / total, known / total) if total else (0.0, 0.0)
+
     def scores(self, weighted_terms: Iterable[tuple[str, float]]) -> Floats:
         """BM25 score of every document for stems with query weights (unknown stems ignored)."""
         total = np.zeros(self.size, dtype=np.float32)

@@ -532,6 +532,36 @@ def rank_query(
     return index_for(db).rank_scored(query, limit, options)
 
 
+def sentence_similarity(db: Database, texts: Sequence[str], limit: int) -> dict[int, float]:
+    """Per response, its best cosine with any one of `texts` in the multilingual space.
+
+    A long message mixes a story, an order number and the request; its mean vector blurs
+    them, while its best sentence matches the response that answers it. Empty when the
+    multilingual encoder is not installed.
+    """
+    index = index_for(db)
+    space = index._cross_space()
+    if space is None or not texts or not len(index):
+        return {}
+    best: dict[int, float] = {}
+    for text in texts:
+        near, similarity = space.nearest(space.query([text], [1.0]))
+        top = np.argsort(-similarity)[:limit]
+        for row, value in zip(near[top].tolist(), similarity[top].tolist(), strict=True):
+            response_id = int(index.ids[row])
+            best[response_id] = max(best.get(response_id, -1.0), float(value))
+    return best
+
+
+def word_coverage(db: Database, text: str, response_id: int) -> tuple[float, float]:
+    """How much of `text`'s distinctive wording one response holds, and the library knows."""
+    index = index_for(db)
+    rows = np.flatnonzero(index.ids == response_id)
+    if not len(rows):
+        return 0.0, 0.0
+    return index.lexical.idf_coverage(content_words(text), int(rows[0]))
+
+
 def rank_for(
     repo: CannedRepository, transcript: Transcript, limit: int = 5
 ) -> list[CannedResponse]:

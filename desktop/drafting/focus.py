@@ -1,0 +1,189 @@
+"""What the customer asks now: the open part of a thread, its sentences, thanks, tried steps.
+
+Agents paste whole threads. The latest customer message carries the request; earlier customer
+turns count while the agent's answer to them was only a question or a holding line, and
+hardly at all once the agent answered them (a long thread whose last turn changes topic must
+rank the new topic). No Qt, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop.drafting.sentences import split
+from desktop.transcript import Transcript
+
+OPEN_WEIGHT = 1.0  # the latest customer message
+PENDING_WEIGHT = 0.5  # an earlier customer turn the agent only asked about
+ANSWERED_WEIGHT = 0.12  # an earlier customer turn the agent answered: context only
+MAX_CONTEXT_TURNS = 4
+
+# Gratitude or "it works now" in the languages the app reads.
+_THANKS = re.compile(
+    r"\b(thanks?|thank you|thx|ty|cheers|appreciated?|much appreciated|brilliant|perfect|great|"
+    r"awesome|lovely|fantastic|star|sorted|all good|got it|works now|worked|working now|"
+    r"arrived|shown up|showed up|resolved|fixed|did it|that did it|"
+    r"gracias|muchas gracias|perfecto|genial|danke|vielen dank|super|perfekt|merci|parfait|"
+    r"génial|grazie|perfetto|obrigad[oa]|bedankt|dank je|спасибо|отлично)\b"
+    r"|谢谢|感谢|ありがとう|감사|고맙",
+    re.IGNORECASE,
+)
+# A request, a question or a problem: then the message is not only thanks.
+_REQUEST = re.compile(
+    r"\?|¿|\b(can|could|would|will you|please|pls|help|need|want|wanted to ask|how|why|where|"
+    r"when|what|which|still|not|n't|no longer|never|problem|issue|wrong|broken|but|however|"
+    r"also|another|again|anything else|else|although|though|except|unfortunately|"
+    r"puede|podría|podrian|quiero|necesito|todavía|pero|können|könnten|möchte|brauche|noch|"
+    r"aber|nicht|pouvez|pourriez|voudrais|besoin|toujours|mais|pas|potete|potreste|vorrei|"
+    r"ancora|però|preciso|poderia|ainda|mas|não|kunnen|wil|nog|maar|niet)\b"
+    r"|请|吗|还|但|ですか|ください|まだ|주세요|아직",
+    re.IGNORECASE,
+)
+# "One more thing", "separately", "I'd like to": the message goes on to a new request.
+_MORE = re.compile(
+    r"\b(one more thing|another thing|separately|by the way|btw|i'?d like|i would like|"
+    r"i want|i need|wondering|quick question|trying to|invalid|doesn'?t|isn'?t|won'?t|"
+    r"can'?t|didn'?t|hasn'?t|haven'?t)\b",
+    re.IGNORECASE,
+)
+# "I already checked spam", "tried another card", "before you ask - wifi is 2.4ghz".
+_TRIED = re.compile(
+    r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
+    r"restarted|reset|cleared|requested|rang|called|contacted|done|used|updated|followed)|"
+    r"already\s+\w+|tried|before you (?:ask|send)|i know about|checked)\b[^.!?\n]*",
+    re.IGNORECASE,
+)
+# "Hi Sam," / "Thanks, Sandra": greeting and sign-off lines carry no need.
+_GREETING_LINE = re.compile(
+    r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|hola|hallo|bonjour|ciao|olá|"
+    r"kind regards|best( wishes| regards)?|regards|thanks|thank you|cheers|many thanks|"
+    r"saludos|grüße|gruß|cordialement|cordiali saluti|atenciosamente)\b[^.!?\n]{0,30}[,!.]?\s*$",
+    re.IGNORECASE,
+)
+_SIGNATURE_NAME = re.compile(r"\s*[-\u2013\u2014]*\s*[A-Z][\w.'-]*( [A-Z][\w.'-]*)?\s*")
+# An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
+# the customer's turn before it is still open.
+_AGENT_ASKS = re.compile(
+    r"\?|\b(could you|can you|please (send|confirm|reply|share)|let me (check|look)|i'll (check|"
+    r"look|chase|get back|update)|looking into)\b",
+    re.IGNORECASE,
+)
+
+
+# Threats that only an upset customer makes (cancelling or closing an account is a request).
+_STRONG_THREAT = re.compile(
+    r"\b(disput|chargeback|trading standards|review|lawyer|solicitor|ombudsman|report|"
+    r"never (order|shop|buy)|manager|supervisor|court|small claims)",
+    re.IGNORECASE,
+)
+UPSET_POINTS = 2
+
+
+def is_upset(cues: Sequence[tuple[str, str]]) -> bool:
+    """Whether the mood cues say the customer is upset enough to be heard first.
+
+    Precise cues only: an angry word, a strong threat (a dispute, a review, a manager),
+    shouting of three words or more, repeated "!!!"/"?!", "third time". Two capitalised words
+    ("LARKFIELD LTD", "UK GDPR") are names, not shouting; "!!" is as often delight.
+    """
+    points = 0
+    for kind, words in cues:
+        if kind == "angry":
+            points += 2
+        elif kind == "threat":
+            points += 2 if _STRONG_THREAT.search(words) else 1
+        elif kind == "repeat":
+            points += 1
+        elif kind == "shouting" and not words.strip("!?"):
+            points += 1 if len(words) >= 3 or "?" in words else 0
+        elif kind == "shouting":
+            points += 2 if len(words.split()) >= 3 else 0
+    return points >= UPSET_POINTS
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The part of the conversation the next reply must answer."""
+
+    open_text: str  # the customer's latest message (every turn since the agent last wrote)
+    weighted: tuple[tuple[str, float], ...]  # texts for the ranking query, the open one first
+    segments: tuple[str, ...]  # sentences of the open message that may each carry a need
+    thanks_only: bool  # no request at all: thanks, "it works now"
+    tried: tuple[str, ...]  # what the customer says they already tried
+    agent_texts: tuple[str, ...]  # the agent's turns, oldest first
+
+    @property
+    def answered_before(self) -> bool:
+        """Whether the agent already wrote in this thread."""
+        return bool(self.agent_texts)
+
+
+def focus_of(transcript: Transcript) -> Focus:
+    turns = transcript.turns
+    last_agent = max((i for i, t in enumerate(turns) if t.role == "agent"), default=-1)
+    open_turns = [t.text for t in turns[last_agent + 1 :] if t.role == "customer"]
+    if not open_turns:  # the paste ends on the agent's turn: answer the customer's last one
+        open_turns = [transcript.latest_customer_text()]
+    open_text = "\n".join(t for t in open_turns if t).strip()
+    weighted: list[tuple[str, float]] = [(open_text, OPEN_WEIGHT)] if open_text else []
+    # Earlier customer turns, newest first, weighed by what the agent did after each.
+    for index in range(last_agent, -1, -1):
+        if len(weighted) > MAX_CONTEXT_TURNS:
+            break
+        turn = turns[index]
+        if turn.role != "customer":
+            continue
+        reply = next((t.text for t in turns[index + 1 :] if t.role == "agent"), "")
+        weight = PENDING_WEIGHT if not reply or _AGENT_ASKS.search(reply) else ANSWERED_WEIGHT
+        weighted.append((turn.text, weight))
+    body = _without_greetings(open_text)
+    return Focus(
+        open_text=open_text,
+        weighted=tuple(weighted),
+        segments=tuple(s for s in _segments(body) if len(s.split()) >= 3),
+        thanks_only=is_thanks_only(body),
+        tried=tuple(m.group().strip() for m in _TRIED.finditer(body)),
+        agent_texts=tuple(t.text for t in turns if t.role == "agent"),
+    )
+
+
+def is_thanks_only(text: str) -> bool:
+    """Thanks or "it works now", with no question, request or remaining problem.
+
+    Every sentence must be thanks, a short acknowledgement ("ok got it") or news that it
+    worked: "thanks. Separately, I'd like to cancel my membership" asks for something.
+    """
+    body = _without_greetings(text) or text
+    if not _THANKS.search(text) or len(body.split()) > 40:
+        return False
+    return all(_closing_sentence(s.text) for s in split(body))
+
+
+def _closing_sentence(sentence: str) -> bool:
+    if _REQUEST.search(sentence) or _MORE.search(sentence):
+        return False
+    return bool(_THANKS.search(sentence)) or len(sentence.split()) <= 4
+
+
+def _without_greetings(text: str) -> str:
+    lines = [line for line in text.splitlines() if not _GREETING_LINE.match(line)]
+    # A lone name on the last line is a signature ("Karen").
+    while lines and _SIGNATURE_NAME.fullmatch(lines[-1]):
+        lines.pop()
+    return "\n".join(lines).strip()
+
+
+def _segments(text: str) -> list[str]:
+    """Sentences, with "Also, ..." and "and can I ..." starting a new one."""
+    parts: list[str] = []
+    for sentence in split(text):
+        pieces = re.split(
+            r"(?<=[,;])\s+(?=(?:also|and also|plus|another thing|and can|and could|and how|"
+            r"and what|and where|and when|and is|and do|also,)\b)",
+            sentence.text,
+            flags=re.IGNORECASE,
+        )
+        parts += [p.strip() for p in pieces if p.strip()]
+    return parts
