@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from desktop.engine.model_file import NotRegularFileError, open_regular
+
 MAGIC = b"GGUF"
 MAX_HEADER_BYTES = 256 * 1024 * 1024  # the largest tokenizers take ~20 MiB; weights follow
 MAX_DECODED_ARRAY = 64  # arrays up to this length are decoded; longer ones are only counted
 MAX_STRING_BYTES = 4 * 1024 * 1024  # a chat template is ~10 KiB; a longer string is damage
 MAX_TENSORS = 1_000_000
 MAX_DIMS = 8
+MAX_NESTING = 64  # arrays of arrays: real files use 2 levels at most; deeper is damage or attack
 
 # GGUF value types: (struct format, size) for the fixed-size ones.
 _FIXED: dict[int, tuple[str, int]] = {
@@ -196,23 +199,32 @@ def _value(reader: _Reader, value_type: int) -> Value | SkippedArray:
 
 
 def _skip_items(reader: _Reader, item_type: int, length: int) -> None:
-    fixed = _FIXED.get(item_type)
-    if fixed is not None:
-        reader.skip(fixed[1] * length)
-    elif item_type == _STRING:
-        reader.skip_strings(length)
-    elif item_type == _ARRAY:
-        for _ in range(length):
-            _skip_items(reader, reader.u32(), reader.u64())
-    else:
-        raise GGUFError(f"unknown metadata array type {item_type}")
+    """Skip an array's items without recursion: a file may nest arrays 100,000 deep."""
+    pending = [(item_type, length)]  # per open array: its item type, items still to skip
+    while pending:
+        item_type, length = pending.pop()
+        fixed = _FIXED.get(item_type)
+        if fixed is not None:
+            reader.skip(fixed[1] * length)
+        elif item_type == _STRING:
+            reader.skip_strings(length)
+        elif item_type == _ARRAY:
+            if length:
+                pending.append((_ARRAY, length - 1))  # the siblings after this one
+                if len(pending) > MAX_NESTING:
+                    raise GGUFError(f"metadata arrays nested over {MAX_NESTING} deep: damaged file")
+                pending.append((reader.u32(), reader.u64()))
+        else:
+            raise GGUFError(f"unknown metadata array type {item_type}")
 
 
 def read_header(path: Path, limit: int = MAX_HEADER_BYTES, tensors: bool = True) -> GGUFHeader:
     """Parse the header of the GGUF at `path`; raise GGUFError when it is not a readable GGUF."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             return _parse(_Reader(handle, limit), tensors)
+    except NotRegularFileError as exc:
+        raise GGUFError("not a regular file (a pipe, socket or device)") from exc
     except struct.error as exc:  # pragma: no cover - _Reader always hands struct enough bytes
         raise GGUFError(f"damaged header: {exc}") from exc
 

@@ -12,18 +12,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
 import llama_cpp
 import numpy as np
 from llama_cpp import _internals as llama_internals
-from llama_cpp import llama_chat_format
 from llama_cpp.llama_grammar import LlamaGrammar
 
 from desktop import paths
 from desktop.engine import control_tokens, cpu_variants
+from desktop.engine.chat_template import ChatTemplate, Formatted, TemplateRefusedError
 from desktop.engine.model_file import check_gguf
 from desktop.engine.state_cache import (
     MIN_KEPT_TOKENS,
@@ -223,6 +223,26 @@ class _ProgressLlama(llama_cpp.Llama):
         )
         super().__init__(*args, **kwargs)
 
+    # llama-cpp-python compiles every chat template in the metadata as it loads, in a Jinja
+    # environment of its own with no time or size budget: a hostile template hung or allocated
+    # 3 GB right there (issue 22). It sees the metadata without them; the engine reads them
+    # from `full_metadata` and renders them itself, within a budget (engine/chat_template.py).
+    @property
+    def metadata(self) -> dict[str, str]:
+        return {
+            key: value
+            for key, value in self._full_metadata.items()
+            if not key.startswith("tokenizer.chat_template")
+        }
+
+    @metadata.setter
+    def metadata(self, value: dict[str, str]) -> None:
+        self._full_metadata = value
+
+    @property
+    def full_metadata(self) -> dict[str, str]:
+        return dict(self._full_metadata)
+
     @property
     def model_params(self) -> llama_cpp.llama_model_params:
         return self._model_params
@@ -346,16 +366,13 @@ class LlamaEngine:
         self._states = StateCache(state_cache_bytes)
         self.last_stream = StreamStats()
         self._partial: tuple[int, ...] = ()  # the read-ahead's progress, kept between steps
-        metadata: dict[str, str] = dict(self._llm.metadata)
+        metadata = self._llm.full_metadata
         template = metadata.get("tokenizer.chat_template")
-        self._formatter = llama_chat_format.Jinja2ChatFormatter(
-            template=template or _CHATML_FALLBACK,
-            eos_token=self._token_text(self._llm.token_eos()),
-            bos_token=self._token_text(self._llm.token_bos()),
-            stop_token_ids=[self._llm.token_eos()],
-        )
+        self._eos = self._token_text(self._llm.token_eos())
+        self._bos = self._token_text(self._llm.token_bos())
+        self._formatter, template_notice = self._own_template(template, model_path.name)
         self._control = _control_token_pattern(self._llm)
-        chat_format = "gguf-template" if template else "chatml-fallback"
+        chat_format = "gguf-template" if template and not template_notice else "chatml-fallback"
         logger.info("loaded %s with chat format %s", model_path.name, chat_format)
         self._info = ModelInfo(
             path=model_path,
@@ -368,8 +385,43 @@ class LlamaEngine:
             load_seconds=time.perf_counter() - started,
             cpu_variant=backend.variant,
             cpu_variant_reason=backend.reason,
-            notice=backend.notice,
+            notice=". ".join(n for n in (backend.notice, template_notice) if n),
         )
+
+    def _fallback_template(self) -> ChatTemplate:
+        return ChatTemplate(_CHATML_FALLBACK, self._eos, self._bos)
+
+    def _own_template(self, template: str | None, name: str) -> tuple[ChatTemplate, str]:
+        """The GGUF's chat template if it compiles and renders a sample in budget, else ours.
+
+        The template is the file author's code: a sandbox escape, an endless loop or a huge
+        string falls back to the built-in template with one line saying so (issue 22).
+        """
+        if not template:
+            return self._fallback_template(), ""
+        sample = [
+            {"role": "system", "content": "You are a support agent."},
+            {"role": "user", "content": "Hello"},
+        ]
+        try:
+            own = ChatTemplate(template, self._eos, self._bos)
+            own(sample)
+        except TemplateRefusedError as exc:
+            notice = f"{name}'s chat template was refused ({exc}); using the built-in template"
+            logger.warning("%s", notice)
+            return self._fallback_template(), notice
+        return own, ""
+
+    def _format(self, messages: Sequence[dict[str, Any]]) -> Formatted:
+        """The prompt text; a template that fails on these messages is replaced for good."""
+        try:
+            return self._formatter(messages)
+        except TemplateRefusedError as exc:
+            notice = f"the chat template was refused ({exc}); using the built-in template"
+            logger.warning("%s", notice)
+            self._formatter = self._fallback_template()
+            self._info = replace(self._info, chat_format="chatml-fallback", notice=notice)
+            return self._formatter(messages)
 
     def _warm_up(self) -> None:
         """Decode a token now, inside the crash guard.
@@ -404,20 +456,13 @@ class LlamaEngine:
             {**m.as_dict(), "content": control_tokens.defuse(m.content, self._control)}
             for m in messages
         ]
-        formatted = self._formatter(messages=[cast(Any, m) for m in safe])
+        formatted = self._format(safe)
         tokens = self._llm.tokenize(
             (formatted.prompt + control_tokens.defuse(prefix, self._control)).encode("utf-8"),
             add_bos=not formatted.added_special,
             special=True,
         )
-        stop = (
-            formatted.stop
-            if isinstance(formatted.stop, list)
-            else [formatted.stop]
-            if formatted.stop
-            else []
-        )
-        return tokens, [s for s in stop if s]
+        return tokens, [s for s in formatted.stop if s]
 
     def count_prompt_tokens(self, messages: Sequence[Message]) -> int:
         return len(self._prompt(messages)[0])
@@ -440,8 +485,8 @@ class LlamaEngine:
         """
         if len(messages) < 2 or messages[0].role != "system":
             return 0
-        whole = self._formatter(messages=[cast(Any, m.as_dict()) for m in messages]).prompt
-        alone = self._formatter(messages=[cast(Any, messages[0].as_dict())]).prompt
+        whole = self._format([dict(m.as_dict()) for m in messages]).prompt
+        alone = self._format([dict(messages[0].as_dict())]).prompt
         end = next(
             (i for i, (a, b) in enumerate(zip(whole, alone, strict=False)) if a != b),
             min(len(whole), len(alone)),
