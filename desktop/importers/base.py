@@ -136,12 +136,15 @@ class _Lines(Protocol):
 
 @contextmanager
 def csv_errors(path: Path, reader: _Lines) -> Iterator[None]:
-    """Turn the csv module's errors into one line naming the file and the line it stopped at."""
+    """Turn the csv module's errors into one line naming the file and the line it stopped at.
+
+    The reader counts the lines it has finished; the error is in the one it was reading.
+    """
     try:
         yield
     except csv.Error as exc:
         raise ImportFileError(
-            f"{path.name}, line {reader.line_num}: not valid CSV ({exc})."
+            f"{path.name}, line {reader.line_num + 1}: not valid CSV ({exc})."
         ) from exc
 
 
