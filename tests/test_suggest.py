@@ -11,6 +11,7 @@ from desktop.drafting.offered import Mode as CheckMode
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
 from desktop.drafting.pipeline import Suggester
 from desktop.drafting.ready import ready_reply
+from desktop.drafting.results import CheckedDraft
 from desktop.engine.llama import LlamaEngine
 from desktop.engine.types import GenerationParams, Message
 from desktop.settings import Settings
@@ -72,7 +73,7 @@ def test_ready_reply_renders_the_top_response_without_a_model(library: CannedRep
 def test_adapt_draft_on_the_real_model(library: CannedRepository, engine: LlamaEngine) -> None:
     suggester = Suggester(engine, library, Settings(), SYSTEM)
     events: list[str] = []
-    alternatives: list[Draft] = []
+    alternatives: list[CheckedDraft] = []
     result = suggester.suggest(
         parse(PARCEL),
         threading.Event(),
