@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
         # Before configure_logging: the self-test must not touch the user's data folder.
-        from desktop.selftest import run_self_test
+        from desktop.ui.selftest import run_self_test
 
         return run_self_test()
     configure_logging()

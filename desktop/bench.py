@@ -8,8 +8,8 @@ One run, one model, one thread setting. Every figure comes from the real path:
   with like;
 - ranking on real SQLite files holding synthetic libraries, the first ranking after a restart
   in a fresh process;
-- start-up from `--self-test`, and the Qt event loop (`desktop.bench_qt`), in child processes:
-  this module and the CLI stay free of Qt.
+- start-up from `--self-test`, and the Qt event loop (`desktop.ui.bench_window`), in child
+  processes: this module and the CLI stay free of Qt.
 
 Nothing here asserts a target: the figures are printed, and the README says what limits each.
 """
@@ -45,11 +45,9 @@ from desktop.store.canned import CannedResponse
 from desktop.transcript import parse as parse_transcript
 
 if TYPE_CHECKING:
-    from desktop.engine.llama import LlamaEngine
     from desktop.drafting.pipeline import Suggester
-
-# The first conversation in another language after a start loads the multilingual space.
     from desktop.drafting.results import SuggestionResult
+    from desktop.engine.llama import LlamaEngine
 
 # The first conversation in another language after a start loads the multilingual space.
 FOREIGN_CONVERSATION = "Customer: Hallo, wo ist mein Paket? Ich warte seit einer Woche.\n"
@@ -125,9 +123,9 @@ def model_figures(
     config: BenchConfig,
     progress: Progress,
 ) -> dict[str, Any]:
+    from desktop.drafting.pipeline import Suggester, load_system_prompt
     from desktop.engine.llama import LlamaEngine, raw_timings
     from desktop.engine.loading import load_local
-    from desktop.drafting.pipeline import Suggester, load_system_prompt
 
     started = time.perf_counter()
     engine = load_local(settings)
@@ -522,10 +520,11 @@ def startup_figures() -> dict[str, Any]:
 
 
 def event_loop_figures(config: BenchConfig) -> dict[str, Any]:
-    """The event-loop probe and the widget's decode speed, from `desktop.bench_qt`'s JSON line."""
+    """The event-loop probe and the widget's decode speed, from the Qt child's JSON line."""
     if paths.is_frozen():
         return {"event_loop_error": "not measured in the packaged app"}
-    command = [sys.executable, "-m", "desktop.bench_qt", "--tokens", str(config.decode_tokens)]
+    child = "desktop.ui.bench_window"  # Qt stays in that process
+    command = [sys.executable, "-m", child, "--tokens", str(config.decode_tokens)]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=300, check=False, env=env

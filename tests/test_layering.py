@@ -6,7 +6,7 @@ Layers, lowest first (see README, "How it is built"):
 2. engine/ and store/, side by side: each imports base only, never the other
 3. importers/: base and the store's types
 4. application services (suggest, drafting/, library_service, evaluation, cli*): no Qt
-5. Qt: ui/, app.py and the Qt entry points beside it (__main__, selftest)
+5. Qt: ui/ and the entry points app.py and __main__
 
 Two checks back each other up. The static one reads every module's imports with `ast`
 (`import x`, `from x import y`, relative and function-level imports alike), so a lazy import
@@ -50,7 +50,7 @@ BASE_MODULES = {
     "desktop.system.display_check",
 }
 # Qt composition roots outside ui/: the window's entry points.
-QT_ROOTS = {"desktop.app", "desktop.__main__", "desktop.selftest", "desktop.bench_qt"}
+QT_ROOTS = {"desktop.app", "desktop.__main__"}
 # Layer -> the layers its modules may import from.
 ALLOWED = {
     "base": {"base"},

@@ -1,10 +1,11 @@
 """The benchmark's Qt half: event-loop stalls and tokens reaching the suggestion widget.
 
-Run by `agent-assist bench` as `python -m desktop.bench_qt` in a child process (so the CLI stays
-free of Qt), it prints one JSON line. The real window is built on a throwaway data folder,
-offscreen, exactly as `--self-test` builds it (worker thread, signals, widgets), and a timer
-probe on the GUI thread records every gap in the event loop while the model streams at full
-speed, while an agent types into the conversation, and while one types a search.
+Run by `agent-assist bench` as `python -m desktop.ui.bench_window` in a child process (so
+the CLI stays free of Qt), it prints one JSON line. The real window is built on a throwaway
+data folder, offscreen, exactly as `--self-test` builds it (worker thread, signals, widgets),
+and a timer probe on the GUI thread records every gap in the event loop while the model
+streams at full speed, while an agent types into the conversation, and while one types a
+search.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# Like selftest.py, a Qt composition root outside ui/: the CLI only ever spawns it.
-from PySide6.QtCore import QObject, Qt, QTimer  # noqa: TID251
-from PySide6.QtTest import QTest  # noqa: TID251
+# The CLI only ever spawns this module, so it stays free of Qt.
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtTest import QTest
 
 from desktop.ui.waiting import wait_until
 

@@ -21,9 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# This module is a Qt composition root like app.py; app.py imports it only for --self-test,
-# so the CLI stays free of Qt.
-from PySide6.QtCore import QTimer  # noqa: TID251
+# app.py imports this module only for --self-test, so the CLI stays free of Qt.
+from PySide6.QtCore import QTimer
 
 from desktop import __version__, paths
 from desktop.ui.waiting import wait_until
