@@ -2,6 +2,7 @@
 the seeded SQLite library, the manager's worker thread and real widgets."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,51 @@ def test_the_editor_says_what_is_stated_as_done_and_follows_the_typing(
     qtbot.keyClicks(body, "Your delivery address has been updated.")
     assert label.isVisible()
     assert label.text().startswith("States as done: updated the delivery address.")
+
+
+# --- the samples (issue 20 part 7) --------------------------------------------------------------
+
+REALISTIC = Path(__file__).resolve().parents[2] / "resources" / "eval" / "realistic"
+
+
+def test_the_first_import_into_the_samples_offers_to_remove_them(
+    qtbot: QtBot, manager: CannedManager, library: CannedRepository
+) -> None:
+    assert library.count() == 48
+    with qtbot.waitSignal(manager.library_changed, timeout=30_000):
+        manager.import_file(str(REALISTIC / "library.json"))
+    bar = manager.samples_bar
+    qtbot.waitUntil(bar.isVisible, timeout=10_000)
+    assert "Remove the 48 sample responses?" in bar.label.text()
+    assert library.count() == 48 + 64  # the import was not held up by the question
+    with qtbot.waitSignal(manager.library_changed, timeout=30_000):
+        qtbot.mouseClick(bar.remove_button, Qt.MouseButton.LeftButton)
+    assert not bar.isVisible()
+    assert library.count() == 64
+    assert {r.source for r in library.all()} == {""}
+    qtbot.waitUntil(lambda: manager.pane.model.rowCount() == 64, timeout=10_000)
+    # one undoable delete
+    with qtbot.waitSignal(manager.library_changed, timeout=30_000):
+        manager.undo_action.trigger()
+    assert library.count() == 48 + 64
+    # asked once per window: a second import does not ask again
+    with qtbot.waitSignal(manager.library_changed, timeout=30_000):
+        manager.import_file(str(REALISTIC / "library.json"))
+    assert not bar.isVisible()
+
+
+def test_a_library_that_is_not_only_samples_is_not_asked_about(
+    qtbot: QtBot, library: CannedRepository
+) -> None:
+    first = library.all()[0]
+    library.update(replace(first, body=first.body + " Sam"))  # now the agent's own
+    window = CannedManager(worker_library)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.pane.model.rowCount() == 48, timeout=30_000)
+    try:
+        with qtbot.waitSignal(window.library_changed, timeout=30_000):
+            window.import_file(str(REALISTIC / "library.json"))
+        assert not window.samples_bar.isVisible()
+    finally:
+        window.shutdown()

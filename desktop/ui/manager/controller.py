@@ -43,6 +43,7 @@ class ManagerController(QObject):
     _delete_requested = Signal(int, object)
     _restore_requested = Signal(int, object)
     _import_requested = Signal(int, str, str)
+    _remove_samples_requested = Signal(int)
     _export_requested = Signal(int, str, str)
 
     def __init__(self, library_factory: LibraryFactory, parent: QObject | None = None) -> None:
@@ -64,6 +65,7 @@ class ManagerController(QObject):
         self._delete_requested.connect(self._worker.delete)
         self._restore_requested.connect(self._worker.restore)
         self._import_requested.connect(self._worker.import_file)
+        self._remove_samples_requested.connect(self._worker.remove_samples)
         self._export_requested.connect(self._worker.export)
         self._worker.listed.connect(self._on_worker_listed)
         self._worker.saved.connect(self.saved)
@@ -110,6 +112,12 @@ class ManagerController(QObject):
     def import_file(self, path: str, fmt: str = "auto") -> int:
         request_id = self._next_id()
         self._import_requested.emit(request_id, path, fmt)
+        return request_id
+
+    def remove_samples(self) -> int:
+        """Remove the untouched sample responses; answered by `deleted`, like a delete."""
+        request_id = self._next_id()
+        self._remove_samples_requested.emit(request_id)
         return request_id
 
     def export(self, path: str, fmt: str) -> int:

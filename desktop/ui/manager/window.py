@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QComboBox, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from desktop.autosave.library_edit import EditAutosaveStore, EditSnapshot, default_path
+from desktop.library.service import only_samples
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
 from desktop.ui.manager import transfer
@@ -30,6 +31,7 @@ from desktop.ui.manager.edit_autosave import EditAutosave
 from desktop.ui.manager.editor import ResponseEditor
 from desktop.ui.manager.list_pane import ListPane
 from desktop.ui.manager.restore_bar import RestoreBar
+from desktop.ui.manager.samples_bar import SamplesBar
 from desktop.ui.manager.session import EditSession
 from desktop.ui.manager.worker import Operation, duplicate_of
 
@@ -58,10 +60,13 @@ class CannedManager(QMainWindow):
         self.transfer = transfer.ImportExport(self.controller, self.pane.banner, self)
         self.autosave = EditAutosave(EditAutosaveStore(default_path()), self.editor, self)
         self.restore_bar = RestoreBar(self)
+        self.samples_bar = SamplesBar(self)
+        self._samples_before_import = -1  # -1: not asked yet; asked once per window
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.restore_bar)
+        column.addWidget(self.samples_bar)
         column.addWidget(self.editor, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.pane)
@@ -131,6 +136,8 @@ class CannedManager(QMainWindow):
         self.controller.notice.connect(self._on_controller_notice)
         self.autosave.failed.connect(self._status)
         self.restore_bar.restore_requested.connect(self._on_restore_requested)
+        self.samples_bar.remove_requested.connect(self._remove_samples)
+        self.transfer.imported.connect(self._offer_sample_removal)
         self.restore_bar.discard_requested.connect(self._on_discard_requested)
         self._on_editor_changed()
 
@@ -171,7 +178,21 @@ class CannedManager(QMainWindow):
 
     def import_file(self, path: str, fmt: str | None = None) -> None:
         """Import off the GUI thread (format: the combo's); a summary appears above the list."""
+        if self._samples_before_import < 0 and not self.pane.filter_edit.text():
+            # The unfiltered list is the whole library: is it still only the shipped samples?
+            self._samples_before_import = only_samples(self.pane.model.responses())
         self.transfer.import_file(path, fmt or str(self.format_combo.currentData()))
+
+    @Slot()
+    def _offer_sample_removal(self) -> None:
+        """The first import into a library of untouched samples asks whether to remove them."""
+        if self._samples_before_import > 0:
+            self.samples_bar.offer(self._samples_before_import)
+            self._samples_before_import = 0
+
+    @Slot()
+    def _remove_samples(self) -> None:
+        self._user_deletes.add(self.controller.remove_samples())  # one undoable delete
 
     @Slot()
     def export_library(self) -> None:

@@ -106,6 +106,12 @@ class ManagerWorker(LibraryWorker):
             report = library_service.import_file(self.library().repo, Path(path), fmt)
             self.imported.emit(request_id, path, report)
 
+    @Slot(int)
+    def remove_samples(self, request_id: int) -> None:
+        """Delete the samples still as shipped; answered as a delete, so it can be undone."""
+        with self._reporting(request_id, Operation.DELETE, "Cannot remove the samples: "):
+            self.deleted.emit(request_id, library_service.remove_samples(self.library().repo))
+
     @Slot(int, str, str)
     def export(self, request_id: int, path: str, fmt: str) -> None:
         with self._reporting(request_id, Operation.EXPORT, "Cannot export: "):
