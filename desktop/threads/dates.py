@@ -47,8 +47,23 @@ vandaag gisteren сегодня вчера
 年 月 日 时 時 分 点 號 号 周 星期 曜日 월 일 시 분 오전 오후
 午前 午後 上午 下午 今天 昨天 今日 昨日 오늘 어제
 """
+# "2 days ago", "hace 3 horas", "vor 2 Stunden", "il y a 2 jours", "2 giorni fa", "2 дня назад".
+_RELATIVE = """
+ago an a hace vor il y fa há geleden назад
+min mins minute minutes hour hours day days week weeks month months
+minuto minutos hora horas día días dia dias semana semanas
+minute minuten stunde stunden tag tagen woche wochen
+heure heures jour jours semaine semaines minuti ora ore giorno giorni settimana settimane
+uur dag dagen minuut minuten week weken минуту минуты минут час часа часов день дня дней
+"""
+_AGO_WORDS = "ago hace vor il fa há geleden назад"
+_AGO = frozenset(_AGO_WORDS.split())
 _MONTH_WORDS = frozenset(_MONTHS.split())
-_DATE_WORDS = _MONTH_WORDS | frozenset(_WEEKDAYS.split()) | frozenset(_LINKS.split())
+_RELATIVE_WORDS = frozenset(_RELATIVE.split())
+_CALENDAR_WORDS = _MONTH_WORDS | frozenset(_WEEKDAYS.split())
+_DATE_WORDS = (
+    _MONTH_WORDS | frozenset(_WEEKDAYS.split()) | frozenset(_LINKS.split()) | _RELATIVE_WORDS
+)
 _DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|\S")
 _PUNCTUATION = frozenset(",.:/-()|·[]—–")
@@ -65,19 +80,26 @@ _CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 def is_date_line(line: str) -> bool:
     """True when `line` holds a date or time and nothing else."""
     text = line.strip()
-    if not text or len(text) > 60 or not _DIGIT.search(text):
+    if not text or len(text) > 70 or not _DIGIT.search(text):
         return False
-    month = False
+    month = ago = False
     for token in _TOKEN.findall(text):
         if token.isdigit():
             continue
         word = token.lower().rstrip(".")
         if word in _MONTH_WORDS:
             month = True
+        elif word in _AGO:
+            ago = True
         elif word in _DATE_WORDS or token in _PUNCTUATION:
             continue
         elif _CJK_WORD.search(token) and all(c in _CJK_DATE_CHARS for c in token):
             continue  # a run such as "月" or "周二" cut from a CJK date
         else:
             return False
-    return bool(_TIME.search(text) or _NUMERIC_DATE.search(text) or month)
+    return bool(_TIME.search(text) or _NUMERIC_DATE.search(text) or month or ago)
+
+
+def is_date_word(word: str) -> bool:
+    """A month or weekday name ("May", "Tue", "juin"), which a name line never starts with."""
+    return word.lower().rstrip(".,") in _CALENDAR_WORDS

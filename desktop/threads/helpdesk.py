@@ -20,13 +20,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desktop.threads.dates import is_date_line
+from desktop.threads.dates import is_date_line, is_date_word
 from desktop.threads.emails import parse_author, without_quoted_history
 from desktop.threads.labels import role_of_name
 from desktop.threads.model import Message
 
 _TAGGED = re.compile(r"^(?P<name>[^()\[\]]*?)\s*[(\[](?P<tag>[^()\[\]]{1,60})[)\]]\s*$")
 _SHARED_LINE = re.compile(r"^(?P<name>.{1,80}?)\s+[·|•—–-]\s+(?P<date>.{4,60})$")
+_TIME = re.compile(r"\d{1,2}[:.h]\d{2}")
+_SPACE = re.compile(r"\s+")
+# What some exports say the author did: "Chloe replied", "Rebecca reported via email".
+_ACTION = re.compile(
+    r"\s+(?:replied|commented|responded|wrote|reported|added a (?:note|reply)|sent a message|"
+    r"posted|answered|respondió|antwortete|a répondu|ha risposto|respondeu|antwoordde)\b.*$",
+    re.IGNORECASE,
+)
 # Header fields some exports repeat under the date line; they are not the message.
 _FIELD = re.compile(r"^\s*(?:to|cc|an|para|à|aan|宛先|收件人|받는 사람)\s*[:：]", re.IGNORECASE)
 
@@ -39,33 +47,61 @@ def _name_like(line: str) -> bool:
         and text[-1] not in ".?!:;,"
         and "://" not in text
         and not is_date_line(text)
+        and not all(is_date_word(w) or w.isdigit() for w in text.split())  # "Thursday"
     )
 
 
-def _header(lines: Sequence[str], i: int) -> tuple[str, int] | None:
-    """The author (name, and tag if on its own line) and the header's line count at line `i`.
+def _person_like(text: str) -> bool:
+    """Up to four capitalised words, and perhaps a tag: "Chloe (Support)", "Mei Chen"."""
+    bare = _TAGGED.match(text)
+    words = (bare["name"] if bare else text).split()
+    return 0 < len(words) <= 4 and all(w[0].isupper() or not w[0].isalpha() for w in words)
 
-    Accepted shapes: "Name / date", "Name / (blank) / date", "Name / Team / date", and
+
+def _split_shared(line: str) -> tuple[str, str] | None:
+    """Name and date sharing a line ("Name · date", "Name  10:32 AM"), or None."""
+    shared = _SHARED_LINE.match(line)
+    if shared and _name_like(shared["name"]) and is_date_line(shared["date"]):
+        return shared["name"].strip(), shared["date"]
+    if len(line) > 90 or not _TIME.search(line):
+        return None
+    for space in _SPACE.finditer(line):  # "Zara  10:32 AM": the first split whose rest is a date
+        name, date = line[: space.start()], line[space.end() :]
+        if _person_like(name) and not is_date_word(name.split()[0]) and is_date_line(date):
+            return name, date
+    return None
+
+
+Header = tuple[str, int, str]  # the author, the header's line count, its shape
+
+
+def _header(lines: Sequence[str], i: int) -> Header | None:
+    """The author (name, and tag if on a line of its own) when a message starts at line `i`.
+
+    Shapes: "Name / date", "Name / (blank) / date", "Name / Team / date", "date / Name" and
     "Name · date" on one line.
     """
     line = lines[i].strip()
     if not line:
         return None
-    shared = _SHARED_LINE.match(line)
-    if shared and _name_like(shared["name"]) and is_date_line(shared["date"]):
-        return shared["name"].strip(), 1
+    shared = _split_shared(line)
+    if shared:
+        return shared[0], 1, "shared"
+    after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if is_date_line(line) and _name_like(after) and _person_like(after):
+        return after, 2, "date first"
     if not _name_like(line):
         return None
     for gap in (1, 2):
         if i + gap >= len(lines) or not is_date_line(lines[i + gap]):
             continue
         if gap == 1:
-            return line, 2
+            return line, 2, "name first"
         middle = lines[i + 1].strip()
         if not middle:
-            return line, 3
+            return line, 3, "name first"
         if _name_like(middle) and role_of_name(middle) == "agent" and not _TAGGED.match(line):
-            return f"{line} ({middle})", 3  # "Chloe / Larkfield Support / date"
+            return f"{line} ({middle})", 3, "name first"  # "Chloe / Larkfield Support / date"
     return None
 
 
@@ -76,6 +112,7 @@ def starts_with_block(lines: Sequence[str]) -> bool:
 
 
 def _author(header: str) -> Message:
+    header = _ACTION.sub("", header)  # "Rebecca Ashworth replied" is Rebecca Ashworth
     tagged = _TAGGED.match(header)
     name, tag = (tagged["name"], tagged["tag"].strip()) if tagged else (header, "")
     person, address = parse_author(name)
@@ -89,19 +126,26 @@ def _author(header: str) -> Message:
 
 
 def split(lines: Sequence[str]) -> list[Message]:
-    """The export's messages, oldest first (exports list them in time order)."""
+    """The export's messages, oldest first (exports list them in time order).
+
+    Every message of one export has the same header shape, so a later header must have the
+    shape of the first: a date and a short line inside a message do not start a new one.
+    """
     messages: list[Message] = []
     body: list[str] = []
+    shape = ""
     i = 0
     while i < len(lines):
-        starts = i == 0 or not lines[i - 1].strip() or not messages
+        # Chat-like exports put "Name  10:32" lines one under another, with no blank line.
+        starts = i == 0 or not lines[i - 1].strip() or not messages or shape == "shared"
         header = _header(lines, i) if starts else None
-        if header is None:
+        if header is None or (shape and header[2] != shape):
             body.append(lines[i])
             i += 1
             continue
         if messages:
             messages[-1].text = without_quoted_history("\n".join(body).strip())
+        shape = header[2]
         messages.append(_author(header[0]))
         body = []
         i += header[1]

@@ -367,6 +367,9 @@ def name_label(line: str) -> NameLabel | None:
         return None
     name = match["name"]
     words = name.split()
+    end = match.end()
+    if words[-1].isdigit() and line[end - 1] in ":：" and line[end : end + 2].isdigit():
+        return None  # "Zara 10:32 AM": a time, not "Zara 10" and a colon
     first = words[0]
     # The first word only: surnames such as Price, Card or Page are stop words too.
     if first.lower().strip(".") in _NOT_NAMES or " ".join(words[-2:]).lower() in _NOT_FIELDS:

@@ -288,3 +288,39 @@ def test_a_headline_with_a_colon_is_not_a_speaker() -> None:
     assert roles_and_texts(transcript) == [
         ("customer", "Fresnoy le Grand (02) : de nouvelles éoliennes")
     ]
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        # Freshdesk-like: what the author did, a relative date with the full one after it.
+        "Rebecca Shaw reported via email\n2 days ago (Mon, 20 May 2024 at 8:50 AM)\n{0}\n\n"
+        "Chloe Martin replied\n1 day ago (Tue, 21 May 2024 at 9:10 AM)\n{1}\n\n"
+        "Rebecca Shaw replied\n3 hours ago (Wed, 22 May 2024 at 10:00 AM)\n{2}",
+        # The date above the name.
+        "May 20, 08:50\nRebecca Shaw\n{0}\n\nMay 20, 10:12\nChloe (Support)\n{1}\n\n"
+        "May 21, 09:00\nRebecca Shaw\n{2}",
+        # Chat-app copy: name and time on one line, no blank line between messages.
+        "Rebecca Shaw  8:50 AM\n{0}\nChloe (Support)  10:12 AM\n{1}\nRebecca Shaw  9:00 AM\n{2}",
+    ],
+    ids=["freshdesk", "date-first", "chat-app"],
+)
+def test_other_export_shapes(export: str) -> None:
+    said = ["Hi, my order has not arrived.", "I've chased the courier.", "Any news?"]
+    transcript = parse(export.format(*said))
+    assert roles_and_texts(transcript) == list(
+        zip(["customer", "agent", "customer"], said, strict=True)
+    )
+    assert transcript.turns[0].speaker == "Rebecca Shaw"
+
+
+def test_a_helpdesk_message_keeps_its_own_dates_and_drops_quoted_history() -> None:
+    transcript = parse(
+        "Rebecca Shaw\nMay 20, 08:50\nCan you deliver on this slot?\n\n"
+        "Thursday\n22 May, 10:00\n\n"
+        "On Mon, 20 May 2024 at 08:40, Oakridge <help@oakridge.example> wrote:\n"
+        "> Your order has shipped.\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Can you deliver on this slot? Thursday 22 May, 10:00")
+    ]
