@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop.store import fields
+from desktop.store.action_macros import stated_action
 from desktop.store.header_repair import rebuild_header
 
 logger = logging.getLogger(__name__)
@@ -268,7 +269,7 @@ def _fit_header(copy: Path) -> None:
 
 
 def _refill_search_columns(target: sqlite3.Connection) -> None:
-    """Rows copied from an older schema lack the search-only CJK column: derive it again."""
+    """Rows copied from an older schema lack the derived columns: derive them again."""
     columns = {row[1] for row in target.execute("PRAGMA table_info(canned)")}
     if "cjk_grams" not in columns:
         return
@@ -277,9 +278,14 @@ def _refill_search_columns(target: sqlite3.Connection) -> None:
         rows = target.execute("SELECT id, title, tags, shortcode, body FROM canned").fetchall()
     finally:
         target.row_factory = None
+    derive_action = "states_action" in columns  # m010: what a response states as done
     for row in rows:
         grams = fields.cjk_column(dict(row))
         target.execute("UPDATE canned SET cjk_grams = ? WHERE id = ?", [grams, row["id"]])
+        if derive_action and (action := stated_action(row["title"] or "", row["body"] or "")):
+            target.execute(
+                "UPDATE canned SET states_action = ? WHERE id = ?", [action.as_json(), row["id"]]
+            )
 
 
 def recover_into(damaged: Path, target: sqlite3.Connection) -> Recovery:

@@ -219,3 +219,32 @@ def test_an_error_that_is_not_damage_never_moves_the_file_aside(tmp_path: Path) 
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM canned").fetchone()[0] == 10
     conn.close()
+
+
+def test_rows_recovered_from_an_older_schema_get_their_derived_columns(tmp_path: Path) -> None:
+    """A library made before m010 is recovered into the current schema: the confirmation
+    macros it holds are recognised again, not left as plain responses."""
+    from desktop.store import migrations
+    from sqlite_utils import Database
+
+    path = tmp_path / "canned.db"
+    old = Database(path)
+    migrations.migrations.apply(old, stop_before="m010_states_action")
+    old["canned"].insert_all(  # type: ignore[union-attr]
+        [{"title": "Order cancelled", "body": "I have cancelled your order {{order.id}}."}]
+        + [{"title": f"Response {i}", "body": f"reply{i} " * 60} for i in range(300)]
+    )
+    old.conn.commit()
+    old.close()
+    page, _lost = _leaf_pages(path)[len(_leaf_pages(path)) // 2]
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * PAGE : page * PAGE] = random.Random(3).randbytes(PAGE)
+    path.write_bytes(bytes(data))
+
+    opened = open_database(path)
+    assert opened.recovered_from is not None
+    by_title = {r.title: r for r in CannedRepository(opened.db).all()}
+    recovered = by_title["Order cancelled"].stated
+    assert recovered is not None and recovered.todo == "Cancel the order {{order.id}}"
+    assert by_title["Response 0"].stated is None
+    opened.db.close()
