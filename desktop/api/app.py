@@ -27,13 +27,14 @@ from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop import __version__
 from desktop.api.generation import BusyError, GenerationWorker, Job
+from desktop.api.slow_clients import SlowBodyError, body_deadline, receive_by
 from desktop.api.store_worker import StoreWorker
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone, from_settings
 from desktop.errors import InputError
@@ -47,6 +48,7 @@ MAX_BODY_BYTES = 256_000  # a long conversation is ~20 KB; the window keeps 100,
 MAX_ALTERNATIVES = 5
 SEARCH_LIMIT = 50
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
+MAX_JSON_DEPTH = 32  # the bodies are flat objects; 1,000 levels were a RecursionError (500)
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,19 @@ class Guard:
             return
         received = 0
         started = False
+        body_done = False
+        deadline = body_deadline()  # a body sent a byte a minute must not hold a connection
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            message = await (receive() if body_done else receive_by(receive, deadline))
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:  # chunked bodies declare no length
                     raise _TooLargeError
+                body_done = not message.get("more_body", False)
+            else:
+                body_done = True
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -112,6 +119,10 @@ class Guard:
         except _TooLargeError:
             if not started:
                 await _error(413, f"Request body over {self.max_body} bytes.")(scope, receive, send)
+        except SlowBodyError:
+            if not started:
+                slow = _error(408, "The request body was too slow.", {"Connection": "close"})
+                await slow(scope, receive, send)
 
 
 def canned_json(response: CannedResponse) -> dict[str, Any]:
@@ -144,14 +155,55 @@ def _options(body: dict[str, Any], settings: Settings) -> DraftOptions:
     return replace(options, alternatives=alternatives)
 
 
+class _GoneError(Exception):
+    """The client closed the connection before its body arrived: nobody to answer."""
+
+
+def _depth_within(value: Any, limit: int) -> bool:
+    """True when `value` nests lists and objects at most `limit` deep (iterative)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
+
+
 async def _json_body(request: Request) -> dict[str, Any]:
     try:
-        body = json.loads(await request.body())
+        raw = await request.body()
+    except ClientDisconnect as exc:
+        raise _GoneError from exc
+    try:
+        body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError("The request body must be JSON.") from exc
+    except RecursionError as exc:
+        raise InputError(f"The request body nests deeper than {MAX_JSON_DEPTH} levels.") from exc
     if not isinstance(body, dict):
         raise InputError("The request body must be a JSON object.")
+    if not _depth_within(body, MAX_JSON_DEPTH):
+        raise InputError(f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
     return body
+
+
+class _Cors(CORSMiddleware):
+    """Starlette's CORS, without the private-network grant on a refused preflight.
+
+    Chrome's Private Network Access asks before a page may call 127.0.0.1; telling a page
+    whose origin was refused that it may is a grant it should never see (issue 22).
+    """
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 200 and "access-control-allow-private-network" in (
+            response.headers
+        ):
+            del response.headers["access-control-allow-private-network"]
+        return response
 
 
 def _feedback_event(body: dict[str, Any]) -> FeedbackEvent:
@@ -214,6 +266,8 @@ def build_app(
             event = _feedback_event(await _json_body(request))
         except InputError as exc:
             return _error(400, str(exc))
+        except _GoneError:
+            return Response(status_code=400)  # never sent: the client has gone
 
         def record(library: Library) -> None:
             FeedbackRepository(library.repo.db).record(event)
@@ -234,6 +288,8 @@ def build_app(
             transcript = parse(conversation)
         except InputError as exc:
             return _error(400, str(exc))
+        except _GoneError:
+            return Response(status_code=400)  # never sent: the client has gone
         loop = asyncio.get_running_loop()
         events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -270,7 +326,7 @@ def build_app(
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS),
             Middleware(
-                CORSMiddleware,
+                _Cors,
                 allow_origins=list(config.origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type"],

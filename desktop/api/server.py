@@ -21,6 +21,7 @@ import uvicorn
 
 from desktop.api.app import ApiConfig, build_app
 from desktop.api.generation import EngineFactory, GenerationWorker
+from desktop.api.slow_clients import header_limited_protocol
 from desktop.api.store_worker import StoreWorker
 from desktop.errors import InputError
 from desktop.settings import Settings
@@ -32,6 +33,7 @@ LOOPBACK = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", "::1": "::1"}
 # Windows says WSAEADDRINUSE, or WSAEACCES for a port another program holds exclusively.
 _IN_USE = {errno.EADDRINUSE, 10048, 10013}
 MAX_CONNECTIONS = 64  # beyond this uvicorn answers 503 at once rather than queue without end
+MIN_TOKEN_CHARS = 16  # a generated token has 43; a short one can be guessed from a web page
 
 
 def loopback_address(host: str) -> str:
@@ -102,7 +104,14 @@ def start_api(
     `engine_factory` once, on the generation thread, which owns the model until `stop()`.
     """
     address = loopback_address(host)
-    sock = _bind(address, settings.api_port if port is None else port)
+    port = check_port(settings.api_port if port is None else port)
+    if token is not None and len(token) < MIN_TOKEN_CHARS:
+        raise InputError(
+            f"The API token is {len(token)} characters long; use at least {MIN_TOKEN_CHARS} "
+            "(a short token can be guessed), or leave AGENT_ASSIST_API_TOKEN unset for a "
+            "generated one."
+        )
+    sock = _bind(address, port)
     token = token or secrets.token_urlsafe(32)
     generation = GenerationWorker(settings, library_factory, engine_factory, max_waiting)
     store = StoreWorker(library_factory)
@@ -112,6 +121,7 @@ def start_api(
         log_level="warning",
         access_log=False,
         lifespan="off",
+        http=header_limited_protocol(),  # slow headers time out and cannot fill the server
         limit_concurrency=MAX_CONNECTIONS,
         timeout_keep_alive=5,
         timeout_graceful_shutdown=3,
@@ -134,6 +144,16 @@ def start_api(
         raise InputError("The API server did not start; see the log.")
     logger.info("API listening on %s", handle.url)
     return handle
+
+
+def check_port(port: object) -> int:
+    """The port, if it is one: settings.json may say anything (99999 was an OverflowError)."""
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise InputError(
+            f"The API port {port!r} is not a port: use a number from 1 to 65535 (api_port in "
+            "the settings, or --port), or 0 for any free port."
+        )
+    return port
 
 
 def _bind(address: str, port: int) -> socket.socket:
