@@ -55,6 +55,8 @@ from desktop.drafting.effects import (
 )
 from desktop.drafting.offered import OfferedDraft
 from desktop.drafting.options import Length, Tone
+from desktop.drafting.ready import ready_reply
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.drafting.rewrite import LABELS as REWRITE_LABELS
 from desktop.drafting.rewrite import Action as RewriteAction
 from desktop.drafting.rewrite import Rewrite
@@ -62,8 +64,6 @@ from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.feedback import Action, FeedbackEvent, Kind
-from desktop.drafting.ready import ready_reply
-from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 
 # Settings that shape the loaded model: changing one reloads it; the rest apply at once.
@@ -411,6 +411,25 @@ class DraftSession:
             ShowSources(version.canned),
         )
 
+    def resume(self, draft: Draft | None, editor_text: str) -> Effects:
+        """A reopened tab's finished draft comes back with its alternatives, as it was shown.
+
+        `editor_text` is the editor's text when the tab closed: kept as the shown version's
+        edits when it differs from what was offered.
+        """
+        if draft is None or draft.status is not DraftStatus.DONE or not draft.versions:
+            return ()
+        self.draft = draft
+        self._pinned = draft.pinned
+        self._request_id = max(self._request_id, draft.request_id or 0)
+        if editor_text != draft.offered[draft.shown].text:
+            draft.edits[draft.shown] = editor_text
+        return (
+            self._show_version(draft, draft.shown, undoable=False),
+            ShowAlternatives(draft.shown, len(draft.versions)),
+            ShowSources(draft.versions[draft.shown].canned),
+        )
+
     def restore(self, index: int, editor_text: str) -> Effects:
         """Put a removed sentence back, still marked, as one undoable edit.
 
@@ -487,9 +506,7 @@ class DraftSession:
             why = "stopped" if result.cancelled else "gave nothing new"
             return FinishRewrite(result.original, ()), Notify(f"The rewrite {why}: text unchanged.")
         marks = _marks(result.checks)
-        note = (
-            f" {len(marks)} sentence(s) state what the sources do not: underlined." if marks else ""
-        )
+        note = f" {_sentences(len(marks))} what the sources do not: underlined." if marks else ""
         return FinishRewrite(result.text, marks), Notify(f"Rewritten (Ctrl+Z undoes it).{note}")
 
     def _current_sources(self, transcript: Transcript) -> tuple[str, ...]:
@@ -511,7 +528,7 @@ class DraftSession:
         flagged = self._flagged(text)
         if flagged:
             warnings.append(
-                f"{len(flagged)} sentence(s) state what neither the conversation nor your canned "
+                f"{_sentences(len(flagged))} what neither the conversation nor your canned "
                 "responses say (underlined; hover for why)."
             )
         if warnings and self._copy_warned_for != text:
@@ -605,6 +622,11 @@ class DraftSession:
         if any(getattr(old, key) != getattr(settings, key) for key in RELOAD_KEYS):
             return SaveSettings(settings), LoadModel(settings)
         return SaveSettings(settings), UseSettings(settings)
+
+
+def _sentences(number: int) -> str:
+    """The count and a verb that agrees with it: 1 sentence states, 2 sentences state."""
+    return "1 sentence states" if number == 1 else f"{number} sentences state"
 
 
 def _marks(checks: Sequence[SentenceCheck]) -> tuple[Mark, ...]:

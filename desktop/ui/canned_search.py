@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from desktop.drafting.ready import rank_with_pins
 from desktop.reading import Reading, read_conversation
 from desktop.reading.intents import intent_names
 from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.feedback import FeedbackEvent, FeedbackRepository, Stats
 from desktop.store.library import LibraryFactory
-from desktop.drafting.ready import rank_with_pins
 from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
 
@@ -66,10 +66,12 @@ class SearchWorker(LibraryWorker):
         ranked(int, object, object, object): request id, the Transcript,
             [(CannedResponse, confidence)], the Reading (None for an empty conversation).
         stats(object): a StatsView (feedback Stats and the titles of its canned responses).
+        used(int): the id of a response whose use was counted (stored).
         failed(str): a query failed; carries the reason.
     """
 
     results = Signal(int, str, object)
+    used = Signal(int)
     ranked = Signal(int, object, object, object)
     stats = Signal(object)
     failed = Signal(str)
@@ -123,6 +125,7 @@ class SearchWorker(LibraryWorker):
     def record_use(self, response_id: int) -> None:
         with Reporter(self.failed.emit, "Could not count the use: ", "Could not count the use: "):
             self.library().repo.record_use(response_id)
+            self.used.emit(response_id)
 
 
 class CannedSearch(QObject):
@@ -135,8 +138,11 @@ class CannedSearch(QObject):
         ranked(object, object, object): the Transcript, its top [(CannedResponse, confidence)]
             and its Reading (None when empty), for the latest conversation only.
         stats_ready(object): the StatsView asked for with `request_stats`.
+        use_recorded(int): a response's use was stored (the library window shows the count).
         failed(str): a query failed.
     """
+
+    use_recorded = Signal(int)
 
     results_ready = Signal(str, object)
     ranked = Signal(object, object, object)
@@ -168,6 +174,7 @@ class CannedSearch(QObject):
         self._warm_requested.connect(self._worker.warm)
         self._stats_requested.connect(self._worker.feedback_stats)
         self._worker.stats.connect(self.stats_ready)
+        self._worker.used.connect(self.use_recorded)
         self._worker.results.connect(self._on_worker_results)
         self._worker.ranked.connect(self._on_worker_ranked)
         self._worker.failed.connect(self.failed)

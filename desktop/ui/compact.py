@@ -1,17 +1,17 @@
-"""Compact mode: the window shrinks to a small always-on-top panel beside the helpdesk.
+"""Compact mode: the window shrinks to a narrow always-on-top strip beside the helpdesk.
 
-The same widgets and controllers, not a second window: the conversation pane, menu bar and
-status bar hide, and what is left (ready reply, draft, Copy, the top canned responses) stays
-on top of the browser. One key toggles back; the full window's size and panes come back as
-they were. The agent's choice (compact or not, "send the window behind after Copy") is kept
-in window.ini with the layout.
+The same widgets and controllers, not a second window: the conversation pane, the canned
+responses, menu bar and status bar hide, and what is left (the reading chips, the ready reply,
+the draft and Copy), about 420 px wide, stays on top of the browser. One key toggles back;
+the full window's size and panes come back as they were. The agent's choice (compact or
+not, "send the window behind after Copy") is kept in window.ini with the layout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, QRect, QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QSettings, Qt, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from desktop import paths
@@ -79,6 +79,7 @@ class CompactMode(QObject):
             window.setWindowState(Qt.WindowState.WindowNoState)  # a maximised window can't shrink
             total = sum(self._full_sizes) or COMPACT_SIZE[1]
             self._splitter.setSizes([total * 2 // 3, total - total * 2 // 3])
+            _settle(window)  # the hidden panes' minimum widths must no longer count
             window.resize(*COMPACT_SIZE)
         else:
             # Not restoreGeometry: it would also shrink the window to fit the screen.
@@ -115,3 +116,11 @@ class CompactMode(QObject):
         was_compact = self.compact
         self.set_compact(False)
         self._remember("compact", was_compact)
+
+
+def _settle(widget: QWidget) -> None:
+    """Let the layouts take the hidden panes out now (they would on the next loop pass)."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    layout = widget.layout()
+    if layout is not None:
+        layout.activate()

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QStackedWidget, QTabBar, QWidget
 
 from desktop.autosave.workspace import Snapshot, Workspace
+from desktop.drafting.session import Draft
 from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -35,6 +36,8 @@ class ClosedTab:
     conversation: str
     draft: str
     history_row: int | None
+    index: int = -1  # its place in the bar: it comes back there
+    session_draft: Draft | None = None  # the draft with its alternatives
 
 
 class ConversationTabs(QObject):
@@ -111,9 +114,16 @@ class ConversationTabs(QObject):
 
     # --- making and closing -------------------------------------------------------------------
     def new_tab(
-        self, conversation: str = "", draft: str = "", history_row: int | None = None
+        self,
+        conversation: str = "",
+        draft: str = "",
+        history_row: int | None = None,
+        index: int = -1,
     ) -> ConversationTab:
-        """A new tab, shown at once, holding `conversation` (and `draft`) if given."""
+        """A new tab, shown at once, holding `conversation` (and `draft`) if given.
+
+        It goes at the end of the bar, or at `index` when that is given.
+        """
         tab = ConversationTab(
             self._next_key,
             self.queue.tab(),
@@ -132,7 +142,8 @@ class ConversationTabs(QObject):
         tab.conversation.transcript_changed.connect(
             lambda transcript, t=tab: self._on_tab_transcript_changed(t, transcript)
         )
-        index = self.bar.addTab(NEW_TITLE)  # an empty bar makes it current before its data
+        # An empty bar makes it current before its data is set.
+        index = self.bar.insertTab(index if index >= 0 else self.bar.count(), NEW_TITLE)
         self.bar.setTabData(index, tab.key)
         self.added.emit(tab)
         if conversation:
@@ -156,13 +167,12 @@ class ConversationTabs(QObject):
                     tab.conversation.editor.toPlainText(),
                     tab.suggestion.draft.toPlainText(),
                     tab.history_row,
+                    self.index_of(tab),
+                    tab.drafts.session.draft,
                 )
             )
             del self._closed[:-CLOSED_KEPT]
-            self.message.emit(
-                f"Closed “{tab.title()}”: Ctrl+Shift+T reopens it, and it stays in the "
-                "history (Ctrl+H)."
-            )
+            self.message.emit(f"Closed “{tab.title()}” (Ctrl+Shift+T reopens it).")
         if len(self.tabs) == 1:
             self.new_tab()
         self.closing.emit(tab)
@@ -213,7 +223,10 @@ class ConversationTabs(QObject):
             self.message.emit("No closed conversation to reopen.")
             return None
         closed = self._closed.pop()
-        return self.new_tab(closed.conversation, closed.draft, closed.history_row)
+        index = min(closed.index, self.bar.count())
+        tab = self.new_tab(closed.conversation, closed.draft, closed.history_row, index)
+        tab.drafts.resume(closed.session_draft, closed.draft)
+        return tab
 
     def show_tab(self, tab: ConversationTab) -> None:
         self.bar.setCurrentIndex(self.index_of(tab))

@@ -33,8 +33,10 @@ from desktop.drafting.effects import (
     ShowSources,
     UseSettings,
 )
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import (
+    Draft,
     DraftSession,
     EngineState,
 )
@@ -42,7 +44,6 @@ from desktop.engine.types import ModelInfo
 from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.generation_queue import TabAssist
 from desktop.ui.placeholder_filler import PlaceholderFiller
@@ -81,6 +82,7 @@ class DraftController(QObject):
         self._suggestion = suggestion
         self._stop_action = stop_action
         self._save_settings = save_settings
+        self._rewritten_from = ""  # the text a running rewrite replaces
         # The ready reply's fill-in form copies instead of inserting.
         self.ready_filler = PlaceholderFiller(
             suggestion, self.placeholder_values, self._copy_filled
@@ -185,6 +187,10 @@ class DraftController(QObject):
         self.session.settings = settings
         self._suggestion.set_style(settings.tone, settings.draft_length)
 
+    def resume(self, draft: Draft | None, editor_text: str) -> None:
+        """A reopened tab's draft, with its alternatives (see DraftSession.resume)."""
+        self._perform(self.session.resume(draft, editor_text))
+
     def placeholder_values(self) -> dict[str, str]:
         return self.session.placeholder_values(self._conversation_text())
 
@@ -284,6 +290,7 @@ class DraftController(QObject):
                     self.started.emit()
                     self._assist.ask(request_id, transcript, pinned)
                 case BeginRewrite():
+                    self._rewritten_from = panel.draft.selected_text() or self._draft_text()
                     panel.draft.begin_rewrite()
                 case AskRewrite(request_id, action, text, sources):
                     self.started.emit()
@@ -291,7 +298,10 @@ class DraftController(QObject):
                 case RewriteText(text):
                     panel.draft.rewrite_text(text)
                 case FinishRewrite(text, marks):
+                    replaced = panel.draft.rewriting and text != self._rewritten_from
                     panel.draft.finish_rewrite(text, marks)
+                    if replaced:
+                        panel.removed.show_removed(())  # they belonged to the text now gone
                 case Cancel():
                     self._assist.cancel()
                 case CopyText(text):

@@ -34,6 +34,15 @@ from desktop.ui.conversation_tabs import ConversationTabs
 from desktop.ui.copy_watch import CopyWatch
 from desktop.ui.draft_controller import DraftController
 from desktop.ui.history_keeper import HistoryKeeper
+from desktop.ui.keyboard import (
+    NEXT_PANE_KEY,
+    PANE_KEYS,
+    PREVIOUS_PANE_KEY,
+    FocusReturn,
+    Pane,
+    PaneJumper,
+    chain,
+)
 from desktop.ui.manager import CannedManager
 from desktop.ui.model_choice import ModelChoice
 from desktop.ui.placeholder_filler import PlaceholderFiller
@@ -46,10 +55,12 @@ from desktop.ui.widgets.engine_status import EngineStatus
 from desktop.ui.widgets.history_dialog import HistoryDialog
 from desktop.ui.widgets.ready_reply_box import COPY_KEY
 from desktop.ui.widgets.settings_dialog import SettingsDialog
+from desktop.ui.widgets.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from desktop.ui.widgets.stats_dialog import DAYS, StatsDialog
 from desktop.ui.widgets.suggestion_panel import NEXT_KEY, PREVIOUS_KEY, SuggestionPanel
 from desktop.ui.widgets.summary_box import SummaryBox
 
+Keys = QKeySequence | QKeySequence.StandardKey | str | list[str] | None
 SETTINGS_NOT_SAVED = "the settings apply until you quit but were not saved"
 NEW_TAB_KEY, CLOSE_TAB_KEY, REOPEN_TAB_KEY = "Ctrl+T", "Ctrl+W", "Ctrl+Shift+T"
 _CTRL, _SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -122,15 +133,25 @@ class MainWindow(QMainWindow):
         self.new_tab_button.setText("+")
         self.new_tab_button.setAutoRaise(True)
         self.new_tab_button.setToolTip(f"New conversation ({NEW_TAB_KEY})")
+        self.new_tab_button.setAccessibleName("New conversation tab")
+        self.tabs.bar.setAccessibleName("Conversations")
         self.new_tab_button.clicked.connect(self.new_tab)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.tabs.right)
         self.right_splitter.addWidget(self.canned)
-        self.right_splitter.setSizes([560, 240])
+        self.right_splitter.setSizes([480, 320])
+        # Both grow with the window; shrinking, the suggestion stops at its minimum (the ready
+        # reply, the draft's first lines, Copy) and the canned panel gives way below it.
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 2)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.addWidget(self.tabs.left)
         self.main_splitter.addWidget(self.right_splitter)
-        self.main_splitter.setSizes([560, 720])
+        self.main_splitter.setSizes([520, 760])
+        self.main_splitter.setStretchFactor(0, 2)
+        self.main_splitter.setStretchFactor(1, 3)
+        for splitter in (self.right_splitter, self.main_splitter):
+            splitter.setChildrenCollapsible(False)  # a dragged pane never vanishes
         tab_row = QHBoxLayout()
         tab_row.setContentsMargins(4, 2, 4, 0)
         tab_row.addWidget(self.tabs.bar)
@@ -145,6 +166,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.models = ModelChoice(assist, self._current_settings, self._apply_settings, self)
+        self.focus_return = FocusReturn(self)
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.filler = PlaceholderFiller(self, self._placeholder_values, self._insert_in_draft)
         self.tabs.new_tab()
         self._build_actions()
@@ -206,6 +229,8 @@ class MainWindow(QMainWindow):
         tab.stop_action.changed.connect(self._sync_stop)
         for editor in (tab.conversation.editor, tab.suggestion.draft):
             editor.installEventFilter(self._palette_guard)
+        tab.conversation.editor.pasted.connect(self.statusBar().clearMessage)  # not stale
+        tab.suggestion.removed.rows_changed.connect(self.apply_focus_order)  # Restore buttons
 
     def _on_tabs_closing(self, tab: ConversationTab) -> None:
         self.history.forget_tab(tab.key)
@@ -213,6 +238,7 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, tab: ConversationTab) -> None:
         self._sync_stop()
+        self.apply_focus_order()
         tab.reading.filter_intent("")  # the canned list shows this conversation's ranking
         self.autosave.changed()
 
@@ -226,6 +252,44 @@ class MainWindow(QMainWindow):
         if tab is not None:
             tab.history_row = row
 
+    @Slot()
+    def apply_focus_order(self) -> None:
+        """Tab goes through the shown tab's panes in reading order (see focus_chain)."""
+        chain(self.focus_chain())
+
+    def focus_chain(self) -> list[QWidget]:
+        """The shown tab's controls as the eye reads them: tabs, left pane, right top to bottom."""
+        canned, conversation = self.canned, self.conversation
+        suggestion = self.suggestion
+        ready = suggestion.ready
+        return [
+            self.tabs.bar,
+            self.new_tab_button,
+            conversation.editor,
+            conversation.clear_button,
+            *suggestion.chips.focus_widgets(),
+            ready.copy_button,
+            ready.text,
+            suggestion.previous_button,
+            suggestion.next_button,
+            suggestion.draft,
+            *suggestion.removed.buttons,
+            suggestion.tone,
+            suggestion.length,
+            suggestion.rewrite_button,
+            suggestion.generate_button,
+            suggestion.stop_button,
+            suggestion.regenerate_button,
+            suggestion.copy_button,
+            canned.search,
+            canned.intent_filter,
+            canned.list,
+            canned.preview,
+            canned.copy_button,
+            canned.insert_button,
+            canned.use_button,
+        ]
+
     def _restore_workspace(self, workspace: Workspace) -> str:
         self.tabs.restore(workspace)
         return restored_message(workspace)
@@ -237,22 +301,14 @@ class MainWindow(QMainWindow):
         self.tabs.current.suggestion.insert_at_cursor(text, caret)
 
     # --- setup ------------------------------------------------------------------------------
-    def _action(
-        self,
-        text: str,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-        slot: Callable[[], object],
-    ) -> QAction:
+    def _action(self, text: str, shortcut: Keys, slot: Callable[[], object]) -> QAction:
         return self._bind(QAction(text, self), shortcut, slot)
 
-    def _bind(
-        self,
-        action: QAction,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-        slot: Callable[[], object],
-    ) -> QAction:
+    def _bind(self, action: QAction, shortcut: Keys, slot: Callable[[], object]) -> QAction:
+        """Give `action` its key (or keys: the first is the one menus show) and add it here."""
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(key) for key in keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)
         self.addAction(action)
@@ -260,8 +316,9 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         on = self._on_current
-        generate_action = self._action("&Generate reply", "Ctrl+Return", on("generate"))
-        self._action("Generate (keypad Enter)", "Ctrl+Enter", on("generate"))
+        generate_action = self._action(
+            "&Generate reply", ["Ctrl+Return", "Ctrl+Enter"], on("generate")
+        )
         self._bind(self.stop_action, "Esc", on("stop"))
         regenerate_action = self._action("&Regenerate", "Ctrl+R", on("regenerate"))
         copy_action = self._action("&Copy reply", "Ctrl+Shift+C", on("copy_draft"))
@@ -289,12 +346,13 @@ class MainWindow(QMainWindow):
         new_tab_action = self._action("&New conversation tab", NEW_TAB_KEY, self.new_tab)
         close_tab_action = self._action("&Close tab", CLOSE_TAB_KEY, tabs.close_current)
         reopen_tab_action = self._action("Reopen closed tab", REOPEN_TAB_KEY, tabs.reopen_closed)
-        next_tab_action = self._action("Next tab", "Ctrl+Tab", tabs.show_next)
-        self._action("Next tab (page)", "Ctrl+PgDown", tabs.show_next)
-        previous_tab_action = self._action("Previous tab", "Ctrl+Shift+Tab", tabs.show_previous)
-        self._action("Previous tab (page)", "Ctrl+PgUp", tabs.show_previous)
+        next_tab_action = self._action("Next tab", ["Ctrl+Tab", "Ctrl+PgDown"], tabs.show_next)
+        previous_tab_action = self._action(
+            "Previous tab", ["Ctrl+Shift+Tab", "Ctrl+PgUp"], tabs.show_previous
+        )
         for number in range(1, 10):
-            self._action(f"Tab {number}", f"Ctrl+{number}", partial(tabs.show_index, number - 1))
+            label = f"Tab {number}" if number < 9 else "Last tab"
+            self._action(label, f"Ctrl+{number}", partial(tabs.show_index, number - 1))
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([new_tab_action, close_tab_action, reopen_tab_action])
         file_menu.addSeparator()
@@ -321,7 +379,7 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu("&Library").addAction(manage_action)
         self.copy_watch.watch(copy_action.triggered, "draft")
         self.copy_watch.watch(ready_action.triggered, "ready_reply")
-        self.compact_mode = CompactMode(self, (self.tabs.left,), self.right_splitter)
+        self.compact_mode = CompactMode(self, (self.tabs.left, self.canned), self.right_splitter)
         self.copy_watch.copied.connect(self.compact_mode.after_copy)
         self.compact_action = self._action("&Compact mode", COMPACT_KEY, self.compact_mode.toggle)
         self.compact_action.setCheckable(True)
@@ -340,8 +398,37 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.compact_action, self.send_behind_action])
         view_menu.addSeparator()
         view_menu.addActions([next_tab_action, previous_tab_action])
+        go_menu = view_menu.addMenu("&Go to")
+        go_menu.addActions(self._pane_actions())
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addActions([stats_action, about_action])
+        keys_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
+        help_menu.addActions([keys_action, stats_action, about_action])
+
+    def _pane_actions(self) -> list[QAction]:
+        """Alt+1…4 go to a pane, F6 and Shift+F6 to the next or previous one."""
+        self.panes = PaneJumper(
+            (
+                Pane("Conversation", lambda: self.conversation.editor),
+                Pane("Ready reply", lambda: self.suggestion.ready.text),
+                Pane("Suggested reply", lambda: self.suggestion.draft),
+                Pane("Canned responses", lambda: self.canned.list),
+            )
+        )
+        actions = [
+            self._action(f"Go to {pane.name.lower()}", key, partial(self.panes.jump, index))
+            for index, (pane, key) in enumerate(zip(self.panes.panes, PANE_KEYS, strict=True))
+        ]
+        actions.append(self._action("Next pane", NEXT_PANE_KEY, partial(self.panes.step, 1)))
+        actions.append(
+            self._action("Previous pane", PREVIOUS_PANE_KEY, partial(self.panes.step, -1))
+        )
+        return actions
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        """Every action that has a key, read from the actions themselves."""
+        self.shortcuts_dialog = ShortcutsDialog(shortcut_rows(self.actions()), self)
+        self.shortcuts_dialog.open()
 
     def _connect(self) -> None:
         self.filler.message.connect(self._show_message)
@@ -469,6 +556,7 @@ class MainWindow(QMainWindow):
             self.manager.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.manager.library_changed.connect(self.search.refresh_now)
             self.manager.library_changed.connect(self.palette_search.refresh_now)
+            self.search.use_recorded.connect(self.manager.usage_changed)
             self.manager.destroyed.connect(self._on_manager_destroyed)
         self.manager.show()
         self.manager.raise_()
@@ -492,7 +580,11 @@ class MainWindow(QMainWindow):
 
     # --- lifetime ---------------------------------------------------------------------------
     def _splitters(self) -> dict[str, QSplitter]:
-        return {"main_splitter": self.main_splitter, "right_splitter": self.right_splitter}
+        return {
+            "main_splitter": self.main_splitter,
+            "right_splitter": self.right_splitter,
+            "canned_splitter": self.canned.split,
+        }
 
     def restore_layout(self) -> None:
         """Window size and pane sizes as the agent left them."""

@@ -40,7 +40,8 @@ class PlaceholderFiller(QObject):
         if not unknown:
             self._insert(rendered.text, rendered.cursor)
             return
-        self.form = FillInForm(unknown, response.title, self._window)
+        # The window's own dialog (not a pane's): it gets the keyboard back when it closes.
+        self.form = FillInForm(unknown, response.title, self._window.window())
         self.form.filled.connect(self._on_form_filled)
         self._pending = (response.body, values)
         self.form.open()

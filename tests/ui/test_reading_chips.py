@@ -27,8 +27,8 @@ OUT_OF_SCOPE = "Customer: What is the interest rate on a 30-year fixed mortgage 
 
 
 def visible_texts(chips: ReadingChips) -> list[str]:
-    labels = [chips.language, chips.mood, chips.urgency, chips.no_match]
-    return [w.text() for w in labels if not w.isHidden()] + [c.text() for c in chips.intents]
+    """Every chip's text, also those folded behind "+N more"."""
+    return [w.text() for w in chips.chips()]  # type: ignore[attr-defined]
 
 
 def paste_and_time(qtbot: QtBot, window: object, text: str) -> float:

@@ -8,6 +8,7 @@ be saved (no title or body, a short-code clash) keeps its content and shows why 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -34,6 +35,7 @@ from desktop.ui.manager.restore_bar import RestoreBar
 from desktop.ui.manager.samples_bar import SamplesBar
 from desktop.ui.manager.session import EditSession
 from desktop.ui.manager.worker import Operation, duplicate_of
+from desktop.ui.wording import count
 
 
 class CannedManager(QMainWindow):
@@ -106,6 +108,9 @@ class CannedManager(QMainWindow):
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
         self.addActions([self.undo_action, self.redo_action])
+        # Esc and Ctrl+W close it as they close every dialog; unsaved edits are saved first.
+        self.close_action = self._action("&Close window", "Ctrl+W", self._close)
+        self.close_action.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Esc")])
         self.import_action = self._action("&Import…", None, self.import_files)
         self.export_action = self._action("&Export…", None, self.export_library)
         self.format_combo = QComboBox(self)
@@ -160,6 +165,10 @@ class CannedManager(QMainWindow):
             return
         # Edits are saved first, so that Undo brings back the response as last seen.
         self.session.commit_then(partial(self._delete_ids, ids))
+
+    @Slot()
+    def _close(self) -> None:
+        self.close()
 
     @Slot()
     def save(self) -> None:
@@ -251,6 +260,15 @@ class CannedManager(QMainWindow):
     @Slot(object)
     def _on_listed(self, responses: list[CannedResponse]) -> None:
         self.pane.set_responses(responses, self.editor.base.id)
+        base = self.editor.base
+        fresh = next((r for r in responses if base.id is not None and r.id == base.id), None)
+        if fresh is not None and fresh != base and _same_but_usage(fresh, base):
+            self.editor.mark_saved(fresh)  # the form's edits stay; only the count is new
+
+    @Slot(int)
+    def usage_changed(self, _response_id: int) -> None:
+        """The main window counted a use (copy, insert, use for draft): show the new count."""
+        self.controller.refresh_now()
 
     @Slot(int, object)
     def _on_controller_deleted(self, request_id: int, responses: list[CannedResponse]) -> None:
@@ -259,14 +277,14 @@ class CannedManager(QMainWindow):
             self.undo_stack.push(DeleteCommand(self.controller, responses))
         if any(r.id == self.editor.base.id for r in responses):
             self.editor.load(None)
-        self._status(f"Deleted {len(responses)} response(s). Undo with Ctrl+Z.")
+        self._status(f"Deleted {count(len(responses), 'response')}. Undo with Ctrl+Z.")
         self._on_library_changed()
 
     @Slot(object)
     def _on_controller_restored(self, responses: list[CannedResponse]) -> None:
         if responses and not self.editor.is_dirty():
             self.editor.load(responses[0])
-        self._status(f"Restored {len(responses)} response(s).")
+        self._status(f"Restored {count(len(responses), 'response')}.")
         self._on_library_changed()
 
     @Slot(object)
@@ -325,3 +343,7 @@ class CannedManager(QMainWindow):
         self.autosave.finish(saved=stored and (final is not None or not self.editor.is_dirty()))
         if final is not None and stored:
             self.library_changed.emit()
+
+
+def _same_but_usage(a: CannedResponse, b: CannedResponse) -> bool:
+    return replace(a, usage_count=b.usage_count, last_used_at=b.last_used_at) == b

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.store.canned import CannedResponse
+
+PREVIEW_ROWS = 17  # below this many lines of height the panel shows no preview
 
 
 class CannedPanel(QWidget):
@@ -49,10 +52,16 @@ class CannedPanel(QWidget):
         self.intent_filter.setObjectName("filterChip")
         self.intent_filter.setToolTip("Listing one intent's responses: click to list them all")
         self.intent_filter.hide()
+        self.search.setAccessibleName("Search canned responses")
         self.list = QListWidget(self)
         self.list.setAlternatingRowColors(True)
+        self.list.setAccessibleName("Canned responses")
         self.preview = QPlainTextEdit(self)
         self.preview.setReadOnly(True)
+        self.preview.setTabChangesFocus(True)
+        self.preview.setAccessibleName("Canned response preview")
+        # Its minimum must not hold the window open: it hides instead (see resizeEvent).
+        self.preview.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
         self.preview.setPlaceholderText("Select a response to read it in full.")
         self.copy_button = QPushButton("Copy response", self)
         self.insert_button = QPushButton("Insert", self)
@@ -61,10 +70,12 @@ class CannedPanel(QWidget):
         )
         self.use_button = QPushButton("Use for draft", self)
         self.use_button.setToolTip("Generate a reply based on this response (Ctrl+Shift+Enter)")
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split = split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setObjectName("cannedSplitter")
         split.addWidget(self.list)
         split.addWidget(self.preview)
         split.setSizes([200, 120])
+        split.setChildrenCollapsible(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.copy_button)
@@ -87,6 +98,12 @@ class CannedPanel(QWidget):
         self.use_button.clicked.connect(self.use_current)
         self.insert_button.clicked.connect(self.insert_current)
         self._update_buttons()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # On a short window the preview goes first: the list and its buttons stay usable.
+        super().resizeEvent(event)
+        rows = self.fontMetrics().lineSpacing()
+        self.preview.setVisible(event.size().height() >= PREVIEW_ROWS * rows)
 
     def show_results(self, mode: str, responses: Sequence[CannedResponse]) -> None:
         titles = {

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 from desktop import textfile
 from desktop.errors import InputError
 from desktop.transcript import MAX_CHARS, Transcript, classify_line, clean, parse
+from desktop.ui.wording import count
 
 CUSTOMER, AGENT = 0, 1  # QTextBlock.userState values; -1 (unset) reads as customer
 ROLE_COLORS = {CUSTOMER: QColor("#1d4ed8"), AGENT: QColor("#047857")}
@@ -64,6 +65,9 @@ class ConversationEditor(QPlainTextEdit):
         super().__init__(parent)
         self.setPlaceholderText(PLACEHOLDER)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # Tab moves on to the next pane; a pasted conversation keeps its own tab characters.
+        self.setTabChangesFocus(True)
+        self.setAccessibleName("Conversation")
         self.highlighter = TurnHighlighter(self.document())
 
     def insertFromMimeData(self, source: QMimeData) -> None:
@@ -124,6 +128,7 @@ class ConversationPane(QWidget):
         self.summary = QLabel("No conversation yet", self)
         self.summary.setObjectName("paneHint")
         self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setAccessibleName("Clear the conversation")
         title = QLabel("Conversation", self)
         title.setObjectName("paneTitle")
         header = QHBoxLayout()
@@ -192,6 +197,6 @@ class ConversationPane(QWidget):
         else:
             customer = sum(1 for t in turns if t.role == "customer")
             self.summary.setText(
-                f"{len(turns)} turns: {customer} customer, {len(turns) - customer} agent"
+                f"{count(len(turns), 'turn')}: {customer} customer, {len(turns) - customer} agent"
             )
         self.transcript_changed.emit(self._transcript)

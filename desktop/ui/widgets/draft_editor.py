@@ -25,6 +25,7 @@ class DraftEditor(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setTabChangesFocus(True)  # Tab leaves for the buttons: a reply has no tab stops
         self._reasons: list[str] = []  # parallel to extraSelections()
         self._rewrite_start = 0
         self._rewrite_cursor: QTextCursor | None = None
@@ -123,8 +124,8 @@ class DraftEditor(QPlainTextEdit):
         cursor.insertText(text)
         cursor.endEditBlock()
         self.set_marks(marks, offset=start, keep=True)
-        cursor.setPosition(start)
-        cursor.setPosition(start + len(text), QTextCursor.MoveMode.KeepAnchor)
+        # The caret after the new text, nothing selected: a selection would hide the marks.
+        cursor.setPosition(start + len(text))
         self.setTextCursor(cursor)
 
     @property

@@ -7,13 +7,16 @@ import time
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from desktop.drafting.results import SuggestionResult
 from desktop.drafting.session import (
     EngineState,
 )
 from desktop.engine.types import ModelInfo
-from desktop.drafting.results import SuggestionResult
 from desktop.ui.assist import AssistController
 from desktop.ui.widgets.load_progress import LoadProgress
+from desktop.ui.wording import count
+
+MIN_TOKENS_FOR_RATE = 16  # below this the rate says more about the timer than the model
 
 
 class EngineStatus(QObject):
@@ -78,7 +81,21 @@ class EngineStatus(QObject):
 
     @Slot(object)
     def _on_assist_finished(self, result: SuggestionResult) -> None:
-        self.speed_label.setText(
-            f"{result.completion_tokens} tokens · {result.tokens_per_s:.1f} tok/s · "
-            f"first token {result.first_token_s or 0:.2f} s"
-        )
+        self.speed_label.setText(speed_text(result))
+
+
+def speed_text(result: SuggestionResult) -> str:
+    """The drafting speed in words, only the figures that mean something for this draft.
+
+    A stopped draft says so (its first token may never have come); a draft of a few tokens
+    gives no rate, since a handful of tokens over the prompt's reading reads as slow.
+    """
+    tokens = count(result.completion_tokens, "token")
+    if result.finish_reason == "cancelled":
+        return f"Stopped after {tokens}"
+    parts = [tokens]
+    if result.completion_tokens >= MIN_TOKENS_FOR_RATE and result.tokens_per_s > 0:
+        parts.append(f"{result.tokens_per_s:.1f} tok/s")
+    if result.first_token_s is not None:
+        parts.append(f"first token {result.first_token_s:.2f} s")
+    return " · ".join(parts)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.store.history import Conversation
+from desktop.ui.wording import count
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -81,7 +82,7 @@ class HistoryDialog(QDialog):
             item = QListWidgetItem(f"{conversation.title or '(empty)'}\n{when}")
             item.setData(ID_ROLE, conversation.id)
             self.list.addItem(item)
-        self.count_label.setText(f"{len(conversations)} conversations")
+        self.count_label.setText(count(len(conversations), "conversation"))
         if conversations:
             self.list.setCurrentRow(0)
         else:

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.reading import Reading
 from desktop.reading.cues import URGENCY_KINDS
 from desktop.reading.language import NAMES
+from desktop.ui.widgets.flow_layout import FlowLayout
 
 URGENCY_LABELS = {"high": "Urgent", "medium": "Time-sensitive"}  # low: no chip
 CUE_NAMES = {
@@ -42,10 +44,12 @@ def cue_lines(reading: Reading, kinds: Sequence[str]) -> list[str]:
 
 
 class ReadingChips(QWidget):
-    """Display only: a row of chips and, below it, a note on the reply language.
+    """Display only: the chips on one line (a "more" toggle shows the rest) and a language note.
 
     Intent chips are buttons: a click asks for the canned list filtered to that intent, a
-    second click (or another chip) lifts or moves the filter.
+    second click (or another chip) lifts or moves the filter. Folded, the row takes one line
+    whatever the pane's width, and never asks for more width than one chip: the panes keep
+    their width from tab to tab.
 
     Signals:
         intent_clicked(str): the intent whose chip was clicked ("" when its filter was lifted).
@@ -56,6 +60,7 @@ class ReadingChips(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readingChips")
+        self.setAccessibleName("Conversation at a glance")
         self.language = self._chip("language")
         self.mood = self._chip("mood")
         self.urgency = self._chip("urgency")
@@ -65,13 +70,16 @@ class ReadingChips(QWidget):
             "No intent in your library fits this conversation well enough: the closest "
             "response is only a lead, and drafts are written without a canned answer."
         )
+        self.more = QToolButton(self)
+        self.more.setObjectName("moreChips")
+        self.more.setCheckable(True)
+        self.more.setAutoRaise(True)
+        self.more.toggled.connect(self._on_more_toggled)
         self.intents: list[QPushButton] = []
-        self._row = QHBoxLayout()
-        self._row.setContentsMargins(0, 0, 0, 0)
-        self._row.setSpacing(6)
-        for chip in (self.language, self.mood, self.urgency, self.no_match):
+        self._wanted: dict[QWidget, bool] = {}
+        self._row = FlowLayout(spacing=6)
+        for chip in (self.language, self.mood, self.urgency, self.no_match, self.more):
             self._row.addWidget(chip)
-        self._row.addStretch(1)
         self.note = QLabel("", self)
         self.note.setObjectName("languageNote")
         self.note.setWordWrap(True)
@@ -91,6 +99,18 @@ class ReadingChips(QWidget):
         chip.setTextFormat(Qt.TextFormat.PlainText)
         return chip
 
+    @property
+    def expanded(self) -> bool:
+        return self.more.isChecked()
+
+    def chips(self) -> list[QWidget]:
+        """Every chip that has something to say, folded away or not, in order."""
+        return [w for w in self._ordered() if self._wanted.get(w, False)]
+
+    def focus_widgets(self) -> list[QWidget]:
+        """What Tab stops on here, in order: the intent chips, then the toggle."""
+        return [*self.intents, self.more]
+
     def show_reading(self, reading: Reading | None) -> None:
         """Chips for `reading`; None (no conversation) hides the whole row."""
         self._clear_intents()
@@ -98,9 +118,10 @@ class ReadingChips(QWidget):
             self.hide()
             return
         self.language.setText(language_label(reading.language))
-        self.language.setVisible(bool(reading.language))
+        self._wanted[self.language] = bool(reading.language)
         self.language.setToolTip("The customer's language, detected from their messages")
         self.mood.setText(mood_label(reading))
+        self._wanted[self.mood] = True
         if self.mood.property("sentiment") != reading.sentiment:
             # unpolish + polish restyles the chip (seen in an event-loop stall profile): on change
             self.mood.setProperty("sentiment", reading.sentiment)
@@ -109,25 +130,33 @@ class ReadingChips(QWidget):
         self.mood.setToolTip("\n".join(["The customer's mood", *mood_cues]))
         urgency = URGENCY_LABELS.get(reading.urgency, "")
         self.urgency.setText(urgency)
-        self.urgency.setVisible(bool(urgency))
+        self._wanted[self.urgency] = bool(urgency)
         self.urgency.setToolTip("\n".join(cue_lines(reading, (*URGENCY_KINDS, "shouting"))))
-        self.no_match.setVisible(reading.abstain)
-        position = self._row.indexOf(self.no_match) + 1
-        for n, guess in enumerate(() if reading.abstain else reading.intents):
-            chip = QPushButton(f"{guess.intent} {guess.confidence:.0%}", self)
+        self._wanted[self.no_match] = reading.abstain
+        before = self.more
+        for guess in () if reading.abstain else reading.intents:
+            label = f"{guess.intent} {guess.confidence:.0%}"
+            chip = QPushButton(label, self)
             chip.setObjectName("intentChip")
             chip.setCheckable(True)
             chip.setChecked(guess.intent == self._filtered)
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
+            chip.setAccessibleName(f"Intent {label}")
             chip.setToolTip(
                 f"Likely intent: {guess.intent} ({guess.confidence:.0%} sure). "
                 "Click to list only its canned responses."
             )
             chip.setProperty("intent", guess.intent)
             chip.clicked.connect(partial(self._on_intent_clicked, guess.intent))
-            self._row.insertWidget(position + n, chip)
+            self._row.insertWidget(self._row.indexOf(before), chip)
+            # Tab reaches it where it is seen: before the toggle.
+            if (previous := self.more.previousInFocusChain()) is not None:
+                QWidget.setTabOrder(previous, chip)
+            QWidget.setTabOrder(chip, self.more)
+            self._wanted[chip] = True
             self.intents.append(chip)
         self.show()
+        self._fit()
 
     def show_note(self, text: str) -> None:
         self.note.setText(text)
@@ -139,6 +168,51 @@ class ReadingChips(QWidget):
         for chip in self.intents:
             chip.setChecked(chip.property("intent") == intent)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
+
+    def _ordered(self) -> list[QWidget]:
+        return [self.language, self.mood, self.urgency, self.no_match, *self.intents]
+
+    def _fit(self) -> None:
+        """Folded: the chips that fit on one line, and "+N more"; unfolded: all of them."""
+        wanted = self.chips()
+        if self.expanded:
+            shown = wanted
+        else:
+            room = self.width() - self._row.contentsMargins().left()
+            spacing = 6
+            needed = sum(w.sizeHint().width() + spacing for w in wanted) - spacing
+            if needed <= room:
+                shown = wanted
+            else:
+                self.more.setText(f"+{len(wanted)} more")  # the widest it will read
+                room -= self.more.sizeHint().width() + spacing
+                shown, used = [], 0
+                for widget in wanted:
+                    used += widget.sizeHint().width() + (spacing if shown else 0)
+                    if used > room:
+                        break
+                    shown.append(widget)
+        for widget in self._ordered():
+            widget.setVisible(widget in shown)
+        folded = len(wanted) - len(shown)
+        self.more.setText("Less" if self.expanded else f"+{folded} more")
+        self.more.setToolTip("Show the chips on one line" if self.expanded else "Show every chip")
+        self.more.setAccessibleName("Fewer chips" if self.expanded else f"{folded} more chips")
+        self.more.setVisible(self.expanded or folded > 0)
+        # Unfolded, the lines the chips need at this width (the splitter asks the minimum).
+        layout = self.layout()
+        need = 0
+        if self.expanded and self.width() > 0 and layout is not None:
+            need = max(layout.heightForWidth(self.width()), 0)
+        self.setMinimumHeight(need)
+
+    def _on_more_toggled(self, _checked: bool) -> None:
+        self._fit()
+
     def _on_intent_clicked(self, intent: str, _checked: bool = False) -> None:
         chosen = "" if intent == self._filtered else intent
         self.set_filtered(chosen)
@@ -147,6 +221,7 @@ class ReadingChips(QWidget):
     def _clear_intents(self) -> None:
         for chip in self.intents:
             self._row.removeWidget(chip)
+            self._wanted.pop(chip, None)
             chip.deleteLater()
         self.intents = []
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop import placeholders
 from desktop.drafting.results import ReadyReply
+from desktop.ui.widgets.elided_label import ElidedLabel
 
 COPY_KEY = "Ctrl+Shift+R"
 TEXT_LINES = 5  # the gist at a glance; the rest scrolls
@@ -31,31 +32,36 @@ class ReadyReplyBox(QFrame):
         self.setObjectName("readyReply")
         self.heading = QLabel("Ready reply", self)
         self.heading.setObjectName("readyHeading")
-        self.title = QLabel("", self)
+        self.title = ElidedLabel("", self)  # user data, plain text: a long one is shortened
         self.title.setObjectName("readyTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles are user data, not markup
         self.hint = QLabel("", self)
         self.hint.setObjectName("paneHint")
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("readyText")
         self.text.setReadOnly(True)
+        self.text.setTabChangesFocus(True)
+        self.text.setAccessibleName("Ready reply")
+        self.setAccessibleName("Ready reply")
         self.note = QLabel("", self)
         self.note.setObjectName("readyNote")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.copy_button = QPushButton("Copy", self)
         self.copy_button.setToolTip(f"Copy the ready reply ({COPY_KEY})")
+        self.copy_button.setAccessibleName("Copy ready reply")
         header = QHBoxLayout()
         header.addWidget(self.heading)
         header.addWidget(self.title, 1)
         header.addWidget(self.hint)
         header.addWidget(self.copy_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.setSpacing(4)
-        layout.addLayout(header)
-        layout.addWidget(self.text)
-        layout.addWidget(self.note)
+        # One column: the header, the text, then notes; more lines (other needs, things to
+        # do) go in `column` below the text and stay whole, as the text does.
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(8, 6, 8, 6)
+        self.column.setSpacing(4)
+        self.column.addLayout(header)
+        self.column.addWidget(self.text)
+        self.column.addWidget(self.note)
         self._reply: ReadyReply | None = None
         self._no_match = False
         self.hide()
@@ -102,5 +108,7 @@ class ReadyReplyBox(QFrame):
     def _fit_lines(self) -> None:
         """Whole lines only, measured once the style sheet set the font: a cut line looks broken."""
         self.text.ensurePolished()
-        margin = 2 * (self.text.frameWidth() + int(self.text.document().documentMargin()))
+        # The document's margin counts once: below the last line the editor would paint the
+        # top of the next one (a half-cut line) into it.
+        margin = 2 * self.text.frameWidth() + int(self.text.document().documentMargin())
         self.text.setFixedHeight(self.text.fontMetrics().lineSpacing() * TEXT_LINES + margin)

@@ -18,15 +18,18 @@ class RemovedSentences(QWidget):
 
     Signals:
         restore_requested(int): put the sentence with this check index back in the draft.
+        rows_changed(): the rows (and their Restore buttons) were replaced.
     """
 
     restore_requested = Signal(int)
+    rows_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.header = QLabel(
             "Taken out: not stated in the conversation or your canned responses", self
         )
+        self.header.setWordWrap(True)
         self.header.setObjectName("paneHint")
         self._rows = QVBoxLayout()
         self._rows.setSpacing(2)
@@ -58,6 +61,7 @@ class RemovedSentences(QWidget):
             button = QPushButton("Restore", self)
             button.setObjectName("small")
             button.setToolTip("Put it back in the draft, underlined (Ctrl+Z takes it out again)")
+            button.setAccessibleName(f"Restore: {sentence.text}")
             button.clicked.connect(partial(self._restore, sentence.index))
             row = QHBoxLayout()
             row.addWidget(label, 1)
@@ -66,6 +70,7 @@ class RemovedSentences(QWidget):
             self.labels.append(label)
             self.buttons.append(button)
         self.setVisible(bool(removed))
+        self.rows_changed.emit()
 
     def _restore(self, index: int, *_checked: object) -> None:
         self.restore_requested.emit(index)

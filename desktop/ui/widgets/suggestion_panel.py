@@ -31,6 +31,18 @@ from desktop.ui.widgets.ready_reply_box import ReadyReplyBox
 from desktop.ui.widgets.removed_sentences import RemovedSentences
 
 PREVIOUS_KEY, NEXT_KEY = "Alt+Left", "Alt+Right"
+DRAFT_LINES = 4  # always shown, whatever the window's size
+
+
+def joiner(before: str, inserted: str) -> str:
+    """What goes between the draft's text and an inserted response, so no two sentences glue.
+
+    Nothing at the start or after whitespace; a blank line before a response of several
+    lines (a paragraph of its own); otherwise a space.
+    """
+    if not before or before[-1].isspace() or not inserted or inserted[0].isspace():
+        return ""
+    return "\n\n" if "\n" in inserted.strip() else " "
 
 
 class SuggestionPanel(QWidget):
@@ -64,6 +76,7 @@ class SuggestionPanel(QWidget):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.hide()
         self.draft = DraftEditor(self)
+        self.draft.setAccessibleName("Suggested reply")
         self.draft.setPlaceholderText(
             "Press Generate (Ctrl+Enter) to draft a reply grounded on your canned responses.\n"
             "Edit it here, then Copy (Ctrl+Shift+C) and paste it into your helpdesk."
@@ -101,16 +114,22 @@ class SuggestionPanel(QWidget):
         self.regenerate_button.setToolTip("Discard this draft and write a new one (Ctrl+R)")
         self.copy_button = QPushButton("Copy", self)
         self.copy_button.setToolTip("Copy the draft as plain text (Ctrl+Shift+C)")
+        self.copy_button.setAccessibleName("Copy suggested reply")
+        self.previous_button.setAccessibleName("Previous alternative")
+        self.next_button.setAccessibleName("Next alternative")
+        self.tone.setAccessibleName("Tone")
+        self.length.setAccessibleName("Length")
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
         for widget in (self.previous_button, self.position, self.next_button):
             header.addWidget(widget)
         steering = QHBoxLayout()
-        steering.addWidget(QLabel("Tone", self))
-        steering.addWidget(self.tone)
-        steering.addWidget(QLabel("Length", self))
-        steering.addWidget(self.length)
+        for text, box in (("&Tone", self.tone), ("Len&gth", self.length)):
+            label = QLabel(text, self)
+            label.setBuddy(box)  # Alt+T, Alt+G reach the boxes; readers name them
+            steering.addWidget(label)
+            steering.addWidget(box)
         steering.addWidget(self.rewrite_button)
         steering.addStretch(1)
         buttons = QHBoxLayout()
@@ -129,11 +148,20 @@ class SuggestionPanel(QWidget):
         layout.addWidget(self.sources)
         layout.addLayout(steering)
         layout.addLayout(buttons)
+        self.sources.setMinimumWidth(1)  # wraps: never widens the pane
+        self.sources.hide()
+        self._fit_draft()
         self.tone.currentTextChanged.connect(self.tone_changed)
         self.length.currentTextChanged.connect(self.length_changed)
         self.previous_button.clicked.connect(self.show_previous)
         self.next_button.clicked.connect(self.show_next)
         self.show_alternatives(0, 1)
+
+    def _fit_draft(self) -> None:
+        """The draft's first lines stay in sight however small the window gets."""
+        self.draft.ensurePolished()
+        margin = 2 * (self.draft.frameWidth() + int(self.draft.document().documentMargin()))
+        self.draft.setMinimumHeight(self.draft.fontMetrics().lineSpacing() * DRAFT_LINES + margin)
 
     def _choices(self, values: Sequence[str], tip: str) -> QComboBox:
         box = QComboBox(self)
@@ -161,7 +189,7 @@ class SuggestionPanel(QWidget):
     def begin_draft(self) -> None:
         self.draft.set_marks(())
         self.draft.clear()
-        self.sources.setText("")
+        self._set_sources("")
         self.removed.show_removed(())
         self.show_alternatives(0, 1)
         self.show_error("")
@@ -203,18 +231,24 @@ class SuggestionPanel(QWidget):
         """Insert at the draft's cursor, keeping what is there; `caret` is an offset into text."""
         cursor = self.draft.textCursor()
         start = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
-        cursor.insertText(text)
+        before = self.draft.toPlainText()[:start]
+        lead = joiner(before, text)
+        cursor.insertText(lead + text)
         if caret is not None:
-            cursor.setPosition(start + caret)
+            cursor.setPosition(start + len(lead) + caret)
         self.draft.setTextCursor(cursor)
         self.draft.setFocus()
 
     def show_sources(self, grounding: Sequence[CannedResponse]) -> None:
         if not grounding:
-            self.sources.setText("Not grounded: no canned response matched this conversation.")
+            self._set_sources("Not grounded: no canned response matched this conversation.")
             return
         names = ", ".join(f"[{i}] {c.title}" for i, c in enumerate(grounding, 1))
-        self.sources.setText(f"Grounded on: {names}")
+        self._set_sources(f"Grounded on: {names}")
+
+    def _set_sources(self, text: str) -> None:
+        self.sources.setText(text)
+        self.sources.setVisible(bool(text))  # an empty line would take the draft's room
 
     def set_controls(self, can_generate: bool, can_stop: bool) -> None:
         self.generate_button.setEnabled(can_generate)
