@@ -106,9 +106,24 @@ def _header(lines: Sequence[str], i: int) -> Header | None:
 
 
 def starts_with_block(lines: Sequence[str]) -> bool:
-    """True when the paste's first line of text opens a helpdesk message."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    return first is not None and _header(lines, first) is not None
+    """True when the paste opens with a helpdesk message.
+
+    A short preamble (a ticket's subject or number, up to three lines, then a blank line) may
+    come first when a person's name opens the first message.
+    """
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        header = _header(lines, i)
+        if header is not None and (
+            seen == 0 or (not lines[i - 1].strip() and _person_like(header[0].split("<")[0]))
+        ):
+            return True
+        seen += 1
+        if seen > 3 or len(line) > 100:
+            return False
+    return False
 
 
 def _author(header: str) -> Message:
@@ -139,7 +154,7 @@ def split(lines: Sequence[str]) -> list[Message]:
         # Chat-like exports put "Name  10:32" lines one under another, with no blank line.
         starts = i == 0 or not lines[i - 1].strip() or not messages or shape == "shared"
         header = _header(lines, i) if starts else None
-        if header is None or (shape and header[2] != shape):
+        if header is None or (shape and header[2] != shape):  # before the first: the preamble
             body.append(lines[i])
             i += 1
             continue

@@ -68,8 +68,11 @@ _EVENT = re.compile(
     re.IGNORECASE,
 )
 _CHAT_STATE = re.compile(
-    rf"{_PREFIX}{_CHAT}(?: with [^\n]{{1,40}}?)?\s+(?:was |has been )?"
-    r"(?:started|ended|closed|transferred|assigned|rated|reopened)\b[^\n]{0,60}$",
+    rf"{_PREFIX}(?:{_CHAT}(?: with [^\n]{{1,40}}?)?\s+(?:was |has been )?"
+    r"(?:started|ended|closed|transferred|assigned|rated|reopened)\b[^\n]{0,60}"
+    # An export's title: "Chat transcript", "Conversation with Visitor 4821".
+    rf"|(?:{_CHAT}\s+(?:transcript|history|log)|transcript of (?:the )?{_CHAT}"
+    rf"|{_CHAT} with (?-i:[A-ZÀ-Ý])[^\n.!?]{{0,40}})\s*[-:]?\s*[^\n.!?]{{0,40}})$",
     re.IGNORECASE,
 )
 # Every event names one of these; most lines name none and skip the slower patterns.
@@ -86,6 +89,13 @@ _PRONOUNS = frozenset(_PRONOUN_WORDS.split())
 
 
 _SIGNATURE_DELIMITER = re.compile(r"^--\s*$")
+# The footer companies add to every e-mail; nobody wrote it to this conversation.
+_DISCLAIMER = re.compile(
+    r"^\s*(?:(?:confidentiality notice|disclaimer|legal notice)\b"
+    r"|this (?:e-?mail|message)(?: and any (?:files|attachments?)[^.\n]{0,40})? (?:is|are|may "
+    r"contain|contains?) (?:strictly )?(?:confidential|privileged|intended))",
+    re.IGNORECASE,
+)
 
 
 _INVISIBLE = str.maketrans({"\xa0": " ", "\u202f": " ", "\ufeff": None, "\u200b": None})
@@ -127,10 +137,10 @@ def is_noise_line(line: str) -> bool:
 
 
 def strip_noise(text: str) -> str:
-    """A message's own text: noise lines and everything after a signature delimiter removed."""
+    """A message's own text: noise lines dropped, cut at a signature delimiter or disclaimer."""
     kept: list[str] = []
     for line in text.split("\n"):
-        if _SIGNATURE_DELIMITER.match(line):
+        if _SIGNATURE_DELIMITER.match(line) or _DISCLAIMER.match(line):
             break
         if not is_noise_line(line):
             kept.append(line.rstrip())

@@ -324,3 +324,30 @@ def test_a_helpdesk_message_keeps_its_own_dates_and_drops_quoted_history() -> No
     assert roles_and_texts(transcript) == [
         ("customer", "Can you deliver on this slot? Thursday 22 May, 10:00")
     ]
+
+
+def test_an_exports_title_lines_are_not_a_message() -> None:
+    ticket = parse(
+        "Ticket #4821: Order not received\n\n"
+        "Rebecca Shaw\nMay 20, 08:50\nHi, where is it?\n\n"
+        "Chloe (Support)\nMay 20, 09:00\nChecking now."
+    )
+    assert roles_and_texts(ticket) == [("customer", "Hi, where is it?"), ("agent", "Checking now.")]
+    chat = parse("Chat transcript\nConversation with Visitor 4821\nVisitor 4821: hi\nAgent: hello")
+    assert roles_and_texts(chat) == [("customer", "hi"), ("agent", "hello")]
+
+
+def test_a_message_that_mentions_a_date_stays_whole() -> None:
+    text = "Hi,\nI ordered the lamp\nMay 20, 08:50\nand still nothing"
+    assert roles_and_texts(parse(text)) == [("customer", " ".join(text.split()))]
+
+
+def test_an_email_disclaimer_is_not_part_of_the_message() -> None:
+    transcript = parse(
+        "From: Jo Park <jo@parkandco.example>\nDate: Mon, 3 Jun 2024 09:00\nSubject: Invoice\n\n"
+        "Please send a VAT invoice for order 5521.\n\nJo\n\n"
+        "This email and any attachments are confidential and intended solely for the addressee."
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Please send a VAT invoice for order 5521. Jo")
+    ]
