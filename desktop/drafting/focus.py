@@ -48,6 +48,7 @@ _MORE = re.compile(
     r"can'?t|didn'?t|hasn'?t|haven'?t)\b",
     re.IGNORECASE,
 )
+_IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
 # "I already checked spam", "tried another card", "before you ask - wifi is 2.4ghz".
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
@@ -162,7 +163,8 @@ def is_thanks_only(text: str) -> bool:
 
 
 def _closing_sentence(sentence: str) -> bool:
-    if _REQUEST.search(sentence) or _MORE.search(sentence):
+    # An order number or code is information ("Claro, es el A-10990"): an answer, not thanks.
+    if _REQUEST.search(sentence) or _MORE.search(sentence) or _IDENTIFIER.search(sentence):
         return False
     return bool(_THANKS.search(sentence)) or len(sentence.split()) <= 4
 

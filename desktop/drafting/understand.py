@@ -8,8 +8,9 @@ module decides what to ask it and what to do with the answer, for real threads:
 2. **Needs**: each sentence of the latest message is ranked on its own too; one whose best
    response is confident and differs from the needs already found is a need of its own.
 3. **Thanks only**: a message with no request gets the library's closing response.
-4. **Tried steps**: a response that mostly repeats what the customer already tried ranks
-   after the next step.
+4. **Tried steps** are found (`Focus.tried`, shown in `suggest --json`) but do not reorder:
+   pushing down responses that share words with them cost more than it gained on the dev
+   threads (already-tried cases 0.50 -> 0.38), so the ranking's order stands.
 5. **Actions are the agent's**: a response stating an action as done ("I have cancelled your
    subscription") is ready to send only when the agent's turns say it was done; otherwise its
    how-to counterpart leads and it is listed as a pending action with a to-do line.
@@ -35,7 +36,6 @@ from desktop.drafting.focus import Focus, focus_of
 from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.store.words import content_words
 from desktop.transcript import Transcript
 
 Ranked = list[tuple[CannedResponse, float]]
@@ -43,7 +43,6 @@ Ranked = list[tuple[CannedResponse, float]]
 NEED_CONFIDENCE = 0.45  # a sentence's own best match must be at least this strong to be a need
 MAX_NEEDS = 3
 SEGMENT_TOP = 3  # a sentence repeats a need when that need's response is in its top three
-TRIED_OVERLAP = 0.34  # share of a response's steps the customer already tried to push it down
 SAME_NEED_RATIO = 0.7  # a translation leads when it scores this close to the top response
 RANK_POOL = 30  # the ranking's candidates that the sentence match reorders
 SENTENCE_POOL = 10  # and the best of the sentence match added to them
@@ -85,12 +84,12 @@ def understand(
     """Rank the thread's needs and decide what is offered as ready."""
     focus = focus_of(transcript)
     wanted = max(count, 8)
-    main = _fetch(repo, _rank_thread(repo, focus, max(wanted, POLICY_POOL)))
     roles = _roles(repo)
+    main = _fetch(repo, _rank_thread(repo, focus, max(wanted, POLICY_POOL)))
+    main = _policy(main, focus, language, roles.main_language)
     if focus.thanks_only and roles.closing:
         closing = _closing_first(repo, focus, roles)
         main = closing + [(c, s) for c, s in main if c.id not in {x.id for x, _ in closing}]
-    main = _policy(main, focus, language, roles.main_language)
     measured = _features(repo, main, focus)
     probability = calibration.probability(measured) if main else 0.0
     abstain = probability < calibration.ABSTAIN and not focus.thanks_only
@@ -171,7 +170,6 @@ def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranke
 
 def _policy(ranked: Ranked, focus: Focus, language: str, main_language: str) -> Ranked:
     ranked = _actions_after_counterparts(ranked, focus)
-    ranked = _tried_steps_last(ranked, focus)
     return _own_language_first(ranked, language, main_language)
 
 
@@ -211,27 +209,6 @@ def _pending(ranked: Ranked, focus: Focus) -> tuple[PendingAction, ...]:
         if action is not None and not action_macros.performed(action, focus.agent_texts):
             found.append(PendingAction(canned, action))
     return tuple(found[:2])
-
-
-def _steps_words(text: str) -> set[str]:
-    return {w for w in content_words(text) if len(w) > 2}
-
-
-def _tried_steps_last(ranked: Ranked, focus: Focus) -> Ranked:
-    """Responses whose advice the customer already followed move after the next step."""
-    if not focus.tried or len(ranked) < 2:
-        return ranked
-    tried = set().union(*(_steps_words(t) for t in focus.tried))
-
-    def repeats(canned: CannedResponse) -> bool:
-        body = _steps_words(canned.body)
-        return bool(body) and len(body & tried) / min(len(body), 12) >= TRIED_OVERLAP
-
-    keep = [(c, s) for c, s in ranked if not repeats(c)]
-    later = [(c, s) for c, s in ranked if repeats(c)]
-    if not keep:
-        return ranked
-    return keep[:1] + later[:1] + keep[1:] + later[1:] if later else ranked
 
 
 def _own_language_first(ranked: Ranked, language: str, main_language: str) -> Ranked:
