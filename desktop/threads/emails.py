@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from desktop.threads.labels import classify_line
 from desktop.threads.model import Message
 
 _WROTE = (
@@ -111,10 +112,16 @@ def _wrote_line(lines: Sequence[str], i: int) -> int:
 
 
 def looks_like_email(lines: Sequence[str]) -> bool:
-    return any(
+    """An "On … wrote:" line, a header block, or a reply above two or more quoted lines."""
+    if any(
         _wrote_line(lines, i) or (_HEADER.match(line) and _header_block(lines, i))
         for i, line in enumerate(lines)
-    )
+    ):
+        return True
+    quoted = [i for i, line in enumerate(lines) if line.lstrip().startswith(">")]
+    if len(quoted) < 2 or not any(line.strip() for line in lines[: quoted[0]]):
+        return False
+    return not any(classify_line(line)[0] for line in lines)  # "> " inside a labelled chat
 
 
 def parse_author(text: str) -> Author:
@@ -180,10 +187,13 @@ def _read(lines: Sequence[str], author: Author | None) -> list[Message]:
             return [*older, *([own] if own else [])]
     quoted_at = [i for i, line in enumerate(lines) if line.lstrip().startswith(">")]
     if quoted_at and any(line.strip() for line in lines[: quoted_at[0]]):
-        # Quoting with no "wrote:" line: the quoted part is older, by someone unnamed.
+        # Quoting with no "wrote:" line: the quoted part is older, by someone unnamed. Under
+        # the top (the customer's, see speakers.py) that is the message being answered.
         quoted = [_QUOTE.sub("", lines[i], count=1) for i in quoted_at]
         own = _message([line for line in lines if not line.lstrip().startswith(">")], author)
-        older = [m for m in _read(quoted, ("", "")) if m.text]
+        older = _read(quoted, ("", ""))
+        if author is None and older:
+            older[-1].role = "agent"
         return [*older, *([own] if own else [])]
     own = _message(lines, author)
     return [own] if own else []

@@ -351,3 +351,14 @@ def test_an_email_disclaimer_is_not_part_of_the_message() -> None:
     assert roles_and_texts(transcript) == [
         ("customer", "Please send a VAT invoice for order 5521. Jo")
     ]
+
+
+def test_a_reply_above_quoted_lines_with_no_wrote_line() -> None:
+    transcript = parse(
+        "Thanks, but it still does not work.\n\n"
+        "> Please reset your password at example.com/reset.\n> Sam\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("agent", "Please reset your password at example.com/reset. Sam"),
+        ("customer", "Thanks, but it still does not work."),
+    ]
