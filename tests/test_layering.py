@@ -1,12 +1,20 @@
 """One-way layers: lower layers never import higher ones, the core never loads Qt or llama_cpp.
 
-Layers, lowest first (see README, "How it is built"):
+Layers, lowest first (see README, "How it is built"); a module imports its own layer and the
+ranks below it, never a layer beside it on the same rank:
 
-1. base: pure modules (errors, paths, settings, textfile, transcript, placeholders, ...)
-2. engine/ and store/, side by side: each imports base only, never the other
-3. importers/: base and the store's types
-4. application services (suggest, drafting/, library_service, evaluation, cli*): no Qt
-5. Qt: ui/ and the entry points app.py and __main__
+1. base: pure modules (errors, paths, settings, textfile, transcript, threads/, placeholders, ...)
+2. system/ (the OS), engine/ (the model) and store/ (SQLite), side by side
+3. importers/: other tools' files into the store's types
+4. reading/: language, mood, intents
+5. drafting/: the pipeline, checks and the draft session (prewarm warms its caches)
+6. library/, autosave/, evaluation (eval, draft eval, bench) and api/, side by side
+7. cli/: the headless commands
+8. qt: ui/ and the entry points app.py and __main__
+
+Every module has a layer: one that matches none fails the test, so a new package gets its
+place in the order. As no two layers may import each other, an import cycle between packages
+cannot pass; and the modules' import-time imports must not form a cycle either.
 
 Two checks back each other up. The static one reads every module's imports with `ast`
 (`import x`, `from x import y`, relative and function-level imports alike), so a lazy import
@@ -30,6 +38,7 @@ PACKAGE = ROOT / "desktop"
 
 BASE_MODULES = {
     "desktop",
+    "desktop.atomic_file",
     "desktop.errors",
     "desktop.paths",
     "desktop.settings",
@@ -47,31 +56,57 @@ BASE_MODULES = {
     "desktop.threads.reader",
     "desktop.threads.speakers",
     "desktop.placeholders",
-    "desktop.system.display_check",
 }
-# Qt composition roots outside ui/: the window's entry points.
-QT_ROOTS = {"desktop.app", "desktop.__main__"}
-# Layer -> the layers its modules may import from.
+
+# Packages and root modules (a name and what is below it) -> their layer.
+LAYER_PREFIXES = {
+    "desktop.threads": "base",
+    "desktop.system": "system",
+    "desktop.engine": "engine",
+    "desktop.store": "store",
+    "desktop.importers": "importers",
+    "desktop.reading": "reading",
+    "desktop.drafting": "drafting",
+    "desktop.prewarm": "drafting",
+    "desktop.library": "library",
+    "desktop.autosave": "autosave",
+    "desktop.evaluation": "evaluation",
+    "desktop.draft_eval": "evaluation",
+    "desktop.conversation_eval": "evaluation",
+    "desktop.bench": "evaluation",
+    "desktop.api": "api",
+    "desktop.cli": "cli",
+    "desktop.ui": "qt",
+    "desktop.app": "qt",
+    "desktop.__main__": "qt",
+}
+# Lowest first; layers on one rank sit side by side and never import each other.
+RANKS = (
+    ("base",),
+    ("system", "engine", "store"),
+    ("importers",),
+    ("reading",),
+    ("drafting",),
+    ("library", "autosave", "evaluation", "api"),
+    ("cli",),
+    ("qt",),
+)
+RANK = {layer: rank for rank, layers in enumerate(RANKS) for layer in layers}
+# Layer -> the layers its modules may import from: its own and every lower rank's.
 ALLOWED = {
-    "base": {"base"},
-    "engine": {"base", "engine"},
-    "store": {"base", "store"},
-    "importers": {"base", "store", "importers"},
-    "service": {"base", "engine", "store", "importers", "service"},
-    "qt": {"base", "engine", "store", "importers", "service", "qt"},
+    layer: {layer} | {lower for lower, r in RANK.items() if r < RANK[layer]} for layer in RANK
 }
 LLAMA_MODULE = "desktop.engine.llama"  # the only module that may import llama_cpp
 
 
-def layer_of(module: str) -> str:
+def layer_of(module: str) -> str | None:
+    """The module's layer; None when it has none (a failure: no catch-all bucket)."""
     if module in BASE_MODULES:
         return "base"
-    if module in QT_ROOTS or module == "desktop.ui" or module.startswith("desktop.ui."):
-        return "qt"
-    for package in ("engine", "store", "importers"):
-        if module == f"desktop.{package}" or module.startswith(f"desktop.{package}."):
-            return package
-    return "service"
+    for prefix, layer in LAYER_PREFIXES.items():
+        if module == prefix or module.startswith(prefix + "."):
+            return layer
+    return None
 
 
 def module_name(path: Path) -> str:
@@ -81,6 +116,17 @@ def module_name(path: Path) -> str:
 
 ALL_MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 CORE_MODULES = sorted(m for m in ALL_MODULES if layer_of(m) != "qt")
+
+
+def test_every_module_has_a_layer() -> None:
+    assert [m for m in ALL_MODULES if layer_of(m) is None] == []
+
+
+def test_no_two_layers_may_import_each_other() -> None:
+    """What makes a cycle between packages fail: the allowed imports are one-way."""
+    both_ways = [(a, b) for a in ALLOWED for b in ALLOWED[a] if a != b and a in ALLOWED[b]]
+    assert both_ways == []
+    assert "store" not in ALLOWED["engine"] and "engine" not in ALLOWED["store"]
 
 
 @cache
@@ -93,15 +139,21 @@ def imports_of(module: str) -> frozenset[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative: resolve against this module's package
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - node.level + 1]
-                base = ".".join([*anchor, *([base] if base else [])])
+            base = _resolve(node, package)
             found.add(base)
             # `from desktop import cli` imports the module desktop.cli.
             found.update(f"{base}.{alias.name}" for alias in node.names)
     return frozenset(found)
+
+
+def _resolve(node: ast.ImportFrom, package: str) -> str:
+    """The module `from ... import` names; a relative one resolved against `package`."""
+    base = node.module or ""
+    if node.level:
+        anchor = package.split(".")
+        anchor = anchor[: len(anchor) - node.level + 1]
+        base = ".".join([*anchor, *([base] if base else [])])
+    return base
 
 
 def internal_imports(module: str) -> set[str]:
@@ -114,9 +166,78 @@ def test_every_layer_imports_only_its_own_and_lower_layers() -> None:
         f"{module} ({layer_of(module)}) imports {target} ({layer_of(target)})"
         for module in ALL_MODULES
         for target in sorted(internal_imports(module))
-        if layer_of(target) not in ALLOWED[layer_of(module)]
+        if layer_of(target) not in ALLOWED.get(layer_of(module) or "", set())
     ]
     assert leaks == []
+
+
+@cache
+def import_time_imports(module: str) -> frozenset[str]:
+    """The desktop modules `module` imports as it loads: its body's imports, not those inside
+    functions (a lazy import is how a light path stays light) nor under TYPE_CHECKING."""
+    path = ALL_MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                visit(node.orelse)
+            elif isinstance(node, ast.If):
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+                for handler in node.handlers:
+                    visit(handler.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = _resolve(node, package)
+                named = {f"{base}.{alias.name}" for alias in node.names}
+                found.update(named)
+                # `from package import module` loads the package first, but that runs before
+                # the importing module does: only a name taken from the package is an edge.
+                if not named <= ALL_MODULES.keys():
+                    found.add(base)
+
+    visit(ast.parse(path.read_text(encoding="utf-8"), str(path)).body)
+    return frozenset(name for name in found if name in ALL_MODULES and name != module)
+
+
+def import_cycles(graph: dict[str, frozenset[str]]) -> list[list[str]]:
+    """Each cycle found by a depth-first walk, as the modules along it."""
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def walk(module: str) -> None:
+        state[module] = 1
+        path.append(module)
+        for target in sorted(graph.get(module, frozenset())):
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target) :], target])
+            elif target not in state:
+                walk(target)
+        path.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            walk(module)
+    return cycles
+
+
+def test_no_module_imports_itself_back_as_it_loads() -> None:
+    assert import_cycles({m: import_time_imports(m) for m in ALL_MODULES}) == []
+
+
+def test_the_cycle_check_can_fail() -> None:
+    graph = {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"}), "d": frozenset()}
+    assert import_cycles(graph) == [["a", "b", "c", "a"]]
+    assert "desktop.store.canned" in import_time_imports("desktop.importers.base")
 
 
 def _names(module: str, top: str) -> bool:
