@@ -69,8 +69,8 @@ def _accepted_names(
 ) -> set[str]:
     """The names that label lines: those the thread shows are speakers (see the docstring).
 
-    A one-word name opening the paste is one once the chat has another label, and once it has
-    two labelled lines any other "Name:" opening a line is a speaker too.
+    A one-word name opening the paste is one once another line has a label, and once the chat
+    has two labelled lines any other "Name:" opening a line is a speaker too.
     """
     counts = Counter(label[0] for label in labels if label)
     first = next((i for i, line in enumerate(lines) if line.strip()), -1)
@@ -88,8 +88,10 @@ def _accepted_names(
     }
     labelled = sum(1 for role, _ in roles if role) + sum(counts[name] for name in accepted)
     opener = labels[first] if first >= 0 else None
-    if labelled and opener:  # "Owen: Hi, how can I help?" opening a labelled chat
+    if opener and (labelled or sum(counts.values()) > 1):
+        # "Owen: Hi, how can I help?" opening a chat with other labels, or "Zara: …" then "Owen: …"
         accepted.add(opener[0])
+        labelled = max(labelled + counts[opener[0]], 2)
     if labelled >= 2:
         accepted.update(label[0] for label in labels if label and len(label[0].split()) <= 3)
     return accepted

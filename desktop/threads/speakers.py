@@ -3,9 +3,9 @@
 In order: role words ("Kunde", "Visitor 4821", "Larkfield Customer Care") decide at once; then
 what the team is called (the name beside a role word, the team's e-mail domain, a support
 mailbox, a name tag such as "Owen (Larkfield)", a "joined the chat" line); then the shape of
-the conversation: once one side is known the other speakers are the other side, the speaker
-who greets with "How can I help?" is the agent, and otherwise whoever wrote first is the
-customer, the one who answers the agent.
+the conversation: once one side is known the other speakers are the other side; the speaker
+who greets with "How can I help?" is the agent; the one speaker going by a first name only is
+the agent ("Owen" beside "Mei Chen"); and otherwise whoever wrote first is the customer.
 """
 
 # Words and punctuation of 11 languages, on purpose:

@@ -362,3 +362,12 @@ def test_a_reply_above_quoted_lines_with_no_wrote_line() -> None:
         ("agent", "Please reset your password at example.com/reset. Sam"),
         ("customer", "Thanks, but it still does not work."),
     ]
+
+
+def test_two_one_word_names_on_the_first_two_lines_are_a_chat() -> None:
+    transcript = parse("Zara: hi where is my order\nOwen: checking now")
+    assert roles_and_texts(transcript) == [
+        ("customer", "hi where is my order"),
+        ("agent", "checking now"),
+    ]
+    assert roles_and_texts(parse("Sam: hi\nPS: thanks")) == [("customer", "Sam: hi PS: thanks")]
