@@ -8,6 +8,15 @@ from typing import BinaryIO
 from desktop.errors import InputError
 
 
+def size_text(size: int) -> str:
+    """A byte count for a message: 400,000 is "400 KB", not "0 MB"."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:g} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:g} KB"
+    return f"{size} bytes"
+
+
 def read_text(
     source: Path | BinaryIO,
     limit: int,
@@ -30,7 +39,7 @@ def read_text(
     except OSError as exc:
         raise error(f"Cannot read {source}: {exc.strerror}.") from exc
     if len(data) > limit:
-        raise error(f"{name} is larger than {limit // 1_000_000} MB{hint}.")
+        raise error(f"{name} is larger than {size_text(limit)}{hint}.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

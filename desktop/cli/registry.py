@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,12 +58,21 @@ class Handler:
 def run(args: argparse.Namespace) -> int:
     """Run a subcommand; user errors print one clear line, not a traceback."""
     try:
-        return int(args.handler(args))
+        status = int(args.handler(args))
+        sys.stdout.flush()  # here, where a closed pipe can still be caught
+        return status
     except AgentAssistError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`canned list | head -5`): stop quietly, as other tools do.
+        # Python would try to flush stdout again at exit; point it at nothing instead.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141  # 128 + SIGPIPE, what a shell shows for a tool the pipe ended
 
 
 def add_commands(subparsers: Subparsers) -> None:

@@ -53,6 +53,8 @@ def suggest_command(args: argparse.Namespace) -> int:
         checks=CheckMode(args.checks),
     )
     transcript = parse(_read_input(args.file))
+    if transcript.is_empty:  # before the model loads (4-12 s) only to refuse it
+        raise InputError("The conversation is empty. Paste the customer's message first.")
     library = open_library()
     engine = load_engine(settings)
     try:

@@ -12,6 +12,7 @@ quoted, so a colleague taking over can trust every line.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,15 @@ SYSTEM = (
 WANT_PREFIX = "- The customer wants"
 MAX_TOKENS = 40
 QUOTE_CHARS = 220
+# Words a faithful line about any request may use without the conversation saying them.
+_FRAME_WORDS = {
+    "about", "after", "again", "also", "back", "because", "been", "before", "into", "just",
+    "only", "since", "than", "then", "there", "these", "those", "were", "will", "customer", "find", "from", "have", "help", "information",
+    "know", "like", "more", "need", "needs", "please", "some", "that", "their", "them",
+    "they", "this", "want", "wants", "what", "when", "where", "whether", "which", "with",
+    "would", "your",
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,24 @@ class Summary:
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _stem(word: str) -> str:
+    return word.lower()[:5]  # "cancellation" and "cancel" meet; "reason" meets nothing
+
+
+def unsupported_words(line: str, conversation: str) -> list[str]:
+    """The content words of `line` that the conversation never uses (by a crude stem).
+
+    The checks catch invented numbers, links and promises; a line can still invent what the
+    customer wants ("the reason behind the order cancellation" of a customer who only asked to
+    cancel, issue 22). Every content word must come from the conversation; a paraphrase that
+    fails this falls back to the customer's own words, which is the safe side.
+    """
+    said = {_stem(w) for w in _WORD.findall(conversation)}
+    return [
+        w for w in _WORD.findall(line) if w.lower() not in _FRAME_WORDS and _stem(w) not in said
+    ]
 
 
 def summarize(
@@ -96,7 +124,11 @@ def summarize(
         guard.flush()
     first = split(guard.text.strip())
     want = guard.text.strip()[: first[0].end] if first else ""
-    flagged = not want or any(c.flagged for c in check_draft(f"The customer wants {want}", sources))
+    flagged = (
+        not want
+        or any(c.flagged for c in check_draft(f"The customer wants {want}", sources))
+        or bool(unsupported_words(want, conversation))
+    )
     if flagged:
         request = customer[0].text if customer else ""
         want = f"(in their words) “{_clip(request)}”" if request else ""

@@ -18,10 +18,15 @@ from desktop.store.canned import CannedResponse
 SOURCE = "freshdesk"
 
 
-def _flatten(path: Path, data: Any) -> list[tuple[dict[str, Any], str]]:
-    """(response, folder name) pairs from any of the accepted shapes."""
+def _flatten(path: Path, data: Any) -> tuple[list[tuple[dict[str, Any], str]], list[str]]:
+    """(response, folder name) pairs from any of the accepted shapes, and empty folders.
+
+    Folder records that hold no responses (a folder list's entries mixed in with responses)
+    are named in the second list; a file of nothing else is the folder list itself.
+    """
     items = data if isinstance(data, list) else [data]
     pairs: list[tuple[dict[str, Any], str]] = []
+    empty_folders: list[str] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise record_error(path, index, item, "expected an object")
@@ -29,17 +34,21 @@ def _flatten(path: Path, data: Any) -> list[tuple[dict[str, Any], str]]:
             folder = str(item.get("name") or "")
             pairs.extend((response, folder) for response in item["canned_responses"])
         elif "responses_count" in item and "title" not in item:
-            raise ImportFileError(
-                f"{path.name}: this is Freshdesk's folder list; import the responses file instead."
-            )
+            empty_folders.append(str(item.get("name") or f"record {index + 1}"))
         else:
             pairs.append((item, ""))
-    return pairs
+    if empty_folders and not pairs:
+        raise ImportFileError(
+            f"{path.name}: this is Freshdesk's folder list; import the responses file instead."
+        )
+    return pairs, empty_folders
 
 
 def parse(path: Path) -> Parsed:
     result = Parsed()
-    pairs = _flatten(path, load_json(path))
+    pairs, empty_folders = _flatten(path, load_json(path))
+    for name in empty_folders:  # only the folder record itself: its responses are elsewhere
+        result.skip(f"Freshdesk folder {name!r} lists no responses here; skipped.")
     records = each_record(path, [item for item, _folder in pairs])
     for record, (_item, folder) in zip(records, pairs, strict=True):
         title = record.required("title")

@@ -31,6 +31,23 @@ def test_an_invented_promise_in_the_models_line_falls_back_to_the_customers_word
     assert summary.open == "How long until I get the money back?"
 
 
+def test_a_reason_the_customer_never_gave_is_not_put_in_their_mouth() -> None:
+    # Issue 22: the real model wrote this for a customer who only asked to cancel.
+    engine = ScriptedEngine(" to know the reason behind the order cancellation.")
+    asked = parse("Customer: Please cancel my order 5521, I ordered the wrong size.\n")
+    summary = summarize(engine, asked, threading.Event())
+    assert not summary.from_model
+    assert "reason" not in summary.text
+    assert "Please cancel my order 5521" in summary.want
+
+
+def test_a_line_in_the_conversations_own_words_is_kept() -> None:
+    engine = ScriptedEngine(" to cancel the order because of the wrong size.")
+    asked = parse("Customer: Please cancel my order 5521, I ordered the wrong size.\n")
+    summary = summarize(engine, asked, threading.Event())
+    assert summary.from_model and summary.want.startswith("to cancel the order")
+
+
 def test_when_the_agent_spoke_last_nothing_is_open() -> None:
     engine = ScriptedEngine(" their money back.")
     answered = parse(CONVERSATION + "Agent: Refunds take 5 days; I'll keep an eye on it.\n")
