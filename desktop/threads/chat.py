@@ -110,9 +110,13 @@ def _day_separator(lines: Sequence[str], i: int) -> bool:
 
 
 def _speaker(label: str) -> str:
-    """The label without its timestamp and role tag: "[10:32] Jane (customer)" -> "Jane"."""
-    text = _STAMP.sub("", label, count=1).split("(")[0].strip()
-    return text or label
+    """The person a role label names: "[10:32] Jane (customer)" and "Customer (Jane)" -> "Jane"."""
+    text = _STAMP.sub("", label, count=1).strip("* ")
+    before, _, inside = text.partition("(")
+    inside = inside.rstrip(")* ").strip()
+    if inside and role_of_name(before) and not role_of_name(inside):
+        return inside
+    return before.strip() or label
 
 
 def _named(name: str, tag: str) -> Message:

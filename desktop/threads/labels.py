@@ -276,9 +276,10 @@ TIMESTAMP = (
 _COLON = r"\*{0,2}\s*[:：]\*{0,2}"  # "**Customer:**" in exports that keep Markdown
 _ROLE_WORDS = _alternation((*CUSTOMER_WORDS, *AGENT_WORDS, *BOT_WORDS))
 # A role word alone, or a name with a role word in brackets: "Jane Doe (customer):".
+# Or the other way round: "Customer (Jane Doe):".
 _ROLE_LABEL = re.compile(
-    rf"^\s*{TIMESTAMP}\*{{0,2}}(?:(?P<word>{_ROLE_WORDS})|(?P<name>[^:：\n()]{{1,40}}?)\s*"
-    rf"\((?P<tag>{_ROLE_WORDS})\)){_COLON}[ \t]?",
+    rf"^\s*{TIMESTAMP}\*{{0,2}}(?:(?P<word>{_ROLE_WORDS})(?:\s*\([^():：\n]{{1,40}}\))?"
+    rf"|(?P<name>[^:：\n()]{{1,40}}?)\s*\((?P<tag>{_ROLE_WORDS})\)){_COLON}[ \t]?",
     re.IGNORECASE,
 )
 # A name label: up to four words, each a capitalised word, a number or a linking particle

@@ -371,3 +371,12 @@ def test_two_one_word_names_on_the_first_two_lines_are_a_chat() -> None:
         ("agent", "checking now"),
     ]
     assert roles_and_texts(parse("Sam: hi\nPS: thanks")) == [("customer", "Sam: hi PS: thanks")]
+
+
+def test_a_role_with_the_persons_name_in_brackets() -> None:
+    transcript = parse("Customer (Jane Doe): Hi, order 48213?\nAgent: Sorry!\nCustomer: Thanks")
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("customer", "Jane Doe"),
+        ("agent", "Agent"),
+        ("customer", "Customer"),
+    ]
