@@ -9,7 +9,10 @@ The main window shows the ready reply and a checked draft. The model writes free
 mode where the checks matter most) and the draft is regenerated until the checks took at least
 one sentence out; when two were, one is restored so both looks show: underlined and struck out.
 tabs.png: three conversations in tabs, one drafting while the shown one waits its turn.
-compact.png: the compact panel (Ctrl+Shift+M) that sits beside the helpdesk.
+compact.png: the compact strip (Ctrl+Shift+M) that sits beside the helpdesk.
+window-1024x640.png, window-1280x720.png, window-1920x1080.png: the same window at half a
+laptop's screen, a laptop's and a full screen's size (nothing cut; the canned preview and
+list give way first).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshot.py [folder]
 
@@ -30,10 +33,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["AGENT_ASSIST_HOME"] = tempfile.mkdtemp(prefix="agent-assist-shot-")
 
 from desktop import settings as settings_module  # noqa: E402
+from desktop.drafting.results import SuggestionResult  # noqa: E402
 from desktop.drafting.session import EngineState  # noqa: E402
 from desktop.store.library import open_library  # noqa: E402
-from desktop.drafting.results import SuggestionResult  # noqa: E402
 from desktop.ui.launch import build_window, create_app  # noqa: E402
+from desktop.ui.main_window import MainWindow  # noqa: E402
 from desktop.ui.waiting import wait_until  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 
@@ -51,6 +55,7 @@ REFUND = """Customer: The headphones I returned last week still haven't been ref
 SPANISH = """Customer: Hola, pedí unas zapatillas hace una semana y el seguimiento no se ha movido. ¿Cuándo llegará mi paquete? Es urgente, lo necesito antes del viernes.
 """
 GIB = 1024**3
+SIZES = ((1024, 640), (1280, 720), (1920, 1080))  # half a laptop, a laptop, a full screen
 # (folder under the fake home, file, architecture, title, parameters in billions, embedding,
 #  layers, vocabulary, trained context, llama.h file type, size in GiB)
 PLANTED = (
@@ -68,6 +73,21 @@ PLANTED = (
     (".lmstudio/models/lmstudio-community/Qwen2.5-VL-7B-Instruct-GGUF",
      "mmproj-model-f16.gguf", "clip", "Qwen2.5 VL projector", 0.7, 1280, 32, 0, 0, 1, 1.3),
 )  # fmt: skip
+
+
+def what_shows(window: MainWindow) -> str:
+    """A line on what the window shows at its size (the README's figures)."""
+    canned, chips = window.canned, window.suggestion.chips
+    row = max(canned.list.sizeHintForRow(0), 1)
+    rows = min(canned.list.viewport().height() // row, canned.list.count())
+    shown = sum(chip.isVisible() for chip in chips.chips())
+    draft = window.suggestion.draft
+    lines = draft.viewport().height() // draft.fontMetrics().lineSpacing()
+    preview = "preview shown" if canned.preview.isVisible() else "preview hidden"
+    return (
+        f"ready reply whole, draft {lines} lines, chips {shown}/{len(chips.chips())} on one "
+        f"line, canned list {rows} rows, {preview}"
+    )
 
 
 def wait(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
@@ -143,6 +163,14 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(out))
     print(f"saved {out}")
+    for width, height in SIZES:
+        window.resize(width, height)
+        wait(lambda: False, 0.4)
+        sized = folder / f"window-{width}x{height}.png"
+        window.grab().save(str(sized))
+        print(f"saved {sized}: {what_shows(window)}")
+    window.resize(1280, 800)
+    wait(lambda: False, 0.2)
     first = window.current_tab
     second = window.new_tab()
     second.conversation.set_text(PASSWORD)

@@ -83,6 +83,7 @@ class DraftController(QObject):
         self._stop_action = stop_action
         self._save_settings = save_settings
         self._rewritten_from = ""  # the text a running rewrite replaces
+        self._drafted_style: tuple[str, str] | None = None  # tone, length of the tab's draft
         # The ready reply's fill-in form copies instead of inserting.
         self.ready_filler = PlaceholderFiller(
             suggestion, self.placeholder_values, self._copy_filled
@@ -183,9 +184,15 @@ class DraftController(QObject):
         self._suggestion.set_style(settings.tone, settings.draft_length)
 
     def adopt_settings(self, settings: Settings) -> None:
-        """Settings another tab saved: used from now on, without reloading anything."""
+        """Settings another tab saved: used from now on, without reloading anything.
+
+        A tab showing a draft keeps showing the tone and length that draft was written with:
+        its selectors describe its own draft, not another tab's choice. Its next draft uses
+        the new ones, and shows them.
+        """
         self.session.settings = settings
-        self._suggestion.set_style(settings.tone, settings.draft_length)
+        if self._drafted_style is None:
+            self._suggestion.set_style(settings.tone, settings.draft_length)
 
     def resume(self, draft: Draft | None, editor_text: str) -> None:
         """A reopened tab's draft, with its alternatives (see DraftSession.resume)."""
@@ -287,6 +294,9 @@ class DraftController(QObject):
                 case ShowSources(grounding):
                     panel.show_sources(grounding)
                 case Ask(request_id, transcript, pinned):
+                    settings = self.session.settings
+                    self._drafted_style = (settings.tone, settings.draft_length)
+                    panel.set_style(*self._drafted_style)
                     self.started.emit()
                     self._assist.ask(request_id, transcript, pinned)
                 case BeginRewrite():

@@ -5,13 +5,14 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop import settings as settings_module
+from desktop.drafting.results import SuggestionResult
 from desktop.drafting.session import (
     EngineState,
 )
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.drafting.results import SuggestionResult
 from desktop.ui.widgets.conversation_pane import AGENT, CUSTOMER
+from desktop.ui.widgets.engine_status import MIN_TOKENS_FOR_RATE
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
@@ -75,7 +76,9 @@ def test_paste_generate_stream_and_copy(qtbot: QtBot, make_window: WindowFactory
     # ... and at the end shows the checked draft: exactly what Copy copies.
     assert window.suggestion.draft.toPlainText() == result.text
     assert result.grounding and window.suggestion.sources.text().startswith("Grounded on:")
-    assert "tok/s" in window.engine_status.speed_label.text()
+    speed = window.engine_status.speed_label.text()
+    assert speed.startswith(f"{result.completion_tokens} token")
+    assert ("tok/s" in speed) == (result.completion_tokens >= MIN_TOKENS_FOR_RATE)
     assert window.engine_status.state_label.text() == EngineState.IDLE.value
 
     window.suggestion.draft.appendPlainText("\nBest, Sam")  # the agent edits the draft

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.store.canned import CannedResponse, states_action_column
 from desktop.ui.manager.model import format_last_used, states_done_note
+from desktop.ui.wording import count
 
 BLANK = CannedResponse(title="", body="")
 
@@ -210,4 +211,5 @@ class ResponseEditor(QWidget):
             star = " *" if self.is_dirty() else ""
             self.heading.setText(f"{base.title or 'Untitled'}{star}")
             last = format_last_used(base.last_used_at) or "never"
-            self.usage_label.setText(f"Used {base.usage_count} times; last used: {last}")
+            used = count(base.usage_count, "time")
+            self.usage_label.setText(f"Used {used}; last used: {last}")

@@ -74,6 +74,7 @@ class ReadingChips(QWidget):
         self.more.setObjectName("moreChips")
         self.more.setCheckable(True)
         self.more.setAutoRaise(True)
+        self.more.setAccessibleName("More chips")
         self.more.toggled.connect(self._on_more_toggled)
         self.intents: list[QPushButton] = []
         self._wanted: dict[QWidget, bool] = {}
