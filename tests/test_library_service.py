@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from desktop.errors import ImportFileError, InputError
+from desktop.library import service
 from desktop.library.service import (
     export,
     import_file,
@@ -95,16 +97,17 @@ def test_failure_while_writing_rolls_back_everything(
 ) -> None:
     path = DATA / "espanso-support.yml"
     calls = 0
-    original = repo.add
+    original = repo.add_many
 
-    def failing_add(response: CannedResponse) -> CannedResponse:
+    def failing_add(responses: Iterable[CannedResponse]) -> int:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise RuntimeError("disk full")
-        return original(response)
+        return original(responses)
 
-    monkeypatch.setattr(repo, "add", failing_add)
+    monkeypatch.setattr(service, "BATCH", 1)  # the first response is written, then the disk fills
+    monkeypatch.setattr(repo, "add_many", failing_add)
     with pytest.raises(RuntimeError):
         import_file(repo, path)
     assert calls == 2
