@@ -256,8 +256,13 @@ class Suggester:
             )
         if options.mode is DraftMode.FREE:
             return _Plan(DraftMode.FREE, tuple(ranked), (tuple(ranked),) * 2, "")
-        first = tuple(n.ready.canned for n in understood.needs if n.ready is not None)
-        return _Plan(DraftMode.ADAPT, first, tuple((c,) for c in ranked[1:]), "")
+        first = tuple(
+            n.ready.canned for n in understood.needs if n.ready is not None and not n.ready.pending
+        )
+        others = [c for c in understood.sendable() if c not in first]
+        if not first:  # only confirmations of what the agent has not done: adapt the next one
+            first, others = tuple(others[:1]), others[1:]
+        return _Plan(DraftMode.ADAPT, first, tuple((c,) for c in others), "")
 
     def _draft(
         self,

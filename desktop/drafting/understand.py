@@ -71,6 +71,15 @@ class Understanding:
     def ready(self) -> ReadyReply | None:
         return self.needs[0].ready if self.needs else None
 
+    def sendable(self) -> list[CannedResponse]:
+        """The ranked responses, less confirmations of actions the agent has not taken."""
+        return [
+            c
+            for c, _ in self.ranked
+            if (action := _action_of(c)) is None
+            or action_macros.performed(action, self.focus.agent_texts)
+        ]
+
 
 def understand(
     repo: CannedRepository,
@@ -174,31 +183,33 @@ def _policy(ranked: Ranked, focus: Focus, language: str, main_language: str) -> 
 
 
 def _action_of(canned: CannedResponse) -> action_macros.StatedAction | None:
+    """What the response states as done: stored at save time, computed for unsaved ones."""
+    if canned.id is not None:
+        return canned.stated
     return action_macros.stated_action(canned.title, canned.body)
 
 
-def _done(canned: CannedResponse, focus: Focus) -> bool:
-    action = _action_of(canned)
-    return action is None or action_macros.performed(action, focus.agent_texts)
-
-
 def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:
-    """Confirmations of actions the agent has not taken move after the rest.
+    """Confirmations move by what the agent did: just now to the front, else to the back.
 
     A confirmation the agent's latest turn bears out ("I've just cancelled it") is exactly what
-    the agent needs next, so it moves to the front; one done earlier in the thread keeps its
-    place (the customer has moved on).
+    the agent needs next. One the agent has not done would tell the customer something false;
+    one done earlier in the thread was confirmed then (the customer has moved on). Both go
+    after every other response.
     """
     latest = focus.agent_texts[-1:]
 
-    def just_done(canned: CannedResponse) -> bool:
+    def state(canned: CannedResponse) -> str:
         action = _action_of(canned)
-        return action is not None and action_macros.performed(action, latest)
+        if action is None:
+            return "none"
+        return "now" if action_macros.performed(action, latest) else "later"
 
-    confirmed = [(c, s) for c, s in ranked if just_done(c)]
-    undone = [(c, s) for c, s in ranked if not _done(c, focus)]
-    rest = [(c, s) for c, s in ranked if _done(c, focus) and not just_done(c)]
-    return confirmed + rest + undone
+    states = [state(c) for c, _ in ranked]
+    now = [r for r, s in zip(ranked, states, strict=True) if s == "now"]
+    rest = [r for r, s in zip(ranked, states, strict=True) if s == "none"]
+    later = [r for r, s in zip(ranked, states, strict=True) if s == "later"]
+    return now + rest + later
 
 
 def _pending(ranked: Ranked, focus: Focus) -> tuple[PendingAction, ...]:
