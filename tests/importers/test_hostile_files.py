@@ -181,3 +181,22 @@ def test_20000_rows_with_short_codes_import_in_linear_time(
     # Importing the same file again matches every row by its short code: nothing is added.
     again = import_file(library.repo, path, "csv")
     assert again.added == 0 and again.skipped == 20_000
+
+
+def test_records_matching_earlier_ones_in_the_same_file_update_them(
+    tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.library import service
+
+    monkeypatch.setattr(service, "BATCH", 2)  # the matches straddle written and pending batches
+    rows = [["title", "body", "shortcode"]]
+    rows += [[f"R{i}", f"first {i}", f"k{i}"] for i in range(5)]
+    rows += [[f"R{i}", f"second {i}", f"k{i}"] for i in range(5)]  # same codes, new bodies
+    rows += [["Other", "first 0", "k0"]]  # the code is taken: matched and updated again
+    before = library.repo.count()
+    report = import_file(library.repo, _write_csv(tmp_path / "dupes.csv", rows), "csv")
+    assert (report.added, report.updated) == (5, 6)
+    assert library.repo.count() == before + 5
+    stored = {r.shortcode: (r.title, r.body) for r in library.repo.all() if r.shortcode}
+    assert stored["k0"] == ("Other", "first 0")
+    assert all(stored[f"k{i}"] == (f"R{i}", f"second {i}") for i in range(1, 5))
