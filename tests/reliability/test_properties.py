@@ -140,15 +140,70 @@ def _csv(rows: list[list[str]]) -> str:
 
 
 CELLS = st.lists(st.lists(st.text(max_size=20), max_size=5), max_size=6)
-HEADERS = st.sampled_from(
-    [["title", "body"], ["name", "keywords", "content"], ["abbreviation", "content", "label"], []]
-)
+HEADER_ROWS = [
+    ["title", "body"],
+    ["name", "keywords", "content"],
+    ["abbreviation", "content", "label"],
+]
+HEADERS = st.sampled_from([*HEADER_ROWS, []])
+
+
+def _anchors(draw: st.DrawFn, indent: str) -> tuple[str, str]:
+    """YAML lines defining a chain of anchors, and the alias of the last.
+
+    Each anchor is a list of aliases of the one before: an alias bomb when the chain is long
+    and wide (issue 22).
+    """
+    levels, width = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    lines = [f"a0: &a0 {json.dumps(draw(st.text(max_size=8)))}"]
+    for level in range(1, levels + 1):
+        lines.append(f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * width)}]")
+    return "\n".join(indent + line for line in lines), f"*a{levels}"
+
+
+@st.composite
+def alias_yaml(draw: st.DrawFn) -> tuple[str, bytes]:
+    """osTicket and Espanso files whose fields are aliases, from harmless to a billion items."""
+    if draw(st.booleans()):
+        anchors, alias = _anchors(draw, "    ")
+        field = draw(st.sampled_from(["response", "notes", "title", "lang", "isenabled"]))
+        text = (
+            f"- title: Anchors\n  response: Hello\n  notes:\n{anchors}\n"
+            f"- title: Aliased\n  response: Hi\n  {field}: {alias}\n"
+        )
+        return "premade.yaml", text.encode()
+    anchors, alias = _anchors(draw, "      ")
+    field = draw(st.sampled_from(["replace", "regex", "label", "trigger", "triggers", "vars"]))
+    text = (
+        f"global_vars:\n  - name: x\n    params:\n{anchors}\n"
+        f"matches:\n  - trigger: ':x'\n    replace: Hello\n  - trigger: ':y'\n"
+        f"    replace: Hi\n    {field}: {alias}\n"
+    )
+    return "base.yml", text.encode()
+
+
+@st.composite
+def huge_csv(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A CSV of each format with one field far over the csv module's 128 KB default."""
+    header = draw(st.sampled_from(HEADER_ROWS))
+    size = draw(st.integers(100_000, 400_000))
+    cell = draw(st.sampled_from(["a", "é", ",", '"', "\n", "{{name}}"])) * (size // 8 + 1)
+    row = [draw(st.text(max_size=10)) or "x" for _ in header]
+    row[draw(st.integers(0, len(header) - 1))] = cell[:size]
+    name = draw(st.sampled_from(["export.csv", "zammad.csv", "snippets.csv"]))
+    return name, _csv([header, row, [draw(st.text(max_size=10)) or "y" for _ in header]]).encode()
 
 
 @st.composite
 def import_files(draw: st.DrawFn) -> tuple[str, bytes]:
     """(file name, content): well-formed containers around arbitrary records, or raw noise."""
-    kind = draw(st.sampled_from(["json", "jsonl", "yaml", "csv", "plist", "sql", "raw"]))
+    kind = draw(
+        st.sampled_from(["json", "jsonl", "yaml", "csv", "plist", "sql", "raw", "alias", "huge"])
+    )
+    if kind == "alias":
+        return draw(alias_yaml())
+    if kind == "huge":
+        return draw(huge_csv())
     if kind == "json":
         data = draw(st.one_of(JSON, st.lists(RECORD, max_size=4), RECORD))
         return "export.json", json.dumps(data).encode()
@@ -205,6 +260,10 @@ def _library() -> CannedRepository:
 @settings(max_examples=80, deadline=4000, derandomize=True)
 @given(import_files())
 def test_an_import_either_lands_whole_or_changes_nothing(file: tuple[str, bytes]) -> None:
+    _lands_whole_or_changes_nothing(file)
+
+
+def _lands_whole_or_changes_nothing(file: tuple[str, bytes]) -> None:
     name, content = file
     repo = _library()
     before = repo.count()
@@ -218,3 +277,10 @@ def test_an_import_either_lands_whole_or_changes_nothing(file: tuple[str, bytes]
         else:
             assert repo.count() == before + report.added
     assert repo.db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+
+
+@settings(max_examples=60, deadline=4000, derandomize=True)
+@given(st.one_of(alias_yaml(), huge_csv()))
+def test_aliases_and_huge_fields_land_whole_or_change_nothing(file: tuple[str, bytes]) -> None:
+    """Issue 22: alias bombs hung or filled the library, 128 KB fields were a traceback."""
+    _lands_whole_or_changes_nothing(file)
