@@ -10,10 +10,12 @@ from __future__ import annotations
 from desktop.drafting.results import SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.settings import Settings
+from desktop.transcript import MAX_CHARS
 from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.engine_status import speed_text
 from desktop.ui.widgets.suggestion_panel import joiner
 from desktop.ui.wording import count
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -200,3 +202,19 @@ def test_the_tone_and_length_selectors_show_their_own_tabs_draft(
     with qtbot.waitSignal(window.assist.finished, timeout=120_000):
         first.drafts.regenerate()  # its next draft uses the saved choice, and shows it
     assert first.suggestion.tone.currentText() == "formal"
+
+
+def test_a_paste_clears_the_last_message_and_keeps_its_own(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(NO_MODEL)
+    status = window.statusBar()
+    status.showMessage("Closed “Old conversation” (Ctrl+Shift+T reopens it).", 8000)
+    editor = window.conversation.editor
+    QGuiApplication.clipboard().setText(CONVERSATION)
+    editor.paste()
+    assert status.currentMessage() == ""  # not the stale one
+    editor.clear()
+    QGuiApplication.clipboard().setText("word " * (MAX_CHARS // 4))
+    editor.paste()
+    assert "only its newest part was kept" in status.currentMessage()

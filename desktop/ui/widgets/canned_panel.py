@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.store.canned import CannedResponse
 
 PREVIEW_ROWS = 17  # below this many lines of height the panel shows no preview
+LIST_ROWS = 2  # the fewest rows the list keeps on a short window (it gives way after the preview)
 
 
 class CannedPanel(QWidget):
@@ -56,6 +57,7 @@ class CannedPanel(QWidget):
         self.list = QListWidget(self)
         self.list.setAlternatingRowColors(True)
         self.list.setAccessibleName("Canned responses")
+        self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * LIST_ROWS + 6)
         self.preview = QPlainTextEdit(self)
         self.preview.setReadOnly(True)
         self.preview.setTabChangesFocus(True)

@@ -80,13 +80,13 @@ class ConversationEditor(QPlainTextEdit):
         except InputError as exc:
             self.input_rejected.emit(str(exc))
             return
+        self.insertPlainText(cleaned)
+        self.pasted.emit()  # the window clears the last paste's news: this paste's comes after
         if truncated:
             self.input_rejected.emit(
                 f"The pasted text was longer than {MAX_CHARS:,} characters; "
                 "only its newest part was kept."
             )
-        self.insertPlainText(cleaned)
-        self.pasted.emit()
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return source.hasUrls() or super().canInsertFromMimeData(source)

@@ -6,11 +6,22 @@ from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.drafting.effects import (
     RemovedSentence,
 )
+from desktop.ui.widgets.elided_label import ElidedLabel
+
+SHOWN_ROWS = 2  # sentences in sight at once; more scroll
 
 
 class RemovedSentences(QWidget):
@@ -26,18 +37,26 @@ class RemovedSentences(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.header = QLabel(
+        self.header = ElidedLabel(
             "Taken out: not stated in the conversation or your canned responses", self
         )
-        self.header.setWordWrap(True)
         self.header.setObjectName("paneHint")
-        self._rows = QVBoxLayout()
+        # One line a sentence, at most SHOWN_ROWS in sight (the rest scroll): the list must
+        # not push the draft or Copy out of a small window.
+        self._body = QWidget(self)
+        self._rows = QVBoxLayout(self._body)
+        self._rows.setContentsMargins(0, 0, 0, 0)
         self._rows.setSpacing(2)
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidget(self._body)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.header)
-        layout.addLayout(self._rows)
+        layout.addWidget(self._scroll)
         self.labels: list[QLabel] = []
         self.buttons: list[QPushButton] = []
         self.hide()
@@ -50,25 +69,26 @@ class RemovedSentences(QWidget):
                     widget.deleteLater()
         self.labels, self.buttons = [], []
         for sentence in removed:
-            label = QLabel(sentence.text, self)
+            label = ElidedLabel(sentence.text, self._body)
             label.setObjectName("removedSentence")
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setWordWrap(True)
             font = label.font()
             font.setStrikeOut(True)
             label.setFont(font)
-            label.setToolTip(sentence.reason)
-            button = QPushButton("Restore", self)
+            label.setToolTip(f"{sentence.text}\n{sentence.reason}")
+            button = QPushButton("Restore", self._body)
             button.setObjectName("small")
             button.setToolTip("Put it back in the draft, underlined (Ctrl+Z takes it out again)")
             button.setAccessibleName(f"Restore: {sentence.text}")
             button.clicked.connect(partial(self._restore, sentence.index))
             row = QHBoxLayout()
             row.addWidget(label, 1)
-            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(button, 0)
             self._rows.addLayout(row)
             self.labels.append(label)
             self.buttons.append(button)
+        if self.buttons:
+            row_height = self.buttons[0].sizeHint().height() + self._rows.spacing()
+            self._scroll.setFixedHeight(row_height * min(len(self.buttons), SHOWN_ROWS))
         self.setVisible(bool(removed))
         self.rows_changed.emit()
 

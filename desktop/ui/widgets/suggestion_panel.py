@@ -26,6 +26,7 @@ from desktop.drafting.options import Length, Tone
 from desktop.drafting.rewrite import LABELS, Action
 from desktop.store.canned import CannedResponse
 from desktop.ui.widgets.draft_editor import DraftEditor
+from desktop.ui.widgets.elided_label import ElidedLabel
 from desktop.ui.widgets.reading_chips import ReadingChips
 from desktop.ui.widgets.ready_reply_box import ReadyReplyBox
 from desktop.ui.widgets.removed_sentences import RemovedSentences
@@ -66,10 +67,8 @@ class SuggestionPanel(QWidget):
         self.ready = ReadyReplyBox(self)
         title = QLabel("Suggested reply", self)
         title.setObjectName("paneTitle")
-        self.sources = QLabel("", self)
+        self.sources = ElidedLabel("", self)  # one line; the whole list in its tooltip
         self.sources.setObjectName("paneHint")
-        self.sources.setWordWrap(True)
-        self.sources.setTextFormat(Qt.TextFormat.PlainText)  # titles are user data, not markup
         self.error = QLabel("", self)
         self.error.setObjectName("errorBanner")
         self.error.setWordWrap(True)
@@ -148,7 +147,6 @@ class SuggestionPanel(QWidget):
         layout.addWidget(self.sources)
         layout.addLayout(steering)
         layout.addLayout(buttons)
-        self.sources.setMinimumWidth(1)  # wraps: never widens the pane
         self.sources.hide()
         self._fit_draft()
         self.tone.currentTextChanged.connect(self.tone_changed)
