@@ -130,6 +130,8 @@ def _author(header: str) -> Message:
     header = _ACTION.sub("", header)  # "Rebecca Ashworth replied" is Rebecca Ashworth
     tagged = _TAGGED.match(header)
     name, tag = (tagged["name"], tagged["tag"].strip()) if tagged else (header, "")
+    if "@" in tag:  # "Rebecca Ashworth (rebecca@example.com)": an address, not a team
+        name, tag = header, ""
     person, address = parse_author(name)
     message = Message("", speaker=person or address or header, key=address or person.lower())
     role = role_of_name(tag) if tag else role_of_name(person)

@@ -382,6 +382,8 @@ def name_label(line: str) -> NameLabel | None:
     if len(words) == 1 and len(first) >= 4 and first.isupper():  # "URGENT:", "UPDATE:"
         return None
     tag = (match["tag"] or "").strip()
+    if "@" in tag:  # "Jane (jane@example.com):": an address, not a team
+        tag = ""
     if tag and sum(c.isalpha() for c in tag) < 2:  # "Fresnoy le Grand (02) :" is a headline
         return None
     team = _FROM_TEAM.match(name)

@@ -380,3 +380,14 @@ def test_a_role_with_the_persons_name_in_brackets() -> None:
         ("agent", "Agent"),
         ("customer", "Customer"),
     ]
+
+
+def test_an_address_in_brackets_is_not_a_team_tag() -> None:
+    transcript = parse(
+        "Rebecca Shaw (rebecca@example.com)\nMay 20, 08:50\nHi, where is my order?\n\n"
+        "Chloe (Oakridge Support)\nMay 20, 09:00\nChecking."
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("customer", "Rebecca Shaw"),
+        ("agent", "Chloe"),
+    ]
