@@ -31,7 +31,7 @@ MODELS = ROOT / "models"
 LLAMA_VERSION = "0.3.36"
 # Portable build: no -march=native. Instead llama.cpp's CPU code is built once per CPU
 # family (x86-64 baseline, SSE4.2, Sandy Bridge, Haswell, Skylake-X, Ice Lake, Zen 4, ...)
-# and the best one for the running CPU is loaded at start (desktop/engine/llama.py), so the
+# and the best one for the running CPU is loaded at start (desktop/engine/llama/backend.py), so the
 # wheel and the packaged app run on any x86-64 CPU and still use AVX2/AVX-512 where present.
 LLAMA_CMAKE_ARGS = (
     "-DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON "

@@ -19,7 +19,7 @@ binaries = [(src, dest) for src, dest in collect_dynamic_libs("llama_cpp") if "l
 
 # A GGML_BACKEND_DL build (packaging/bootstrap.py) keeps llama.cpp's CPU code in one library
 # per CPU family, installed by the wheel into site-packages/bin. They go into llama_cpp/lib,
-# where desktop/engine/llama.py looks in the packaged app, and the best one for the user's CPU
+# where desktop/engine/llama/backend.py looks in the packaged app, and the best one for the user's CPU
 # is loaded at start.
 _package = Path(get_package_paths("llama_cpp")[1])
 binaries += [

@@ -333,8 +333,9 @@ ENGINE_IN_CHILD = """
 import sys
 from pathlib import Path
 from desktop.engine import cpu_variants, llama
+from desktop.engine.llama import backend
 folder = Path(sys.argv[1])
-llama._backend_dirs = lambda: [folder]
+backend._backend_dirs = lambda: [folder]
 # Unknown flags: the probe, not the OS check, has to find out that the best variant dies.
 cpu_variants.probe_machine = lambda: cpu_variants.Machine("VM", None, None, None)
 engine = llama.LlamaEngine(Path(sys.argv[2]), context_tokens=512)
