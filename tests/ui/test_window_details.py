@@ -218,3 +218,23 @@ def test_a_paste_clears_the_last_message_and_keeps_its_own(
     QGuiApplication.clipboard().setText("word " * (MAX_CHARS // 4))
     editor.paste()
     assert "only its newest part was kept" in status.currentMessage()
+
+
+def test_the_splitters_come_back_where_the_agent_left_them(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(NO_MODEL)
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    window.main_splitter.setSizes([400, 880])
+    window.canned.split.setSizes([160, 90])
+    main = window.main_splitter.sizes()
+    inner = [s.sizes() for s in (window.right_splitter, window.canned.split)]
+    window.save_layout()
+    again = make_window(NO_MODEL)
+    again.restore_layout()
+    qtbot.wait(50)
+    assert [s.sizes() for s in (again.right_splitter, again.canned.split)] == inner
+    # The offscreen screen is 800 px wide, so the window comes back narrower: same proportions.
+    restored = again.main_splitter.sizes()
+    assert abs(restored[0] / sum(restored) - main[0] / sum(main)) < 0.01

@@ -127,6 +127,7 @@ class SuggestionPanel(QWidget):
         for text, box in (("&Tone", self.tone), ("Len&gth", self.length)):
             label = QLabel(text, self)
             label.setBuddy(box)  # Alt+T, Alt+G reach the boxes; readers name them
+            label.setContentsMargins(0, 0, 2, 0)  # the last letter's overhang stays in sight
             steering.addWidget(label)
             steering.addWidget(box)
         steering.addWidget(self.rewrite_button)
