@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,8 @@ from sqlite_utils import Database
 
 from desktop.store import embeddings, index_snapshot, multilingual
 from desktop.store.fields import FIELD_WEIGHTS, parse_tags
+from desktop.store.index_cache import BackgroundJobs, PerLibrary, file_of
+from desktop.store.index_cache import library_version as library_version  # callers' name
 from desktop.store.lexical import Field, LexicalIndex
 from desktop.store.vectors import VectorSpace, VectorStore, text_key
 from desktop.store.words import content_words
@@ -265,7 +266,7 @@ class _LazySpace:
         db: Database | None,
     ) -> None:
         self._embedder = embedder
-        self._path = _file_of(db) if db is not None else ""
+        self._path = file_of(db) if db is not None else ""
         self._ids = [int(r["id"]) for r in rows]
         self._texts = [] if self._path else [_short_text(r) for r in rows]
         self._lock = threading.Lock()  # two threads ranking at once build it once
@@ -385,96 +386,66 @@ def _short_text(row: dict[str, Any]) -> str:
     )
 
 
-# --- the cache: one index per database file, shared by every thread's connection ------------
+# --- the index of each library, built once and shared (desktop.store.index_cache) -----------
 _COLUMNS = "id, title, body, tags, shortcode"
-_lock = threading.Lock()  # one build at a time: two threads must not both build 100k
-_by_file: dict[str, tuple[str, RankingIndex]] = {}
-_by_memory_db: weakref.WeakKeyDictionary[Database, tuple[str, RankingIndex]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def library_version(db: Database) -> str:
-    row = db.execute("SELECT value FROM meta WHERE key = 'library_version'").fetchone()
-    return str(row[0]) if row else ""
-
-
-def _file_of(db: Database) -> str:
-    """The main database's file ("" in memory), so connections to one file share an index."""
-    for _seq, name, filename in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return str(filename or "")
-    return ""
+_indexes: PerLibrary[RankingIndex] = PerLibrary()
 
 
 def index_for(db: Database) -> RankingIndex:
     """The ranking index of `db`, rebuilt only when the library changed since it was built.
 
-    The index is read-only once built, so threads share it; the version check is one
-    primary-key lookup.
+    The index is read-only once built, so threads share it.
     """
-    version = library_version(db)
-    path = _file_of(db)
-    with _lock:
-        cached = _by_file.get(path) if path else _by_memory_db.get(db)
-        if cached is not None and cached[0] == version and version:
-            return cached[1]
-        rows = list(db.query(f"SELECT {_COLUMNS} FROM canned WHERE active = 1 ORDER BY id"))
-        embedder = embeddings.default_embedder()
-        # After a restart, the word statistics are read back rather than recomputed.
-        kept = path and version and cached is None
-        words = (
-            index_snapshot.load(db, version, len(rows), embedder.is_word if embedder else None)
-            if kept
-            else None
-        )
-        index = RankingIndex(
-            rows,
-            embedder,
-            cached and cached[1],
-            None,
-            db,
-            words,
-            cross_later=multilingual.default_multilingual if multilingual.available() else None,
-        )
-        if path and version and words is None:
-            index_snapshot.save(db, version, index.lexical)
-        if path and version and index.cross is None and multilingual.available():
-            _fill_cross_later(path, version)
-        if path:
-            _by_file[path] = (version, index)
-        else:
-            _by_memory_db[db] = (version, index)
-        return index
+    return _indexes.get(db, functools.partial(_build_index, db))
+
+
+def _build_index(
+    db: Database, path: str, version: str, previous: RankingIndex | None
+) -> RankingIndex:
+    rows = list(db.query(f"SELECT {_COLUMNS} FROM canned WHERE active = 1 ORDER BY id"))
+    embedder = embeddings.default_embedder()
+    # After a restart, the word statistics are read back rather than recomputed.
+    kept = path and version and previous is None
+    words = (
+        index_snapshot.load(db, version, len(rows), embedder.is_word if embedder else None)
+        if kept
+        else None
+    )
+    index = RankingIndex(
+        rows,
+        embedder,
+        previous,
+        None,
+        db,
+        words,
+        cross_later=multilingual.default_multilingual if multilingual.available() else None,
+    )
+    if path and version and words is None:
+        index_snapshot.save(db, version, index.lexical)
+    if path and version and index.cross is None and multilingual.available():
+        # A freshly imported 100k library would otherwise make its first conversation in
+        # another language wait minutes (USE embeds ~500 texts a second).
+        _fills.start_once((path, version), functools.partial(_fill_cross, path))
+    return index
 
 
 # --- the multilingual vectors of a large import, embedded in the background ----------------
 FILL_AT_LEAST = 1000  # fewer missing vectors are embedded on first need, in under 2 s
 FILL_BATCH = 256
-_fills: dict[tuple[str, str], threading.Thread] = {}
-
-
-def _fill_cross_later(path: str, version: str) -> None:
-    """Embed the multilingual texts the library file lacks vectors for, off this thread.
-
-    A freshly imported 100k library would otherwise make its first conversation in another
-    language wait minutes (USE embeds ~500 texts a second). The encoder is let go afterwards
-    unless a conversation needed it meanwhile, so an English session's memory stays low.
-    """
-    if (path, version) in _fills:
-        return
-    thread = threading.Thread(target=_fill_cross, args=(path,), name="cross-vectors", daemon=True)
-    _fills[(path, version)] = thread
-    thread.start()
+_fills = BackgroundJobs("cross-vectors")
 
 
 def wait_for_fills(timeout: float | None = None) -> None:
     """Wait for the background embedding (the benchmark measures a restart after it)."""
-    for thread in list(_fills.values()):
-        thread.join(timeout)
+    _fills.wait(timeout)
 
 
 def _fill_cross(path: str) -> None:
+    """Embed the multilingual texts the library file lacks vectors for, off the caller's thread.
+
+    The encoder is let go afterwards unless a conversation needed it meanwhile, so an English
+    session's memory stays low.
+    """
     try:
         db = Database(sqlite3.connect(path))
     except sqlite3.Error:
@@ -498,8 +469,7 @@ def _fill_cross(path: str) -> None:
             batch = missing[start : start + FILL_BATCH]
             vectors = embedder.embed([t for _, t in batch])
             store.save(zip([k for k, _ in batch], vectors, strict=True))
-        with _lock:
-            needed = any(index.cross is not None for _, index in _by_file.values())
+        needed = any(index.cross is not None for index in _indexes.shared())
         if not loaded and not needed:
             multilingual.default_multilingual.cache_clear()  # ~110 MB back
     except sqlite3.Error:
