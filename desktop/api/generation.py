@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.drafting.options import DraftOptions
+from desktop.drafting.pipeline import Suggester, load_system_prompt
+from desktop.drafting.results import ReadyReply
+from desktop.drafting.serialise import draft_json, suggestion_json
 from desktop.engine.base import Engine
 from desktop.errors import AgentAssistError
 from desktop.settings import Settings
 from desktop.store.library import Library
-from desktop.drafting.pipeline import Suggester, load_system_prompt
-from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 
 logger = logging.getLogger(__name__)
@@ -45,32 +46,6 @@ class Job:
     emit: Emit
     seed: int | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
-
-
-def draft_json(draft: CheckedDraft) -> dict[str, Any]:
-    return {
-        "text": draft.text,
-        "checks": draft.checks_json(),
-        "canned": [{"id": c.id, "title": c.title} for c in draft.canned],
-        "guard": draft.guard,
-    }
-
-
-def done_json(result: SuggestionResult, model: str) -> dict[str, Any]:
-    return {
-        "text": result.text,
-        "mode": str(result.mode),
-        "tone": str(result.tone),
-        "canned": [
-            {"id": c.id, "title": c.title, "shortcode": c.shortcode} for c in result.grounding
-        ],
-        "model": model,
-        "completion_tokens": result.completion_tokens,
-        "first_token_s": result.first_token_s,
-        "first_text_s": result.first_text_s,
-        "total_s": result.total_s,
-        "finish_reason": result.finish_reason,
-    }
 
 
 class GenerationWorker:
@@ -177,4 +152,4 @@ class GenerationWorker:
             logger.exception("API: suggestion failed")
             job.emit("error", {"message": f"Suggestion failed: {exc}"})
             return
-        job.emit("done", done_json(result, self.model))
+        job.emit("done", suggestion_json(result, self.model))

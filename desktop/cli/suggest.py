@@ -8,14 +8,13 @@ import json
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 from desktop import settings as settings_module
 from desktop import textfile
 from desktop.drafting.offered import Mode as CheckMode
 from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
 from desktop.drafting.pipeline import Suggester, load_system_prompt
-from desktop.drafting.results import SuggestionResult
+from desktop.drafting.serialise import suggestion_json
 from desktop.drafting.summary import summarize
 from desktop.engine.loading import load_engine
 from desktop.errors import InputError
@@ -70,7 +69,11 @@ def suggest_command(args: argparse.Namespace) -> int:
         engine.close()
         library.close()
     if args.json:
-        print(json.dumps(_as_json(result, engine.info.name, engine.info.cpu_variant)))
+        print(
+            json.dumps(
+                suggestion_json(result, engine.info.name, engine.info.cpu_variant, transcript)
+            )
+        )
     else:
         sys.stdout.write("\n")
         sources = ", ".join(c.title for c in result.grounding) or "none"
@@ -101,41 +104,6 @@ def summarize_command(args: argparse.Namespace) -> int:
         engine.close()
     print(json.dumps(summary.as_json(), ensure_ascii=False) if args.json else summary.text)
     return 0
-
-
-def _as_json(result: SuggestionResult, model: str, cpu_variant: str) -> dict[str, Any]:
-    draft = result.draft
-    return {
-        "text": result.text,
-        "raw_text": result.raw_text,
-        "mode": str(result.mode),
-        "canned": [
-            {"id": c.id, "title": c.title, "shortcode": c.shortcode} for c in result.grounding
-        ],
-        "ready_reply": result.ready_reply.as_json() if result.ready_reply else None,
-        "tone": str(result.tone),
-        **(result.reading.as_dict() if result.reading else {}),
-        "checks": draft.checks_json() if draft else [],
-        "guard": draft.guard if draft else None,
-        "alternatives": [
-            {
-                "text": alt.text,
-                "canned": [{"id": c.id, "title": c.title} for c in alt.canned],
-                "checks": alt.checks_json(),
-            }
-            for alt in result.alternatives
-        ],
-        "model": model,
-        "cpu_variant": cpu_variant,
-        "prompt_tokens": result.prompt_tokens,
-        "completion_tokens": result.completion_tokens,
-        "first_token_s": result.first_token_s,
-        "first_text_s": result.first_text_s,
-        "total_s": result.total_s,
-        "tokens_per_s": result.tokens_per_s,
-        "finish_reason": result.finish_reason,
-        "turns_dropped": result.turns_dropped,
-    }
 
 
 def _write_stdout(text: str) -> None:

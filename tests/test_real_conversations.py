@@ -1,0 +1,214 @@
+"""Real threads (issue 20): what the panel offers for pasted email chains, helpdesk exports and
+chats, on the shop library of the realistic dev set, with the real model and a real database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from desktop.conversation_eval import claims, evaluate_conversations, load_conversation_cases
+from desktop.drafting.echo import prompt_echo
+from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
+from desktop.drafting.pipeline import Suggester
+from desktop.engine.llama import LlamaEngine
+from desktop.evaluation import memory_repository
+from desktop.importers import parse_file
+from desktop.settings import Settings
+from desktop.store.canned import CannedRepository
+from desktop.transcript import parse
+
+from tests.conftest import EVAL
+
+REALISTIC = EVAL / "realistic"
+LIBRARY = REALISTIC / "library.json"
+
+# An angry customer charged twice who wants the membership cancelled: nobody cancelled it.
+DOUBLE_CHARGE = """From: Dana Price <dana.price@example.com>
+Sent: Tuesday, 4 June 2024 09:12
+To: Larkfield Customer Care
+Subject: CHARGED TWICE
+
+I have been charged TWICE for Larkfield Plus this month. Cancel my membership NOW and refund
+the duplicate payment or I will dispute it with my bank!!!
+
+Dana
+
+Sent from my iPhone
+"""
+
+CANCELLED_BY_AGENT = """Customer: Hi, please cancel my Larkfield Plus membership, I don't use it.
+Agent: Hi Tom, I've just cancelled your Larkfield Plus membership for you.
+Customer: Great, can you confirm it's cancelled and I won't be charged again?
+"""
+
+THANKS = """Chloe (Larkfield Support)
+May 20, 10:12
+Hi Ruth, I've sent a replacement kettle today. You'll get tracking by email this evening.
+
+Ruth Evans
+May 22, 09:03
+Just wanted to say the replacement arrived this morning and it's perfect. Thanks so much!
+"""
+
+SPANISH = """Cliente: Hola, ¿dónde está mi pedido #48213? Lo pedí hace una semana.
+"""
+
+TWO_NEEDS = """Customer: Hi! I'd like to return the Vela lamp from order #48120, it doesn't suit the room - how do I do that?
+Also, how long does the refund take once you get it back?
+"""  # noqa: E501
+
+
+@pytest.fixture
+def shop() -> CannedRepository:
+    return memory_repository(list(parse_file(LIBRARY)[1].responses))
+
+
+def understood(repo: CannedRepository, text: str):  # type: ignore[no-untyped-def]
+    return Suggester(None, repo, Settings(), "").understand(parse(text), count=5)  # type: ignore[arg-type]
+
+
+def test_an_undone_cancellation_is_never_the_ready_reply(shop: CannedRepository) -> None:
+    result = understood(shop, DOUBLE_CHARGE)
+    titles = [n.ready.canned.title for n in result.needs if n.ready is not None]
+    assert "Plus cancelled" not in titles and "Duplicate charge refunded" not in titles
+    assert all(not n.ready.pending for n in result.needs if n.ready is not None)
+    # The upset customer is heard first; the confirmations wait for the agent, with a to-do.
+    assert titles[0] == "Complaint acknowledgement"
+    todo = {p.canned.title: p.action.todo for p in result.pending}
+    assert set(todo) <= {"Plus cancelled", "Duplicate charge refunded", "Refund issued"}
+
+
+def test_the_confirmation_is_ready_once_the_agent_did_it(shop: CannedRepository) -> None:
+    result = understood(shop, CANCELLED_BY_AGENT)
+    assert result.ready is not None and result.ready.canned.title == "Plus cancelled"
+    assert result.ready.confident and not result.ready.pending
+
+
+def test_a_thank_you_gets_the_closing(shop: CannedRepository) -> None:
+    result = understood(shop, THANKS)
+    assert result.focus.thanks_only
+    assert result.ready is not None and result.ready.canned.title in {
+        "Thanks - closing",
+        "Glad it worked - closing",
+    }
+    assert result.ready.confident
+
+
+def test_the_library_s_spanish_response_leads_for_a_spanish_customer(
+    shop: CannedRepository,
+) -> None:
+    result = understood(shop, SPANISH)
+    assert result.ready is not None and result.ready.canned.language == "es"
+
+
+def test_two_needs_in_one_message_are_both_found(shop: CannedRepository) -> None:
+    result = understood(shop, TWO_NEEDS)
+    offered = {c.title for n in result.needs for c, _ in n.candidates[:3]}
+    assert offered & {"How to return an item", "Return label"}
+    assert "Refund timing" in offered
+
+
+def test_focus_weighs_the_open_request_over_answered_turns() -> None:
+    focus = focus_of(parse(CANCELLED_BY_AGENT))
+    assert focus.open_text.startswith("Great, can you confirm")
+    assert focus.weighted[0] == (focus.open_text, 1.0)
+    assert all(weight < 1.0 for _, weight in focus.weighted[1:])
+
+
+@pytest.mark.parametrize(
+    ("text", "thanks"),
+    [
+        ("oh brilliant thank you so much!! 😊", True),
+        ("that worked, i'm in. cheers", True),
+        ("Claro, es el A-10990. Gracias", False),  # an answer to the agent's question
+        ("thanks. Separately, I'd like to cancel my Plus membership", False),
+        ("got it | one more thing, the code BDAY20 says invalid", False),
+        ("Thanks, but it still doesn't work", False),
+    ],
+)
+def test_thanks_only(text: str, thanks: bool) -> None:
+    assert is_thanks_only(text) is thanks
+
+
+def test_upset_needs_precise_cues() -> None:
+    assert is_upset([("shouting", "BEEN CHARGED TWICE TAKEN TWICE"), ("shouting", "?!")])
+    assert is_upset([("threat", "chargeback")])
+    assert not is_upset([("shouting", "LARKFIELD LTD")])  # a name in capitals
+    assert not is_upset([("threat", "close my account")])  # a request, not a threat
+    assert not is_upset([("shouting", "!!")])  # as often delight
+
+
+def test_prompt_echo_is_an_ngram_overlap_not_a_phrase_list() -> None:
+    system = "Saved replies from the team's library follow. Answer the customer's last message."
+    assert prompt_echo("Saved replies from the team's library: [1]", [system]) is not None
+    # Words the customer wrote themselves are not an echo of the prompt.
+    said = "answer the customer's last message please"
+    assert prompt_echo("I will answer the customer's last message", [system], [said]) is None
+    assert prompt_echo("Your parcel is on its way.", [system]) is None
+
+
+def test_claims_are_statements_of_done_actions() -> None:
+    assert claims("We have issued your refund of £20.", ["refund issued"]) == "refund issued"
+    assert claims("We can still cancel it before it ships.", ["order cancelled"]) is None
+    assert claims("Once we receive it, we'll issue your refund.", ["refund issued"]) is None
+
+
+@pytest.mark.model
+def test_suggest_json_gives_turns_needs_and_pending_actions(tmp_path: Path) -> None:
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "desktop", *args],
+            input=stdin, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+
+    imported = run("canned", "import", str(LIBRARY), "--replace-samples")
+    assert imported.returncode == 0, imported.stderr
+    result = run("suggest", "-", "--json", "--seed", "1", stdin=DOUBLE_CHARGE)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert [t["role"] for t in payload["turns"]] == ["customer"]
+    assert "Sent from my iPhone" not in payload["turns"][0]["text"]
+    assert payload["needs"] and payload["needs"][0]["ready_reply"]["title"]
+    assert payload["abstain"] is False
+    titles = {p["title"] for p in payload["pending_actions"]}
+    assert titles <= {"Plus cancelled", "Duplicate charge refunded", "Refund issued"}
+    for pending in payload["pending_actions"]:
+        assert pending["todo"]  # what the agent must do before sending it
+    # The offered draft claims nothing the agent did not do.
+    assert claims(payload["text"], ["membership cancelled", "refund issued"]) is None
+
+
+@pytest.mark.model
+def test_eval_conversations_on_a_slice_of_the_dev_set(engine: LlamaEngine) -> None:
+    cases = load_conversation_cases(REALISTIC / "conversations.jsonl")[:6]
+    library = list(parse_file(LIBRARY)[1].responses)
+    report = evaluate_conversations(cases, library, engine, Settings(), drafts=True)
+    overall = report["overall"]
+    assert overall["cases"] == 6
+    assert overall["prompt_text_in_draft"] == 0
+    assert overall["false_action_claims"] == 0
+    assert 0.0 <= overall["ready_reply_acceptable"] <= 1.0
+    assert len(report["details"]) == 6
+
+
+def test_eval_conversations_command_ranks_the_whole_dev_set() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "eval-conversations", "--no-drafts", "--json"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    overall = report["overall"]
+    assert report["cases"] == 90
+    assert overall["turns_parsed"] >= 0.95
+    assert overall["false_action_claims"] == 0
+    # Where the work of issue 20 stands on the dev set (0.43 before it); a regression fails.
+    assert overall["ready_reply_acceptable"] >= 0.58
+    assert overall["needs_covered"] >= 0.78
+    assert set(report["kinds"]) == {
+        "single", "multi_intent", "nothing_fits", "thanks_only", "angry", "already_tried",
+        "long_thread", "non_english", "agent_acted",
+    }  # fmt: skip
