@@ -13,6 +13,7 @@ from desktop.conversation_eval import claims, evaluate_conversations, load_conve
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
+from desktop.drafting.understand import Understanding
 from desktop.engine.llama import LlamaEngine
 from desktop.evaluation import memory_repository
 from desktop.importers import parse_file
@@ -66,8 +67,10 @@ def shop() -> CannedRepository:
     return memory_repository(list(parse_file(LIBRARY)[1].responses))
 
 
-def understood(repo: CannedRepository, text: str):  # type: ignore[no-untyped-def]
-    return Suggester(None, repo, Settings(), "").understand(parse(text), count=5)  # type: ignore[arg-type]
+def understood(repo: CannedRepository, text: str) -> Understanding:
+    # Understanding a thread needs no model: the engine is never touched.
+    suggester = Suggester(None, repo, Settings(), "")  # type: ignore[arg-type]
+    return suggester.understand(parse(text), count=5)
 
 
 def test_an_undone_cancellation_is_never_the_ready_reply(shop: CannedRepository) -> None:
