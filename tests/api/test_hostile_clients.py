@@ -50,19 +50,32 @@ def library_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def server_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """What uvicorn logs: its loggers do not propagate to the root, where caplog listens."""
+    loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error")]
+    for logger in loggers:
+        logger.addHandler(caplog.handler)
+    yield caplog
+    for logger in loggers:
+        logger.removeHandler(caplog.handler)
+
+
 def _no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage()[:300] for r in errors]
 
 
-def test_json_nested_1000_deep_is_a_400(api: ApiHandle, caplog: pytest.LogCaptureFixture) -> None:
+def test_json_nested_1000_deep_is_a_400(
+    api: ApiHandle, server_log: pytest.LogCaptureFixture
+) -> None:
     deep = "[" * 1000 + "]" * 1000
     for path in ("/v1/feedback", "/v1/suggest"):
         body = ('{"kind": "draft", "action": "copied", "conversation": ' + deep + "}").encode()
         status, _, answer = request(api, "POST", path, body)
         assert status == 400, answer
         assert "nests deeper" in json.loads(answer)["error"]
-    _no_tracebacks(caplog)
+    _no_tracebacks(server_log)
 
 
 @pytest.mark.parametrize("port", [99999, -1, 65536])
@@ -131,7 +144,7 @@ def test_a_slow_body_gets_408_and_the_connection_closed(api: ApiHandle) -> None:
 
 
 def test_a_client_gone_mid_body_leaves_no_traceback(
-    api: ApiHandle, caplog: pytest.LogCaptureFixture
+    api: ApiHandle, server_log: pytest.LogCaptureFixture
 ) -> None:
     for path in ("/v1/feedback", "/v1/suggest"):
         client = socket.create_connection((api.host, api.port), timeout=5)
@@ -144,7 +157,7 @@ def test_a_client_gone_mid_body_leaves_no_traceback(
         client.close()
     time.sleep(0.5)
     assert request(api, "GET", "/v1/health")[0] == 200
-    _no_tracebacks(caplog)
+    _no_tracebacks(server_log)
 
 
 def _preflight(api: ApiHandle, origin: str) -> tuple[int, dict[str, str]]:
