@@ -442,9 +442,7 @@ def test_an_edit_left_by_a_crash_is_offered_back_and_restored(
 
 def test_a_kept_new_response_can_be_discarded(qtbot: QtBot, library: CannedRepository) -> None:
     new = CannedResponse(title="Never saved", body="Typed into a new response")
-    EditAutosaveStore(library_edit.default_path()).save(
-        EditSnapshot(CannedResponse("", ""), new)
-    )
+    EditAutosaveStore(library_edit.default_path()).save(EditSnapshot(CannedResponse("", ""), new))
     window = CannedManager(worker_library)
     qtbot.addWidget(window)
     window.show()
