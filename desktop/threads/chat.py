@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from desktop.threads.dates import is_date_line
 from desktop.threads.labels import TIMESTAMP, NameLabel, classify_line, name_label, role_of_name
 from desktop.threads.model import Message, Role
-from desktop.threads.noise import event_actor
+from desktop.threads.noise import event_actor, has_event_hint
 
 _STAMP = re.compile(rf"^\s*{TIMESTAMP}", re.IGNORECASE)
 
@@ -33,8 +33,9 @@ def split(lines: Sequence[str]) -> tuple[list[Message], set[str]]:
     names = [
         None if role else name_label(line) for line, (role, _) in zip(lines, roles, strict=True)
     ]
+    maybe_events = has_event_hint("\n".join(lines))  # one search instead of one per line
     events = [
-        None if role or name else event_actor(line)
+        None if role or name or not maybe_events else event_actor(line)
         for line, (role, _), name in zip(lines, roles, names, strict=True)
     ]
     joined = {actor.lower() for actor in events if actor}
@@ -99,11 +100,11 @@ def _accepted_names(
 
 def _day_separator(lines: Sequence[str], i: int) -> bool:
     """A date on its own between chat lines ("--- 4 June 2024 ---"), not a date someone wrote."""
-    line = lines[i].strip()
-    if len(line) > 60 or not line:
+    line = lines[i]
+    if not line or len(line) > 60:
         return False
-    if line[0] in "-=*" and is_date_line(line.strip("-=* ")):
-        return True
+    if line.lstrip()[:1] in ("-", "=", "*"):
+        return is_date_line(line.strip().strip("-=* "))
     before = lines[i - 1].strip() if i else ""
     after = lines[i + 1].strip() if i + 1 < len(lines) else ""
     return not before and not after and is_date_line(line)

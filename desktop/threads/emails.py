@@ -113,8 +113,12 @@ def _wrote_line(lines: Sequence[str], i: int) -> int:
 
 def looks_like_email(lines: Sequence[str]) -> bool:
     """An "On … wrote:" line, a header block, or a reply above two or more quoted lines."""
+    text = "\n".join(lines)
+    if ":" not in text and "：" not in text and ">" not in text:
+        return False  # no "wrote:", no header field, no quote
     if any(
-        _wrote_line(lines, i) or (_HEADER.match(line) and _header_block(lines, i))
+        _wrote_line(lines, i)
+        or (":" in line[:40] and _HEADER.match(line) and _header_block(lines, i))
         for i, line in enumerate(lines)
     ):
         return True

@@ -112,6 +112,11 @@ def unescape(text: str) -> str:
     return text.translate(_INVISIBLE)
 
 
+def has_event_hint(text: str) -> bool:
+    """False when no line of `text` can be a chat event (most pastes)."""
+    return _EVENT_HINT.search(text.lower()) is not None
+
+
 def event_actor(line: str) -> str | None:
     """The name in a chat-system event line ("Owen joined the chat" -> "Owen"), or None.
 
@@ -136,8 +141,18 @@ def is_noise_line(line: str) -> bool:
     return bool(_ATTACHMENT.match(line))
 
 
+# The same patterns over a whole message at once: most messages have no noise at all, and one
+# search in C is much cheaper than four matches per line in Python.
+_ANY_NOISE = tuple(
+    re.compile(p.pattern, p.flags | re.MULTILINE)
+    for p in (_SIGNATURE_DELIMITER, _DISCLAIMER, _SENT_FROM, _ATTACHMENT)
+)
+
+
 def strip_noise(text: str) -> str:
     """A message's own text: noise lines dropped, cut at a signature delimiter or disclaimer."""
+    if not any(p.search(text) for p in _ANY_NOISE):
+        return text.strip()
     kept: list[str] = []
     for line in text.split("\n"):
         if _SIGNATURE_DELIMITER.match(line) or _DISCLAIMER.match(line):
