@@ -154,7 +154,10 @@ def _wrote_author(line: str) -> Author:
 
 
 def _message(lines: Sequence[str], author: Author | None) -> Message | None:
-    text = "\n".join(line for line in lines if not _SEPARATOR.match(line)).strip()
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or _HEADER.match(lines[start])):
+        start += 1  # a lone "Subject: Re: …" above the text is the mail's, not the writer's
+    text = "\n".join(line for line in lines[start:] if not _SEPARATOR.match(line)).strip()
     if not text:
         return None
     if author is None:

@@ -391,3 +391,20 @@ def test_an_address_in_brackets_is_not_a_team_tag() -> None:
         ("customer", "Rebecca Shaw"),
         ("agent", "Chloe"),
     ]
+
+
+def test_wrapped_wrote_lines_and_a_subject_line_above_the_reply() -> None:
+    transcript = parse(
+        "Subject: Re: Order 4821\n\nHi Sam, still nothing.\n\n"
+        "On Tue, 11 Jun 2024 at 10:56, Oakridge Customer Care <\n"
+        "care@oakridge.example> wrote:\n"
+        "> Hi Jane, it is on its way.\n>\n"
+        "> On Mon, 10 Jun 2024 at 09:00, Jane Doe\n"
+        "> <jane@example.com> wrote:\n"
+        ">> Where is my order?\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Where is my order?"),
+        ("agent", "Hi Jane, it is on its way."),
+        ("customer", "Hi Sam, still nothing."),
+    ]
