@@ -20,6 +20,8 @@ from datetime import datetime
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 TIME_BUDGET_SECONDS = 5.0  # a real template renders in milliseconds
@@ -38,26 +40,72 @@ def _too_big(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > MAX_OUTPUT_CHARS
 
 
-def _capped(function: Callable[..., Any]) -> Callable[..., Any]:
+def _sized(value: object) -> int:
+    return len(value) if isinstance(value, str | list | tuple | dict) else 0
+
+
+def _refuse_big(*values: object) -> None:
+    """Refuse a width or count past the budget, before anything is allocated."""
+    if any(_too_big(v) for v in values):
+        raise TemplateRefusedError("the chat template asks for a string past its size budget")
+
+
+def _check_result(result: Any) -> Any:
+    """Refuse a result past the budget: growth stops at the step that crosses it."""
+    if _sized(result) > MAX_OUTPUT_CHARS:
+        raise TemplateRefusedError("the chat template builds a string past its size budget")
+    return result
+
+
+def _check_replace(text: object, old: object, new: object) -> None:
+    """`str.replace` multiplies: 'A'*4M with each 'A' made 4M long is 16e12 characters."""
+    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
+        grows = max(len(new) - len(old), 0)
+        if grows and len(text) + text.count(old) * grows > MAX_OUTPUT_CHARS:
+            raise TemplateRefusedError("the chat template builds a string past its size budget")
+
+
+def _capped(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that refuses a width or count past the size budget (`center(3000000000)`)."""
 
     @functools.wraps(function)  # keeps jinja's pass_context/pass_environment marks
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if any(_too_big(a) for a in (*args, *kwargs.values())):
-            raise TemplateRefusedError("the chat template asks for a string past its size budget")
-        return function(*args, **kwargs)
+        _refuse_big(*args, *kwargs.values())
+        plain = [a for a in args if not isinstance(a, jinja2.runtime.Context | jinja2.Environment)]
+        if name == "replace" and len(plain) >= 3:
+            _check_replace(plain[0], plain[1], plain[2])
+        return _check_result(function(*args, **kwargs))
 
     return wrapper
 
 
-class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox, with the operators that allocate in one step checked first."""
+class _BoundedCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with `a ~ b` joined by the environment (which counts)."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802 - Jinja's name
+        self.write("environment.bounded_join((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with the operations that allocate in one step checked first."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _BoundedCodeGenerator
 
     def __init__(self) -> None:
         super().__init__(loader=jinja2.BaseLoader(), trim_blocks=True, lstrip_blocks=True)
-        self.filters = {name: _capped(f) for name, f in self.filters.items()}
+        self.filters = {name: _capped(name, f) for name, f in self.filters.items()}
+
+    @staticmethod
+    def bounded_join(parts: tuple[Any, ...]) -> str:
+        texts = [str(p) for p in parts]
+        if sum(len(t) for t in texts) > MAX_OUTPUT_CHARS:
+            raise TemplateRefusedError("the chat template builds a string past its size budget")
+        return "".join(texts)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
@@ -67,6 +115,8 @@ class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
                     raise TemplateRefusedError(
                         "the chat template builds a string past its size budget"
                     )
+        if operator == "+" and _sized(left) + _sized(right) > MAX_OUTPUT_CHARS:
+            raise TemplateRefusedError("the chat template builds a string past its size budget")
         if operator == "**" and isinstance(right, int) and abs(right) > 1024:
             raise TemplateRefusedError("the chat template raises a number to a huge power")
         if operator == "%" and isinstance(left, str) and any(c.isdigit() for c in left):
@@ -74,12 +124,13 @@ class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
             digits = max((len(run) for run in _digit_runs(left)), default=0)
             if digits > len(str(MAX_OUTPUT_CHARS)):
                 raise TemplateRefusedError("the chat template pads a string past its size budget")
-        return super().call_binop(context, operator, left, right)
+        return _check_result(super().call_binop(context, operator, left, right))
 
     def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if any(_too_big(a) for a in (*args, *kwargs.values())):  # "a".center(3000000000)
-            raise TemplateRefusedError("the chat template asks for a string past its size budget")
-        return super().call(__context, __obj, *args, **kwargs)
+        _refuse_big(*args, *kwargs.values())  # "a".center(3000000000)
+        if getattr(__obj, "__name__", "") == "replace" and len(args) >= 2:
+            _check_replace(getattr(__obj, "__self__", None), args[0], args[1])
+        return _check_result(super().call(__context, __obj, *args, **kwargs))
 
 
 def _digit_runs(text: str) -> list[str]:

@@ -135,6 +135,10 @@ HUGE_FILTER = "{{ 'A' | center(3000000000) }}"
 HUGE_METHOD = "{{ 'A'.ljust(3000000000) }}"
 GROWING = "{% set s = namespace(t='A') %}{% for i in range(60) %}{% set s.t = s.t ~ s.t %}"
 GROWING += "{% endfor %}{{ s.t }}"
+ADDING = GROWING.replace("s.t ~ s.t", "s.t + s.t")
+LISTS = ADDING.replace("t='A'", "t=[1]").replace("{{ s.t }}", "{{ s.t | length }}")
+REPLACING = GROWING.replace("s.t ~ s.t", "s.t | replace('A', 'AA')")
+MULTIPLIED = "{{ ('A' * 4000000).replace('A', 'A' * 4000000) }}"
 MESSAGES = [{"role": "user", "content": "Hello"}]
 
 
@@ -147,7 +151,11 @@ MESSAGES = [{"role": "user", "content": "Hello"}]
         (HUGE, "size budget"),
         (HUGE_FILTER, "size budget"),
         (HUGE_METHOD, "size budget"),
-        (GROWING, "budget"),
+        (GROWING, "size budget"),
+        (ADDING, "size budget"),
+        (LISTS, "size budget"),
+        (REPLACING, "size budget"),
+        (MULTIPLIED, "size budget"),
         ("{% for %}", "does not compile"),
     ],
 )
@@ -188,3 +196,35 @@ def test_a_model_with_a_hostile_template_drafts_with_the_built_in_one(
         assert tokens
     finally:
         engine.close()
+
+
+LLAMA3 = (
+    "{{ bos_token }}{% for message in messages %}"
+    "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'"
+    " ~ message['content'] | trim ~ '<|eot_id|>' }}"
+    "{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}"
+)
+ALTERNATING = (
+    "{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('roles must alternate') }}{% endif %}"
+    "{{ '[INST] ' ~ message['content'] ~ ' [/INST]' if message['role'] == 'user'"
+    " else message['content'] ~ eos_token }}"
+    "{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("template", [LLAMA3, ALTERNATING])
+def test_real_templates_render_as_llama_cpp_renders_them(template: str) -> None:
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    messages = [
+        {"role": "user", "content": "Where is my order?"},
+        {"role": "assistant", "content": "Let me check."},
+        {"role": "user", "content": "Thanks {{ not a tag }} <|eot_id|>"},
+    ]
+    theirs = Jinja2ChatFormatter(template, "</s>", "<s>")(messages=messages)  # type: ignore[arg-type]
+    ours = ChatTemplate(template, "</s>", "<s>")(messages)
+    assert ours.prompt == theirs.prompt
+    with pytest.raises(TemplateRefusedError, match="roles must alternate"):
+        ChatTemplate(ALTERNATING, "</s>", "<s>")(messages[1:])
