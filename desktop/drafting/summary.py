@@ -34,11 +34,11 @@ MAX_TOKENS = 40
 QUOTE_CHARS = 220
 # Words a faithful line about any request may use without the conversation saying them.
 _FRAME_WORDS = {
-    "about", "after", "again", "also", "back", "because", "been", "before", "into", "just",
-    "only", "since", "than", "then", "there", "these", "those", "were", "will", "customer", "find", "from", "have", "help", "information",
-    "know", "like", "more", "need", "needs", "please", "some", "that", "their", "them",
-    "they", "this", "want", "wants", "what", "when", "where", "whether", "which", "with",
-    "would", "your",
+    "about", "after", "again", "also", "back", "because", "been", "before", "customer",
+    "find", "from", "have", "help", "information", "into", "just", "know", "like", "more",
+    "need", "needs", "only", "please", "since", "some", "than", "that", "their", "them",
+    "then", "there", "these", "they", "this", "those", "want", "wants", "were", "what",
+    "when", "where", "whether", "which", "will", "with", "would", "your",
 }  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
