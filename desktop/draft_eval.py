@@ -18,13 +18,13 @@ from typing import Any
 from desktop.drafting.adapt import check_sources
 from desktop.drafting.metrics import DraftMeasures, IntentIndex, measure, summarise
 from desktop.drafting.options import DraftOptions
+from desktop.drafting.pipeline import Suggester, load_system_prompt
+from desktop.drafting.ready import ready_reply
 from desktop.engine.base import Engine
 from desktop.evaluation import Case, memory_repository
 from desktop.importers.bitext import intent_of
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.drafting.pipeline import Suggester, load_system_prompt
-from desktop.drafting.ready import ready_reply
 
 
 def evaluate_drafts(

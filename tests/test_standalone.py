@@ -35,8 +35,10 @@ def _files() -> list[Path]:
             found += [
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix in {"", ".py", ".spec", ".sh", ".toml", ".cfg", ".md"}
-                and "__pycache__" not in p.parts and "data" not in p.relative_to(ROOT).parts[:2]
+                if p.is_file()
+                and p.suffix in {"", ".py", ".spec", ".sh", ".toml", ".cfg", ".md"}
+                and "__pycache__" not in p.parts
+                and "data" not in p.relative_to(ROOT).parts[:2]
             ]
     return found
 
@@ -45,7 +47,9 @@ def test_no_file_refers_to_the_folder_beside_the_checkout() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in _files()
-        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        for number, line in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+        )
         if any(pattern.search(line) for pattern in PATTERNS)
     ]
     assert not offenders, "refers to the folder beside the checkout:\n" + "\n".join(offenders)

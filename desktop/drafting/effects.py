@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.drafting.results import ReadyReply
 from desktop.drafting.rewrite import Action as RewriteAction
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.feedback import FeedbackEvent
-from desktop.drafting.results import ReadyReply
 from desktop.transcript import Transcript
 
 

@@ -18,7 +18,6 @@ from desktop import paths, placeholders
 from desktop.drafting import adapt
 from desktop.drafting.checks import check_draft
 from desktop.drafting.echo import prompt_echo, sentences_with_echo
-from desktop.drafting.focus import is_upset
 from desktop.drafting.guards import StreamGuard, trim_unfinished
 from desktop.drafting.model_quality import writes_freely, writes_language
 from desktop.drafting.offered import apply_checks
@@ -27,7 +26,7 @@ from desktop.drafting.prompts import Prompt, build_prompt
 from desktop.drafting.ready import rank_with_pins
 from desktop.drafting.results import CheckedDraft, FinishReason, ReadyReply, SuggestionResult
 from desktop.drafting.sentences import split
-from desktop.drafting.understand import Understanding, understand
+from desktop.drafting.understand import Understanding, understand_conversation
 from desktop.engine.base import Engine
 from desktop.engine.types import GenerationParams, Message
 from desktop.errors import InputError
@@ -228,10 +227,7 @@ class Suggester:
         _require_conversation(transcript)
         if values is None:
             values = self.values(transcript)
-        if reading is None:
-            reading = read_conversation(transcript)
-        upset = is_upset(reading.cues)
-        return understand(self.repo, transcript, values, count, reading.language, pinned, upset)
+        return understand_conversation(self.repo, transcript, values, reading, count, pinned)
 
     def _plan(self, understood: Understanding, options: DraftOptions) -> _Plan:
         """Which canned responses each draft adapts, or whether the model writes freely.

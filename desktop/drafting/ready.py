@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from desktop import placeholders
 from desktop.drafting.results import ReadyReply
 from desktop.store import ranking
+from desktop.store.action_macros import performed, stated_action
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.transcript import Transcript
 
@@ -29,11 +30,31 @@ def ready_reply(
     ranked: Sequence[tuple[CannedResponse, float]],
     values: Mapping[str, str],
     pinned_count: int = 0,
+    also: Sequence[CannedResponse] = (),
+    agent_texts: Sequence[str] = (),
+    confident: bool | None = None,
 ) -> ReadyReply | None:
-    """The best canned response rendered for this conversation; None when nothing ranked."""
+    """The best canned response rendered for this conversation; None when nothing ranked.
+
+    `also`: the responses to the customer's other needs, composed into one reply after the
+    first. `agent_texts`: the agent's turns, which say whether an action the response states
+    as done was done. `confident` overrides the ranking's threshold (the calibrated verdict).
+    """
     if not ranked:
         return None
     canned, confidence = ranked[0]
-    rendered = placeholders.render(canned.body.strip(), values)
-    confident = pinned_count > 0 or confidence >= ranking.CONFIDENT
-    return ReadyReply(canned, rendered.text, confidence, confident, rendered.unresolved)
+    parts = [canned, *(c for c in also if c.id != canned.id)]
+    rendered = [placeholders.render(p.body.strip(), values) for p in parts]
+    if confident is None:
+        confident = pinned_count > 0 or confidence >= ranking.CONFIDENT
+    action = canned.stated if canned.id is not None else stated_action(canned.title, canned.body)
+    return ReadyReply(
+        canned,
+        "\n\n".join(r.text for r in rendered),
+        confidence,
+        confident,
+        tuple(dict.fromkeys(n for r in rendered for n in r.unresolved)),
+        action=action,
+        action_done=action is None or performed(action, agent_texts),
+        also=tuple(parts[1:]),
+    )

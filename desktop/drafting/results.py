@@ -25,6 +25,11 @@ class ReadyReply:
     unresolved: tuple[str, ...]  # placeholders the conversation and settings cannot fill
     action: StatedAction | None = None  # what the response states as done, if anything
     action_done: bool = True  # the agent's turns say that action was done
+    also: tuple[CannedResponse, ...] = ()  # other needs' responses composed after this one
+
+    @property
+    def title(self) -> str:
+        return " + ".join(c.title for c in (self.canned, *self.also))
 
     @property
     def pending(self) -> bool:
@@ -35,6 +40,7 @@ class ReadyReply:
         return {
             "id": self.canned.id,
             "title": self.canned.title,
+            "also": [{"id": c.id, "title": c.title} for c in self.also],
             "text": self.text,
             "confidence": self.confidence,
             "confident": self.confident,

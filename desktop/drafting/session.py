@@ -60,6 +60,7 @@ from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.drafting.rewrite import LABELS as REWRITE_LABELS
 from desktop.drafting.rewrite import Action as RewriteAction
 from desktop.drafting.rewrite import Rewrite
+from desktop.drafting.understand import Understanding
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -182,12 +183,28 @@ class DraftSession:
         )
 
     # --- the ready reply: the conversation was ranked (no model) ------------------------------
+    def understood(
+        self, transcript: Transcript, understood: Understanding | None, conversation: str
+    ) -> Effects:
+        """The thread was read (understand.py): show its ready reply, other needs composed in."""
+        if understood is None or understood.ready is None:
+            return self.ranked(transcript, [], conversation)
+        ready = understood.ready
+        return self.ranked(
+            transcript,
+            [(ready.canned, ready.confidence)],
+            conversation,
+            abstain=not ready.confident,
+            also=ready.also,
+        )
+
     def ranked(
         self,
         transcript: Transcript,
         scored: Sequence[tuple[CannedResponse, float]],
         conversation: str,
         abstain: bool = False,
+        also: Sequence[CannedResponse] = (),
     ) -> Effects:
         """The conversation changed and was ranked: show its top canned response, rendered.
 
@@ -201,7 +218,9 @@ class DraftSession:
             previous = self.draft.transcript
         if previous is not None and _replaced(previous, transcript):
             effects += self._discard_all()
-        reply = ready_reply(scored, self.placeholder_values(conversation)) if scored else None
+        values = self.placeholder_values(conversation)
+        agent = [t.text for t in transcript.turns if t.role == "agent"]
+        reply = ready_reply(scored, values, also=also, agent_texts=agent) if scored else None
         if reply is not None and abstain:
             reply = dataclasses.replace(reply, confident=False)
         kept = self.ready is not None and reply is not None and _same(self.ready.reply, reply)

@@ -25,15 +25,17 @@ No Qt, no model.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop import placeholders
 from desktop.drafting import calibration
-from desktop.drafting.focus import Focus, focus_of
+from desktop.drafting.focus import Focus, focus_of, is_upset
+from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
+from desktop.reading import Reading, read_conversation
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.transcript import Transcript
@@ -69,7 +71,31 @@ class Understanding:
 
     @property
     def ready(self) -> ReadyReply | None:
-        return self.needs[0].ready if self.needs else None
+        """The first need's ready reply, with the other needs' responses composed after it."""
+        first = self.needs[0].ready if self.needs else None
+        if first is None or not first.confident or first.pending:
+            return first
+        also = self.also()
+        if not also:
+            return first
+        return dataclasses.replace(
+            first, text="\n\n".join([first.text, *self._others_text()]), also=also
+        )
+
+    def also(self) -> tuple[CannedResponse, ...]:
+        """The other needs' responses that can be sent as they are."""
+        return tuple(
+            n.ready.canned
+            for n in self.needs[1:]
+            if n.ready is not None and n.ready.confident and not n.ready.pending
+        )
+
+    def _others_text(self) -> list[str]:
+        return [
+            n.ready.text
+            for n in self.needs[1:]
+            if n.ready is not None and n.ready.confident and not n.ready.pending
+        ]
 
     def sendable(self) -> list[CannedResponse]:
         """The ranked responses, less confirmations of actions the agent has not taken."""
@@ -142,6 +168,22 @@ def _features(
         return calibration.features(ranked, focus, (0.0, 0.0))
     coverage = ranking.word_coverage(repo.db, text or focus.open_text, ranked[0][0].id)
     return calibration.features(ranked, focus, coverage)
+
+
+def understand_conversation(
+    repo: CannedRepository,
+    transcript: Transcript,
+    values: Mapping[str, str],
+    reading: Reading | None = None,
+    count: int = 3,
+    pinned: Sequence[CannedResponse] = (),
+) -> Understanding:
+    """`understand` with the language and mood read from the conversation itself."""
+    if reading is None:
+        reading = read_conversation(transcript)
+    return understand(
+        repo, transcript, values, count, reading.language, pinned, is_upset(reading.cues)
+    )
 
 
 # --- the ranking's candidates, reordered -------------------------------------------------------
@@ -252,18 +294,8 @@ def _need(
 ) -> Need:
     ready = None
     if ranked:
-        canned = ranked[0][0]
-        rendered = placeholders.render(canned.body.strip(), values)
-        action = _action_of(canned)
-        ready = ReadyReply(
-            canned,
-            rendered.text,
-            round(probability, 3),
-            not abstain,
-            rendered.unresolved,
-            action=action,
-            action_done=action is None or action_macros.performed(action, focus.agent_texts),
-        )
+        top = [(ranked[0][0], round(probability, 3))]
+        ready = ready_reply(top, values, agent_texts=focus.agent_texts, confident=not abstain)
     return Need(text, tuple(ranked[:5]), ready)
 
 

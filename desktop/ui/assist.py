@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import (
     EngineState,
@@ -16,7 +17,6 @@ from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
-from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.background import WorkerThread
 from desktop.ui.model_loader import EngineFactory, LoaderWorker
@@ -40,8 +40,8 @@ class AssistController(QObject):
             cancelled) and the one in use was kept; the reason and the kept Settings.
         ready_reply(object): the current draft's ReadyReply (or None), before any token.
         grounded(object): canned responses given to the model for the current draft.
-        drafted(object): the first checked CheckedDraft of the current request (alternatives follow).
-        alternative(object): one more checked CheckedDraft of the current request.
+        drafted(object): the first CheckedDraft of the current request (alternatives follow).
+        alternative(object): one more CheckedDraft of the current request.
         token_received(str): text delta of the current draft.
         finished(object): SuggestionResult of the current draft (also when stopped).
         rewritten(object): the Rewrite of the current rewrite request (also when stopped).

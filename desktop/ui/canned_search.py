@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desktop.drafting.ready import rank_with_pins
+from desktop.drafting.understand import Understanding, understand_conversation
 from desktop.reading import Reading, read_conversation
 from desktop.reading.intents import intent_names
 from desktop.store import ranking
@@ -64,7 +64,7 @@ class SearchWorker(LibraryWorker):
     Signals:
         results(int, str, object): request id, mode (SEARCHED, RANKED or ALL), results.
         ranked(int, object, object, object): request id, the Transcript,
-            [(CannedResponse, confidence)], the Reading (None for an empty conversation).
+            the Understanding and the Reading (both None for an empty conversation).
         stats(object): a StatsView (feedback Stats and the titles of its canned responses).
         used(int): the id of a response whose use was counted (stored).
         failed(str): a query failed; carries the reason.
@@ -87,11 +87,12 @@ class SearchWorker(LibraryWorker):
         with Reporter(self.failed.emit, "Ranking failed: ", "Ranking failed: "):
             repo = self.library().repo
             if transcript.is_empty:
-                self.ranked.emit(request_id, transcript, [], None)
+                self.ranked.emit(request_id, transcript, None, None)
                 return
-            scored = rank_with_pins(repo, transcript, (), READY_COUNT)
             reading = read_conversation(transcript, repo.db)  # ~2 ms: the index is built
-            self.ranked.emit(request_id, transcript, scored, reading)
+            # The same reading of the thread as the pipeline's: needs, pending actions, abstain.
+            understood = understand_conversation(repo, transcript, {}, reading, READY_COUNT)
+            self.ranked.emit(request_id, transcript, understood, reading)
 
     @Slot(object)
     def record_feedback(self, event: FeedbackEvent) -> None:
@@ -236,11 +237,11 @@ class CannedSearch(QObject):
         self,
         request_id: int,
         transcript: Transcript,
-        scored: list[tuple[CannedResponse, float]],
+        understood: Understanding | None,
         reading: Reading | None,
     ) -> None:
         if request_id == self._rank_id:
-            self.ranked.emit(transcript, scored, reading)
+            self.ranked.emit(transcript, understood, reading)
 
     def shutdown(self) -> None:
         self._thread.stop()

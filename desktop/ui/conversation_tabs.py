@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QStackedWidget, QTabBar, QWidget
 
 from desktop.autosave.workspace import Snapshot, Workspace
 from desktop.drafting.session import Draft
+from desktop.drafting.understand import Understanding
 from desktop.reading import Reading
 from desktop.settings import Settings
-from desktop.store.canned import CannedResponse
 from desktop.transcript import Transcript
 from desktop.ui.assist import AssistController
 from desktop.ui.canned_search import CannedSearch
@@ -296,8 +296,8 @@ class ConversationTabs(QObject):
     def _on_search_ranked(
         self,
         transcript: Transcript,
-        scored: list[tuple[CannedResponse, float]],
+        understood: Understanding | None,
         reading: Reading | None,
     ) -> None:
         if self._ranking_for is not None:
-            self._ranking_for.search.deliver(transcript, scored, reading)
+            self._ranking_for.search.deliver(transcript, understood, reading)

@@ -40,6 +40,7 @@ from desktop.drafting.session import (
     DraftSession,
     EngineState,
 )
+from desktop.drafting.understand import Understanding
 from desktop.engine.types import ModelInfo
 from desktop.reading import Reading
 from desktop.settings import Settings
@@ -215,11 +216,10 @@ class DraftController(QObject):
     def _on_search_ranked(
         self,
         transcript: Transcript,
-        scored: list[tuple[CannedResponse, float]],
-        reading: Reading | None,
+        understood: Understanding | None,
+        _reading: Reading | None,
     ) -> None:
-        abstain = reading is not None and reading.abstain
-        self._perform(self.session.ranked(transcript, scored, self._conversation_text(), abstain))
+        self._perform(self.session.understood(transcript, understood, self._conversation_text()))
 
     @Slot(object)
     def _on_assist_state_changed(self, state: EngineState) -> None:

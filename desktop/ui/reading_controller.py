@@ -13,10 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Slot
 
 from desktop import paths
+from desktop.drafting.understand import Understanding
 from desktop.engine.types import ModelInfo
 from desktop.reading import Reading
 from desktop.reading.language import NAMES
-from desktop.store.canned import CannedResponse
 from desktop.transcript import Transcript
 from desktop.ui.assist import AssistController
 from desktop.ui.tab_search import TabSearch
@@ -73,12 +73,12 @@ class ReadingController(QObject):
     def _on_search_ranked(
         self,
         _transcript: Transcript,
-        _scored: list[tuple[CannedResponse, float]],
+        understood: Understanding | None,
         reading: Reading | None,
     ) -> None:
         self.reading = reading
         self._chips.show_reading(reading)
-        self._ready.set_no_match(reading is not None and reading.abstain)
+        self._ready.set_no_match(understood is not None and understood.abstain)
         self._update_note()
         if reading is None and self._search.intent:
             self.filter_intent("")  # the conversation was cleared: so is its filter

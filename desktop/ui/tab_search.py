@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.drafting.understand import Understanding
 from desktop.reading import Reading
 from desktop.store.canned import CannedResponse
 from desktop.store.feedback import FeedbackEvent
@@ -40,7 +41,7 @@ class TabSearch(QObject):
     def deliver(
         self,
         transcript: Transcript,
-        scored: list[tuple[CannedResponse, float]],
+        understood: Understanding | None,
         reading: Reading | None,
     ) -> None:
-        self.ranked.emit(transcript, scored, reading)
+        self.ranked.emit(transcript, understood, reading)
