@@ -215,3 +215,27 @@ def test_help_lists_every_shortcut_from_the_actions(
     assert ("Made up for the test", extra.shortcut().toString(native)) in shortcut_rows(
         window.actions()
     )
+
+
+def test_the_focus_ring_shows_on_every_control_tab_reaches(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(model_path="/nonexistent.gguf"))
+    active(qtbot, window)
+    window.conversation.set_text(CONVERSATION)
+    qtbot.waitUntil(window.suggestion.ready.isVisible, timeout=30_000)
+    window.suggestion.draft.setPlainText(REPLY)
+    qtbot.wait(50)
+    unchanged = []
+    stops = [w for w in window.focus_chain() if focusable(w)]
+    assert len(stops) >= 15
+    for widget in stops:
+        window.setFocus()
+        qtbot.wait(10)
+        before = widget.grab().toImage()
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(widget.hasFocus, timeout=2000)
+        qtbot.wait(10)
+        if widget.grab().toImage() == before:
+            unchanged.append(widget.accessibleName() or type(widget).__name__)
+    assert unchanged == []

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import pytest
 from desktop.drafting.effects import RemovedSentence
-from desktop.drafting.results import ReadyReply
+from desktop.drafting.results import ReadyReply, SuggestionResult
 from desktop.reading import Reading
 from desktop.reading.intents import IntentGuess
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.library import open_library
 from desktop.ui.main_window import MainWindow
+from desktop.ui.widgets.engine_status import speed_text
 from desktop.ui.widgets.suggestion_panel import DRAFT_LINES
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import (
@@ -91,7 +92,7 @@ def in_scroll_area(widget: QWidget) -> bool:
 def problems(window: MainWindow) -> list[str]:
     """Every visible button or text box that is cut off, or too narrow for its label."""
     found = []
-    kinds = (QAbstractButton, QPlainTextEdit, QLineEdit, QComboBox)
+    kinds = (QAbstractButton, QPlainTextEdit, QLineEdit, QComboBox, QScrollArea)
     widgets = [w for kind in kinds for w in window.findChildren(kind) if w.isVisible()]
     for widget in widgets:
         name = widget.accessibleName() or widget.objectName() or type(widget).__name__
@@ -100,8 +101,8 @@ def problems(window: MainWindow) -> list[str]:
         rect = window_rect(widget, window)
         if rect.isEmpty():
             found.append(f"{name}: no room at all ({rect})")
-        elif in_scroll_area(widget) and not visible_area(widget, window).intersects(rect):
-            pass  # scrolled out of sight, whole: the scroll bar brings it
+        elif in_scroll_area(widget):
+            pass  # a scroll area clips its rows on purpose (it must be whole itself)
         elif not visible_area(widget, window).contains(rect):
             found.append(f"{name}: cut off ({rect} outside {visible_area(widget, window)})")
         if widget.height() < widget.minimumHeight() or widget.width() < widget.minimumWidth():
@@ -213,3 +214,26 @@ def test_compact_mode_is_a_narrow_strip_with_the_ready_reply_draft_and_copy(
         assert widget.isVisible()
     assert not window.canned.isVisible() and not window.conversation.isVisible()
     assert problems(window) == []
+
+
+def test_status_messages_fit_beside_the_model_and_speed_at_1024(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings())
+    qtbot.waitUntil(lambda: window.assist.model_info is not None, timeout=60_000)
+    window.resize(1024, 640)
+    status = window.engine_status
+    status.speed_label.setText(
+        speed_text(SuggestionResult("x", (), 400, 120, 0.04, 4.5, "stop"))  # the longest kind
+    )
+    window.conversation.set_text(CONVERSATION)
+    window.new_tab()
+    window.tabs.show_index(0)
+    window.tabs.close_current()
+    qtbot.wait(50)
+    bar = window.statusBar()
+    message = bar.currentMessage()
+    assert message.startswith("Closed “")
+    permanent = [w for w in bar.findChildren(QWidget) if w.isVisible() and w.parent() is bar]
+    room = bar.width() - sum(w.width() for w in permanent) - 12 * len(permanent)
+    assert bar.fontMetrics().horizontalAdvance(message) <= room

@@ -7,7 +7,15 @@ from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.reading import Reading
 from desktop.reading.cues import URGENCY_KINDS
@@ -61,6 +69,13 @@ class ReadingChips(QWidget):
         super().__init__(parent)
         self.setObjectName("readingChips")
         self.setAccessibleName("Conversation at a glance")
+        # The chips live in a scroll area: unfolded on a short window they scroll rather
+        # than push the ready reply out of sight (they give way last, but they do).
+        self._content = QWidget(self)
+        self._area = QScrollArea(self)
+        self._area.setFrameShape(QFrame.Shape.NoFrame)
+        self._area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._area.setWidgetResizable(True)
         self.language = self._chip("language")
         self.mood = self._chip("mood")
         self.urgency = self._chip("urgency")
@@ -70,7 +85,7 @@ class ReadingChips(QWidget):
             "No intent in your library fits this conversation well enough: the closest "
             "response is only a lead, and drafts are written without a canned answer."
         )
-        self.more = QToolButton(self)
+        self.more = QToolButton(self._content)
         self.more.setObjectName("moreChips")
         self.more.setCheckable(True)
         self.more.setAutoRaise(True)
@@ -78,9 +93,10 @@ class ReadingChips(QWidget):
         self.more.toggled.connect(self._on_more_toggled)
         self.intents: list[QPushButton] = []
         self._wanted: dict[QWidget, bool] = {}
-        self._row = FlowLayout(spacing=6)
+        self._row = FlowLayout(self._content, spacing=6)
         for chip in (self.language, self.mood, self.urgency, self.no_match, self.more):
             self._row.addWidget(chip)
+        self._area.setWidget(self._content)
         self.note = QLabel("", self)
         self.note.setObjectName("languageNote")
         self.note.setWordWrap(True)
@@ -88,13 +104,13 @@ class ReadingChips(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 2)
         layout.setSpacing(4)
-        layout.addLayout(self._row)
+        layout.addWidget(self._area)
         layout.addWidget(self.note)
         self._filtered = ""
         self.show_reading(None)
 
     def _chip(self, kind: str) -> QLabel:
-        chip = QLabel(self)
+        chip = QLabel(self._content)
         chip.setObjectName("chip")
         chip.setProperty("kind", kind)
         chip.setTextFormat(Qt.TextFormat.PlainText)
@@ -137,7 +153,7 @@ class ReadingChips(QWidget):
         before = self.more
         for guess in () if reading.abstain else reading.intents:
             label = f"{guess.intent} {guess.confidence:.0%}"
-            chip = QPushButton(label, self)
+            chip = QPushButton(label, self._content)
             chip.setObjectName("intentChip")
             chip.setCheckable(True)
             chip.setChecked(guess.intent == self._filtered)
@@ -204,12 +220,22 @@ class ReadingChips(QWidget):
         self.more.setToolTip("Show the chips on one line" if self.expanded else "Show every chip")
         self.more.setAccessibleName("Fewer chips" if self.expanded else f"{folded} more chips")
         self.more.setVisible(self.expanded or folded > 0)
-        # Unfolded, the lines the chips need at this width (the splitter asks the minimum).
-        layout = self.layout()
-        need = 0
-        if self.expanded and self.width() > 0 and layout is not None:
-            need = max(layout.heightForWidth(self.width()), 0)
-        self.setMinimumHeight(need)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Folded: one line. Unfolded: every line when there is room, two (scrolling) when not."""
+        width = self.width()
+        if width <= 0:
+            return
+        if self.expanded:
+            width -= self._area.verticalScrollBar().sizeHint().width()  # it may show
+        need = max(self._row.heightForWidth(width), 0)
+        self._content.setMinimumHeight(need)
+        line = max(
+            (w.sizeHint().height() for w in self._ordered() if w.isVisibleTo(self)), default=0
+        )
+        self._area.setMaximumHeight(need)
+        self._area.setMinimumHeight(min(need, 2 * line + 6) if self.expanded else need)
 
     def _on_more_toggled(self, _checked: bool) -> None:
         self._fit()
