@@ -115,6 +115,8 @@ def test_tab_follows_the_reading_order(qtbot: QtBot, make_window: WindowFactory)
     expected = [w for w in window.focus_chain() if focusable(w)]
     stops = tab_stops(window.tabs.bar)
     assert stops[: len(expected) - 1] == expected[1:]  # after the tab bar, in reading order
+    status = window.statusBar()
+    assert [w for w in stops if w not in expected and not status.isAncestorOf(w)] == []
     suggestion, canned = window.suggestion, window.canned
     order = [
         window.conversation.editor,

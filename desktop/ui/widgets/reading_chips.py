@@ -74,6 +74,7 @@ class ReadingChips(QWidget):
         self._content = QWidget(self)
         self._area = QScrollArea(self)
         self._area.setFrameShape(QFrame.Shape.NoFrame)
+        self._area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stops on what it holds, not on it
         self._area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._area.setWidgetResizable(True)
         self.language = self._chip("language")
