@@ -121,7 +121,10 @@ def _speaker(label: str) -> str:
 
 
 def _named(name: str, tag: str) -> Message:
-    message = Message("", speaker=name, key=name.lower())
+    first, _, rest = name.partition(" ")
+    # "Agent Owen" is Owen; "Visitor 4821" and "Customer Care" stay whole.
+    person = rest if rest[:1].isalpha() and role_of_name(first) and not role_of_name(rest) else name
+    message = Message("", speaker=person, key=name.lower())
     role = role_of_name(tag) if tag else role_of_name(name)
     if role is not None:
         message.role = role

@@ -408,3 +408,39 @@ def test_wrapped_wrote_lines_and_a_subject_line_above_the_reply() -> None:
         ("agent", "Hi Jane, it is on its way."),
         ("customer", "Hi Sam, still nothing."),
     ]
+
+
+def test_more_label_shapes() -> None:
+    team = parse("Oakridge: Hi! How can we help?\nPriya: my order\nOakridge: Which one?")
+    assert [t.role for t in team.turns] == ["agent", "customer", "agent"]
+    timed = parse("Owen (Support) [10:33]: hi\nZara [10:34]: my order\nOwen (Support) [10:35]: ok")
+    assert [t.role for t in timed.turns] == ["agent", "customer", "agent"]
+    titled = parse("Agent Owen: hi\nCustomer: hello")
+    assert [(t.role, t.speaker) for t in titled.turns] == [
+        ("agent", "Owen"),
+        ("customer", "Customer"),
+    ]
+    assert titled.agent_names == ("Owen",)
+
+
+def test_french_outlook_headers_and_japanese_gmail() -> None:
+    outlook = parse(
+        "Merci !\n\n"
+        "De : Service client Oakridge <service@oakridge.example>\n"
+        "Envoyé : mardi 11 juin 2024 10:56\nÀ : Anna <anna@example.fr>\nObjet : RE: Commande\n\n"
+        "Bonjour Anna, votre colis est en route.\n\n"
+        "De : Anna <anna@example.fr>\nEnvoyé : lundi 10 juin 2024 09:00\n"
+        "À : service@oakridge.example\nObjet : Commande\n\nOù est ma commande ?"
+    )
+    assert [t.role for t in outlook.turns] == ["customer", "agent", "customer"]
+    gmail = parse(
+        "ありがとうございます。\n\n"
+        "2024年6月11日(火) 10:56 オークリッジ サポート <support@oakridge.example>:\n"
+        "> ご注文は発送済みです。\n>\n"
+        "> 2024年6月10日(月) 9:00 田中 <tanaka@example.jp>:\n>> 注文はどこですか？"
+    )
+    assert roles_and_texts(gmail) == [
+        ("customer", "注文はどこですか？"),
+        ("agent", "ご注文は発送済みです。"),
+        ("customer", "ありがとうございます。"),
+    ]
