@@ -18,7 +18,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from desktop.threads.dates import is_date_line
-from desktop.threads.labels import TIMESTAMP, NameLabel, classify_line, name_label, role_of_name
+from desktop.threads.labels import (
+    TIMESTAMP,
+    NameLabel,
+    classify_line,
+    is_channel_tag,
+    name_label,
+    role_of_name,
+)
 from desktop.threads.model import Message, Role
 from desktop.threads.noise import event_actor, has_event_hint
 
@@ -125,6 +132,7 @@ def _named(name: str, tag: str) -> Message:
     # "Agent Owen" is Owen; "Visitor 4821" and "Customer Care" stay whole.
     person = rest if rest[:1].isalpha() and role_of_name(first) and not role_of_name(rest) else name
     message = Message("", speaker=person, key=name.lower())
+    tag = "" if is_channel_tag(tag) else tag
     role = role_of_name(tag) if tag else role_of_name(name)
     if role is not None:
         message.role = role

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from desktop.threads.dates import is_date_line, is_date_word
 from desktop.threads.emails import parse_author, without_quoted_history
-from desktop.threads.labels import role_of_name
+from desktop.threads.labels import is_channel_tag, role_of_name
 from desktop.threads.model import Message
 
 _TAGGED = re.compile(r"^(?P<name>[^()\[\]]*?)\s*[(\[](?P<tag>[^()\[\]]{1,60})[)\]]\s*$")
@@ -132,6 +132,8 @@ def _author(header: str) -> Message:
     name, tag = (tagged["name"], tagged["tag"].strip()) if tagged else (header, "")
     if "@" in tag:  # "Rebecca Ashworth (rebecca@example.com)": an address, not a team
         name, tag = header, ""
+    elif is_channel_tag(tag):  # "Rebecca Ashworth (via email)"
+        tag = ""
     person, address = parse_author(name)
     message = Message("", speaker=person or address or header, key=address or person.lower())
     role = role_of_name(tag) if tag else role_of_name(person)

@@ -390,3 +390,18 @@ def name_label(line: str) -> NameLabel | None:
     if team and not tag:  # "Chloe from Larkfield", "Owen at Larkfield": the team in the name
         name, tag = team["name"], team["team"]
     return name, tag, bool(match["stamp"].strip()), match.end()
+
+
+# What a helpdesk writes after a requester's name: how the message came in, not who sent it.
+_CHANNEL_TAG = re.compile(
+    r"^(?:(?:via|by|from|per|por|über|par|tramite|através de|через|通过|経由)\s+)?"
+    r"(?:e-?mail|web(?: ?form)?|form|chat|live chat|phone|call|sms|text|whatsapp|facebook|"
+    r"messenger|instagram|twitter|x|api|portal|app|mobile|widget|correo|telefon|téléphone|"
+    r"telefono|telefone|電話|电话|邮件|메일)$",
+    re.IGNORECASE,
+)
+
+
+def is_channel_tag(tag: str) -> bool:
+    """A channel ("via email", "web form", "WhatsApp"), which says nothing of the side."""
+    return bool(_CHANNEL_TAG.match(tag.strip()))

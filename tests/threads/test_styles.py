@@ -444,3 +444,14 @@ def test_french_outlook_headers_and_japanese_gmail() -> None:
         ("agent", "ご注文は発送済みです。"),
         ("customer", "ありがとうございます。"),
     ]
+
+
+def test_a_channel_in_brackets_is_not_a_team_tag() -> None:
+    transcript = parse(
+        "Rebecca Shaw (via email)\nMay 20, 08:50\nHi, where is my order?\n\n"
+        "Chloe Martin\nMay 20, 09:00\nChecking."
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("customer", "Rebecca Shaw"),
+        ("agent", "Chloe Martin"),
+    ]
