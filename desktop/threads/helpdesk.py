@@ -132,7 +132,7 @@ def _author(header: str) -> Message:
     name, tag = (tagged["name"], tagged["tag"].strip()) if tagged else (header, "")
     if "@" in tag:  # "Rebecca Ashworth (rebecca@example.com)": an address, not a team
         name, tag = header, ""
-    elif is_channel_tag(tag):  # "Rebecca Ashworth (via email)"
+    elif is_channel_tag(tag) or sum(c.isalpha() for c in tag) < 2:  # "(via email)", "(#4821)"
         tag = ""
     person, address = parse_author(name)
     message = Message("", speaker=person or address or header, key=address or person.lower())
