@@ -248,6 +248,14 @@ class DraftSession:
         if self.ready is None:
             return (Notify("No ready reply for this conversation."),)
         reply = self.ready.reply
+        if reply.pending and reply.action is not None and not self._ready_warned:
+            # It tells the customer the action is done: the agent does it first, then copies.
+            self._ready_warned = True
+            message = (
+                f"This reply says it is done ({reply.action.phrase}). "
+                f"{reply.action.todo} first, then press Copy again."
+            )
+            return (Notify(message),)
         if [n for n in reply.unresolved if placeholders.is_known(n)]:
             return (FillThenCopy(reply.canned),)
         return self.ready_copied(reply.text)

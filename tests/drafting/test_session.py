@@ -20,6 +20,7 @@ from desktop.drafting.effects import (
     ShowSources,
     UseSettings,
 )
+from desktop.drafting.results import FinishReason, SuggestionResult
 from desktop.drafting.session import (
     DraftSession,
     DraftStatus,
@@ -28,7 +29,6 @@ from desktop.drafting.session import (
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.drafting.results import FinishReason, SuggestionResult
 from desktop.transcript import parse
 
 CONVERSATION = "Customer (Jane Doe): where is order #48213?\nAgent: checking\nCustomer: thanks"
@@ -219,10 +219,10 @@ from desktop.drafting.effects import (  # noqa: E402
     ShowReadyReply,
 )
 from desktop.drafting.offered import apply_checks  # noqa: E402
+from desktop.drafting.results import CheckedDraft  # noqa: E402
 from desktop.drafting.rewrite import Action, Rewrite, finish  # noqa: E402
 from desktop.drafting.session import insert_in_paragraph  # noqa: E402
 from desktop.store.feedback import FeedbackEvent  # noqa: E402
-from desktop.drafting.results import CheckedDraft  # noqa: E402
 
 TRACK = CannedResponse(
     id=7, title="Tracking", body="You can track order {{order.id}} on the Orders page."
@@ -253,7 +253,9 @@ def placeholder_values() -> dict[str, str]:
     return DraftSession(Settings()).placeholder_values(TRANSCRIPT.to_text())
 
 
-def finished_with(session: DraftSession, main: CheckedDraft, *alternatives: CheckedDraft) -> Effects:
+def finished_with(
+    session: DraftSession, main: CheckedDraft, *alternatives: CheckedDraft
+) -> Effects:
     session.generate(TRANSCRIPT)
     for alternative in alternatives:
         assert session.alternative(alternative) == ()  # still streaming: counted at the end
@@ -465,3 +467,36 @@ def test_the_first_draft_is_shown_before_the_alternatives_are_written() -> None:
     )
     assert session.finished(done) == (ShowAlternatives(0, 2),)  # nothing shown twice
     assert session.drafted(main) == ()  # late or repeated: ignored
+
+
+# --- confirmations of actions (issue 20) ----------------------------------------------------------
+PLUS_CANCELLED = CannedResponse(
+    title="Plus cancelled", body="I have cancelled your Larkfield Plus membership. No more charges."
+)
+
+
+def test_a_confirmation_nobody_acted_on_is_copied_only_when_asked_twice() -> None:
+    session = DraftSession(Settings())
+    asked = parse("Customer: please cancel my Larkfield Plus membership")
+    (shown,) = session.ranked(asked, [(PLUS_CANCELLED, 0.9)], asked.to_text())
+    assert isinstance(shown, ShowReadyReply) and shown.reply is not None
+    assert shown.reply.pending and shown.reply.action is not None
+    first = session.copy_ready()
+    assert not any(isinstance(e, CopyText) for e in first)
+    assert first and isinstance(first[0], Notify)
+    assert "Cancel the Larkfield Plus membership" in first[0].text
+    second = session.copy_ready()
+    assert any(isinstance(e, CopyText) for e in second)  # the agent did it and copies
+
+
+def test_the_confirmation_copies_at_once_after_the_agent_did_it() -> None:
+    session = DraftSession(Settings())
+    done = parse(
+        "Customer: please cancel my Larkfield Plus membership\n"
+        "Agent: I've just cancelled your Larkfield Plus membership.\n"
+        "Customer: thanks, can you confirm?"
+    )
+    (shown,) = session.ranked(done, [(PLUS_CANCELLED, 0.9)], done.to_text())
+    assert isinstance(shown, ShowReadyReply) and shown.reply is not None
+    assert not shown.reply.pending
+    assert any(isinstance(e, CopyText) for e in session.copy_ready())

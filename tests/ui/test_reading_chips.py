@@ -109,7 +109,7 @@ def test_nothing_fits_says_no_matching_canned_response(
     assert chips.no_match.isVisible()
     assert chips.intents == []
     ready = window.suggestion.ready
-    assert ready.heading.text() == "No matching canned response"
+    assert ready.heading.text() == "No saved reply fits"
     assert ready.title.text().startswith("· closest:")
     assert not chips.note.isVisible()  # English: no note on the model's language
 

@@ -82,17 +82,23 @@ class ReadyReplyBox(QFrame):
         self._fit_lines()
         asked = [n for n in reply.unresolved if placeholders.is_known(n)]
         shown = ", ".join("{{" + n + "}}" for n in asked)
-        self.note.setText(f"To fill in: {shown}. Copy asks for them." if asked else "")
-        self.note.setVisible(bool(asked))
+        notes = [f"To fill in: {shown}. Copy asks for them."] if asked else []
+        if reply.pending and reply.action is not None:
+            # It says the action is done; nobody in the thread did it yet.
+            notes.insert(0, f"To do first: {reply.action.todo}. This reply says it is done.")
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))
         self.show()
 
     def _show_heading(self, reply: ReadyReply) -> None:
         confident = reply.confident and not self._no_match
         if self._no_match:
-            heading, title = "No matching canned response", f"· closest: {reply.canned.title}"
+            heading, title = "No saved reply fits", f"· closest: {reply.canned.title}"
+        elif reply.pending:
+            heading, title = "After you act", f"· {reply.title}"
         else:
             heading = "Ready reply" if confident else "Closest canned response"
-            title = f"· {reply.canned.title}"
+            title = f"· {reply.title}"  # "A + B" when it answers two needs
         self.heading.setText(heading)
         self.title.setText(title)
         self.setProperty("confident", confident)
@@ -100,7 +106,7 @@ class ReadyReplyBox(QFrame):
         self.style().polish(self)
         self.hint.setText(f"match {reply.confidence:.0%}" if confident else "low confidence")
         self.hint.setToolTip(
-            "How strongly the conversation matches this canned response"
+            "The measured chance that this reply is right for the conversation"
             if confident
             else "No canned response matches this conversation well: read it before you send it"
         )
