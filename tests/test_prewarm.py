@@ -5,10 +5,10 @@ import threading
 from desktop import prewarm
 from desktop.drafting import adapt
 from desktop.drafting.options import Tone
+from desktop.drafting.pipeline import load_system_prompt
 from desktop.engine.llama import LlamaEngine
 from desktop.engine.types import GenerationParams
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.drafting.pipeline import load_system_prompt
 from desktop.transcript import parse
 
 RESPONSES = [

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 from desktop.drafting.options import DraftOptions
+from desktop.drafting.pipeline import Suggester
 from desktop.engine.llama import LlamaEngine
 from desktop.settings import Settings
 from desktop.store.library import open_library
-from desktop.drafting.pipeline import Suggester
 from desktop.transcript import parse
 
 COUNT = int(os.environ.get("AGENT_ASSIST_SOAK", "16"))

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from desktop import paths
+from desktop.drafting.results import SuggestionResult
 from desktop.engine import api_key
 from desktop.settings import Settings
-from desktop.drafting.results import SuggestionResult
 from desktop.ui.api_host import STOPPED, ApiHost, find_api_host, listening, port_in_use
 from desktop.ui.main_window import MainWindow
 from PySide6.QtCore import QTimer

@@ -9,6 +9,7 @@ from desktop.drafting import adapt
 from desktop.drafting.checks import check_draft
 from desktop.drafting.offered import apply_checks
 from desktop.drafting.options import DraftMode
+from desktop.drafting.results import CheckedDraft, SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import (
     EngineState,
@@ -17,7 +18,6 @@ from desktop.settings import Settings
 from desktop.settings import load as load_settings
 from desktop.store.feedback import FeedbackRepository
 from desktop.store.library import open_library
-from desktop.drafting.results import CheckedDraft, SuggestionResult
 from desktop.ui.main_window import MainWindow
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QHelpEvent, QTextCursor

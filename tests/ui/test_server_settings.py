@@ -8,12 +8,12 @@ from pathlib import Path
 import keyring
 import pytest
 from desktop import paths
+from desktop.drafting.results import SuggestionResult
 from desktop.drafting.session import (
     EngineState,
 )
 from desktop.engine import api_key
 from desktop.settings import Settings
-from desktop.drafting.results import SuggestionResult
 from desktop.ui.main_window import MainWindow
 from desktop.ui.widgets.settings_dialog import SettingsDialog
 from PySide6.QtCore import Qt
