@@ -129,7 +129,10 @@ class FocusReturn(QObject):
         active = QApplication.activeWindow()
         if active is not None and active is not window:
             return  # the keyboard went to another window on purpose (the library window)
-        window.activateWindow()
+        window.activateWindow()  # the window's own focus widget gets the keyboard back
+        current = window.focusWidget()
+        if current is not None and focusable(current):
+            return  # where it was, or where the dialog put it (an insert focuses the draft)
         before = self._before
         if before is not None and isValid(before) and focusable(before):
             before.setFocus(Qt.FocusReason.ActiveWindowFocusReason)

@@ -241,3 +241,21 @@ def test_the_focus_ring_shows_on_every_control_tab_reaches(
         if widget.grab().toImage() == before:
             unchanged.append(widget.accessibleName() or type(widget).__name__)
     assert unchanged == []
+
+
+def test_a_dialog_that_moved_the_keyboard_keeps_it_there(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(Settings(model_path="/nonexistent.gguf"))
+    active(qtbot, window)
+    window.conversation.editor.setFocus()
+    press(qtbot, Qt.Key.Key_K, CTRL)  # the palette, opened from the conversation
+    palette = window.command_palette
+    qtbot.waitUntil(palette.isVisible, timeout=5000)
+    qtbot.keyClicks(palette.input, "refund")
+    qtbot.waitUntil(lambda: palette.list.count() > 0, timeout=30_000)
+    qtbot.keyClick(palette.input, Qt.Key.Key_Return)  # inserts into the draft, focuses it
+    qtbot.waitUntil(palette.isHidden, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.wait(20)
+    assert focused() is window.suggestion.draft and window.suggestion.draft.toPlainText()
