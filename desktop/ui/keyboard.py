@@ -130,7 +130,7 @@ class FocusReturn(QObject):
         if active is not None and active is not window:
             return  # the keyboard went to another window on purpose (the library window)
         window.activateWindow()  # the window's own focus widget gets the keyboard back
-        current = window.focusWidget()
+        current: QWidget | None = window.focusWidget()  # None at run time, whatever stubs say
         if current is not None and focusable(current):
             return  # where it was, or where the dialog put it (an insert focuses the draft)
         before = self._before
