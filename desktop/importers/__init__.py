@@ -63,7 +63,7 @@ def _json_kind(data: Any) -> str | None:
         lists = (v for v in data.values() if isinstance(v, list) and v)
         records = next((v for v in lists if all(isinstance(x, dict) for x in v)), [data])
     else:
-        records = data
+        records = data if isinstance(data, list) else []  # a bare `true` or `3` holds none
     first = next((r for r in records if isinstance(r, dict)), None) if records else None
     if first is None:
         return None

@@ -200,3 +200,12 @@ def test_records_matching_earlier_ones_in_the_same_file_update_them(
     stored = {r.shortcode: (r.title, r.body) for r in library.repo.all() if r.shortcode}
     assert stored["k0"] == ("Other", "first 0")
     assert all(stored[f"k{i}"] == (f"R{i}", f"second {i}") for i in range(1, 5))
+
+
+@pytest.mark.parametrize("content", ["true", "3", '"text"', "null"])
+def test_a_json_file_of_one_bare_value_is_one_clear_error(
+    tmp_path: Path, library: Library, content: str
+) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(content, encoding="utf-8")
+    _refused(library, path, "export.json")
