@@ -79,7 +79,11 @@ def _convert(text: str, form_vars: set[str]) -> tuple[str, list[str]]:
 
 def _triggers(match: Record) -> list[str]:
     triggers = match.get("triggers") if "triggers" in match else [match.get("trigger")]
-    if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
+    if (
+        not isinstance(triggers, list)
+        or not triggers  # `triggers: []` names no way to insert it
+        or not all(isinstance(t, str) and t for t in triggers)
+    ):
         raise match.error("'trigger' must be text, 'triggers' a list of text")
     return list(triggers)
 

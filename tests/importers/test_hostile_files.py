@@ -209,3 +209,11 @@ def test_a_json_file_of_one_bare_value_is_one_clear_error(
     path = tmp_path / "export.json"
     path.write_text(content, encoding="utf-8")
     _refused(library, path, "export.json")
+
+
+def test_an_espanso_match_with_an_empty_trigger_list_is_named(
+    tmp_path: Path, library: Library
+) -> None:
+    path = tmp_path / "base.yml"
+    path.write_text("matches:\n  - triggers: []\n    replace: Hello\n", encoding="utf-8")
+    _refused(library, path, "record 1.*'triggers' a list of text")
