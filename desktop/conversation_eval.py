@@ -225,7 +225,9 @@ def evaluate_case(
         if false_claim is None and (found := claims(said, case.must_not_claim)):
             false_claim = f'states "{found}"'
     echo = prompt_echo(text, [suggester.system_prompt], [case.raw])
-    language = detect(text) if text.strip() else None
+    # The draft's language; ranking only (no draft), the ready reply's.
+    said = text or (ready.text if ready is not None else "")
+    language = detect(said) if said.strip() else None
     return CaseResult(
         case,
         parsed,
