@@ -22,8 +22,10 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.widgets.engine_status import speed_text
 from desktop.ui.widgets.suggestion_panel import DRAFT_LINES
 from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
@@ -237,3 +239,27 @@ def test_status_messages_fit_beside_the_model_and_speed_at_1024(
     permanent = [w for w in bar.findChildren(QWidget) if w.isVisible() and w.parent() is bar]
     room = bar.width() - sum(w.width() for w in permanent) - 12 * len(permanent)
     assert bar.fontMetrics().horizontalAdvance(message) <= room
+
+
+def test_text_follows_the_system_font_size(qtbot: QtBot, make_window: WindowFactory) -> None:
+    """A larger system font reaches every pane (no size is fixed in the style sheet)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    normal = app.font()
+    larger = QFont(normal)
+    larger.setPointSizeF(normal.pointSizeF() * 1.4)
+    app.setFont(larger)
+    try:
+        window = make_window(Settings())
+        window.conversation.set_text(CONVERSATION)
+        ready = window.suggestion.ready
+        qtbot.waitUntil(ready.isVisible, timeout=30_000)
+        chips = window.suggestion.chips
+        widgets = [ready.text, ready.copy_button, window.suggestion.draft, *chips.chips()]
+        for widget in (*widgets, window.canned.list, window.conversation.editor):
+            assert widget.font().pointSizeF() == pytest.approx(larger.pointSizeF())
+        window.resize(1280, 720)
+        qtbot.wait(50)
+        assert problems(window) == []
+    finally:
+        app.setFont(normal)
