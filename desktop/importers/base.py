@@ -54,11 +54,34 @@ class Parsed:
     def keep(self, response: CannedResponse, unknown: Iterable[str] = ()) -> None:
         """Keep `response` as it is (its placeholders already ours), noting tokens left over."""
         self.add_unknown(unknown)
-        self.responses.append(response)
+        self.responses.append(_without_surrogates(response))
 
     def skip(self, why: str) -> None:
         self.skipped += 1
         self.warnings.append(why)
+
+
+def _whole_text(text: str) -> str:
+    r"""Escaped UTF-16 halves (JSON's and YAML's "\ud83d\ude00") joined, lone ones replaced.
+
+    A lone half cannot be stored as UTF-8: SQLite's insert failed with a UnicodeEncodeError.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def _without_surrogates(response: CannedResponse) -> CannedResponse:
+    changed: dict[str, Any] = {
+        name: _whole_text(value)
+        for name, value in vars(response).items()
+        if isinstance(value, str) and _whole_text(value) != value
+    }
+    if any(_whole_text(tag) != tag for tag in response.tags):
+        changed["tags"] = tuple(_whole_text(tag) for tag in response.tags)
+    return replace(response, **changed) if changed else response
 
 
 def read_text(path: Path) -> str:

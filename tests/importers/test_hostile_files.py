@@ -217,3 +217,15 @@ def test_an_espanso_match_with_an_empty_trigger_list_is_named(
     path = tmp_path / "base.yml"
     path.write_text("matches:\n  - triggers: []\n    replace: Hello\n", encoding="utf-8")
     _refused(library, path, "record 1.*'triggers' a list of text")
+
+
+def test_escaped_utf16_halves_are_joined_or_replaced(tmp_path: Path, library: Library) -> None:
+    path = tmp_path / "base.yml"
+    path.write_text(
+        'matches:\n  - trigger: ":smile"\n    replace: "Hi \\ud83d\\ude00 and \\ud879 alone"\n',
+        encoding="utf-8",
+    )
+    report = import_file(library.repo, path)
+    assert report.added == 1
+    stored = [r for r in library.repo.all() if r.shortcode == ":smile"]
+    assert stored[0].body == "Hi \U0001f600 and \ufffd alone"
