@@ -23,8 +23,10 @@ from sqlite_utils import Database
 from desktop.errors import InputError
 from desktop.importers import bitext
 from desktop.importers.bitext import intent_of
+from desktop.importers.picks import Pick, read_picks
 from desktop.store import migrations
 from desktop.store.canned import CannedRepository, CannedResponse
+from desktop.store.learning import Answered, learn_many, resolve_canned
 from desktop.store.ranking import rank_for
 from desktop.transcript import Transcript, Turn
 
@@ -69,6 +71,7 @@ class Report:
     median_ms: float
     per_intent: tuple[IntentScore, ...]
     by_language: tuple[LanguageScore, ...] = ()
+    learned: tuple[int, list[str]] = (0, [])  # examples kept from the picks, unknown names
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +133,19 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
+def load_picks(path: Path) -> list[Pick]:
+    """The picks of `path` (desktop.importers.picks): JSONL, JSON or CSV."""
+    return read_picks(path)
+
+
+def teach(repo: CannedRepository, picks: Sequence[Pick]) -> tuple[int, list[str]]:
+    """Learn `picks` into `repo`; returns how many were kept and the unknown response names."""
+    ids = resolve_canned(repo.db, [p.canned for p in picks])
+    unknown = sorted({p.canned for p in picks if p.canned not in ids})
+    answered = [Answered(ids[p.canned], p.transcript) for p in picks if p.canned in ids]
+    return learn_many(repo.db, answered, source="import"), unknown
+
+
 def memory_repository(responses: Sequence[CannedResponse]) -> CannedRepository:
     db = Database(memory=True)
     migrations.apply(db)
@@ -142,9 +158,14 @@ def evaluate(
     cases: Sequence[Case],
     library: Sequence[CannedResponse],
     rank: Callable[[CannedRepository, Transcript], list[CannedResponse]] | None = None,
+    picks: Sequence[Pick] = (),
 ) -> Report:
-    """Rank for every case; top-1 decides the predicted intent for precision and recall."""
+    """Rank for every case; top-1 decides the predicted intent for precision and recall.
+
+    With `picks`, the fresh library first learns from them (examples, desktop.store.examples).
+    """
     repo = memory_repository(library)
+    learned = teach(repo, picks) if picks else (0, [])
     ranker = rank or (lambda r, t: rank_for(r, t, 3))
     ranker(repo, cases[0].transcript)  # builds the in-memory index: not a ranking latency
     hits1 = hits3 = 0
@@ -183,6 +204,7 @@ def evaluate(
             )
             for language, hits in sorted(languages.items())
         ),
+        learned=learned,
     )
 
 

@@ -13,7 +13,7 @@ from desktop.draft_eval import evaluate_drafts
 from desktop.drafting.options import DraftMode, DraftOptions, Tone
 from desktop.engine.loading import load_engine
 from desktop.errors import InputError
-from desktop.evaluation import Case, benchmark, evaluate, load_cases
+from desktop.evaluation import Case, Report, benchmark, evaluate, load_cases, load_picks
 from desktop.importers import bitext
 from desktop.store.canned import CannedResponse
 
@@ -34,9 +34,12 @@ def eval_command(args: argparse.Namespace) -> int:
     if not library:
         raise InputError(f"{args.canned.name} holds no responses.")
     report = evaluate(cases, library)
+    learned = _learned(args, cases, library, report)
     drafts = _draft_reports(args, cases, library) if args.drafts else []
     if args.json:
         result = report.as_dict()
+        if learned:
+            result["learned"] = learned
         if args.by_language:
             result["by_language"] = report.languages_dict()
         if drafts:
@@ -53,6 +56,13 @@ def eval_command(args: argparse.Namespace) -> int:
     _out(f"macro recall      {report.macro_recall:.3f}")
     _out(f"macro F1          {report.macro_f1:.3f}")
     _out(f"median ranking    {report.median_ms:.2f} ms")
+    if learned:
+        _out(
+            f"after learning {learned['examples']} picks: top-1 {learned['top1']:.1%} "
+            f"(before {report.top1:.1%}), top-3 {learned['top3']:.1%} (before {report.top3:.1%})"
+        )
+        if learned["unknown"]:
+            _out(f"picks naming no response: {', '.join(learned['unknown'])}")
     _out("")
     if args.by_language:
         _out(f"{'language':10} {'top-1':>7} {'top-3':>7} {'n':>5}")
@@ -65,6 +75,27 @@ def eval_command(args: argparse.Namespace) -> int:
     for s in report.per_intent:
         _out(f"{s.intent:32} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:4d}")
     return 0
+
+
+def _learned(
+    args: argparse.Namespace, cases: list[Case], library: list[CannedResponse], before: Report
+) -> dict[str, Any]:
+    """With --learn-from: the same cases ranked after learning the picks (a fresh library)."""
+    if args.learn_from is None:
+        return {}
+    picks = load_picks(_require(args.learn_from, "Picks file"))
+    after = evaluate(cases, library, picks=picks)
+    kept, unknown = after.learned
+    if not kept:
+        raise InputError(f"None of the picks in {args.learn_from.name} names a canned response.")
+    return {
+        "examples": kept,
+        "unknown": unknown,
+        "top1": after.top1,
+        "top3": after.top3,
+        "before": {"top1": before.top1, "top3": before.top3},
+        "median_ms": after.median_ms,
+    }
 
 
 def _draft_reports(

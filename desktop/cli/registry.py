@@ -84,6 +84,7 @@ def add_commands(subparsers: Subparsers) -> None:
     _team(canned)
     _models(subparsers)
     _stats(subparsers)
+    _learn(subparsers)
     _read(subparsers)
     _api(subparsers)
     _bench(subparsers)
@@ -173,6 +174,12 @@ def _eval(subparsers: Subparsers) -> None:
     )
     ev.add_argument("--mode", choices=DRAFT_MODES, default="adapt")
     ev.add_argument("--tone", choices=TONES, default="friendly")
+    ev.add_argument(
+        "--learn-from",
+        type=Path,
+        metavar="PICKS",
+        help="also rank after learning from past picks (JSONL/CSV of conversation, canned)",
+    )
     ev.set_defaults(handler=Handler("eval", "eval_command"))
 
     bench = subparsers.add_parser(
@@ -322,6 +329,25 @@ def _stats(subparsers: Subparsers) -> None:
     stats.add_argument("--days", type=int, default=30, help="period, in days (default 30)")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(handler=Handler("stats", "stats_command"))
+
+
+def _learn(subparsers: Subparsers) -> None:
+    learn = subparsers.add_parser("learn", help="teach the ranking from past tickets and picks")
+    commands = learn.add_subparsers(dest="learn_command", required=True)
+    imported = commands.add_parser(
+        "import", help="learn from past tickets: CSV/JSONL of conversation, canned title or id"
+    )
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--json", action="store_true", help="print one JSON object")
+    imported.set_defaults(handler=Handler("learn", "import_command"))
+    stats = commands.add_parser("stats", help="how many examples the ranking learns from")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.set_defaults(handler=Handler("learn", "stats_command"))
+    forget = commands.add_parser("forget", help="forget learned examples")
+    forget.add_argument("--canned", help="only this response's (title or id)")
+    forget.add_argument("--source", choices=("app", "import"), help="only picks, or imports")
+    forget.add_argument("--all", action="store_true", help="every example (say so explicitly)")
+    forget.set_defaults(handler=Handler("learn", "forget_command"))
 
 
 def _read(subparsers: Subparsers) -> None:

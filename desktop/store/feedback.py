@@ -17,10 +17,13 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from desktop.errors import InputError
 from desktop.store import storage
+from desktop.transcript import parse
 
 Kind = Literal["ready_reply", "draft", "alternative"]
 Action = Literal["copied", "discarded"]
+MAX_CONVERSATION_CHARS = 100_000  # as the history keeps it
 MAX_DISTANCE_CHARS = 4000  # edit distance is quadratic: longer texts are compared in part
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _LONG_NUMBER = re.compile(r"(?<!\w)\+?\d[\d ().-]{6,22}\d(?!\w)")
@@ -39,6 +42,9 @@ class FeedbackEvent:
     first_token_s: float | None = None
     total_s: float | None = None
     created_at: float = field(default_factory=time.time)
+    # The thread it answered: with `canned_ids`, a copy teaches the ranking (an example of
+    # each response) and a discard counts against them (desktop/store/examples.py).
+    conversation: str = ""
 
 
 def redact(text: str) -> str:
@@ -103,6 +109,33 @@ class FeedbackRepository:
         copied = event.action == "copied"
         with storage.storage_errors(self.db, "this feedback was not kept"):
             self._insert(event, copied)
+            self._learn(event, copied)
+
+    def _learn(self, event: FeedbackEvent, copied: bool) -> None:
+        """Keep the conversation as an example of the responses the reply was built on."""
+        if not event.conversation.strip() or not event.canned_ids:
+            return
+        from desktop.store.examples import AGAINST, PICK  # ranking loads numpy: only now
+        from desktop.store.learning import Answered, learn_many
+
+        conversation = redact(event.conversation[-MAX_CONVERSATION_CHARS:])  # as history does
+        try:
+            transcript = parse(conversation)
+        except InputError:
+            return  # not a conversation: nothing to learn
+        learn_many(
+            self.db,
+            [
+                Answered(
+                    int(canned_id),
+                    transcript,
+                    PICK if copied else AGAINST,
+                    conversation,
+                    event.created_at,
+                )
+                for canned_id in event.canned_ids
+            ],
+        )
 
     def _insert(self, event: FeedbackEvent, copied: bool) -> None:
         self.db["feedback"].insert(  # type: ignore[union-attr]

@@ -12,11 +12,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from desktop.store import query, storage
 from desktop.store.feedback import Kind, redact
+
+if TYPE_CHECKING:
+    from desktop.store.examples import ExampleStore
 
 DAY_S = 86400
 TITLE_CHARS = 80
@@ -153,9 +157,19 @@ class History:
         return int(self.db.execute("SELECT count(*) FROM history_conversation").fetchone()[0])
 
     def forget(self, ids: Sequence[int]) -> int:
-        """Delete these conversations and their copies; returns how many went."""
+        """Delete these conversations, their copies and the ranking's examples from them."""
         with storage.writing(self.db):
             gone = 0
+            texts = [
+                str(row[0])
+                for conversation_id in ids
+                for row in self.db.execute(
+                    "SELECT text FROM history_conversation WHERE id = ?", [conversation_id]
+                ).fetchall()
+            ]
+            examples = _examples(self.db)
+            if examples is not None:
+                examples.forget_conversations(texts)
             for conversation_id in ids:
                 cursor = self.db.execute(
                     "DELETE FROM history_conversation WHERE id = ?", [conversation_id]
@@ -171,6 +185,9 @@ class History:
                 "DELETE FROM history_conversation WHERE updated_at < ?", [cutoff]
             )
             _drop_orphans(self.db)
+            examples = _examples(self.db)
+            if examples is not None:  # the agent's picks keep no longer than the history
+                examples.forget(source="app", before=cutoff)
         return int(cursor.rowcount)
 
     def forget_all(self) -> int:
@@ -178,6 +195,9 @@ class History:
         with storage.writing(self.db):
             cursor = self.db.execute("DELETE FROM history_conversation")
             self.db.execute("DELETE FROM history_copy")
+            examples = _examples(self.db)
+            if examples is not None:
+                examples.forget(source="app")
         # Deleted text can linger in free pages and the index's segments; rewrite them.
         self.db.execute("INSERT INTO history_fts (history_fts) VALUES ('optimize')")
         return int(cursor.rowcount)
@@ -195,6 +215,13 @@ def open_history(db: Database, days: int, redacted: bool = True) -> History:
     history = History(db, redacted)
     history.apply_retention(days)
     return history
+
+
+def _examples(db: Database) -> ExampleStore | None:
+    """The ranking's examples, when this database has them (imported late: it loads numpy)."""
+    from desktop.store.examples import ExampleStore
+
+    return ExampleStore(db) if db["example"].exists() else None
 
 
 def _drop_orphans(db: Database) -> None:

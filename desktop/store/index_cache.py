@@ -10,6 +10,7 @@ runs once per file and version on a background thread. No Qt.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -25,6 +26,18 @@ def library_version(db: Database) -> str:
     return str(row[0]) if row else ""
 
 
+def examples_version(db: Database) -> str:
+    """The counter that moves with every change to the learned examples (migration m011).
+
+    Their own cache key, so a pick does not rebuild the responses' index; "" before m011.
+    """
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'examples_version'").fetchone()
+    except sqlite3.Error:
+        return ""
+    return str(row[0]) if row else ""
+
+
 def file_of(db: Database) -> str:
     """The main database's file ("" in memory), so connections to one file share an index."""
     for _seq, name, filename in db.execute("PRAGMA database_list").fetchall():
@@ -36,7 +49,8 @@ def file_of(db: Database) -> str:
 class PerLibrary(Generic[T]):
     """A value per library (file or in-memory connection), kept until the library changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: Callable[[Database], str] = library_version) -> None:
+        self._version = version  # what says the value is stale
         self._lock = threading.Lock()
         self._by_file: dict[str, tuple[str, T]] = {}
         self._by_memory_db: weakref.WeakKeyDictionary[Database, tuple[str, T]] = (
@@ -50,7 +64,7 @@ class PerLibrary(Generic[T]):
         it may be reused), or None on the first build in this process. Builds run one at a
         time, under the lock.
         """
-        version = library_version(db)
+        version = self._version(db)
         path = file_of(db)
         with self._lock:
             cached = self._by_file.get(path) if path else self._by_memory_db.get(db)

@@ -302,6 +302,31 @@ def m010_states_action(db: Database) -> None:
             )
 
 
+@migrations()
+def m011_examples(db: Database) -> None:
+    """Conversations an agent answered with a canned response: the ranking learns from them.
+
+    `polarity` 1 is a pick (a copied reply or an inserted response), -1 a response passed over
+    (a discarded draft). `text` is the customer's side, redacted; `conversation` the redacted
+    thread it came from, so History > forget can find it. `vector` is its WordLlama vector
+    (float16), so a restart embeds nothing. `examples_version` in `meta` moves with every
+    change, as `library_version` does for the responses (desktop/store/examples.py).
+    """
+    db.execute(
+        "CREATE TABLE example (id INTEGER PRIMARY KEY, canned_id INTEGER NOT NULL, "
+        "polarity INTEGER NOT NULL DEFAULT 1, text TEXT NOT NULL, conversation TEXT NOT NULL "
+        "DEFAULT '', source TEXT NOT NULL DEFAULT 'app', created_at REAL NOT NULL, "
+        "space TEXT NOT NULL DEFAULT '', vector BLOB)"
+    )
+    db.execute("CREATE INDEX example_canned ON example(canned_id)")
+    db.execute("CREATE INDEX example_created ON example(created_at)")
+    db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('examples_version', '0')")
+    bump = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'examples_version';"
+    db.execute(f"CREATE TRIGGER example_version_ai AFTER INSERT ON example BEGIN {bump} END")
+    db.execute(f"CREATE TRIGGER example_version_ad AFTER DELETE ON example BEGIN {bump} END")
+    db.execute(f"CREATE TRIGGER example_version_au AFTER UPDATE ON example BEGIN {bump} END")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlite_utils import Database
 
-from desktop.store import embeddings, index_snapshot, multilingual
+from desktop.store import embeddings, examples, index_snapshot, multilingual
 from desktop.store.fields import FIELD_WEIGHTS, parse_tags
 from desktop.store.index_cache import BackgroundJobs, PerLibrary, file_of
 from desktop.store.index_cache import library_version as library_version  # callers' name
@@ -64,6 +64,14 @@ DISTINCT_TOP = 3
 # Match strengths that count as full confidence: WordLlama and USE cosines, BM25.
 COSINE_FULL, CROSS_FULL, BM25_FULL = 0.6, 0.6, 8.0
 CONFIDENT = 0.4  # below this, the top response is offered as a lead, not as a ready reply
+# Learning from the team (desktop.store.examples): a response's nearest past example is one
+# more ranked list, each response's place in it weighted by LEARNED_WEIGHT * n / (n +
+# LEARNED_HALF) for its n examples, so a response without examples is ranked as before.
+# Passed-over examples nearer than the picks push a response down the same way. Chosen on the
+# Bitext dev cases (README, "Learning from the team").
+LEARNED_WEIGHT, LEARNED_HALF, AGAINST_WEIGHT = 3.0, 2.0, 1.0
+LEARNED_FULL = 0.8  # a past example this close is full confidence
+LEARNED_MIN = 0.85  # a past example less similar says nothing (a near-duplicate request does)
 
 Floats = npt.NDArray[np.float32]
 
@@ -179,8 +187,20 @@ class RankingIndex:
         """Ids of the best `limit` responses for `query`, best first."""
         return [response_id for response_id, _ in self.rank_scored(query, limit, options)]
 
+    def query_vector(self, query: Query, typos: bool = True) -> Floats | None:
+        """The query's meaning vector (its turns, misspellings repaired), as ranking makes it."""
+        if self.meaning is None or not query.turns:
+            return None
+        fix = self.lexical.spelling if typos else str
+        texts = [" ".join(fix(w) for w in turn) for turn, _ in query.turns]
+        return self.meaning.query(texts, [w for _, w in query.turns])
+
     def rank_scored(
-        self, query: Query, limit: int, options: RankOptions = RankOptions()
+        self,
+        query: Query,
+        limit: int,
+        options: RankOptions = RankOptions(),
+        learned: examples.LearnedIndex | None = None,
     ) -> list[tuple[int, float]]:
         """(id, confidence) of the best `limit` responses, best first.
 
@@ -212,10 +232,10 @@ class RankingIndex:
             bm25 = self.lexical.scores(stems)
             matched = np.flatnonzero(bm25 > 0)
             _fuse(fused, matched, bm25[matched], LEXICAL_WEIGHT * familiar)
+        meaning_vector = None
         if options.semantic and self.meaning is not None:
-            fix = self.lexical.spelling if options.typos else str
-            texts = [" ".join(fix(w) for w in turn) for turn, _ in query.turns]
-            combined = self.meaning.query(texts, [w for _, w in query.turns])
+            meaning_vector = combined = self.query_vector(query, options.typos)
+            assert combined is not None  # the query has terms, hence turns
             near, similarity = self.meaning.nearest(combined)
             cosine = dict(zip(near.tolist(), similarity.tolist(), strict=True))
             _fuse(fused, near, similarity, SEMANTIC_WEIGHT * familiar)
@@ -226,6 +246,13 @@ class RankingIndex:
             near, similarity = space.nearest(combined)
             cross = dict(zip(near.tolist(), similarity.tolist(), strict=True))
             _fuse(fused, near, similarity, cross_weight)
+        taught: dict[int, float] = {}
+        if learned is not None and len(learned) and self.meaning is not None:
+            vector = meaning_vector
+            if vector is None:
+                vector = self.query_vector(query, options.typos)
+            if vector is not None:
+                taught = self._learn(fused, learned, vector, familiar)
         if not fused:
             return []
         rows = np.fromiter(fused, dtype=np.int64)
@@ -241,9 +268,54 @@ class RankingIndex:
             meaning = cosine.get(row, 0.0) / COSINE_FULL
             same = 0.5 * min(max(meaning, 0.0), 1.0) + 0.5 * min(words, 1.0)
             other = min(max(cross.get(row, 0.0) / CROSS_FULL, 0.0), 1.0)
-            return round(familiar * same + (1.0 - familiar) * other, 3)
+            score = familiar * same + (1.0 - familiar) * other
+            if row in taught:  # how close a past conversation answered with it was
+                score = max(score, taught[row])
+            return round(score, 3)
 
         return [(int(self.ids[i]), confidence(i)) for i in order[:limit].tolist()]
+
+    def _learn(
+        self,
+        fused: dict[int, float],
+        learned: examples.LearnedIndex,
+        vector: Floats,
+        familiar: float,
+    ) -> dict[int, float]:
+        """Fuse the nearest past example per response; returns rows' learned confidence.
+
+        Weighted by `familiar` as the other WordLlama signal is: in a language the library
+        does not know, static word vectors find the same language, not the same request.
+        """
+        picks, against = learned.near(vector)
+        rows, similarity, count = self._rows_of(picks, LEARNED_MIN)
+        share = count / (count + LEARNED_HALF)
+        _fuse_weighted(fused, rows, similarity, LEARNED_WEIGHT * familiar * share)
+        ranked, values, shares = rows.tolist(), similarity.tolist(), share.tolist()
+        best = dict(zip(ranked, values, strict=True))
+        taught = {
+            row: min(max(value / LEARNED_FULL, 0.0), 1.0) * part * familiar
+            for row, value, part in zip(ranked, values, shares, strict=True)
+        }
+        rows, similarity, count = self._rows_of(against, LEARNED_MIN)
+        # A pass counts only where it is nearer than the response's own picks.
+        passed = zip(rows.tolist(), similarity.tolist(), strict=True)
+        nearer = np.asarray([value > best.get(row, -1.0) for row, value in passed], dtype=bool)
+        rows, similarity, count = rows[nearer], similarity[nearer], count[nearer]
+        against_share = count / (count + LEARNED_HALF)
+        _fuse_weighted(fused, rows, similarity, -AGAINST_WEIGHT * familiar * against_share)
+        return taught
+
+    def _rows_of(
+        self, near: examples.Near, least: float
+    ) -> tuple[npt.NDArray[np.int64], Floats, Any]:
+        """Index rows of the responses in `near` at least `least` similar.
+
+        Examples of responses deleted since are dropped.
+        """
+        rows = np.minimum(np.searchsorted(self.ids, near.canned_ids), len(self.ids) - 1)
+        known = (self.ids[rows] == near.canned_ids) & (near.similarity >= least)
+        return rows[known], near.similarity[known], near.count[known].astype(np.float64)
 
     def _cross_space(self) -> VectorSpace | None:
         if self.cross is None and self._cross_later is not None:
@@ -317,6 +389,16 @@ def _fuse(
     order = np.argsort(-scores, kind="stable")
     for rank, row in enumerate(rows[order].tolist()):
         fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank + 1)
+
+
+def _fuse_weighted(
+    fused: dict[int, float], rows: npt.NDArray[np.int64], scores: Floats, weights: Any
+) -> None:
+    """Reciprocal rank fusion with a weight per row (its share of examples)."""
+    order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+    for rank, position in enumerate(order.tolist()):
+        row = int(rows[position])
+        fused[row] = fused.get(row, 0.0) + float(weights[position]) / (RRF_K + rank + 1)
 
 
 def _group_evidence(groups: npt.NDArray[np.int64], scores: npt.NDArray[np.float64]) -> Any:
@@ -484,22 +566,31 @@ def respell(db: Database, text: str) -> str:
     return " ".join(lexical.spelling(word) for word in text.lower().split())
 
 
+def learned_for(db: Database) -> examples.LearnedIndex | None:
+    """`db`'s examples in the ranking's meaning space (None without any)."""
+    index = index_for(db)
+    if index.embedder is None:
+        return None
+    return examples.learned_for(db, f"{MEANING_SPACE}:{index.embedder.dim}")
+
+
 def rank_ids(
     db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
 ) -> list[int]:
-    return index_for(db).rank(build_query(transcript), limit, options)
+    scored = index_for(db).rank_scored(build_query(transcript), limit, options, learned_for(db))
+    return [response_id for response_id, _ in scored]
 
 
 def rank_scored(
     db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
 ) -> list[tuple[int, float]]:
-    return index_for(db).rank_scored(build_query(transcript), limit, options)
+    return index_for(db).rank_scored(build_query(transcript), limit, options, learned_for(db))
 
 
 def rank_query(
     db: Database, query: Query, limit: int, options: RankOptions = RankOptions()
 ) -> list[tuple[int, float]]:
-    return index_for(db).rank_scored(query, limit, options)
+    return index_for(db).rank_scored(query, limit, options, learned_for(db))
 
 
 def sentence_similarity(db: Database, texts: Sequence[str], limit: int) -> dict[int, float]:

@@ -1,0 +1,81 @@
+"""Headless `agent-assist learn import|stats|forget`: the examples the ranking learns from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from desktop.errors import InputError
+from desktop.importers.picks import read_picks
+from desktop.store.examples import ExampleStore
+from desktop.store.learning import Answered, learn_many, resolve_canned
+from desktop.store.library import open_library
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def import_command(args: argparse.Namespace) -> int:
+    """Every row naming a known response becomes an example, all in one transaction."""
+    picks = read_picks(args.file)
+    library = open_library()
+    try:
+        db = library.repo.db
+        ids = resolve_canned(db, [p.canned for p in picks])
+        unknown = sorted({p.canned for p in picks if p.canned not in ids})
+        answered = [Answered(ids[p.canned], p.transcript) for p in picks if p.canned in ids]
+        if not answered:
+            raise InputError(
+                f"None of the {len(picks)} rows of {args.file.name} names a canned response "
+                f"of the library (by title, short code or id): nothing learned."
+            )
+        kept = learn_many(db, answered, source="import")
+    finally:
+        library.close()
+    result: dict[str, Any] = {"rows": len(picks), "learned": kept, "unknown": unknown}
+    if args.json:
+        _out(json.dumps(result))
+        return 0
+    _out(f"learned {kept} examples from {len(picks)} rows of {args.file.name}")
+    if unknown:
+        _out(f"{len(unknown)} names match no canned response: {', '.join(unknown[:20])}")
+    return 0
+
+
+def stats_command(args: argparse.Namespace) -> int:
+    library = open_library()
+    try:
+        stats = ExampleStore(library.repo.db).stats()
+    finally:
+        library.close()
+    if args.json:
+        _out(json.dumps(stats))
+        return 0
+    _out(f"{stats['examples']} examples of {stats['responses']} canned responses")
+    for source, counts in sorted(stats["by_source"].items()):
+        _out(f"  {source:<7} {counts['picks']} picks, {counts['against']} passed over")
+    if stats["without_response"]:
+        _out(f"  {stats['without_response']} belong to deleted responses (ignored)")
+    return 0
+
+
+def forget_command(args: argparse.Namespace) -> int:
+    if args.canned is None and args.source is None and not args.all:
+        raise InputError("Say what to forget: --canned TITLE, --source app|import, or --all.")
+    library = open_library()
+    try:
+        db = library.repo.db
+        canned_id = None
+        if args.canned is not None:
+            found = resolve_canned(db, [args.canned])
+            if not found:
+                raise InputError(f"No canned response is called {args.canned!r}.")
+            canned_id = found[args.canned]
+        gone = ExampleStore(db).forget(canned_id=canned_id, source=args.source)
+    finally:
+        library.close()
+    _out(f"forgot {gone} examples")
+    return 0

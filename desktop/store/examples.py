@@ -1,0 +1,226 @@
+"""Past conversations an agent answered with a canned response: what the ranking learns from.
+
+Each example is the customer's side of one conversation (redacted) with the response it was
+answered with (`polarity` 1), or a response the agent passed over (-1: a discarded draft). Its
+meaning vector is kept with it (float16, migration m011), so a restart embeds nothing, and the
+examples are held in memory per database (`LearnedIndex`), rebuilt only when
+`meta.examples_version` moves. 100,000 examples take 51 MB of vectors and 3 MB of sign bits.
+Picks stay on the laptop. No Qt.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlite_utils import Database
+
+from desktop.store import storage
+from desktop.store.index_cache import PerLibrary, examples_version
+
+Floats = npt.NDArray[np.float32]
+PICK, AGAINST = 1, -1
+PREFILTER = 1000  # more examples than this are narrowed by sign bits before exact cosines
+SOURCES = ("app", "import")
+
+
+@dataclass(frozen=True)
+class Example:
+    canned_id: int
+    text: str  # the customer's side, redacted
+    polarity: int = PICK
+    source: str = "app"  # "app": the agent's own picks; "import": a ticket history
+    conversation: str = ""  # the redacted thread, so History > forget finds it
+    created_at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class Near:
+    """Per response with examples: its nearest pick (or passed-over) similarity and count."""
+
+    canned_ids: npt.NDArray[np.int64]
+    similarity: Floats
+    count: npt.NDArray[np.int64]
+
+
+class ExampleStore:
+    """The `example` table over one connection."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add_many(self, examples: Sequence[Example], vectors: Floats, space: str) -> int:
+        """Keep `examples` with their vectors, all or none (one transaction)."""
+        if not examples:
+            return 0
+        rows = [
+            (
+                e.canned_id,
+                e.polarity,
+                e.text,
+                e.conversation,
+                e.source,
+                e.created_at,
+                space,
+                np.asarray(v, dtype=np.float16).tobytes(),
+            )
+            for e, v in zip(examples, vectors, strict=True)
+        ]
+        with storage.writing(self.db):
+            self.db.conn.executemany(
+                "INSERT INTO example (canned_id, polarity, text, conversation, source, "
+                "created_at, space, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def forget(
+        self, canned_id: int | None = None, source: str | None = None, before: float | None = None
+    ) -> int:
+        """Delete the examples that match every given filter (none given: all of them)."""
+        where, params = _filters(canned_id, source, before)
+        with storage.writing(self.db):
+            cursor = self.db.execute(f"DELETE FROM example{where}", params)
+        return int(cursor.rowcount)
+
+    def forget_conversations(self, texts: Iterable[str]) -> int:
+        """Delete the agent's picks made in these (redacted) threads: History > forget.
+
+        A thread grows after a pick, so a pick belongs to it when its thread is a part of it.
+        """
+        gone = 0
+        with storage.writing(self.db):
+            for text in texts:
+                cursor = self.db.execute(
+                    "DELETE FROM example WHERE source = 'app' AND conversation != '' "
+                    "AND instr(?, conversation) > 0",
+                    [text],
+                )
+                gone += cursor.rowcount
+        return gone
+
+    def counts(self) -> dict[int, tuple[int, int]]:
+        """Per canned id: (picks, passed over)."""
+        out: dict[int, tuple[int, int]] = {}
+        for canned_id, picks, against in self.db.execute(
+            "SELECT canned_id, sum(polarity > 0), sum(polarity < 0) FROM example GROUP BY canned_id"
+        ).fetchall():
+            out[int(canned_id)] = (int(picks), int(against))
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        """Totals by source and polarity, and how many responses have examples."""
+        by_source = {
+            str(source): {"picks": int(picks), "against": int(against)}
+            for source, picks, against in self.db.execute(
+                "SELECT source, sum(polarity > 0), sum(polarity < 0) FROM example GROUP BY source"
+            ).fetchall()
+        }
+        responses, oldest = self.db.execute(
+            "SELECT count(DISTINCT canned_id), min(created_at) FROM example"
+        ).fetchone()
+        orphans = self.db.execute(
+            "SELECT count(*) FROM example WHERE canned_id NOT IN (SELECT id FROM canned)"
+        ).fetchone()[0]
+        return {
+            "examples": sum(s["picks"] + s["against"] for s in by_source.values()),
+            "by_source": by_source,
+            "responses": int(responses or 0),
+            "oldest": oldest,
+            "without_response": int(orphans),  # their response was deleted: they are ignored
+        }
+
+
+def _filters(
+    canned_id: int | None, source: str | None, before: float | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for clause, value in (("canned_id = ?", canned_id), ("source = ?", source)):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    if before is not None:
+        clauses.append("created_at < ?")
+        params.append(before)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+class LearnedIndex:
+    """The examples' vectors in memory, and the nearest of them per response for a query."""
+
+    def __init__(
+        self, canned_ids: npt.NDArray[np.int64], polarity: npt.NDArray[np.int8], vectors: Any
+    ) -> None:
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float16)
+        self.bits = np.ascontiguousarray(np.packbits(self.vectors > 0, axis=1).view(np.uint64).T)
+        self.polarity = polarity
+        # Responses as slots, so the best similarity per response is one ufunc call.
+        self.responses, self.slot = np.unique(canned_ids, return_inverse=True)
+        self.slot = self.slot.astype(np.int64)
+        self.picks = np.bincount(self.slot[polarity > 0], minlength=len(self.responses))
+        self.against = np.bincount(self.slot[polarity < 0], minlength=len(self.responses))
+
+    def __len__(self) -> int:
+        return len(self.polarity)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.vectors.nbytes + self.bits.nbytes + self.polarity.nbytes + self.slot.nbytes)
+
+    def near(self, query: Floats) -> tuple[Near, Near]:
+        """(picks, passed over): per response, the best cosine of its examples with `query`."""
+        rows = np.arange(len(self), dtype=np.int64)
+        if len(self) > PREFILTER:
+            signs = np.packbits(query[None, :] > 0, axis=1).view(np.uint64).T
+            columns = np.bitwise_count(self.bits ^ signs)
+            distance = columns[0].astype(np.uint16)
+            for column in columns[1:]:
+                distance += column
+            rows = np.argpartition(distance, PREFILTER - 1)[:PREFILTER].astype(np.int64)
+        similarity = self.vectors[rows].astype(np.float32) @ query
+        return (
+            self._best(rows, similarity, self.polarity[rows] > 0, self.picks),
+            self._best(rows, similarity, self.polarity[rows] < 0, self.against),
+        )
+
+    def _best(self, rows: Any, similarity: Floats, keep: Any, counts: Any) -> Near:
+        best = np.full(len(self.responses), -np.inf, dtype=np.float32)
+        np.maximum.at(best, self.slot[rows[keep]], similarity[keep])
+        found = np.flatnonzero(np.isfinite(best))
+        return Near(self.responses[found], best[found], counts[found])
+
+
+def learned_for(db: Database, space: str) -> LearnedIndex | None:
+    """`db`'s examples in `space`, read once per examples version; None when it has none."""
+    if not db["example"].exists():
+        return None
+    return _learned.get(db, functools.partial(_build, db, space))
+
+
+def _build(
+    db: Database, space: str, path: str, version: str, previous: LearnedIndex | None
+) -> LearnedIndex | None:
+    rows = db.execute(
+        "SELECT canned_id, polarity, vector FROM example WHERE space = ? AND vector IS NOT NULL "
+        "ORDER BY id",
+        [space],
+    ).fetchall()
+    if not rows:
+        return None
+    dim = len(rows[0][2]) // 2
+    rows = [r for r in rows if len(r[2]) == 2 * dim]
+    vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(-1, dim)
+    return LearnedIndex(
+        np.asarray([r[0] for r in rows], dtype=np.int64),
+        np.asarray([r[1] for r in rows], dtype=np.int8),
+        vectors,
+    )
+
+
+_learned: PerLibrary[LearnedIndex | None] = PerLibrary(examples_version)

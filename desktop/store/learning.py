@@ -1,0 +1,89 @@
+"""Turn answered conversations into examples the ranking learns from. No Qt.
+
+An example's vector is made exactly as a query's is (the customer's last turns, newest
+weighing most, misspellings repaired against the library), so a new conversation and a past
+one are compared in the same way. The app's picks come through `FeedbackRepository.record`;
+imports (`agent-assist learn import`) and the evaluation (`eval --learn-from`) call
+`learn_many`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlite_utils import Database
+
+from desktop.store import ranking
+from desktop.store.examples import PICK, Example, ExampleStore
+from desktop.transcript import Transcript
+
+MAX_TEXT_CHARS = 4000  # the customer's side kept for display and re-embedding
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One conversation and a response it was answered with (or passed over)."""
+
+    canned_id: int
+    transcript: Transcript
+    polarity: int = PICK
+    conversation: str = ""  # the redacted thread (app picks), for History > forget
+    created_at: float | None = None
+
+
+def space_of(db: Database) -> str:
+    """The name examples' vectors are kept under: the ranking's meaning space and dimension."""
+    index = ranking.index_for(db)
+    if index.embedder is None:
+        return ""
+    return f"{ranking.MEANING_SPACE}:{index.embedder.dim}"
+
+
+def learn_many(db: Database, answered: Sequence[Answered], source: str = "app") -> int:
+    """Keep each conversation as an example of its response; returns how many were kept.
+
+    A conversation without a customer word, or a library without the meaning model, teaches
+    nothing (0). All are written in one transaction.
+    """
+    index = ranking.index_for(db)
+    space = space_of(db)
+    if not space or not answered:
+        return 0
+    kept: list[Example] = []
+    vectors = []
+    for item in answered:
+        query = ranking.build_query(item.transcript)
+        vector = index.query_vector(query)
+        if vector is None:
+            continue
+        text = "\n".join(t.text for t in item.transcript.customer_turns())[-MAX_TEXT_CHARS:]
+        extra = {} if item.created_at is None else {"created_at": item.created_at}
+        kept.append(
+            Example(item.canned_id, text, item.polarity, source, item.conversation, **extra)
+        )
+        vectors.append(vector)
+    if not kept:
+        return 0
+    return ExampleStore(db).add_many(kept, np.stack(vectors), space)
+
+
+def resolve_canned(db: Database, names: Sequence[str]) -> dict[str, int]:
+    """Canned ids of `names`: an id, a title, a short code or an import's record id.
+
+    Titles and short codes match whatever their case; a name that matches nothing is left out
+    (the caller reports it).
+    """
+    by_name: dict[str, int] = {}
+    rows = db.execute("SELECT id, title, shortcode, source_id FROM canned ORDER BY id DESC")
+    for canned_id, title, shortcode, source_id in rows.fetchall():
+        for key in (str(canned_id), source_id, shortcode, title):
+            if key:
+                by_name[str(key).strip().casefold()] = int(canned_id)
+    found = {}
+    for name in names:
+        key = str(name).strip().casefold()
+        if key in by_name:
+            found[name] = by_name[key]
+    return found
