@@ -238,11 +238,16 @@ class Suggester:
         (model_quality.writes_freely), never automatically with the 135M default.
         """
         ranked = [c for c, _ in understood.ranked]
+        free = _Plan(DraftMode.FREE, tuple(ranked), (tuple(ranked),) * 2, "")
+        if options.mode is DraftMode.FREE:  # the agent asked for it (Settings, --mode free)
+            return free
         if not ranked:
+            if writes_freely(self.engine.info):
+                return free
             return _Plan(DraftMode.ADAPT, (), (), "The library has no canned responses yet.")
         if understood.abstain:
-            if options.mode is DraftMode.FREE or writes_freely(self.engine.info):
-                return _Plan(DraftMode.FREE, tuple(ranked), (tuple(ranked),) * 2, "")
+            if writes_freely(self.engine.info):
+                return free
             note = "No saved reply fits this conversation"
             if understood.fallback is None:
                 return _Plan(DraftMode.ADAPT, (), (), note + ": write your own, or pick a lead.")
@@ -250,8 +255,6 @@ class Suggester:
             return _Plan(
                 DraftMode.ADAPT, (understood.fallback,), leads, note + ": a holding reply."
             )
-        if options.mode is DraftMode.FREE:
-            return _Plan(DraftMode.FREE, tuple(ranked), (tuple(ranked),) * 2, "")
         first = tuple(
             n.ready.canned for n in understood.needs if n.ready is not None and not n.ready.pending
         )
