@@ -12,11 +12,13 @@ from PySide6.QtGui import (
     QPaintEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
+    QTextDocument,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop import textfile
 from desktop.errors import InputError
+from desktop.threads.lines import line_roles
 from desktop.transcript import MAX_CHARS, Transcript, classify_line, clean, parse
 from desktop.ui.wording import count
 
@@ -34,12 +36,32 @@ PLACEHOLDER = (
 
 
 class TurnHighlighter(QSyntaxHighlighter):
-    """Colours each line by the role of the turn it belongs to and bolds the labels."""
+    """Colours each line by the role of the turn it belongs to and bolds the labels.
+
+    Labels alone say little in an email chain or a helpdesk export ("Chloe (Larkfield
+    Support)", "On Tue ... wrote:", quoted lines), so once the conversation is parsed each line
+    takes the side the parser read it as (`set_roles`); until then, and for lines typed since,
+    the labels decide.
+    """
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self._roles: list[str | None] = []
+
+    def set_roles(self, roles: list[str | None]) -> None:
+        if roles != self._roles:  # repainting only on a change: no loop with the parse
+            self._roles = roles
+            self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
         role, label_length = classify_line(text)
+        number = self.currentBlock().blockNumber()
+        parsed = self._roles[number] if number < len(self._roles) else None
         previous = self.previousBlockState()
-        state = (CUSTOMER if role == "customer" else AGENT) if role else max(previous, CUSTOMER)
+        if parsed is not None:
+            state = CUSTOMER if parsed == "customer" else AGENT
+        else:
+            state = (CUSTOMER if role == "customer" else AGENT) if role else max(previous, CUSTOMER)
         self.setCurrentBlockState(state)
         if label_length:
             label = QTextCharFormat()
@@ -109,6 +131,25 @@ class ConversationEditor(QPlainTextEdit):
             block = block.next()
         painter.end()
         super().paintEvent(event)
+
+
+def summary_of(transcript: Transcript) -> str:
+    """The parse at a glance: "16 turns: 10 customer (Rebecca), 6 agent (Chloe)"."""
+    turns = transcript.turns
+    customer = [t for t in turns if t.role == "customer"]
+    names = list(dict.fromkeys(_name(t.speaker) for t in customer if _name(t.speaker)))[:1]
+    agents = list(transcript.agent_names)[:2]
+    who = f" ({', '.join(names)})" if names else ""
+    team = f" ({', '.join(agents)})" if agents else ""
+    return (
+        f"{count(len(turns), 'turn')}: {len(customer)} customer{who}, "
+        f"{len(turns) - len(customer)} agent{team}"
+    )
+
+
+def _name(speaker: str) -> str:
+    """The name of a sender: "Sandra Whitaker <sandra@example.com>" -> "Sandra Whitaker"."""
+    return speaker.split("<")[0].strip() if "@" not in speaker.split("<")[0] else ""
 
 
 class ConversationPane(QWidget):
@@ -192,11 +233,7 @@ class ConversationPane(QWidget):
             self.message.emit(str(exc))
             return
         turns = self._transcript.turns
-        if not turns:
-            self.summary.setText("No conversation yet")
-        else:
-            customer = sum(1 for t in turns if t.role == "customer")
-            self.summary.setText(
-                f"{count(len(turns), 'turn')}: {customer} customer, {len(turns) - customer} agent"
-            )
+        self.summary.setText(summary_of(self._transcript) if turns else "No conversation yet")
+        text = self.editor.toPlainText()
+        self.editor.highlighter.set_roles(list(line_roles(text, turns)) if turns else [])
         self.transcript_changed.emit(self._transcript)
