@@ -18,12 +18,12 @@ from itertools import count
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import EngineState
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.assist import AssistController
 

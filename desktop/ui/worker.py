@@ -10,14 +10,14 @@ from PySide6.QtCore import QTimer, Signal, Slot
 
 from desktop import prewarm
 from desktop.drafting import options, rewrite, summary
+from desktop.drafting.pipeline import Suggester
+from desktop.drafting.results import SuggestionResult
 from desktop.engine.base import Engine
 from desktop.engine.types import Message
 from desktop.errors import ModelError
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.library import LibraryFactory
-from desktop.drafting.pipeline import Suggester
-from desktop.drafting.results import SuggestionResult
 from desktop.transcript import Transcript
 from desktop.ui.background import LibraryWorker, Reporter
 from desktop.ui.token_batch import TokenBatcher
