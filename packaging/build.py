@@ -3,10 +3,15 @@
 Run with the project's virtual environment (`make package` does that):
 
     .venv/bin/python packaging/build.py [--dist DIR] [--onefile] [--no-archive] [--clean]
+                                        [--packages-only] [--changelog FILE]
 
-Produces dist/agent-assist/ (one folder) and dist/agent-assist-<version>-<os>-<arch>.tar.gz
-holding that folder, INSTALL.txt, the .desktop entry and the icon. PyInstaller's work folder
-stays in build/pyinstaller, so a rebuild after a small change reuses its analysis cache.
+Produces dist/agent-assist/ (one folder) and the installers made from it: on Linux
+dist/agent-assist_<version>_<arch>.deb and dist/agent-assist-<version>-linux-<arch>.tar.gz
+(install.sh / uninstall.sh for the current user); elsewhere a zip (Windows; the Inno Setup
+installer is packaging/windows/agent-assist.iss) or nothing more (macOS: the .app goes into a
+.dmg, packaging/macos/make_dmg.sh). The version must have an entry in packaging/CHANGELOG.md,
+checked before anything is built. PyInstaller's work folder stays in build/pyinstaller, so a
+rebuild after a small change reuses its analysis cache.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ import platform
 import re
 import subprocess
 import sys
-import tarfile
 import time
 import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import changelog
+import linux_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "packaging" / "agent_assist.spec"
@@ -73,29 +81,23 @@ def run_pyinstaller(dist: Path, work: Path, onefile: bool, clean: bool) -> None:
     print(f"[build] PyInstaller finished in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def make_archive(dist: Path, app: Path) -> Path:
-    """A tarball (zip on Windows) with one top folder: the app, install note, menu entry."""
+def make_archive(dist: Path, app: Path, notes: tuple[str, str]) -> list[Path]:
+    """The installers for this OS made from the one-folder build."""
     top = f"{NAME}-{version()}-{platform_tag()}"
-    extras = [
-        (ROOT / "packaging" / "INSTALL.txt", "INSTALL.txt"),
-        (ROOT / "resources" / f"{NAME}.desktop", f"{NAME}.desktop"),
-        (ROOT / "resources" / "icons" / f"{NAME}.png", f"{NAME}.png"),
-    ]
     if sys.platform == "win32":
+        # The Inno Setup installer (packaging/windows/agent-assist.iss) is the one agents use;
+        # the zip is for a portable copy.
         archive = dist / f"{top}.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(app.rglob("*")):
                 zf.write(path, f"{top}/{app.name}/{path.relative_to(app).as_posix()}")
-            for source, arcname in extras:
-                zf.write(source, f"{top}/{arcname}")
-        return archive
-    archive = dist / f"{top}.tar.gz"
-    # Level 6: the model barely compresses, level 9 would only cost time.
-    with tarfile.open(archive, "w:gz", compresslevel=6) as tar:
-        tar.add(app, arcname=f"{top}/{app.name}")
-        for source, arcname in extras:
-            tar.add(source, arcname=f"{top}/{arcname}")
-    return archive
+        return [archive]
+    if sys.platform.startswith("linux"):
+        return [
+            linux_packages.build_deb(app, dist, version(), *notes),
+            linux_packages.build_user_archive(app, dist, top),
+        ]
+    return []  # macOS: packaging/macos/make_dmg.sh wraps the .app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,10 +114,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-archive", action="store_true", help="skip the tarball")
     parser.add_argument("--clean", action="store_true", help="drop PyInstaller's cache first")
+    parser.add_argument(
+        "--packages-only",
+        action="store_true",
+        help="make the installers from an existing DIST/agent-assist/, without PyInstaller",
+    )
+    parser.add_argument(
+        "--changelog", type=Path, default=changelog.CHANGELOG, help="release notes to check"
+    )
     args = parser.parse_args(argv)
 
+    # First: a release without its changelog entry fails in a second, not after a build.
+    try:
+        notes = changelog.entry(version(), args.changelog)
+    except changelog.ChangelogError as exc:
+        print(f"[build] {exc}", file=sys.stderr)
+        return 2
     dist = args.dist.resolve()
-    run_pyinstaller(dist, args.work.resolve(), args.onefile, args.clean)
+    if not args.packages_only:
+        run_pyinstaller(dist, args.work.resolve(), args.onefile, args.clean)
     app = (
         dist / (NAME + (".exe" if sys.platform == "win32" else "")) if args.onefile else dist / NAME
     )
@@ -124,11 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[build] app: {app} ({human(folder_size(app))})")
     if not args.no_archive and not args.onefile:
         started = time.perf_counter()
-        archive = make_archive(dist, app)
-        print(
-            f"[build] archive: {archive} ({human(archive.stat().st_size)}, "
-            f"{time.perf_counter() - started:.0f} s)"
-        )
+        for package in make_archive(dist, app, notes):
+            print(f"[build] installer: {package} ({human(package.stat().st_size)})")
+        print(f"[build] installers made in {time.perf_counter() - started:.0f} s")
     exe = app / (NAME + (".exe" if sys.platform == "win32" else "")) if app.is_dir() else app
     print(f"[build] check it with: {exe} --self-test")
     return 0

@@ -58,6 +58,22 @@ def engine(default_model: Path) -> Iterator[LlamaEngine]:
     loaded.close()
 
 
+@pytest.fixture(scope="session")
+def frozen_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The PyInstaller build and its installers, made once per session (slow: `frozen` tests)."""
+    from tests import frozen_build
+
+    return frozen_build.frozen_dist(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def frozen_app(frozen_dist: Path) -> Path:
+    """The packaged executable in the one-folder build."""
+    from tests import frozen_build
+
+    return frozen_dist / frozen_build.NAME / frozen_build.EXE_NAME
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):

@@ -1,10 +1,9 @@
 """The PyInstaller package, built from this tree and run without the virtual environment.
 
 Slow (a PyInstaller build, then the app itself), so it is marked `frozen` and can be run
-alone with `pytest -m frozen`, or skipped with `-m "not frozen"`. The build reuses
-PyInstaller's cache in build/pyinstaller, so a rerun after a small change is quicker.
-Set AGENT_ASSIST_FROZEN_DIST to a folder that already holds agent-assist/ to test that
-build instead of making a new one.
+alone with `pytest -m frozen`, or skipped with `-m "not frozen"`. The build is made once per
+session (the `frozen_app` fixture, tests/frozen_build.py) and shared with the installer tests;
+it reuses PyInstaller's cache in build/pyinstaller, so a rerun after a small change is quicker.
 """
 
 from __future__ import annotations
@@ -13,16 +12,14 @@ import json
 import os
 import platform
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from desktop import __version__, paths
 
-ROOT = Path(__file__).resolve().parents[1]
-NAME = "agent-assist"
-EXE_NAME = NAME + (".exe" if sys.platform == "win32" else "")
+from tests.frozen_build import NAME, clean_env, run_app
+
 CONVERSATION = (
     "Customer: Hi, my parcel was supposed to arrive on Monday.\n"
     "Agent: Sorry about that! Could you share the order number?\n"
@@ -30,63 +27,6 @@ CONVERSATION = (
 )
 
 pytestmark = pytest.mark.frozen
-
-
-@pytest.fixture(scope="session")
-def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the one-folder app once per test session; returns its executable."""
-    prebuilt = os.environ.get("AGENT_ASSIST_FROZEN_DIST")
-    if prebuilt:
-        exe = Path(prebuilt) / NAME / EXE_NAME
-        assert exe.is_file(), f"AGENT_ASSIST_FROZEN_DIST has no {NAME}/{EXE_NAME}"
-        return exe
-    dist = tmp_path_factory.mktemp("dist")
-    build = subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "build.py"), "--dist", str(dist), "--no-archive"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-5000:]
-    exe = dist / NAME / EXE_NAME
-    assert exe.is_file(), build.stdout
-    return exe
-
-
-def clean_env(home: Path) -> dict[str, str]:
-    """The environment of a user who never installed Python: no venv, no project paths."""
-    venv = ROOT / ".venv"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP"}
-        and not key.startswith("PYTEST")
-    }
-    env["PATH"] = os.pathsep.join(
-        entry
-        for entry in os.environ.get("PATH", "").split(os.pathsep)
-        if entry and not Path(entry).resolve().is_relative_to(venv.resolve())
-    )
-    env["AGENT_ASSIST_HOME"] = str(home)
-    return env
-
-
-def run_app(
-    exe: Path, tmp_path: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    workdir = tmp_path / "cwd"  # not the checkout: nothing may be found relative to it
-    workdir.mkdir(exist_ok=True)
-    return subprocess.run(
-        [str(exe), *args],
-        cwd=workdir,
-        env=env if env is not None else clean_env(tmp_path / "home"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_self_test_passes_outside_the_venv(frozen_app: Path, tmp_path: Path) -> None:
