@@ -182,7 +182,7 @@ class LearnedIndex:
             distance = columns[0].astype(np.uint16)
             for column in columns[1:]:
                 distance += column
-            rows = np.argpartition(distance, PREFILTER - 1)[:PREFILTER].astype(np.int64)
+            rows = _nearest_bits(distance, PREFILTER)
         similarity = self.vectors[rows].astype(np.float32) @ query
         return (
             self._best(rows, similarity, self.polarity[rows] > 0, self.picks),
@@ -196,6 +196,18 @@ class LearnedIndex:
         return Near(self.responses[found], best[found], counts[found])
 
 
+def _nearest_bits(distance: Any, count: int) -> npt.NDArray[np.int64]:
+    """The `count` rows of smallest Hamming distance, found by a histogram.
+
+    Distances are small integers, so this takes a fraction of argpartition's time.
+    """
+    cumulative = np.cumsum(np.bincount(distance))
+    cutoff = int(np.searchsorted(cumulative, count))
+    below = np.flatnonzero(distance < cutoff)
+    ties = np.flatnonzero(distance == cutoff)[: count - len(below)]
+    return np.concatenate([below, ties]).astype(np.int64)
+
+
 def learned_for(db: Database, space: str) -> LearnedIndex | None:
     """`db`'s examples in `space`, read once per examples version; None when it has none."""
     if not db["example"].exists():
@@ -206,21 +218,25 @@ def learned_for(db: Database, space: str) -> LearnedIndex | None:
 def _build(
     db: Database, space: str, path: str, version: str, previous: LearnedIndex | None
 ) -> LearnedIndex | None:
-    rows = db.execute(
-        "SELECT canned_id, polarity, vector FROM example WHERE space = ? AND vector IS NOT NULL "
-        "ORDER BY id",
-        [space],
-    ).fetchall()
-    if not rows:
+    where = "FROM example WHERE space = ? AND vector IS NOT NULL"
+    total, size = db.execute(f"SELECT count(*), max(length(vector)) {where}", [space]).fetchone()
+    if not total:
         return None
-    dim = len(rows[0][2]) // 2
-    rows = [r for r in rows if len(r[2]) == 2 * dim]
-    vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(-1, dim)
-    return LearnedIndex(
-        np.asarray([r[0] for r in rows], dtype=np.int64),
-        np.asarray([r[1] for r in rows], dtype=np.int8),
-        vectors,
-    )
+    # Filled row by row: the rows' blobs are never all held at once (peak ~ the result).
+    dim = int(size) // 2
+    vectors = np.empty((total, dim), dtype=np.float16)
+    canned_ids = np.empty(total, dtype=np.int64)
+    polarity = np.empty(total, dtype=np.int8)
+    count = 0
+    for canned_id, sign, blob in db.execute(
+        f"SELECT canned_id, polarity, vector {where} ORDER BY id", [space]
+    ):
+        if len(blob) != 2 * dim or count == total:
+            continue  # a vector of another size (never written so), or a row added meanwhile
+        vectors[count] = np.frombuffer(blob, dtype=np.float16)
+        canned_ids[count], polarity[count] = canned_id, sign
+        count += 1
+    return LearnedIndex(canned_ids[:count], polarity[:count], vectors[:count])
 
 
 _learned: PerLibrary[LearnedIndex | None] = PerLibrary(examples_version)
