@@ -84,6 +84,11 @@ _XFEATURE_XTILEDATA = 18
 _SYS_ARCH_PRCTL = 158  # x86-64
 _ARCH_GET_XCOMP_SUPP = 0x1021
 _ARCH_REQ_XCOMP_PERM = 0x1023
+# ARM variants carry no x86 flags. llama.cpp names them by generation (ggml/src/CMakeLists.txt:
+# apple_m1 < apple_m2_m3 < apple_m4 on macOS, armv8.0_1 ... armv9.2_2 on Linux and Android), and
+# a newer generation is a superset of the older, so it ranks higher; the probe decides if it runs.
+_APPLE_ORDER = ("apple_m1", "apple_m2_m3", "apple_m4")
+_ARM_GENERATION = re.compile(r"^(?:android_)?armv(?P<major>\d+)\.(?P<minor>\d+)_(?P<step>\d+)$")
 _LIBRARY = re.compile(r"^(?:lib)?ggml-cpu-(?P<name>[\w.]+?)\.(?:so|dll|dylib)$")
 
 
@@ -101,8 +106,18 @@ class Variant:
     def score(self) -> int:
         features = self.features
         if features is None:
-            return 0
+            return _arm_rank(self.name)
         return 1 + sum(_SCORE_BITS.get(f, 0) for f in set(features))
+
+
+def _arm_rank(name: str) -> int:
+    """Rank of an ARM variant by its generation; 0 for a name this module does not know."""
+    if name in _APPLE_ORDER:
+        return 1 + _APPLE_ORDER.index(name)
+    match = _ARM_GENERATION.match(name)
+    if match is None:
+        return 0
+    return 1 + int(match["major"]) * 100 + int(match["minor"]) * 10 + int(match["step"])
 
 
 def discover(folders: Iterable[Path]) -> list[Variant]:
