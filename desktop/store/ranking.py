@@ -568,10 +568,10 @@ def respell(db: Database, text: str) -> str:
 
 def learned_for(db: Database) -> examples.LearnedIndex | None:
     """`db`'s examples in the ranking's meaning space (None without any)."""
-    index = index_for(db)
-    if index.embedder is None:
+    embedder = embeddings.default_embedder()  # the index's (cached): no second version check
+    if embedder is None:
         return None
-    return examples.learned_for(db, f"{MEANING_SPACE}:{index.embedder.dim}")
+    return examples.learned_for(db, f"{MEANING_SPACE}:{embedder.dim}")
 
 
 def rank_ids(
