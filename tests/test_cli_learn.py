@@ -9,14 +9,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from desktop.store.library import open_library
 
 EVAL = Path(__file__).resolve().parents[1] / "resources" / "eval"
 
 
-def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, check: bool = True, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "desktop", *args], capture_output=True, text=True, check=check
+        [sys.executable, "-m", "desktop", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=check,
     )
 
 
@@ -90,3 +97,22 @@ def test_eval_learn_from_reports_before_and_after(tmp_path: Path) -> None:
     assert learned["top1"] > result["top1"]  # measured: 85.7% -> 87.3% on these 189
     text = _run("eval", str(rest), "--learn-from", str(picks)).stdout
     assert "after learning 81 picks: top-1" in text
+
+
+@pytest.mark.model
+def test_suggest_json_shows_what_the_ranking_learned(app_home: Path, tmp_path: Path) -> None:
+    conversation = "Customer: It's 48213. Where is my package? The tracking has not moved."
+    first = _run("suggest", "-", "--json", "--max-tokens", "8", check=False, stdin=conversation)
+    assert first.returncode == 0, first.stderr
+    grounded = json.loads(first.stdout)["canned"][0]
+    assert (grounded["examples"], grounded["learned_score"]) == (0, None)
+    picks = tmp_path / "picks.jsonl"
+    pick = {
+        "conversation": "where is my package, tracking has not moved",
+        "canned": grounded["title"],
+    }
+    picks.write_text(json.dumps(pick) + "\n", encoding="utf-8")
+    _run("learn", "import", str(picks))
+    again = _run("suggest", "-", "--json", "--max-tokens", "8", check=False, stdin=conversation)
+    learned = {c["id"]: c for c in json.loads(again.stdout)["canned"]}[grounded["id"]]
+    assert learned["examples"] == 1 and learned["learned_score"] > 0.85

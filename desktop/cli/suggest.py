@@ -18,6 +18,7 @@ from desktop.drafting.serialise import suggestion_json
 from desktop.drafting.summary import summarize
 from desktop.engine.loading import load_engine
 from desktop.errors import InputError
+from desktop.store import ranking
 from desktop.store.library import open_library
 from desktop.transcript import parse
 
@@ -65,15 +66,16 @@ def suggest_command(args: argparse.Namespace) -> int:
         result = suggester.suggest(
             transcript, threading.Event(), stream_out or _ignore, options=options, params=params
         )
+        learned = ranking.learned_scores(library.repo.db, transcript) if args.json else {}
     finally:
         engine.close()
         library.close()
     if args.json:
-        print(
-            json.dumps(
-                suggestion_json(result, engine.info.name, engine.info.cpu_variant, transcript)
-            )
-        )
+        found = suggestion_json(result, engine.info.name, engine.info.cpu_variant, transcript)
+        for canned in found.get("canned", []):  # what the ranking learned from the team
+            examples, score = learned.get(canned.get("id"), (0, None))
+            canned["examples"], canned["learned_score"] = examples, score
+        print(json.dumps(found))
     else:
         sys.stdout.write("\n")
         sources = ", ".join(c.title for c in result.grounding) or "none"

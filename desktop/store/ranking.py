@@ -574,6 +574,23 @@ def learned_for(db: Database) -> examples.LearnedIndex | None:
     return examples.learned_for(db, f"{MEANING_SPACE}:{embedder.dim}")
 
 
+def learned_scores(db: Database, transcript: Transcript) -> dict[int, tuple[int, float]]:
+    """Per response with picks: (its picks, its nearest pick's cosine with this conversation).
+
+    What `suggest --json` shows as `examples` and `learned_score`; the ranking counts a
+    cosine from LEARNED_MIN up.
+    """
+    learned = learned_for(db)
+    vector = index_for(db).query_vector(build_query(transcript))
+    if learned is None or vector is None:
+        return {}
+    picks, _ = learned.near(vector)
+    return {
+        int(i): (int(n), round(float(s), 3))
+        for i, n, s in zip(picks.canned_ids, picks.count, picks.similarity, strict=True)
+    }
+
+
 def rank_ids(
     db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
 ) -> list[int]:
