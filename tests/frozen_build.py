@@ -44,7 +44,7 @@ def frozen_dist(scratch: Path) -> Path:
     """A dist folder with agent-assist/ and (on Linux) the .deb and the user-install archive."""
     prebuilt = os.environ.get("AGENT_ASSIST_FROZEN_DIST")
     if prebuilt:
-        dist = Path(prebuilt)
+        dist = Path(prebuilt).resolve()  # the apps run from other folders
         assert (dist / NAME / EXE_NAME).is_file(), (
             f"AGENT_ASSIST_FROZEN_DIST has no {NAME}/{EXE_NAME}"
         )
