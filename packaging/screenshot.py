@@ -10,6 +10,9 @@ mode where the checks matter most) and the draft is regenerated until the checks
 one sentence out; when two were, one is restored so both looks show: underlined and struck out.
 tabs.png: three conversations in tabs, one drafting while the shown one waits its turn.
 compact.png: the compact strip (Ctrl+Shift+M) that sits beside the helpdesk.
+thread.png: an email chain pasted as Gmail quotes it, on a team's own library (the realistic
+dev set's shop, samples replaced): the quoted agent reply banded as the agent's, the ready reply
+and an adapted draft.
 window-1024x640.png, window-1280x720.png, window-1920x1080.png: the same window at half a
 laptop's screen, a laptop's and a full screen's size (nothing cut; the canned preview and
 list give way first).
@@ -35,6 +38,7 @@ os.environ["AGENT_ASSIST_HOME"] = tempfile.mkdtemp(prefix="agent-assist-shot-")
 from desktop import settings as settings_module  # noqa: E402
 from desktop.drafting.results import SuggestionResult  # noqa: E402
 from desktop.drafting.session import EngineState  # noqa: E402
+from desktop.library.service import import_file  # noqa: E402
 from desktop.store.library import open_library  # noqa: E402
 from desktop.ui.launch import build_window, create_app  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
@@ -73,6 +77,32 @@ PLANTED = (
     (".lmstudio/models/lmstudio-community/Qwen2.5-VL-7B-Instruct-GGUF",
      "mmproj-model-f16.gguf", "clip", "Qwen2.5 VL projector", 0.7, 1280, 32, 0, 0, 1, 1.3),
 )  # fmt: skip
+
+
+# An email chain as Gmail pastes it: two needs, the agent's reply quoted under the customer's.
+THREAD = """Hi Sam, it's p.whitaker@example.net - I double checked and it's right. He's looked in \
+his junk folder too. Also once he has it, can he use it together with the gift card his \
+neighbour gave him on the same order?
+
+Thanks
+Sandra
+
+Sent from my iPhone
+
+On Tue, 11 Jun 2024 at 10:56, Larkfield Customer Care <care@larkfield.example> wrote:
+> Hi Sandra,
+>
+> Thanks for getting in touch and sorry to hear that. Could you confirm the email address you \
+entered for your dad so I can check what happened?
+>
+> Kind regards,
+> Sam
+> Larkfield Customer Care
+>
+> On Mon, 10 Jun 2024 at 19:40, Sandra Whitaker <sandra.whitaker@example.com> wrote:
+> > Hello, I bought an e-gift card for my dad (£50, order #48390) for his birthday last \
+Friday and he says he never got it. Can you help?
+"""
 
 
 def what_shows(window: MainWindow) -> str:
@@ -200,6 +230,22 @@ def main() -> int:
     manager.grab().save(str(folder / "library-window.png"))
     print(f"saved {folder / 'library-window.png'}")
     manager.close()
+    # A real thread on a team's own library (the realistic dev set's shop), in adapt mode.
+    library = open_library()
+    import_file(
+        library.repo, ROOT / "resources" / "eval" / "realistic" / "library.json", "auto", True
+    )
+    library.close()
+    window._apply_settings(settings.replace(draft_mode="adapt", alternatives=2))
+    thread = window.new_tab()
+    thread.conversation.set_text(THREAD)
+    wait(lambda: thread.suggestion.ready.isVisible(), 20)
+    results.clear()
+    thread.drafts.generate()
+    wait(lambda: bool(results) and window.assist.state == EngineState.IDLE, 120)
+    wait(lambda: False, 0.4)
+    window.grab().save(str(folder / "thread.png"))
+    print(f"saved {folder / 'thread.png'}")
     home = Path(os.environ["AGENT_ASSIST_HOME"]) / "user"
     plant_home(home)
     os.environ["HOME"] = str(home)  # the picker scans the known apps' folders under it

@@ -47,7 +47,7 @@ class _Plan:
     """What the drafts of one suggestion are built from."""
 
     mode: DraftMode
-    first: tuple[CannedResponse, ...]  # the first draft's canned responses (one per need)
+    first: tuple[CannedResponse, ...]  # the first draft's canned responses
     alternatives: tuple[tuple[CannedResponse, ...], ...]
     note: str  # said in the panel when the draft is not a plain adaptation
 
@@ -232,9 +232,9 @@ class Suggester:
     def _plan(self, understood: Understanding, options: DraftOptions) -> _Plan:
         """Which canned responses each draft adapts, or whether the model writes freely.
 
-        The first draft answers every need (one canned response per need); the alternatives
-        take the main need's next responses. When nothing fits, the draft is the library's
-        holding reply; free writing is used only with a model good enough for it
+        The first draft answers the main need; when the message holds another, the next draft
+        answers both; then the main need's next responses. When nothing fits, the draft is the
+        library's holding reply; free writing is used only with a model good enough for it
         (model_quality.writes_freely), never automatically with the 135M default.
         """
         ranked = [c for c, _ in understood.ranked]
@@ -255,13 +255,16 @@ class Suggester:
             return _Plan(
                 DraftMode.ADAPT, (understood.fallback,), leads, note + ": a holding reply."
             )
-        first = tuple(
+        needs = [
             n.ready.canned for n in understood.needs if n.ready is not None and not n.ready.pending
-        )
-        others = [c for c in understood.sendable() if c not in first]
-        if not first:  # only confirmations of what the agent has not done: adapt the next one
-            first, others = tuple(others[:1]), others[1:]
-        return _Plan(DraftMode.ADAPT, first, tuple((c,) for c in others), "")
+        ]
+        others = [c for c in understood.sendable() if c not in needs]
+        if not needs:  # only confirmations of what the agent has not done: adapt the next one
+            needs, others = others[:1], others[1:]
+        # The first draft answers the main need; a second need found in the message is right
+        # about one time in four on the dev threads, so the draft answering both comes next.
+        both = (tuple(needs),) if len(needs) > 1 else ()
+        return _Plan(DraftMode.ADAPT, tuple(needs[:1]), both + tuple((c,) for c in others), "")
 
     def _draft(
         self,

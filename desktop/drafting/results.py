@@ -25,11 +25,7 @@ class ReadyReply:
     unresolved: tuple[str, ...]  # placeholders the conversation and settings cannot fill
     action: StatedAction | None = None  # what the response states as done, if anything
     action_done: bool = True  # the agent's turns say that action was done
-    also: tuple[CannedResponse, ...] = ()  # other needs' responses composed after this one
-
-    @property
-    def title(self) -> str:
-        return " + ".join(c.title for c in (self.canned, *self.also))
+    also: tuple[CannedResponse, ...] = ()  # the responses to the customer's other needs
 
     @property
     def pending(self) -> bool:

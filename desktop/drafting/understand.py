@@ -71,16 +71,11 @@ class Understanding:
 
     @property
     def ready(self) -> ReadyReply | None:
-        """The first need's ready reply, with the other needs' responses composed after it."""
+        """The first need's ready reply, naming the other needs' responses beside it."""
         first = self.needs[0].ready if self.needs else None
-        if first is None or not first.confident or first.pending:
+        if first is None or not first.confident or first.pending or not self.also():
             return first
-        also = self.also()
-        if not also:
-            return first
-        return dataclasses.replace(
-            first, text="\n\n".join([first.text, *self._others_text()]), also=also
-        )
+        return dataclasses.replace(first, also=self.also())
 
     def also(self) -> tuple[CannedResponse, ...]:
         """The other needs' responses that can be sent as they are."""
@@ -89,13 +84,6 @@ class Understanding:
             for n in self.needs[1:]
             if n.ready is not None and n.ready.confident and not n.ready.pending
         )
-
-    def _others_text(self) -> list[str]:
-        return [
-            n.ready.text
-            for n in self.needs[1:]
-            if n.ready is not None and n.ready.confident and not n.ready.pending
-        ]
 
     def sendable(self) -> list[CannedResponse]:
         """The ranked responses, less confirmations of actions the agent has not taken."""

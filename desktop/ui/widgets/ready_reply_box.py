@@ -83,6 +83,9 @@ class ReadyReplyBox(QFrame):
         asked = [n for n in reply.unresolved if placeholders.is_known(n)]
         shown = ", ".join("{{" + n + "}}" for n in asked)
         notes = [f"To fill in: {shown}. Copy asks for them."] if asked else []
+        if reply.also:
+            # Another need found in the message: named, not pasted in (often a false lead).
+            notes.append("Also asked: " + "; ".join(c.title for c in reply.also))
         if reply.pending and reply.action is not None:
             # It says the action is done; nobody in the thread did it yet.
             notes.insert(0, f"To do first: {reply.action.todo}. This reply says it is done.")
@@ -95,10 +98,10 @@ class ReadyReplyBox(QFrame):
         if self._no_match:
             heading, title = "No saved reply fits", f"· closest: {reply.canned.title}"
         elif reply.pending:
-            heading, title = "After you act", f"· {reply.title}"
+            heading, title = "After you act", f"· {reply.canned.title}"
         else:
             heading = "Ready reply" if confident else "Closest canned response"
-            title = f"· {reply.title}"  # "A + B" when it answers two needs
+            title = f"· {reply.canned.title}"
         self.heading.setText(heading)
         self.title.setText(title)
         self.setProperty("confident", confident)
