@@ -86,6 +86,7 @@ def add_commands(subparsers: Subparsers) -> None:
     _stats(subparsers)
     _learn(subparsers)
     _read(subparsers)
+    _eval_mood(subparsers)
     _api(subparsers)
     _bench(subparsers)
 
@@ -363,6 +364,24 @@ def _read(subparsers: Subparsers) -> None:
         "--canned", type=Path, help="rank intents against this library (Bitext JSON) instead"
     )
     read.set_defaults(handler=Handler("read", "read_command"))
+
+
+def _eval_mood(subparsers: Subparsers) -> None:
+    ev = subparsers.add_parser(
+        "eval-mood",
+        help="measure the mood reader: negative recall/precision, 3-class accuracy per language",
+    )
+    ev.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        help="labelled JSONL (default: the UMSAB dev set and the realistic conversations)",
+    )
+    ev.add_argument("--json", action="store_true", help="one JSON object per file")
+    ev.add_argument(
+        "--cues-only", action="store_true", help="the cue lists alone (the reader before meaning)"
+    )
+    ev.set_defaults(handler=Handler("mood", "eval_mood_command"))
 
 
 def _api(subparsers: Subparsers) -> None:

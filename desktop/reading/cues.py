@@ -746,3 +746,20 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
 NEGATIVE_EMOTIONS = ("angry", "frustrated", "worried")
 URGENCY_KINDS = ("deadline", "urgent", "repeat", "threat")
 CJK = ("zh", "ja", "ko")
+
+# A happy cue right after one of these is its opposite ("not happy", "nicht zufrieden").
+# Word starts, matched at a word boundary in the few words before the cue.
+NEGATORS = (
+    "not", "no", "never", "hardly", "isn't", "wasn't", "don't", "doesn't", "didn't", "nicht",
+    "kein", "nie", "pas", "jamais", "nunca", "nada", "não", "nem", "non", "mai", "niet", "geen",
+    "nooit", "не", "ни", "нет",
+)  # fmt: skip
+# The same, next to the cue in CJK text: before it (不满意, 안 좋아요) or after it (嬉しくない).
+CJK_NEGATORS_BEFORE = ("不", "没", "沒", "안 ", "못 ")
+CJK_NEGATORS_AFTER = ("ない", "ません", "않", "못", "不")
+# After one of these, what came before it no longer says the mood ("thanks, but it still fails").
+CONTRASTS = (
+    "but", "however", "though", "aber", "jedoch", "allerdings", "mais", "cependant", "pourtant",
+    "pero", "sin embargo", "mas", "porém", "contudo", "ma", "però", "tuttavia", "maar", "echter",
+    "но", "однако", "但", "可是", "不过", "でも", "しかし", "けど", "하지만", "그런데", "근데",
+)  # fmt: skip

@@ -5,8 +5,9 @@ Reads the three shapes of labelled data the repository holds, one JSON object pe
 - the tests' `{"language", "text", "sentiment"}` (tests/data/reading/sentiment.jsonl);
 - realistic conversations `{"language", "kind", "turns"}`: the `angry` kind is the negative one,
   every other kind is "not negative" (there is no positive/neutral label to score 3 ways).
-Each item is read as the app reads it (`read_conversation`, no library), so the figures are the
-app's. Measuring only: nothing here fits anything.
+Each item is read as `read_conversation` reads it (the language of the last two customer turns,
+then `read_mood`), so the figures are the app's; `meaning=False` measures the cue lists alone,
+as the reader was before the meaning signal. Measuring only: nothing here fits anything.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.errors import InputError
-from desktop.reading import read_conversation
-from desktop.transcript import Transcript, Turn
+from desktop.reading.language import detect
+from desktop.reading.mood import read_mood
+from desktop.transcript import Turn
 
 NOT_NEGATIVE = "not negative"  # the gold label of a conversation that is not the angry kind
 
@@ -89,11 +91,17 @@ def _item(row: dict[str, object]) -> Labelled:
     return Labelled(language, (Turn("customer", str(row["text"])),), label)
 
 
-def score(items: Iterable[Labelled]) -> list[MoodScore]:
+def read_sentiment(turns: Sequence[Turn], *, meaning: bool = True) -> str:
+    """The sentiment `read_conversation` gives these turns."""
+    customer = [t.text for t in turns if t.role == "customer" and t.text.strip()]
+    return read_mood(customer, detect(" ".join(customer[-2:])), meaning=meaning).sentiment
+
+
+def score(items: Iterable[Labelled], *, meaning: bool = True) -> list[MoodScore]:
     """One score per language (sorted), then "all"."""
     said: dict[str, list[tuple[str, str]]] = {}
     for item in items:
-        sentiment = read_conversation(Transcript(item.turns)).sentiment
+        sentiment = read_sentiment(item.turns, meaning=meaning)
         said.setdefault(item.language, []).append((item.label, sentiment))
     rows = [_score(lang, said[lang]) for lang in sorted(said)]
     return [*rows, _score("all", [p for pairs in said.values() for p in pairs])]

