@@ -1,8 +1,8 @@
 """Global shortcut on macOS: Carbon's RegisterEventHotKey through ctypes. No Qt.
 
 Carbon hot keys still work in Cocoa apps (Qt's included) and need no accessibility
-permission: the handler is called on the main thread while Qt's event loop runs. Not run by
-the Linux test suite; written to CarbonEvents.h.
+permission: the handler is called on the main thread while Qt's event loop runs. Written to
+CarbonEvents.h; tests/test_hotkey_mac.py runs it on Linux against a Carbon that keeps that contract.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from desktop.system.hotkey_keys import (
     HotkeyTakenError,
     HotkeyUnavailableError,
     Shortcut,
+    ShortcutError,
     settled,
 )
 
@@ -80,8 +81,8 @@ if sys.platform == "darwin":
             self.ungrab()
             try:
                 code, modifiers = shortcut.mac()
-            except HotkeyError as exc:
-                return settled(exc)
+            except ShortcutError as exc:  # a key Mac keyboards lack: say so, as for a refusal
+                return settled(HotkeyError(str(exc)))
             status = self._carbon.RegisterEventHotKey(
                 code, modifiers, EventHotKeyID(SIGNATURE, 1),
                 self._carbon.GetApplicationEventTarget(), 0, byref(self._hotkey),
