@@ -20,6 +20,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -93,10 +94,12 @@ def make_archive(dist: Path, app: Path, notes: tuple[str, str]) -> list[Path]:
                 zf.write(path, f"{top}/{app.name}/{path.relative_to(app).as_posix()}")
         return [archive]
     if sys.platform.startswith("linux"):
-        return [
-            linux_packages.build_deb(app, dist, version(), *notes),
-            linux_packages.build_user_archive(app, dist, top),
-        ]
+        made = [linux_packages.build_user_archive(app, dist, top)]
+        if shutil.which("dpkg-deb"):
+            made.insert(0, linux_packages.build_deb(app, dist, version(), *notes))
+        else:  # not a Debian-family system: the user-install archive still works everywhere
+            print("[build] no dpkg-deb here (Debian's dpkg package): skipping the .deb")
+        return made
     return []  # macOS: packaging/macos/make_dmg.sh wraps the .app
 
 

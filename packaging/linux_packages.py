@@ -118,8 +118,6 @@ def debian_changelog(version: str, date: str, notes: str) -> bytes:
 
 def build_deb(app: Path, dist: Path, version: str, date: str, notes: str) -> Path:
     """dist/agent-assist_<version>_<arch>.deb from the one-folder build `app`."""
-    if shutil.which("dpkg-deb") is None:
-        raise SystemExit("[build] dpkg-deb is missing: apt-get install dpkg (any Debian/Ubuntu)")
     stage = dist / "deb-root"
     shutil.rmtree(stage, ignore_errors=True)
     _copy_app(app, stage / "opt" / NAME)
