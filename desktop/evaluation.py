@@ -140,9 +140,11 @@ def load_picks(path: Path) -> list[Pick]:
 
 def teach(repo: CannedRepository, picks: Sequence[Pick]) -> tuple[int, list[str]]:
     """Learn `picks` into `repo`; returns how many were kept and the unknown response names."""
-    ids = resolve_canned(repo.db, [p.canned for p in picks])
-    unknown = sorted({p.canned for p in picks if p.canned not in ids})
-    answered = [Answered(ids[p.canned], p.transcript) for p in picks if p.canned in ids]
+    ids = resolve_canned(repo.db, [n for p in picks for n in (p.ref, p.canned) if n])
+    unknown = sorted({p.canned for p in picks if _known(p, ids) is None})
+    answered = [
+        Answered(found, p.transcript) for p in picks if (found := _known(p, ids)) is not None
+    ]
     return learn_many(repo.db, answered, source="import"), unknown
 
 
@@ -285,3 +287,8 @@ def benchmark(cases: Sequence[Case], library_path: Path, size: int) -> dict[str,
         "index_build_s": build_s,
         "top1": hits / len(cases),  # the bit prefilter must not cost accuracy at scale
     }
+
+
+def _known(pick: Pick, ids: dict[str, int]) -> int | None:
+    """The response a pick names: by its record reference first, else by its name."""
+    return ids.get(pick.ref) if pick.ref in ids else ids.get(pick.canned)

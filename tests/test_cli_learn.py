@@ -13,6 +13,7 @@ import pytest
 from desktop.store.library import open_library
 
 EVAL = Path(__file__).resolve().parents[1] / "resources" / "eval"
+PUBLIC_FORMATS = Path(__file__).resolve().parents[1] / "tests" / "data" / "public_formats"
 
 
 def _run(
@@ -116,3 +117,56 @@ def test_suggest_json_shows_what_the_ranking_learned(app_home: Path, tmp_path: P
     again = _run("suggest", "-", "--json", "--max-tokens", "8", check=False, stdin=conversation)
     learned = {c["id"]: c for c in json.loads(again.stdout)["canned"]}[grounded["id"]]
     assert learned["examples"] == 1 and learned["learned_score"] > 0.85
+
+
+def _audit(audit_id: int, author: int, *events: dict[str, object]) -> dict[str, object]:
+    """One ticket audit in the documented JSON format (Ticket Audits API)."""
+    return {
+        "id": audit_id,
+        "ticket_id": 47,
+        "author_id": author,
+        "created_at": f"2024-03-0{audit_id}T10:00:00Z",
+        "via": {"channel": "web"},
+        "metadata": {},
+        "events": list(events),
+    }
+
+
+def test_learn_import_zendesk_tickets_with_audits(app_home: Path, tmp_path: Path) -> None:
+    """Macros applied on tickets become examples of the imported macros, found by macro id
+    even after a rename; a macro the library lacks is reported."""
+    macro = PUBLIC_FORMATS / "zendesk" / "go-zendesk-macro.json"
+    _run("canned", "import", str(macro), "--format", "zendesk")
+    customer, agent = 35436, 1200
+    comment = {"type": "Comment", "public": True, "attachments": []}
+    ticket = {
+        "id": 47,
+        "requester_id": customer,
+        "subject": "Forum link",
+        "audits": [
+            _audit(1, customer, {**comment, "id": 11, "author_id": customer,
+                                 "body": "Is this a known issue? Where can I read about it?"}),
+            _audit(2, agent,
+                   {"id": 21, "type": "AgentMacroReference", "macro_id": 360111062754,
+                    "macro_title": "Close and redirect (renamed)", "macro_deleted": False},
+                   {**comment, "id": 22, "author_id": agent, "body": "Thanks for your request."},
+                   {"id": 23, "type": "Change", "field_name": "status", "value": "solved"}),
+            _audit(3, agent,
+                   {"id": 31, "type": "AgentMacroReference", "macro_id": 99,
+                    "macro_title": "Refund policy", "macro_deleted": True}),
+        ],
+    }  # fmt: skip
+    export = tmp_path / "tickets.json"
+    export.write_text(json.dumps({"tickets": [ticket]}), encoding="utf-8")
+    done = _run("learn", "import", str(export), "--json")
+    assert json.loads(done.stdout) == {"rows": 2, "learned": 1, "unknown": ["Refund policy"]}
+    library = open_library()
+    try:
+        (text, canned), *_ = library.repo.db.execute(
+            "SELECT example.text, canned.source_id FROM example JOIN canned "
+            "ON canned.id = example.canned_id"
+        ).fetchall()
+    finally:
+        library.close()
+    assert canned == "360111062754"
+    assert text == "Is this a known issue? Where can I read about it?"  # before the macro only

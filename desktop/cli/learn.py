@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from desktop.errors import InputError
-from desktop.importers.picks import read_picks
+from desktop.importers.picks import Pick, read_picks
 from desktop.store.examples import ExampleStore
 from desktop.store.learning import Answered, learn_many, resolve_canned
 from desktop.store.library import open_library
@@ -24,9 +24,11 @@ def import_command(args: argparse.Namespace) -> int:
     library = open_library()
     try:
         db = library.repo.db
-        ids = resolve_canned(db, [p.canned for p in picks])
-        unknown = sorted({p.canned for p in picks if p.canned not in ids})
-        answered = [Answered(ids[p.canned], p.transcript) for p in picks if p.canned in ids]
+        ids = resolve_canned(db, [n for p in picks for n in (p.ref, p.canned) if n])
+        unknown = sorted({p.canned for p in picks if _known(p, ids) is None})
+        answered = [
+            Answered(found, p.transcript) for p in picks if (found := _known(p, ids)) is not None
+        ]
         if not answered:
             raise InputError(
                 f"None of the {len(picks)} rows of {args.file.name} names a canned response "
@@ -79,3 +81,8 @@ def forget_command(args: argparse.Namespace) -> int:
         library.close()
     _out(f"forgot {gone} examples")
     return 0
+
+
+def _known(pick: Pick, ids: dict[str, int]) -> int | None:
+    """The response a pick names: by its record reference first, else by its name."""
+    return ids.get(pick.ref) if pick.ref in ids else ids.get(pick.canned)

@@ -336,7 +336,8 @@ def _learn(subparsers: Subparsers) -> None:
     learn = subparsers.add_parser("learn", help="teach the ranking from past tickets and picks")
     commands = learn.add_subparsers(dest="learn_command", required=True)
     imported = commands.add_parser(
-        "import", help="learn from past tickets: CSV/JSONL of conversation, canned title or id"
+        "import",
+        help="learn from past tickets: CSV/JSONL of conversation, canned (or Zendesk audits)",
     )
     imported.add_argument("file", type=Path)
     imported.add_argument("--json", action="store_true", help="print one JSON object")

@@ -1,6 +1,7 @@
 """Past tickets answered with a canned response: `conversation, canned` rows for learning.
 
-The plain format of `agent-assist learn import` and `eval --learn-from`: a CSV with a header
+The plain format of `agent-assist learn import` and `eval --learn-from` (Zendesk tickets with
+their audits too, desktop.importers.zendesk_audits): a CSV with a header
 naming a conversation column and a canned column (title, short code or id), or JSON / JSON
 Lines of `{"conversation": [{"role", "text"}] or "text", "canned": "<title or id>"}`. A text
 conversation is read as a pasted one is (labelled turns, or all the customer's). No Qt.
@@ -29,6 +30,7 @@ class Pick:
 
     transcript: Transcript
     canned: str
+    ref: str = ""  # "source:record id" of an imported response (a Zendesk macro's id)
 
 
 def read_picks(path: Path) -> list[Pick]:
@@ -43,7 +45,11 @@ def read_picks(path: Path) -> list[Pick]:
 
 
 def _from_json(text: str, path: Path) -> list[Pick]:
+    from desktop.importers import zendesk_audits  # its own format, read by its own module
+
     data = decode_json(text, path.name)
+    if zendesk_audits.is_audits(data):
+        return zendesk_audits.picks_from(data)
     records = data if isinstance(data, list) else [data]
     picks = []
     for number, record in enumerate(records, start=1):

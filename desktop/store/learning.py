@@ -72,13 +72,15 @@ def learn_many(db: Database, answered: Sequence[Answered], source: str = "app") 
 def resolve_canned(db: Database, names: Sequence[str]) -> dict[str, int]:
     """Canned ids of `names`: an id, a title, a short code or an import's record id.
 
+    "source:record id" (e.g. "zendesk:360001") names the response imported from that record.
     Titles and short codes match whatever their case; a name that matches nothing is left out
     (the caller reports it).
     """
     by_name: dict[str, int] = {}
-    rows = db.execute("SELECT id, title, shortcode, source_id FROM canned ORDER BY id DESC")
-    for canned_id, title, shortcode, source_id in rows.fetchall():
-        for key in (str(canned_id), source_id, shortcode, title):
+    rows = db.execute("SELECT id, title, shortcode, source, source_id FROM canned ORDER BY id DESC")
+    for canned_id, title, shortcode, source, source_id in rows.fetchall():
+        record = f"{source}:{source_id}" if source and source_id else ""
+        for key in (str(canned_id), source_id, shortcode, title, record):
             if key:
                 by_name[str(key).strip().casefold()] = int(canned_id)
     found = {}
