@@ -298,7 +298,7 @@ class DraftController(QObject):
                     self._drafted_style = (settings.tone, settings.draft_length)
                     panel.set_style(*self._drafted_style)
                     self.started.emit()
-                    self._assist.ask(request_id, transcript, pinned)
+                    self._assist.ask(request_id, transcript, pinned, settings)
                 case BeginRewrite():
                     self._rewritten_from = panel.draft.selected_text() or self._draft_text()
                     panel.draft.begin_rewrite()

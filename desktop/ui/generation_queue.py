@@ -34,6 +34,7 @@ STOPPED_BEFORE_START = "Stopped before it started."
 class _Ask:
     transcript: Transcript
     pinned: tuple[CannedResponse, ...]
+    settings: Settings | None = None  # the tab's own (its tone and length), applied at start
 
 
 @dataclass
@@ -91,9 +92,13 @@ class TabAssist(QObject):
         return self._queue.assist.model_info
 
     def ask(
-        self, request_id: int, transcript: Transcript, pinned: Sequence[CannedResponse] = ()
+        self,
+        request_id: int,
+        transcript: Transcript,
+        pinned: Sequence[CannedResponse] = (),
+        settings: Settings | None = None,
     ) -> None:
-        self._queue.submit(self, _Ask(transcript, tuple(pinned)))
+        self._queue.submit(self, _Ask(transcript, tuple(pinned), settings))
 
     def rewrite(self, request_id: int, action: Action, text: str, sources: Sequence[str]) -> None:
         self._queue.submit(self, _AskRewrite(action, text, tuple(sources)))
@@ -231,6 +236,10 @@ class GenerationQueue(QObject):
         job.tab.request_id = request_id
         request = job.request
         if isinstance(request, _Ask):
+            if request.settings is not None:
+                # Each tab drafts with its own tone and length; the worker takes them in order,
+                # before this request (no reload: they are generation settings).
+                self.assist.apply_settings(request.settings)
             self.assist.ask(request_id, request.transcript, request.pinned)
         else:
             self.assist.rewrite(request_id, request.action, request.text, request.sources)

@@ -325,3 +325,21 @@ def test_a_waiting_draft_survives_a_model_switch_that_needs_the_room(
     assert second_results[0].finish_reason != "cancelled" and not failures
     assert second.suggestion.draft.toPlainText().strip()
     qtbot.waitUntil(lambda: window.assist.state == EngineState.IDLE, timeout=30_000)
+
+
+def test_each_tab_drafts_with_its_own_tone(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(Settings(max_tokens=24, alternatives=1))
+    wait_model(qtbot, window)
+    first = window.current_tab
+    first.conversation.set_text(PARCEL)
+    second = window.new_tab()
+    second.conversation.set_text(PASSWORD)
+    # The second tab's session holds another tone (as after its own selector changed).
+    second.drafts.session.settings = second.drafts.session.settings.replace(tone="formal")
+    log: list[tuple[str, int]] = []
+    first_results, second_results = record(first, log), record(second, log)
+    first.drafts.generate()
+    second.drafts.generate()  # queued behind the first: its tone must still be its own
+    qtbot.waitUntil(lambda: len(first_results) == 1 and len(second_results) == 1, timeout=120_000)
+    assert str(first_results[0].tone) == "friendly"
+    assert str(second_results[0].tone) == "formal"
