@@ -1,0 +1,149 @@
+"""The mood reader on messages nobody tuned it for (issue 25): the real encoder, the real sets.
+
+Floors sit a little under what the reader reached when it was built (README, "Reading the
+conversation"): a change that loses ground fails here. UMSAB measures only; nothing is fitted on it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from desktop.app import build_parser
+from desktop.cli import registry
+from desktop.paths import eval_dir
+from desktop.reading.language import detect
+from desktop.reading.meaning import default_reader, head_path, load_head
+from desktop.reading.mood import find_cues, read_mood
+from desktop.reading.mood_eval import MoodScore, load_labelled, score
+
+ROOT = Path(__file__).resolve().parents[2]
+UMSAB = eval_dir() / "sentiment" / "umsab_val.jsonl"
+REALISTIC = eval_dir() / "realistic" / "conversations.jsonl"
+LABELLED = ROOT / "tests" / "data" / "reading" / "sentiment.jsonl"
+
+pytestmark = pytest.mark.skipif(default_reader() is None, reason="no multilingual encoder")
+
+
+def _by_language(rows: list[MoodScore]) -> dict[str, MoodScore]:
+    return {row.language: row for row in rows}
+
+
+@pytest.fixture(scope="module")
+def umsab() -> tuple[dict[str, MoodScore], dict[str, MoodScore]]:
+    items = load_labelled(UMSAB)
+    return _by_language(score(items)), _by_language(score(items, meaning=False))
+
+
+def test_umsab_tweets_overall(umsab: tuple[dict[str, MoodScore], dict[str, MoodScore]]) -> None:
+    now, cues_only = umsab
+    # Reached: recall 0.62, precision 0.40, accuracy 0.42 (cue lists alone: 0.10, 0.40, 0.36).
+    assert now["all"].recall >= 0.58
+    assert now["all"].precision >= 0.38
+    assert now["all"].accuracy >= 0.40
+    assert now["all"].recall >= cues_only["all"].recall + 0.4
+
+
+def test_umsab_every_language(umsab: tuple[dict[str, MoodScore], dict[str, MoodScore]]) -> None:
+    now, cues_only = umsab
+    for language in ("ar", "de", "en", "es", "fr", "pt"):  # the encoder's languages
+        assert now[language].recall >= 0.42, language  # lowest reached: fr 0.46
+        assert now[language].precision >= 0.35, language  # lowest reached: fr 0.38
+        assert now[language].recall > cues_only[language].recall + 0.3, language
+    # Romanised Hindi is outside the encoder's languages: still well above the cue lists.
+    assert now["hi"].recall >= 0.40 and now["hi"].precision >= 0.29
+
+
+def test_realistic_angry_conversations() -> None:
+    rows = _by_language(score(load_labelled(REALISTIC)))
+    # Reached: all 10 angry ones, and 13 of the 80 others; cue lists alone: 8 and 15.
+    assert rows["all"].recall >= 0.9
+    assert rows["all"].precision >= 0.40
+    assert rows["all"].accuracy >= 0.83
+
+
+def test_the_calibration_set_still_reads_right() -> None:
+    rows = _by_language(score(load_labelled(LABELLED)))
+    assert rows["all"].recall >= 0.95 and rows["all"].precision >= 0.9  # 0.97, 0.93
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The box came crushed and the kettle leaks.",
+        "Seit zwei Wochen warte ich auf mein Geld.",
+        "Llevo un mes esperando el reembolso.",
+        "Faz um mês que espero o reembolso.",
+    ],
+)
+def test_a_complaint_without_a_cue_word_reads_negative(text: str) -> None:
+    language = detect(text)
+    assert read_mood([text], language, meaning=False).sentiment == "neutral"  # no list has it
+    assert read_mood([text], language).sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I change my delivery address please?",
+        "Kann ich meine Lieferadresse ändern?",
+        "Comment puis-je changer mon mot de passe ?",
+        "Quiero saber el horario de la tienda.",
+        "配送先を変更できますか？",  # noqa: RUF001
+    ],
+)
+def test_a_plain_request_stays_neutral(text: str) -> None:
+    assert read_mood([text], detect(text)).sentiment == "neutral"
+
+
+def test_negation_turns_a_happy_word_into_frustration() -> None:
+    assert ("frustrated", "not happy") in find_cues("I'm not happy with the refund.", "en")
+    assert ("frustrated", "nicht zufrieden") in find_cues("Ich bin nicht zufrieden.", "de")
+    for meaning in (True, False):
+        mood = read_mood(["I'm not happy with the refund."], "en", meaning=meaning)
+        assert (mood.sentiment, mood.emotion) == ("negative", "frustrated")
+
+
+def test_thanks_before_but_is_not_thanks() -> None:
+    text = "Thanks for the reply, but I still haven't received anything."
+    assert not [cue for cue in find_cues(text, "en") if cue[0] == "happy"]
+    assert read_mood([text], "en").sentiment == "negative"
+    assert read_mood(["Merci, tout est parfait maintenant !"], "fr").sentiment == "positive"
+
+
+def test_precise_cues_hold_whatever_the_meaning() -> None:
+    assert read_mood(["This is ridiculous."], "en").emotion == "angry"
+    assert read_mood(["WHERE IS MY REFUND"], "en").sentiment == "negative"
+    assert read_mood(["Thank you so much!!"], "en").sentiment == "positive"  # "!!" is delight
+
+
+def test_shipped_head_is_what_the_fit_script_makes() -> None:
+    """The weights come from the CC0 prototypes and the calibration sets, nothing else."""
+    spec = importlib.util.spec_from_file_location("fit", ROOT / "packaging" / "fit_mood_head.py")
+    assert spec is not None and spec.loader is not None
+    fit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fit)
+    embedder = default_reader()._embedder  # type: ignore[union-attr]
+    texts, labels = fit.labelled(fit.PROTOTYPES, "label")
+    weights, _ = fit.fit(embedder.embed(texts).astype(np.float64), labels)
+    shipped = load_head(head_path())
+    assert np.allclose(shipped.weights, weights, atol=1e-4)
+    assert "umsab_val" not in Path(fit.__file__).read_text(encoding="utf-8")
+
+
+def test_eval_mood_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text("\n".join(json.dumps(r) for r in rows[:30]), encoding="utf-8")
+    assert registry.run(build_parser().parse_args(["eval-mood", str(sample), "--json"])) == 0
+    out = capsys.readouterr().out.splitlines()
+    scores = json.loads(out[0])["scores"]
+    assert scores[-1]["language"] == "all" and scores[-1]["messages"] == 30
+    assert out[1].startswith("meaning signal: ")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "hi", "label": "happy"}\n', encoding="utf-8")
+    assert registry.run(build_parser().parse_args(["eval-mood", str(bad)])) == 1
+    assert "bad.jsonl:1" in capsys.readouterr().err
