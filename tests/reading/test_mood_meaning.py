@@ -19,6 +19,7 @@ from desktop.reading.language import detect
 from desktop.reading.meaning import default_reader, head_path, load_head
 from desktop.reading.mood import find_cues, read_mood
 from desktop.reading.mood_eval import MoodScore, load_labelled, score
+from desktop.store.multilingual import default_multilingual
 
 ROOT = Path(__file__).resolve().parents[2]
 UMSAB = eval_dir() / "sentiment" / "umsab_val.jsonl"
@@ -122,16 +123,18 @@ def test_precise_cues_hold_whatever_the_meaning() -> None:
 
 def test_shipped_head_is_what_the_fit_script_makes() -> None:
     """The weights come from the CC0 prototypes and the calibration sets, nothing else."""
-    spec = importlib.util.spec_from_file_location("fit", ROOT / "packaging" / "fit_mood_head.py")
+    script = ROOT / "packaging" / "fit_mood_head.py"
+    spec = importlib.util.spec_from_file_location("fit", script)
     assert spec is not None and spec.loader is not None
     fit = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fit)
-    embedder = default_reader()._embedder  # type: ignore[union-attr]
+    embedder = default_multilingual()
+    assert embedder is not None
     texts, labels = fit.labelled(fit.PROTOTYPES, "label")
     weights, _ = fit.fit(embedder.embed(texts).astype(np.float64), labels)
     shipped = load_head(head_path())
     assert np.allclose(shipped.weights, weights, atol=1e-4)
-    assert "umsab_val" not in Path(fit.__file__).read_text(encoding="utf-8")
+    assert "umsab_val" not in script.read_text(encoding="utf-8")
 
 
 def test_eval_mood_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
