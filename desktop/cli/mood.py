@@ -17,7 +17,7 @@ from pathlib import Path
 
 from desktop.cli.registry import EVAL_DIR
 from desktop.errors import InputError
-from desktop.reading.meaning import default_reader
+from desktop.reading.meaning import MeaningReader, default_reader, head_path, load_head
 from desktop.reading.mood_eval import Labelled, MoodScore, load_labelled, score
 
 DEFAULT_FILES = (
@@ -58,10 +58,12 @@ def _table(path: Path, rows: list[MoodScore]) -> str:
 
 
 def _timing(items: list[Labelled]) -> str:
-    reader = default_reader()
-    if reader is None:
+    shared = default_reader()
+    if shared is None:
         return "meaning signal unavailable (no encoder or head): cues only"
-    texts = [turn.text for item in items for turn in item.turns[-1:]]
+    # A reader of its own: the shared one remembers the messages just scored.
+    reader = MeaningReader(shared.embedder, load_head(head_path()))
+    texts = list(dict.fromkeys(turn.text for item in items for turn in item.turns[-1:]))
     reader.read("warm up")
     wall, cpu = [], []
     for text in texts:

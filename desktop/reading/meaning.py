@@ -13,6 +13,8 @@ against. No new model: it reuses `default_multilingual()`; one vector per messag
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +27,7 @@ from desktop.store.multilingual import MultilingualEmbedder, available, default_
 logger = logging.getLogger(__name__)
 
 LABELS = ("negative", "neutral", "positive")
+REMEMBERED = 64  # messages whose reading is kept: the panel and the draft read the same turn
 MAX_CHARS = 240  # ~2 ms: the cost grows with length; a long email's opening and end carry the mood
 
 
@@ -64,10 +67,26 @@ class MeaningReader:
     def __init__(self, embedder: MultilingualEmbedder, head: Head) -> None:
         self._embedder = embedder
         self._head = head
+        self._recent: OrderedDict[str, Meaning] = OrderedDict()
+        self._lock = threading.Lock()  # the search worker and the draft read from two threads
+
+    @property
+    def embedder(self) -> MultilingualEmbedder:
+        return self._embedder
 
     def read(self, text: str) -> Meaning:
-        (row,) = self._head.probabilities(self._embedder.embed([clip(text)]))
-        return Meaning(LABELS[int(np.argmax(row))], *(float(p) for p in row))
+        clipped = clip(text)
+        with self._lock:
+            if clipped in self._recent:
+                self._recent.move_to_end(clipped)
+                return self._recent[clipped]
+        (row,) = self._head.probabilities(self._embedder.embed([clipped]))
+        meaning = Meaning(LABELS[int(np.argmax(row))], *(float(p) for p in row))
+        with self._lock:
+            self._recent[clipped] = meaning
+            while len(self._recent) > REMEMBERED:
+                self._recent.popitem(last=False)
+        return meaning
 
 
 def clip(text: str) -> str:

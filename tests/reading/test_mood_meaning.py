@@ -115,6 +115,12 @@ def test_thanks_before_but_is_not_thanks() -> None:
     assert read_mood(["Merci, tout est parfait maintenant !"], "fr").sentiment == "positive"
 
 
+def test_a_message_read_twice_is_embedded_once() -> None:
+    reader = default_reader()
+    assert reader is not None
+    assert reader.read("Where is my parcel?") is reader.read("Where  is my parcel?")
+
+
 def test_precise_cues_hold_whatever_the_meaning() -> None:
     assert read_mood(["This is ridiculous."], "en").emotion == "angry"
     assert read_mood(["WHERE IS MY REFUND"], "en").sentiment == "negative"
