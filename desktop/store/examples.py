@@ -12,6 +12,7 @@ Picks stay on the laptop. No Qt.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,12 +22,15 @@ import numpy as np
 import numpy.typing as npt
 from sqlite_utils import Database
 
+from desktop.errors import StoreError
 from desktop.store import storage
 from desktop.store.index_cache import PerLibrary, examples_version
+from desktop.store.vectors import TextEmbedder
 
 Floats = npt.NDArray[np.float32]
 PICK, AGAINST = 1, -1
 CODE_BATCH = 8192
+CROSS_BATCH = 256
 PREFILTER = 1000  # more examples than this are narrowed by sign bits before exact cosines
 SOURCES = ("app", "import")
 
@@ -225,16 +229,61 @@ def _nearest_bits(distance: Any, count: int) -> npt.NDArray[np.int64]:
 
 def learned_for(db: Database, space: str) -> LearnedIndex | None:
     """`db`'s examples in `space`, read once per examples version; None when it has none."""
-    return _learned.get(db, functools.partial(_build, db, space))
+    return _learned.get(db, functools.partial(_build, db, space, "space", "vector"))
+
+
+def cross_learned_for(db: Database, embedder: TextEmbedder, space: str) -> LearnedIndex | None:
+    """`db`'s examples in the multilingual `space`, their missing vectors embedded first.
+
+    The encoder embeds ~400 texts a second, so a team's first thousand picks cost a few
+    seconds once, on the first conversation in another language; the vectors are kept.
+    """
+    return _cross.get(db, functools.partial(_build_cross, db, embedder, space))
+
+
+def _build_cross(
+    db: Database,
+    embedder: TextEmbedder,
+    space: str,
+    path: str,
+    version: str,
+    previous: LearnedIndex | None,
+) -> LearnedIndex | None:
+    if not version:
+        return None
+    missing = db.execute(
+        "SELECT id, text FROM example WHERE cross_space != ? OR cross_vector IS NULL", [space]
+    ).fetchall()
+    try:
+        for start in range(0, len(missing), CROSS_BATCH):
+            batch = missing[start : start + CROSS_BATCH]
+            vectors = embedder.embed([text for _, text in batch]).astype(np.float16)
+            # Filling in does not move the examples' version (m012): no cache is rebuilt.
+            with storage.writing(db):
+                db.conn.executemany(
+                    "UPDATE example SET cross_space = ?, cross_vector = ? WHERE id = ?",
+                    [(space, v.tobytes(), i) for (i, _), v in zip(batch, vectors, strict=True)],
+                )
+    except (sqlite3.Error, StoreError):
+        return None  # locked or read-only: ranked without them this time, filled next time
+    return _build(db, space, "cross_space", "cross_vector", path, version, previous)
 
 
 def _build(
-    db: Database, space: str, path: str, version: str, previous: LearnedIndex | None
+    db: Database,
+    space: str,
+    space_column: str,
+    vector_column: str,
+    path: str,
+    version: str,
+    previous: LearnedIndex | None,
 ) -> LearnedIndex | None:
     if not version:  # a database before m011 has no examples
         return None
-    where = "FROM example WHERE space = ? AND vector IS NOT NULL"
-    total, size = db.execute(f"SELECT count(*), max(length(vector)) {where}", [space]).fetchone()
+    where = f"FROM example WHERE {space_column} = ? AND {vector_column} IS NOT NULL"
+    total, size = db.execute(
+        f"SELECT count(*), max(length({vector_column})) {where}", [space]
+    ).fetchone()
     if not total:
         return None
     # Filled row by row: the rows' blobs are never all held at once (peak ~ the result).
@@ -244,7 +293,7 @@ def _build(
     polarity = np.empty(total, dtype=np.int8)
     count = 0
     for canned_id, sign, blob in db.execute(
-        f"SELECT canned_id, polarity, vector {where} ORDER BY id", [space]
+        f"SELECT canned_id, polarity, {vector_column} {where} ORDER BY id", [space]
     ):
         if len(blob) != 2 * dim or count == total:
             continue  # a vector of another size (never written so), or a row added meanwhile
@@ -255,3 +304,4 @@ def _build(
 
 
 _learned: PerLibrary[LearnedIndex | None] = PerLibrary(examples_version)
+_cross: PerLibrary[LearnedIndex | None] = PerLibrary(examples_version)

@@ -327,6 +327,24 @@ def m011_examples(db: Database) -> None:
     db.execute(f"CREATE TRIGGER example_version_au AFTER UPDATE ON example BEGIN {bump} END")
 
 
+@migrations()
+def m012_example_cross_vectors(db: Database) -> None:
+    """Each example's vector in the multilingual space too (float16).
+
+    Filled when a conversation in another language first needs it: across languages static
+    word vectors match a language, not a request (desktop/store/examples.py).
+    """
+    db.execute("ALTER TABLE example ADD COLUMN cross_space TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE example ADD COLUMN cross_vector BLOB")
+    # Filling those in changes no example: only a change of what ranking reads moves the version.
+    db.execute("DROP TRIGGER example_version_au")
+    bump = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'examples_version';"
+    db.execute(
+        "CREATE TRIGGER example_version_au AFTER UPDATE OF canned_id, polarity, text, space, "
+        f"vector ON example BEGIN {bump} END"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

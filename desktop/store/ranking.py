@@ -70,8 +70,10 @@ CONFIDENT = 0.4  # below this, the top response is offered as a lead, not as a r
 # Passed-over examples nearer than the picks push a response down the same way. Chosen on the
 # Bitext dev cases (README, "Learning from the team").
 LEARNED_WEIGHT, LEARNED_HALF, AGAINST_WEIGHT = 3.0, 2.0, 1.0
-LEARNED_FULL = 0.8  # a past example this close is full confidence
-LEARNED_MIN = 0.85  # a past example less similar says nothing (a near-duplicate request does)
+# (least, full) cosine: a past example less similar says nothing (for WordLlama, only a
+# near-identical request does), one this close is full confidence.
+WORD_LEARNING = (0.85, 0.9)
+CROSS_LEARNING = (0.4, 0.7)
 
 Floats = npt.NDArray[np.float32]
 
@@ -201,6 +203,7 @@ class RankingIndex:
         limit: int,
         options: RankOptions = RankOptions(),
         learned: examples.LearnedIndex | None = None,
+        cross_learned: Callable[[], examples.LearnedIndex | None] | None = None,
     ) -> list[tuple[int, float]]:
         """(id, confidence) of the best `limit` responses, best first.
 
@@ -241,18 +244,26 @@ class RankingIndex:
             _fuse(fused, near, similarity, SEMANTIC_WEIGHT * familiar)
         cross_weight = familiar * CROSS_SAME + (1.0 - familiar) * CROSS_OTHER
         space = self._cross_space() if multilingual_on and query.texts and cross_weight else None
+        cross_vector = None
         if space is not None:
-            combined = space.query([t for t, _ in query.texts], [w for _, w in query.texts])
-            near, similarity = space.nearest(combined)
+            cross_vector = space.query([t for t, _ in query.texts], [w for _, w in query.texts])
+            near, similarity = space.nearest(cross_vector)
             cross = dict(zip(near.tolist(), similarity.tolist(), strict=True))
             _fuse(fused, near, similarity, cross_weight)
         taught: dict[int, float] = {}
-        if learned is not None and len(learned) and self.meaning is not None:
+        if learned is not None and len(learned) and self.meaning is not None and familiar:
             vector = meaning_vector
             if vector is None:
                 vector = self.query_vector(query, options.typos)
             if vector is not None:
-                taught = self._learn(fused, learned, vector, familiar)
+                taught = self._learn(fused, learned, vector, familiar, WORD_LEARNING)
+        # In another language, past examples are compared in the multilingual space.
+        others = cross_learned() if cross_vector is not None and cross_learned else None
+        if cross_vector is not None and others is not None and len(others):
+            for row, value in self._learn(
+                fused, others, cross_vector, 1.0 - familiar, CROSS_LEARNING
+            ).items():
+                taught[row] = max(taught.get(row, 0.0), value)
         if not fused:
             return []
         rows = np.fromiter(fused, dtype=np.int64)
@@ -280,30 +291,33 @@ class RankingIndex:
         fused: dict[int, float],
         learned: examples.LearnedIndex,
         vector: Floats,
-        familiar: float,
+        weight: float,
+        cosines: tuple[float, float],
     ) -> dict[int, float]:
         """Fuse the nearest past example per response; returns rows' learned confidence.
 
-        Weighted by `familiar` as the other WordLlama signal is: in a language the library
-        does not know, static word vectors find the same language, not the same request.
+        `weight` is the share of the customer's words the library knows for WordLlama (in a
+        language it does not know, static word vectors find the same language, not the same
+        request), the rest for the multilingual space. `cosines`: (least, full) in that space.
         """
+        least, full = cosines
         picks, against = learned.near(vector)
-        rows, similarity, count = self._rows_of(picks, LEARNED_MIN)
+        rows, similarity, count = self._rows_of(picks, least)
         share = count / (count + LEARNED_HALF)
-        _fuse_weighted(fused, rows, similarity, LEARNED_WEIGHT * familiar * share)
+        _fuse_weighted(fused, rows, similarity, LEARNED_WEIGHT * weight * share)
         ranked, values, shares = rows.tolist(), similarity.tolist(), share.tolist()
         best = dict(zip(ranked, values, strict=True))
         taught = {
-            row: min(max(value / LEARNED_FULL, 0.0), 1.0) * part * familiar
+            row: min(max(value / full, 0.0), 1.0) * part * weight
             for row, value, part in zip(ranked, values, shares, strict=True)
         }
-        rows, similarity, count = self._rows_of(against, LEARNED_MIN)
+        rows, similarity, count = self._rows_of(against, least)
         # A pass counts only where it is nearer than the response's own picks.
         passed = zip(rows.tolist(), similarity.tolist(), strict=True)
         nearer = np.asarray([value > best.get(row, -1.0) for row, value in passed], dtype=bool)
         rows, similarity, count = rows[nearer], similarity[nearer], count[nearer]
         against_share = count / (count + LEARNED_HALF)
-        _fuse_weighted(fused, rows, similarity, -AGAINST_WEIGHT * familiar * against_share)
+        _fuse_weighted(fused, rows, similarity, -AGAINST_WEIGHT * weight * against_share)
         return taught
 
     def _rows_of(
@@ -574,11 +588,27 @@ def learned_for(db: Database) -> examples.LearnedIndex | None:
     return examples.learned_for(db, f"{MEANING_SPACE}:{embedder.dim}")
 
 
+def cross_learned_for(db: Database) -> examples.LearnedIndex | None:
+    """`db`'s examples in the multilingual space (None when it is not installed)."""
+    embedder = multilingual.default_multilingual() if multilingual.available() else None
+    if embedder is None:
+        return None
+    return examples.cross_learned_for(db, embedder, f"{CROSS_SPACE}:{embedder.dim}")
+
+
+def _scored(
+    db: Database, query: Query, limit: int, options: RankOptions
+) -> list[tuple[int, float]]:
+    return index_for(db).rank_scored(
+        query, limit, options, learned_for(db), functools.partial(cross_learned_for, db)
+    )
+
+
 def learned_scores(db: Database, transcript: Transcript) -> dict[int, tuple[int, float]]:
     """Per response with picks: (its picks, its nearest pick's cosine with this conversation).
 
     What `suggest --json` shows as `examples` and `learned_score`; the ranking counts a
-    cosine from LEARNED_MIN up.
+    cosine from WORD_LEARNING[0] up.
     """
     learned = learned_for(db)
     vector = index_for(db).query_vector(build_query(transcript))
@@ -594,20 +624,20 @@ def learned_scores(db: Database, transcript: Transcript) -> dict[int, tuple[int,
 def rank_ids(
     db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
 ) -> list[int]:
-    scored = index_for(db).rank_scored(build_query(transcript), limit, options, learned_for(db))
+    scored = _scored(db, build_query(transcript), limit, options)
     return [response_id for response_id, _ in scored]
 
 
 def rank_scored(
     db: Database, transcript: Transcript, limit: int, options: RankOptions = RankOptions()
 ) -> list[tuple[int, float]]:
-    return index_for(db).rank_scored(build_query(transcript), limit, options, learned_for(db))
+    return _scored(db, build_query(transcript), limit, options)
 
 
 def rank_query(
     db: Database, query: Query, limit: int, options: RankOptions = RankOptions()
 ) -> list[tuple[int, float]]:
-    return index_for(db).rank_scored(query, limit, options, learned_for(db))
+    return _scored(db, query, limit, options)
 
 
 def sentence_similarity(db: Database, texts: Sequence[str], limit: int) -> dict[int, float]:

@@ -177,3 +177,29 @@ def test_canned_names_resolve_by_title_shortcode_or_id(tmp_path: Path) -> None:
 def test_a_conversation_without_words_teaches_nothing(tmp_path: Path, text: str) -> None:
     repo = _library(tmp_path / "library.db")
     assert learn_many(repo.db, [Answered(1, _customer(text))]) == 0
+
+
+def test_another_language_learns_in_the_multilingual_space(tmp_path: Path) -> None:
+    """German picks lift a German question on an English library; their multilingual vectors
+    are embedded once, on the first need, and kept without moving the examples' version."""
+    db = Database(sqlite3.connect(tmp_path / "library.db"))
+    migrations.apply(db)
+    repo = CannedRepository(db)
+    repo.add_many(bitext.parse(EVAL / "multilingual_canned.json").responses)
+    german = [c for c in load_cases(EVAL / "multilingual_dev.jsonl") if c.language == "de"]
+    wrong = [
+        c
+        for c in german
+        if intent_of(ranking.rank_for(repo, c.transcript, 1)[0]) != c.expected_intent
+    ]
+    assert wrong, "the zero-shot ranking misses some German questions"
+    case = wrong[0]
+    text = case.transcript.latest_customer_text()
+    chosen = _first_of(repo, case.expected_intent)
+    learn_many(db, [Answered(chosen, _customer(t)) for t in (text + " danke", "hallo " + text)])
+    assert db.execute("SELECT count(*) FROM example WHERE cross_vector IS NULL").fetchone()[0] == 2
+    version = db.execute("SELECT value FROM meta WHERE key = 'examples_version'").fetchone()
+    top = ranking.rank_scored(db, case.transcript, 3)
+    assert intent_of(repo.get_many([top[0][0]])[0]) == case.expected_intent
+    assert db.execute("SELECT count(*) FROM example WHERE cross_vector IS NULL").fetchone()[0] == 0
+    assert db.execute("SELECT value FROM meta WHERE key = 'examples_version'").fetchone() == version
