@@ -24,13 +24,14 @@ from sqlite_utils import Database
 
 from desktop.errors import StoreError
 from desktop.store import storage
-from desktop.store.index_cache import PerLibrary, examples_version
+from desktop.store.index_cache import BackgroundJobs, PerLibrary, examples_version
 from desktop.store.vectors import TextEmbedder
 
 Floats = npt.NDArray[np.float32]
 PICK, AGAINST = 1, -1
 CODE_BATCH = 8192
 CROSS_BATCH = 256
+FILL_NOW = 1000  # missing multilingual vectors embedded while a conversation waits (~2.5 s)
 PREFILTER = 1000  # more examples than this are narrowed by sign bits before exact cosines
 SOURCES = ("app", "import")
 
@@ -236,7 +237,9 @@ def cross_learned_for(db: Database, embedder: TextEmbedder, space: str) -> Learn
     """`db`'s examples in the multilingual `space`, their missing vectors embedded first.
 
     The encoder embeds ~400 texts a second, so a team's first thousand picks cost a few
-    seconds once, on the first conversation in another language; the vectors are kept.
+    seconds once, on the first conversation in another language; the vectors are kept. More
+    than FILL_NOW missing (a large import) are embedded on a background thread meanwhile,
+    and the examples that have one are used until it is done.
     """
     return _cross.get(db, functools.partial(_build_cross, db, embedder, space))
 
@@ -251,9 +254,28 @@ def _build_cross(
 ) -> LearnedIndex | None:
     if not version:
         return None
-    missing = db.execute(
-        "SELECT id, text FROM example WHERE cross_space != ? OR cross_vector IS NULL", [space]
-    ).fetchall()
+    missing = _missing_cross(db, space)
+    if len(missing) > FILL_NOW and path:
+        _fills.start_once((path, version), functools.partial(_fill_later, path, embedder, space))
+    elif not _fill_cross(db, embedder, space, missing):
+        return None  # locked or read-only: ranked without them this time, filled next time
+    return _build(db, space, "cross_space", "cross_vector", path, version, previous)
+
+
+def _missing_cross(db: Database, space: str) -> list[tuple[int, str]]:
+    return [
+        (int(i), str(text))
+        for i, text in db.execute(
+            "SELECT id, text FROM example WHERE cross_space != ? OR cross_vector IS NULL",
+            [space],
+        ).fetchall()
+    ]
+
+
+def _fill_cross(
+    db: Database, embedder: TextEmbedder, space: str, missing: Sequence[tuple[int, str]]
+) -> bool:
+    """Embed and keep the multilingual vectors of `missing` examples; False if not kept."""
     try:
         for start in range(0, len(missing), CROSS_BATCH):
             batch = missing[start : start + CROSS_BATCH]
@@ -265,8 +287,26 @@ def _build_cross(
                     [(space, v.tobytes(), i) for (i, _), v in zip(batch, vectors, strict=True)],
                 )
     except (sqlite3.Error, StoreError):
-        return None  # locked or read-only: ranked without them this time, filled next time
-    return _build(db, space, "cross_space", "cross_vector", path, version, previous)
+        return False
+    return True
+
+
+def _fill_later(path: str, embedder: TextEmbedder, space: str) -> None:
+    """A large import's multilingual vectors, on a thread of its own connection."""
+    try:
+        db = Database(sqlite3.connect(path))
+    except sqlite3.Error:
+        return
+    try:
+        if _fill_cross(db, embedder, space, _missing_cross(db, space)):
+            _cross.drop(path)  # the next conversation in another language uses them all
+    finally:
+        db.close()
+
+
+def wait_for_fills(timeout: float | None = None) -> None:
+    """Wait for background embedding (tests and benchmarks)."""
+    _fills.wait(timeout)
 
 
 def _build(
@@ -305,3 +345,4 @@ def _build(
 
 _learned: PerLibrary[LearnedIndex | None] = PerLibrary(examples_version)
 _cross: PerLibrary[LearnedIndex | None] = PerLibrary(examples_version)
+_fills = BackgroundJobs("example-cross-vectors")

@@ -77,6 +77,11 @@ class PerLibrary(Generic[T]):
                 self._by_memory_db[db] = (version, value)
             return value
 
+    def drop(self, path: str) -> None:
+        """Forget the value kept for the database file `path`: the next get() builds it."""
+        with self._lock:
+            self._by_file.pop(path, None)
+
     def shared(self) -> list[T]:
         """The values kept for database files now."""
         with self._lock:

@@ -11,7 +11,7 @@ import pytest
 from desktop.evaluation import load_cases
 from desktop.importers import bitext
 from desktop.importers.bitext import intent_of
-from desktop.store import migrations, ranking
+from desktop.store import examples, migrations, ranking
 from desktop.store.canned import CannedRepository
 from desktop.store.examples import AGAINST, ExampleStore, LearnedIndex
 from desktop.store.feedback import FeedbackEvent, FeedbackRepository
@@ -203,3 +203,24 @@ def test_another_language_learns_in_the_multilingual_space(tmp_path: Path) -> No
     assert intent_of(repo.get_many([top[0][0]])[0]) == case.expected_intent
     assert db.execute("SELECT count(*) FROM example WHERE cross_vector IS NULL").fetchone()[0] == 0
     assert db.execute("SELECT value FROM meta WHERE key = 'examples_version'").fetchone() == version
+
+
+def test_a_large_import_is_embedded_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More missing multilingual vectors than FILL_NOW: the conversation does not wait for
+    them; once the background thread kept them, the next ranking uses them."""
+    monkeypatch.setattr(examples, "FILL_NOW", 1)
+    db = Database(sqlite3.connect(tmp_path / "library.db", check_same_thread=False))
+    migrations.apply(db)
+    repo = CannedRepository(db)
+    repo.add_many(bitext.parse(EVAL / "multilingual_canned.json").responses)
+    chosen = _first_of(repo, "card_issues")
+    german = ["meine Karte funktioniert nicht mehr", "Karte geht nicht beim Einkaufen"]
+    learn_many(db, [Answered(chosen, _customer(t)) for t in german])
+    question = _customer("warum funktioniert meine Karte nicht")
+    ranking.rank_scored(db, question, 3)
+    examples.wait_for_fills(60)
+    assert db.execute("SELECT count(*) FROM example WHERE cross_vector IS NULL").fetchone()[0] == 0
+    learned = ranking.cross_learned_for(db)
+    assert learned is not None and len(learned) == 2
