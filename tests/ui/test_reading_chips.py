@@ -22,7 +22,8 @@ SPANISH = (
     "Customer: Hola, pedí unas zapatillas hace una semana y el seguimiento no se ha movido. "
     "¿Cuándo llegará mi paquete? Es urgente, lo necesito antes del viernes."
 )
-CHINESE = "Customer: 你好，我上周订的鞋子还没到，物流信息一直没有更新。我的包裹什么时候能到？"  # noqa: RUF001
+# Upset, not only asking: a plain "where is my parcel" reads neutral since issue 25.
+CHINESE = "Customer: 你好，我上周订的鞋子还没到，物流信息一直没有更新。太让人失望了！"  # noqa: RUF001
 OUT_OF_SCOPE = "Customer: What is the interest rate on a 30-year fixed mortgage at a 700 score?"
 
 
