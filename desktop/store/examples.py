@@ -254,7 +254,10 @@ def _build_cross(
 ) -> LearnedIndex | None:
     if not version:
         return None
-    missing = _missing_cross(db, space)
+    try:
+        missing = _missing_cross(db, space)
+    except sqlite3.OperationalError:
+        return None  # a database before m012 (the app migrates every one it opens)
     if len(missing) > FILL_NOW and path:
         _fills.start_once((path, version), functools.partial(_fill_later, path, embedder, space))
     elif not _fill_cross(db, embedder, space, missing):
