@@ -105,7 +105,7 @@ def test_large_example_sets_use_the_bit_prefilter_without_losing_the_nearest() -
     vectors = rng.standard_normal((5000, 256)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     ids = np.arange(5000, dtype=np.int64) % 50
-    index = LearnedIndex(ids, np.ones(5000, dtype=np.int8), vectors)
+    index = LearnedIndex.from_vectors(ids, np.ones(5000, dtype=np.int8), vectors)
     query = vectors[1234] + 0.05 * rng.standard_normal(256).astype(np.float32)
     query /= np.linalg.norm(query)
     picks, against = index.near(query)
