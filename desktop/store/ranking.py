@@ -13,6 +13,8 @@ Four steps, each measured on the evaluation set (see `agent-assist eval` and the
    same first tag support each other.
 4. **Variety**: the first three suggestions come from different primary tags, so the agent sees
    alternatives instead of three wordings of one answer.
+5. **Learned** (`desktop.store.examples`): past conversations answered with a response; its
+   nearest one is fused as one more list, weighted by how many it has (none: no change).
 
 The customer's latest turn weighs 1, the one before 1/2, the one before that 1/4. The index is
 kept in memory per database and rebuilt when `meta.library_version` (bumped by triggers, see
