@@ -27,6 +27,10 @@ from desktop.store.multilingual import MultilingualEmbedder, available, default_
 logger = logging.getLogger(__name__)
 
 LABELS = ("negative", "neutral", "positive")
+# Read alone, the meaning says negative only when that is more likely than not: a calm "my
+# parcel never arrived" sits near 0.47 (a complaint's topic, not its mood). The calibration set
+# reads the same either way; false alarms on the realistic dev threads fall from 13 to 9.
+NEGATIVE_AT = 0.5
 REMEMBERED = 64  # messages whose reading is kept: the panel and the draft read the same turn
 MAX_CHARS = 240  # ~2 ms: the cost grows with length; a long email's opening and end carry the mood
 
@@ -55,7 +59,7 @@ def load_head(path: Path) -> Head:
 
 @dataclass(frozen=True)
 class Meaning:
-    label: str  # argmax of LABELS
+    label: str  # negative when at least NEGATIVE_AT, else the likelier of the other two
     negative: float
     neutral: float
     positive: float
@@ -81,12 +85,18 @@ class MeaningReader:
                 self._recent.move_to_end(clipped)
                 return self._recent[clipped]
         (row,) = self._head.probabilities(self._embedder.embed([clipped]))
-        meaning = Meaning(LABELS[int(np.argmax(row))], *(float(p) for p in row))
+        meaning = Meaning(_label(row), *(float(p) for p in row))
         with self._lock:
             self._recent[clipped] = meaning
             while len(self._recent) > REMEMBERED:
                 self._recent.popitem(last=False)
         return meaning
+
+
+def _label(row: np.ndarray) -> str:
+    if row[0] >= NEGATIVE_AT:
+        return "negative"
+    return "positive" if row[2] > row[1] else "neutral"
 
 
 def clip(text: str) -> str:
