@@ -626,6 +626,9 @@ class DraftSession:
             tone=self.settings.tone,
             first_token_s=result.first_token_s if result else None,
             total_s=result.total_s if result else None,
+            # The thread it answered: the store keeps it (redacted) as an example of the
+            # canned responses used, so the ranking learns from what agents send.
+            conversation=draft.transcript.to_text() if draft.transcript else "",
         )
 
     def _ready_event(self, action: Action, copied: str) -> FeedbackEvent:
@@ -640,6 +643,7 @@ class DraftSession:
             model="",
             mode="canned",
             tone="",
+            conversation=self.ready.transcript.to_text(),
         )
 
     # --- settings -----------------------------------------------------------------------------

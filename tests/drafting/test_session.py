@@ -500,3 +500,11 @@ def test_the_confirmation_copies_at_once_after_the_agent_did_it() -> None:
     assert isinstance(shown, ShowReadyReply) and shown.reply is not None
     assert not shown.reply.pending
     assert any(isinstance(e, CopyText) for e in session.copy_ready())
+
+
+def test_a_copied_ready_reply_carries_its_conversation_for_learning() -> None:
+    session = DraftSession(Settings())
+    session.ranked(TRANSCRIPT, [(TRACK, 0.8)], CONVERSATION)
+    events = feedback(session.copy_ready())
+    assert events and events[0].canned_ids == [TRACK.id]
+    assert "where is order #48213?" in events[0].conversation  # the store keeps it as an example
