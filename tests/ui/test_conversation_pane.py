@@ -83,3 +83,13 @@ def test_typing_after_the_parse_still_bands_by_label(qtbot: QtBot) -> None:
     pane.editor.appendPlainText("Agent: checking now")
     pane.transcript()
     assert states(pane)["Agent: checking now"] == AGENT
+
+
+def test_repainting_the_bands_is_not_an_edit(qtbot: QtBot) -> None:
+    pane = ConversationPane()
+    qtbot.addWidget(pane)
+    changes: list[object] = []
+    pane.transcript_changed.connect(changes.append)
+    pane.set_text(EMAIL_CHAIN)
+    qtbot.wait(600)  # past the typing pause: a repaint reported as an edit would parse again
+    assert len(changes) == 1

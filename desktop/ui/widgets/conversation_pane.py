@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from desktop import textfile
 from desktop.errors import InputError
+from desktop.threads.labels import role_of_name
 from desktop.threads.lines import line_roles
 from desktop.transcript import MAX_CHARS, Transcript, classify_line, clean, parse
 from desktop.ui.wording import count
@@ -148,8 +149,12 @@ def summary_of(transcript: Transcript) -> str:
 
 
 def _name(speaker: str) -> str:
-    """The name of a sender: "Sandra Whitaker <sandra@example.com>" -> "Sandra Whitaker"."""
-    return speaker.split("<")[0].strip() if "@" not in speaker.split("<")[0] else ""
+    """A person's name from a sender: "Sandra Whitaker <sandra@example.com>" -> "Sandra Whitaker".
+
+    A role or a visitor number ("Customer", "Visitor 4821") is not a name: nothing.
+    """
+    name = speaker.split("<")[0].strip()
+    return name if "@" not in name and role_of_name(name) is None else ""
 
 
 class ConversationPane(QWidget):
@@ -234,6 +239,11 @@ class ConversationPane(QWidget):
             return
         turns = self._transcript.turns
         self.summary.setText(summary_of(self._transcript) if turns else "No conversation yet")
-        text = self.editor.toPlainText()
-        self.editor.highlighter.set_roles(list(line_roles(text, turns)) if turns else [])
+        roles = list(line_roles(self.editor.toPlainText(), turns)) if turns else []
+        # Repainting the bands is no edit: the editor must not report a change (a second parse).
+        blocked = self.editor.blockSignals(True)
+        try:
+            self.editor.highlighter.set_roles(roles)
+        finally:
+            self.editor.blockSignals(blocked)
         self.transcript_changed.emit(self._transcript)
