@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from desktop import paths
+from desktop.engine.chat_template import ChatTemplate, TemplateRefusedError
 from desktop.engine.llama import LlamaEngine
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -172,7 +173,12 @@ def test_attribute_tricks_are_refused_by_the_sandbox_not_merely_undefined() -> N
 
 
 @pytest.mark.model
-def test_the_engine_formats_prompts_with_that_sandboxed_formatter(engine: LlamaEngine) -> None:
+def test_the_engine_formats_prompts_with_a_sandboxed_formatter(engine: LlamaEngine) -> None:
+    # The app's own budgeted template (desktop/engine/chat_template.py), on Jinja's sandbox.
     formatter = engine._formatter
-    assert isinstance(formatter, Jinja2ChatFormatter)
-    assert isinstance(formatter._environment.environment, ImmutableSandboxedEnvironment)
+    assert isinstance(formatter, ChatTemplate)
+    assert isinstance(formatter._template.environment, ImmutableSandboxedEnvironment)
+    with pytest.raises(TemplateRefusedError):
+        ChatTemplate("{{ ''.__class__.__mro__ }}", "</s>", "<s>")(
+            [{"role": "user", "content": "hi"}]
+        )
