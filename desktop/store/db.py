@@ -69,7 +69,7 @@ def _connect(path: Path, verify: bool) -> Database:
     return db
 
 
-def _connect_read_only(path: Path) -> Database:
+def connect_read_only(path: Path) -> Database:
     """The library as it is, for reading only: the folder or its disk cannot take a write.
 
     `mode=ro` still needs the WAL's shared-memory file; on a read-only folder after a clean
@@ -97,7 +97,7 @@ def _open_read_only(path: Path, error: sqlite3.DatabaseError | OSError) -> Opene
     if problem is None or not path.is_file() or path.stat().st_size == 0:
         return None
     try:
-        db = _connect_read_only(path)
+        db = connect_read_only(path)
     except sqlite3.DatabaseError:
         return None
     logger.warning("library opened read-only: %s (%s)", problem, error)

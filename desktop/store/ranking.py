@@ -30,6 +30,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,6 +38,7 @@ import numpy.typing as npt
 from sqlite_utils import Database
 
 from desktop.store import embeddings, examples, index_snapshot, multilingual
+from desktop.store.db import connect_read_only
 from desktop.store.fields import FIELD_WEIGHTS, parse_tags
 from desktop.store.index_cache import BackgroundJobs, PerLibrary, file_of
 from desktop.store.index_cache import library_version as library_version  # callers' name
@@ -372,7 +374,7 @@ class _LazySpace:
             return None
         if not self._path:
             return VectorSpace(embedder, self._texts)
-        db = Database(sqlite3.connect(self._path))
+        db = _reader(self._path)
         try:
             found = {
                 int(r["id"]): _short_text(r)
@@ -383,6 +385,17 @@ class _LazySpace:
             return VectorSpace(embedder, texts, None, _store(db, CROSS_SPACE, embedder.dim))
         finally:
             db.close()
+
+
+def _reader(path: str) -> Database:
+    """A connection to read the library from this thread; read-only where the folder is."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("SELECT 1 FROM canned LIMIT 1").fetchall()
+    except sqlite3.OperationalError:
+        conn.close()  # a read-only folder: WAL files cannot be made there
+        return connect_read_only(Path(path))
+    return Database(conn)
 
 
 # Names of the embedding spaces in the `vectors` table (a different model must not reuse them).
