@@ -142,20 +142,11 @@ def _suggest(subparsers: Subparsers) -> None:
 
 def _eval(subparsers: Subparsers) -> None:
     ev = subparsers.add_parser("eval", help="measure how well ranking finds the right response")
-    ev.add_argument(
-        "cases",
-        type=Path,
-        nargs="?",
-        default=EVAL_DIR / "dev_cases.jsonl",
-        help="JSONL file of labelled conversations (default: the shipped Bitext dev cases)",
+    _cases_and_library(
+        ev,
+        (EVAL_DIR / "dev_cases.jsonl", "JSONL file of labelled conversations", "Bitext dev cases"),
+        (EVAL_DIR / "canned.json", "library to rank, Bitext JSON", "Bitext library"),
     )
-    ev.add_argument(
-        "--canned",
-        type=Path,
-        default=EVAL_DIR / "canned.json",
-        help="library to rank (Bitext JSON; default: the shipped Bitext library)",
-    )
-    ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument(
         "--by-language",
         action="store_true",
@@ -203,26 +194,32 @@ def _eval(subparsers: Subparsers) -> None:
     bench.set_defaults(handler=Handler("eval", "bench_command"))
 
 
+def _cases_and_library(
+    parser: argparse.ArgumentParser, cases: tuple[Path, str, str], canned: tuple[Path, str, str]
+) -> None:
+    """What every evaluation command takes: cases, --canned (shipped ones by default), --json."""
+    path, what, shipped = cases
+    parser.add_argument(
+        "cases", type=Path, nargs="?", default=path, help=f"{what} (default: the shipped {shipped})"
+    )
+    path, what, shipped = canned
+    parser.add_argument(
+        "--canned", type=Path, default=path, help=f"{what} (default: the shipped {shipped})"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
 def _eval_conversations(subparsers: Subparsers) -> None:
     ev = subparsers.add_parser(
         "eval-conversations",
         help="measure the whole pipeline on realistic pasted threads (per kind)",
     )
     realistic = EVAL_DIR / "realistic"
-    ev.add_argument(
-        "cases",
-        type=Path,
-        nargs="?",
-        default=realistic / "conversations.jsonl",
-        help="JSONL of realistic cases (default: the shipped realistic dev set)",
+    _cases_and_library(
+        ev,
+        (realistic / "conversations.jsonl", "JSONL of realistic cases", "realistic dev set"),
+        (realistic / "library.json", "the team's library, any importable format", "shop library"),
     )
-    ev.add_argument(
-        "--canned",
-        type=Path,
-        default=realistic / "library.json",
-        help="the team's library, any format `canned import` reads (default: the shop library)",
-    )
-    ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument(
         "--no-drafts",
         action="store_true",
