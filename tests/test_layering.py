@@ -40,6 +40,7 @@ BASE_MODULES = {
     "desktop",
     "desktop.atomic_file",
     "desktop.errors",
+    "desktop.native_loading",
     "desktop.paths",
     "desktop.settings",
     "desktop.textfile",

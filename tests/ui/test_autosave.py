@@ -125,7 +125,12 @@ def test_killed_app_restores_conversation_and_edited_draft(app_home: Path) -> No
         if first.stdout is not None:
             first.stdout.close()
     second = start("second")
-    output, _ = second.communicate(timeout=120)
+    try:
+        output, _ = second.communicate(timeout=120)
+    except subprocess.TimeoutExpired:  # a hang: its output says where, and no child is left
+        second.kill()
+        output, _ = second.communicate()
+        raise AssertionError(f"the restored window did not close:\n{output[-3000:]}") from None
     assert second.returncode == 0, output
     shown = json.loads(output.strip().splitlines()[-1])
     assert shown["conversation"] == CONVERSATION

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import llama_cpp
 
-from desktop import paths
+from desktop import native_loading, paths
 from desktop.engine import cpu_variants
 from desktop.errors import ModelError
 
@@ -81,7 +81,8 @@ def load_cpu_backend(probe_model: Path, forced: str = "") -> CpuBackend:
     with _backend_lock:
         if _backend is not None:
             return _backend
-        ggml = _ggml()
+        with native_loading.LOADING:
+            ggml = _ggml()
         if ggml is None or ggml.ggml_backend_reg_count() > 0:
             _backend = CpuBackend("built-in", "llama.cpp was built with its CPU code inside")
             return _backend
@@ -98,7 +99,9 @@ def load_cpu_backend(probe_model: Path, forced: str = "") -> CpuBackend:
             probe=functools.partial(_probe, model=probe_model),
             forced=os.environ.get(cpu_variants.OVERRIDE_ENV) or forced or None,
         )
-        if not ggml.ggml_backend_load(str(choice.variant.path).encode()):
+        with native_loading.LOADING:  # a dlopen: see desktop/native_loading.py
+            loaded = ggml.ggml_backend_load(str(choice.variant.path).encode())
+        if not loaded:
             raise ModelError(
                 f"llama.cpp refused its {choice.variant.name} CPU code on this machine. "
                 f"Unset {cpu_variants.OVERRIDE_ENV} (or the cpu_variant setting) to choose "
