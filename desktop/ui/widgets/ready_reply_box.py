@@ -83,9 +83,6 @@ class ReadyReplyBox(QFrame):
         asked = [n for n in reply.unresolved if placeholders.is_known(n)]
         shown = ", ".join("{{" + n + "}}" for n in asked)
         notes = [f"To fill in: {shown}. Copy asks for them."] if asked else []
-        if reply.also:
-            # Another need found in the message: named, not pasted in (often a false lead).
-            notes.append("Also asked: " + "; ".join(c.title for c in reply.also))
         if reply.pending and reply.action is not None:
             # It says the action is done; nobody in the thread did it yet.
             notes.insert(0, f"To do first: {reply.action.todo}. This reply says it is done.")
@@ -102,6 +99,10 @@ class ReadyReplyBox(QFrame):
         else:
             heading = "Ready reply" if confident else "Closest canned response"
             title = f"· {reply.canned.title}"
+            if reply.also:
+                # Another need found in the message: named on the title line (no extra line
+                # on a small screen), not pasted into the reply (often a false lead).
+                title += " · also asked: " + "; ".join(c.title for c in reply.also)
         self.heading.setText(heading)
         self.title.setText(title)
         self.setProperty("confident", confident)
