@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.drafting.understand import Understanding, understand_conversation
-from desktop.reading import Reading, meaning, read_conversation
+from desktop.reading import Reading, read_conversation
 from desktop.reading.intents import intent_names
 from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
@@ -81,7 +81,6 @@ class SearchWorker(LibraryWorker):
         """Build the ranking index now, so the first conversation's ready reply is not slow."""
         with Reporter(self.failed.emit, "Ranking failed: ", "Ranking failed: "):
             ranking.index_for(self.library().repo.db)
-            meaning.default_reader()  # the mood's encoder, so the first paste does not wait
 
     @Slot(int, object)
     def rank(self, request_id: int, transcript: Transcript) -> None:
