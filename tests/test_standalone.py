@@ -1,6 +1,6 @@
 """The repository stands alone: nothing in it reads the folder beside the checkout.
 
-A plain `git clone` has no `../shared`; code, tests, packaging or CI that refer to it pass on
+A plain `git clone` has no sibling folder; code, tests, packaging or CI that refer to it pass on
 our machines and fail for every contributor (issue 18). The data they need lives in
 resources/eval and tests/data/public_formats, with their licence files.
 """
@@ -17,10 +17,10 @@ CHECKED = ["desktop", "tests", "packaging", ".ci", "Makefile", "pyproject.toml"]
 # Built from parts so that this file does not match itself.
 SIBLING = "sha" + "red"
 PATTERNS = [
-    re.compile(r"\.\./" + SIBLING + r"\b"),  # ../shared
+    re.compile(r"\.\./" + SIBLING + r"\b"),  # dot-dot slash, then the name
     re.compile(r"\.\.[\\/]+" + SIBLING + r"\b"),
-    re.compile(r"parents?\b[^\n]{0,40}/\s*[\"']" + SIBLING + r"[\"']"),  # parent / "shared"
-    re.compile(r"[\"']" + SIBLING + r"[\"']\s*/\s*[\"'](eval|formats)[\"']"),  # "shared" / "eval"
+    re.compile(r"parents?\b[^\n]{0,40}/\s*[\"']" + SIBLING + r"[\"']"),  # parent / the name
+    re.compile(r"[\"']" + SIBLING + r"[\"']\s*/\s*[\"'](eval|formats)[\"']"),  # the name / eval
     re.compile(r"[\"']" + SIBLING + r"/(eval|formats)"),  # "shared/eval..."
 ]
 
