@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QRect, QTimer, Signal, Slot
@@ -49,9 +50,9 @@ class TurnHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._roles: list[str | None] = []
 
-    def set_roles(self, roles: list[str | None]) -> None:
-        if roles != self._roles:  # repainting only on a change: no loop with the parse
-            self._roles = roles
+    def set_roles(self, roles: Sequence[str | None]) -> None:
+        if list(roles) != self._roles:  # repainting only on a change: no loop with the parse
+            self._roles = list(roles)
             self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
