@@ -19,10 +19,11 @@ from desktop.errors import AgentAssistError
 from desktop.store.library import Library, LibraryFactory
 
 logger = logging.getLogger(__name__)
-# Threads that stop() gave up waiting for. Their owner may go away now (a closed window, a
-# quit during a long prompt), but a QThread destroyed while it runs aborts the process: these
-# references keep each one until the app exits.
-_stragglers: list[QThread] = []
+# Every thread not yet joined. A QThread destroyed while it runs aborts the process, so no
+# thread is a Qt child of its owner (deleting a window would delete a running thread with it,
+# for instance a settings dialog's connection test when the window closes under the dialog):
+# these references keep each one until stop() has joined it, or until the app exits.
+_live: set[QThread] = set()
 
 
 class Worker(QObject):
@@ -68,8 +69,12 @@ class WorkerThread:
     """Starts `worker` on a QThread named `name` (it shows in debuggers and logs)."""
 
     def __init__(self, worker: Worker, name: str, parent: QObject) -> None:
-        self._thread = QThread(parent)
-        self._thread.setObjectName(name)
+        self._thread = thread = QThread()
+        thread.setObjectName(name)
+        _live.add(thread)
+        # The owner going away without stop() (its parent deleted) ends the thread's loop; the
+        # thread finishes on its own, kept in _live. A lambda: it must not reference self.
+        parent.destroyed.connect(lambda *_: thread.quit())
         worker.moveToThread(self._thread)
         # Emitted on the worker's thread after its loop ended: the worker frees its resources
         # there, then is deleted.
@@ -84,16 +89,15 @@ class WorkerThread:
     def stop(self, timeout_ms: int = 5_000) -> bool:
         """Finish the request in hand, free the worker's resources, join; False on time-out.
 
-        A thread still busy after `timeout_ms` is left to finish on its own, detached from
-        its owner so that deleting the owner cannot destroy a running thread.
+        A thread still busy after `timeout_ms` is left to finish on its own; `_live` keeps
+        it, so deleting its owner cannot destroy it while it runs.
         """
         self._thread.quit()
         if self._thread.wait(timeout_ms):
+            _live.discard(self._thread)
             return True
         name = self._thread.objectName()
         logger.warning("thread %s still busy after %d ms; it finishes on its own", name, timeout_ms)
-        self._thread.setParent(None)
-        _stragglers.append(self._thread)
         return False
 
 

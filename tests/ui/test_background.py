@@ -1,6 +1,9 @@
 """The background helper on real parts: a real QThread, a real SQLite library."""
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,8 @@ from desktop.store.library import Library, open_library
 from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from pytestqt.qtbot import QtBot
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class ThreadNoted(Library):
@@ -116,3 +121,36 @@ def test_a_thread_busy_past_the_stop_timeout_outlives_its_owner(
     qtbot.wait(50)
     assert thread.running
     qtbot.waitUntil(lambda: not thread.running, timeout=30_000)  # it finished on its own
+
+
+OWNER_DELETED_UNSTOPPED = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from desktop.ui.server_check import ServerCheckRunner
+
+app = QApplication([])
+window = QWidget()
+checks = ServerCheckRunner(window)  # a settings dialog's connection test, never stopped
+checks.start("http://127.0.0.1:9", "", "")
+QTimer.singleShot(300, window.deleteLater)  # the window goes away under it
+QTimer.singleShot(1500, app.quit)
+app.exec()
+print("still running")
+"""
+
+
+def test_deleting_an_owner_that_never_stopped_its_thread_does_not_abort(tmp_path: Path) -> None:
+    # A QThread destroyed while it runs aborts the process (a test that failed before closing
+    # its dialog took the whole suite down that way), so this runs in a child process.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", OWNER_DELETED_UNSTOPPED],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Destroyed while thread" not in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "still running"
