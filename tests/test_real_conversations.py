@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from desktop.conversation_eval import claims, evaluate_conversations, load_conversation_cases
+from desktop.drafting import rerank
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
@@ -114,6 +115,33 @@ def test_two_needs_in_one_message_are_both_found(shop: CannedRepository) -> None
     assert "Refund timing" in offered
 
 
+ADDRESS_WITH_A_STORY = """Customer: Hi, I've just realised I put my old address on order #49102 (placed about 20 mins ago). Could you change it to Flat 3, 17 Harcourt Road, Leeds LS6 2QF?
+
+Thanks, Priya
+"""  # noqa: E501
+
+
+def test_the_sentence_that_asks_outvotes_the_order_number(shop: CannedRepository) -> None:
+    focus = focus_of(parse(ADDRESS_WITH_A_STORY))
+    pool = rerank.candidates(shop.db, focus)
+    titles = {r.id: r.title for r in shop.all()}
+    assert len(pool.ids) == len(pool.features) == len(pool.confidence) >= 10
+    assert all(len(row) == len(rerank.FEATURES) for row in pool.features)
+    asks = rerank.FEATURES.index("request")
+    wanted = next(n for n, i in enumerate(pool.ids) if titles[i] == "Change delivery address")
+    # The asking sentence matches the address change best.
+    assert max(pool.features, key=lambda row: row[asks]) == pool.features[wanted]
+    # The confirmation ("Delivery address updated") is the policy's to move back, after this.
+    how_to = [titles[i] for i, _ in rerank.order(pool) if titles[i] != "Delivery address updated"]
+    assert how_to[0] == "Change delivery address"
+    # Weighed by the best sentence of any kind, the story's would win: the weights matter.
+    story = [0.0] * len(rerank.FEATURES)
+    story[rerank.FEATURES.index("sentence")] = 1.0
+    assert titles[rerank.order(pool, story)[0][0]] != "Change delivery address"
+    ready = understood(shop, ADDRESS_WITH_A_STORY).ready
+    assert ready is not None and ready.canned.title == "Change delivery address"
+
+
 def test_focus_weighs_the_open_request_over_answered_turns() -> None:
     focus = focus_of(parse(CANCELLED_BY_AGENT))
     assert focus.open_text.startswith("Great, can you confirm")
@@ -209,8 +237,8 @@ def test_eval_conversations_command_ranks_the_whole_dev_set() -> None:
     assert overall["turns_parsed"] >= 0.95
     assert overall["false_action_claims"] == 0
     # Where the work of issue 20 stands on the dev set (0.43 before it); a regression fails.
-    assert overall["ready_reply_acceptable"] >= 0.58
-    assert overall["needs_covered"] >= 0.78
+    assert overall["ready_reply_acceptable"] >= 0.68
+    assert overall["needs_covered"] >= 0.8
     assert set(report["kinds"]) == {
         "single", "multi_intent", "nothing_fits", "thanks_only", "angry", "already_tried",
         "long_thread", "non_english", "agent_acted",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Fitted by packaging/fit_calibration.py (see its output in the README); order as FEATURES.
 FEATURES = ("bias", "top", "gap", "covered", "known", "open_words")
-COEFFICIENTS = (-0.047, 2.641, 0.376, 0.72, 0.018, -4.465)
+COEFFICIENTS = (-0.472, 2.872, -0.22, 0.045, 1.048, -4.022)
 ABSTAIN = 0.5  # below this the panel says "No saved reply fits" and offers leads only
 THANKS_PROBABILITY = 0.8  # a thanks-only message answered by the library's closing response
 UPSET_PROBABILITY = 0.8  # an upset customer answered first by the library's acknowledgement

@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop.drafting import calibration
+from desktop.drafting import calibration, rerank
 from desktop.drafting.focus import Focus, focus_of, is_upset
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
@@ -46,10 +46,6 @@ NEED_CONFIDENCE = 0.45  # a sentence's own best match must be at least this stro
 MAX_NEEDS = 3
 SEGMENT_TOP = 3  # a sentence repeats a need when that need's response is in its top three
 SAME_NEED_RATIO = 0.7  # a translation leads when it scores this close to the top response
-RANK_POOL = 30  # the ranking's candidates that the sentence match reorders
-SENTENCE_POOL = 10  # and the best of the sentence match added to them
-RANK_K = 5.0
-SENTENCE_WEIGHT = 0.6
 POLICY_POOL = 20  # candidates the policy may reorder (a confirmation just done moves up)
 _CLOSING = re.compile(r"\b(clos(e|ing)|thanks|thank you|welcome|resolved|glad)\b", re.IGNORECASE)
 _ACKNOWLEDGE = re.compile(r"\b(complaint|apolog\w*|sorry)\b", re.IGNORECASE)
@@ -176,30 +172,12 @@ def understand_conversation(
 
 # --- the ranking's candidates, reordered -------------------------------------------------------
 def _rank_thread(repo: CannedRepository, focus: Focus, count: int) -> list[tuple[int, float]]:
-    """The ranking's order, refined by the best match of any one sentence of the message.
+    """The ranking's candidates put in order by what each sentence of the thread says of them.
 
-    Score = 1/(rank + RANK_K) + SENTENCE_WEIGHT * best sentence cosine. On the dev sets this
-    took the first suggestion from 0.48 to 0.56 on the realistic threads and from 0.86 to
-    0.90 on the Bitext single questions (README, "Real conversations").
+    desktop.drafting.rerank: a fitted linear score over the ranking's confidence and place,
+    sentence by sentence cosines and word coverage (README, "Real conversations").
     """
-    scored = ranking.rank_query(repo.db, ranking.query_from(focus.weighted), RANK_POOL)
-    texts = [*focus.segments, focus.open_text] if focus.open_text else list(focus.segments)
-    sentences = ranking.sentence_similarity(repo.db, texts, SENTENCE_POOL)
-    if not sentences:
-        return scored[:count]
-    confidence = dict(scored)
-    combined = {i: 1.0 / (rank + RANK_K) for rank, (i, _) in enumerate(scored)}
-    for response_id in sorted(sentences, key=lambda i: -sentences[i])[:SENTENCE_POOL]:
-        combined.setdefault(response_id, 0.0)
-    for response_id in combined:
-        combined[response_id] += SENTENCE_WEIGHT * max(sentences.get(response_id, 0.0), 0.0)
-    order = sorted(combined, key=lambda i: -combined[i])[:count]
-    return [(i, confidence.get(i, _lead_confidence(sentences.get(i, 0.0)))) for i in order]
-
-
-def _lead_confidence(cosine: float) -> float:
-    """A confidence for a response only the sentence match found (the ranking's scale)."""
-    return round(min(max(cosine / ranking.CROSS_FULL, 0.0), 1.0) * 0.5, 3)
+    return rerank.order(rerank.candidates(repo.db, focus))[:count]
 
 
 def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranked:

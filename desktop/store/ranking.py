@@ -676,6 +676,39 @@ def sentence_similarity(db: Database, texts: Sequence[str], limit: int) -> dict[
     return best
 
 
+def candidate_cosines(
+    db: Database, texts: Sequence[str], response_ids: Sequence[int]
+) -> npt.NDArray[np.float32] | None:
+    """Cosine of each text with each response, in the multilingual space: [texts, responses].
+
+    None when the multilingual encoder is not installed; a response no longer in the
+    library scores 0.
+    """
+    index = index_for(db)
+    space = index._cross_space()
+    if space is None or not texts or not len(index):
+        return None
+    ids = np.asarray(response_ids, dtype=np.int64)
+    rows = np.minimum(np.searchsorted(index.ids, ids), len(index.ids) - 1)
+    known = index.ids[rows] == ids
+    queries = space.embedder.embed(list(texts))
+    queries = queries / np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-9)
+    cosines: npt.NDArray[np.float32] = (queries @ space.vectors[rows].T).astype(np.float32)
+    cosines[:, ~known] = 0.0
+    return cosines
+
+
+def word_coverages(db: Database, text: str, response_ids: Sequence[int]) -> list[float]:
+    """Per response, the share of `text`'s distinctive wording (idf mass) it contains."""
+    index = index_for(db)
+    words = content_words(text)
+    found = []
+    for response_id in response_ids:
+        rows = np.flatnonzero(index.ids == response_id)
+        found.append(index.lexical.idf_coverage(words, int(rows[0]))[0] if len(rows) else 0.0)
+    return found
+
+
 def word_coverage(db: Database, text: str, response_id: int) -> tuple[float, float]:
     """How much of `text`'s distinctive wording one response holds, and the library knows."""
     index = index_for(db)
