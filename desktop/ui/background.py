@@ -9,10 +9,12 @@ made them. Failures are reported as a signal, never raised into Qt's event loop.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Slot
 
 from desktop.errors import AgentAssistError
@@ -65,6 +67,12 @@ class LibraryWorker(Worker):
         super().release()
 
 
+def _owner_gone(thread: QThread, *_: object) -> None:
+    # At interpreter exit the thread's wrapper may be freed before its owner.
+    if shiboken6.isValid(thread):
+        thread.quit()
+
+
 class WorkerThread:
     """Starts `worker` on a QThread named `name` (it shows in debuggers and logs)."""
 
@@ -73,8 +81,8 @@ class WorkerThread:
         thread.setObjectName(name)
         _live.add(thread)
         # The owner going away without stop() (its parent deleted) ends the thread's loop; the
-        # thread finishes on its own, kept in _live. A lambda: it must not reference self.
-        parent.destroyed.connect(lambda *_: thread.quit())
+        # thread finishes on its own, kept in _live. A function of the thread, not of self.
+        parent.destroyed.connect(functools.partial(_owner_gone, thread))
         worker.moveToThread(self._thread)
         # Emitted on the worker's thread after its loop ended: the worker frees its resources
         # there, then is deleted.

@@ -11,7 +11,7 @@ from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import Library, open_library
 from desktop.ui.manager import CannedManager, transfer
 from desktop.ui.manager.model import SortOrder
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThread, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
@@ -360,8 +360,7 @@ def test_closing_auto_saves_and_stops_the_thread(
     assert first.id is not None
     saved = library.get(first.id)
     assert saved is not None and saved.title == "Saved on close"
-    thread = manager.controller.findChild(QThread, "canned-manager")
-    assert thread is not None and not thread.isRunning()
+    assert not manager.controller.working
 
 
 def test_shutdown_saves_what_is_in_the_form(

@@ -139,6 +139,11 @@ class ManagerController(QObject):
     def _on_worker_exported(self, _request_id: int, path: str, count: int) -> None:
         self.exported.emit(path, count)
 
+    @property
+    def working(self) -> bool:
+        """Whether the library window's thread still runs."""
+        return self._thread.running
+
     def shutdown(self, final_save: CannedResponse | None = None) -> bool:
         """Stop the thread; `final_save` is written first, waiting for it (used at quit).
 
