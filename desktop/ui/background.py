@@ -9,6 +9,7 @@ made them. Failures are reported as a signal, never raised into Qt's event loop.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 from collections.abc import Callable
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 # for instance a settings dialog's connection test when the window closes under the dialog):
 # these references keep each one until stop() has joined it, or until the app exits.
 _live: set[QThread] = set()
+EXIT_WAIT_MS = 5_000  # per thread still running when the interpreter exits
 
 
 class Worker(QObject):
@@ -65,6 +67,22 @@ class LibraryWorker(Worker):
             self._library.close()
             self._library = None
         super().release()
+
+
+@atexit.register
+def _join_live_threads() -> None:
+    """Ends the threads nobody stopped before the interpreter frees them.
+
+    A window closed without its shutdown (a test's, a crash path's) leaves an idle worker
+    loop running; freeing its QThread then would abort the process at exit.
+    """
+    for thread in list(_live):
+        if shiboken6.isValid(thread) and thread.isRunning():
+            thread.quit()
+            if not thread.wait(EXIT_WAIT_MS):
+                logger.warning("thread %s still busy at exit", thread.objectName())
+                continue
+        _live.discard(thread)
 
 
 def _owner_gone(thread: QThread, *_: object) -> None:

@@ -29,6 +29,7 @@ from desktop.ui.generation_queue import GenerationQueue
 from desktop.ui.widgets.canned_panel import CannedPanel
 
 CLOSED_KEPT = 10  # closed tabs that Ctrl+Shift+T can bring back
+MESSAGE_TITLE_CHARS = 18  # a closed tab named in the status bar
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,11 @@ class ConversationTabs(QObject):
                 )
             )
             del self._closed[:-CLOSED_KEPT]
-            self.message.emit(f"Closed “{tab.title()}” (Ctrl+Shift+T reopens it).")
+            # Short enough to fit beside the model, speed and "generating" at 1024 px.
+            title = tab.title()
+            if len(title) > MESSAGE_TITLE_CHARS:
+                title = title[: MESSAGE_TITLE_CHARS - 1].rstrip() + "…"
+            self.message.emit(f"Closed “{title}” (Ctrl+Shift+T reopens it).")
         if len(self.tabs) == 1:
             self.new_tab()
         self.closing.emit(tab)
