@@ -9,7 +9,7 @@ imports (`agent-assist learn import`) and the evaluation (`eval --learn-from`) c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ from desktop.store.examples import PICK, Example, ExampleStore
 from desktop.transcript import Transcript
 
 MAX_TEXT_CHARS = 4000  # the customer's side kept for display and re-embedding
+PROGRESS_EVERY = 200  # conversations embedded between two progress calls (~30 ms)
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,17 @@ def space_of(db: Database) -> str:
     return f"{ranking.MEANING_SPACE}:{index.embedder.dim}"
 
 
-def learn_many(db: Database, answered: Sequence[Answered], source: str = "app") -> int:
+def learn_many(
+    db: Database,
+    answered: Sequence[Answered],
+    source: str = "app",
+    progress: Callable[[int, int], object] | None = None,
+) -> int:
     """Keep each conversation as an example of its response; returns how many were kept.
 
     A conversation without a customer word, or a library without the meaning model, teaches
-    nothing (0). All are written in one transaction.
+    nothing (0). All are written in one transaction, after every vector is made: an error
+    raised by `progress(done, total)` (a cancelled import) leaves nothing written.
     """
     index = ranking.index_for(db)
     space = space_of(db)
@@ -53,7 +60,9 @@ def learn_many(db: Database, answered: Sequence[Answered], source: str = "app") 
         return 0
     kept: list[Example] = []
     vectors = []
-    for item in answered:
+    for done, item in enumerate(answered):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(answered))
         query = ranking.build_query(item.transcript)
         vector = index.query_vector(query)
         if vector is None:
@@ -64,6 +73,8 @@ def learn_many(db: Database, answered: Sequence[Answered], source: str = "app") 
             Example(item.canned_id, text, item.polarity, source, item.conversation, **extra)
         )
         vectors.append(vector)
+    if progress is not None:
+        progress(len(answered), len(answered))
     if not kept:
         return 0
     return ExampleStore(db).add_many(kept, np.stack(vectors), space)
