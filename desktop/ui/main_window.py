@@ -43,6 +43,7 @@ from desktop.ui.keyboard import (
     PaneJumper,
     chain,
 )
+from desktop.ui.learn_import import LearnImport
 from desktop.ui.manager import CannedManager
 from desktop.ui.model_choice import ModelChoice
 from desktop.ui.placeholder_filler import PlaceholderFiller
@@ -376,7 +377,13 @@ class MainWindow(QMainWindow):
         reply_menu.addMenu(self.suggestion.rewrite_menu)
         reply_menu.addAction(summary_action)
         manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
-        self.menuBar().addMenu("&Library").addAction(manage_action)
+        self.learn_import = LearnImport(self._library_factory, self)  # off the GUI thread
+        self.learn_import.learned.connect(self.search.refresh_now)  # re-rank with the examples
+        self.learn_import.message.connect(self._show_message)
+        learn_action = self._action(
+            "&Learn from past tickets…", None, self.learn_import.choose_file
+        )
+        self.menuBar().addMenu("&Library").addActions([manage_action, learn_action])
         self.copy_watch.watch(copy_action.triggered, "draft")
         self.copy_watch.watch(ready_action.triggered, "ready_reply")
         self.compact_mode = CompactMode(self, (self.tabs.left, self.canned), self.right_splitter)
