@@ -131,6 +131,7 @@ class LearnImport(QObject):
         progress.setAutoReset(False)  # the dialog stays until the worker answers
         progress.setAutoClose(False)
         progress.canceled.connect(self._on_progress_canceled)
+        progress.rejected.connect(self._on_progress_canceled)  # Esc
         progress.open()
         self._requested.emit(path)
 

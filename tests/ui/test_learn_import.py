@@ -17,7 +17,7 @@ from desktop.ui.learn_import import THREAD_NAME
 from desktop.ui.main_window import MainWindow
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QTreeWidgetItem
+from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
@@ -216,3 +216,48 @@ def test_a_zendesk_tickets_export_teaches_its_macros(
     assert isinstance(row, QTreeWidgetItem) and (row.text(0), row.text(1)) == (macro.title, "1")
     assert "“Refund policy”" in dialog.unknown.text()
     assert _examples() == 1
+
+
+def test_cancelling_learns_nothing(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(Settings(model_path="/nonexistent.gguf"))
+    title = _first_title()
+    path = tmp_path / "history.jsonl"
+    rows = (
+        json.dumps({"conversation": f"where is my order {n}?", "canned": title})
+        for n in range(5000)
+    )
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    _choose(monkeypatch, path)
+    _learn_action(window).trigger()
+    controller = window.learn_import
+    progress = controller.progress
+    assert progress is not None
+    # The import of 5,000 conversations takes ~0.7 s: it is still running.
+    qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not controller.busy, timeout=30_000)
+    assert controller.result_dialog is None and controller.error_box is None
+    assert window.statusBar().currentMessage() == (
+        "Learning from history.jsonl cancelled: nothing was learned."
+    )
+    assert _examples() == 0
+    # The worker's thread serves the next import.
+    _choose(monkeypatch, _one_row(tmp_path, title))
+    _learn_action(window).trigger()
+    qtbot.waitUntil(lambda: controller.result_dialog is not None, timeout=30_000)
+    assert _examples() == 1
+
+
+def _first_title() -> str:
+    library = open_library()
+    try:
+        return library.repo.all()[0].title
+    finally:
+        library.close()
+
+
+def _one_row(tmp_path: Path, title: str) -> Path:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"conversation": "where is my order?", "canned": title}) + "\n")
+    return path
