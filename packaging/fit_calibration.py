@@ -6,7 +6,8 @@ Each case of the realistic threads and the Bitext single questions is ranked by 
 `Suggester.understand` as the app; its label is whether the first suggestion is acceptable
 (realistic: its title is in `acceptable`, and never on a case where nothing fits; Bitext: the
 expected intent). Thanks-only and upset cases are left out: the panel answers those with the
-library's closing or acknowledgement, whose probability is fixed. Prints the coefficients to
+library's closing or acknowledgement, and a confirmation of what the agent just did: their
+probability is fixed. Prints the coefficients to
 paste into calibration.py, a five-fold cross-validated reliability table (predicted against
 actual on cases the fold did not see) and the abstain threshold that maximises the share of
 cases handled right.
@@ -64,7 +65,11 @@ def _balance(data: list[tuple[list[float], bool, str]]) -> list[float]:
     return [other / real if k == "real" else 1.0 for _, _, k in data]
 
 
-_FIXED = {calibration.THANKS_PROBABILITY, calibration.UPSET_PROBABILITY}
+_FIXED = {
+    calibration.THANKS_PROBABILITY,
+    calibration.UPSET_PROBABILITY,
+    calibration.ACTED_PROBABILITY,
+}
 
 
 def main() -> int:

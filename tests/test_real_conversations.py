@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from desktop.conversation_eval import claims, evaluate_conversations, load_conversation_cases
-from desktop.drafting import rerank
+from desktop.drafting import calibration, rerank
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
@@ -140,6 +140,35 @@ def test_the_sentence_that_asks_outvotes_the_order_number(shop: CannedRepository
     assert titles[rerank.order(pool, story)[0][0]] != "Change delivery address"
     ready = understood(shop, ADDRESS_WITH_A_STORY).ready
     assert ready is not None and ready.canned.title == "Change delivery address"
+
+
+def test_an_off_topic_request_is_not_offered_as_ready(shop: CannedRepository) -> None:
+    off = understood(
+        shop, "Customer: Do you sell garden furniture? Looking for a bench for the patio."
+    )
+    on = understood(shop, "Customer: my parcel says delivered but it is not here, order 48811")
+    assert off.abstain and off.ready is not None and not off.ready.confident
+    assert not on.abstain and on.ready is not None and on.ready.confident
+    meaning = calibration.FEATURES.index("meaning")
+    # What tells them apart: no response means what the off-topic sentence means.
+    assert off.features[meaning] < 0.3 < on.features[meaning]
+
+
+def test_what_the_agent_just_did_is_confirmed_whatever_the_customer_s_words(
+    shop: CannedRepository,
+) -> None:
+    text = (
+        "Agent: I have just updated the delivery address on order #41122 to 4 Mill Lane.\n"
+        "Customer: ok can you confirm that in writing please"
+    )
+    result = understood(shop, text)
+    assert result.ready is not None and result.ready.canned.title == "Delivery address updated"
+    assert result.ready.confident and not result.ready.pending
+    assert result.ready.confidence == calibration.ACTED_PROBABILITY
+    # Without the agent's turn the same words confirm nothing.
+    alone = understood(shop, "Customer: ok can you confirm that in writing please")
+    assert all(n.ready is None or n.ready.canned.title != "Delivery address updated"
+               or n.ready.pending for n in alone.needs)  # fmt: skip
 
 
 def test_focus_weighs_the_open_request_over_answered_turns() -> None:

@@ -20,29 +20,35 @@ if TYPE_CHECKING:
     from desktop.store.canned import CannedResponse
 
 # Fitted by packaging/fit_calibration.py (see its output in the README); order as FEATURES.
-FEATURES = ("bias", "top", "gap", "covered", "known", "open_words")
-COEFFICIENTS = (-0.472, 2.872, -0.22, 0.045, 1.048, -4.022)
+FEATURES = ("bias", "top", "gap", "covered", "known", "open_words", "meaning")
+COEFFICIENTS = (-1.344, 2.408, -0.274, 1.004, -0.05, -3.665, 3.44)
+NO_MEANING = 0.4  # `meaning` where the multilingual encoder is missing: a typical match's
 ABSTAIN = 0.5  # below this the panel says "No saved reply fits" and offers leads only
 THANKS_PROBABILITY = 0.8  # a thanks-only message answered by the library's closing response
 UPSET_PROBABILITY = 0.8  # an upset customer answered first by the library's acknowledgement
+ACTED_PROBABILITY = 0.85  # a confirmation of what the agent's latest turn says was done
 
 
 def features(
     ranked: Sequence[tuple[CannedResponse, float]],
     focus: Focus,
     coverage: tuple[float, float],
+    meaning: float = NO_MEANING,
 ) -> list[float]:
     """What the probability is read from.
 
     `top` and `gap`: the ranking's confidence in the first response and its lead over the
     second. `coverage`: of the customer's latest words (weighted by how rare they are in the
     library), the share the first response contains and the share the library knows at all.
+    `meaning`: the first response's best cosine with any sentence of the message (the
+    multilingual space); an off-topic request ("do you do engraving?") matches no response's
+    meaning, however many words it shares with one.
     """
     top = ranked[0][1] if ranked else 0.0
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     words = min(len(focus.open_text.split()), 80) / 80
     covered, known = coverage
-    return [1.0, top, top - second, covered, known, words]
+    return [1.0, top, top - second, covered, known, words, meaning]
 
 
 def probability(values: Sequence[float]) -> float:

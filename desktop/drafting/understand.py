@@ -105,7 +105,7 @@ def understand(
     wanted = max(count, 8)
     roles = _roles(repo)
     main = _fetch(repo, _rank_thread(repo, focus, max(wanted, POLICY_POOL)))
-    main = _policy(main, focus, language, roles.main_language)
+    main = _policy(main + _done_now(repo, main, focus), focus, language, roles.main_language)
     if focus.thanks_only and roles.closing:
         closing = _closing_first(repo, focus, roles)
         main = closing + [(c, s) for c, s in main if c.id not in {x.id for x, _ in closing}]
@@ -114,6 +114,11 @@ def understand(
     abstain = probability < calibration.ABSTAIN and not focus.thanks_only
     if focus.thanks_only and roles.closing:
         probability = max(probability, calibration.THANKS_PROBABILITY)
+        abstain = False
+    elif main and _just_done(main[0][0], focus):
+        # The agent's latest turn did what this response confirms: the strongest evidence the
+        # thread can give, whatever the customer's wording ("can I have that in writing?").
+        probability = max(probability, calibration.ACTED_PROBABILITY)
         abstain = False
     pending = _pending(main, focus)
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
@@ -150,8 +155,12 @@ def _features(
 ) -> list[float]:
     if not ranked or ranked[0][0].id is None:
         return calibration.features(ranked, focus, (0.0, 0.0))
-    coverage = ranking.word_coverage(repo.db, text or focus.open_text, ranked[0][0].id)
-    return calibration.features(ranked, focus, coverage)
+    text = text or focus.open_text
+    coverage = ranking.word_coverage(repo.db, text, ranked[0][0].id)
+    sentences = [s for s in focus.segments if s in text] or [text]
+    cosines = ranking.candidate_cosines(repo.db, sentences, [ranked[0][0].id])
+    meaning = float(cosines.max()) if cosines is not None else calibration.NO_MEANING
+    return calibration.features(ranked, focus, coverage, meaning)
 
 
 def understand_conversation(
@@ -218,6 +227,24 @@ def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:
     rest = [r for r, s in zip(ranked, states, strict=True) if s == "none"]
     later = [r for r, s in zip(ranked, states, strict=True) if s == "later"]
     return now + rest + later
+
+
+def _done_now(repo: CannedRepository, ranked: Ranked, focus: Focus) -> Ranked:
+    """Confirmations of what the agent's latest turn did that the ranking left out.
+
+    "Can you confirm that in writing?" shares no word with "Delivery address updated"; the
+    agent's "I've just updated the address" is what makes that response the answer.
+    """
+    if not focus.agent_texts:
+        return []
+    have = {c.id for c, _ in ranked}
+    top = ranked[0][1] if ranked else 0.5
+    return [(c, top) for c in repo.confirmations() if c.id not in have and _just_done(c, focus)]
+
+
+def _just_done(canned: CannedResponse, focus: Focus) -> bool:
+    action = _action_of(canned)
+    return action is not None and action_macros.performed(action, focus.agent_texts[-1:])
 
 
 def _pending(ranked: Ranked, focus: Focus) -> tuple[PendingAction, ...]:

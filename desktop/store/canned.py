@@ -268,6 +268,13 @@ class CannedRepository:
                 found = self._match(query.any_of(respelt), limit, include_inactive)
         return found
 
+    def confirmations(self) -> list[CannedResponse]:
+        """Active responses that state an action as done ("I have cancelled your order")."""
+        rows = self.db.execute(
+            "SELECT id FROM canned WHERE active = 1 AND states_action != '' ORDER BY id"
+        ).fetchall()
+        return self.get_many([int(r[0]) for r in rows])
+
     def get_many(self, ids: Sequence[int]) -> list[CannedResponse]:
         """The responses with these ids, in the order given (missing ones left out)."""
         if not ids:
