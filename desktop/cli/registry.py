@@ -347,6 +347,26 @@ def _learn(subparsers: Subparsers) -> None:
     forget.add_argument("--source", choices=("app", "import"), help="only picks, or imports")
     forget.add_argument("--all", action="store_true", help="every example (say so explicitly)")
     forget.set_defaults(handler=Handler("learn", "forget_command"))
+    mine = commands.add_parser(
+        "mine",
+        help="propose new canned responses from replies agents keep writing by hand",
+    )
+    mine.add_argument("file", type=Path, help="JSONL/JSON/CSV of conversations with the reply")
+    against = mine.add_mutually_exclusive_group()
+    against.add_argument(
+        "--canned", type=Path, help="compare with this library file (default: your library)"
+    )
+    against.add_argument(
+        "--no-library", action="store_true", help="compare with no library: propose for all"
+    )
+    mine.add_argument(
+        "--min-size", type=int, default=3, help="replies a proposal needs at least (default 3)"
+    )
+    mine.add_argument(
+        "--accept", help="add these proposals (numbers as listed, e.g. 1,3) to your library"
+    )
+    mine.add_argument("--json", action="store_true", help="print one JSON object")
+    mine.set_defaults(handler=Handler("mine", "mine_command"))
 
 
 def _read(subparsers: Subparsers) -> None:
