@@ -38,6 +38,13 @@ _CLOSING = re.compile(
     r"[ \t]{0,4}(?P<name>" + _NAME_WORD + r"(?:[ \t]" + _NAME_WORD + r")?)[ \t]{0,3}$",
     re.MULTILINE | re.IGNORECASE,
 )
+# A name alone on the reply's last line, after a blank line ("...\n\nChloe").
+_BARE_SIGN_OFF = re.compile(
+    r"(?P<before>\n[ \t]{0,4}\n[ \t]{0,4})" + _NAME_WORD + r"(?:[ \t]" + _NAME_WORD + r")?"
+    r"[ \t]{0,3}\Z"
+)
+# A name the reply calls the customer by: "So sorry about that, Patrick!"
+_VOCATIVE = re.compile(r"(?<=,[ \t])(?P<name>" + _NAME_WORD + r")(?=[ \t]{0,2}[!.?])")
 _MONEY = re.compile(
     r"(?:[$€£¥][ \t]?\d[\d,]{0,12}(?:\.\d{1,2})?|\b\d[\d,]{0,12}(?:\.\d{1,2})?[ \t]?"
     r"(?:USD|EUR|GBP|CAD|AUD|dollars?|euros?|pounds?)\b)",
@@ -69,6 +76,8 @@ _PROPER = re.compile(
     r"\b(?:" + _TITLE + r")?" + _NAME_WORD + r"(?:[ \t]" + _NAME_WORD + r")?(?![\w'\-])"
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"(\n]|\d\.)[ \t]*$")
+# Capitalised words a reply may end a clause with that are no one's name.
+_NOT_NAMES = frozenset(("thanks", "please", "sorry", "today", "tomorrow", "yes", "no", "again"))
 _PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into)[ \t]{1,3}$", re.IGNORECASE)
 
 
@@ -86,6 +95,8 @@ def generalise(
     """
     others = [r for r in cluster_replies if r is not reply] or []
     text = _WRAPPED_VALUE.sub(r"\1", reply)
+    # The agent's own name first: a customer's "Thanks, Chloe" names the agent, not themselves.
+    text = _BARE_SIGN_OFF.sub(lambda m: m["before"] + _token("agent.name"), text)
     text = _stated_values(text, transcript)
     text = _outside(text, _greetings_and_sign_offs)
     text = _mentioned_names(text, transcript, lowercase_words)
@@ -156,7 +167,11 @@ def _greetings_and_sign_offs(part: str) -> str:
         whole = match.group(0)
         return whole[: match.start("name") - match.start()] + _token("agent.name")
 
-    return _CLOSING.sub(closing, _GREETING.sub(greeting, part))
+    def vocative(match: re.Match[str]) -> str:
+        name = match["name"]
+        return _token("customer.first_name") if name.lower() not in _NOT_NAMES else name
+
+    return _VOCATIVE.sub(vocative, _CLOSING.sub(closing, _GREETING.sub(greeting, part)))
 
 
 def _is_sentence_start(text: str, position: int) -> bool:

@@ -15,6 +15,7 @@ from desktop.importers import bitext
 from desktop.importers.replies import Answer, read_answers
 from desktop.library import mining
 from desktop.library.clusters import average_linkage
+from desktop.library.generalise import generalise
 from desktop.placeholders import names
 from desktop.store.examples import ExampleStore
 from desktop.store.library import open_library
@@ -185,3 +186,20 @@ def test_reading_messages_csv_and_a_malformed_file(tmp_path: Path) -> None:
     headless.write_text("subject,body\nhi,there\n", encoding="utf-8")
     with pytest.raises(InputError, match="conversation column and a reply column"):
         read_answers(headless)
+
+
+def test_the_agents_own_name_and_a_name_called_out_become_placeholders() -> None:
+    """From the realistic set's shape: a bare sign-off, and a customer thanking the agent."""
+    thread = Transcript(
+        (
+            Turn("customer", "My parcel never came, order #47420."),
+            Turn("agent", "Hi Rebecca,\n\nI've asked DPD to investigate.\n\nChloe"),
+            Turn("customer", "Thanks, Chloe."),
+        )
+    )
+    reply = "So sorry about that, Patrick! Your refund for order #47420 is on its way.\n\nChloe"
+    body = generalise(reply, thread)
+    assert body == (
+        "So sorry about that, {{customer.first_name}}! Your refund for order {{order.id}} is on "
+        "its way.\n\n{{agent.name}}"
+    )
