@@ -175,9 +175,13 @@ def mine(
             chosen.reply, chosen.transcript, [replies[uncovered[r]] for r in members], lowercase
         )
         tags = _distinct(space.distinctive(cluster, 3 * TITLE_WORDS))[:TITLE_WORDS]
-        title = _title(
-            asked.distinctive(cluster, 4 * TITLE_WORDS), tags, _customer_side(chosen)
-        ) or " ".join(body.split()[:6])
+        # A word the customers use counts for the title when the replies use it too.
+        asked_words = [
+            w
+            for w in asked.distinctive(cluster, 4 * TITLE_WORDS)
+            if sum(w in space.weights[r] for r in cluster) * 3 >= len(cluster)
+        ]
+        title = _title(asked_words, tags, _customer_side(chosen)) or " ".join(body.split()[:6])
         mined.proposals.append(
             Proposal(title, body, tuple(tags), tuple(uncovered[r] for r in members))
         )
