@@ -49,6 +49,8 @@ def read_answers(path: Path) -> list[Answer]:
     if not path.is_file():
         raise ImportFileError(f"File not found: {path}.")
     text = read_text(path)
+    if not text.strip():
+        raise ImportFileError(f"{path.name} is empty: no conversations with a reply.")
     if path.suffix.lower() == ".csv":
         answers = _from_csv(text, path.name)
     else:
@@ -66,17 +68,20 @@ def _from_json(text: str, name: str) -> list[Answer]:
         try:
             answer = _record(record)
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            why = f"no {exc.args[0]!r} field" if isinstance(exc, KeyError) else str(exc)
             raise ImportFileError(
                 f"{name}, record {number}: needs a conversation and a reply, or messages "
-                f"ending with an agent's turn ({type(exc).__name__}: {exc})."
+                f"ending with an agent's turn ({why})."
             ) from exc
         if answer is not None:
             answers.append(answer)
     return answers
 
 
-def _record(record: dict[str, Any]) -> Answer | None:
+def _record(record: Any) -> Answer | None:
     """The answer a record holds; None for one with an empty reply or conversation."""
+    if not isinstance(record, dict):
+        raise TypeError(f"a record is an object, not {type(record).__name__}")
     if "messages" in record and not any(k in record for k in REPLY_COLUMNS):
         turns = _turns(record["messages"])
         last = max((i for i, t in enumerate(turns) if t.role == "agent"), default=-1)
