@@ -23,10 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desktop.conversation_eval import load_conversation_cases  # noqa: E402
 from desktop.drafting import calibration  # noqa: E402
 from desktop.drafting.pipeline import Suggester  # noqa: E402
-from desktop.evaluation import load_cases, memory_repository  # noqa: E402
+from desktop.evaluation.cases import load_cases  # noqa: E402
+from desktop.evaluation.conversations import load_conversation_cases  # noqa: E402
+from desktop.evaluation.library import memory_repository  # noqa: E402
 from desktop.importers import bitext, parse_file  # noqa: E402
 from desktop.importers.bitext import intent_of  # noqa: E402
 from desktop.settings import Settings  # noqa: E402

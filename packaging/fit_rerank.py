@@ -23,11 +23,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desktop.conversation_eval import load_conversation_cases  # noqa: E402
 from desktop.drafting import rerank  # noqa: E402
 from desktop.drafting.focus import focus_of  # noqa: E402
 from desktop.drafting.understand import understand_conversation  # noqa: E402
-from desktop.evaluation import load_cases, memory_repository  # noqa: E402
+from desktop.evaluation.cases import load_cases  # noqa: E402
+from desktop.evaluation.conversations import load_conversation_cases  # noqa: E402
+from desktop.evaluation.library import memory_repository  # noqa: E402
 from desktop.importers import bitext, parse_file  # noqa: E402
 from desktop.importers.bitext import intent_of  # noqa: E402
 from desktop.transcript import parse  # noqa: E402

@@ -5,10 +5,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from desktop import bench, paths
+from desktop import paths
 from desktop.app import build_parser
 from desktop.cli import bench as cli_bench
-from desktop.evaluation import load_cases
+from desktop.evaluation.bench.children import event_loop_figures, startup_figures
+from desktop.evaluation.bench.config import BenchConfig
+from desktop.evaluation.bench.model import model_figures
+from desktop.evaluation.bench.ranking import (
+    FOREIGN_CONVERSATION,
+    first_rank_after_restart,
+    in_fresh_process,
+    ranking_figures,
+)
+from desktop.evaluation.cases import load_cases
 from desktop.importers import bitext
 from desktop.settings import Settings
 from desktop.store import migrations, ranking
@@ -20,7 +29,7 @@ from tests.conftest import EVAL
 
 CASES = EVAL / "dev_cases.jsonl"
 CANNED = EVAL / "canned.json"
-SMALL = bench.BenchConfig(
+SMALL = BenchConfig(
     cases=CASES,
     canned=CANNED,
     rank_sizes=(60, 300),
@@ -46,7 +55,7 @@ def test_model_figures_cover_app_raw_and_the_state_cache() -> None:
     cases = load_cases(CASES)
     library = bitext.parse(CANNED).responses
     lines: list[str] = []
-    out = bench.model_figures(settings, cases, library, SMALL, lines.append)
+    out = model_figures(settings, cases, library, SMALL, lines.append)
     for key in (
         "ttft_cold_s",
         "ttft_cold_raw_s",
@@ -75,7 +84,7 @@ def test_model_figures_cover_app_raw_and_the_state_cache() -> None:
 def test_ranking_figures_by_size_and_after_a_restart(tmp_path: Path) -> None:
     cases = load_cases(CASES)
     library = bitext.parse(CANNED).responses
-    out = bench.ranking_figures(cases, library, SMALL, tmp_path, lambda _line: None)
+    out = ranking_figures(cases, library, SMALL, tmp_path, lambda _line: None)
     assert set(out["rank_ms_p50"]) == {"60", "300"}
     assert all(_positive(v) for v in out["rank_ms_p95"].values())
     assert "import_100k_s" not in out  # only measured at 100k
@@ -102,11 +111,9 @@ def test_first_rank_after_restart_reuses_the_kept_vectors(tmp_path: Path) -> Non
     kept = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
     db.close()
     assert kept == 40  # English conversations on an English library: one space
-    foreign = parse(bench.FOREIGN_CONVERSATION)
+    foreign = parse(FOREIGN_CONVERSATION)
     for _restart in range(2):
-        out = bench.in_fresh_process(
-            bench.first_rank_after_restart, str(path), cases[1].transcript, foreign
-        )
+        out = in_fresh_process(first_rank_after_restart, str(path), cases[1].transcript, foreign)
         assert _positive(out["first_other_language_s"])
         reopened = Database(path)
         assert reopened.execute("SELECT count(*) FROM vectors").fetchone()[0] == 80
@@ -115,14 +122,14 @@ def test_first_rank_after_restart_reuses_the_kept_vectors(tmp_path: Path) -> Non
 
 @pytest.mark.usefixtures("default_model")
 def test_startup_figures_come_from_the_self_test() -> None:
-    out = bench.startup_figures()
+    out = startup_figures()
     assert "startup_error" not in out, out
     assert 0 < out["window_shown_s"] <= out["model_ready_s"]
 
 
 @pytest.mark.usefixtures("default_model")
 def test_event_loop_figures_from_the_offscreen_window() -> None:
-    out = bench.event_loop_figures(replace(SMALL, decode_tokens=8))
+    out = event_loop_figures(replace(SMALL, decode_tokens=8))
     assert "event_loop_error" not in out, out
     for phase in ("streaming", "typing", "searching"):
         assert out[phase]["ticks"] > 0
@@ -141,11 +148,11 @@ def test_the_command_is_registered_and_prints_a_table() -> None:
 
 
 def test_quick_config_is_smaller() -> None:
-    quick = bench.BenchConfig.quick_run()
+    quick = BenchConfig.quick_run()
     # The defaults are the evaluation sets shipped in the repository, not a folder beside it.
     assert quick.cases.is_file() and quick.canned.is_file()
     assert quick.cases.is_relative_to(paths.resource_dir())
-    full = bench.BenchConfig()
+    full = BenchConfig()
     assert 100_000 in full.rank_sizes and 100_000 not in quick.rank_sizes
     assert 4096 in full.prompt_lengths and 4096 not in quick.prompt_lengths
     assert quick.generations == 10 and full.generations == 50

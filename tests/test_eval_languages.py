@@ -4,7 +4,8 @@ multilingual dev set (MInDS-14 transcripts against an English library) and on ca
 import json
 from pathlib import Path
 
-from desktop.evaluation import evaluate, load_cases
+from desktop.evaluation.cases import load_cases
+from desktop.evaluation.ranking_eval import evaluate
 from desktop.store.canned import CannedResponse
 
 from tests.conftest import EVAL

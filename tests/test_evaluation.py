@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from desktop.errors import InputError
-from desktop.evaluation import Case, _per_intent, load_cases, synthetic_library
+from desktop.evaluation.cases import Case, load_cases
+from desktop.evaluation.library import synthetic_library
+from desktop.evaluation.ranking_eval import _per_intent
 from desktop.importers import bitext
 from desktop.importers.bitext import intent_of
 

@@ -8,7 +8,7 @@ ranks below it, never a layer beside it on the same rank:
 3. importers/: other tools' files into the store's types
 4. reading/: language, mood, intents
 5. drafting/: the pipeline, checks and the draft session (prewarm warms its caches)
-6. library/, autosave/, evaluation (eval, draft eval, bench) and api/, side by side
+6. library/, autosave/, evaluation/ (eval, draft eval, bench) and api/, side by side
 7. cli/: the headless commands
 8. qt: ui/ and the entry points app.py and __main__
 
@@ -72,9 +72,6 @@ LAYER_PREFIXES = {
     "desktop.library": "library",
     "desktop.autosave": "autosave",
     "desktop.evaluation": "evaluation",
-    "desktop.draft_eval": "evaluation",
-    "desktop.conversation_eval": "evaluation",
-    "desktop.bench": "evaluation",
     "desktop.api": "api",
     "desktop.cli": "cli",
     "desktop.ui": "qt",

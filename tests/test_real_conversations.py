@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from desktop.conversation_eval import claims, evaluate_conversations, load_conversation_cases
 from desktop.drafting import calibration, rerank
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
 from desktop.drafting.understand import Understanding
 from desktop.engine.llama import LlamaEngine
-from desktop.evaluation import memory_repository
+from desktop.evaluation.conversations import claims, evaluate_conversations, load_conversation_cases
+from desktop.evaluation.library import memory_repository
 from desktop.importers import parse_file
 from desktop.settings import Settings
 from desktop.store.canned import CannedRepository

@@ -7,8 +7,9 @@ import json
 import sys
 from typing import Any
 
-from desktop import bench
 from desktop.errors import InputError
+from desktop.evaluation.bench.config import BenchConfig
+from desktop.evaluation.bench.run import run
 from desktop.settings import Settings
 
 
@@ -19,14 +20,14 @@ def bench_command(args: argparse.Namespace) -> int:
     settings = Settings(threads=args.threads, threads_batch=args.threads_batch)
     if args.model:
         settings = settings.replace(model_path=str(args.model))
-    make = bench.BenchConfig.quick_run if args.quick else bench.BenchConfig
+    make = BenchConfig.quick_run if args.quick else BenchConfig
     config = make(
         cases=args.cases,
         canned=args.canned,
         startup=not args.no_startup,
         event_loop=not args.no_event_loop,
     )
-    results = bench.run(config, settings, _progress)
+    results = run(config, settings, _progress)
     if args.json:
         sys.stdout.write(json.dumps(results) + "\n")
     else:

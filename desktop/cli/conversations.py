@@ -7,9 +7,9 @@ import json
 import sys
 
 from desktop import settings as settings_module
-from desktop.conversation_eval import evaluate_conversations, load_conversation_cases, table
 from desktop.engine.loading import load_engine
 from desktop.errors import InputError
+from desktop.evaluation.conversations import evaluate_conversations, load_conversation_cases, table
 from desktop.importers import parse_file
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from desktop import settings as settings_module
-from desktop.draft_eval import evaluate_drafts
 from desktop.drafting.options import DraftMode, DraftOptions, Tone
 from desktop.engine.loading import load_engine
 from desktop.errors import InputError
-from desktop.evaluation import Case, Report, benchmark, evaluate, load_cases, load_picks
+from desktop.evaluation.bench.retrieval import benchmark
+from desktop.evaluation.cases import Case, load_cases
+from desktop.evaluation.drafts import evaluate_drafts
+from desktop.evaluation.ranking_eval import Report, evaluate, load_picks
 from desktop.importers import bitext
 from desktop.store.canned import CannedResponse
 

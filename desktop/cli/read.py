@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.evaluation import memory_repository
+from desktop.evaluation.library import memory_repository
 from desktop.importers import bitext
 from desktop.reading import Reading, read_conversation
 from desktop.store.library import open_library

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from desktop.evaluation import load_cases
+from desktop.evaluation.cases import load_cases
 from desktop.reading import read_conversation
 from desktop.reading.langid_model import CompactLangid
 from desktop.reading.language import SUPPORTED, _identifier

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop.evaluation import load_cases
+from desktop.evaluation.cases import load_cases
 from desktop.importers import bitext
 from desktop.reading import read_conversation
 from desktop.store import migrations

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from desktop.evaluation import load_cases
+from desktop.evaluation.cases import load_cases
 from desktop.importers import bitext
 from desktop.importers.bitext import intent_of
 from desktop.store import examples, migrations, ranking

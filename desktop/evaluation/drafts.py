@@ -21,7 +21,8 @@ from desktop.drafting.options import DraftOptions
 from desktop.drafting.pipeline import Suggester, load_system_prompt
 from desktop.drafting.ready import ready_reply
 from desktop.engine.base import Engine
-from desktop.evaluation import Case, memory_repository
+from desktop.evaluation.cases import Case
+from desktop.evaluation.library import memory_repository
 from desktop.importers.bitext import intent_of
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse

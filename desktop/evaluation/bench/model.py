@@ -1,121 +1,36 @@
-"""`agent-assist bench`: the app's speed measured beside llama.cpp's own, on one machine (issue 14).
+"""The model's figures of `agent-assist bench`: through `Suggester` beside raw llama.cpp.
 
-One run, one model, one thread setting. Every figure comes from the real path:
-
-- the model through `Suggester` (the pipeline the window and `suggest` share), and raw
-  llama.cpp through `engine.llama.raw_timings` (a tight loop over its C API on the same weights
-  and context settings), so `ttft_cold_s / ttft_cold_raw_s` and `decode_ratio` compare like
-  with like;
-- ranking on real SQLite files holding synthetic libraries, the first ranking after a restart
-  in a fresh process;
-- start-up from `--self-test`, and the Qt event loop (`desktop.ui.bench_window`), in child
-  processes: this module and the CLI stay free of Qt.
-
-Nothing here asserts a target: the figures are printed, and the README says what limits each.
+The app through the pipeline the window and `suggest` share, raw llama.cpp through
+`engine.llama.raw_timings` (a tight loop over its C API on the same weights and context
+settings), so `ttft_cold_s / ttft_cold_raw_s` and `decode_ratio` compare like with like.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import json
-import multiprocessing
 import os
-import platform
-import re
 import resource
-import sqlite3
-import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop import paths
 from desktop.drafting.options import DraftMode, DraftOptions
 from desktop.engine.types import GenerationParams
-from desktop.evaluation import Case, load_cases, memory_repository, synthetic_library
-from desktop.importers import bitext
+from desktop.evaluation.bench.config import BenchConfig, Progress
+from desktop.evaluation.cases import Case
+from desktop.evaluation.library import memory_repository
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.transcript import parse as parse_transcript
 
 if TYPE_CHECKING:
     from desktop.drafting.pipeline import Suggester
     from desktop.drafting.results import SuggestionResult
     from desktop.engine.llama import LlamaEngine
 
-# The first conversation in another language after a start loads the multilingual space.
-FOREIGN_CONVERSATION = "Customer: Hallo, wo ist mein Paket? Ich warte seit einer Woche.\n"
-EVAL_DIR = paths.eval_dir()
-Progress = Callable[[str], None]
 
-
-@dataclass(frozen=True)
-class BenchConfig:
-    """What one run measures; `quick()` fits an idle 2-core machine in under a minute."""
-
-    cases: Path = EVAL_DIR / "dev_cases.jsonl"
-    canned: Path = EVAL_DIR / "canned.json"
-    rank_sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
-    rank_queries: int = 270
-    generations: int = 50  # for memory growth
-    prompt_lengths: tuple[int, ...] = (256, 1024, 4096)
-    decode_tokens: int = 128
-    repeats: int = 3  # cold/raw pairs; the best of each side is reported
-    thread_settings: bool = True  # compare decode/prompt thread counts
-    startup: bool = True
-    event_loop: bool = True
-    quick: bool = False
-
-    @classmethod
-    def quick_run(cls, **changes: Any) -> BenchConfig:
-        quick = cls(
-            rank_sizes=(1_000, 10_000),
-            rank_queries=60,
-            generations=10,
-            prompt_lengths=(256, 1024),
-            decode_tokens=48,
-            repeats=1,
-            thread_settings=False,
-            quick=True,
-        )
-        return replace(quick, **changes)
-
-
-def run(config: BenchConfig, settings: Settings, progress: Progress) -> dict[str, Any]:
-    """Every figure, as one flat dict (objects for figures by size or length)."""
-    cases = load_cases(config.cases)
-    library = bitext.parse(config.canned).responses
-    results: dict[str, Any] = {
-        "machine": machine(),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-        "quick": config.quick,
-    }
-    progress("model: first token, decode, memory")
-    results.update(model_figures(settings, cases, library, config, progress))
-    with tempfile.TemporaryDirectory(prefix="agent-assist-bench-") as folder:
-        progress("ranking")
-        results.update(ranking_figures(cases, library, config, Path(folder), progress))
-    if config.startup:
-        progress("start-up (--self-test)")
-        results.update(startup_figures())
-    if config.event_loop:
-        progress("event loop (offscreen window)")
-        results.update(event_loop_figures(config))
-    results["load_average_1min_end"] = round(os.getloadavg()[0], 2)
-    return results
-
-
-def machine() -> str:
-    return f"{platform.machine()} {os.cpu_count()} CPUs, {platform.system()} {platform.release()}"
-
-
-# --- the model ---------------------------------------------------------------------------------
 def model_figures(
     settings: Settings,
     cases: Sequence[Case],
@@ -403,134 +318,3 @@ def _by_threads(engine: LlamaEngine, text: str, raw_timings: Any) -> dict[str, A
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
-
-
-# --- ranking -------------------------------------------------------------------------------
-def ranking_figures(
-    cases: Sequence[Case],
-    library: Sequence[CannedResponse],
-    config: BenchConfig,
-    folder: Path,
-    progress: Progress,
-) -> dict[str, Any]:
-    """Per library size: import, index build, ranking p50/p95; then a restart at the largest."""
-    from sqlite_utils import Database
-
-    from desktop.store import migrations, ranking
-    from desktop.store.canned import CannedRepository
-
-    out: dict[str, Any] = {
-        "rank_ms_p50": {},
-        "rank_ms_p95": {},
-        "import_s": {},
-        "index_s": {},
-        "cross_fill_s": {},
-    }
-    queries = list(cases[: config.rank_queries])
-    largest = folder / "none.db"
-    for size in config.rank_sizes:
-        progress(f"  {size} responses")
-        largest = folder / f"library-{size}.db"
-        db = Database(sqlite3.connect(largest))
-        migrations.apply(db)
-        made = synthetic_library(library, size)
-        started = time.perf_counter()
-        CannedRepository(db).add_many(made)
-        out["import_s"][str(size)] = round(time.perf_counter() - started, 2)
-        started = time.perf_counter()
-        ranking.rank_ids(db, queries[0].transcript, 5)
-        out["index_s"][str(size)] = round(time.perf_counter() - started, 2)
-        # The multilingual vectors of a large import are embedded in the background; the
-        # rankings below are timed without it, and the restart finds them kept.
-        started = time.perf_counter()
-        ranking.wait_for_fills()
-        out["cross_fill_s"][str(size)] = round(time.perf_counter() - started, 2)
-        timings = []
-        for case in queries:
-            started = time.perf_counter()
-            ranking.rank_ids(db, case.transcript, 5)
-            timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        out["rank_ms_p50"][str(size)] = round(statistics.median(timings), 2)
-        out["rank_ms_p95"][str(size)] = round(timings[round(0.95 * (len(timings) - 1))], 2)
-        db.close()
-    if "100000" in out["import_s"]:
-        out["import_100k_s"] = out["import_s"]["100000"]
-    if config.rank_sizes:
-        progress("  first ranking after a restart")
-        foreign = parse_transcript(FOREIGN_CONVERSATION)
-        restart = in_fresh_process(
-            first_rank_after_restart, str(largest), queries[1].transcript, foreign
-        )
-        out["rank_first_after_restart_s"] = restart["total_s"]
-        out["rank_restart_size"] = config.rank_sizes[-1]
-        out["rank_restart_detail"] = restart
-    return out
-
-
-def in_fresh_process(function: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-    """`function(*args)` in a new interpreter: nothing cached in this one helps it."""
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
-        return pool.submit(function, *args).result()
-
-
-def first_rank_after_restart(path: str, transcript: Any, foreign: Any) -> dict[str, Any]:
-    """What an agent waits for on the first ranking after a start.
-
-    Load the English embedder, open the library, build the index from the kept vectors and
-    word statistics, rank. Then the first conversation in another language: the multilingual
-    embedder and its kept vectors are loaded only then (`ranking.RankingIndex`).
-    """
-    started = time.perf_counter()
-    from sqlite_utils import Database
-
-    from desktop.store import embeddings, ranking
-
-    embeddings.default_embedder()
-    loaded = time.perf_counter()
-    db = Database(sqlite3.connect(path))
-    ranking.rank_ids(db, transcript, 5)
-    ranked = time.perf_counter()
-    ranking.rank_ids(db, foreign, 5)
-    other = time.perf_counter()
-    db.close()
-    return {
-        "embedders_s": round(loaded - started, 3),
-        "index_and_rank_s": round(ranked - loaded, 3),
-        "total_s": round(ranked - started, 3),
-        "first_other_language_s": round(other - ranked, 3),
-    }
-
-
-# --- child processes with Qt ---------------------------------------------------------------
-_SELF_TEST = re.compile(r"window shown ([\d.]+)s and model ready ([\d.]+)s")
-
-
-def startup_figures() -> dict[str, Any]:
-    """Process start to window shown and to model ready, from `--self-test`'s own clock."""
-    command = [sys.executable] if paths.is_frozen() else [sys.executable, "-m", "desktop"]
-    done = subprocess.run(
-        [*command, "--self-test"], capture_output=True, text=True, timeout=300, check=False
-    )
-    found = _SELF_TEST.search(done.stdout)
-    if not found:
-        return {"startup_error": (done.stdout + done.stderr).strip()[-300:]}
-    return {"window_shown_s": float(found[1]), "model_ready_s": float(found[2])}
-
-
-def event_loop_figures(config: BenchConfig) -> dict[str, Any]:
-    """The event-loop probe and the widget's decode speed, from the Qt child's JSON line."""
-    if paths.is_frozen():
-        return {"event_loop_error": "not measured in the packaged app"}
-    child = "desktop.ui.bench_window"  # Qt stays in that process
-    command = [sys.executable, "-m", child, "--tokens", str(config.decode_tokens)]
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        command, capture_output=True, text=True, timeout=300, check=False, env=env
-    )
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith("{"):
-            parsed: dict[str, Any] = json.loads(line)
-            return parsed
-    return {"event_loop_error": (done.stdout + done.stderr).strip()[-300:]}

@@ -35,7 +35,7 @@ from desktop.drafting.pipeline import Suggester, load_system_prompt
 from desktop.drafting.results import CheckedDraft, Need
 from desktop.engine.base import Engine
 from desktop.errors import InputError
-from desktop.evaluation import memory_repository
+from desktop.evaluation.library import memory_repository
 from desktop.reading.language import detect
 from desktop.settings import Settings
 from desktop.store.action_macros import stated_action
