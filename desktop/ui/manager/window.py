@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import (
@@ -37,6 +38,9 @@ from desktop.ui.manager.session import EditSession
 from desktop.ui.manager.worker import Operation, duplicate_of
 from desktop.ui.wording import count
 
+if TYPE_CHECKING:
+    from desktop.ui.manager.suggestions import SuggestionsDialog
+
 
 class CannedManager(QMainWindow):
     """Browse, edit, import and export the canned-response library.
@@ -53,6 +57,8 @@ class CannedManager(QMainWindow):
         self.resize(1100, 700)
         self.setAcceptDrops(True)
         self.controller = ManagerController(library_factory, self)
+        self._library_factory = library_factory
+        self.suggestions: SuggestionsDialog | None = None  # made when first opened
         self.undo_stack = QUndoStack(self)
         self._user_deletes: set[int] = set()
         self._shut_down = False
@@ -125,6 +131,11 @@ class CannedManager(QMainWindow):
         toolbar.addAction(self.import_action)
         toolbar.addWidget(self.format_combo)
         toolbar.addAction(self.export_action)
+        toolbar.addSeparator()
+        self.suggest_action = self._action(
+            "Suggested &responses…", "Ctrl+Shift+M", self.show_suggestions
+        )
+        toolbar.addAction(self.suggest_action)
 
     def _connect(self) -> None:
         self.pane.filter_changed.connect(self.controller.set_filter)
@@ -209,6 +220,18 @@ class CannedManager(QMainWindow):
         if name:
             path, fmt = transfer.export_target(name, chosen_filter)
             self.session.commit_then(partial(self.transfer.export, str(path), fmt))
+
+    @Slot()
+    def show_suggestions(self) -> None:
+        """New canned responses mined from a history file (desktop/ui/manager/suggestions.py)."""
+        if self.suggestions is None:
+            from desktop.ui.manager.suggestions import SuggestionsDialog  # numpy: when asked
+
+            self.suggestions = SuggestionsDialog(self._library_factory, self)
+            self.suggestions.added.connect(self._on_library_changed)
+        self.suggestions.show()
+        self.suggestions.raise_()
+        self.suggestions.activateWindow()
 
     def _start_new(self) -> None:
         self.editor.load(None)
@@ -337,6 +360,8 @@ class CannedManager(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        if self.suggestions is not None:
+            self.suggestions.shutdown()
         final = self.session.final_edit()
         stored = self.controller.shutdown(final)
         # The kept copy goes only once nothing in the form is left unsaved.
