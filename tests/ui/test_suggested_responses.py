@@ -303,3 +303,33 @@ def test_cancel_frees_the_view_and_drops_the_result(
     worker = dialog.runner.worker
     assert worker is not None and worker.ran_on == [THREAD_NAME, THREAD_NAME]
     assert dialog.list.count() == 0 and library.count() == before
+
+
+def test_keyboard_reaches_everything_and_widgets_have_names(
+    qtbot: QtBot,
+    manager: CannedManager,
+    library: CannedRepository,
+    history: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = library.count()
+    dialog = _open(qtbot, manager)
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=10_000)  # its shortcuts are the window's
+    _choose(monkeypatch, history)
+    qtbot.keyClick(dialog, Qt.Key.Key_O, CTRL)  # Ctrl+O: choose a history file
+    qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=60_000)
+    alt = Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(dialog, Qt.Key.Key_T, alt)  # Alt+T: the title (its label's buddy)
+    assert dialog.focusWidget() is dialog.title_edit
+    # Tab goes on to the body, then to Accept and Reject, not into the text as a tab.
+    qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.body_edit
+    qtbot.keyClick(dialog.body_edit, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.accept_button
+    qtbot.keyClick(dialog, Qt.Key.Key_R, alt)  # Alt+R: reject (a button's animated click)
+    qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=5_000)
+    qtbot.keyClick(dialog, Qt.Key.Key_P, alt)  # Alt+P: the proposals
+    assert dialog.focusWidget() is dialog.list
+    for widget in (dialog.list, dialog.title_edit, dialog.body_edit, dialog.busy):
+        assert widget.accessibleName()
+    assert library.count() == before

@@ -78,9 +78,12 @@ class ProposalDelegate(QStyledItemDelegate):
         document = QTextDocument()
         document.setDefaultFont(option.font)
         document.setDocumentMargin(MARGIN)
+        # Dimmed only off the selection: grey on the highlight colour cannot be read.
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        dim = "" if selected else " style='color:#666;'"
         document.setHtml(
-            f"<b>{html.escape(title)}</b> &nbsp;<span style='color:#666;'>"
-            f"{html.escape(answered)}</span><br>{marked_html(body)}"
+            f"<b>{html.escape(title)}</b> &nbsp;<span{dim}>{html.escape(answered)}</span>"
+            f"<br>{marked_html(body)}"
         )
         document.setTextWidth(max(option.rect.width(), 200))
         return document

@@ -327,7 +327,8 @@ class SuggestionsDialog(QDialog):
     # --- helpers ----------------------------------------------------------------------------
     def _set_item(self, item: QListWidgetItem, proposal: Proposal) -> None:
         item.setData(Qt.ItemDataRole.UserRole, proposal)
-        item.setText(f"{proposal.title}\n{answered_text(proposal)}\n{preview(proposal.body)}")
+        title = proposal.title or "(no title)"
+        item.setText(f"{title}\n{answered_text(proposal)}\n{preview(proposal.body)}")
         item.setToolTip(proposal.body)
 
     def _keep_edits(self, item: QListWidgetItem) -> None:

@@ -135,6 +135,9 @@ class CannedManager(QMainWindow):
         self.suggest_action = self._action(
             "Suggested &responses…", "Ctrl+Shift+M", self.show_suggestions
         )
+        self.suggest_action.setToolTip(
+            "New canned responses from the replies agents keep writing (Ctrl+Shift+M)"
+        )
         toolbar.addAction(self.suggest_action)
 
     def _connect(self) -> None:
