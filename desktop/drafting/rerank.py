@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from desktop.drafting.focus import Focus
-from desktop.store import ranking
+from desktop.store import ranking, ranking_index
 
 FEATURES = ("confidence", "rank", "sentence", "request", "last", "whole", "earlier", "words")
 # Order as FEATURES. Set by hand (see above); packaging/fit_rerank.py measures any other set.
@@ -118,4 +118,4 @@ def order(found: Candidates, weights: Sequence[float] | None = None) -> list[tup
 
 def _lead_confidence(cosine: float) -> float:
     """A confidence for a response only the sentence match found (the ranking's scale)."""
-    return round(min(max(cosine / ranking.CROSS_FULL, 0.0), 1.0) * 0.5, 3)
+    return round(min(max(cosine / ranking_index.CROSS_FULL, 0.0), 1.0) * 0.5, 3)

@@ -7,8 +7,8 @@ Russian or Chinese question lands near the English canned response that answers 
 in the README, "Across languages"). About 0.7 ms per query on one thread.
 
 Loaded on the first conversation that needs it: the mood reader (`desktop.reading.meaning`)
-reads every conversation with it, and the ranking (`ranking.RankingIndex`'s `cross_later`)
-those in another language than the library's. One instance, ~110 MB.
+reads every conversation with it, and the ranking (`RankingIndex`'s `cross_later`, in
+`ranking_index`) those in another language than the library's. One instance, ~110 MB.
 
 Only the short part of a response (title, tags, first words of the body) is embedded: a whole
 body costs ~4 ms a response, which would add minutes to building the index of a 100k library,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from desktop.importers import bitext
-from desktop.store import migrations, ranking
+from desktop.store import migrations, ranking, ranking_index
 from desktop.store.canned import CannedRepository
 from desktop.store.multilingual import default_multilingual
 from desktop.transcript import parse
@@ -55,7 +55,8 @@ def test_a_question_in_another_language_finds_the_english_response(
 def test_english_ranking_is_unchanged_by_the_multilingual_signal(shop: CannedRepository) -> None:
     transcript = parse("Customer: how do I track my refund? I am still waiting for it")
     with_cross = ranking.rank_ids(shop.db, transcript, 5)
-    without = ranking.rank_ids(shop.db, transcript, 5, ranking.RankOptions(multilingual=False))
+    words_only = ranking_index.RankOptions(multilingual=False)
+    without = ranking.rank_ids(shop.db, transcript, 5, words_only)
     assert with_cross == without
 
 
@@ -66,4 +67,4 @@ def test_coverage_tells_the_librarys_language_from_another(shop: CannedRepositor
     misspelt = ranking.build_query(parse("i want to cancle my ordr"))
     assert index.coverage(english) == 1.0
     assert index.coverage(german) == 0.0
-    assert index.coverage(misspelt) >= ranking.COVERAGE_FULL
+    assert index.coverage(misspelt) >= ranking_index.COVERAGE_FULL

@@ -6,7 +6,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from desktop.store import embeddings, index_snapshot, migrations, multilingual, ranking
+from desktop.store import (
+    embeddings,
+    index_snapshot,
+    migrations,
+    multilingual,
+    ranking,
+    ranking_index,
+)
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.vectors import Floats, TextEmbedder
 from sqlite_utils import Database
@@ -49,10 +56,10 @@ def _rows(db: Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT id, title, body, tags, shortcode FROM canned ORDER BY id"))
 
 
-def _build(db: Database) -> tuple[ranking.RankingIndex, Counting, Counting]:
+def _build(db: Database) -> tuple[ranking_index.RankingIndex, Counting, Counting]:
     meaning = Counting(embeddings.default_embedder())  # type: ignore[arg-type]
     cross = Counting(multilingual.default_multilingual())  # type: ignore[arg-type]
-    index = ranking.RankingIndex(_rows(db), meaning, None, cross, db)  # type: ignore[arg-type]
+    index = ranking_index.RankingIndex(_rows(db), meaning, None, cross, db)  # type: ignore[arg-type]
     return index, meaning, cross
 
 
@@ -101,11 +108,11 @@ def test_index_for_fills_the_table(tmp_path: Path) -> None:
     CannedRepository(db).add_many(RESPONSES)
     assert ranking.rank_ids(db, customer("I forgot my password"), 1)
     # English words the library knows: the multilingual space is not needed, nor built.
-    assert _spaces(db) == {ranking.MEANING_SPACE}
+    assert _spaces(db) == {ranking_index.MEANING_SPACE}
     assert ranking.index_for(db).cross is None
     # A German conversation needs it: built then, its vectors kept for the next start.
     assert ranking.rank_ids(db, customer("Ich habe mein Passwort vergessen"), 1)
-    assert _spaces(db) == {ranking.MEANING_SPACE, ranking.CROSS_SPACE}
+    assert _spaces(db) == {ranking_index.MEANING_SPACE, ranking_index.CROSS_SPACE}
     assert ranking.index_for(db).cross is not None
     db.close()
 
@@ -118,7 +125,7 @@ def test_a_large_import_gets_its_multilingual_vectors_in_the_background(
     CannedRepository(db).add_many(RESPONSES)
     assert ranking.rank_ids(db, customer("where is my parcel"), 1)
     ranking.wait_for_fills(timeout=120)
-    assert _spaces(db) == {ranking.MEANING_SPACE, ranking.CROSS_SPACE}
+    assert _spaces(db) == {ranking_index.MEANING_SPACE, ranking_index.CROSS_SPACE}
     assert ranking.index_for(db).cross is None  # kept on disk, not loaded: nothing needed it
     db.close()
 
@@ -144,7 +151,7 @@ def test_word_statistics_are_restored_for_the_same_library_version(tmp_path: Pat
     restored = index_snapshot.load(db, version, len(RESPONSES), embedder.is_word)
     assert restored is not None
     rows = _rows(db)
-    again = ranking.RankingIndex(
+    again = ranking_index.RankingIndex(
         rows, embedder, None, multilingual.default_multilingual(), db, restored
     )
     for text in ("where is my parcel", "I forgot my pasword", "refund to my card"):

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from desktop.importers import bitext
 from desktop.importers.bitext import intent_of
-from desktop.store import embeddings, migrations, ranking
+from desktop.store import embeddings, migrations, ranking, ranking_index
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.lexical import Field, LexicalIndex, stem
 from desktop.transcript import Transcript, Turn, parse
@@ -48,16 +48,16 @@ def test_typos_still_find_the_right_response(
 
 
 def test_typo_repair_feeds_both_signals(library: CannedRepository) -> None:
-    def top(text: str, options: ranking.RankOptions) -> str | None:
+    def top(text: str, options: ranking_index.RankOptions) -> str | None:
         ids = ranking.rank_ids(library.db, customer(text), 1, options)
         found = library.get(ids[0]) if ids else None
         return intent_of(found) if found else None
 
-    words_only = ranking.RankOptions(semantic=False)
+    words_only = ranking_index.RankOptions(semantic=False)
     assert top("i want to cancle my ordr", words_only) == "cancel_order"
     assert top("i want to cancle my ordr", dataclasses.replace(words_only, typos=False)) is None
     text = "need to chnage my shiping adress"
-    meaning_only = ranking.RankOptions(lexical=False)
+    meaning_only = ranking_index.RankOptions(lexical=False)
     assert top(text, meaning_only) == "change_shipping_address"
     assert top(text, dataclasses.replace(meaning_only, typos=False)) != "change_shipping_address"
 

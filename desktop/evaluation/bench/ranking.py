@@ -99,7 +99,7 @@ def first_rank_after_restart(path: str, transcript: Any, foreign: Any) -> dict[s
 
     Load the English embedder, open the library, build the index from the kept vectors and
     word statistics, rank. Then the first conversation in another language: the multilingual
-    embedder and its kept vectors are loaded only then (`ranking.RankingIndex`).
+    embedder and its kept vectors are loaded only then (`ranking_index.RankingIndex`).
     """
     started = time.perf_counter()
     from sqlite_utils import Database
