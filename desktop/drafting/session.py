@@ -10,19 +10,19 @@ shows what the plain object decided.
 What it decides besides starting and stopping: the ready reply (the top canned response,
 rendered, shown as soon as the conversation is ranked), the checked draft (offered text, marked
 and removed sentences, restore), alternatives, tone and length, rewrites, the copy guard, and
-the local feedback rows (what was copied, as is or edited, and what was discarded).
+the local feedback rows (what was copied, as is or edited, and what was discarded). A draft's
+versions (alternatives, restore) are `versions.py`'s, the feedback rows `feedback_events.py`'s.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from desktop import placeholders
-from desktop.drafting import adapt
+from desktop.drafting import adapt, versions
 from desktop.drafting.checks import SentenceCheck, check_draft
 from desktop.drafting.effects import (
     AppendText,
@@ -39,21 +39,18 @@ from desktop.drafting.effects import (
     FinishRewrite,
     FocusConversation,
     LoadModel,
-    Mark,
     Notify,
     RecordFeedback,
-    RemovedSentence,
     RewriteText,
     SaveSettings,
     SetControls,
     ShowAlternatives,
-    ShowDraft,
     ShowProblem,
     ShowReadyReply,
     ShowSources,
     UseSettings,
 )
-from desktop.drafting.offered import OfferedDraft
+from desktop.drafting.feedback_events import draft_discarded, draft_event, ready_event
 from desktop.drafting.options import Length, Tone
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
@@ -61,10 +58,10 @@ from desktop.drafting.rewrite import LABELS as REWRITE_LABELS
 from desktop.drafting.rewrite import Action as RewriteAction
 from desktop.drafting.rewrite import Rewrite
 from desktop.drafting.understand import Understanding
+from desktop.drafting.versions import Draft, DraftStatus, check_marks
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
-from desktop.store.feedback import Action, FeedbackEvent, Kind
 from desktop.transcript import Transcript
 
 # Settings that shape the loaded model: changing one reloads it; the rest apply at once.
@@ -72,7 +69,6 @@ RELOAD_KEYS = (
     "model_path", "context_tokens", "threads", "threads_batch", "batch_tokens", "gpu_layers",
     "model_overrides", "server_url", "server_model",
 )  # fmt: skip
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 class EngineState(Enum):
@@ -80,37 +76,6 @@ class EngineState(Enum):
     IDLE = "Ready"
     GENERATING = "Generating"
     NO_MODEL = "No model (canned responses only)"
-
-
-class DraftStatus(Enum):
-    STREAMING = "streaming"
-    DONE = "done"
-    STOPPED = "stopped"
-    FAILED = "failed"
-
-
-@dataclass
-class Draft:
-    """One reply draft as the session knows it; the editor may hold the agent's edits on top.
-
-    A finished model draft has versions: the first draft and its alternatives, each with its
-    offered text (restores change it), the agent's edits when flipped away from it, and the
-    sources its sentences are checked against.
-    """
-
-    request_id: int | None  # None: a canned response put in as is (canned-only mode)
-    pinned: tuple[CannedResponse, ...] = ()  # given to the model first ("Use for draft")
-    text: str = ""
-    grounding: tuple[CannedResponse, ...] = ()
-    status: DraftStatus = DraftStatus.STREAMING
-    result: SuggestionResult | None = None
-    transcript: Transcript | None = None
-    versions: list[CheckedDraft] = field(default_factory=list)
-    offered: list[OfferedDraft] = field(default_factory=list)
-    sources: list[tuple[str, ...]] = field(default_factory=list)
-    edits: dict[int, str] = field(default_factory=dict)
-    shown: int = 0
-    copied: bool = False
 
 
 @dataclass
@@ -268,7 +233,9 @@ class DraftSession:
         effects: list[Effect] = [CopyText(text), CountUse(ready.reply.canned)]
         if not ready.copied:
             ready.copied = True
-            effects.append(RecordFeedback(self._ready_event("copied", text)))
+            effects.append(
+                RecordFeedback(ready_event(ready.reply, ready.transcript, "copied", text))
+            )
         effects.append(Notify(f"Copied the ready reply “{ready.reply.canned.title}”."))
         return tuple(effects)
 
@@ -356,7 +323,7 @@ class DraftSession:
             self._add_version(draft, each)
         draft.text = draft.offered[0].text
         return (
-            self._show_version(draft, 0, undoable=False),
+            versions.show_version(draft, 0, undoable=False),
             ShowAlternatives(0, len(draft.versions)),
         )
 
@@ -385,7 +352,7 @@ class DraftSession:
                         self._add_version(draft, version)
                 draft.text = draft.offered[0].text
                 effects += [
-                    self._show_version(draft, 0, undoable=False),
+                    versions.show_version(draft, 0, undoable=False),
                     ShowAlternatives(0, len(draft.versions)),
                 ]
         if result.finish_reason == "length":
@@ -401,42 +368,13 @@ class DraftSession:
             self.draft.status = DraftStatus.FAILED
         return Notify(message), ShowProblem(message)
 
-    # --- the checked draft: versions, restore -----------------------------------------------
+    # --- the checked draft: versions, restore (versions.py) -----------------------------------
     def _add_version(self, draft: Draft, version: CheckedDraft) -> None:
-        draft.versions.append(version)
-        draft.offered.append(version.offered)
-        transcript = draft.transcript or Transcript(())
-        values = self._values(transcript)
-        draft.sources.append(tuple(adapt.check_sources(transcript, version.canned, values)))
-
-    def _show_version(self, draft: Draft, index: int, undoable: bool) -> ShowDraft:
-        offered = draft.offered[index]
-        text = draft.edits.get(index, offered.text)
-        if text == offered.text:
-            marks = tuple(Mark(m.start, m.end, m.check.reason) for m in offered.marked)
-        else:
-            marks = _marks(check_draft(text, draft.sources[index]))
-        removed = tuple(
-            RemovedSentence(r.index, r.check.text, r.check.reason) for r in offered.removed
-        )
-        return ShowDraft(text, marks, removed, undoable)
+        versions.add_version(draft, version, self._values(draft.transcript or Transcript(())))
 
     def flip(self, step: int, editor_text: str) -> Effects:
         """Show the next (+1) or previous (-1) version; the agent's edits are kept per version."""
-        draft = self.draft
-        if draft is None or len(draft.versions) < 2 or draft.status is not DraftStatus.DONE:
-            return ()
-        if editor_text != draft.offered[draft.shown].text:
-            draft.edits[draft.shown] = editor_text
-        else:
-            draft.edits.pop(draft.shown, None)
-        draft.shown = (draft.shown + step) % len(draft.versions)
-        version = draft.versions[draft.shown]
-        return (
-            self._show_version(draft, draft.shown, undoable=False),
-            ShowAlternatives(draft.shown, len(draft.versions)),
-            ShowSources(version.canned),
-        )
+        return () if self.draft is None else versions.flip(self.draft, step, editor_text)
 
     def resume(self, draft: Draft | None, editor_text: str) -> Effects:
         """A reopened tab's finished draft comes back with its alternatives, as it was shown.
@@ -451,39 +389,11 @@ class DraftSession:
         self._request_id = max(self._request_id, draft.request_id or 0)
         if editor_text != draft.offered[draft.shown].text:
             draft.edits[draft.shown] = editor_text
-        return (
-            self._show_version(draft, draft.shown, undoable=False),
-            ShowAlternatives(draft.shown, len(draft.versions)),
-            ShowSources(draft.versions[draft.shown].canned),
-        )
+        return versions.showing(draft)
 
     def restore(self, index: int, editor_text: str) -> Effects:
-        """Put a removed sentence back, still marked, as one undoable edit.
-
-        Unedited, the offered draft is recomputed with it in its place. After the agent's
-        edits the sentence is added at the end of the paragraph it came from (counted in the
-        offered text; the last paragraph when the draft has fewer now): their edits stay.
-        """
-        draft = self.draft
-        if draft is None or not draft.offered:
-            return ()
-        offered = draft.offered[draft.shown]
-        removed = next((r for r in offered.removed if r.index == index), None)
-        if removed is None:
-            return ()
-        restored = offered.restore(index)
-        draft.offered[draft.shown] = restored
-        if editor_text == offered.text:
-            draft.edits.pop(draft.shown, None)
-            return self._show_version(draft, draft.shown, undoable=True), Notify(
-                "Sentence restored; it stays underlined (Ctrl+Z takes it out again)."
-            )
-        paragraph = len(_PARAGRAPH_BREAK.findall(offered.text, 0, removed.at))
-        text = insert_in_paragraph(editor_text, paragraph, removed.check.text)
-        draft.edits[draft.shown] = text
-        return self._show_version(draft, draft.shown, undoable=True), Notify(
-            "Sentence restored at the end of its paragraph, after your edits."
-        )
+        """Put a removed sentence back, still marked, as one undoable edit (versions.restore)."""
+        return () if self.draft is None else versions.restore(self.draft, index, editor_text)
 
     # --- steering: tone, length, rewrites ---------------------------------------------------
     def set_style(
@@ -532,7 +442,7 @@ class DraftSession:
         if result.cancelled or not result.changed:
             why = "stopped" if result.cancelled else "gave nothing new"
             return FinishRewrite(result.original, ()), Notify(f"The rewrite {why}: text unchanged.")
-        marks = _marks(result.checks)
+        marks = check_marks(result.checks)
         note = f" {_sentences(len(marks))} what the sources do not: underlined." if marks else ""
         return FinishRewrite(result.text, marks), Notify(f"Rewritten (Ctrl+Z undoes it).{note}")
 
@@ -568,7 +478,8 @@ class DraftSession:
         draft = self.draft
         if draft is not None and draft.versions and not draft.copied:
             draft.copied = True
-            effects.append(RecordFeedback(self._draft_event("copied", text)))
+            copied = draft_event(draft, "copied", text, self.model_name, self.settings.tone)
+            effects.append(RecordFeedback(copied))
         effects.append(Notify("Reply copied to the clipboard."))
         return tuple(effects)
 
@@ -594,57 +505,17 @@ class DraftSession:
     def _values(self, transcript: Transcript) -> dict[str, str]:
         return self.placeholder_values(transcript.to_text())
 
-    # --- feedback -----------------------------------------------------------------------------
+    # --- feedback (feedback_events.py) ---------------------------------------------------------
     def _discard_draft(self) -> Effects:
-        draft = self.draft
-        if draft is None or not draft.versions or draft.copied:
-            return ()
-        draft.copied = True  # recorded once
-        return (RecordFeedback(self._draft_event("discarded", "")),)
+        return draft_discarded(self.draft, self.model_name, self.settings.tone)
 
     def _discard_all(self) -> Effects:
         effects = self._discard_draft()
         if self.ready is not None and not self.ready.copied:
             self.ready.copied = True
-            effects += (RecordFeedback(self._ready_event("discarded", "")),)
+            discarded = ready_event(self.ready.reply, self.ready.transcript, "discarded", "")
+            effects += (RecordFeedback(discarded),)
         return effects
-
-    def _draft_event(self, action: Action, copied: str) -> FeedbackEvent:
-        draft = self.draft
-        assert draft is not None
-        version = draft.versions[draft.shown]
-        result = draft.result
-        kind: Kind = "alternative" if draft.shown else "draft"
-        return FeedbackEvent(
-            kind=kind,
-            action=action,
-            offered_text=draft.offered[draft.shown].text,
-            copied_text=copied,
-            canned_ids=[c.id for c in version.canned if c.id is not None],
-            model=self.model_name,
-            mode=str(result.mode) if result else "",
-            tone=self.settings.tone,
-            first_token_s=result.first_token_s if result else None,
-            total_s=result.total_s if result else None,
-            # The thread it answered: the store keeps it (redacted) as an example of the
-            # canned responses used, so the ranking learns from what agents send.
-            conversation=draft.transcript.to_text() if draft.transcript else "",
-        )
-
-    def _ready_event(self, action: Action, copied: str) -> FeedbackEvent:
-        assert self.ready is not None
-        canned = self.ready.reply.canned
-        return FeedbackEvent(
-            kind="ready_reply",
-            action=action,
-            offered_text=self.ready.reply.text,
-            copied_text=copied,
-            canned_ids=[canned.id] if canned.id is not None else [],
-            model="",
-            mode="canned",
-            tone="",
-            conversation=self.ready.transcript.to_text(),
-        )
 
     # --- settings -----------------------------------------------------------------------------
     def apply_settings(self, settings: Settings) -> Effects:
@@ -660,10 +531,6 @@ def _sentences(number: int) -> str:
     return "1 sentence states" if number == 1 else f"{number} sentences state"
 
 
-def _marks(checks: Sequence[SentenceCheck]) -> tuple[Mark, ...]:
-    return tuple(Mark(c.start, c.end, c.reason) for c in checks if c.flagged)
-
-
 def _same(a: ReadyReply, b: ReadyReply) -> bool:
     return a.canned.id == b.canned.id and a.text == b.text
 
@@ -676,12 +543,3 @@ def _replaced(old: Transcript, new: Transcript) -> bool:
         return True
     before, after = old.turns[0].text[:40], new.turns[0].text[:40]
     return not (after.startswith(before) or before.startswith(after))
-
-
-def insert_in_paragraph(text: str, paragraph: int, sentence: str) -> str:
-    """`sentence` added at the end of paragraph `paragraph` (0-based; past the end: the last)."""
-    ends = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text.rstrip())]
-    end = ends[min(paragraph, len(ends) - 1)]
-    before = text[:end]
-    joiner = " " if before and not before.endswith((" ", "\n")) else ""
-    return f"{before}{joiner}{sentence}{text[end:]}"

@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QStackedWidget, QTabBar, QWidget
 
 from desktop.autosave.workspace import Snapshot, Workspace
-from desktop.drafting.session import Draft
 from desktop.drafting.understand import Understanding
+from desktop.drafting.versions import Draft
 from desktop.reading import Reading
 from desktop.settings import Settings
 from desktop.transcript import Transcript

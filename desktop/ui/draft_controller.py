@@ -36,11 +36,11 @@ from desktop.drafting.effects import (
 from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import (
-    Draft,
     DraftSession,
     EngineState,
 )
 from desktop.drafting.understand import Understanding
+from desktop.drafting.versions import Draft
 from desktop.engine.types import ModelInfo
 from desktop.reading import Reading
 from desktop.settings import Settings

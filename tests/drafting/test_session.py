@@ -23,9 +23,9 @@ from desktop.drafting.effects import (
 from desktop.drafting.results import FinishReason, SuggestionResult
 from desktop.drafting.session import (
     DraftSession,
-    DraftStatus,
     EngineState,
 )
+from desktop.drafting.versions import DraftStatus
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -221,7 +221,7 @@ from desktop.drafting.effects import (  # noqa: E402
 from desktop.drafting.offered import apply_checks  # noqa: E402
 from desktop.drafting.results import CheckedDraft  # noqa: E402
 from desktop.drafting.rewrite import Action, Rewrite, finish  # noqa: E402
-from desktop.drafting.session import insert_in_paragraph  # noqa: E402
+from desktop.drafting.versions import insert_in_paragraph  # noqa: E402
 from desktop.store.feedback import FeedbackEvent  # noqa: E402
 
 TRACK = CannedResponse(

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from desktop.drafting.session import DraftStatus
+from desktop.drafting.versions import DraftStatus
 from desktop.settings import Settings
 from desktop.ui.conversation_tab import ConversationTab
 from desktop.ui.main_window import MainWindow
