@@ -1,7 +1,7 @@
 """The local feedback rows of a draft session. No Qt.
 
 What was copied, as is or edited, and what was discarded: the draft (or the alternative
-shown) and the ready reply.
+shown), the ready reply, and a canned response copied from the list.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from desktop.drafting.effects import Effects, RecordFeedback
 from desktop.drafting.results import ReadyReply
 from desktop.drafting.versions import Draft
+from desktop.store.canned import CannedResponse
 from desktop.store.feedback import Action, FeedbackEvent, Kind
 from desktop.transcript import Transcript
 
@@ -41,6 +42,19 @@ def draft_discarded(draft: Draft | None, model: str, tone: str) -> Effects:
         return ()
     draft.copied = True  # recorded once
     return (RecordFeedback(draft_event(draft, "discarded", "", model, tone)),)
+
+
+def canned_event(response: CannedResponse, text: str, conversation: str) -> FeedbackEvent:
+    """A canned response copied from the list: the agent's own pick for this thread."""
+    return FeedbackEvent(
+        kind="canned",
+        action="copied",
+        offered_text=text,
+        copied_text=text,
+        canned_ids=[response.id] if response.id is not None else [],
+        mode="canned",
+        conversation=conversation,
+    )
 
 
 def ready_event(

@@ -50,7 +50,12 @@ from desktop.drafting.effects import (
     ShowSources,
     UseSettings,
 )
-from desktop.drafting.feedback_events import draft_discarded, draft_event, ready_event
+from desktop.drafting.feedback_events import (
+    canned_event,
+    draft_discarded,
+    draft_event,
+    ready_event,
+)
 from desktop.drafting.options import Length, Tone
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
@@ -494,7 +499,9 @@ class DraftSession:
         """Copy a canned response as is, with the placeholders it can fill filled."""
         rendered = placeholders.render(response.body, self.placeholder_values(conversation))
         left = f" Unfilled: {', '.join(rendered.unresolved)}." if rendered.unresolved else ""
-        return CopyText(rendered.text), Notify(f"Copied “{response.title}”.{left}")
+        # The agent chose it for this thread: a pick the ranking learns from, as a copied draft.
+        picked = RecordFeedback(canned_event(response, rendered.text, conversation))
+        return CopyText(rendered.text), picked, Notify(f"Copied “{response.title}”.{left}")
 
     def placeholder_values(self, conversation: str) -> dict[str, str]:
         """Values known for placeholders: settings, then what the conversation states."""

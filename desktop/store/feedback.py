@@ -21,7 +21,7 @@ from desktop.errors import InputError
 from desktop.store import storage
 from desktop.transcript import parse
 
-Kind = Literal["ready_reply", "draft", "alternative"]
+Kind = Literal["ready_reply", "draft", "alternative", "canned"]  # canned: copied from the list
 Action = Literal["copied", "discarded"]
 MAX_CONVERSATION_CHARS = 100_000  # as the history keeps it
 MAX_DISTANCE_CHARS = 4000  # edit distance is quadratic: longer texts are compared in part

@@ -171,10 +171,14 @@ def test_copying_a_canned_response_fills_what_is_known() -> None:
     values = session.placeholder_values(CONVERSATION)
     assert values["agent.first_name"] == "Sam" and values["company.name"] == "Acme"
     assert values["order.id"] == "48213"
-    assert session.copy_canned(REFUND, "Customer: hi") == (
-        CopyText("Hi {{customer.first_name}}, Sam Lee"),
-        Notify("Copied “Refund”. Unfilled: customer.first_name."),
-    )
+    copied, picked, told = session.copy_canned(REFUND, "Customer: hi")
+    assert copied == CopyText("Hi {{customer.first_name}}, Sam Lee")
+    assert told == Notify("Copied “Refund”. Unfilled: customer.first_name.")
+    # The agent's choice for this thread is recorded: the ranking learns from it.
+    assert isinstance(picked, RecordFeedback)
+    event = picked.event
+    assert (event.kind, event.action, list(event.canned_ids)) == ("canned", "copied", [4])
+    assert event.conversation == "Customer: hi" and event.copied_text == copied.text
 
 
 def test_settings_reload_the_model_only_when_they_shape_it() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from desktop.drafting.feedback_events import canned_event
 from desktop.evaluation.cases import load_cases
 from desktop.importers import bitext
 from desktop.importers.bitext import intent_of
@@ -129,6 +130,16 @@ def test_feedback_turns_copies_and_discards_into_redacted_examples(tmp_path: Pat
     assert rows[0]["text"] == "where is my parcel? mail me at [email]"  # the customer's side
     assert "ann@example.com" not in rows[0]["conversation"]
     assert ExampleStore(repo.db).counts() == {chosen: (1, 0), chosen + 1: (0, 1)}
+
+
+def test_a_response_copied_from_the_list_is_a_pick(tmp_path: Path) -> None:
+    repo = _library(tmp_path / "library.db")
+    chosen = _first_of(repo, "track_order")
+    response = repo.get(chosen)
+    assert response is not None
+    thread = "Customer: my parcel has not moved for a week, where is it?"
+    FeedbackRepository(repo.db).record(canned_event(response, response.body, thread))
+    assert ExampleStore(repo.db).counts() == {chosen: (1, 0)}
 
 
 def test_a_pass_pushes_a_response_down(tmp_path: Path) -> None:
