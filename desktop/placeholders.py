@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from desktop.transcript import parse
+from desktop.transcript import Transcript, parse
 
 KNOWN_NAMES = (
     "customer.first_name",
@@ -136,11 +136,20 @@ def _single(found: list[str]) -> str | None:
     return distinct[0] if len(distinct) == 1 else None
 
 
-def extract_values(conversation: str) -> dict[str, str]:
-    """Values a conversation states unambiguously: order and ticket ids, email, customer name."""
-    text = conversation[-MAX_SCAN:]
+def extract_values(conversation: str | Transcript) -> dict[str, str]:
+    """Values a conversation states unambiguously: order and ticket ids, email, customer name.
+
+    A parsed `Transcript` is read as it is; text is parsed here first.
+    """
+    if isinstance(conversation, Transcript):
+        text = conversation.to_text()[-MAX_SCAN:]
+        turns = conversation.customer_turns()
+        customer_text = "\n".join(t.text for t in turns)[-MAX_SCAN:]
+    else:
+        text = conversation[-MAX_SCAN:]
+        turns = parse(text).customer_turns() if text.strip() else []
+        customer_text = "\n".join(t.text for t in turns)
     values: dict[str, str] = {}
-    customer_text = "\n".join(t.text for t in parse(text).customer_turns()) if text.strip() else ""
     orders = [m["id"] or m["hash"] for m in _ORDER.finditer(text)]
     tickets = [m["id"] for m in _TICKET.finditer(text)]
     # A "#12345" after the word ticket is a ticket, not an order.
@@ -162,7 +171,9 @@ def extract_values(conversation: str) -> dict[str, str]:
     return values
 
 
-def values_for(conversation: str, agent_name: str = "", company_name: str = "") -> dict[str, str]:
+def values_for(
+    conversation: str | Transcript, agent_name: str = "", company_name: str = ""
+) -> dict[str, str]:
     """Values known for placeholders: the agent's settings, then what the conversation states."""
     values = extract_values(conversation)
     if agent_name.strip():

@@ -7,6 +7,7 @@ import time
 import pytest
 from desktop import placeholders
 from desktop.placeholders import extract_values, find, names, render
+from desktop.transcript import parse
 
 
 def test_find_reads_names_and_fallbacks() -> None:
@@ -116,6 +117,25 @@ def test_extract_values_refuses_ambiguous_or_agent_values() -> None:
     assert "order.id" not in values  # two different orders: ask instead of guessing
     assert "customer.email" not in values  # the agent's address is not the customer's
     assert "customer.name" not in values  # "please hurry" is not a name
+
+
+@pytest.mark.parametrize(
+    "conversation",
+    [
+        "Customer (Jane Doe): Hi, my order 48213 never arrived. I'm jane.doe@example.com\n"
+        "Agent: Sorry! I opened ticket #5521 for you.\nCustomer: Thanks, Jane\n",
+        "Customer: Where is #77310? It is late.\nThanks,\nMarco",
+        "Customer: order 11111 and order 22222 are both late\nAgent: write to help@shop.example",
+    ],
+)
+def test_a_parsed_conversation_gives_the_values_its_text_gives(conversation: str) -> None:
+    # The pipeline hands over the thread it parsed (it used to hand over its text, parsed
+    # again here): the same values, nothing parsed a second time.
+    transcript = parse(conversation)
+    assert extract_values(transcript) == extract_values(transcript.to_text())
+    assert placeholders.values_for(transcript, "Sam Lee") == placeholders.values_for(
+        transcript.to_text(), "Sam Lee"
+    )
 
 
 def test_known_names() -> None:

@@ -96,7 +96,7 @@ class Suggester:
 
     def values(self, transcript: Transcript) -> dict[str, str]:
         return placeholders.values_for(
-            transcript.to_text(), self.settings.agent_name, self.settings.company_name
+            transcript, self.settings.agent_name, self.settings.company_name
         )
 
     # --- the free-writing prompt ------------------------------------------------------------

@@ -503,14 +503,14 @@ class DraftSession:
         picked = RecordFeedback(canned_event(response, rendered.text, conversation))
         return CopyText(rendered.text), picked, Notify(f"Copied “{response.title}”.{left}")
 
-    def placeholder_values(self, conversation: str) -> dict[str, str]:
+    def placeholder_values(self, conversation: str | Transcript) -> dict[str, str]:
         """Values known for placeholders: settings, then what the conversation states."""
         return placeholders.values_for(
             conversation, self.settings.agent_name, self.settings.company_name
         )
 
     def _values(self, transcript: Transcript) -> dict[str, str]:
-        return self.placeholder_values(transcript.to_text())
+        return self.placeholder_values(transcript)
 
     # --- feedback (feedback_events.py) ---------------------------------------------------------
     def _discard_draft(self) -> Effects:
