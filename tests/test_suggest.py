@@ -12,11 +12,12 @@ from desktop.drafting.options import DraftMode, DraftOptions, Length, Tone
 from desktop.drafting.pipeline import Suggester
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import CheckedDraft
+from desktop.drafting.understand import Understanding
 from desktop.engine.llama import LlamaEngine
 from desktop.engine.types import GenerationParams, Message
 from desktop.settings import Settings
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.transcript import parse
+from desktop.transcript import Transcript, parse
 
 from tests.scripted_engine import ScriptedEngine
 
@@ -95,6 +96,32 @@ def test_adapt_draft_on_the_real_model(library: CannedRepository, engine: LlamaE
     assert [a.canned[0].title for a in alternatives] == ["Track your order"]
     assert result.alternatives == tuple(alternatives)
     assert "Orders page" in alternatives[0].text
+
+
+@pytest.mark.model
+def test_the_window_s_reading_of_the_thread_is_used_not_redone(
+    library: CannedRepository, engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suggester = Suggester(engine, library, Settings(), SYSTEM)
+    transcript = parse(PARCEL)
+    read = suggester.understand(transcript, count=8)  # what the window's search thread read
+    reads: list[Transcript] = []
+    real_understand = suggester.understand
+
+    def counted(transcript: Transcript, *args: object, **kwargs: object) -> Understanding:
+        reads.append(transcript)
+        return real_understand(transcript, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(suggester, "understand", counted)
+    stopped = threading.Event()
+    stopped.set()  # no tokens needed: the ready reply and the plan are what is checked
+    result = suggester.suggest(transcript, stopped, lambda _t: None, params=SEED, understood=read)
+    assert reads == [] and result.needs == read.needs
+    assert result.ready_reply == read.ready
+    # Pinned responses change what is read: then the thread is read again, with them.
+    pinned = (read.ranked[1][0],)
+    suggester.suggest(transcript, stopped, lambda _t: None, pinned, params=SEED, understood=read)
+    assert reads == [transcript]
 
 
 @pytest.mark.model

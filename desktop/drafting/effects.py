@@ -8,6 +8,7 @@ policy readable and lets tests compare effects as values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop.drafting.results import ReadyReply
 from desktop.drafting.rewrite import Action as RewriteAction
@@ -15,6 +16,9 @@ from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.store.feedback import FeedbackEvent
 from desktop.transcript import Transcript
+
+if TYPE_CHECKING:
+    from desktop.drafting.understand import Understanding
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class Ask:
     request_id: int
     transcript: Transcript
     pinned: tuple[CannedResponse, ...]
+    # What the window already read of this very transcript: the pipeline need not read it again.
+    understood: Understanding | None = None
 
 
 @dataclass(frozen=True)

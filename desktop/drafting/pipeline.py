@@ -133,8 +133,12 @@ class Suggester:
         on_ready: Callable[[ReadyReply | None], None] | None = None,
         on_alternative: Callable[[CheckedDraft], None] | None = None,
         on_draft: Callable[[CheckedDraft], None] | None = None,
+        understood: Understanding | None = None,
     ) -> SuggestionResult:
         """The ready reply at once, the first draft streamed, then the alternatives.
+
+        `understood`: the window's reading of this same transcript (no pinned responses), used
+        as it is when it ranked enough responses instead of reading the thread again.
 
         `on_ready` gets the ready reply before any token; `on_text` the first draft's text as
         it streams; `on_draft` the first draft, checked, as soon as it is done (before the
@@ -158,7 +162,8 @@ class Suggester:
         ):
             options = dataclasses.replace(options, tone=Tone.EMPATHETIC)
         wanted = max(options.alternatives, self.settings.grounding_count, 1, len(pinned))
-        understood = self.understand(transcript, pinned, wanted, values, reading)
+        if understood is None or pinned or len(understood.ranked) < wanted:
+            understood = self.understand(transcript, pinned, wanted, values, reading)
         ready = understood.ready
         if on_ready is not None:
             on_ready(ready)

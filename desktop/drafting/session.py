@@ -111,6 +111,7 @@ class DraftSession:
         self.model_name = ""
         self.draft: Draft | None = None
         self.ready: _Ready | None = None
+        self._understood: tuple[Transcript, Understanding] | None = None
         self._request_id = 0
         self._pinned: tuple[CannedResponse, ...] = ()  # of the last model draft: for Regenerate
         self._copy_warned_for: str | None = None
@@ -157,6 +158,7 @@ class DraftSession:
         self, transcript: Transcript, understood: Understanding | None, conversation: str
     ) -> Effects:
         """The thread was read (understand.py): show its ready reply, other needs composed in."""
+        self._understood = (transcript, understood) if understood is not None else None
         if understood is None or understood.ready is None:
             return self.ranked(transcript, [], conversation)
         ready = understood.ready
@@ -291,7 +293,14 @@ class DraftSession:
         self._rewriting = None
         self._pinned = tuple(pinned)
         self.draft = Draft(self._request_id, self._pinned, transcript=transcript)
-        return *discarded, ClearDraft(), Ask(self._request_id, transcript, self._pinned)
+        read = self._understood
+        # The window's reading holds for this request only if it read this very thread.
+        understood = read[1] if read and read[0] == transcript and not self._pinned else None
+        return (
+            *discarded,
+            ClearDraft(),
+            Ask(self._request_id, transcript, self._pinned, understood),
+        )
 
     # --- what the model sends back for the current request ----------------------------------
     def grounded(self, grounding: Sequence[CannedResponse]) -> Effects:

@@ -12,6 +12,7 @@ from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import (
     EngineState,
 )
+from desktop.drafting.understand import Understanding
 from desktop.engine.base import Engine
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
@@ -73,7 +74,7 @@ class AssistController(QObject):
     _discard_requested = Signal(object)
     _room_requested = Signal(object)
     _settings_changed = Signal(object)
-    _generate_requested = Signal(int, object, object, object)
+    _generate_requested = Signal(int, object, object, object, object)
     _rewrite_requested = Signal(int, object, str, object, object)
     _summary_requested = Signal(object, object)
 
@@ -156,14 +157,24 @@ class AssistController(QObject):
         self._settings_changed.emit(settings)
 
     def ask(
-        self, request_id: int, transcript: Transcript, pinned: Sequence[CannedResponse] = ()
+        self,
+        request_id: int,
+        transcript: Transcript,
+        pinned: Sequence[CannedResponse] = (),
+        understood: Understanding | None = None,
     ) -> None:
-        """Start request `request_id` (the caller's draft); it supersedes a running one."""
+        """Start request `request_id` (the caller's draft); it supersedes a running one.
+
+        `understood`: what the window already read of this transcript, so that the model
+        thread does not rank and read it a second time.
+        """
         self._cancel.set()
         self._cancel = threading.Event()
         self._request_id = request_id
         self._set_state(EngineState.GENERATING)
-        self._generate_requested.emit(request_id, transcript, tuple(pinned), self._cancel)
+        self._generate_requested.emit(
+            request_id, transcript, tuple(pinned), understood, self._cancel
+        )
 
     def rewrite(self, request_id: int, action: Action, text: str, sources: Sequence[str]) -> None:
         """Start rewrite request `request_id`; its tokens arrive as token_received."""

@@ -293,12 +293,12 @@ class DraftController(QObject):
                     panel.ready.show_reply(reply)
                 case ShowSources(grounding):
                     panel.show_sources(grounding)
-                case Ask(request_id, transcript, pinned):
+                case Ask(request_id, transcript, pinned, understood):
                     settings = self.session.settings
                     self._drafted_style = (settings.tone, settings.draft_length)
                     panel.set_style(*self._drafted_style)
                     self.started.emit()
-                    self._assist.ask(request_id, transcript, pinned, settings)
+                    self._assist.ask(request_id, transcript, pinned, settings, understood)
                 case BeginRewrite():
                     self._rewritten_from = panel.draft.selected_text() or self._draft_text()
                     panel.draft.begin_rewrite()

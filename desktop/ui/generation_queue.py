@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import EngineState
+from desktop.drafting.understand import Understanding
 from desktop.engine.types import ModelInfo
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
@@ -35,6 +36,7 @@ class _Ask:
     transcript: Transcript
     pinned: tuple[CannedResponse, ...]
     settings: Settings | None = None  # the tab's own (its tone and length), applied at start
+    understood: Understanding | None = None  # the window's reading of this transcript
 
 
 @dataclass
@@ -97,8 +99,9 @@ class TabAssist(QObject):
         transcript: Transcript,
         pinned: Sequence[CannedResponse] = (),
         settings: Settings | None = None,
+        understood: Understanding | None = None,
     ) -> None:
-        self._queue.submit(self, _Ask(transcript, tuple(pinned), settings))
+        self._queue.submit(self, _Ask(transcript, tuple(pinned), settings, understood))
 
     def rewrite(self, request_id: int, action: Action, text: str, sources: Sequence[str]) -> None:
         self._queue.submit(self, _AskRewrite(action, text, tuple(sources)))
@@ -240,7 +243,7 @@ class GenerationQueue(QObject):
                 # Each tab drafts with its own tone and length; the worker takes them in order,
                 # before this request (no reload: they are generation settings).
                 self.assist.apply_settings(request.settings)
-            self.assist.ask(request_id, request.transcript, request.pinned)
+            self.assist.ask(request_id, request.transcript, request.pinned, request.understood)
         else:
             self.assist.rewrite(request_id, request.action, request.text, request.sources)
 

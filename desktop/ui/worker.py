@@ -12,6 +12,7 @@ from desktop import prewarm
 from desktop.drafting import options, rewrite, summary
 from desktop.drafting.pipeline import Suggester
 from desktop.drafting.results import SuggestionResult
+from desktop.drafting.understand import Understanding
 from desktop.engine.base import Engine
 from desktop.engine.types import Message
 from desktop.errors import ModelError
@@ -119,12 +120,13 @@ class GenerationWorker(LibraryWorker):
         """Generation settings that need no reload (length, temperature, grounding)."""
         self._settings = settings
 
-    @Slot(int, object, object, object)
+    @Slot(int, object, object, object, object)
     def generate(
         self,
         request_id: int,
         transcript: Transcript,
         pinned: tuple[CannedResponse, ...],
+        understood: Understanding | None,
         cancel: threading.Event,
     ) -> None:
         if cancel.is_set():
@@ -148,6 +150,7 @@ class GenerationWorker(LibraryWorker):
                 on_ready=partial(self.ready_reply.emit, request_id),
                 on_alternative=batch.then(partial(self.alternative.emit, request_id)),
                 on_draft=batch.then(partial(self.drafted.emit, request_id)),
+                understood=understood,
             )
             batch.flush()
             self.grounded.emit(request_id, result.grounding)

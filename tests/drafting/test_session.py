@@ -25,8 +25,10 @@ from desktop.drafting.session import (
     DraftSession,
     EngineState,
 )
+from desktop.drafting.understand import understand_conversation
 from desktop.drafting.versions import DraftStatus
 from desktop.engine.types import ModelInfo
+from desktop.evaluation.library import memory_repository
 from desktop.settings import Settings
 from desktop.store.canned import CannedResponse
 from desktop.transcript import parse
@@ -59,6 +61,18 @@ def test_generate_starts_a_draft_under_a_new_request_id() -> None:
     assert session.generate(TRANSCRIPT) == (ClearDraft(), Ask(1, TRANSCRIPT, ()))
     assert session.generate(TRANSCRIPT) == (ClearDraft(), Ask(2, TRANSCRIPT, ()))
     assert session.draft is not None and session.draft.request_id == 2
+
+
+def test_the_window_s_reading_goes_with_a_request_for_the_same_thread() -> None:
+    session = ready()
+    repo = memory_repository([REFUND, CannedResponse(title="Parcel", body="On its way.")])
+    read = understand_conversation(repo, TRANSCRIPT, {})
+    session.understood(TRANSCRIPT, read, TRANSCRIPT.to_text())
+    assert session.generate(TRANSCRIPT)[-1] == Ask(1, TRANSCRIPT, (), read)
+    other = parse("Customer: a different thread entirely")
+    assert session.generate(other)[-1] == Ask(2, other, (), None)  # read of another thread
+    pinned = session.use_canned(REFUND, TRANSCRIPT, TRANSCRIPT.to_text())
+    assert pinned[-1] == Ask(3, TRANSCRIPT, (REFUND,), None)  # pinned: read again with them
 
 
 def test_generate_is_refused_until_a_model_and_a_conversation_are_there() -> None:
