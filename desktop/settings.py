@@ -59,6 +59,8 @@ class Settings:
     global_shortcut_enabled: bool = True
     global_shortcut: str = "Ctrl+Alt+A"  # Qt's portable key text; "Ctrl" is Command on macOS
     start_at_login: bool = False  # an OS autostart entry runs the app with --minimized
+    # Team learning (issue 23): off by default, so picks stay on the laptop unless turned on.
+    share_examples: bool = False  # trade redacted picks of team responses beside team libraries
 
     def resolved_model_path(self) -> Path:
         return Path(self.model_path).expanduser() if self.model_path else paths.default_model_path()

@@ -54,6 +54,11 @@ from desktop.ui.server_check import ServerCheckRunner
 APPLIED_ON_SAVE = "Registered when you save."
 LOOPBACK_ONLY = "Listens on 127.0.0.1 only: other computers cannot reach it."
 NEW_TOKEN = "A new token: kept when you save with the API on."
+SHARED_EXAMPLES = (
+    "Shared beside each team library file (canned subscribe): the customer's side of "
+    "conversations you answered with a team response, with emails and long numbers removed; "
+    "never your drafts or your own responses. Your team's shared picks teach your ranking too."
+)
 
 
 class SettingsDialog(QDialog):
@@ -138,6 +143,8 @@ class SettingsDialog(QDialog):
         shortcut_row.addWidget(self.shortcut, 1)
         self.start_at_login = QCheckBox("Start at login, minimised to the tray", self)
         self.start_at_login.setChecked(settings.start_at_login)
+        self.share_examples = QCheckBox("Share my picks of team responses with the team", self)
+        self.share_examples.setChecked(settings.share_examples)
         self._build_api(settings)
         self._checks: ServerCheckRunner | None = None
         # One page per concern: the whole form in one column no longer fits a laptop screen.
@@ -160,6 +167,8 @@ class SettingsDialog(QDialog):
         server.addRow("Model name", self.server_model)
         server.addRow("API key", key_row)
         server.addRow(self.test_result)
+        server.addRow(self.share_examples)
+        server.addRow(_hint(SHARED_EXAMPLES, self))
         helpdesk = self._page("&From the helpdesk")
         helpdesk.addRow("Global shortcut", shortcut_row)
         helpdesk.addRow(self.shortcut_status)
@@ -293,6 +302,7 @@ class SettingsDialog(QDialog):
             api_enabled=self.api_enabled.isChecked(),
             api_port=self.api_port.value(),
             api_origins=self.origins(),
+            share_examples=self.share_examples.isChecked(),
         )
 
     def shortcut_text(self) -> str:
