@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -34,13 +36,23 @@ Matrix = npt.NDArray[np.float32]
 DIM = 512
 BODY_WORDS = 12  # words of the body embedded after the title and tags
 THREADS = 1  # small batches gain nothing from more BLAS threads, and the GUI needs a core
+QUERY_TEXTS = 16  # calls with at most this many texts are queries: their vectors are kept
+REMEMBERED = 512  # query texts whose vectors are kept (512 x 2 KB)
 
 
 class MultilingualEmbedder:
-    """L2-normalised 512-dimension sentence vectors in one space for ~16 languages."""
+    """L2-normalised 512-dimension sentence vectors in one space for ~16 languages.
+
+    Reading one thread embeds its sentences several times over (the ranking, the sentence
+    reranker, the shown match, each need), so the vectors of the last REMEMBERED short texts
+    are kept: a query of a few texts is served from them. A library's texts (large batches)
+    are not kept.
+    """
 
     def __init__(self, model: Any) -> None:
         self._model = model
+        self._recent: OrderedDict[str, Matrix] = OrderedDict()
+        self._lock = threading.Lock()  # the search and model threads share one embedder
 
     @property
     def dim(self) -> int:
@@ -49,6 +61,23 @@ class MultilingualEmbedder:
     def embed(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
+        if len(texts) > QUERY_TEXTS:
+            return self._encode(texts)
+        with self._lock:
+            known = {t: self._recent[t] for t in texts if t in self._recent}
+            for text in known:
+                self._recent.move_to_end(text)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = self._encode(missing)
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    known[text] = self._recent[text] = vector
+                while len(self._recent) > REMEMBERED:
+                    self._recent.popitem(last=False)
+        return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
+
+    def _encode(self, texts: Sequence[str]) -> Matrix:
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(-1, DIM)
 
 

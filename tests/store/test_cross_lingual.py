@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from desktop.importers import bitext
 from desktop.store import migrations, ranking, ranking_index
 from desktop.store.canned import CannedRepository
-from desktop.store.multilingual import default_multilingual
+from desktop.store.multilingual import MultilingualEmbedder, default_multilingual
 from desktop.transcript import parse
 from sqlite_utils import Database
 
@@ -29,6 +30,27 @@ def test_the_multilingual_model_ships_in_its_wheel() -> None:
         ["Ich möchte meine Bestellung stornieren", "I want to cancel my order", "Where is my bill?"]
     )
     assert float(german @ english) > float(german @ other)
+
+
+def test_a_query_s_vectors_are_kept_and_equal_a_fresh_encoding() -> None:
+    embedder = MultilingualEmbedder(default_multilingual()._model)  # type: ignore[union-attr]
+    calls: list[int] = []
+    real_encode = embedder._model.encode
+
+    def counted(texts: list[str]) -> object:
+        calls.append(len(texts))
+        return real_encode(texts)
+
+    embedder._model = type("Counted", (), {"encode": staticmethod(counted)})()
+    first = embedder.embed(["Where is my parcel?", "Je voudrais annuler ma commande"])
+    again = embedder.embed(["Je voudrais annuler ma commande", "a new one", "Where is my parcel?"])
+    assert calls == [2, 1]  # only the new text was encoded the second time
+    assert np.array_equal(again[0], first[1]) and np.array_equal(again[2], first[0])
+    assert np.allclose(again[1], np.asarray(real_encode(["a new one"])).reshape(-1)[:512])
+    library = [f"response {n}" for n in range(40)]  # a library's batch is not kept
+    embedder.embed(library)
+    embedder.embed(library)
+    assert calls[-2:] == [40, 40]
 
 
 @pytest.mark.parametrize(
