@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop.errors import InputError
 from desktop.importers.picks import Pick, read_picks
+from desktop.library.team_examples import from_team
 from desktop.store.examples import ExampleStore
 from desktop.store.learning import Answered, learn_many, resolve_canned
 from desktop.store.library import open_library
@@ -53,12 +54,17 @@ def stats_command(args: argparse.Namespace) -> int:
         stats = ExampleStore(library.repo.db).stats()
     finally:
         library.close()
+    stats["from_team"] = from_team(stats["by_source"])
     if args.json:
         _out(json.dumps(stats))
         return 0
     _out(f"{stats['examples']} examples of {stats['responses']} canned responses")
     for source, counts in sorted(stats["by_source"].items()):
-        _out(f"  {source:<7} {counts['picks']} picks, {counts['against']} passed over")
+        if not source.startswith("team:"):  # one line per colleague's file: summed below
+            _out(f"  {source:<7} {counts['picks']} picks, {counts['against']} passed over")
+    team = stats["from_team"]
+    if team["picks"] or team["against"]:
+        _out(f"  {'team':<7} {team['picks']} picks, {team['against']} passed over")
     if stats["without_response"]:
         _out(f"  {stats['without_response']} belong to deleted responses (ignored)")
     return 0

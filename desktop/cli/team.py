@@ -10,7 +10,9 @@ import argparse
 import sys
 import time
 
+from desktop import settings as app_settings
 from desktop.library import team as team_library
+from desktop.library import team_examples
 from desktop.store.library import open_library
 
 
@@ -47,16 +49,31 @@ def unsubscribe_command(args: argparse.Namespace) -> int:
 
 
 def sync_command(args: argparse.Namespace) -> int:
+    share = app_settings.load().share_examples
     library = open_library()
     try:
         reports = team_library.poll(library.repo, force=args.force)
+        # After the libraries, so a colleague's picks find the responses they name.
+        shared = team_examples.sync_examples(library.repo, share)
     finally:
         library.close()
     for report in reports:
         _print(report)
     if not reports:
         _out("Team libraries are up to date.")
+    for example_report in shared if share else []:
+        _print_examples(example_report)
     return 1 if any(r.error for r in reports) else 0
+
+
+def _print_examples(report: team_examples.ExamplesReport) -> None:
+    """A colleague's unreadable sidecar is told, but does not fail the sync."""
+    _out(
+        f"{report.library}: {report.exported} of your picks shared, "
+        f"{report.learned} learned from the team, {report.removed} replaced"
+    )
+    for error in report.errors:
+        _out(f"  warning: {error}")
 
 
 def subscriptions_command(_args: argparse.Namespace) -> int:
