@@ -20,6 +20,7 @@ import json
 import logging
 import secrets
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,9 +79,7 @@ def sync_examples(repo: CannedRepository, share: bool) -> list[ExamplesReport]:
         report = ExamplesReport(subscription.path)
         if share:
             _export(repo.db, subscription.path, agent, report)
-            # A library that changed may now hold keys a sidecar named before: read it again.
-            version = f"{subscription.mtime_ns}:{subscription.size}"
-            _import(repo.db, subscription.path, agent, version, report)
+            _import(repo.db, subscription.path, agent, report)
         else:
             _withdraw(subscription.path, agent, report)
         reports.append(report)
@@ -128,7 +127,7 @@ def _withdraw(library: Path, agent: str, report: ExamplesReport) -> None:
         _error(report, f"{path}: sharing is off but it could not be removed ({exc})")
 
 
-def _import(db: Database, library: Path, agent: str, version: str, report: ExamplesReport) -> None:
+def _import(db: Database, library: Path, agent: str, report: ExamplesReport) -> None:
     prefix = f"{library.name}.examples."
     own = sidecar_path(library, agent)
     try:
@@ -146,6 +145,9 @@ def _import(db: Database, library: Path, agent: str, version: str, report: Examp
             "SELECT id, source_id FROM canned WHERE source = ?", [team.source_for(library)]
         ).fetchall()
     }
+    # New keys, or the same ones under new ids (unsubscribed and subscribed again), make
+    # every sidecar be read again: its rows may now find their responses.
+    version = f"{zlib.crc32(json.dumps(sorted(keys.items())).encode()):08x}"
     for path in found:
         _learn_file(db, path, keys, version, report)
     _drop_vanished(db, library, set(found), report)

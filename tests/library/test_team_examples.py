@@ -223,3 +223,20 @@ def test_canned_sync_shares_only_when_the_setting_is_on(tmp_path: Path, shared: 
     stats = json.loads(_cli(homes[1], "learn", "stats", "--json").stdout)
     assert stats["from_team"] == {"picks": 1, "against": 0}
     assert "team    1 picks, 0 passed over" in _cli(homes[1], "learn", "stats").stdout
+
+
+def test_subscribing_again_learns_the_team_again(
+    agents: tuple[Library, Library], shared: Path
+) -> None:
+    """New ids for the same team responses: the unchanged sidecar is read again."""
+    a, b = agents
+    _pick(a, _team_id(a, "Warranty claim for a broken espresso machine"))
+    team_examples.sync_examples(a.repo, share=True)
+    team_examples.sync_examples(b.repo, share=True)
+    team.unsubscribe(b.repo, shared)
+    b.repo.add(CannedResponse(title="Mine", body="Added meanwhile: the team's ids move on."))
+    team.subscribe(b.repo, shared)
+    [report] = team_examples.sync_examples(b.repo, share=True)
+    assert (report.removed, report.learned) == (1, 1)
+    warranty = _team_id(b, "Warranty claim for a broken espresso machine")
+    assert [row[0] for row in _team_examples(b)] == [warranty]
