@@ -48,6 +48,7 @@ from desktop.ui.manager import CannedManager
 from desktop.ui.model_choice import ModelChoice
 from desktop.ui.placeholder_filler import PlaceholderFiller
 from desktop.ui.reading_controller import ReadingController
+from desktop.ui.team_sync import TeamSync
 from desktop.ui.widgets.about_box import about_box
 from desktop.ui.widgets.canned_panel import CannedPanel
 from desktop.ui.widgets.command_palette import CommandPalette, PaletteShortcutGuard
@@ -384,6 +385,14 @@ class MainWindow(QMainWindow):
             "&Learn from past tickets…", None, self.learn_import.choose_file
         )
         self.menuBar().addMenu("&Library").addActions([manage_action, learn_action])
+        # Subscribed team libraries (and, when shared, the team's picks) kept current.
+        self.team_sync = TeamSync(
+            self._library_factory, lambda: self._settings.share_examples, self
+        )
+        self.team_sync.changed.connect(self.search.refresh_now)
+        self.team_sync.changed.connect(self.palette_search.refresh_now)
+        self.team_sync.message.connect(self._show_message)
+        self.team_sync.start()
         self.copy_watch.watch(copy_action.triggered, "draft")
         self.copy_watch.watch(ready_action.triggered, "ready_reply")
         self.compact_mode = CompactMode(self, (self.tabs.left, self.canned), self.right_splitter)
@@ -579,6 +588,7 @@ class MainWindow(QMainWindow):
             self.manager.shutdown()
         self.models.shutdown()
         self.history.shutdown()
+        self.team_sync.shutdown()
         self.autosave.finish()  # a clean quit: the tabs are kept for the next start
 
     @Slot(str)
