@@ -8,10 +8,10 @@ import sys
 from typing import Any
 
 from desktop.errors import InputError
-from desktop.importers.picks import Pick, read_picks
 from desktop.library.team_examples import from_team
+from desktop.library.ticket_history import learn_from_file
 from desktop.store.examples import ExampleStore
-from desktop.store.learning import Answered, learn_many, resolve_canned
+from desktop.store.learning import resolve_canned
 from desktop.store.library import open_library
 
 
@@ -21,28 +21,17 @@ def _out(line: str) -> None:
 
 def import_command(args: argparse.Namespace) -> int:
     """Every row naming a known response becomes an example, all in one transaction."""
-    picks = read_picks(args.file)
     library = open_library()
     try:
-        db = library.repo.db
-        ids = resolve_canned(db, [n for p in picks for n in (p.ref, p.canned) if n])
-        unknown = sorted({p.canned for p in picks if _known(p, ids) is None})
-        answered = [
-            Answered(found, p.transcript) for p in picks if (found := _known(p, ids)) is not None
-        ]
-        if not answered:
-            raise InputError(
-                f"None of the {len(picks)} rows of {args.file.name} names a canned response "
-                f"of the library (by title, short code or id): nothing learned."
-            )
-        kept = learn_many(db, answered, source="import")
+        report = learn_from_file(library.repo, args.file)
     finally:
         library.close()
-    result: dict[str, Any] = {"rows": len(picks), "learned": kept, "unknown": unknown}
+    unknown = list(report.unknown)
+    result: dict[str, Any] = {"rows": report.rows, "learned": report.learned, "unknown": unknown}
     if args.json:
         _out(json.dumps(result))
         return 0
-    _out(f"learned {kept} examples from {len(picks)} rows of {args.file.name}")
+    _out(f"learned {report.learned} examples from {report.rows} rows of {args.file.name}")
     if unknown:
         _out(f"{len(unknown)} names match no canned response: {', '.join(unknown[:20])}")
     return 0
@@ -87,8 +76,3 @@ def forget_command(args: argparse.Namespace) -> int:
         library.close()
     _out(f"forgot {gone} examples")
     return 0
-
-
-def _known(pick: Pick, ids: dict[str, int]) -> int | None:
-    """The response a pick names: by its record reference first, else by its name."""
-    return ids.get(pick.ref) if pick.ref in ids else ids.get(pick.canned)
