@@ -92,3 +92,20 @@ def test_speed_of_a_file_that_is_not_a_model_fails_cleanly(tmp_path: Path) -> No
     done = agent_assist("models", "--speed", str(junk), home=tmp_path / "user")
     assert done.returncode == 1
     assert "not a GGUF model" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_writing_check_runs_once_then_comes_from_the_cache(tmp_path: Path) -> None:
+    home = tmp_path / "user"
+    checked = agent_assist("models", "--writing", home=home)
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads(checked.stdout)
+    assert result["path"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
+    assert result["passed"] is False and result["drafts"] == 3  # the 135M adapts replies only
+    assert "adapts saved replies only" in checked.stderr
+    again = json.loads(agent_assist("models", "--writing", result["path"], home=home).stdout)
+    assert again["measured_at"] == result["measured_at"]  # read from the cache
+    junk = tmp_path / "junk.gguf"
+    junk.write_text("not a model")
+    failed = agent_assist("models", "--writing", str(junk), home=home)
+    assert failed.returncode == 1
+    assert "not a GGUF model" in failed.stderr and "Traceback" not in failed.stderr

@@ -23,6 +23,8 @@ def models_command(args: argparse.Namespace) -> int:
     best = recommend(catalog)
     if args.speed is not None:
         return _measure(Path(args.speed) if args.speed else None, best, settings.cpu_variant)
+    if args.writing is not None:
+        return _check_writing(Path(args.writing) if args.writing else None, settings)
     if args.json:
         sys.stdout.write(json.dumps(_as_json(catalog, best, settings.model_path), indent=2) + "\n")
         return 0
@@ -52,6 +54,33 @@ def _measure(path: Path | None, best: ModelEntry | None, cpu_variant: str) -> in
     result = {"path": str(model), **found.as_json(), "cpu_variant": found.cpu_variant}
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     sys.stderr.write(f"{model.name}: {found.label} ({found.prompt_tps:.0f} reading the prompt)\n")
+    return 0
+
+
+def _check_writing(path: Path | None, settings: settings_module.Settings) -> int:
+    """`--writing [PATH]`: whether the model (default: the configured one) may write freely."""
+    from desktop.drafting.pipeline import load_system_prompt
+    from desktop.drafting.writing_check import WritingCache, run_check
+    from desktop.engine.loading import load_engine
+
+    model = path or settings.resolved_model_path()
+    cache = WritingCache()
+    check = cache.get(model)
+    if check is None:
+        # Always the local file: a team server's model is not this file.
+        try:
+            engine = load_engine(settings.replace(model_path=str(model), server_url=""))
+        except ModelError as exc:
+            sys.stderr.write(f"{exc}\n")
+            return 1
+        try:
+            check = run_check(engine, load_system_prompt())
+        finally:
+            engine.close()
+        cache.put(model, check)
+    sys.stdout.write(json.dumps({"path": str(model), **check.as_json()}, indent=2) + "\n")
+    verdict = "writes whole replies" if check.passed else "adapts saved replies only"
+    sys.stderr.write(f"{model.name}: {check.clean} of {check.drafts} drafts clean: {verdict}\n")
     return 0
 
 

@@ -319,6 +319,14 @@ def _models(subparsers: Subparsers) -> None:
         help="measure the expected speed of the recommended model (or PATH) with a short "
         "warm-up; measured once per file, then cached",
     )
+    models.add_argument(
+        "--writing",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="check whether the configured model (or PATH) writes whole replies well enough "
+        "to be chosen for them automatically; checked once per file, then cached",
+    )
     models.set_defaults(handler=Handler("models", "models_command"))
 
 

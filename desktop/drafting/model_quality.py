@@ -4,8 +4,9 @@ Measured on the realistic dev threads with the 135M default (README, "Real conve
 writing freely, it copied its instructions into the reply, wrote as the customer and signed
 with the customer's name; asked for a Spanish sentence, it wrote English or invented
 Spanish. So small models only ever add one English sentence to a canned response, and free
-writing is never chosen automatically for them. The line is drawn by the size of the weights,
-which is what the model file tells before anything is generated. No Qt.
+writing is never chosen automatically for them. The line is drawn by a measured check of the
+model (writing_check.py) once it has run on this machine, and until then by the size of the
+weights, which is what the model file tells before anything is generated. No Qt.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ FREE_WRITING_BYTES = 1_500_000_000
 
 
 def writes_freely(info: ModelInfo) -> bool:
-    """Whether free writing may be chosen automatically when no saved reply fits."""
+    """Whether free writing may be chosen automatically when no saved reply fits.
+
+    A model checked on this machine (writing_check.py, `agent-assist models --writing`) is
+    judged by its check; an unchecked one by the size of its weights.
+    """
+    from desktop.drafting.writing_check import WritingCache  # reads a small JSON file
+
+    checked = WritingCache().get(info.path)
+    if checked is not None:
+        return checked.passed
     return info.size_bytes >= FREE_WRITING_BYTES
 
 
