@@ -13,13 +13,14 @@ from desktop.drafting import calibration, rerank
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
-from desktop.drafting.understand import Understanding
+from desktop.drafting.understand import Understanding, _roles
 from desktop.engine.llama import LlamaEngine
 from desktop.evaluation.conversations import claims, evaluate_conversations, load_conversation_cases
 from desktop.evaluation.library import memory_repository
 from desktop.importers import parse_file
 from desktop.settings import Settings
 from desktop.store.canned import CannedRepository
+from desktop.store.library import open_library
 from desktop.transcript import parse
 
 from tests.conftest import EVAL
@@ -169,6 +170,29 @@ def test_what_the_agent_just_did_is_confirmed_whatever_the_customer_s_words(
     alone = understood(shop, "Customer: ok can you confirm that in writing please")
     assert all(n.ready is None or n.ready.canned.title != "Delivery address updated"
                or n.ready.pending for n in alone.needs)  # fmt: skip
+
+
+def test_a_role_s_response_says_nothing_but_its_role(app_home: Path) -> None:
+    # The seeded sample library: "Delayed parcel: apology and next steps" apologises for one
+    # problem ("I have checked with the courier"), and "Update payment method or card details"
+    # is no holding reply; an upset customer charged twice is heard with neither.
+    library = open_library()
+    try:
+        upset = understood(
+            library.repo,
+            "Customer: I was charged TWICE for my membership this month!!! This is ridiculous. "
+            "Cancel it NOW and give me my money back or I'm calling my bank.",
+        )
+        heard = upset.needs[0].ready
+        assert heard is not None and heard.canned.title == "Apology for a bad experience"
+        roles = _roles(library.repo)
+        titles = {r.id: r.title for r in library.repo.all()}
+        assert [titles[i] for i in roles.holding] == []  # the samples have no holding reply
+        assert "Delayed parcel: apology and next steps" not in [
+            titles[i] for i in roles.acknowledge
+        ]
+    finally:
+        library.close()
 
 
 def test_focus_weighs_the_open_request_over_answered_turns() -> None:

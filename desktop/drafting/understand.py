@@ -38,6 +38,7 @@ from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.reading import Reading, read_conversation
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
+from desktop.store.words import STOPWORDS
 from desktop.transcript import Transcript
 
 Ranked = list[tuple[CannedResponse, float]]
@@ -52,6 +53,91 @@ SAME_NEED_RATIO = 0.7  # a translation leads when it scores this close to the to
 POLICY_POOL = 20  # candidates the policy may reorder (a confirmation just done moves up)
 _CLOSING = re.compile(r"\b(clos(e|ing)|thanks|thank you|welcome|resolved|glad)\b", re.IGNORECASE)
 _ACKNOWLEDGE = re.compile(r"\b(complaint|apolog\w*|sorry)\b", re.IGNORECASE)
+_TITLE_WORDS = re.compile(r"[^\W\d_]+")
+_CLOSING_WORDS = frozenset(
+    [
+        "closing",
+        "close",
+        "closed",
+        "thanks",
+        "thank",
+        "glad",
+        "worked",
+        "works",
+        "working",
+        "resolved",
+        "welcome",
+        "anything",
+        "else",
+        "help",
+        "feedback",
+        "review",
+        "great",
+        "day",
+        "goodbye",
+        "bye",
+        "happy",
+        "sorted",
+        "fixed",
+    ]
+)
+_ACKNOWLEDGE_WORDS = frozenset(
+    [
+        "complaint",
+        "complaints",
+        "acknowledgement",
+        "acknowledgment",
+        "acknowledge",
+        "apology",
+        "apologies",
+        "apologise",
+        "apologize",
+        "sorry",
+        "bad",
+        "experience",
+        "poor",
+        "customer",
+        "service",
+        "feedback",
+        "general",
+        "short",
+        "template",
+        "detailed",
+        "answer",
+        "unhappy",
+        "upset",
+        "frustration",
+        "frustrated",
+        "hear",
+        "understand",
+    ]
+)
+_HOLDING_WORDS = frozenset(
+    [
+        "holding",
+        "hold",
+        "reply",
+        "response",
+        "looking",
+        "investigating",
+        "investigation",
+        "info",
+        "information",
+        "details",
+        "need",
+        "follow",
+        "followup",
+        "checking",
+        "check",
+        "wait",
+        "waiting",
+        "bear",
+        "please",
+        "general",
+        "short",
+        "template",
+    ]
+)
 _HOLDING = re.compile(
     r"\b(holding|looking into|investigat\w*|more[- ]info|need (your|more)|details|follow[- ]up)\b",
     re.IGNORECASE,
@@ -355,11 +441,16 @@ def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> _Role
         languages[language or "en"] = languages.get(language or "en", 0) + 1
         # The title says what a response is for; tags only hint (an escalation is tagged
         # "complaint" too), so title matches come first in each list.
-        for pattern, found in (
-            (_CLOSING, closing),
-            (_ACKNOWLEDGE, acknowledge),
-            (_HOLDING, holding),
+        for pattern, found, vocabulary in (
+            (_CLOSING, closing, _CLOSING_WORDS),
+            (_ACKNOWLEDGE, acknowledge, _ACKNOWLEDGE_WORDS),
+            (_HOLDING, holding, _HOLDING_WORDS),
         ):
+            if not _only(title, vocabulary):
+                # "Delayed parcel: apology and next steps" is an apology for one problem, and
+                # "Update payment method or card details" no holding reply: a role's response
+                # says nothing but its role ("Complaint acknowledgement", "Holding reply").
+                continue
             if pattern.search(title):
                 found.insert(sum(1 for _ in found if _ in titled), int(response_id))
                 titled.add(int(response_id))
@@ -369,6 +460,12 @@ def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> _Role
                 break
     main = max(languages, key=lambda k: languages[k]) if languages else "en"
     return _Roles(tuple(closing), tuple(holding), tuple(acknowledge), main)
+
+
+def _only(title: str, vocabulary: frozenset[str]) -> bool:
+    """Whether every word of `title` is a stopword or a word of the role's `vocabulary`."""
+    words = _TITLE_WORDS.findall(title.lower())
+    return all(w in vocabulary or w in STOPWORDS or len(w) < 3 for w in words)
 
 
 def _closing_first(repo: CannedRepository, focus: Focus, roles: _Roles) -> Ranked:
