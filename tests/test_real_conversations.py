@@ -211,6 +211,9 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
         ("thanks. Separately, I'd like to cancel my Plus membership", False),
         ("got it | one more thing, the code BDAY20 says invalid", False),
         ("Thanks, but it still doesn't work", False),
+        ("It works now, thank you so much for your help! Have a lovely weekend.", True),
+        ("Thanks for your help. Can you also cancel my order?", False),
+        ("thanks for the help, but it still does not work", False),
     ],
 )
 def test_thanks_only(text: str, thanks: bool) -> None:

@@ -48,6 +48,10 @@ _MORE = re.compile(
     r"can'?t|didn'?t|hasn'?t|haven'?t)\b",
     re.IGNORECASE,
 )
+_THANKED_FOR = re.compile(
+    r"\bfor (all )?(your|the|ur) (kind |quick |great )?(help|support|assistance|patience)\b",
+    re.IGNORECASE,
+)
 _IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
 # "I already checked spam", "tried another card", "before you ask - wifi is 2.4ghz".
 _TRIED = re.compile(
@@ -163,6 +167,8 @@ def is_thanks_only(text: str) -> bool:
 
 
 def _closing_sentence(sentence: str) -> bool:
+    # "Thank you so much for your help!" thanks for help given; it asks for none.
+    sentence = _THANKED_FOR.sub(" ", sentence)
     # An order number or code is information ("Claro, es el A-10990"): an answer, not thanks.
     if _REQUEST.search(sentence) or _MORE.search(sentence) or _IDENTIFIER.search(sentence):
         return False

@@ -44,7 +44,7 @@ def suggestion_json(
         "pending_actions": [pending.as_json() for pending in result.pending_actions],
         "turns": turns_json(transcript) if transcript is not None else [],
         "tone": str(result.tone),
-        **(result.reading.as_dict() if result.reading else {}),
+        **_reading_json(result),
         "checks": draft.checks_json() if draft else [],
         "guard": draft.guard if draft else None,
         "alternatives": [draft_json(alt) for alt in result.alternatives],
@@ -59,3 +59,15 @@ def suggestion_json(
         "finish_reason": result.finish_reason,
         "turns_dropped": result.turns_dropped,
     }
+
+
+def _reading_json(result: SuggestionResult) -> dict[str, Any]:
+    """The reading's fields, its `abstain` (no intent guessed) renamed `intents_abstain`.
+
+    Merged as it was, it overwrote the suggestion's own `abstain` (no saved reply fits).
+    """
+    if result.reading is None:
+        return {}
+    reading = result.reading.as_dict()
+    reading["intents_abstain"] = reading.pop("abstain")
+    return reading
