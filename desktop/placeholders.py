@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from desktop.threads.labels import role_of_name
 from desktop.transcript import Transcript, parse
 
 KNOWN_NAMES = (
@@ -115,6 +116,7 @@ _TICKET = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b[\w.+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}\b")
+_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-])*")  # a letter, then letters, ' or -
 _NAMED_LABEL = re.compile(
     r"^[ \t]{0,4}(?:customer|client|user|visitor|requester)[ \t]{0,3}\((?P<a>[^()\n:]{1,60})\)"
     r"[ \t]{0,3}:|^[ \t]{0,4}(?P<b>[^()\n:]{1,60}?)[ \t]{0,3}\((?:customer|client|user|visitor"
@@ -156,7 +158,10 @@ def extract_values(conversation: str | Transcript) -> dict[str, str]:
     orders = [o for o in orders if o not in tickets]
     emails = [m.group(0).lower() for m in _EMAIL.finditer(customer_text)]
     labelled = [(m["a"] or m["b"]).strip() for m in _NAMED_LABEL.finditer(text)]
-    names_found = labelled or [m["name"].strip() for m in _SIGN_OFF.finditer(customer_text)]
+    # A helpdesk export or chat names the customer on every turn ("Marta Lopez", "Zara").
+    speakers = [t.speaker for t in turns if _is_personal_name(t.speaker)]
+    signed = [m["name"].strip() for m in _SIGN_OFF.finditer(customer_text)]
+    names_found = labelled or speakers or signed
     for key, found in (
         ("order.id", orders),
         ("ticket.id", tickets),
@@ -169,6 +174,16 @@ def extract_values(conversation: str | Transcript) -> dict[str, str]:
     if "customer.name" in values:
         values["customer.first_name"] = values["customer.name"].split()[0]
     return values
+
+
+def _is_personal_name(speaker: str) -> bool:
+    """A personal name ("Marta Lopez", "Zara"): no role ("Customer", "Visitor 3391")."""
+    words = speaker.split()
+    return (
+        0 < len(words) <= 3
+        and all(_NAME_WORD.fullmatch(w) for w in words)
+        and role_of_name(speaker) is None
+    )
 
 
 def values_for(

@@ -129,13 +129,26 @@ def test_extract_values_refuses_ambiguous_or_agent_values() -> None:
     ],
 )
 def test_a_parsed_conversation_gives_the_values_its_text_gives(conversation: str) -> None:
-    # The pipeline hands over the thread it parsed (it used to hand over its text, parsed
-    # again here): the same values, nothing parsed a second time.
+    # The pipeline hands over the thread it parsed: the values the pasted text gives, with
+    # nothing parsed a second time (the speakers the parse kept name the customer).
     transcript = parse(conversation)
-    assert extract_values(transcript) == extract_values(transcript.to_text())
+    assert extract_values(transcript) == extract_values(conversation)
     assert placeholders.values_for(transcript, "Sam Lee") == placeholders.values_for(
-        transcript.to_text(), "Sam Lee"
+        conversation, "Sam Lee"
     )
+
+
+def test_a_helpdesk_export_names_the_customer_by_their_turns() -> None:
+    export = (
+        "Marta Lopez\nJun 12, 14:02\nHi, my grinder will not turn. Order A-20331.\n\n"
+        "Larkfield Support\nJun 12, 15:10\nSorry! Could you send a short video?\n\n"
+        "Marta Lopez\nJun 13, 09:45\nVideo attached."
+    )
+    values = extract_values(parse(export))
+    assert values["customer.name"] == "Marta Lopez" and values["customer.first_name"] == "Marta"
+    # A role or a visitor number names nobody.
+    chat = "Visitor 3391: hi, where is my order?\nOwen: checking now"
+    assert "customer.name" not in extract_values(parse(chat))
 
 
 def test_known_names() -> None:
