@@ -117,6 +117,11 @@ _TICKET = re.compile(
 )
 _EMAIL = re.compile(r"\b[\w.+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}\b")
 _NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-])*")  # a letter, then letters, ' or -
+# Capitalised last lines that sign nothing.
+_NOT_NAMES = frozenset(
+    ("thanks", "thank", "cheers", "regards", "best", "kind", "help", "urgent", "please",
+     "sorry", "hello", "hi", "hey", "thx", "ty", "asap", "bye", "ok", "okay", "yes", "no")
+)  # fmt: skip
 _NAMED_LABEL = re.compile(
     r"^[ \t]{0,4}(?:customer|client|user|visitor|requester)[ \t]{0,3}\((?P<a>[^()\n:]{1,60})\)"
     r"[ \t]{0,3}:|^[ \t]{0,4}(?P<b>[^()\n:]{1,60}?)[ \t]{0,3}\((?:customer|client|user|visitor"
@@ -161,6 +166,7 @@ def extract_values(conversation: str | Transcript) -> dict[str, str]:
     # A helpdesk export or chat names the customer on every turn ("Marta Lopez", "Zara").
     speakers = [t.speaker for t in turns if _is_personal_name(t.speaker)]
     signed = [m["name"].strip() for m in _SIGN_OFF.finditer(customer_text)]
+    signed = signed or [n for t in turns if (n := _signature(t.text))]
     names_found = labelled or speakers or signed
     for key, found in (
         ("order.id", orders),
@@ -174,6 +180,20 @@ def extract_values(conversation: str | Transcript) -> dict[str, str]:
     if "customer.name" in values:
         values["customer.first_name"] = values["customer.name"].split()[0]
     return values
+
+
+def _signature(text: str) -> str:
+    """A name alone on the last line of a message of several lines ("... thanks.  Tom")."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if len(lines) < 2:
+        return ""
+    last = lines[-1].lstrip("-\u2013\u2014 ").rstrip(".")
+    words = last.split()
+    if not 0 < len(words) <= 2 or not all(w[:1].isupper() for w in words):
+        return ""
+    if any(w.lower() in _NOT_NAMES for w in words):
+        return ""
+    return last if _is_personal_name(last) else ""
 
 
 def _is_personal_name(speaker: str) -> bool:

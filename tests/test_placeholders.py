@@ -146,6 +146,10 @@ def test_a_helpdesk_export_names_the_customer_by_their_turns() -> None:
     )
     values = extract_values(parse(export))
     assert values["customer.name"] == "Marta Lopez" and values["customer.first_name"] == "Marta"
+    # An email reply signed with a name alone on its last line.
+    reply = "Hi,\n\nYes I got the refund, thanks. Why was I charged for return postage?\n\nTom"
+    assert extract_values(parse(reply))["customer.first_name"] == "Tom"
+    assert "customer.name" not in extract_values(parse("Customer: late order\nPlease help\nUrgent"))
     # A role or a visitor number names nobody.
     chat = "Visitor 3391: hi, where is my order?\nOwen: checking now"
     assert "customer.name" not in extract_values(parse(chat))
