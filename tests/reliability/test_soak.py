@@ -84,7 +84,10 @@ def test_soak_generations_hold_memory_threads_and_descriptors(engine: LlamaEngin
                 params=params,
             )
             durations.append(time.perf_counter() - began)
-            assert result.text.strip() and result.finish_reason != "cancelled"
+            assert result.finish_reason != "cancelled"
+            # "the app crashes..." fits no sample response and the samples have no holding
+            # reply: no draft, and a note that says so.
+            assert result.text.strip() or (result.abstain and result.note)
 
         for index in range(WARM_UP):
             run(index)
