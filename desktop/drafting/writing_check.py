@@ -16,9 +16,6 @@ path, size and modification time. No Qt.
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import re
 import threading
 import time
@@ -28,17 +25,15 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from desktop import paths
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.options import DraftMode, DraftOptions
 from desktop.engine.base import Engine
+from desktop.engine.model_cache import ModelFileCache
 from desktop.engine.types import GenerationParams
 from desktop.settings import Settings
 from desktop.store import migrations
 from desktop.store.canned import CannedRepository
 from desktop.transcript import parse
-
-logger = logging.getLogger(__name__)
 
 CACHE_FILE = "model-writing.json"
 CACHE_VERSION = 1
@@ -113,48 +108,20 @@ def _ignore(_text: str) -> None:
     """The check reads the finished drafts, not the stream."""
 
 
-def _key(path: Path) -> tuple[str, int, int]:
-    stat = path.stat()
-    return os.path.realpath(path), stat.st_size, stat.st_mtime_ns
-
-
 class WritingCache:
-    """Checks keyed by real path; valid while the file's size and mtime are unchanged."""
+    """Writing checks per model file (engine/model_cache.py)."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or paths.cache_dir() / CACHE_FILE
-        self._entries: dict[str, dict[str, object]] = {}
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(raw, dict) and raw.get("version") == CACHE_VERSION:
-                self._entries = raw.get("entries", {})
-        except (OSError, ValueError):
-            pass  # nothing checked yet, or a damaged file: checked again when asked
+        self._cache = ModelFileCache(CACHE_FILE, CACHE_VERSION, path)
 
     def get(self, model: Path) -> WritingCheck | None:
-        try:
-            real, size, mtime = _key(model)
-        except OSError:
+        data = (self._cache.entry(model) or {}).get("check")
+        if not isinstance(data, dict):
             return None
-        hit = self._entries.get(real)
-        if not isinstance(hit, dict) or hit.get("size") != size or hit.get("mtime") != mtime:
-            return None
-        data = hit.get("check")
         try:
-            assert isinstance(data, dict)
             return WritingCheck(**{**data, "notes": tuple(data.get("notes", ()))})
-        except (AssertionError, TypeError):
+        except TypeError:
             return None
 
     def put(self, model: Path, check: WritingCheck) -> None:
-        real, size, mtime = _key(model)
-        self._entries[real] = {"size": size, "mtime": mtime, "check": check.as_json()}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(
-                json.dumps({"version": CACHE_VERSION, "entries": self._entries}), encoding="utf-8"
-            )
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            logger.warning("writing check not cached (%s): it will run again", exc)
+        self._cache.update(model, {"check": check.as_json()})

@@ -11,9 +11,7 @@ llama.cpp is imported only when a measurement is needed: listing cached speeds s
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from desktop import paths
+from desktop.engine.model_cache import ModelFileCache
 from desktop.engine.types import Message
 from desktop.errors import LoadCancelledError
 
@@ -58,39 +57,24 @@ class Speed:
         return f"≈ {self.decode_tps:.{digits}f} tokens/s"
 
 
-def _key(path: Path) -> tuple[str, int, int]:
-    stat = path.stat()
-    return os.path.realpath(path), stat.st_size, stat.st_mtime_ns
-
-
 class SpeedCache:
-    """Measured speeds keyed by real path; valid while the file's size and mtime are unchanged.
+    """Measured speeds per model file (engine/model_cache.py).
 
     A file keeps one result per CPU variant: a different llama.cpp CPU code runs at a
     different speed, and switching back should not need a new measurement.
     """
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or paths.cache_dir() / CACHE_FILE
-        self._entries: dict[str, dict[str, object]] = {}
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(raw, dict) and raw.get("version") == CACHE_VERSION:
-                self._entries = raw.get("entries", {})
-        except (OSError, ValueError):
-            pass  # nothing measured yet, or a damaged file: measured again when asked
+        self._cache = ModelFileCache(CACHE_FILE, CACHE_VERSION, path)
+        self.path = self._cache.path
 
     def get(self, model: Path, cpu_variant: str | None = None) -> Speed | None:
         """The speed measured for `model` as it is now; with no variant named, the latest."""
-        try:
-            real, size, mtime = _key(model)
-        except OSError:
-            return None
-        hit = self._entries.get(real)
-        if not isinstance(hit, dict) or hit.get("size") != size or hit.get("mtime") != mtime:
+        hit = self._cache.entry(model)
+        if hit is None:
             return None
         found: list[Speed] = []
-        for variant, data in dict(hit.get("speeds", {})).items():  # type: ignore[call-overload]
+        for variant, data in dict(hit.get("speeds", {})).items():
             if cpu_variant is not None and variant != cpu_variant:
                 continue
             try:
@@ -100,23 +84,9 @@ class SpeedCache:
         return max(found, key=lambda s: s.measured_at, default=None)
 
     def put(self, model: Path, speed: Speed) -> None:
-        real, size, mtime = _key(model)
-        hit = self._entries.get(real)
-        if not isinstance(hit, dict) or hit.get("size") != size or hit.get("mtime") != mtime:
-            hit = {"size": size, "mtime": mtime, "speeds": {}}
-            self._entries[real] = hit
-        speeds = hit.setdefault("speeds", {})
-        assert isinstance(speeds, dict)
-        speeds[speed.cpu_variant] = asdict(speed)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(
-                json.dumps({"version": CACHE_VERSION, "entries": self._entries}), encoding="utf-8"
-            )
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            logger.warning("model speed not cached (%s): it will be measured again", exc)
+        hit = self._cache.entry(model) or {}
+        speeds = {**dict(hit.get("speeds", {})), speed.cpu_variant: asdict(speed)}
+        self._cache.update(model, {"speeds": speeds})
 
 
 def measure(
