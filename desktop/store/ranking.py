@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -273,9 +273,7 @@ def candidate_cosines(
     space = index.cross_space()
     if space is None or not texts or not len(index):
         return None
-    ids = np.asarray(response_ids, dtype=np.int64)
-    rows = np.minimum(np.searchsorted(index.ids, ids), len(index.ids) - 1)
-    known = index.ids[rows] == ids
+    rows, known = _rows_of(index, response_ids)
     queries = space.embedder.embed(list(texts))
     queries = queries / np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-9)
     cosines: npt.NDArray[np.float32] = (queries @ space.vectors[rows].T).astype(np.float32)
@@ -286,21 +284,32 @@ def candidate_cosines(
 def word_coverages(db: Database, text: str, response_ids: Sequence[int]) -> list[float]:
     """Per response, the share of `text`'s distinctive wording (idf mass) it contains."""
     index = index_for(db)
+    if not len(index):
+        return [0.0] * len(response_ids)
     words = content_words(text)
-    found = []
-    for response_id in response_ids:
-        rows = np.flatnonzero(index.ids == response_id)
-        found.append(index.lexical.idf_coverage(words, int(rows[0]))[0] if len(rows) else 0.0)
-    return found
+    rows, known = _rows_of(index, response_ids)
+    return [
+        index.lexical.idf_coverage(words, int(row))[0] if ok else 0.0
+        for row, ok in zip(rows.tolist(), known.tolist(), strict=True)
+    ]
 
 
 def word_coverage(db: Database, text: str, response_id: int) -> tuple[float, float]:
     """How much of `text`'s distinctive wording one response holds, and the library knows."""
     index = index_for(db)
-    rows = np.flatnonzero(index.ids == response_id)
-    if not len(rows):
+    if not len(index):
+        return 0.0, 0.0
+    rows, known = _rows_of(index, [response_id])
+    if not known[0]:
         return 0.0, 0.0
     return index.lexical.idf_coverage(content_words(text), int(rows[0]))
+
+
+def _rows_of(index: RankingIndex, response_ids: Sequence[int]) -> tuple[Any, Any]:
+    """Index rows of `response_ids` (ids are kept sorted), and which of them are there."""
+    ids = np.asarray(response_ids, dtype=np.int64)
+    rows = np.minimum(np.searchsorted(index.ids, ids), len(index.ids) - 1)
+    return rows, index.ids[rows] == ids
 
 
 def rank_for(
