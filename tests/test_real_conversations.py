@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from desktop.drafting import calibration, rerank
+from desktop.drafting import calibration, rerank, translations
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
@@ -107,6 +107,42 @@ def test_the_library_s_spanish_response_leads_for_a_spanish_customer(
 ) -> None:
     result = understood(shop, SPANISH)
     assert result.ready is not None and result.ready.canned.language == "es"
+
+
+# A German customer asks to change the address; the library's German responses are about
+# returns and refunds. Shared words ("Bestellung", "ich") must not make them the answer.
+GERMAN_ADDRESS = """Kunde: Hallo, meine Bestellung #51234 ist noch nicht verschickt. Kann ich die Lieferadresse noch ändern? Die neue Adresse ist Bergstraße 7, 80331 München.
+"""  # noqa: E501
+
+GERMAN_RETURN = """Kunde: Guten Tag, ich möchte den Wasserkocher zurückschicken. Wie funktioniert die Rücksendung?
+"""  # noqa: E501
+
+
+def test_only_a_translation_of_the_answer_leads_in_the_customer_s_language(
+    shop: CannedRepository,
+) -> None:
+    address = understood(shop, GERMAN_ADDRESS)
+    assert address.ranked[0][0].title == "Change delivery address"
+    assert address.ready is not None and address.ready.canned.language == "en"
+    returning = understood(shop, GERMAN_RETURN)
+    assert returning.ready is not None
+    assert returning.ready.canned.title == "Artikel zurücksenden"
+
+
+def test_translations_are_found_by_meaning(shop: CannedRepository) -> None:
+    titles = {c.title: c.id for c in shop.all() if c.id is not None}
+    ids = [titles[t] for t in (
+        "How to return an item", "Artikel zurücksenden", "Cómo devolver un artículo",
+        "Refund timing", "Rückerstattung - Bearbeitungsdauer",
+        "Cancel order - not yet shipped", "Cancel order - already shipped",
+    )]  # fmt: skip
+    group = translations.groups(shop.db, ids, translations.languages_of(shop.db, ids))
+    returns, german_returns, spanish_returns, refund, german_refund, cancel, shipped = ids
+    assert group[german_returns] == group[spanish_returns] == group[returns] == returns
+    assert group[german_refund] == group[refund] == refund
+    assert group[refund] != group[returns]
+    # Two English responses about one topic are two answers, however alike.
+    assert group[cancel] == cancel and group[shipped] == shipped
 
 
 def test_two_needs_in_one_message_are_both_found(shop: CannedRepository) -> None:

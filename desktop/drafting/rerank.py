@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from desktop.drafting import translations
 from desktop.drafting.focus import Focus
 from desktop.store import ranking, ranking_index
 
@@ -101,7 +102,25 @@ def candidates(db: Database, focus: Focus) -> Candidates:
     confidences = tuple(
         confidence.get(i, _lead_confidence(row[2])) for i, row in zip(pool, rows, strict=True)
     )
-    return Candidates(tuple(pool), confidences, tuple(rows))
+    return Candidates(tuple(pool), confidences, _pooled(db, pool, rows))
+
+
+def _pooled(
+    db: Database, pool: Sequence[int], rows: Sequence[tuple[float, ...]]
+) -> tuple[tuple[float, ...], ...]:
+    """Translations share their evidence: each takes the best of its group per feature.
+
+    A German question may match the English wording in meaning and the German one in words;
+    both are evidence for the one answer (desktop.drafting.translations). Which language
+    leads is the language policy's choice afterwards.
+    """
+    group = translations.groups(db, pool, translations.languages_of(db, pool))
+    best: dict[int, tuple[float, ...]] = {}
+    for response_id, row in zip(pool, rows, strict=True):
+        key = group[response_id]
+        held = best.get(key)
+        best[key] = row if held is None else tuple(map(max, held, row))
+    return tuple(best[group[i]] for i in pool)
 
 
 def order(found: Candidates, weights: Sequence[float] | None = None) -> list[tuple[int, float]]:

@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop.drafting import calibration, rerank
+from desktop.drafting import calibration, rerank, translations
 from desktop.drafting.focus import Focus, focus_of, is_upset
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
@@ -49,7 +49,6 @@ MAX_NEEDS = 3
 # named and 5 right; at 0.6, 13 and 4, with the needs covered unchanged at 0.82).
 SECOND_NEED = 0.6
 SEGMENT_TOP = 3  # a sentence repeats a need when that need's response is in its top three
-SAME_NEED_RATIO = 0.7  # a translation leads when it scores this close to the top response
 POLICY_POOL = 20  # candidates the policy may reorder (a confirmation just done moves up)
 _CLOSING = re.compile(r"\b(clos(e|ing)|thanks|thank you|welcome|resolved|glad)\b", re.IGNORECASE)
 _ACKNOWLEDGE = re.compile(r"\b(complaint|apolog\w*|sorry)\b", re.IGNORECASE)
@@ -194,7 +193,7 @@ def understand(
     wanted = max(count, 8)
     roles = _roles(repo)
     main = _fetch(repo, _rank_thread(repo, focus, max(wanted, POLICY_POOL)))
-    main = _policy(main + _done_now(repo, main, focus), focus, language, roles.main_language)
+    main = _policy(repo, main + _done_now(repo, main, focus), focus, language, roles.main_language)
     if focus.thanks_only and roles.closing:
         closing = _closing_first(repo, focus, roles)
         main = closing + [(c, s) for c, s in main if c.id not in {x.id for x, _ in closing}]
@@ -283,9 +282,11 @@ def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranke
     return [(by_id[i], s) for i, s in scored if i in by_id]
 
 
-def _policy(ranked: Ranked, focus: Focus, language: str, main_language: str) -> Ranked:
+def _policy(
+    repo: CannedRepository, ranked: Ranked, focus: Focus, language: str, main_language: str
+) -> Ranked:
     ranked = _actions_after_counterparts(ranked, focus)
-    return _own_language_first(ranked, language, main_language)
+    return _own_language_first(repo, ranked, language, main_language)
 
 
 def _action_of(canned: CannedResponse) -> action_macros.StatedAction | None:
@@ -346,9 +347,13 @@ def _pending(ranked: Ranked, focus: Focus) -> tuple[PendingAction, ...]:
     return tuple(found[:2])
 
 
-def _own_language_first(ranked: Ranked, language: str, main_language: str) -> Ranked:
-    """A response in the customer's language leads when it is as good a match as the top.
+def _own_language_first(
+    repo: CannedRepository, ranked: Ranked, language: str, main_language: str
+) -> Ranked:
+    """The top response's translation into the customer's language leads, where there is one.
 
+    Only a translation: another response in that language shares the customer's words
+    ("Bestellung", "ich") without answering the same need, so its score says nothing here.
     Translations into a third language (a Spanish response for a Portuguese customer) are of
     no use to this customer: they go last.
     """
@@ -356,13 +361,30 @@ def _own_language_first(ranked: Ranked, language: str, main_language: str) -> Ra
         (c, s) for c, s in ranked if (c.language or main_language) in (language, main_language)
     ]
     ranked = usable + [(c, s) for c, s in ranked if (c, s) not in usable]
-    if language == main_language or not ranked:
+    if language == main_language or not ranked or ranked[0][0].language == language:
         return ranked
-    top = ranked[0][1]
-    for index, (canned, score) in enumerate(ranked[:8]):
-        if canned.language == language and score >= SAME_NEED_RATIO * top:
+    top = ranked[0][0]
+    for index, (canned, _score) in enumerate(ranked[1:8], start=1):
+        if canned.language == language and _translation_of(repo, canned, top, ranked):
             return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
     return ranked
+
+
+def _translation_of(
+    repo: CannedRepository, candidate: CannedResponse, original: CannedResponse, ranked: Ranked
+) -> bool:
+    """Whether `candidate` says what `original` says (desktop.drafting.translations).
+
+    Without the multilingual encoder, the same (non-empty) tags stand for the same need.
+    """
+    if candidate.id is None or original.id is None:
+        return False
+    ids = [c.id for c, _ in ranked if c.id is not None]
+    languages = {c.id: c.language or "en" for c, _ in ranked if c.id is not None}
+    languages[candidate.id] = candidate.language or "en"
+    if ranking.response_cosines(repo.db, [candidate.id], [original.id]) is None:
+        return bool(candidate.tags) and sorted(candidate.tags) == sorted(original.tags)
+    return translations.translation_of(repo.db, candidate.id, original.id, ids, languages)
 
 
 # --- needs -------------------------------------------------------------------------------------
@@ -397,7 +419,7 @@ def _more_needs(
     for segment in focus.segments:
         query = ranking.query_from([(segment, 1.0)])
         ranked = _fetch(repo, ranking.rank_query(repo.db, query, 5))
-        ranked = _policy(ranked, focus, language, main_language)
+        ranked = _policy(repo, ranked, focus, language, main_language)
         if not ranked or ranked[0][1] < NEED_CONFIDENCE:
             continue
         head = {c.id for c, _ in ranked[:SEGMENT_TOP]}

@@ -14,7 +14,7 @@ did and what a reply must not claim. The pasted text goes through the same parse
 - false action claims: a confirmation macro offered as a confident ready reply when the
   agent never did it, or an offered text stating a `must_not_claim` action;
 - prompt text in the draft (an n-gram echo of the instructions);
-- the draft in the customer's language, where the library has that language.
+- the draft in the customer's language, where the library answers that need in it.
 
 No Qt.
 """
@@ -25,7 +25,7 @@ import dataclasses
 import json
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,7 +88,7 @@ class KindFigures:
     language_right: int = 0
     failures: list[str] = field(default_factory=list)
 
-    def add(self, result: CaseResult, library_languages: frozenset[str]) -> None:
+    def add(self, result: CaseResult, title_languages: Mapping[str, str]) -> None:
         case = result.case
         self.cases += 1
         self.acceptable += result.acceptable
@@ -100,7 +100,10 @@ class KindFigures:
             self.abstained += result.abstained
         self.false_claims += result.false_claim is not None
         self.echoes += result.echo is not None
-        if case.language != "en" and case.language in library_languages:
+        # Counted where the library answers this need in the customer's language: otherwise
+        # the English response is the right one (realistic/README.md, `non_english`).
+        native = any(title_languages.get(t) == case.language for t in case.acceptable)
+        if case.language != "en" and native:
             self.language_cases += 1
             self.language_right += result.draft_language == case.language
         if not result.acceptable:
@@ -255,7 +258,7 @@ def evaluate_conversations(
     """Every case through the pipeline, summarised overall and per kind."""
     repo = memory_repository(library)
     suggester = Suggester(engine, repo, settings, load_system_prompt())
-    languages = frozenset(r.language for r in library)
+    languages = {r.title: r.language or "en" for r in library}
     overall = KindFigures()
     kinds: dict[str, KindFigures] = {}
     details = []
