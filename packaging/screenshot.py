@@ -36,6 +36,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["AGENT_ASSIST_HOME"] = tempfile.mkdtemp(prefix="agent-assist-shot-")
 
 from desktop import settings as settings_module  # noqa: E402
+from desktop.drafting.events import Finished  # noqa: E402
 from desktop.drafting.results import SuggestionResult  # noqa: E402
 from desktop.drafting.session import EngineState  # noqa: E402
 from desktop.library.service import import_file  # noqa: E402
@@ -177,7 +178,9 @@ def main() -> int:
     window.conversation.set_text(CONVERSATION)
     wait(lambda: window.canned.list.count() > 0 and window.suggestion.ready.isVisible(), 10)
     results: list[SuggestionResult] = []
-    window.assist.finished.connect(results.append)
+    window.assist.news.connect(
+        lambda event: results.append(event.result) if isinstance(event, Finished) else None
+    )
     for attempt in range(10):
         window.drafts.generate()
         wait(lambda attempt=attempt: len(results) > attempt, 120)  # type: ignore[misc]

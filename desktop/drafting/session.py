@@ -50,6 +50,17 @@ from desktop.drafting.effects import (
     ShowSources,
     UseSettings,
 )
+from desktop.drafting.events import (
+    Alternative,
+    Drafted,
+    DraftEvent,
+    Failed,
+    Finished,
+    Grounded,
+    ReadyReplyFound,
+    Rewritten,
+    Token,
+)
 from desktop.drafting.feedback_events import (
     canned_event,
     draft_discarded,
@@ -100,8 +111,9 @@ class _Rewriting:
 class DraftSession:
     """The current draft, the ready reply, the engine's state and the settings in use.
 
-    It owns the request ids: an Ask carries the id of the draft it starts, so whatever comes
-    back can be matched to that draft.
+    It numbers its drafts: an Ask carries the id of the draft it starts (Draft.request_id).
+    The model's news reaches `on_event` already matched to this tab's latest request by the
+    window (ui/assist.py), so nothing here checks an id again.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -206,7 +218,7 @@ class DraftSession:
         effects.append(ShowReadyReply(reply))
         return tuple(effects)
 
-    def ready_from_model(self, reply: ReadyReply | None) -> Effects:
+    def _ready_from_model(self, reply: ReadyReply | None) -> Effects:
         """The pipeline's own ready reply (pinned responses first); shown if it differs."""
         if reply is None or (self.ready is not None and _same(self.ready.reply, reply)):
             return ()
@@ -303,19 +315,39 @@ class DraftSession:
         )
 
     # --- what the model sends back for the current request ----------------------------------
-    def grounded(self, grounding: Sequence[CannedResponse]) -> Effects:
+    def on_event(self, event: DraftEvent) -> Effects:
+        """The one way in for the model's news of this tab's request (events.py)."""
+        match event:
+            case ReadyReplyFound(reply):
+                return self._ready_from_model(reply)
+            case Grounded(grounding):
+                return self._grounded(grounding)
+            case Token(text):
+                return self._token(text)
+            case Drafted(draft):
+                return self._drafted(draft)
+            case Alternative(draft):
+                return self._alternative(draft)
+            case Finished(result):
+                return self._finished(result)
+            case Rewritten(result):
+                return self._rewritten(result)
+            case Failed(message):
+                return self._failed(message)
+
+    def _grounded(self, grounding: Sequence[CannedResponse]) -> Effects:
         if self.draft is not None:
             self.draft.grounding = tuple(grounding)
         return (ShowSources(tuple(grounding)),)
 
-    def token(self, text: str) -> Effects:
+    def _token(self, text: str) -> Effects:
         if self._rewriting is not None:
             return (RewriteText(text),)
         if self.draft is not None:
             self.draft.text += text
         return (AppendText(text),)
 
-    def alternative(self, version: CheckedDraft) -> Effects:
+    def _alternative(self, version: CheckedDraft) -> Effects:
         """One more checked draft; the switcher counts it once the first draft is shown."""
         draft = self.draft
         if draft is None or version in draft.versions:
@@ -325,7 +357,7 @@ class DraftSession:
             return ()  # the first draft is still streaming: counted when it is done
         return (ShowAlternatives(draft.shown, len(draft.versions)),)
 
-    def drafted(self, version: CheckedDraft) -> Effects:
+    def _drafted(self, version: CheckedDraft) -> Effects:
         """The first draft, checked, while the alternatives are still being written."""
         draft = self.draft
         if draft is None or draft.status is not DraftStatus.STREAMING:
@@ -341,7 +373,7 @@ class DraftSession:
             ShowAlternatives(0, len(draft.versions)),
         )
 
-    def finished(self, result: SuggestionResult) -> Effects:
+    def _finished(self, result: SuggestionResult) -> Effects:
         draft = self.draft
         effects: list[Effect] = []
         if draft is not None:
@@ -373,7 +405,7 @@ class DraftSession:
             effects.append(Notify("Draft reached the length limit."))
         return tuple(effects)
 
-    def failed(self, message: str) -> Effects:
+    def _failed(self, message: str) -> Effects:
         if self._rewriting is not None:
             original = self._rewriting.text
             self._rewriting = None
@@ -449,7 +481,7 @@ class DraftSession:
             Notify(f"{REWRITE_LABELS[action]}…"),
         )
 
-    def rewritten(self, result: Rewrite) -> Effects:
+    def _rewritten(self, result: Rewrite) -> Effects:
         if self._rewriting is None:
             return ()
         self._rewriting = None

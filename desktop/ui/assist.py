@@ -7,11 +7,9 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
-from desktop.drafting.rewrite import Action, Rewrite
-from desktop.drafting.session import (
-    EngineState,
-)
+from desktop.drafting.events import ENDINGS, STREAMED, DraftEvent, Failed
+from desktop.drafting.rewrite import Action
+from desktop.drafting.session import EngineState
 from desktop.drafting.understand import Understanding
 from desktop.engine.base import Engine
 from desktop.engine.types import ModelInfo
@@ -39,16 +37,10 @@ class AssistController(QObject):
         model_failed(str): why no model is loaded.
         switch_failed(str, object): a new model could not be loaded (or the load was
             cancelled) and the one in use was kept; the reason and the kept Settings.
-        ready_reply(object): the current draft's ReadyReply (or None), before any token.
-        grounded(object): canned responses given to the model for the current draft.
-        drafted(object): the first CheckedDraft of the current request (alternatives follow).
-        alternative(object): one more CheckedDraft of the current request.
-        token_received(str): text delta of the current draft.
-        finished(object): SuggestionResult of the current draft (also when stopped).
-        rewritten(object): the Rewrite of the current rewrite request (also when stopped).
+        news(object): a DraftEvent of the request asked last (desktop.drafting.events):
+            another request's are dropped here, and text in flight once it was stopped.
         summarized(object): the handover Summary asked for with `summarize`.
         summary_failed(str): why that summary could not be made.
-        failed(str): the current draft failed; carries the reason.
     """
 
     state_changed = Signal(object)
@@ -58,16 +50,9 @@ class AssistController(QObject):
     model_ready = Signal(object)
     model_failed = Signal(str)
     switch_failed = Signal(str, object)
-    ready_reply = Signal(object)
-    grounded = Signal(object)
-    drafted = Signal(object)
-    alternative = Signal(object)
-    token_received = Signal(str)
-    finished = Signal(object)
-    rewritten = Signal(object)
+    news = Signal(object)
     summarized = Signal(object)
     summary_failed = Signal(str)
-    failed = Signal(str)
     # Private bridges into the worker thread (AutoConnection -> queued across threads).
     _load_requested = Signal(int, object, object, object)
     _install_requested = Signal(object, object)
@@ -114,14 +99,7 @@ class AssistController(QObject):
         self._worker.summarized.connect(self.summarized)
         self._worker.summary_failed.connect(self.summary_failed)
         self._worker.ready.connect(self._on_worker_ready)
-        self._worker.ready_reply.connect(self._on_worker_ready_reply)
-        self._worker.grounded.connect(self._on_worker_grounded)
-        self._worker.alternative.connect(self._on_worker_alternative)
-        self._worker.drafted.connect(self._on_worker_drafted)
-        self._worker.rewritten.connect(self._on_worker_rewritten)
-        self._worker.token.connect(self._on_worker_token)
-        self._worker.finished.connect(self._on_worker_finished)
-        self._worker.failed.connect(self._on_worker_failed)
+        self._worker.news.connect(self._on_worker_news)
         self._thread = WorkerThread(self._worker, "llm-worker", self)
         self._loader_thread = WorkerThread(self.loader, "model-loader", self)
 
@@ -177,7 +155,7 @@ class AssistController(QObject):
         )
 
     def rewrite(self, request_id: int, action: Action, text: str, sources: Sequence[str]) -> None:
-        """Start rewrite request `request_id`; its tokens arrive as token_received."""
+        """Start rewrite request `request_id`; its text arrives as Token events."""
         self._cancel.set()
         self._cancel = threading.Event()
         self._request_id = request_id
@@ -196,9 +174,6 @@ class AssistController(QObject):
         self._cancel.set()
         if self._state == EngineState.GENERATING:
             self._set_state(EngineState.IDLE)
-
-    def _is_current(self, request_id: int) -> bool:
-        return request_id == self._request_id
 
     # --- loading ------------------------------------------------------------------------------
     def _is_current_load(self, load_id: int) -> bool:
@@ -263,47 +238,17 @@ class AssistController(QObject):
         self.model_ready.emit(info)
 
     @Slot(int, object)
-    def _on_worker_ready_reply(self, request_id: int, reply: ReadyReply | None) -> None:
-        if self._is_current(request_id):
-            self.ready_reply.emit(reply)
-
-    @Slot(int, object)
-    def _on_worker_drafted(self, request_id: int, draft: CheckedDraft) -> None:
-        if self._is_current(request_id) and not self._cancel.is_set():
-            self.drafted.emit(draft)
-
-    @Slot(int, object)
-    def _on_worker_alternative(self, request_id: int, draft: CheckedDraft) -> None:
-        if self._is_current(request_id) and not self._cancel.is_set():
-            self.alternative.emit(draft)
-
-    @Slot(int, object)
-    def _on_worker_rewritten(self, request_id: int, result: Rewrite) -> None:
-        if self._is_current(request_id):
-            self._set_state(EngineState.IDLE)
-            self.rewritten.emit(result)
-
-    @Slot(int, object)
-    def _on_worker_grounded(self, request_id: int, grounding: tuple[CannedResponse, ...]) -> None:
-        if self._is_current(request_id):
-            self.grounded.emit(grounding)
-
-    @Slot(int, str)
-    def _on_worker_token(self, request_id: int, text: str) -> None:
-        if self._is_current(request_id) and not self._cancel.is_set():
-            self.token_received.emit(text)
-
-    @Slot(int, object)
-    def _on_worker_finished(self, request_id: int, result: SuggestionResult) -> None:
-        if self._is_current(request_id):
-            self._set_state(EngineState.IDLE)
-            self.finished.emit(result)
-
-    @Slot(int, str)
-    def _on_worker_failed(self, request_id: int, message: str) -> None:
-        if self._is_current(request_id):
+    def _on_worker_news(self, request_id: int, event: DraftEvent) -> None:
+        """The one place a request's news is matched to its request: the last one asked."""
+        if request_id != self._request_id:
+            return  # superseded: its tab asked again, or another tab's request runs now
+        if isinstance(event, STREAMED) and self._cancel.is_set():
+            return  # Stop stops at once: text still in flight is not shown
+        if isinstance(event, Failed):
             self._set_state(EngineState.IDLE if self.model_info else EngineState.NO_MODEL)
-            self.failed.emit(message)
+        elif isinstance(event, ENDINGS):
+            self._set_state(EngineState.IDLE)
+        self.news.emit(event)
 
     def shutdown(self) -> None:
         """Connect to QApplication.aboutToQuit: stop generating, free the model, join."""

@@ -130,6 +130,7 @@ def _typist(widget: Any, text: str) -> Callable[[], bool]:
 
 def measure(tokens: int) -> dict[str, Any]:
     from desktop import settings as settings_module
+    from desktop.drafting.events import Finished, Token
     from desktop.ui.launch import build_window, create_app
 
     app = create_app([sys.argv[0]])
@@ -144,8 +145,14 @@ def measure(tokens: int) -> dict[str, Any]:
             raise TimeoutError("the model did not load")
         arrivals: list[float] = []
         results: list[Any] = []
-        window.assist.token_received.connect(lambda _t: arrivals.append(time.perf_counter()))
-        window.assist.finished.connect(results.append)
+
+        def on_news(event: object) -> None:
+            if isinstance(event, Token):
+                arrivals.append(time.perf_counter())
+            elif isinstance(event, Finished):
+                results.append(event.result)
+
+        window.assist.news.connect(on_news)
         probe = StallProbe()
 
         # 1. Streaming at full speed, nothing else happening.

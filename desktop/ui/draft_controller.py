@@ -33,12 +33,9 @@ from desktop.drafting.effects import (
     ShowSources,
     UseSettings,
 )
-from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
-from desktop.drafting.rewrite import Action, Rewrite
-from desktop.drafting.session import (
-    DraftSession,
-    EngineState,
-)
+from desktop.drafting.events import DraftEvent
+from desktop.drafting.rewrite import Action
+from desktop.drafting.session import DraftSession, EngineState
 from desktop.drafting.understand import Understanding
 from desktop.drafting.versions import Draft
 from desktop.engine.types import ModelInfo
@@ -95,14 +92,7 @@ class DraftController(QObject):
         assist.model_ready.connect(self._on_assist_model_ready)
         assist.model_failed.connect(self._on_assist_model_failed)
         assist.switch_failed.connect(self._on_assist_switch_failed)
-        assist.ready_reply.connect(self._on_assist_ready_reply)
-        assist.grounded.connect(self._on_assist_grounded)
-        assist.token_received.connect(self._on_assist_token_received)
-        assist.alternative.connect(self._on_assist_alternative)
-        assist.drafted.connect(self._on_assist_drafted)
-        assist.finished.connect(self._on_assist_finished)
-        assist.rewritten.connect(self._on_assist_rewritten)
-        assist.failed.connect(self._on_assist_failed)
+        assist.news.connect(self._on_assist_news)
         search.ranked.connect(self._on_search_ranked)
         suggestion.ready.copy_button.clicked.connect(self.copy_ready)
         suggestion.removed.restore_requested.connect(self.restore)
@@ -241,36 +231,8 @@ class DraftController(QObject):
         self._perform(self.session.model_switch_failed(message, kept))
 
     @Slot(object)
-    def _on_assist_ready_reply(self, reply: ReadyReply | None) -> None:
-        self._perform(self.session.ready_from_model(reply))
-
-    @Slot(object)
-    def _on_assist_grounded(self, grounding: tuple[CannedResponse, ...]) -> None:
-        self._perform(self.session.grounded(grounding))
-
-    @Slot(str)
-    def _on_assist_token_received(self, text: str) -> None:
-        self._perform(self.session.token(text))
-
-    @Slot(object)
-    def _on_assist_drafted(self, draft: CheckedDraft) -> None:
-        self._perform(self.session.drafted(draft))
-
-    @Slot(object)
-    def _on_assist_alternative(self, draft: CheckedDraft) -> None:
-        self._perform(self.session.alternative(draft))
-
-    @Slot(object)
-    def _on_assist_finished(self, result: SuggestionResult) -> None:
-        self._perform(self.session.finished(result))
-
-    @Slot(object)
-    def _on_assist_rewritten(self, result: Rewrite) -> None:
-        self._perform(self.session.rewritten(result))
-
-    @Slot(str)
-    def _on_assist_failed(self, message: str) -> None:
-        self._perform(self.session.failed(message))
+    def _on_assist_news(self, event: DraftEvent) -> None:
+        self._perform(self.session.on_event(event))
 
     # --- showing what the session decided ---------------------------------------------------
     def _perform(self, effects: Effects) -> None:

@@ -3,11 +3,14 @@
 The model thread serves one request at a time, and llama.cpp would only share its two cores
 between two drafts. So each tab talks to a TabAssist (the same calls and signals the draft
 controller used with the one AssistController), and the GenerationQueue decides which tab's
-request runs: the first asked, until its `finished`, `rewritten` or `failed` comes back (also
+request runs: the first asked, until its Finished, Rewritten or Failed event comes back (also
 after a Stop: the model thread is busy until it has noticed). A tab asking again while its own
 draft runs (Regenerate, a new tone) supersedes that draft at once, as before tabs; a tab
 asking again while queued keeps its place with the new request. Stopping a queued request
 takes it out of the line and ends it at once in its tab.
+
+The AssistController already dropped the news of superseded requests, so every event it
+passes on belongs to the running job: the queue routes it, and checks no request id again.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from itertools import count
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
+from desktop.drafting.events import ENDINGS, DraftEvent, Failed, Finished, Rewritten
+from desktop.drafting.results import SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import EngineState
 from desktop.drafting.understand import Understanding
@@ -57,10 +61,12 @@ class TabAssist(QObject):
     """One tab's view of the model: what AssistController offered the draft controller.
 
     Model-wide news (loading, ready, failed, switch failed) reaches every tab; a draft's
-    signals reach only the tab that asked. `state` is GENERATING while this tab's request runs
+    events reach only the tab that asked. `state` is GENERATING while this tab's request runs
     or waits, so Stop stays at hand; another tab's draft leaves this one IDLE (it may queue).
 
     Signals (as AssistController's, plus):
+        news(object): a DraftEvent of this tab's running request (desktop.drafting.events),
+            or the end of one that was stopped or could not start while it waited.
         queued(int): requests ahead of this tab's (0: it runs now, -1: none waiting).
     """
 
@@ -68,14 +74,7 @@ class TabAssist(QObject):
     model_ready = Signal(object)
     model_failed = Signal(str)
     switch_failed = Signal(str, object)
-    ready_reply = Signal(object)
-    grounded = Signal(object)
-    drafted = Signal(object)
-    alternative = Signal(object)
-    token_received = Signal(str)
-    finished = Signal(object)
-    rewritten = Signal(object)
-    failed = Signal(str)
+    news = Signal(object)
     queued = Signal(int)
 
     def __init__(self, queue: GenerationQueue, parent: QObject | None = None) -> None:
@@ -150,14 +149,7 @@ class GenerationQueue(QObject):
         assist.model_ready.connect(self._on_assist_model_ready)
         assist.model_failed.connect(self._on_assist_model_failed)
         assist.switch_failed.connect(self._on_assist_switch_failed)
-        assist.ready_reply.connect(self._on_assist_ready_reply)
-        assist.grounded.connect(self._on_assist_grounded)
-        assist.drafted.connect(self._on_assist_drafted)
-        assist.alternative.connect(self._on_assist_alternative)
-        assist.token_received.connect(self._on_assist_token_received)
-        assist.finished.connect(self._on_assist_finished)
-        assist.rewritten.connect(self._on_assist_rewritten)
-        assist.failed.connect(self._on_assist_failed)
+        assist.news.connect(self._on_assist_news)
 
     def tab(self, parent: QObject | None = None) -> TabAssist:
         tab = TabAssist(self, parent)
@@ -278,7 +270,7 @@ class GenerationQueue(QObject):
     @Slot(str)
     def _on_assist_model_failed(self, message: str) -> None:
         for job in self._waiting:
-            job.tab.failed.emit(message)  # nothing will load to serve them
+            job.tab.news.emit(Failed(message))  # nothing will load to serve them
         self._waiting.clear()
         for tab in list(self._tabs):
             tab.model_failed.emit(message)
@@ -292,50 +284,11 @@ class GenerationQueue(QObject):
         self._update_tabs()
 
     @Slot(object)
-    def _on_assist_ready_reply(self, reply: ReadyReply | None) -> None:
-        if (tab := self._target()) is not None:
-            tab.ready_reply.emit(reply)
-
-    @Slot(object)
-    def _on_assist_grounded(self, grounding: tuple[CannedResponse, ...]) -> None:
-        if (tab := self._target()) is not None:
-            tab.grounded.emit(grounding)
-
-    @Slot(object)
-    def _on_assist_drafted(self, draft: CheckedDraft) -> None:
-        if (tab := self._target()) is not None:
-            tab.drafted.emit(draft)
-
-    @Slot(object)
-    def _on_assist_alternative(self, draft: CheckedDraft) -> None:
-        if (tab := self._target()) is not None:
-            tab.alternative.emit(draft)
-
-    @Slot(str)
-    def _on_assist_token_received(self, text: str) -> None:
-        if (tab := self._target()) is not None:
-            tab.token_received.emit(text)
-
-    @Slot(object)
-    def _on_assist_finished(self, result: SuggestionResult) -> None:
-        tab = self._target()
-        self._running = None  # before the tab hears it: its next Generate must queue afresh
-        if tab is not None:
-            tab.finished.emit(result)
-        self._end_running()
-
-    @Slot(object)
-    def _on_assist_rewritten(self, result: Rewrite) -> None:
-        tab = self._target()
-        self._running = None
-        if tab is not None:
-            tab.rewritten.emit(result)
-        self._end_running()
-
-    @Slot(str)
-    def _on_assist_failed(self, message: str) -> None:
+    def _on_assist_news(self, event: DraftEvent) -> None:
+        """The running request's news, to the tab that asked; its end lets the next start."""
         job = self._running
-        if job is not None and not job.cancelled and self._model_being_replaced():
+        replaced = job is not None and not job.cancelled and self._model_being_replaced()
+        if isinstance(event, Failed) and replaced and job is not None:
             # The model was closed to make room for the next one just as this request began:
             # it runs first once that model is ready, instead of failing in its tab.
             self._running = None
@@ -343,16 +296,19 @@ class GenerationQueue(QObject):
             self._update_tabs()
             return
         tab = self._target()
-        self._running = None
+        ended = isinstance(event, ENDINGS)
+        if ended:
+            self._running = None  # before the tab hears it: its next Generate must queue afresh
         if tab is not None:
-            tab.failed.emit(message)
-        self._end_running()
+            tab.news.emit(event)
+        if ended:
+            self._end_running()
 
 
 def _end_unstarted(job: _Job) -> None:
     """A request stopped while it waited ends in its tab as a stopped one would."""
     request = job.request
     if isinstance(request, _Ask):
-        job.tab.finished.emit(SuggestionResult.stopped_before_start())
+        job.tab.news.emit(Finished(SuggestionResult.stopped_before_start()))
     else:
-        job.tab.rewritten.emit(Rewrite(request.text, request.text, (), cancelled=True))
+        job.tab.news.emit(Rewritten(Rewrite(request.text, request.text, (), cancelled=True)))

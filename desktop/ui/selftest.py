@@ -85,6 +85,7 @@ class _Clock:
 def _check(clock: _Clock) -> str:
     # Imported here, timed as part of start-up: Qt and llama.cpp are the bulk of it.
     from desktop import settings as settings_module
+    from desktop.drafting.events import Failed, Finished
     from desktop.store.library import open_library
     from desktop.store.ranking import rank_for
     from desktop.transcript import parse
@@ -127,8 +128,14 @@ def _check(clock: _Clock) -> str:
             raise SelfTestError("no canned response ranked for the sample conversation")
 
         results: list[Any] = []
-        window.assist.finished.connect(results.append)
-        window.assist.failed.connect(failures.append)
+
+        def on_news(event: object) -> None:
+            if isinstance(event, Finished):
+                results.append(event.result)
+            elif isinstance(event, Failed):
+                failures.append(event.message)
+
+        window.assist.news.connect(on_news)
         window.conversation.set_text(SAMPLE_CONVERSATION)
         window.drafts.generate()
         _wait(lambda: bool(results or failures), "a suggestion")

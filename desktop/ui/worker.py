@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import partial
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QTimer, Signal, Slot
 
 from desktop import prewarm
 from desktop.drafting import options, rewrite, summary
+from desktop.drafting.events import (
+    Alternative,
+    Drafted,
+    DraftEvent,
+    Failed,
+    Finished,
+    Grounded,
+    ReadyReplyFound,
+    Rewritten,
+    Token,
+)
 from desktop.drafting.pipeline import Suggester
 from desktop.drafting.results import SuggestionResult
 from desktop.drafting.understand import Understanding
@@ -24,6 +36,7 @@ from desktop.ui.background import LibraryWorker, Reporter
 from desktop.ui.token_batch import TokenBatcher
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class GenerationWorker(LibraryWorker):
@@ -37,30 +50,18 @@ class GenerationWorker(LibraryWorker):
     Signals:
         ready(object): a new engine is in use; carries its ModelInfo.
         released(): the engine was closed to make room for the next one.
-        ready_reply(int, object): request id, the ReadyReply (or None), before any token.
-        grounded(int, object): request id, the canned responses the draft was built from.
-        drafted(int, object): request id, the first Draft, checked, before the alternatives.
-        alternative(int, object): request id, one more checked Draft, as each is done.
-        token(int, str): request id, text delta (deltas within a frame are joined).
-        finished(int, object): request id, SuggestionResult.
-        rewritten(int, object): request id, the Rewrite of a rewrite request.
+        news(int, object): request id, one DraftEvent of that draft or rewrite request
+            (desktop.drafting.events); Finished, Rewritten or Failed is its last. A failure
+            while installing an engine is Failed with id -1, which belongs to no request.
         summarized(object): the handover Summary asked for with `summarize`.
         summary_failed(str): why the summary could not be made.
-        failed(int, str): request id, error message.
     """
 
     ready = Signal(object)
     released = Signal()
-    ready_reply = Signal(int, object)
-    grounded = Signal(int, object)
-    drafted = Signal(int, object)
-    alternative = Signal(int, object)
-    token = Signal(int, str)
-    finished = Signal(int, object)
+    news = Signal(int, object)
     summarized = Signal(object)
     summary_failed = Signal(str)
-    rewritten = Signal(int, object)
-    failed = Signal(int, str)
 
     def __init__(self, library_factory: LibraryFactory, system_prompt: str) -> None:
         super().__init__(library_factory)
@@ -75,7 +76,7 @@ class GenerationWorker(LibraryWorker):
         self.close_engine()
         self._engine = engine
         self._settings = settings
-        with Reporter(partial(self.failed.emit, -1), "Could not open the canned responses: "):
+        with Reporter(self._sender(-1, Failed), "Could not open the canned responses: "):
             self.library()  # this thread's own connection, opened before the first request
         self.ready.emit(engine.info)
         self._read_ahead(engine)
@@ -132,29 +133,29 @@ class GenerationWorker(LibraryWorker):
         if cancel.is_set():
             # Stopped or superseded while queued: still answered, so whoever waits for this
             # request (the tabs' queue) hears that it ended; a superseded id is dropped anyway.
-            self.finished.emit(request_id, SuggestionResult.stopped_before_start())
+            self.news.emit(request_id, Finished(SuggestionResult.stopped_before_start()))
             return
-        with Reporter(partial(self.failed.emit, request_id), "Generation failed: "):
+        with Reporter(self._sender(request_id, Failed), "Generation failed: "):
             if self._engine is None:
                 raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
             suggester = Suggester(
                 self._engine, self.library().repo, self._settings, self._system_prompt
             )
-            batch = TokenBatcher(partial(self.token.emit, request_id))
+            batch = TokenBatcher(self._sender(request_id, Token))
             result = suggester.suggest(
                 transcript,
                 cancel,
                 batch.feed,
                 pinned,
                 options.from_settings(self._settings),
-                on_ready=partial(self.ready_reply.emit, request_id),
-                on_alternative=batch.then(partial(self.alternative.emit, request_id)),
-                on_draft=batch.then(partial(self.drafted.emit, request_id)),
+                on_ready=self._sender(request_id, ReadyReplyFound),
+                on_alternative=batch.then(self._sender(request_id, Alternative)),
+                on_draft=batch.then(self._sender(request_id, Drafted)),
                 understood=understood,
             )
             batch.flush()
-            self.grounded.emit(request_id, result.grounding)
-            self.finished.emit(request_id, result)
+            self.news.emit(request_id, Grounded(result.grounding))
+            self.news.emit(request_id, Finished(result))
 
     @Slot(int, object, str, object, object)
     def rewrite(
@@ -165,20 +166,28 @@ class GenerationWorker(LibraryWorker):
         sources: tuple[str, ...],
         cancel: threading.Event,
     ) -> None:
-        """Stream a rewrite of `text` as tokens of `request_id`, then emit the checked result."""
+        """Stream a rewrite of `text` as tokens of `request_id`, then send the checked result."""
         if cancel.is_set():
-            self.rewritten.emit(request_id, rewrite.Rewrite(text, text, (), cancelled=True))
+            self.news.emit(request_id, Rewritten(rewrite.Rewrite(text, text, (), cancelled=True)))
             return
-        with Reporter(partial(self.failed.emit, request_id), "Rewrite failed: "):
+        with Reporter(self._sender(request_id, Failed), "Rewrite failed: "):
             if self._engine is None:
                 raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
             base = Suggester(
                 self._engine, self.library().repo, self._settings, self._system_prompt
             ).params()
-            batch = TokenBatcher(partial(self.token.emit, request_id))
+            batch = TokenBatcher(self._sender(request_id, Token))
             result = rewrite.run(self._engine, action, text, base, cancel, batch.feed, sources)
             batch.flush()
-            self.rewritten.emit(request_id, result)
+            self.news.emit(request_id, Rewritten(result))
+
+    def _sender(self, request_id: int, kind: Callable[[T], DraftEvent]) -> Callable[[T], None]:
+        """A callback that sends what it is given as a `kind` event of request `request_id`."""
+
+        def send(value: T) -> None:
+            self.news.emit(request_id, kind(value))
+
+        return send
 
     @Slot(object, object)
     def summarize(self, transcript: Transcript, cancel: threading.Event) -> None:

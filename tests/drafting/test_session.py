@@ -20,6 +20,15 @@ from desktop.drafting.effects import (
     ShowSources,
     UseSettings,
 )
+from desktop.drafting.events import (
+    Alternative,
+    Drafted,
+    Failed,
+    Finished,
+    Grounded,
+    Rewritten,
+    Token,
+)
 from desktop.drafting.results import FinishReason, SuggestionResult
 from desktop.drafting.session import (
     DraftSession,
@@ -93,10 +102,10 @@ def test_generate_is_refused_until_a_model_and_a_conversation_are_there() -> Non
 def test_tokens_grounding_and_the_end_build_the_draft() -> None:
     session = ready()
     session.generate(TRANSCRIPT)
-    assert session.grounded([REFUND]) == (ShowSources((REFUND,)),)
-    assert session.token("Hel") == (AppendText("Hel"),)
-    session.token("lo")
-    assert session.finished(result("Hello")) == ()
+    assert session.on_event(Grounded((REFUND,))) == (ShowSources((REFUND,)),)
+    assert session.on_event(Token("Hel")) == (AppendText("Hel"),)
+    session.on_event(Token("lo"))
+    assert session.on_event(Finished(result("Hello"))) == ()
     draft = session.draft
     assert draft is not None
     assert (draft.text, draft.grounding, draft.status) == ("Hello", (REFUND,), DraftStatus.DONE)
@@ -106,9 +115,11 @@ def test_tokens_grounding_and_the_end_build_the_draft() -> None:
 def test_the_length_limit_is_reported_and_a_failure_shown() -> None:
     session = ready()
     session.generate(TRANSCRIPT)
-    assert session.finished(result("Hel", "length")) == (Notify("Draft reached the length limit."),)
+    assert session.on_event(Finished(result("Hel", "length"))) == (
+        Notify("Draft reached the length limit."),
+    )
     session.generate(TRANSCRIPT)
-    assert session.failed("Generation failed: boom") == (
+    assert session.on_event(Failed("Generation failed: boom")) == (
         Notify("Generation failed: boom"),
         ShowProblem("Generation failed: boom"),
     )
@@ -121,7 +132,7 @@ def test_stop_cancels_only_while_generating() -> None:
     session.generate(TRANSCRIPT)
     session.engine_changed(EngineState.GENERATING, model_loaded=True)
     assert session.stop() == (Cancel(), Notify("Stopped."))
-    session.finished(result("Hel", "cancelled"))
+    session.on_event(Finished(result("Hel", "cancelled")))
     assert session.draft is not None and session.draft.status == DraftStatus.STOPPED
 
 
@@ -276,11 +287,13 @@ def finished_with(
 ) -> Effects:
     session.generate(TRANSCRIPT)
     for alternative in alternatives:
-        assert session.alternative(alternative) == ()  # still streaming: counted at the end
+        assert (
+            session.on_event(Alternative(alternative)) == ()
+        )  # still streaming: counted at the end
     done = dataclasses.replace(
         result(main.text), draft=main, first_token_s=0.3, total_s=1.5, raw_text=main.offered.draft
     )
-    return session.finished(done)
+    return session.on_event(Finished(done))
 
 
 def feedback(effects: tuple[object, ...]) -> list[FeedbackEvent]:
@@ -357,7 +370,7 @@ def test_a_stopped_draft_keeps_what_was_written() -> None:
     session = ready()
     session.generate(TRANSCRIPT)
     stopped = dataclasses.replace(result("Hi", "cancelled"), draft=crafted())
-    assert session.finished(stopped) == ()
+    assert session.on_event(Finished(stopped)) == ()
 
 
 def test_restore_puts_the_sentence_back_marked_as_one_undoable_edit() -> None:
@@ -419,7 +432,7 @@ def test_alternatives_flip_keep_edits_and_copy_as_alternatives() -> None:
 def test_an_alternative_after_the_first_draft_updates_the_count() -> None:
     session = ready()
     finished_with(session, crafted())
-    assert session.alternative(crafted(mode="mark")) == (ShowAlternatives(0, 2),)
+    assert session.on_event(Alternative(crafted(mode="mark"))) == (ShowAlternatives(0, 2),)
 
 
 def test_a_new_draft_discards_the_uncopied_one() -> None:
@@ -454,21 +467,21 @@ def test_a_rewrite_streams_in_place_and_ends_in_one_replacement() -> None:
     ask = effects[1]
     assert isinstance(ask, AskRewrite) and (ask.request_id, ask.text) == (2, OFFERED)
     assert OFFERED in ask.sources and any("order #48213" in s for s in ask.sources)
-    assert session.token("Hi") == (RewriteText("Hi"),)
+    assert session.on_event(Token("Hi")) == (RewriteText("Hi"),)
     new = "Hi Jane, track order 48213 on the Orders page. Or call 555-010-9999."
-    done = session.rewritten(finish(OFFERED, new, ask.sources))
+    done = session.on_event(Rewritten(finish(OFFERED, new, ask.sources)))
     start = new.index("Or call")
     assert done[0] == FinishRewrite(new, (Mark(start, len(new), done[0].marks[0].reason),))  # type: ignore[union-attr]
-    assert session.token("x") == (AppendText("x"),)  # the rewrite is over
+    assert session.on_event(Token("x")) == (AppendText("x"),)  # the rewrite is over
 
 
 def test_a_stopped_or_empty_rewrite_puts_the_original_back() -> None:
     session = ready()
     session.rewrite(Action.FIX, "teh text", "Hi, teh text", TRANSCRIPT)
     stopped = Rewrite("teh text", "teh text", (), cancelled=True)
-    assert session.rewritten(stopped)[0] == FinishRewrite("teh text", ())
+    assert session.on_event(Rewritten(stopped))[0] == FinishRewrite("teh text", ())
     session.rewrite(Action.FIX, "teh text", "Hi, teh text", TRANSCRIPT)
-    assert session.failed("Rewrite failed: boom")[0] == FinishRewrite("teh text", ())
+    assert session.on_event(Failed("Rewrite failed: boom"))[0] == FinishRewrite("teh text", ())
     assert session.rewrite(Action.FIX, " ", "", TRANSCRIPT) == (Notify("Nothing to rewrite yet."),)
 
 
@@ -476,15 +489,17 @@ def test_the_first_draft_is_shown_before_the_alternatives_are_written() -> None:
     session = ready()
     session.generate(TRANSCRIPT)
     main, second = crafted(), crafted("Hi Jane,\n\nYou can track order 48213 on the Orders page.")
-    shown = session.drafted(main)
+    shown = session.on_event(Drafted(main))
     assert isinstance(shown[0], ShowDraft) and shown[0].text == main.text
     assert shown[1] == ShowAlternatives(0, 1)
-    assert session.alternative(second) == (ShowAlternatives(0, 2),)  # counted as it arrives
+    assert session.on_event(Alternative(second)) == (
+        ShowAlternatives(0, 2),
+    )  # counted as it arrives
     done = dataclasses.replace(
         result(main.text), draft=main, alternatives=(second,), raw_text=main.offered.draft
     )
-    assert session.finished(done) == (ShowAlternatives(0, 2),)  # nothing shown twice
-    assert session.drafted(main) == ()  # late or repeated: ignored
+    assert session.on_event(Finished(done)) == (ShowAlternatives(0, 2),)  # nothing shown twice
+    assert session.on_event(Drafted(main)) == ()  # late or repeated: ignored
 
 
 # --- confirmations of actions (issue 20) ----------------------------------------------------------

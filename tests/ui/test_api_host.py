@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from desktop import paths
+from desktop.drafting.events import Finished
 from desktop.drafting.results import SuggestionResult
 from desktop.engine import api_key
 from desktop.settings import Settings
@@ -30,6 +31,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.memory_keyring import MemoryKeyring
 from tests.ui.conftest import WindowFactory
+from tests.ui.news import of_kind
 from tests.ui.test_main_window import wait_model
 from tests.ui.test_server_settings import open_settings
 
@@ -268,9 +270,11 @@ def test_a_port_in_use_is_one_clear_line_and_the_window_keeps_working(
 
         wait_model(qtbot, window)
         window.conversation.set_text(CONVERSATION)
-        with qtbot.waitSignal(window.assist.finished, timeout=MODEL_WAIT_MS) as finished:
+        with qtbot.waitSignal(
+            window.assist.news, timeout=MODEL_WAIT_MS, check_params_cb=of_kind(Finished)
+        ) as finished:
             window.drafts.generate()
-        result: SuggestionResult = finished.args[0]
+        result: SuggestionResult = finished.args[0].result
         assert result.text.strip()
     dialog = open_settings(window)
     assert "No OS keyring" in dialog.api_status.text()  # the token lives for this run only
@@ -303,9 +307,11 @@ def test_a_request_flood_is_bounded_and_the_window_keeps_drafting(
         ]
         window.conversation.set_text(CONVERSATION)
         at_start = ticks[0]
-        with qtbot.waitSignal(window.assist.finished, timeout=MODEL_WAIT_MS) as finished:
+        with qtbot.waitSignal(
+            window.assist.news, timeout=MODEL_WAIT_MS, check_params_cb=of_kind(Finished)
+        ) as finished:
             window.drafts.generate()
-        draft: SuggestionResult = finished.args[0]
+        draft: SuggestionResult = finished.args[0].result
         assert draft.text.strip()  # the window drafted while the API was flooded
         qtbot.waitUntil(lambda: all(f.done() for f in flood), timeout=300_000)
     finally:

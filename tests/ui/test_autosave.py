@@ -34,6 +34,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from desktop.autosave.workspace import default_path
+from desktop.drafting.events import Finished
 from desktop.drafting.session import EngineState
 from desktop.ui import launch
 from desktop.ui.main_window import MainWindow
@@ -44,7 +45,9 @@ step = {"n": 0}
 def window():
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
 
-def on_finished(_result):
+def on_news(event):
+    if not isinstance(event, Finished):
+        return
     draft = window().suggestion.draft
     cursor = QTextCursor(draft.document())
     cursor.movePosition(QTextCursor.MoveOperation.End)
@@ -62,7 +65,7 @@ def tick():
         return
     if step["n"] == 0 and w.assist.state == EngineState.IDLE:
         w.conversation.set_text(conversation)
-        w.assist.finished.connect(on_finished)
+        w.assist.news.connect(on_news)
         w.drafts.generate()
         step["n"] = 1
     elif step["n"] == 2:

@@ -7,6 +7,7 @@ import time
 
 from desktop.drafting import adapt
 from desktop.drafting.checks import check_draft
+from desktop.drafting.events import Alternative, Finished, Rewritten, Token
 from desktop.drafting.offered import apply_checks
 from desktop.drafting.options import DraftMode
 from desktop.drafting.results import CheckedDraft, SuggestionResult
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.news import of_kind, on
 from tests.ui.test_main_window import CONVERSATION, paste, wait_model
 
 INVENTED = "Please call us at 804-273-5969 for an update."
@@ -91,12 +93,14 @@ def test_ready_reply_is_shown_on_paste_before_the_first_token(
     assert box.title.text().startswith("· ") and box.text.toPlainText()
 
     visible_at_first_token: list[bool] = []
-    window.assist.token_received.connect(
-        lambda _text: visible_at_first_token.append(
+    on(
+        window.assist.news,
+        Token,
+        lambda _token: visible_at_first_token.append(
             box.isVisible() and bool(box.text.toPlainText())
-        )
+        ),
     )
-    with qtbot.waitSignal(window.assist.finished, timeout=120_000):
+    with qtbot.waitSignal(window.assist.news, timeout=120_000, check_params_cb=of_kind(Finished)):
         window.drafts.generate()
     assert visible_at_first_token and visible_at_first_token[0]
 
@@ -120,7 +124,7 @@ def test_a_removed_invented_phone_number_is_listed_and_restored_marked(
     start_draft(window)
     raw = f"Hi there,\n\nThanks for your patience with order 48213. {INVENTED}\n\nWe are on it."
     result = crafted_result(window, raw)
-    window.current_tab.assist.finished.emit(result)
+    window.current_tab.assist.news.emit(Finished(result))
     editor = window.suggestion.draft
     offered = "Hi there,\n\nThanks for your patience with order 48213.\n\nWe are on it."
     assert editor.toPlainText() == offered == result.text
@@ -160,8 +164,8 @@ def test_mark_mode_underlines_and_alternatives_flip_with_keys(
     third = crafted_result(window, "Hi,\n\nOrder 48213 is on its way.")
     assert first.draft and second.draft and third.draft
     tab_assist = window.current_tab.assist
-    tab_assist.alternative.emit(second.draft)  # arrives while the first still streams
-    tab_assist.finished.emit(dataclasses.replace(first, alternatives=(third.draft,)))
+    tab_assist.news.emit(Alternative(second.draft))  # arrives while the first still streams
+    tab_assist.news.emit(Finished(dataclasses.replace(first, alternatives=(third.draft,))))
     editor, panel = window.suggestion.draft, window.suggestion
     assert editor.toPlainText() == first.text and [t for t, _ in editor.marks()] == [INVENTED]
     assert panel.position.text() == "1/3" and panel.next_button.isVisible()
@@ -186,11 +190,13 @@ def test_changing_the_tone_saves_it_and_regenerates(
     window = make_window(Settings(max_tokens=32, alternatives=1))
     wait_model(qtbot, window)
     window.conversation.set_text(CONVERSATION)
-    with qtbot.waitSignal(window.assist.finished, timeout=120_000):
+    with qtbot.waitSignal(window.assist.news, timeout=120_000, check_params_cb=of_kind(Finished)):
         window.drafts.generate()
-    with qtbot.waitSignal(window.assist.finished, timeout=120_000) as finished:
+    with qtbot.waitSignal(
+        window.assist.news, timeout=120_000, check_params_cb=of_kind(Finished)
+    ) as finished:
         window.suggestion.tone.setCurrentText("formal")
-    result: SuggestionResult = finished.args[0]
+    result: SuggestionResult = finished.args[0].result
     assert load_settings().tone == "formal"
     assert window.suggestion.draft.toPlainText() == result.text
     if result.mode is DraftMode.ADAPT:  # the greeting is the tone's, not the model's
@@ -216,10 +222,12 @@ def test_a_rewrite_streams_into_the_selection_and_ctrl_z_undoes_it(
     cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
     editor.setTextCursor(cursor)
     streamed: list[str] = []
-    window.assist.token_received.connect(lambda _t: streamed.append(editor.toPlainText()))
-    with qtbot.waitSignal(window.assist.rewritten, timeout=120_000) as done:
+    on(window.assist.news, Token, lambda _token: streamed.append(editor.toPlainText()))
+    with qtbot.waitSignal(
+        window.assist.news, timeout=120_000, check_params_cb=of_kind(Rewritten)
+    ) as done:
         window.suggestion.rewrite_actions[Action.FIX].trigger()
-    rewrite: Rewrite = done.args[0]
+    rewrite: Rewrite = done.args[0].result
     assert streamed and all(s.startswith("Hi there,\n\n") for s in streamed)
     assert editor.toPlainText() == "Hi there,\n\n" + rewrite.text
     assert rewrite.changed and rewrite.original == original[len("Hi there,\n\n") :]

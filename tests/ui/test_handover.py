@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from desktop import paths
+from desktop.drafting.events import Token
 from desktop.drafting.session import EngineState
 from desktop.settings import Settings
 from desktop.store.db import open_database
@@ -16,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.news import of_kind, on
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERSATION = (
@@ -66,7 +68,7 @@ def test_second_process_hands_text_over_and_the_window_drafts(
 
     server.received.connect(lambda _text: marks.setdefault("received", time.perf_counter()))
     window.search.ranked.connect(on_ranked)
-    window.assist.token_received.connect(lambda _t: marks.setdefault("token", time.perf_counter()))
+    on(window.assist.news, Token, lambda _token: marks.setdefault("token", time.perf_counter()))
 
     started = time.perf_counter()
     process = second_instance("--text", CONVERSATION)
@@ -118,7 +120,7 @@ def test_text_arriving_before_the_model_is_ready_drafts_once_it_is(
     window = make_window(Settings(max_tokens=16))
     inbox = handover.HandoverInbox(window)
     assert window.assist.model_info is None  # still loading
-    with qtbot.waitSignal(window.assist.token_received, timeout=60_000):
+    with qtbot.waitSignal(window.assist.news, timeout=60_000, check_params_cb=of_kind(Token)):
         inbox.receive(CONVERSATION)
     assert window.conversation.editor.toPlainText() == CONVERSATION
 

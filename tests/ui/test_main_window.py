@@ -5,6 +5,7 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop import settings as settings_module
+from desktop.drafting.events import Finished, Token
 from desktop.drafting.results import SuggestionResult
 from desktop.drafting.session import (
     EngineState,
@@ -18,6 +19,7 @@ from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.news import of_kind, on
 
 CONVERSATION = (
     "Customer: Hi, I ordered running shoes last week and the tracking hasn't moved.\n"
@@ -60,15 +62,17 @@ def test_paste_generate_stream_and_copy(qtbot: QtBot, make_window: WindowFactory
     tokens: list[str] = []
     streamed: list[str] = []  # the editor's text as each token arrives
 
-    def on_token(text: str) -> None:
-        tokens.append(text)
+    def on_token(token: Token) -> None:
+        tokens.append(token.text)
         streamed.append(window.suggestion.draft.toPlainText())
 
-    window.assist.token_received.connect(on_token)
-    with qtbot.waitSignal(window.assist.finished, timeout=120_000) as finished:
+    on(window.assist.news, Token, on_token)
+    with qtbot.waitSignal(
+        window.assist.news, timeout=120_000, check_params_cb=of_kind(Finished)
+    ) as finished:
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: window.assist.state == EngineState.GENERATING or bool(tokens))
-    result: SuggestionResult = finished.args[0]
+    result: SuggestionResult = finished.args[0].result
     assert len(tokens) > 3, "tokens must arrive one by one"
     # The editor grew token by token (the controller appends before this slot runs) ...
     assert streamed[-1] == "".join(tokens)
@@ -98,20 +102,22 @@ def test_stop_halts_at_once_and_regenerate_gives_a_new_draft(
     wait_model(qtbot, window)
     window.conversation.set_text(CONVERSATION)
     tokens: list[str] = []
-    window.assist.token_received.connect(tokens.append)
+    on(window.assist.news, Token, lambda token: tokens.append(token.text))
     window.drafts.generate()
     qtbot.waitUntil(lambda: len(tokens) >= 2, timeout=60_000)
-    with qtbot.waitSignal(window.assist.finished, timeout=30_000) as finished:
+    with qtbot.waitSignal(
+        window.assist.news, timeout=30_000, check_params_cb=of_kind(Finished)
+    ) as finished:
         qtbot.keyClick(window, Qt.Key.Key_Escape)
         assert window.assist.state == EngineState.IDLE  # the UI is idle at once
         stopped_at = window.suggestion.draft.toPlainText()
-    assert finished.args[0].finish_reason == "cancelled"
-    # `finished` is the worker's last signal for the request and queued signals arrive in
+    assert finished.args[0].result.finish_reason == "cancelled"
+    # Finished is the worker's last news of the request and queued signals arrive in
     # order: every token it sent before stopping has been delivered (and dropped) by now.
     assert window.suggestion.draft.toPlainText() == stopped_at
-    assert finished.args[0].completion_tokens < 256
+    assert finished.args[0].result.completion_tokens < 256
 
-    with qtbot.waitSignal(window.assist.finished, timeout=120_000):
+    with qtbot.waitSignal(window.assist.news, timeout=120_000, check_params_cb=of_kind(Finished)):
         window.suggestion.regenerate_button.click()
     assert window.suggestion.draft.toPlainText()
     assert window.suggestion.draft.toPlainText() != stopped_at
@@ -199,9 +205,11 @@ def test_use_for_draft_puts_the_chosen_response_first(
     qtbot.waitUntil(lambda: "matching" in window.canned.title.text(), timeout=30_000)
     chosen = window.canned.current()
     assert chosen is not None
-    with qtbot.waitSignal(window.assist.finished, timeout=60_000) as finished:
+    with qtbot.waitSignal(
+        window.assist.news, timeout=60_000, check_params_cb=of_kind(Finished)
+    ) as finished:
         window.canned.use_button.click()
-    assert finished.args[0].grounding[0].id == chosen.id
+    assert finished.args[0].result.grounding[0].id == chosen.id
     assert window.suggestion.sources.text().startswith(f"Grounded on: [1] {chosen.title}")
 
 

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from desktop.drafting.events import Token
 from desktop.drafting.versions import DraftStatus
 from desktop.settings import Settings
 from desktop.ui.conversation_tab import ConversationTab
@@ -47,9 +48,11 @@ class TokenLog:
         self._lock = threading.Lock()
         self._texts: dict[int, str] = {}
 
-    def add(self, request_id: int, text: str) -> None:
+    def add(self, request_id: int, event: object) -> None:
+        if not isinstance(event, Token):
+            return
         with self._lock:
-            self._texts[request_id] = self._texts.get(request_id, "") + text
+            self._texts[request_id] = self._texts.get(request_id, "") + event.text
 
     def all(self) -> dict[int, str]:
         with self._lock:
@@ -70,7 +73,7 @@ class Monkey:
         self.checked = 0  # times a streaming draft was compared with its request's tokens
         # Direct connection: runs on the worker thread as each token is emitted (the GUI's own
         # queued copy may be shown a moment before the log has it; see the check).
-        window.assist._worker.token.connect(self.tokens.add, Qt.ConnectionType.DirectConnection)
+        window.assist._worker.news.connect(self.tokens.add, Qt.ConnectionType.DirectConnection)
         for tab in window.tabs.tabs:
             self._watch(tab)
         window.tabs.added.connect(self._watch)

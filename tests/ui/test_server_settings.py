@@ -8,6 +8,7 @@ from pathlib import Path
 import keyring
 import pytest
 from desktop import paths
+from desktop.drafting.events import Finished
 from desktop.drafting.results import SuggestionResult
 from desktop.drafting.session import (
     EngineState,
@@ -22,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from tests.engine.test_openai_server import ALIAS, Server, _free_port
 from tests.memory_keyring import MemoryKeyring
 from tests.ui.conftest import WindowFactory
+from tests.ui.news import of_kind
 from tests.ui.test_main_window import wait_model
 from tests.ui.test_model_picker import StallProbe
 
@@ -114,9 +116,11 @@ def test_live_server_connection_test_and_drafting_through_it(
         assert window.engine_status.model_label.text() == f"Server: {ALIAS} @ 127.0.0.1"
 
         window.conversation.set_text("Customer: My parcel is late. Where is it?")
-        with qtbot.waitSignal(window.assist.finished, timeout=120_000) as finished:
+        with qtbot.waitSignal(
+            window.assist.news, timeout=120_000, check_params_cb=of_kind(Finished)
+        ) as finished:
             window.drafts.generate()
-        result: SuggestionResult = finished.args[0]
+        result: SuggestionResult = finished.args[0].result
         assert result.text.strip()
         assert window.suggestion.draft.toPlainText() == result.text
     finally:

@@ -4,6 +4,7 @@ import threading
 from pathlib import Path
 
 from desktop.autosave.workspace import AutosaveStore, Snapshot, Workspace, default_path
+from desktop.drafting.events import Failed, Finished, Rewritten, Token
 from desktop.drafting.results import SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.drafting.session import EngineState
@@ -18,6 +19,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.news import on
 
 PARCEL = (
     "Customer: Hi, my parcel has not arrived yet.\n"
@@ -40,13 +42,13 @@ def tab_text(window: MainWindow, tab: ConversationTab) -> str:
 def record(tab: ConversationTab, log: list[tuple[str, int]]) -> list[SuggestionResult]:
     """Log each token and finish of `tab` (by key) into the shared `log`; return its results."""
     results: list[SuggestionResult] = []
-    tab.assist.token_received.connect(lambda _text: log.append(("token", tab.key)))
+    on(tab.assist.news, Token, lambda _token: log.append(("token", tab.key)))
 
-    def on_finished(result: SuggestionResult) -> None:
+    def on_finished(finished: Finished) -> None:
         log.append(("finished", tab.key))
-        results.append(result)
+        results.append(finished.result)
 
-    tab.assist.finished.connect(on_finished)
+    on(tab.assist.news, Finished, on_finished)
     return results
 
 
@@ -289,8 +291,8 @@ def test_a_rewrite_waits_its_turn_behind_another_tabs_draft(
     second.suggestion.draft.setPlainText(original)
     drafted: list[SuggestionResult] = []
     rewritten: list[Rewrite] = []
-    first.assist.finished.connect(drafted.append)
-    second.assist.rewritten.connect(rewritten.append)
+    on(first.assist.news, Finished, lambda finished: drafted.append(finished.result))
+    on(second.assist.news, Rewritten, lambda done: rewritten.append(done.result))
     first.drafts.generate()
     second.drafts.rewrite(Action.FRIENDLIER)  # the model is busy: the rewrite waits
     assert second.assist.position == 1 and tab_text(window, second).endswith("· waiting")
@@ -315,7 +317,7 @@ def test_a_waiting_draft_survives_a_model_switch_that_needs_the_room(
     log: list[tuple[str, int]] = []
     first_results, second_results = record(first, log), record(second, log)
     failures: list[str] = []
-    second.assist.failed.connect(failures.append)
+    on(second.assist.news, Failed, lambda failed: failures.append(failed.message))
     first.drafts.generate()
     second.drafts.generate()
     window.assist.load_model(settings)  # a switch; the loader finds it must make room first

@@ -7,6 +7,7 @@ a rewrite leaving nothing selected and no stale "Taken out" line, accessible nam
 
 from __future__ import annotations
 
+from desktop.drafting.events import Finished, Rewritten
 from desktop.drafting.results import SuggestionResult
 from desktop.drafting.rewrite import Action, Rewrite
 from desktop.settings import Settings
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
+from tests.ui.news import of_kind
 from tests.ui.test_drafts import INVENTED, NO_MODEL, crafted_result, start_draft
 from tests.ui.test_main_window import CONVERSATION, wait_model
 
@@ -101,7 +103,7 @@ def test_a_reopened_tab_comes_back_in_its_place_with_its_alternatives(
     middle.conversation.set_text(CONVERSATION)
     window.new_tab().conversation.set_text(REFUND)
     window.tabs.show_tab(middle)
-    with qtbot.waitSignal(window.assist.finished, timeout=240_000):
+    with qtbot.waitSignal(window.assist.news, timeout=240_000, check_params_cb=of_kind(Finished)):
         middle.drafts.generate()
     qtbot.waitUntil(middle.suggestion.next_button.isVisible, timeout=10_000)
     first = middle.suggestion.draft.toPlainText()
@@ -132,14 +134,16 @@ def test_a_rewrite_leaves_nothing_selected_and_no_stale_taken_out_line(
         f"and the tracking page will show the next step as soon as they scan it. {INVENTED}"
         "\n\nWe are on it and will write again tomorrow."
     )
-    window.current_tab.assist.finished.emit(crafted_result(window, raw))
+    window.current_tab.assist.news.emit(Finished(crafted_result(window, raw)))
     removed = window.suggestion.removed
     assert removed.isVisible() and removed.labels[0].text() == INVENTED
 
     editor = window.suggestion.draft
-    with qtbot.waitSignal(window.assist.rewritten, timeout=120_000) as done:
+    with qtbot.waitSignal(
+        window.assist.news, timeout=120_000, check_params_cb=of_kind(Rewritten)
+    ) as done:
         window.suggestion.rewrite_actions[Action.SHORTEN].trigger()
-    rewrite: Rewrite = done.args[0]
+    rewrite: Rewrite = done.args[0].result
     assert rewrite.changed, "the model gave the same text back: nothing to check"
     assert editor.toPlainText() == rewrite.text
     assert not editor.textCursor().hasSelection()  # a selection would hide the underlines
@@ -183,7 +187,7 @@ def test_the_tone_and_length_selectors_show_their_own_tabs_draft(
     wait_model(qtbot, window)
     first = window.current_tab
     first.conversation.set_text(CONVERSATION)
-    with qtbot.waitSignal(window.assist.finished, timeout=120_000):
+    with qtbot.waitSignal(window.assist.news, timeout=120_000, check_params_cb=of_kind(Finished)):
         first.drafts.generate()
     assert first.suggestion.tone.currentText() == "friendly"
 
@@ -199,7 +203,7 @@ def test_the_tone_and_length_selectors_show_their_own_tabs_draft(
         "short",
     )
     window.tabs.show_tab(first)
-    with qtbot.waitSignal(window.assist.finished, timeout=120_000):
+    with qtbot.waitSignal(window.assist.news, timeout=120_000, check_params_cb=of_kind(Finished)):
         first.drafts.regenerate()  # its next draft uses the saved choice, and shows it
     assert first.suggestion.tone.currentText() == "formal"
 

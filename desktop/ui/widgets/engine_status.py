@@ -7,6 +7,7 @@ import time
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from desktop.drafting.events import DraftEvent, Finished, Token
 from desktop.drafting.results import SuggestionResult
 from desktop.drafting.session import (
     EngineState,
@@ -44,8 +45,7 @@ class EngineStatus(QObject):
         assist.state_changed.connect(self._on_assist_state_changed)
         assist.model_ready.connect(self._on_assist_model_ready)
         assist.model_failed.connect(self._on_assist_model_failed)
-        assist.token_received.connect(self._on_assist_token_received)
-        assist.finished.connect(self._on_assist_finished)
+        assist.news.connect(self._on_assist_news)
 
     def begin_draft(self) -> None:
         self.speed_label.setText("")
@@ -71,17 +71,16 @@ class EngineStatus(QObject):
         self.model_label.setText("Model: none")
         self.model_label.setToolTip("")
 
-    @Slot(str)
-    def _on_assist_token_received(self, _text: str) -> None:
-        # Live speed while streaming (chunks ~ tokens); the exact figures replace it at the end.
-        self._chunks += 1
-        if self._chunks % 8 == 0:
-            elapsed = time.perf_counter() - self._started
-            self.speed_label.setText(f"{self._chunks / elapsed:.0f} tok/s")
-
     @Slot(object)
-    def _on_assist_finished(self, result: SuggestionResult) -> None:
-        self.speed_label.setText(speed_text(result))
+    def _on_assist_news(self, event: DraftEvent) -> None:
+        if isinstance(event, Token):
+            # Live speed while streaming (chunks ~ tokens); the exact figures replace it at the end.
+            self._chunks += 1
+            if self._chunks % 8 == 0:
+                elapsed = time.perf_counter() - self._started
+                self.speed_label.setText(f"{self._chunks / elapsed:.0f} tok/s")
+        elif isinstance(event, Finished):
+            self.speed_label.setText(speed_text(event.result))
 
 
 def speed_text(result: SuggestionResult) -> str:
