@@ -26,6 +26,7 @@ from desktop.drafting.events import (
     Failed,
     Finished,
     Grounded,
+    ReadyReplyFound,
     Rewritten,
     Token,
 )
@@ -312,6 +313,18 @@ def test_the_ready_reply_is_the_top_response_rendered_with_its_confidence() -> N
     cleared = session.ranked(parse(""), [], "")  # the agent cleared the conversation
     assert cleared[-1] == ShowReadyReply(None) and session.ready is None
     assert [(e.kind, e.action) for e in feedback(cleared)] == [("ready_reply", "discarded")]
+
+
+def test_the_model_s_own_ready_reply_replaces_the_shown_one_only_when_it_differs() -> None:
+    session = ready()
+    (shown,) = session.ranked(TRANSCRIPT, [(TRACK, 0.8)], CONVERSATION)
+    assert isinstance(shown, ShowReadyReply) and shown.reply is not None
+    session.generate(TRANSCRIPT)
+    assert session.on_event(ReadyReplyFound(shown.reply)) == ()  # the same reply: kept
+    assert session.on_event(ReadyReplyFound(None)) == ()
+    pinned = dataclasses.replace(shown.reply, canned=REFUND, text="Hi, your refund is on its way.")
+    assert session.on_event(ReadyReplyFound(pinned)) == (ShowReadyReply(pinned),)
+    assert session.ready is not None and session.ready.reply == pinned
 
 
 def test_copying_the_ready_reply_counts_a_use_and_records_feedback_once() -> None:
