@@ -125,14 +125,19 @@ def _pooled(
 
 def order(found: Candidates, weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
     """(id, the ranking's confidence) best first by the fitted score (WEIGHTS by default)."""
-    weights = WEIGHTS if weights is None else weights
-    score = {
-        i: sum(w * x for w, x in zip(weights, row, strict=True))
-        for i, row in zip(found.ids, found.features, strict=True)
-    }
+    score = scores(found, weights)
     best = sorted(found.ids, key=lambda i: -score[i])
     confidence = dict(zip(found.ids, found.confidence, strict=True))
     return [(i, confidence[i]) for i in best]
+
+
+def scores(found: Candidates, weights: Sequence[float] | None = None) -> dict[int, float]:
+    """Each candidate's linear score (WEIGHTS by default)."""
+    weights = WEIGHTS if weights is None else weights
+    return {
+        i: sum(w * x for w, x in zip(weights, row, strict=True))
+        for i, row in zip(found.ids, found.features, strict=True)
+    }
 
 
 def _lead_confidence(cosine: float) -> float:

@@ -8,9 +8,9 @@ module decides what to ask it and what to do with the answer, for real threads:
 2. **Needs**: each sentence of the latest message is ranked on its own too; one whose best
    response is confident and differs from the needs already found is a need of its own.
 3. **Thanks only**: a message with no request gets the library's closing response.
-4. **Tried steps** are found (`Focus.tried`, shown in `suggest --json`) but do not reorder:
-   pushing down responses that share words with them cost more than it gained on the dev
-   threads (already-tried cases 0.50 -> 0.38), so the ranking's order stands.
+4. **Tried steps** (`Focus.tried`): a first response that only repeats the steps the customer
+   says they already took gives way to a close contender or the holding reply, unless its
+   own fallback is the team's next action (desktop.drafting.tried).
 5. **Actions are the agent's**: a response stating an action as done ("I have cancelled your
    subscription") is ready to send only when the agent's turns say it was done; otherwise its
    how-to counterpart leads and it is listed as a pending action with a to-do line.
@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop.drafting import calibration, rerank, translations
+from desktop.drafting import calibration, rerank, translations, tried
 from desktop.drafting.focus import Focus, focus_of, is_upset
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
@@ -192,7 +192,8 @@ def understand(
     focus = focus_of(transcript)
     wanted = max(count, 8)
     roles = _roles(repo)
-    main = _fetch(repo, _rank_thread(repo, focus, max(wanted, POLICY_POOL)))
+    found = rerank.candidates(repo.db, focus)
+    main = _fetch(repo, rerank.order(found)[: max(wanted, POLICY_POOL)])
     main = _policy(repo, main + _done_now(repo, main, focus), focus, language, roles.main_language)
     if focus.thanks_only and roles.closing:
         closing = _closing_first(repo, focus, roles)
@@ -208,6 +209,10 @@ def understand(
         # thread can give, whatever the customer's wording ("can I have that in writing?").
         probability = max(probability, calibration.ACTED_PROBABILITY)
         abstain = False
+    if main and not focus.thanks_only and not _just_done(main[0][0], focus):
+        # What the customer already tried is not sent again (desktop.drafting.tried).
+        holding = repo.get(roles.holding[0]) if roles.holding else None
+        main = tried.past_tried(main, focus.tried, rerank.scores(found), holding)
     pending = _pending(main, focus)
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
     if not focus.thanks_only:
@@ -268,15 +273,6 @@ def understand_conversation(
 
 
 # --- the ranking's candidates, reordered -------------------------------------------------------
-def _rank_thread(repo: CannedRepository, focus: Focus, count: int) -> list[tuple[int, float]]:
-    """The ranking's candidates put in order by what each sentence of the thread says of them.
-
-    desktop.drafting.rerank: a fitted linear score over the ranking's confidence and place,
-    sentence by sentence cosines and word coverage (README, "Real conversations").
-    """
-    return rerank.order(rerank.candidates(repo.db, focus))[:count]
-
-
 def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranked:
     by_id = {r.id: r for r in repo.get_many([i for i, _ in scored])}
     return [(by_id[i], s) for i, s in scored if i in by_id]

@@ -1,0 +1,83 @@
+"""Steps the customer already tried: a response that only repeats them gives way to the next step.
+
+"I've checked spam, promotions, everything", "tried 2 cards and PayPal, my bank says nothing
+is blocked": the response that ranks first for such a message is usually the self-help one,
+and it would send the customer the steps they just listed. A response is *exhausted* when the
+customer's tried clauses (`Focus.tried`) share at least EXHAUSTED_WORDS distinctive words with
+its body, leaving aside the words of its title (the problem both name). It keeps its place
+when its own fallback is the team's next action ("if none of those apply, send me the code and
+I'll apply the discount manually"): that fallback is the next step. Otherwise a close
+contender that is not exhausted leads (within CLOSE of its score), or, failing one, the
+library's holding reply: the team looks into it.
+
+Dev threads (already tried, 8): 3 -> 5 acceptable; the rule fires on no thread of another kind.
+No Qt, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from desktop.drafting.sentences import split
+from desktop.store.canned import CannedResponse
+from desktop.store.words import STOPWORDS
+
+EXHAUSTED_WORDS = 3
+CLOSE = 0.9  # a contender within this share of the exhausted response's score leads instead
+CONTENDERS = 3  # how far down the list a contender may come from
+_WORD = re.compile(r"[^\W\d_]{3,}")
+STEM = 5  # "neighbours"/"neighbour", "checked"/"check": a crude stem that needs no language
+# The response's fallback: its sentence that starts with a condition.
+_FALLBACK = re.compile(
+    r"^\s*(if|otherwise|should|failing that|si|sinon|wenn|falls|sollte|se|altrimenti|caso)\b",
+    re.IGNORECASE,
+)
+# ... which the team takes on itself: the response already carries the next step.
+_TEAM_ACTS = re.compile(
+    r"\b(i'll|i will|we'll|we will|i can|we can|let us|je vais|nous allons|ich werde|wir werden|"
+    r"lo haremos|lo haré|te lo|lo farò|faremo)\b",
+    re.IGNORECASE,
+)
+
+Ranked = list[tuple[CannedResponse, float]]
+
+
+def words(text: str) -> set[str]:
+    return {w.lower()[:STEM] for w in _WORD.findall(text) if w.lower() not in STOPWORDS}
+
+
+def exhausted(canned: CannedResponse, tried: Sequence[str]) -> bool:
+    """Whether the customer says they already did what `canned` suggests."""
+    if not tried:
+        return False
+    done = set().union(*(words(t) for t in tried)) - words(canned.title)
+    return len(done & words(canned.body)) >= EXHAUSTED_WORDS
+
+
+def offers_next_step(canned: CannedResponse) -> bool:
+    """Whether the response's fallback is the team's own action."""
+    fallbacks = [s.text for s in split(canned.body) if _FALLBACK.match(s.text)]
+    return any(_TEAM_ACTS.search(s) for s in fallbacks)
+
+
+def past_tried(
+    ranked: Ranked,
+    tried: Sequence[str],
+    scores: Mapping[int, float],
+    holding: CannedResponse | None,
+) -> Ranked:
+    """`ranked` with the next step first when its first response only repeats tried steps."""
+    if not ranked or not tried:
+        return ranked
+    top = ranked[0][0]
+    if not exhausted(top, tried) or offers_next_step(top):
+        return ranked
+    bar = CLOSE * scores.get(top.id or -1, 0.0)
+    for index, (canned, _score) in enumerate(ranked[1:CONTENDERS], start=1):
+        fresh = canned.stated is None and not exhausted(canned, tried)
+        if fresh and scores.get(canned.id or -1, 0.0) >= bar:
+            return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
+    if holding is None or holding.id == top.id:
+        return ranked
+    return [(holding, ranked[0][1]), *[(c, s) for c, s in ranked if c.id != holding.id]]
