@@ -179,6 +179,19 @@ def test_a_response_is_exhausted_by_its_steps_not_its_topic(shop: CannedReposito
     assert tried.offers_next_step(by_title["Promo code not working"])
 
 
+MANAGER = """Customer: This is the third replacement lamp that arrived broken. I'd like to speak to a manager about it, please.
+"""  # noqa: E501
+
+
+def test_a_customer_who_asks_for_a_manager_is_escalated(shop: CannedRepository) -> None:
+    result = understood(shop, MANAGER)
+    assert result.ready is not None
+    assert result.ready.canned.title == "Escalation to supervisor"
+    # The problem itself is still offered beside it.
+    offered = {c.title for n in result.needs[1:] for c, _ in n.candidates[:3]}
+    assert offered & {"Damaged item - photos please", "Damaged item - replacement or refund"}
+
+
 def test_two_needs_in_one_message_are_both_found(shop: CannedRepository) -> None:
     result = understood(shop, TWO_NEEDS)
     offered = {c.title for n in result.needs for c, _ in n.candidates[:3]}

@@ -53,6 +53,17 @@ POLICY_POOL = 20  # candidates the policy may reorder (a confirmation just done 
 _CLOSING = re.compile(r"\b(clos(e|ing)|thanks|thank you|welcome|resolved|glad)\b", re.IGNORECASE)
 _ACKNOWLEDGE = re.compile(r"\b(complaint|apolog\w*|sorry)\b", re.IGNORECASE)
 _TITLE_WORDS = re.compile(r"[^\W\d_]+")
+_ESCALATE = re.compile(r"\b(escalat\w*|supervisor|manager|senior)\b", re.IGNORECASE)
+# "I want to speak to a manager", "escalate this", "put me through to someone senior".
+_ASKS_FOR_MANAGER = re.compile(
+    r"\b(manager|supervisor|team leader|someone senior|escalat\w*|vorgesetzt\w*|"
+    r"responsable|gerente|supervisora?|superviseur|direttore|responsabile)\b",
+    re.IGNORECASE,
+)
+_ESCALATE_WORDS = frozenset(
+    ["escalation", "escalate", "escalated", "supervisor", "manager", "senior", "team", "leader",
+     "complaint", "complaints", "request", "transfer", "handover"]
+)  # fmt: skip
 _CLOSING_WORDS = frozenset(
     [
         "closing",
@@ -217,10 +228,12 @@ def understand(
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
     if not focus.thanks_only:
         needs += _more_needs(repo, focus, main, values, language, roles.main_language)
-    if upset and roles.acknowledge and not focus.thanks_only:
-        # An upset customer is first heard: the library's acknowledgement leads, and every
-        # need found still follows it in the panel and in the draft.
-        heard = repo.get(roles.acknowledge[0])
+    escalate = bool(roles.escalate) and _ASKS_FOR_MANAGER.search(focus.open_text) is not None
+    if (upset or escalate) and (roles.acknowledge or escalate) and not focus.thanks_only:
+        # An upset customer is first heard: the library's acknowledgement leads (its
+        # escalation, when they ask for a manager), and every need found still follows it in
+        # the panel and in the draft.
+        heard = repo.get(roles.escalate[0] if escalate else roles.acknowledge[0])
         if heard is not None and all(
             n.ready is None or n.ready.canned.id != heard.id for n in needs
         ):
@@ -437,6 +450,7 @@ class _Roles:
     closing: tuple[int, ...]
     holding: tuple[int, ...]
     acknowledge: tuple[int, ...]  # "we hear you" for an upset customer
+    escalate: tuple[int, ...]  # "I'm passing this to a supervisor", when one is asked for
     main_language: str  # the language most responses are written in
 
 
@@ -449,6 +463,7 @@ def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> _Role
     closing: list[int] = []
     holding: list[int] = []
     acknowledge: list[int] = []
+    escalate: list[int] = []
     titled: set[int] = set()
     languages: dict[str, int] = {}
     rows = repo.db.execute(
@@ -461,6 +476,7 @@ def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> _Role
         # "complaint" too), so title matches come first in each list.
         for pattern, found, vocabulary in (
             (_CLOSING, closing, _CLOSING_WORDS),
+            (_ESCALATE, escalate, _ESCALATE_WORDS),
             (_ACKNOWLEDGE, acknowledge, _ACKNOWLEDGE_WORDS),
             (_HOLDING, holding, _HOLDING_WORDS),
         ):
@@ -477,7 +493,7 @@ def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> _Role
                 found.append(int(response_id))
                 break
     main = max(languages, key=lambda k: languages[k]) if languages else "en"
-    return _Roles(tuple(closing), tuple(holding), tuple(acknowledge), main)
+    return _Roles(tuple(closing), tuple(holding), tuple(acknowledge), tuple(escalate), main)
 
 
 def _only(title: str, vocabulary: frozenset[str]) -> bool:
