@@ -192,6 +192,17 @@ def test_a_customer_who_asks_for_a_manager_is_escalated(shop: CannedRepository) 
     assert offered & {"Damaged item - photos please", "Damaged item - replacement or refund"}
 
 
+def test_a_second_request_inside_one_sentence_is_a_segment_of_its_own() -> None:
+    text = "Customer: I'm locked out after too many attempts and I wanted to check on my order too."
+    assert focus_of(parse(text)).segments == (
+        "I'm locked out after too many attempts",
+        "and I wanted to check on my order too.",
+    )
+    # "and" alone joins one request's parts.
+    one = "Customer: The lid is cracked and the handle is loose on my new kettle."
+    assert len(focus_of(parse(one)).segments) == 1
+
+
 def test_two_needs_in_one_message_are_both_found(shop: CannedRepository) -> None:
     result = understood(shop, TWO_NEEDS)
     offered = {c.title for n in result.needs for c, _ in n.candidates[:3]}

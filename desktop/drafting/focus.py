@@ -183,15 +183,22 @@ def _without_greetings(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+# Where a second request starts inside a sentence: after a comma ("..., and can you ...") or,
+# for a clause that can only open a new request, without one ("... attempts and I wanted to
+# check on my order").
+_NEW_REQUEST = re.compile(
+    r"(?<=[,;])\s+(?=(?:also|and also|plus|another thing|and can|and could|and how|"
+    r"and what|and where|and when|and is|and do|also,)\b)"
+    r"|\s+(?=and (?:i|i'd|i'm|we) (?:also )?(?:want(?:ed)? to|would like to|need(?:ed)? to|"
+    r"was wondering|wonder)\b)",
+    re.IGNORECASE,
+)
+
+
 def _segments(text: str) -> list[str]:
     """Sentences, with "Also, ..." and "and can I ..." starting a new one."""
     parts: list[str] = []
     for sentence in split(text):
-        pieces = re.split(
-            r"(?<=[,;])\s+(?=(?:also|and also|plus|another thing|and can|and could|and how|"
-            r"and what|and where|and when|and is|and do|also,)\b)",
-            sentence.text,
-            flags=re.IGNORECASE,
-        )
+        pieces = _NEW_REQUEST.split(sentence.text)
         parts += [p.strip() for p in pieces if p.strip()]
     return parts
