@@ -96,9 +96,8 @@ class ShowSources:
 
 @dataclass(frozen=True)
 class Ask:
-    """Start a model request under this id; a newer one supersedes it."""
+    """Start a model request for this draft; a newer one supersedes it."""
 
-    request_id: int
     transcript: Transcript
     pinned: tuple[CannedResponse, ...]
     # What the window already read of this very transcript: the pipeline need not read it again.
@@ -112,9 +111,8 @@ class BeginRewrite:
 
 @dataclass(frozen=True)
 class AskRewrite:
-    """Start a rewrite request under this id."""
+    """Start a rewrite request; a newer request supersedes it."""
 
-    request_id: int
     action: RewriteAction
     text: str
     sources: tuple[str, ...]

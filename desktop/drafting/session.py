@@ -103,7 +103,6 @@ class _Ready:
 
 @dataclass(frozen=True)
 class _Rewriting:
-    request_id: int
     action: RewriteAction
     text: str
 
@@ -111,7 +110,7 @@ class _Rewriting:
 class DraftSession:
     """The current draft, the ready reply, the engine's state and the settings in use.
 
-    It numbers its drafts: an Ask carries the id of the draft it starts (Draft.request_id).
+    It numbers its model drafts (Draft.request_id; None for a canned response put in as is).
     The model's news reaches `on_event` already matched to this tab's latest request by the
     window (ui/assist.py), so nothing here checks an id again.
     """
@@ -311,7 +310,7 @@ class DraftSession:
         return (
             *discarded,
             ClearDraft(),
-            Ask(self._request_id, transcript, self._pinned, understood),
+            Ask(transcript, self._pinned, understood),
         )
 
     # --- what the model sends back for the current request ----------------------------------
@@ -472,12 +471,11 @@ class DraftSession:
         text = selected if selected.strip() else whole
         if not text.strip():
             return (Notify("Nothing to rewrite yet."),)
-        self._request_id += 1
-        self._rewriting = _Rewriting(self._request_id, action, text)
+        self._rewriting = _Rewriting(action, text)
         sources = (*self._current_sources(transcript), whole)
         return (
             BeginRewrite(),
-            AskRewrite(self._request_id, action, text, sources),
+            AskRewrite(action, text, sources),
             Notify(f"{REWRITE_LABELS[action]}…"),
         )
 

@@ -255,18 +255,18 @@ class DraftController(QObject):
                     panel.ready.show_reply(reply)
                 case ShowSources(grounding):
                     panel.show_sources(grounding)
-                case Ask(request_id, transcript, pinned, understood):
+                case Ask(transcript, pinned, understood):
                     settings = self.session.settings
                     self._drafted_style = (settings.tone, settings.draft_length)
                     panel.set_style(*self._drafted_style)
                     self.started.emit()
-                    self._assist.ask(request_id, transcript, pinned, settings, understood)
+                    self._assist.ask(transcript, pinned, settings, understood)
                 case BeginRewrite():
                     self._rewritten_from = panel.draft.selected_text() or self._draft_text()
                     panel.draft.begin_rewrite()
-                case AskRewrite(request_id, action, text, sources):
+                case AskRewrite(action, text, sources):
                     self.started.emit()
-                    self._assist.rewrite(request_id, action, text, sources)
+                    self._assist.rewrite(action, text, sources)
                 case RewriteText(text):
                     panel.draft.rewrite_text(text)
                 case FinishRewrite(text, marks):

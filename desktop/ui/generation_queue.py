@@ -94,7 +94,6 @@ class TabAssist(QObject):
 
     def ask(
         self,
-        request_id: int,
         transcript: Transcript,
         pinned: Sequence[CannedResponse] = (),
         settings: Settings | None = None,
@@ -102,7 +101,7 @@ class TabAssist(QObject):
     ) -> None:
         self._queue.submit(self, _Ask(transcript, tuple(pinned), settings, understood))
 
-    def rewrite(self, request_id: int, action: Action, text: str, sources: Sequence[str]) -> None:
+    def rewrite(self, action: Action, text: str, sources: Sequence[str]) -> None:
         self._queue.submit(self, _AskRewrite(action, text, tuple(sources)))
 
     def cancel(self) -> None:

@@ -66,11 +66,14 @@ def test_the_session_needs_no_qt() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_generate_starts_a_draft_under_a_new_request_id() -> None:
+def test_generate_starts_a_new_numbered_draft() -> None:
     session = ready()
-    assert session.generate(TRANSCRIPT) == (ClearDraft(), Ask(1, TRANSCRIPT, ()))
-    assert session.generate(TRANSCRIPT) == (ClearDraft(), Ask(2, TRANSCRIPT, ()))
-    assert session.draft is not None and session.draft.request_id == 2
+    assert session.generate(TRANSCRIPT) == (ClearDraft(), Ask(TRANSCRIPT, ()))
+    first = session.draft
+    assert session.generate(TRANSCRIPT) == (ClearDraft(), Ask(TRANSCRIPT, ()))
+    second = session.draft
+    assert first is not None and second is not None and first is not second
+    assert (first.request_id, second.request_id) == (1, 2)
 
 
 def test_the_window_s_reading_goes_with_a_request_for_the_same_thread() -> None:
@@ -78,11 +81,11 @@ def test_the_window_s_reading_goes_with_a_request_for_the_same_thread() -> None:
     repo = memory_repository([REFUND, CannedResponse(title="Parcel", body="On its way.")])
     read = understand_conversation(repo, TRANSCRIPT, {})
     session.understood(TRANSCRIPT, read, TRANSCRIPT.to_text())
-    assert session.generate(TRANSCRIPT)[-1] == Ask(1, TRANSCRIPT, (), read)
+    assert session.generate(TRANSCRIPT)[-1] == Ask(TRANSCRIPT, (), read)
     other = parse("Customer: a different thread entirely")
-    assert session.generate(other)[-1] == Ask(2, other, (), None)  # read of another thread
+    assert session.generate(other)[-1] == Ask(other, (), None)  # read of another thread
     pinned = session.use_canned(REFUND, TRANSCRIPT, TRANSCRIPT.to_text())
-    assert pinned[-1] == Ask(3, TRANSCRIPT, (REFUND,), None)  # pinned: read again with them
+    assert pinned[-1] == Ask(TRANSCRIPT, (REFUND,), None)  # pinned: read again with them
 
 
 def test_generate_is_refused_until_a_model_and_a_conversation_are_there() -> None:
@@ -141,11 +144,11 @@ def test_use_for_draft_pins_the_response_and_regenerate_keeps_it() -> None:
     session = ready()
     assert session.use_canned(REFUND, TRANSCRIPT, CONVERSATION) == (
         ClearDraft(),
-        Ask(1, TRANSCRIPT, (REFUND,)),
+        Ask(TRANSCRIPT, (REFUND,)),
     )
-    assert session.regenerate(TRANSCRIPT) == (ClearDraft(), Ask(2, TRANSCRIPT, (REFUND,)))
+    assert session.regenerate(TRANSCRIPT) == (ClearDraft(), Ask(TRANSCRIPT, (REFUND,)))
     session.generate(TRANSCRIPT)
-    assert session.regenerate(TRANSCRIPT) == (ClearDraft(), Ask(4, TRANSCRIPT, ()))
+    assert session.regenerate(TRANSCRIPT) == (ClearDraft(), Ask(TRANSCRIPT, ()))
 
 
 def test_without_a_model_the_canned_response_becomes_the_draft() -> None:
@@ -453,7 +456,7 @@ def test_a_new_draft_discards_the_uncopied_one() -> None:
     finished_with(session, crafted())
     started = session.regenerate(TRANSCRIPT)
     assert [(e.kind, e.action) for e in feedback(started)] == [("draft", "discarded")]
-    assert started[-2:] == (ClearDraft(), Ask(2, TRANSCRIPT, ()))
+    assert started[-2:] == (ClearDraft(), Ask(TRANSCRIPT, ()))
 
 
 def test_tone_and_length_are_saved_and_regenerate_the_draft() -> None:
@@ -469,7 +472,7 @@ def test_tone_and_length_are_saved_and_regenerate_the_draft() -> None:
     effects = session.set_style(TRANSCRIPT, length="short")
     short = formal.replace(draft_length="short")
     assert effects[:2] == (SaveSettings(short), UseSettings(short))
-    assert effects[-2:] == (ClearDraft(), Ask(2, TRANSCRIPT, ()))
+    assert effects[-2:] == (ClearDraft(), Ask(TRANSCRIPT, ()))
 
 
 def test_a_rewrite_streams_in_place_and_ends_in_one_replacement() -> None:
@@ -478,7 +481,7 @@ def test_a_rewrite_streams_in_place_and_ends_in_one_replacement() -> None:
     effects = session.rewrite(Action.SHORTEN, "", OFFERED, TRANSCRIPT)
     assert effects[0] == BeginRewrite()
     ask = effects[1]
-    assert isinstance(ask, AskRewrite) and (ask.request_id, ask.text) == (2, OFFERED)
+    assert isinstance(ask, AskRewrite) and ask.text == OFFERED
     assert OFFERED in ask.sources and any("order #48213" in s for s in ask.sources)
     assert session.on_event(Token("Hi")) == (RewriteText("Hi"),)
     new = "Hi Jane, track order 48213 on the Orders page. Or call 555-010-9999."
