@@ -203,6 +203,12 @@ def understand(
     focus = focus_of(transcript)
     wanted = max(count, 8)
     roles = _roles(repo)
+    escalate = bool(roles.escalate) and _ASKS_FOR_MANAGER.search(focus.open_text) is not None
+    if escalate:
+        # "I want a manager, not another sorry email": the escalation answers that sentence;
+        # the problem is ranked from the others.
+        problem = tuple(s for s in focus.segments if not _ASKS_FOR_MANAGER.search(s))
+        focus = dataclasses.replace(focus, segments=problem or focus.segments)
     found = rerank.candidates(repo.db, focus)
     main = _fetch(repo, rerank.order(found)[: max(wanted, POLICY_POOL)])
     main = _policy(repo, main + _done_now(repo, main, focus), focus, language, roles.main_language)
@@ -228,7 +234,6 @@ def understand(
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
     if not focus.thanks_only:
         needs += _more_needs(repo, focus, main, values, language, roles.main_language)
-    escalate = bool(roles.escalate) and _ASKS_FOR_MANAGER.search(focus.open_text) is not None
     if (upset or escalate) and (roles.acknowledge or escalate) and not focus.thanks_only:
         # An upset customer is first heard: the library's acknowledgement leads (its
         # escalation, when they ask for a manager), and every need found still follows it in
@@ -420,7 +425,10 @@ def _more_needs(
     language: str,
     main_language: str,
 ) -> list[Need]:
-    """Sentences of the latest message whose own best response is another need."""
+    """Sentences of the latest message whose own best response is another need.
+
+    Not one whose best response only repeats what the customer already tried.
+    """
     if len(focus.segments) < 2 or not main:
         return []
     tops = {main[0][0].id}
@@ -430,6 +438,8 @@ def _more_needs(
         ranked = _fetch(repo, ranking.rank_query(repo.db, query, 5))
         ranked = _policy(repo, ranked, focus, language, main_language)
         if not ranked or ranked[0][1] < NEED_CONFIDENCE:
+            continue
+        if tried.exhausted(ranked[0][0], focus.tried):
             continue
         head = {c.id for c, _ in ranked[:SEGMENT_TOP]}
         if tops & head:
