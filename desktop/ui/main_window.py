@@ -1,12 +1,14 @@
-"""MainWindow: composes the panes, wires signals and shortcuts. Logic lives in the controllers."""
+"""MainWindow: composes the panes and wires signals. Logic lives in the controllers.
+
+Its actions, their keys and the menu bar are built in window_menus.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from PySide6.QtCore import QKeyCombination, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -28,21 +30,13 @@ from desktop.ui import window_state
 from desktop.ui.assist import AssistController
 from desktop.ui.autosave import Autosave, restored_message
 from desktop.ui.canned_search import CannedSearch
-from desktop.ui.compact import COMPACT_KEY, CompactMode
+from desktop.ui.compact import CompactMode
 from desktop.ui.conversation_tab import ConversationTab
 from desktop.ui.conversation_tabs import ConversationTabs
 from desktop.ui.copy_watch import CopyWatch
 from desktop.ui.draft_controller import DraftController
 from desktop.ui.history_keeper import HistoryKeeper
-from desktop.ui.keyboard import (
-    NEXT_PANE_KEY,
-    PANE_KEYS,
-    PREVIOUS_PANE_KEY,
-    FocusReturn,
-    Pane,
-    PaneJumper,
-    chain,
-)
+from desktop.ui.keyboard import FocusReturn, chain
 from desktop.ui.learn_import import LearnImport
 from desktop.ui.manager import CannedManager
 from desktop.ui.model_choice import ModelChoice
@@ -55,16 +49,14 @@ from desktop.ui.widgets.command_palette import CommandPalette, PaletteShortcutGu
 from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.engine_status import EngineStatus
 from desktop.ui.widgets.history_dialog import HistoryDialog
-from desktop.ui.widgets.ready_reply_box import COPY_KEY
 from desktop.ui.widgets.settings_dialog import SettingsDialog
 from desktop.ui.widgets.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from desktop.ui.widgets.stats_dialog import DAYS, StatsDialog
-from desktop.ui.widgets.suggestion_panel import NEXT_KEY, PREVIOUS_KEY, SuggestionPanel
+from desktop.ui.widgets.suggestion_panel import SuggestionPanel
 from desktop.ui.widgets.summary_box import SummaryBox
+from desktop.ui.window_menus import NEW_TAB_KEY, build_menus
 
-Keys = QKeySequence | QKeySequence.StandardKey | str | list[str] | None
 SETTINGS_NOT_SAVED = "the settings apply until you quit but were not saved"
-NEW_TAB_KEY, CLOSE_TAB_KEY, REOPEN_TAB_KEY = "Ctrl+T", "Ctrl+W", "Ctrl+Shift+T"
 _CTRL, _SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 # Editors would take these as typed text (a tab character); the window switches tabs instead.
 TAB_SWITCH_KEYS = (
@@ -172,7 +164,10 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.filler = PlaceholderFiller(self, self._placeholder_values, self._insert_in_draft)
         self.tabs.new_tab()
-        self._build_actions()
+        self._build_helpers()
+        built = build_menus(self)
+        self.compact_action, self.send_behind_action = built.compact, built.send_behind
+        self.panes = built.panes
         self._connect()
         self.canned.search.installEventFilter(self._palette_guard)
 
@@ -196,10 +191,6 @@ class MainWindow(QMainWindow):
     @property
     def reading(self) -> ReadingController:
         return self.tabs.current.reading
-
-    def _on_current(self, name: str) -> Callable[[], None]:
-        """A slot that calls the shown tab's draft controller method `name`."""
-        return lambda: getattr(self.tabs.current.drafts, name)()
 
     @Slot()
     def new_tab(self) -> ConversationTab:
@@ -303,88 +294,11 @@ class MainWindow(QMainWindow):
         self.tabs.current.suggestion.insert_at_cursor(text, caret)
 
     # --- setup ------------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: Keys, slot: Callable[[], object]) -> QAction:
-        return self._bind(QAction(text, self), shortcut, slot)
-
-    def _bind(self, action: QAction, shortcut: Keys, slot: Callable[[], object]) -> QAction:
-        """Give `action` its key (or keys: the first is the one menus show) and add it here."""
-        if shortcut is not None:
-            keys = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(key) for key in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        on = self._on_current
-        generate_action = self._action(
-            "&Generate reply", ["Ctrl+Return", "Ctrl+Enter"], on("generate")
-        )
-        self._bind(self.stop_action, "Esc", on("stop"))
-        regenerate_action = self._action("&Regenerate", "Ctrl+R", on("regenerate"))
-        copy_action = self._action("&Copy reply", "Ctrl+Shift+C", on("copy_draft"))
-        ready_action = self._action("Copy &ready reply", COPY_KEY, on("copy_ready"))
-        previous_action = self._action("&Previous alternative", PREVIOUS_KEY, on("show_previous"))
-        next_action = self._action("&Next alternative", NEXT_KEY, on("show_next"))
-        use_action = self._action(
-            "Use selected canned response", "Ctrl+Shift+Return", self.canned.use_current
-        )
-        self._action("Search canned responses", "Ctrl+F", self.canned.focus_search)
-        palette_action = self._action(
-            "Insert canned response…", "Ctrl+K", self.command_palette.open_palette
-        )
-        self._action("Insert selected canned response", "Ctrl+Shift+I", self.canned.insert_current)
-        open_action = self._action(
-            "&Open conversation…", QKeySequence.StandardKey.Open, self.open_conversation
-        )
-        model_action = self._action("Choose &model…", "Ctrl+M", self.choose_model)
-        settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
-        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        about_action = self._action("&About Agent Assist", None, self.show_about)
-        stats_action = self._action("&Statistics…", None, self.show_stats)
-        summary_action = self._action("Summarize for &handover…", "Ctrl+Alt+S", self.summarize)
-        tabs = self.tabs
-        new_tab_action = self._action("&New conversation tab", NEW_TAB_KEY, self.new_tab)
-        close_tab_action = self._action("&Close tab", CLOSE_TAB_KEY, tabs.close_current)
-        reopen_tab_action = self._action("Reopen closed tab", REOPEN_TAB_KEY, tabs.reopen_closed)
-        next_tab_action = self._action("Next tab", ["Ctrl+Tab", "Ctrl+PgDown"], tabs.show_next)
-        previous_tab_action = self._action(
-            "Previous tab", ["Ctrl+Shift+Tab", "Ctrl+PgUp"], tabs.show_previous
-        )
-        for number in range(1, 10):
-            label = f"Tab {number}" if number < 9 else "Last tab"
-            self._action(label, f"Ctrl+{number}", partial(tabs.show_index, number - 1))
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([new_tab_action, close_tab_action, reopen_tab_action])
-        file_menu.addSeparator()
-        file_menu.addActions([open_action, model_action, settings_action])
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        reply_menu = self.menuBar().addMenu("&Reply")
-        reply_menu.addActions(
-            [
-                palette_action,
-                generate_action,
-                self.stop_action,
-                regenerate_action,
-                copy_action,
-                ready_action,
-                previous_action,
-                next_action,
-                use_action,
-            ]
-        )
-        reply_menu.addMenu(self.suggestion.rewrite_menu)
-        reply_menu.addAction(summary_action)
-        manage_action = self._action("&Manage canned responses…", "Ctrl+Shift+L", self.open_manager)
+    def _build_helpers(self) -> None:
+        """The window's own helpers beside the tabs: imports, team sync, compact mode."""
         self.learn_import = LearnImport(self._library_factory, self)  # off the GUI thread
         self.learn_import.learned.connect(self.search.refresh_now)  # re-rank with the examples
         self.learn_import.message.connect(self._show_message)
-        learn_action = self._action(
-            "&Learn from past tickets…", None, self.learn_import.choose_file
-        )
-        self.menuBar().addMenu("&Library").addActions([manage_action, learn_action])
         # Subscribed team libraries (and, when shared, the team's picks) kept current.
         self.team_sync = TeamSync(
             self._library_factory, lambda: self._settings.share_examples, self
@@ -393,52 +307,12 @@ class MainWindow(QMainWindow):
         self.team_sync.changed.connect(self.palette_search.refresh_now)
         self.team_sync.message.connect(self._show_message)
         self.team_sync.start()
-        self.copy_watch.watch(copy_action.triggered, "draft")
-        self.copy_watch.watch(ready_action.triggered, "ready_reply")
         self.compact_mode = CompactMode(self, (self.tabs.left, self.canned), self.right_splitter)
         self.copy_watch.copied.connect(self.compact_mode.after_copy)
-        self.compact_action = self._action("&Compact mode", COMPACT_KEY, self.compact_mode.toggle)
-        self.compact_action.setCheckable(True)
-        self.compact_mode.toggled.connect(self.compact_action.setChecked)
-        self.send_behind_action = QAction("Send the window &behind after Copy", self)
-        self.send_behind_action.setCheckable(True)
-        self.send_behind_action.setChecked(self.compact_mode.send_behind)
-        self.send_behind_action.toggled.connect(self.compact_mode.set_send_behind)
         self.copy_watch.copied.connect(self._on_copied)
         self.history.failed.connect(self._show_message)
         self.history.opened.connect(self._on_history_opened)
         self.history.row_saved.connect(self._on_history_row_saved)
-        history_action = self._action("&History…", "Ctrl+H", self.open_history)
-        file_menu.insertAction(model_action, history_action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addActions([self.compact_action, self.send_behind_action])
-        view_menu.addSeparator()
-        view_menu.addActions([next_tab_action, previous_tab_action])
-        go_menu = view_menu.addMenu("&Go to")
-        go_menu.addActions(self._pane_actions())
-        help_menu = self.menuBar().addMenu("&Help")
-        keys_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
-        help_menu.addActions([keys_action, stats_action, about_action])
-
-    def _pane_actions(self) -> list[QAction]:
-        """Alt+1…4 go to a pane, F6 and Shift+F6 to the next or previous one."""
-        self.panes = PaneJumper(
-            (
-                Pane("Conversation", lambda: self.conversation.editor),
-                Pane("Ready reply", lambda: self.suggestion.ready.text),
-                Pane("Suggested reply", lambda: self.suggestion.draft),
-                Pane("Canned responses", lambda: self.canned.list),
-            )
-        )
-        actions = [
-            self._action(f"Go to {pane.name.lower()}", key, partial(self.panes.jump, index))
-            for index, (pane, key) in enumerate(zip(self.panes.panes, PANE_KEYS, strict=True))
-        ]
-        actions.append(self._action("Next pane", NEXT_PANE_KEY, partial(self.panes.step, 1)))
-        actions.append(
-            self._action("Previous pane", PREVIOUS_PANE_KEY, partial(self.panes.step, -1))
-        )
-        return actions
 
     @Slot()
     def show_shortcuts(self) -> None:

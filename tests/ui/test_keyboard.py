@@ -15,6 +15,7 @@ from desktop.store.canned import CannedResponse
 from desktop.ui.keyboard import focusable, tab_stops
 from desktop.ui.main_window import MainWindow
 from desktop.ui.widgets.shortcuts_dialog import shortcut_rows
+from desktop.ui.window_menus import add_action
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QTableWidget, QWidget
@@ -216,7 +217,7 @@ def test_help_lists_every_shortcut_from_the_actions(
     for name in ("Go to suggested reply", "Next pane", "Copy reply", "Keyboard shortcuts"):
         assert name in listed
     # Generated, not written down: a new action shows up with its key.
-    extra = window._action("Made up for the test", "Ctrl+Alt+Y", lambda: None)
+    extra = add_action(window, "Made up for the test", "Ctrl+Alt+Y", lambda: None)
     assert ("Made up for the test", extra.shortcut().toString(native)) in shortcut_rows(
         window.actions()
     )
