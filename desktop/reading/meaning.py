@@ -4,8 +4,9 @@ Cue lists only know the words someone wrote down for each language; a customer w
 box came crushed and nobody answers" in any language the encoder knows (~16) lands near the
 negative examples all the same. The head (3 x 512 weights and biases, `resources/mood/head.npz`)
 is a softmax regression fitted by `packaging/fit_mood_head.py` on `resources/mood/prototypes.jsonl`
-only: support-style sentences written for this project in 13 languages (CC0), negation and
-contrast included ("not satisfied", "thanks, but it still doesn't work"). Its three biases were
+only: support-style and everyday chat-like sentences written for this project in 15 languages
+(CC0), negation and contrast included ("not satisfied", "thanks, but it still doesn't work").
+A message is read without its chat noise (`noise.py`: URLs, handles, emoji by name). Its biases were
 then calibrated on `tests/data/reading/sentiment.jsonl`, which the sentences were not written
 against. No new model: it reuses `default_multilingual()`; one vector per message (~1 ms).
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop import paths
+from desktop.reading.noise import normalise
 from desktop.store.multilingual import MultilingualEmbedder, available, default_multilingual
 
 logger = logging.getLogger(__name__)
@@ -79,13 +81,13 @@ class MeaningReader:
         return self._embedder
 
     def read(self, text: str) -> Meaning:
-        clipped = clip(text)
+        clipped = prepared(text)
         with self._lock:
             if clipped in self._recent:
                 self._recent.move_to_end(clipped)
                 return self._recent[clipped]
         (row,) = self._head.probabilities(self._embedder.embed([clipped]))
-        meaning = Meaning(_label(row), *(float(p) for p in row))
+        meaning = Meaning(label_of(row), *(float(p) for p in row))
         with self._lock:
             self._recent[clipped] = meaning
             while len(self._recent) > REMEMBERED:
@@ -93,10 +95,16 @@ class MeaningReader:
         return meaning
 
 
-def _label(row: np.ndarray) -> str:
+def label_of(row: np.ndarray) -> str:
+    """The label of one row of `Head.probabilities`."""
     if row[0] >= NEGATIVE_AT:
         return "negative"
     return "positive" if row[2] > row[1] else "neutral"
+
+
+def prepared(text: str) -> str:
+    """What is embedded: `text` without chat noise (`noise.py`), clipped to MAX_CHARS."""
+    return clip(normalise(text) or text)
 
 
 def clip(text: str) -> str:
