@@ -172,11 +172,11 @@ def memory_kib() -> dict[str, int]:
 def save_dialog(qtbot: QtBot, window: MainWindow, **edits: Any) -> None:
     dialog = open_settings(window)
     if "enabled" in edits:
-        dialog.api_enabled.setChecked(edits["enabled"])
+        dialog.api.enabled.setChecked(edits["enabled"])
     if "port" in edits:
-        dialog.api_port.setValue(edits["port"])
+        dialog.api.port.setValue(edits["port"])
     if edits.get("new_token"):
-        dialog.new_token_button.click()
+        dialog.api.new_token_button.click()
     dialog.accept()
 
 
@@ -190,14 +190,14 @@ def test_turned_on_in_settings_it_answers_with_the_token_only(
     before = memory_kib()
 
     dialog = open_settings(window)
-    assert "127.0.0.1 only" in dialog.api_status.text()
-    shown = dialog.api_token.text()
+    assert "127.0.0.1 only" in dialog.api.status.text()
+    shown = dialog.api.token.text()
     assert len(shown) >= 40 and not ring.saved  # shown, saved only once the API is on
-    dialog.copy_token_button.click()
+    dialog.api.copy_token_button.click()
     assert QGuiApplication.clipboard().text() == shown
-    dialog.api_enabled.setChecked(True)
-    dialog.api_port.setValue(free_port())
-    dialog.api_origins.setText(f" {HELPDESK}/ , ")
+    dialog.api.enabled.setChecked(True)
+    dialog.api.port.setValue(free_port())
+    dialog.api.origins_edit.setText(f" {HELPDESK}/ , ")
     dialog.accept()
     assert ring.saved == {(api_key.SERVICE, api_key.LOCAL_TOKEN_ENTRY): shown}
 
@@ -237,8 +237,8 @@ def test_turned_on_in_settings_it_answers_with_the_token_only(
     with pytest.raises(ConnectionRefusedError):
         status_of(first_url, renewed)
     dialog = open_settings(window)
-    assert dialog.api_token.text() == renewed and "OS keyring" in dialog.api_status.text()
-    assert listening(host.url) in dialog.api_status.text()
+    assert dialog.api.token.text() == renewed and "OS keyring" in dialog.api.status.text()
+    assert listening(host.url) in dialog.api.status.text()
     dialog.reject()
     save_dialog(qtbot, window, enabled=False)
     qtbot.waitUntil(lambda: host.status == STOPPED, timeout=30_000)
@@ -277,8 +277,8 @@ def test_a_port_in_use_is_one_clear_line_and_the_window_keeps_working(
         result: SuggestionResult = finished.args[0].result
         assert result.text.strip()
     dialog = open_settings(window)
-    assert "No OS keyring" in dialog.api_status.text()  # the token lives for this run only
-    assert expected in dialog.api_status.text()
+    assert "No OS keyring" in dialog.api.status.text()  # the token lives for this run only
+    assert expected in dialog.api.status.text()
     dialog.reject()
 
 

@@ -4,16 +4,13 @@ The team server's API key goes to the OS keyring (desktop.engine.api_key) when s
 into the settings; "Test connection" runs on its own thread (desktop.ui.server_check). The
 global shortcut's line says what the running one does (or why there is none); the launcher
 registers a changed one, and writes or removes the login entry, when the settings are saved.
-The local API's token is shown here (it lives in the OS keyring, like the team key); a new
-one is saved with the settings, and the launcher then restarts the API with it.
+The Local API page is local_api_settings.py's.
 """
 
 from __future__ import annotations
 
-import secrets
-
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,24 +33,15 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.drafting import options
 from desktop.drafting.offered import Mode as CheckMode
-from desktop.engine.api_key import (
-    ENV_VAR,
-    LOCAL_TOKEN_BYTES,
-    TokenSource,
-    local_api_token,
-    renew_local_api_token,
-    set_api_key,
-)
+from desktop.engine.api_key import ENV_VAR, set_api_key
 from desktop.engine.openai_server import ServerCheck
 from desktop.settings import Settings
 from desktop.system.hotkey_keys import ShortcutError, parse
-from desktop.ui.api_host import find_api_host
 from desktop.ui.global_hotkey import find_hotkey
 from desktop.ui.server_check import ServerCheckRunner
+from desktop.ui.widgets.local_api_settings import LocalApiSettings
 
 APPLIED_ON_SAVE = "Registered when you save."
-LOOPBACK_ONLY = "Listens on 127.0.0.1 only: other computers cannot reach it."
-NEW_TOKEN = "A new token: kept when you save with the API on."
 SHARED_EXAMPLES = (
     "Shared beside each team library file (canned subscribe): the customer's side of "
     "conversations you answered with a team response, with emails and long numbers removed; "
@@ -145,7 +133,7 @@ class SettingsDialog(QDialog):
         self.start_at_login.setChecked(settings.start_at_login)
         self.share_examples = QCheckBox("Share my picks of team responses with the team", self)
         self.share_examples.setChecked(settings.share_examples)
-        self._build_api(settings)
+        self.api = LocalApiSettings(settings, self)
         self._checks: ServerCheckRunner | None = None
         # One page per concern: the whole form in one column no longer fits a laptop screen.
         self.pages = QTabWidget(self)
@@ -175,10 +163,7 @@ class SettingsDialog(QDialog):
         helpdesk.addRow(self.start_at_login)
         api = self._page("&Local API")
         api.addRow(_hint("For helpdesk sidebars and browser extensions.", self))
-        api.addRow("Answer on port", self._api_row)
-        api.addRow("Allowed web origins", self.api_origins)
-        api.addRow("Token (Bearer)", self._token_row)
-        api.addRow(self.api_status)
+        self.api.add_rows(api)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -201,70 +186,6 @@ class SettingsDialog(QDialog):
         page = QWidget(self.pages)
         self.pages.addTab(page, title)
         return QFormLayout(page)
-
-    def _build_api(self, settings: Settings) -> None:
-        self.api_enabled = QCheckBox("On:", self)
-        self.api_enabled.setChecked(settings.api_enabled)
-        self.api_port = self._spin(0, 65535, settings.api_port, 1)
-        self.api_port.setSpecialValueText("any free port")
-        self._api_row = QHBoxLayout()
-        self._api_row.addWidget(self.api_enabled)
-        self._api_row.addWidget(self.api_port, 1)
-        self.api_origins = QLineEdit(", ".join(settings.api_origins), self)
-        self.api_origins.setPlaceholderText("comma separated, e.g. https://helpdesk.example.com")
-        token, source = local_api_token(create=False)  # read only: nothing saved unless used
-        # Made here when there is none yet, or by "New token"; saved with the API on.
-        self._new_token = "" if token else secrets.token_urlsafe(LOCAL_TOKEN_BYTES)
-        self._renewed = False
-        self.api_token = QLineEdit(token or self._new_token, self)
-        self.api_token.setReadOnly(True)
-        self.copy_token_button = QPushButton("Copy", self)
-        self.new_token_button = QPushButton("New token", self)
-        self.new_token_button.setEnabled(source != TokenSource.ENVIRONMENT)
-        self._token_row = QHBoxLayout()
-        self._token_row.addWidget(self.api_token, 1)
-        self._token_row.addWidget(self.copy_token_button)
-        self._token_row.addWidget(self.new_token_button)
-        self.api_status = QLabel("", self)
-        self.api_status.setObjectName("apiStatus")
-        self.api_status.setWordWrap(True)
-        self.api_status.setTextFormat(Qt.TextFormat.PlainText)
-        self._token_source = source
-        host = find_api_host(self.parent())
-        if host is not None:
-            host.changed.connect(self._show_api_status)
-        self._show_api_status()
-        self.copy_token_button.clicked.connect(self._on_copy_token_clicked)
-        self.new_token_button.clicked.connect(self._on_new_token_clicked)
-
-    @Slot()
-    def _show_api_status(self) -> None:
-        """Loopback only; where the token lives; what the running API does (or why it cannot)."""
-        host = find_api_host(self.parent())
-        lines = [LOOPBACK_ONLY]
-        if self._new_token:
-            lines.append(NEW_TOKEN)
-        if not self._new_token or self._token_source != TokenSource.KEYRING:
-            lines.append(str(self._token_source))  # no keyring, or set by the environment
-        if host is not None:
-            lines.append(host.status)
-        self.api_status.setText("\n".join(lines))
-
-    @Slot()
-    def _on_copy_token_clicked(self) -> None:
-        QGuiApplication.clipboard().setText(self.api_token.text())
-
-    @Slot()
-    def _on_new_token_clicked(self) -> None:
-        self._new_token = secrets.token_urlsafe(LOCAL_TOKEN_BYTES)
-        self._renewed = True
-        self.api_token.setText(self._new_token)
-        self._show_api_status()
-
-    def origins(self) -> tuple[str, ...]:
-        """The allowed origins as typed; a trailing slash dropped (browsers send none)."""
-        parts = (part.strip().rstrip("/") for part in self.api_origins.text().split(","))
-        return tuple(dict.fromkeys(part for part in parts if part))
 
     def _spin(self, low: int, high: int, value: int, step: int) -> QSpinBox:
         spin = QSpinBox(self)
@@ -299,9 +220,9 @@ class SettingsDialog(QDialog):
             # Cleared while off: keep the old one, so turning it on again brings it back.
             global_shortcut=self.shortcut_text() or self._settings.global_shortcut,
             start_at_login=self.start_at_login.isChecked(),
-            api_enabled=self.api_enabled.isChecked(),
-            api_port=self.api_port.value(),
-            api_origins=self.origins(),
+            api_enabled=self.api.enabled.isChecked(),
+            api_port=self.api.port.value(),
+            api_origins=self.api.origins(),
             share_examples=self.share_examples.isChecked(),
         )
 
@@ -388,9 +309,8 @@ class SettingsDialog(QDialog):
                     "No OS keyring is available: the API key was not saved. "
                     f"Set ${ENV_VAR} for the app instead."
                 )
-        keep = self._new_token and (edited.api_enabled or self._renewed)
-        if keep and renew_local_api_token(self._new_token) == TokenSource.SESSION:
-            self.key_failed.emit(str(TokenSource.SESSION))
+        if problem := self.api.keep_token(edited.api_enabled):
+            self.key_failed.emit(problem)
         self.saved.emit(edited)
 
 
