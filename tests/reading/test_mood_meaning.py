@@ -62,15 +62,16 @@ def test_umsab_every_language(umsab: tuple[dict[str, MoodScore], dict[str, MoodS
 
 def test_realistic_angry_conversations() -> None:
     rows = _by_language(score(load_labelled(REALISTIC)))
-    # Reached: all 10 angry ones, and 8 of the 80 others; cue lists alone: 8 and 15.
+    # Reached: all 10 angry ones, and 7 of the 80 others (before the chat-like prototypes: 9);
+    # cue lists alone: 8 and 15.
     assert rows["all"].recall >= 0.9
-    assert rows["all"].precision >= 0.52
+    assert rows["all"].precision >= 0.55
     assert rows["all"].accuracy >= 0.89
 
 
 def test_the_calibration_set_still_reads_right() -> None:
     rows = _by_language(score(load_labelled(LABELLED)))
-    assert rows["all"].recall >= 0.95 and rows["all"].precision >= 0.92  # 0.97, 0.95
+    assert rows["all"].recall >= 0.95 and rows["all"].precision >= 0.9  # 0.97, 0.93
 
 
 @pytest.mark.parametrize(
