@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +23,13 @@ from desktop.store.embeddings import Embedder
 
 Matrix = npt.NDArray[np.float32]
 THRESHOLD = 0.5  # mean pairwise similarity a cluster keeps (measured on the Bitext dev replies)
+STOP_EVERY = 64  # merges between looks at the cancel flag
+
+
+class CancelledError(Exception):
+    """The caller asked to stop: nothing is proposed."""
+
+
 MAX_TEXTS = 4000
 # Added to every word's idf: a word all the texts share still counts a little, so five replies
 # alike but for a name are alike even when they are the whole history (idf alone: 0).
@@ -95,7 +102,9 @@ class TextSpace:
         return sorted(score, key=lambda w: (-score[w], w))[:count]
 
 
-def average_linkage(similarity: Matrix, threshold: float = THRESHOLD) -> list[list[int]]:
+def average_linkage(
+    similarity: Matrix, threshold: float = THRESHOLD, stop: Callable[[], bool] | None = None
+) -> list[list[int]]:
     """Clusters of row indices, largest first; every row is in exactly one.
 
     Each step merges the two clusters of highest mean pairwise similarity, until none is at
@@ -112,7 +121,11 @@ def average_linkage(similarity: Matrix, threshold: float = THRESHOLD) -> list[li
     members: list[list[int]] = [[i] for i in range(n)]
     best = sim.argmax(axis=1)
     best_value = sim[np.arange(n), best]
+    merges = 0
     while n > 1:
+        merges += 1
+        if stop is not None and merges % STOP_EVERY == 0 and stop():
+            raise CancelledError
         i = int(np.argmax(best_value))
         if not best_value[i] >= threshold:
             break

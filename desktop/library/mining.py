@@ -12,7 +12,7 @@ so the ranking knows at once which conversations it answers. No model needed. No
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,14 @@ from sqlite_utils import Database
 
 from desktop.errors import InputError
 from desktop.importers.replies import Answer
-from desktop.library.clusters import MAX_TEXTS, THRESHOLD, TextSpace, average_linkage, central
+from desktop.library.clusters import (
+    MAX_TEXTS,
+    THRESHOLD,
+    CancelledError,
+    TextSpace,
+    average_linkage,
+    central,
+)
 from desktop.library.clusters import words as words_of
 from desktop.library.generalise import generalise
 from desktop.placeholders import extract_values
@@ -146,13 +153,24 @@ def mine(
     library: Sequence[str],
     min_size: int = MIN_SIZE,
     embedder: Embedder | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Mined:
-    """Proposals for the replies `library` (response bodies) does not cover, largest first."""
+    """Proposals for the replies `library` (response bodies) does not cover, largest first.
+
+    `stop` is asked between steps and during clustering; when it says so, `CancelledError` is
+    raised and nothing is proposed.
+    """
     if min_size < 2:
         raise InputError("--min-size must be at least 2: one reply is not a pattern.")
+
+    def check() -> None:
+        if stop is not None and stop():
+            raise CancelledError
+
     embedder = embedder or default_embedder()
     replies = [a.reply for a in answers]
     covered = _covered(replies, library, embedder) if library else []
+    check()
     uncovered = [i for i in range(len(answers)) if i not in set(covered)]
     left_out = max(0, len(uncovered) - MAX_TEXTS)
     uncovered = uncovered[left_out:]  # the newest, when a history is longer
@@ -160,14 +178,16 @@ def mine(
     if len(uncovered) < min_size:
         return mined
     space = TextSpace([replies[i] for i in uncovered], embedder)
+    check()
     # The title says what the customers asked; the tags what the replies say.
     asked = TextSpace([_customer_side(answers[i]) for i in uncovered], None)
     rows = list(range(len(uncovered)))
     similarity = space.similarity(rows, rows)
     lowercase = {w for r in replies for w in words_of(r) if w in r}
-    for cluster in average_linkage(similarity, THRESHOLD):
+    for cluster in average_linkage(similarity, THRESHOLD, stop):
         if len(cluster) < min_size:
             continue
+        check()
         middle = cluster[central(similarity[np.ix_(cluster, cluster)])]
         members = (middle, *(r for r in cluster if r != middle))
         chosen = answers[uncovered[middle]]

@@ -14,7 +14,7 @@ from desktop.errors import InputError
 from desktop.importers import bitext
 from desktop.importers.replies import Answer, read_answers
 from desktop.library import mining
-from desktop.library.clusters import average_linkage
+from desktop.library.clusters import STOP_EVERY, CancelledError, average_linkage
 from desktop.library.generalise import generalise
 from desktop.placeholders import names
 from desktop.store.examples import ExampleStore
@@ -203,3 +203,22 @@ def test_the_agents_own_name_and_a_name_called_out_become_placeholders() -> None
         "So sorry about that, {{customer.first_name}}! Your refund for order {{order.id}} is on "
         "its way.\n\n{{agent.name}}"
     )
+
+
+def test_mining_stops_when_asked() -> None:
+    answers = [_shipped(*c) for c in CUSTOMERS]
+    with pytest.raises(CancelledError):
+        mining.mine(answers, [], stop=lambda: True)
+    # Clustering looks at the flag every STOP_EVERY merges: a long run stops part-way.
+    size = 4 * STOP_EVERY
+    alike = np.full((size, size), 0.9, dtype=np.float32)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) >= 2
+
+    with pytest.raises(CancelledError):
+        average_linkage(alike, 0.5, stop)
+    assert len(asked) == 2
+    assert len(average_linkage(alike, 0.5, lambda: False)) == 1

@@ -5,10 +5,12 @@ platform's file chooser is answered."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from desktop.importers.replies import Answer, read_answers
 from desktop.placeholders import names
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.examples import ExampleStore
@@ -303,6 +305,32 @@ def test_cancel_frees_the_view_and_drops_the_result(
     worker = dialog.runner.worker
     assert worker is not None and worker.ran_on == [THREAD_NAME, THREAD_NAME]
     assert dialog.list.count() == 0 and library.count() == before
+
+
+def test_cancel_stops_the_mining_itself(
+    qtbot: QtBot,
+    manager: CannedManager,
+    history: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The worker is held after reading the file until Cancel is pressed, so the run is
+    # surely still going when it is cancelled (the mining itself is real).
+    pressed = threading.Event()
+
+    def held(path: Path) -> list[Answer]:
+        answers = read_answers(path)
+        pressed.wait(30)
+        return answers
+
+    monkeypatch.setattr("desktop.ui.manager.mine_worker.read_answers", held)
+    dialog = _open(qtbot, manager)
+    dialog.mine(str(history))
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    pressed.set()
+    worker = dialog.runner.worker
+    assert worker is not None
+    qtbot.waitUntil(lambda: worker.cancelled == [1], timeout=30_000)
+    assert dialog.list.count() == 0
 
 
 def test_keyboard_reaches_everything_and_widgets_have_names(

@@ -3,12 +3,14 @@
 Mining reads the file, embeds every reply and clusters them; accepting writes a response and
 learns its examples. Both run on a thread of their own ("mine-responses"), started when the
 view first needs it, so that the library window's own thread (listing, saving) never waits
-for them. desktop.library.mining has no step at which to stop, so a cancelled mining run
-finishes on its thread and its result is dropped: the view is free again at once.
+for them. Cancel frees the view at once and sets the run's own flag, which the mining looks
+at between steps and every few dozen merges of the clustering: the thread stops soon after
+and proposes nothing (a result that still arrives is dropped).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from desktop.importers.replies import read_answers
 from desktop.library import mining
+from desktop.library.clusters import CancelledError
 from desktop.library.mining import Mined, Proposal
 from desktop.store.library import LibraryFactory
 from desktop.ui.background import LibraryWorker, Reporter, WorkerThread
@@ -39,15 +42,21 @@ class MineWorker(LibraryWorker):
     def __init__(self, library_factory: LibraryFactory) -> None:
         super().__init__(library_factory)
         self.ran_on: list[str] = []  # the threads requests ran on (the tests read it)
+        self.cancelled: list[int] = []  # mining requests that stopped part-way (likewise)
 
-    @Slot(int, str)
-    def mine(self, request_id: int, path: str) -> None:
+    @Slot(int, str, object)
+    def mine(self, request_id: int, path: str, stop: threading.Event) -> None:
         self.ran_on.append(QThread.currentThread().objectName())
         with Reporter(lambda message: self.failed.emit(request_id, message), "", ""):
             answers = read_answers(Path(path))  # a bad file: an InputError that says why
             # Replies the library already covers are not proposed again.
             library = [r.body for r in self.library().repo.all(active_only=True)]
-            self.mined.emit(request_id, mining.mine(answers, library))
+            try:
+                mined = mining.mine(answers, library, stop=stop.is_set)
+            except CancelledError:
+                self.cancelled.append(request_id)
+                return
+            self.mined.emit(request_id, mined)
 
     @Slot(int, object, object)
     def accept(self, request_id: int, mined: Mined, proposal: Proposal) -> None:
@@ -71,7 +80,7 @@ class MineRunner(QObject):
     mined = Signal(object)
     accepted = Signal(object, int)
     failed = Signal(str, bool)
-    _mine_requested = Signal(int, str)
+    _mine_requested = Signal(int, str, object)
     _accept_requested = Signal(int, object, object)
 
     def __init__(self, library_factory: LibraryFactory, parent: QObject) -> None:
@@ -79,6 +88,7 @@ class MineRunner(QObject):
         self._factory = library_factory
         self._next = 0
         self._mining = 0  # the mining request whose answer is awaited; 0: none
+        self._stop = threading.Event()  # the mining in hand stops when this is set
         self._accepting = 0
         self.worker: MineWorker | None = None
         self._thread: WorkerThread | None = None
@@ -106,10 +116,12 @@ class MineRunner(QObject):
         self._started()
         self._next += 1
         self._mining = self._next
-        self._mine_requested.emit(self._mining, path)
+        self._stop = threading.Event()
+        self._mine_requested.emit(self._mining, path, self._stop)
 
     def cancel(self) -> None:
-        """Stop waiting for the mining in hand: its result, when it comes, is dropped."""
+        """Stop the mining in hand: it proposes nothing, and a result that comes is dropped."""
+        self._stop.set()
         self._mining = 0
 
     def accept(self, mined: Mined, proposal: Proposal) -> None:
