@@ -172,6 +172,26 @@ def test_what_the_customer_tried_is_not_sent_again(shop: CannedRepository) -> No
     assert promo.ready is not None and promo.ready.canned.title == "Promo code not working"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cliente: Ya he revisado la carpeta de spam y no llega el correo.",
+        "Kunde: Ich habe den Router schon neu gestartet, es geht trotzdem nicht.",
+        "Client : J'ai déjà vérifié mes spams, rien.",
+        "Cliente: Ho già provato con un'altra carta.",
+        "Cliente: Já tentei outro cartão e nada.",
+    ],
+)
+def test_tried_steps_are_read_in_the_customer_s_language(text: str) -> None:
+    assert focus_of(parse(text)).tried
+
+
+def test_a_plain_question_tried_nothing() -> None:
+    for text in ("Kunde: Wo ist meine Bestellung? Ich habe sie am Freitag bestellt.",
+                 "Customer: Where is my order? It has been a week."):  # fmt: skip
+        assert focus_of(parse(text)).tried == ()
+
+
 def test_a_response_is_exhausted_by_its_steps_not_its_topic(shop: CannedRepository) -> None:
     by_title = {c.title: c for c in shop.all()}
     failed = by_title["Payment failed"]

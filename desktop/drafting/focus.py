@@ -57,7 +57,14 @@ _IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
     r"restarted|reset|cleared|requested|rang|called|contacted|done|used|updated|followed)|"
-    r"already\s+\w+|tried|before you (?:ask|send)|i know about|checked)\b[^.!?\n]*",
+    r"already\s+\w+|tried|before you (?:ask|send)|i know about|checked|"
+    # es, de, fr, it, pt: "ya he probado", "ich habe schon ... versucht", "j'ai déjà vérifié"
+    r"ya\s+(?:he|hemos)\s+\w+|he\s+(?:probado|revisado|intentado|comprobado|mirado)|"
+    r"(?:schon|bereits)\s+(?:\w+\s+){0,3}(?:versucht|geprüft|überprüft|nachgesehen|neu\s+\w+)|"
+    r"habe\s+(?:\w+\s+){0,3}(?:versucht|geprüft|überprüft|nachgesehen)|"
+    r"j'ai\s+(?:déjà\s+)?(?:essayé|vérifié|regardé|contacté|réinstallé)|déjà\s+(?:essayé|vérifié)|"
+    r"ho\s+(?:già\s+)?(?:provato|controllato|verificato)|già\s+(?:provato|controllato)|"
+    r"já\s+(?:tentei|verifiquei|olhei|testei)|(?:tentei|verifiquei))\b[^.!?\n]*",
     re.IGNORECASE,
 )
 # "Hi Sam," / "Thanks, Sandra": greeting and sign-off lines carry no need.
