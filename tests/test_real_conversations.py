@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from desktop.drafting import calibration, rerank, translations, tried
 from desktop.drafting.echo import prompt_echo
-from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
+from desktop.drafting.focus import MAX_SEGMENTS, focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
 from desktop.drafting.understand import Understanding, _roles
 from desktop.engine.llama import LlamaEngine
@@ -227,6 +227,19 @@ def test_a_second_request_inside_one_sentence_is_a_segment_of_its_own() -> None:
     # "and" alone joins one request's parts.
     one = "Customer: The lid is cracked and the handle is loose on my new kettle."
     assert len(focus_of(parse(one)).segments) == 1
+
+
+def test_a_huge_message_is_read_by_a_bounded_number_of_sentences() -> None:
+    # Each sentence is ranked and embedded on its own: a pasted export of hundreds of them
+    # took minutes (a repeated sentence was embedded once per copy).
+    repeated = "Customer: " + "Where is my parcel for order 123? " * 300
+    assert focus_of(parse(repeated)).segments == ("Where is my parcel for order 123?",)
+    distinct = "Customer: " + " ".join(f"The parcel number {n} is late." for n in range(100))
+    segments = focus_of(parse(distinct)).segments
+    assert len(segments) == MAX_SEGMENTS
+    assert segments[0] == "The parcel number 0 is late."
+    assert segments[-1] == "The parcel number 99 is late."
+    assert len(rerank._clipped("x" * 100_000)) <= rerank.EMBED_CHARS + 3
 
 
 def test_two_needs_in_one_message_are_both_found(shop: CannedRepository) -> None:

@@ -9,7 +9,7 @@ rank the new topic). No Qt, no model.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop.drafting.sentences import split
@@ -19,6 +19,7 @@ OPEN_WEIGHT = 1.0  # the latest customer message
 PENDING_WEIGHT = 0.5  # an earlier customer turn the agent only asked about
 ANSWERED_WEIGHT = 0.12  # an earlier customer turn the agent answered: context only
 MAX_CONTEXT_TURNS = 4
+MAX_SEGMENTS = 40  # sentences of the open message read one by one (see _kept)
 
 # Gratitude or "it works now" in the languages the app reads.
 _THANKS = re.compile(
@@ -154,11 +155,24 @@ def focus_of(transcript: Transcript) -> Focus:
     return Focus(
         open_text=open_text,
         weighted=tuple(weighted),
-        segments=tuple(s for s in _segments(body) if len(s.split()) >= 3),
+        segments=_kept(s for s in _segments(body) if len(s.split()) >= 3),
         thanks_only=is_thanks_only(body),
         tried=tuple(m.group().strip() for m in _TRIED.finditer(body)),
         agent_texts=tuple(t.text for t in turns if t.role == "agent"),
     )
+
+
+def _kept(segments: Iterable[str]) -> tuple[str, ...]:
+    """Each sentence once, and of a very long message its first and last MAX_SEGMENTS / 2.
+
+    Every segment is ranked and embedded on its own: a pasted export of hundreds of
+    sentences took minutes (a repeated sentence was embedded once per copy).
+    """
+    unique = list(dict.fromkeys(segments))
+    if len(unique) <= MAX_SEGMENTS:
+        return tuple(unique)
+    half = MAX_SEGMENTS // 2
+    return (*unique[:half], *unique[-half:])
 
 
 def is_thanks_only(text: str) -> bool:

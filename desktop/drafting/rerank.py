@@ -43,6 +43,7 @@ WEIGHTS = (0.0, 0.2, 0.2, 0.4, 0.0, 0.0, 0.0, 0.0)
 RANK_POOL = 30  # the ranking's candidates that are reordered
 SENTENCE_POOL = 10  # and the best matches of any one sentence added to them
 RANK_K = 5.0
+EMBED_CHARS = 2000
 _ASKS = re.compile(
     r"\?|¿|\uff1f|\b(can|could|would|will you|please|pls|how|why|where|when|what|want|need|"
     r"like to|puede|podría|quiero|necesito|können|kann|möchte|wie|wann|pouvez|voudrais|"
@@ -73,7 +74,7 @@ def candidates(db: Database, focus: Focus) -> Candidates:
         return Candidates((), (), ())
     earlier = [text for text, _ in focus.weighted[1:]]
     asks = [s for s in sentences if _ASKS.search(s)] or sentences
-    texts = [*sentences, focus.open_text or sentences[-1], *earlier]
+    texts = [_clipped(t) for t in (*sentences, focus.open_text or sentences[-1], *earlier)]
     cosines = ranking.candidate_cosines(db, texts, pool)
     place = {i: n for n, (i, _) in enumerate(scored)}
     confidence = dict(scored)
@@ -121,6 +122,18 @@ def _pooled(
         held = best.get(key)
         best[key] = row if held is None else tuple(map(max, held, row))
     return tuple(best[group[i]] for i in pool)
+
+
+def _clipped(text: str) -> str:
+    """At most EMBED_CHARS of a text: its opening and end.
+
+    The encoder's cost grows with length (a 100 KB paste took seconds), and a whole
+    message's opening and end carry what it is about.
+    """
+    if len(text) <= EMBED_CHARS:
+        return text
+    half = EMBED_CHARS // 2
+    return f"{text[:half]} … {text[-half:]}"
 
 
 def order(found: Candidates, weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
