@@ -60,7 +60,7 @@ def _measure(path: Path | None, best: ModelEntry | None, cpu_variant: str) -> in
 def _check_writing(path: Path | None, settings: settings_module.Settings) -> int:
     """`--writing [PATH]`: whether the model (default: the configured one) may write freely."""
     from desktop.drafting.pipeline import load_system_prompt
-    from desktop.drafting.writing_check import WritingCache, run_check
+    from desktop.drafting.writing_check import WritingCache, run_check, verdict
     from desktop.engine.loading import load_engine
 
     model = path or settings.resolved_model_path()
@@ -79,8 +79,7 @@ def _check_writing(path: Path | None, settings: settings_module.Settings) -> int
             engine.close()
         cache.put(model, check)
     sys.stdout.write(json.dumps({"path": str(model), **check.as_json()}, indent=2) + "\n")
-    verdict = "writes whole replies" if check.passed else "adapts saved replies only"
-    sys.stderr.write(f"{model.name}: {check.clean} of {check.drafts} drafts clean: {verdict}\n")
+    sys.stderr.write(verdict(check, model.name) + "\n")
     return 0
 
 

@@ -35,3 +35,16 @@ def writes_freely(info: ModelInfo) -> bool:
 def writes_language(info: ModelInfo, language: str) -> bool:
     """Whether the model's own sentence may be in `language` (English always)."""
     return language == "en" or info.size_bytes >= FREE_WRITING_BYTES
+
+
+def needs_writing_check(info: ModelInfo) -> bool:
+    """Whether the window should check this model's writing as soon as it is loaded.
+
+    Only where the size rule would let an unchecked model write whole replies by itself: the
+    check then decides instead. A model on a team server has no file to remember it by.
+    """
+    from desktop.drafting.writing_check import WritingCache
+
+    if info.size_bytes < FREE_WRITING_BYTES or not info.path.is_file():
+        return False
+    return WritingCache().get(info.path) is None

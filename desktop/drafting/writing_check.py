@@ -104,6 +104,12 @@ def _fault(text: str, flagged: Sequence[object], name: str, instructions: str, t
     return ""
 
 
+def verdict(check: WritingCheck, name: str) -> str:
+    """One line for the agent: how many drafts were clean and what follows from it."""
+    follows = "writes whole replies" if check.passed else "adapts saved replies only"
+    return f"{name}: {check.clean} of {check.drafts} drafts clean: {follows}"
+
+
 def _ignore(_text: str) -> None:
     """The check reads the finished drafts, not the stream."""
 

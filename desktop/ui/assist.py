@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.drafting import model_quality
 from desktop.drafting.events import ENDINGS, STREAMED, DraftEvent, Failed
 from desktop.drafting.rewrite import Action
 from desktop.drafting.session import EngineState
@@ -41,6 +42,9 @@ class AssistController(QObject):
             another request's are dropped here, and text in flight once it was stopped.
         summarized(object): the handover Summary asked for with `summarize`.
         summary_failed(str): why that summary could not be made.
+        writing_checked(object): the loaded model's WritingCheck (check_writing, or by itself
+            after loading a large model never checked here).
+        writing_failed(str): why the writing check could not run.
     """
 
     state_changed = Signal(object)
@@ -53,6 +57,8 @@ class AssistController(QObject):
     news = Signal(object)
     summarized = Signal(object)
     summary_failed = Signal(str)
+    writing_checked = Signal(object)
+    writing_failed = Signal(str)
     # Private bridges into the worker thread (AutoConnection -> queued across threads).
     _load_requested = Signal(int, object, object, object)
     _install_requested = Signal(object, object)
@@ -62,6 +68,7 @@ class AssistController(QObject):
     _generate_requested = Signal(int, object, object, object, object)
     _rewrite_requested = Signal(int, object, str, object, object)
     _summary_requested = Signal(object, object)
+    _writing_requested = Signal(object)
 
     def __init__(
         self,
@@ -98,6 +105,10 @@ class AssistController(QObject):
         self._summary_requested.connect(self._worker.summarize)
         self._worker.summarized.connect(self.summarized)
         self._worker.summary_failed.connect(self.summary_failed)
+        self._writing_cancel = threading.Event()
+        self._writing_requested.connect(self._worker.check_writing)
+        self._worker.writing_checked.connect(self.writing_checked)
+        self._worker.writing_failed.connect(self.writing_failed)
         self._worker.ready.connect(self._on_worker_ready)
         self._worker.news.connect(self._on_worker_news)
         self._thread = WorkerThread(self._worker, "llm-worker", self)
@@ -148,6 +159,7 @@ class AssistController(QObject):
         """
         self._cancel.set()
         self._cancel = threading.Event()
+        self._writing_cancel.set()  # a draft comes before a writing check
         self._request_id = request_id
         self._set_state(EngineState.GENERATING)
         self._generate_requested.emit(
@@ -161,6 +173,15 @@ class AssistController(QObject):
         self._request_id = request_id
         self._set_state(EngineState.GENERATING)
         self._rewrite_requested.emit(request_id, action, text, tuple(sources), self._cancel)
+
+    def check_writing(self) -> None:
+        """Check whether the loaded model writes whole replies well (a few short drafts).
+
+        Runs on the model thread; a draft asked for meanwhile stops it (nothing is kept).
+        """
+        self._writing_cancel.set()
+        self._writing_cancel = threading.Event()
+        self._writing_requested.emit(self._writing_cancel)
 
     def summarize(self, transcript: Transcript) -> None:
         """Handover notes, queued on the model thread after any draft.
@@ -236,6 +257,9 @@ class AssistController(QObject):
         if self._state in (EngineState.LOADING, EngineState.NO_MODEL):
             self._set_state(EngineState.IDLE)
         self.model_ready.emit(info)
+        if model_quality.needs_writing_check(info):
+            # Free writing would otherwise be decided by the size of the weights alone.
+            self.check_writing()
 
     @Slot(int, object)
     def _on_worker_news(self, request_id: int, event: DraftEvent) -> None:

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, paths
 from desktop.autosave.workspace import AutosaveStore, Workspace, default_path
+from desktop.drafting import writing_check
+from desktop.drafting.writing_check import WritingCheck
 from desktop.settings import Settings
 from desktop.store import storage
 from desktop.store.history import Conversation
@@ -122,6 +124,8 @@ class MainWindow(QMainWindow):
         self.tabs.current_changed.connect(self._on_tabs_current_changed)
         self.tabs.message.connect(self._show_message)
         self.autosave.failed.connect(self._show_message)
+        assist.writing_checked.connect(self._on_writing_checked)
+        assist.writing_failed.connect(self._show_message)
         self.tabs.bar.tabMoved.connect(self.autosave.changed)
         self.new_tab_button = QToolButton(self)
         self.new_tab_button.setText("+")
@@ -413,6 +417,22 @@ class MainWindow(QMainWindow):
         self.settings_dialog.saved.connect(self._apply_settings)
         self.settings_dialog.key_failed.connect(self._show_message)
         self.settings_dialog.open()
+
+    @Slot()
+    def check_writing(self) -> None:
+        """A few short drafts by the loaded model decide whether it may write whole replies."""
+        info = self.assist.model_info
+        if info is None:
+            self._show_message("Load a model first (File > Choose model).")
+            return
+        self._show_message(f"Checking how {info.name} writes: three short drafts…")
+        self.assist.check_writing()
+
+    @Slot(object)
+    def _on_writing_checked(self, check: WritingCheck) -> None:
+        info = self.assist.model_info
+        line = writing_check.verdict(check, info.name if info else "The model")
+        self.statusBar().showMessage(line, 15000)
 
     @Slot()
     def summarize(self) -> None:

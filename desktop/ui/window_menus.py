@@ -77,6 +77,7 @@ def build_menus(window: MainWindow) -> WindowActions:
         "&Open conversation…", QKeySequence.StandardKey.Open, window.open_conversation
     )
     model_action = action("Choose &model…", "Ctrl+M", window.choose_model)
+    writing_action = action("Check the model's &writing", None, window.check_writing)
     settings_action = action("&Settings…", "Ctrl+,", window.open_settings)
     quit_action = action("&Quit", QKeySequence.StandardKey.Quit, window.close)
     about_action = action("&About Agent Assist", None, window.show_about)
@@ -96,7 +97,7 @@ def build_menus(window: MainWindow) -> WindowActions:
     file_menu = menu_bar.addMenu("&File")
     file_menu.addActions([new_tab_action, close_tab_action, reopen_tab_action])
     file_menu.addSeparator()
-    file_menu.addActions([open_action, model_action, settings_action])
+    file_menu.addActions([open_action, model_action, writing_action, settings_action])
     file_menu.addSeparator()
     file_menu.addAction(quit_action)
     reply_menu = menu_bar.addMenu("&Reply")

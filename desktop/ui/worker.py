@@ -10,7 +10,7 @@ from typing import TypeVar
 from PySide6.QtCore import QTimer, Signal, Slot
 
 from desktop import prewarm
-from desktop.drafting import options, rewrite, summary
+from desktop.drafting import options, rewrite, summary, writing_check
 from desktop.drafting.events import (
     Alternative,
     Drafted,
@@ -55,6 +55,8 @@ class GenerationWorker(LibraryWorker):
             while installing an engine is Failed with id -1, which belongs to no request.
         summarized(object): the handover Summary asked for with `summarize`.
         summary_failed(str): why the summary could not be made.
+        writing_checked(object): the WritingCheck of the loaded model, now remembered.
+        writing_failed(str): why the check could not run.
     """
 
     ready = Signal(object)
@@ -62,6 +64,8 @@ class GenerationWorker(LibraryWorker):
     news = Signal(int, object)
     summarized = Signal(object)
     summary_failed = Signal(str)
+    writing_checked = Signal(object)
+    writing_failed = Signal(str)
 
     def __init__(self, library_factory: LibraryFactory, system_prompt: str) -> None:
         super().__init__(library_factory)
@@ -196,6 +200,22 @@ class GenerationWorker(LibraryWorker):
             if self._engine is None:
                 raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
             self.summarized.emit(summary.summarize(self._engine, transcript, cancel))
+
+    @Slot(object)
+    def check_writing(self, cancel: threading.Event) -> None:
+        """The loaded model's writing check (drafting/writing_check.py), kept by its file.
+
+        A check stopped part-way (a draft was asked for) is neither kept nor reported.
+        """
+        with Reporter(self.writing_failed.emit, "Writing check failed: "):
+            if self._engine is None:
+                raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
+            check = writing_check.run_check(self._engine, self._system_prompt, cancel)
+            if cancel.is_set():
+                return
+            if self._engine.info.path.is_file():
+                writing_check.WritingCache().put(self._engine.info.path, check)
+            self.writing_checked.emit(check)
 
     def close_engine(self) -> None:
         self._ahead.clear()  # the reading ahead stops with the engine it was for
