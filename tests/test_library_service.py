@@ -231,7 +231,7 @@ REALISTIC = ROOT / "resources" / "eval" / "realistic" / "library.json"
 
 
 def test_import_can_replace_the_untouched_samples_in_one_go(repo: CannedRepository) -> None:
-    assert seed_if_new(repo, seed_path()) == SAMPLES == 48
+    assert seed_if_new(repo, seed_path()) == SAMPLES == 49
     assert only_samples(repo.all()) == SAMPLES
     report = import_file(repo, REALISTIC, replace_samples=True)
     assert (report.removed_samples, report.added) == (SAMPLES, 64)

@@ -22,7 +22,7 @@ def worker_library() -> Library:
 
 @pytest.fixture
 def library(app_home: Path) -> Iterator[CannedRepository]:
-    opened = open_library()  # seeds the 48 samples
+    opened = open_library()  # seeds the 49 samples
     yield opened.repo
     opened.close()
 
@@ -51,7 +51,7 @@ def test_the_list_marks_only_the_responses_that_state_an_action_as_done(
     assert CONFIRMATION in marked
     assert "Order cancellation confirmed" in marked
     assert not {"Cancel my order", "Cancel subscription or membership"} & marked
-    assert len(marked) == 6  # of the 48 samples
+    assert len(marked) == 6  # of the 49 samples
     model = manager.pane.model
     row = next(i for i, r in enumerate(model.responses()) if r.title == CONFIRMATION)
     tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
@@ -89,13 +89,13 @@ REALISTIC = Path(__file__).resolve().parents[2] / "resources" / "eval" / "realis
 def test_the_first_import_into_the_samples_offers_to_remove_them(
     qtbot: QtBot, manager: CannedManager, library: CannedRepository
 ) -> None:
-    assert library.count() == 48
+    assert library.count() == 49
     with qtbot.waitSignal(manager.library_changed, timeout=30_000):
         manager.import_file(str(REALISTIC / "library.json"))
     bar = manager.samples_bar
     qtbot.waitUntil(bar.isVisible, timeout=10_000)
-    assert "Remove the 48 sample responses?" in bar.label.text()
-    assert library.count() == 48 + 64  # the import was not held up by the question
+    assert "Remove the 49 sample responses?" in bar.label.text()
+    assert library.count() == 49 + 64  # the import was not held up by the question
     with qtbot.waitSignal(manager.library_changed, timeout=30_000):
         qtbot.mouseClick(bar.remove_button, Qt.MouseButton.LeftButton)
     assert not bar.isVisible()
@@ -105,7 +105,7 @@ def test_the_first_import_into_the_samples_offers_to_remove_them(
     # one undoable delete
     with qtbot.waitSignal(manager.library_changed, timeout=30_000):
         manager.undo_action.trigger()
-    assert library.count() == 48 + 64
+    assert library.count() == 49 + 64
     # asked once per window: a second import does not ask again
     with qtbot.waitSignal(manager.library_changed, timeout=30_000):
         manager.import_file(str(REALISTIC / "library.json"))
@@ -120,7 +120,7 @@ def test_a_library_that_is_not_only_samples_is_not_asked_about(
     window = CannedManager(worker_library)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.pane.model.rowCount() == 48, timeout=30_000)
+    qtbot.waitUntil(lambda: window.pane.model.rowCount() == 49, timeout=30_000)
     try:
         with qtbot.waitSignal(window.library_changed, timeout=30_000):
             window.import_file(str(REALISTIC / "library.json"))

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
 class SamplesBar(QFrame):
-    """A strip above the form: "Remove the 48 sample responses?", Remove / Keep.
+    """A strip above the form: "Remove the 49 sample responses?", Remove / Keep.
 
     It asks after the import rather than before it: the import is not held up by a dialog,
     and the removal is one undoable delete (Ctrl+Z brings the samples back).
