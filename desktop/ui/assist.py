@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.drafting import model_quality
 from desktop.drafting.events import ENDINGS, STREAMED, DraftEvent, Failed
 from desktop.drafting.rewrite import Action
 from desktop.drafting.session import EngineState
@@ -68,7 +67,7 @@ class AssistController(QObject):
     _generate_requested = Signal(int, object, object, object, object)
     _rewrite_requested = Signal(int, object, str, object, object)
     _summary_requested = Signal(object, object)
-    _writing_requested = Signal(object)
+    _writing_requested = Signal(object, bool)
 
     def __init__(
         self,
@@ -174,14 +173,15 @@ class AssistController(QObject):
         self._set_state(EngineState.GENERATING)
         self._rewrite_requested.emit(request_id, action, text, tuple(sources), self._cancel)
 
-    def check_writing(self) -> None:
+    def check_writing(self, only_if_needed: bool = False) -> None:
         """Check whether the loaded model writes whole replies well (a few short drafts).
 
         Runs on the model thread; a draft asked for meanwhile stops it (nothing is kept).
+        `only_if_needed`: the model thread first asks whether the check would decide anything.
         """
         self._writing_cancel.set()
         self._writing_cancel = threading.Event()
-        self._writing_requested.emit(self._writing_cancel)
+        self._writing_requested.emit(self._writing_cancel, only_if_needed)
 
     def summarize(self, transcript: Transcript) -> None:
         """Handover notes, queued on the model thread after any draft.
@@ -257,9 +257,9 @@ class AssistController(QObject):
         if self._state in (EngineState.LOADING, EngineState.NO_MODEL):
             self._set_state(EngineState.IDLE)
         self.model_ready.emit(info)
-        if model_quality.needs_writing_check(info):
-            # Free writing would otherwise be decided by the size of the weights alone.
-            self.check_writing()
+        # A large model never checked here: free writing would otherwise be decided by the
+        # size of its weights alone.
+        self.check_writing(only_if_needed=True)
 
     @Slot(int, object)
     def _on_worker_news(self, request_id: int, event: DraftEvent) -> None:

@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, paths
 from desktop.autosave.workspace import AutosaveStore, Workspace, default_path
-from desktop.drafting import writing_check
-from desktop.drafting.writing_check import WritingCheck
 from desktop.settings import Settings
 from desktop.store import storage
 from desktop.store.history import Conversation
@@ -124,8 +122,6 @@ class MainWindow(QMainWindow):
         self.tabs.current_changed.connect(self._on_tabs_current_changed)
         self.tabs.message.connect(self._show_message)
         self.autosave.failed.connect(self._show_message)
-        assist.writing_checked.connect(self._on_writing_checked)
-        assist.writing_failed.connect(self._show_message)
         self.tabs.bar.tabMoved.connect(self.autosave.changed)
         self.new_tab_button = QToolButton(self)
         self.new_tab_button.setText("+")
@@ -164,6 +160,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.models = ModelChoice(assist, self._current_settings, self._apply_settings, self)
+        self.models.message.connect(self.statusBar().showMessage)
         self.focus_return = FocusReturn(self)
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.filler = PlaceholderFiller(self, self._placeholder_values, self._insert_in_draft)
@@ -417,22 +414,6 @@ class MainWindow(QMainWindow):
         self.settings_dialog.saved.connect(self._apply_settings)
         self.settings_dialog.key_failed.connect(self._show_message)
         self.settings_dialog.open()
-
-    @Slot()
-    def check_writing(self) -> None:
-        """A few short drafts by the loaded model decide whether it may write whole replies."""
-        info = self.assist.model_info
-        if info is None:
-            self._show_message("Load a model first (File > Choose model).")
-            return
-        self._show_message(f"Checking how {info.name} writes: three short drafts…")
-        self.assist.check_writing()
-
-    @Slot(object)
-    def _on_writing_checked(self, check: WritingCheck) -> None:
-        info = self.assist.model_info
-        line = writing_check.verdict(check, info.name if info else "The model")
-        self.statusBar().showMessage(line, 15000)
 
     @Slot()
     def summarize(self) -> None:

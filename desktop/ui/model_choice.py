@@ -1,5 +1,8 @@
 """ModelChoice: File > Choose model. Opens the picker, scans off the GUI thread, loads the pick.
 
+File > Check the model's writing lives here too: the check runs on the model thread and its
+verdict goes to the status bar.
+
 Choosing a model goes through the draft session like any settings change (saved, then loaded
 in the background with a progress bar); a load that fails puts the settings back
 (DraftSession.model_switch_failed), so the choice is remembered only if it works.
@@ -9,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from desktop.drafting import writing_check
+from desktop.drafting.writing_check import WritingCheck
 from desktop.engine.catalog import Catalog, recommend, remember_model
 from desktop.settings import Settings
 from desktop.ui.assist import AssistController
@@ -20,7 +25,13 @@ from desktop.ui.widgets.model_picker import ModelPicker
 
 
 class ModelChoice(QObject):
-    """Owns the scan thread and the picker dialog (one at a time)."""
+    """Owns the scan thread and the picker dialog (one at a time).
+
+    Signals:
+        message(str, int): a status-bar line and how long it shows (ms).
+    """
+
+    message = Signal(str, int)
 
     def __init__(
         self,
@@ -39,6 +50,28 @@ class ModelChoice(QObject):
         self.scan.progress.connect(self._on_scan_progress)
         self.scan.scanned.connect(self._on_scan_scanned)
         self.scan.failed.connect(self._on_scan_failed)
+        assist.writing_checked.connect(self._on_writing_checked)
+        assist.writing_failed.connect(self._on_writing_failed)
+
+    @Slot()
+    def check_writing(self) -> None:
+        """A few short drafts by the loaded model decide whether it may write whole replies."""
+        info = self._assist.model_info
+        if info is None:
+            self.message.emit("Load a model first (File > Choose model).", 8000)
+            return
+        self.message.emit(f"Checking how {info.name} writes: three short drafts…", 8000)
+        self._assist.check_writing()
+
+    @Slot(object)
+    def _on_writing_checked(self, check: WritingCheck) -> None:
+        info = self._assist.model_info
+        line = writing_check.verdict(check, info.name if info else "The model")
+        self.message.emit(line, 15000)
+
+    @Slot(str)
+    def _on_writing_failed(self, reason: str) -> None:
+        self.message.emit(reason, 8000)
 
     @Slot()
     def open(self) -> None:

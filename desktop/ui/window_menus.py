@@ -77,7 +77,7 @@ def build_menus(window: MainWindow) -> WindowActions:
         "&Open conversation…", QKeySequence.StandardKey.Open, window.open_conversation
     )
     model_action = action("Choose &model…", "Ctrl+M", window.choose_model)
-    writing_action = action("Check the model's &writing", None, window.check_writing)
+    writing_action = action("Check the model's &writing", None, window.models.check_writing)
     settings_action = action("&Settings…", "Ctrl+,", window.open_settings)
     quit_action = action("&Quit", QKeySequence.StandardKey.Quit, window.close)
     about_action = action("&About Agent Assist", None, window.show_about)

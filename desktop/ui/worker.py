@@ -10,7 +10,7 @@ from typing import TypeVar
 from PySide6.QtCore import QTimer, Signal, Slot
 
 from desktop import prewarm
-from desktop.drafting import options, rewrite, summary, writing_check
+from desktop.drafting import model_quality, options, rewrite, summary, writing_check
 from desktop.drafting.events import (
     Alternative,
     Drafted,
@@ -201,12 +201,18 @@ class GenerationWorker(LibraryWorker):
                 raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
             self.summarized.emit(summary.summarize(self._engine, transcript, cancel))
 
-    @Slot(object)
-    def check_writing(self, cancel: threading.Event) -> None:
+    @Slot(object, bool)
+    def check_writing(self, cancel: threading.Event, only_if_needed: bool) -> None:
         """The loaded model's writing check (drafting/writing_check.py), kept by its file.
 
+        `only_if_needed`: just loaded, so only a model the check would decide for
+        (model_quality.needs_writing_check; it reads the cache file, here off the GUI thread).
         A check stopped part-way (a draft was asked for) is neither kept nor reported.
         """
+        if only_if_needed and (
+            self._engine is None or not model_quality.needs_writing_check(self._engine.info)
+        ):
+            return
         with Reporter(self.writing_failed.emit, "Writing check failed: "):
             if self._engine is None:
                 raise ModelError("No model is loaded. Choose a GGUF model (File > Choose model).")
