@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
 from sqlite_utils import Database
 
 from desktop.store import ranking
+from desktop.store.canned import CannedResponse
 
 TRANSLATION = 0.7
 
@@ -37,10 +40,37 @@ def groups(db: Database, ids: Sequence[int], languages: Mapping[int, str]) -> di
     nearest in that language and they are at least TRANSLATION alike. Without the
     multilingual encoder every response stands alone.
     """
-    group = {i: i for i in ids}
     if len({languages.get(i, "en") for i in ids}) < 2:
-        return group
+        return {i: i for i in ids}
+    return _grouped(ids, languages, ranking.response_cosines(db, ids, ids))
+
+
+def translation_of(
+    db: Database,
+    candidate: CannedResponse,
+    original: CannedResponse,
+    pool: Sequence[CannedResponse],
+) -> bool:
+    """Whether `candidate` and `original` are one answer in two languages (among `pool`).
+
+    Without the multilingual encoder, the same (non-empty) tags stand for the same answer.
+    """
+    if candidate.id is None or original.id is None or candidate.id == original.id:
+        return False
+    known = [original, candidate, *pool]
+    ids = list(dict.fromkeys(c.id for c in known if c.id is not None))
+    languages = {c.id: c.language or "en" for c in reversed(known) if c.id is not None}
     cosines = ranking.response_cosines(db, ids, ids)
+    if cosines is None:
+        return bool(candidate.tags) and sorted(candidate.tags) == sorted(original.tags)
+    found = _grouped(ids, languages, cosines)
+    return found[candidate.id] == found[original.id]
+
+
+def _grouped(
+    ids: Sequence[int], languages: Mapping[int, str], cosines: npt.NDArray[np.float32] | None
+) -> dict[int, int]:
+    group = {i: i for i in ids}
     if cosines is None:
         return group
     position = {i: n for n, i in enumerate(ids)}
@@ -57,15 +87,6 @@ def groups(db: Database, ids: Sequence[int], languages: Mapping[int, str]) -> di
             if nearest(j, languages.get(i, "en")) == i:
                 _join(group, i, j, position)
     return {i: _root(group, i) for i in ids}
-
-
-def translation_of(
-    db: Database, candidate: int, original: int, ids: Sequence[int], languages: Mapping[int, str]
-) -> bool:
-    """Whether `candidate` and `original` are one answer in two languages (among `ids`)."""
-    pool = list(dict.fromkeys([original, candidate, *ids]))
-    found = groups(db, pool, languages)
-    return candidate != original and found[candidate] == found[original]
 
 
 def _root(group: dict[int, int], i: int) -> int:

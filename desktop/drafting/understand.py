@@ -379,26 +379,11 @@ def _own_language_first(
         return ranked
     top = ranked[0][0]
     for index, (canned, _score) in enumerate(ranked[1:8], start=1):
-        if canned.language == language and _translation_of(repo, canned, top, ranked):
+        if canned.language == language and translations.translation_of(
+            repo.db, canned, top, [c for c, _ in ranked]
+        ):
             return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
     return ranked
-
-
-def _translation_of(
-    repo: CannedRepository, candidate: CannedResponse, original: CannedResponse, ranked: Ranked
-) -> bool:
-    """Whether `candidate` says what `original` says (desktop.drafting.translations).
-
-    Without the multilingual encoder, the same (non-empty) tags stand for the same need.
-    """
-    if candidate.id is None or original.id is None:
-        return False
-    ids = [c.id for c, _ in ranked if c.id is not None]
-    languages = {c.id: c.language or "en" for c, _ in ranked if c.id is not None}
-    languages[candidate.id] = candidate.language or "en"
-    if ranking.response_cosines(repo.db, [candidate.id], [original.id]) is None:
-        return bool(candidate.tags) and sorted(candidate.tags) == sorted(original.tags)
-    return translations.translation_of(repo.db, candidate.id, original.id, ids, languages)
 
 
 # --- needs -------------------------------------------------------------------------------------
