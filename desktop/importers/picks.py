@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.errors import ImportFileError, InputError
+from desktop.errors import ImportFileError
 from desktop.importers.base import decode_json, read_text
-from desktop.transcript import Transcript, Turn, parse
+from desktop.importers.history_rows import CONVERSATION_COLUMNS, columns, parsed
+from desktop.transcript import Transcript, Turn
 
 ROLES = ("customer", "agent")
-CONVERSATION_COLUMNS = ("conversation", "text", "message", "question", "ticket")
 CANNED_COLUMNS = ("canned", "canned_response", "response", "macro", "title", "id")
 
 
@@ -64,24 +64,15 @@ def _from_json(text: str, path: Path) -> list[Pick]:
 
 def _transcript(conversation: Any) -> Transcript:
     if isinstance(conversation, str):
-        return _parsed(conversation)
+        return parsed(conversation)
     return Transcript(
         tuple(Turn(t["role"], str(t["text"])) for t in conversation if t["role"] in ROLES)
     )
 
 
-def _parsed(text: str) -> Transcript:
-    try:
-        return parse(text)
-    except InputError as exc:
-        raise ImportFileError(str(exc)) from exc
-
-
 def _from_csv(text: str, name: str) -> list[Pick]:
     reader = csv.DictReader(io.StringIO(text))
-    header = {h.strip().lower(): h for h in reader.fieldnames or [] if h}
-    conversation = next((header[c] for c in CONVERSATION_COLUMNS if c in header), None)
-    canned = next((header[c] for c in CANNED_COLUMNS if c in header), None)
+    conversation, canned = columns(reader, CONVERSATION_COLUMNS, CANNED_COLUMNS)
     if conversation is None or canned is None:
         raise ImportFileError(
             f"{name}: the first row must name a conversation column and a canned column "
@@ -91,5 +82,5 @@ def _from_csv(text: str, name: str) -> list[Pick]:
     for row in reader:
         text_value, canned_value = (row.get(conversation) or "").strip(), row.get(canned) or ""
         if text_value and canned_value.strip():
-            picks.append(Pick(_parsed(text_value), canned_value.strip()))
+            picks.append(Pick(parsed(text_value), canned_value.strip()))
     return picks

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.errors import ImportFileError, InputError
+from desktop.errors import ImportFileError
 from desktop.importers.base import decode_json, read_text
-from desktop.transcript import Transcript, Turn, parse
+from desktop.importers.history_rows import CONVERSATION_COLUMNS, columns, parsed
+from desktop.transcript import Transcript, Turn
 
-CONVERSATION_COLUMNS = ("conversation", "text", "message", "question", "ticket")
 REPLY_COLUMNS = ("reply", "agent_reply", "answer", "response", "reference_reply")
 INTENT_COLUMNS = ("intent", "expected_intent")
 # Chat-export role names read as the app's two roles.
@@ -124,23 +124,15 @@ def _turns(items: Any) -> list[Turn]:
 
 def _transcript(conversation: Any) -> Transcript:
     if isinstance(conversation, str):
-        return _parsed(conversation)
+        return parsed(conversation)
     return Transcript(tuple(_turns(conversation)))
-
-
-def _parsed(text: str) -> Transcript:
-    try:
-        return parse(text)
-    except InputError as exc:
-        raise ImportFileError(str(exc)) from exc
 
 
 def _from_csv(text: str, name: str) -> list[Answer]:
     reader = csv.DictReader(io.StringIO(text))
-    header = {h.strip().lower(): h for h in reader.fieldnames or [] if h}
-    conversation = next((header[c] for c in CONVERSATION_COLUMNS if c in header), None)
-    reply = next((header[c] for c in REPLY_COLUMNS if c in header), None)
-    intent = next((header[c] for c in INTENT_COLUMNS if c in header), None)
+    conversation, reply, intent = columns(
+        reader, CONVERSATION_COLUMNS, REPLY_COLUMNS, INTENT_COLUMNS
+    )
     if conversation is None or reply is None:
         raise ImportFileError(
             f"{name}: the first row must name a conversation column and a reply column "
@@ -155,5 +147,5 @@ def _from_csv(text: str, name: str) -> list[Answer]:
         said, answered = (row.get(conversation) or "").strip(), (row.get(reply) or "").strip()
         if said and answered:
             label = (row.get(intent) or "").strip() if intent else ""
-            answers.append(Answer(_parsed(said), answered, label))
+            answers.append(Answer(parsed(said), answered, label))
     return answers
