@@ -18,6 +18,7 @@ from desktop.engine.llama import LlamaEngine
 from desktop.evaluation.conversations import claims, evaluate_conversations, load_conversation_cases
 from desktop.evaluation.library import memory_repository
 from desktop.importers import parse_file
+from desktop.reading.meaning import ends
 from desktop.settings import Settings
 from desktop.store.canned import CannedRepository
 from desktop.store.library import open_library
@@ -239,7 +240,7 @@ def test_a_huge_message_is_read_by_a_bounded_number_of_sentences() -> None:
     assert len(segments) == MAX_SEGMENTS
     assert segments[0] == "The parcel number 0 is late."
     assert segments[-1] == "The parcel number 99 is late."
-    assert len(rerank._clipped("x" * 100_000)) <= rerank.EMBED_CHARS + 3
+    assert len(ends("x" * 100_000, rerank.EMBED_CHARS)) <= rerank.EMBED_CHARS + 3
 
 
 def test_two_needs_in_one_message_are_both_found(shop: CannedRepository) -> None:

@@ -35,6 +35,7 @@ from sqlite_utils import Database
 
 from desktop.drafting import translations
 from desktop.drafting.focus import Focus
+from desktop.reading.meaning import ends
 from desktop.store import ranking, ranking_index
 
 FEATURES = ("confidence", "rank", "sentence", "request", "last", "whole", "earlier", "words")
@@ -74,7 +75,9 @@ def candidates(db: Database, focus: Focus) -> Candidates:
         return Candidates((), (), ())
     earlier = [text for text, _ in focus.weighted[1:]]
     asks = [s for s in sentences if _ASKS.search(s)] or sentences
-    texts = [_clipped(t) for t in (*sentences, focus.open_text or sentences[-1], *earlier)]
+    # The encoder's cost grows with length (a 100 KB paste took seconds); a text's opening and
+    # end carry what it is about.
+    texts = [ends(t, EMBED_CHARS) for t in (*sentences, focus.open_text or sentences[-1], *earlier)]
     cosines = ranking.candidate_cosines(db, texts, pool)
     place = {i: n for n, (i, _) in enumerate(scored)}
     confidence = dict(scored)
@@ -122,18 +125,6 @@ def _pooled(
         held = best.get(key)
         best[key] = row if held is None else tuple(map(max, held, row))
     return tuple(best[group[i]] for i in pool)
-
-
-def _clipped(text: str) -> str:
-    """At most EMBED_CHARS of a text: its opening and end.
-
-    The encoder's cost grows with length (a 100 KB paste took seconds), and a whole
-    message's opening and end carry what it is about.
-    """
-    if len(text) <= EMBED_CHARS:
-        return text
-    half = EMBED_CHARS // 2
-    return f"{text[:half]} … {text[-half:]}"
 
 
 def order(found: Candidates, weights: Sequence[float] | None = None) -> list[tuple[int, float]]:

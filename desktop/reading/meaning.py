@@ -109,10 +109,14 @@ def prepared(text: str) -> str:
 
 def clip(text: str) -> str:
     """At most MAX_CHARS: the first and last halves of a longer message."""
-    text = " ".join(text.split())
-    if len(text) <= MAX_CHARS:
+    return ends(" ".join(text.split()), MAX_CHARS)
+
+
+def ends(text: str, limit: int) -> str:
+    """At most `limit` characters of `text`: its first and last halves when it is longer."""
+    if len(text) <= limit:
         return text
-    half = MAX_CHARS // 2
+    half = limit // 2
     return f"{text[:half]} … {text[-half:]}"
 
 
