@@ -436,3 +436,30 @@ def test_eval_conversations_command_ranks_the_whole_dev_set() -> None:
         "single", "multi_intent", "nothing_fits", "thanks_only", "angry", "already_tried",
         "long_thread", "non_english", "agent_acted",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("thread", "expected"),
+    [
+        # "card" alone had named the gift-card responses first.
+        (
+            "Customer: Hi, my card keeps being rejected when I try to pay, it works fine in "
+            "other shops. Any idea why?",
+            "Payment failed",
+        ),
+        (
+            "Customer: Could you post one of the grinders to my dad in Vienna? It's for his "
+            "birthday.",
+            "International shipping",
+        ),
+        (
+            "Customer: My statement shows duplicate charges of £23.50 for one order, can you look?",
+            "Charged twice - pending authorisation",
+        ),
+    ],
+)
+def test_a_need_said_in_other_words_finds_its_response(
+    shop: CannedRepository, thread: str, expected: str
+) -> None:
+    result = understood(shop, thread)
+    assert result.ranked[0][0].title == expected

@@ -22,7 +22,11 @@ What carries the gain is one change, kept by hand: the sentences that *ask* weig
 that tell a story, so "Order #48850." or "Thanks, Priya" no longer outvote "Can you change
 the address?" (0.67 -> 0.74 of the threads, Bitext 0.89 -> 0.90, with no weight fitted).
 Cosines are in the multilingual space, so a German sentence is compared with an English
-response as well as with a German one. No Qt, no model.
+response as well as with a German one. Every text is read with the plain names of the
+everyday needs it states in other words (`desktop.reading.concepts`: "two payments of £64"
+is also "charged twice"): 0.77 -> 0.82 of the dev threads, needs covered 0.86 -> 0.89, the
+Bitext questions through the pipeline 89.6% -> 89.3% (one refund question of three kinds).
+No Qt, no model.
 """
 
 from __future__ import annotations
@@ -31,10 +35,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from sqlite_utils import Database
 
 from desktop.drafting import translations
 from desktop.drafting.focus import Focus
+from desktop.reading.concepts import expand, unnamed
 from desktop.reading.meaning import ends
 from desktop.store import ranking, ranking_index
 
@@ -63,22 +70,26 @@ class Candidates:
 
 
 def candidates(db: Database, focus: Focus) -> Candidates:
-    scored = ranking.rank_query(db, ranking.query_from(focus.weighted), RANK_POOL)
+    # Each text is read with the plain names of the everyday needs it states (concepts).
+    weighted = [(expand(text), weight) for text, weight in focus.weighted]
+    scored = ranking.rank_query(db, ranking.query_from(weighted), RANK_POOL)
     sentences = list(focus.segments) or ([focus.open_text] if focus.open_text else [])
+    views = [expand(s) for s in sentences]
     pool = [i for i, _ in scored]
     for response_id, _ in sorted(
-        ranking.sentence_similarity(db, sentences, SENTENCE_POOL).items(), key=lambda kv: -kv[1]
+        ranking.sentence_similarity(db, views, SENTENCE_POOL).items(), key=lambda kv: -kv[1]
     )[:SENTENCE_POOL]:
         if response_id not in pool:
             pool.append(response_id)
     if not pool:
         return Candidates((), (), ())
-    earlier = [text for text, _ in focus.weighted[1:]]
+    earlier = [text for text, _ in weighted[1:]]
     asks = [s for s in sentences if _ASKS.search(s)] or sentences
     # The encoder's cost grows with length (a 100 KB paste took seconds); a text's opening and
     # end carry what it is about.
-    texts = [ends(t, EMBED_CHARS) for t in (*sentences, focus.open_text or sentences[-1], *earlier)]
-    cosines = ranking.candidate_cosines(db, texts, pool)
+    whole = expand(focus.open_text) if focus.open_text else views[-1]
+    texts = [ends(t, EMBED_CHARS) for t in (*views, whole, *earlier)]
+    cosines = _cosines(db, texts, [unnamed(s) for s in sentences], pool)
     place = {i: n for n, (i, _) in enumerate(scored)}
     confidence = dict(scored)
     words = ranking.word_coverages(db, focus.open_text, pool)
@@ -107,6 +118,27 @@ def candidates(db: Database, focus: Focus) -> Candidates:
         confidence.get(i, _lead_confidence(row[2])) for i, row in zip(pool, rows, strict=True)
     )
     return Candidates(tuple(pool), confidences, _pooled(db, pool, rows))
+
+
+def _cosines(
+    db: Database, texts: Sequence[str], names: Sequence[tuple[str, ...]], pool: Sequence[int]
+) -> npt.NDArray[np.float32] | None:
+    """Each text's cosine with each response; text n also as near as its concepts' `names[n]`.
+
+    A sentence that says a concept in its own words ("two payments of £64") is as near a
+    response as the concept's plain name ("charged twice") is: appended to a long sentence
+    the name hardly moves its vector, so the name is compared on its own too.
+    """
+    extra = [name for row in names for name in row]
+    cosines = ranking.candidate_cosines(db, [*texts, *extra], pool)
+    if cosines is None or not extra:
+        return cosines
+    at = len(texts)
+    for row, said in enumerate(names):
+        for _ in said:
+            cosines[row] = np.maximum(cosines[row], cosines[at])
+            at += 1
+    return cosines[: len(texts)]
 
 
 def _pooled(

@@ -36,6 +36,7 @@ from desktop.drafting.focus import Focus, focus_of, is_upset
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.reading import Reading, read_conversation
+from desktop.reading.concepts import expand
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.words import STOPWORDS
@@ -419,7 +420,7 @@ def _more_needs(
     tops = {main[0][0].id}
     needs: list[Need] = []
     for segment in focus.segments:
-        query = ranking.query_from([(segment, 1.0)])
+        query = ranking.query_from([(expand(segment), 1.0)])
         ranked = _fetch(repo, ranking.rank_query(repo.db, query, 5))
         ranked = _policy(repo, ranked, focus, language, main_language)
         if not ranked or ranked[0][1] < NEED_CONFIDENCE:

@@ -1,0 +1,200 @@
+"""Everyday support paraphrases, named in the words a canned response would use.
+
+Customers rarely use a library's words: "two payments of £64.99" is a "charged twice"
+response, "the lid came cracked" a "damaged item" one, "can you send one to Zurich?" an
+"international shipping" one. Neither shared words (BM25) nor the sentence encoder bridge
+every such gap, and the encoder reads "my card keeps getting declined" as nearer to a gift
+card than to a failed payment. So a sentence that says one of these common things is read
+with the plain name of the concept added (`expand`): the ranking then sees both.
+
+The table is general e-commerce support language in the Latin-script languages the app reads
+(en, de, fr, es, it, pt, nl), written from how customers phrase these needs, not from any one
+library. A concept's name is added only when the text does not already say it. Places
+abroad are read only after an English shipping verb ("can you send one to Oslo?"): the
+shop's own country is not known, and a German shop's "Lieferung nach Berlin" is domestic.
+No Qt.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# Places abroad, read only beside an English shipping verb (see above).
+_PLACES = (
+    r"(norway|sweden|denmark|finland|iceland|switzerland|austria|germany|france|spain|"
+    r"portugal|italy|ireland|netherlands|belgium|poland|greece|turkey|canada|usa|america|"
+    r"mexico|brazil|australia|new zealand|japan|china|india|singapore|dubai|uae|"
+    r"oslo|zurich|zürich|geneva|stockholm|copenhagen|helsinki|vienna|berlin|munich|paris|"
+    r"madrid|barcelona|lisbon|rome|milan|dublin|amsterdam|brussels|warsaw|new york|"
+    r"toronto|sydney|melbourne|tokyo)"
+)
+
+# (name added to the text, what customers write). Patterns are matched case-insensitively at
+# word starts; keep each one specific enough that it never fires on an unrelated sentence.
+CONCEPTS: tuple[tuple[str, str], ...] = (
+    (
+        "charged twice",
+        r"(two|2|double|duplicate|multiple|several) (separate )?(payments|charges|transactions|"
+        r"debits)|(charged|billed|debited|paid|taken) (me )?(twice|two times|double)|"
+        r"(zweimal|doppelt) (abgebucht|belastet|berechnet|bezahlt)|zwei (abbuchungen|zahlungen)|"
+        r"(deux|double) (prélèvements|débits|paiements)|(débité|prélevé|facturé) deux fois|"
+        r"dos (cargos|cobros|pagos)|(cobrado|cobraron|cargado) dos veces|"
+        r"due (addebiti|pagamenti)|(addebitato|pagato) due volte|duas (cobranças|vezes)|"
+        r"(cobrado|debitado) duas vezes|(dubbel|twee keer) (betaald|afgeschreven|gerekend)",
+    ),
+    (
+        "damaged",
+        r"crack(ed|s)?|smashed|shattered|dented|crushed|chipped|snapped|broken|"
+        r"beschädigt|zerbrochen|gebrochen|kaputt angekommen|gesprungen|"
+        r"cassée?s?|brisée?s?|abîmée?s?|endommagée?s?|fissurée?s?|"
+        r"rot[oa]s?|dañad[oa]s?|quebrad[oa]s?|partid[oa]s?|rachad[oa]s?|amolgad[oa]s?|"
+        r"danificad[oa]s?|rott[oa]|danneggiat[oa]|incrinat[oa]|ammaccat[oa]|"
+        r"beschadigd|kapot|gebroken",
+    ),
+    (
+        "payment failed",
+        r"(card|payment|transaction)s? (keeps? )?(getting |being |was |is )?(declined|rejected|"
+        r"refused|failing|failed)|declined at checkout|won'?t (go through|accept my card)|"
+        r"(karte|zahlung) (wird|wurde) abgelehnt|zahlung fehlgeschlagen|"
+        r"(carte|paiement) (est |a été )?(refusée?|rejetée?)|paiement échoué|"
+        r"(tarjeta|pago) (fue |es )?(rechazad[oa]|denegad[oa])|"
+        r"(carta|pagamento) (è |viene |é )?(rifiutat[oa]|recusad[oa])|"
+        r"(kaart|betaling) (wordt |is )?geweigerd",
+    ),
+    (
+        "international shipping abroad",
+        r"abroad|overseas|internationally|outside (the )?(uk|eu|us|usa|europe|country)|"
+        r"ins ausland|à l'étranger|al extranjero|all'estero|para o exterior|naar het buitenland|"
+        rf"(ship|send|deliver|post)\w*\b.{{0,50}}\b{_PLACES}(?!\w)|"
+        rf"(?<!\w){_PLACES}(?!\w).{{0,50}}\b(ship|send|deliver|post)",
+    ),
+    (
+        "refund",
+        r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
+        r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling",
+    ),
+    (
+        "faulty warranty repair",
+        r"stopped working|(doesn'?t|does not|won'?t|no longer) (work|turn on|switch on|heat|"
+        r"charge|pair)|leak(s|ing)?|faulty|defective|broke down|"
+        r"funktioniert nicht mehr|defekt|undicht|ne (fonctionne|marche) plus|en panne|"
+        r"fuite|dejó de funcionar|no funciona|averiad[oa]|gotea|non funziona|guast[oa]|"
+        r"perde acqua|parou de funcionar|não funciona|vaza|werkt niet meer|lekt",
+    ),
+    (
+        "cancel order",
+        r"changed my mind|(don'?t|no longer) (want|need) (it|them|the order)|"
+        r"stornier|annuler|annulation|cancelar|cancelación|annullare|annullamento|annuleren",
+    ),
+    (
+        "return an item",
+        r"(send|take|post|bring) (it|them|this|the \w+) back|returning|"
+        r"zurückschicken|zurücksenden|rücksendung|renvoyer|retourner|devolver|devolución|"
+        r"restituire|reso\b|devolução|terugsturen|retourneren",
+    ),
+    (
+        "exchange",
+        r"swap|exchange|(different|bigger|smaller|other) (size|colou?r)|umtausch|tauschen|"
+        r"échanger|échange|cambiar por|cambio de talla|cambiare|sostituire con|trocar|ruilen",
+    ),
+    (
+        "change delivery address",
+        r"(wrong|new|different|old|change( the| my)?) (delivery |shipping )?address|"
+        r"moved house|(adresse|lieferadresse) (ändern|falsch)|neue adresse|"
+        r"(changer|modifier) (l'|mon )?adresse|nouvelle adresse|"
+        r"cambiar (la )?dirección|nueva dirección|cambiare (l')?indirizzo|nuovo indirizzo|"
+        r"mudar (o )?endereço|novo endereço|adres wijzigen|nieuw adres",
+    ),
+    (
+        "invoice receipt",
+        r"invoice|vat (number|invoice|receipt)|(need|want|get|send|copy of|lost) (a |an |the |my )?"
+        r"(proper |itemised )?receipt|rechnung|quittung|facture|factura|recibo|fattura|ricevuta|"
+        r"nota fiscal|factuur|bonnetje",
+    ),
+    (
+        "password reset log in",
+        r"(can'?t|cannot|unable to) (log|sign) ?in|locked out|forgot(ten)? (my )?password|"
+        r"passwort|mot de passe|contraseña|password dimenticata|senha|wachtwoord",
+    ),
+    (
+        "promo discount code",
+        r"promo ?codes?|promotional code|voucher|coupon|discount code|gutschein|rabattcode|"
+        r"code promo|code de réduction|cupón|código de descuento|codice sconto|cupom|kortingscode",
+    ),
+    (
+        "wrong item received",
+        r"(wrong|incorrect) (item|product)|not what i ordered|(sent|received|got|delivered|"
+        r"shipped|came with|arrived with)( me)? (the |a |an )?(wrong|incorrect)|"
+        r"falsche[nrs]? (artikel|produkt) (geliefert|erhalten|bekommen)|"
+        r"mauvais(e)? (article|taille|couleur|produit)|"
+        r"(artículo|talla|color|producto) (equivocad[oa]|incorrect[oa])|"
+        r"(articolo|taglia|colore|prodotto) sbagliat[oa]|(item|tamanho|cor) errad[oa]|"
+        r"verkeerde (artikel|maat|kleur)",
+    ),
+    (
+        "missing item",
+        r"missing from|(wasn'?t|was not|isn'?t|is not|weren'?t) in the (box|parcel|package)|"
+        r"only (received|got) (one|two|\d)|(fehlt|fehlen) (im|in der) (paket|sendung)|"
+        r"manquant|(falta|faltan|manca|mancano|ontbreekt) ",
+    ),
+    (
+        "unsubscribe emails",
+        r"unsubscribe|(stop|too many) (sending me )?(emails|e-mails|newsletters)|"
+        r"newsletter abbestellen|désabonner|darme de baja|disiscriver|uitschrijven",
+    ),
+    (
+        "delete account data",
+        r"(delete|close|remove) (my )?(account|data|details)|gdpr|"
+        r"(konto|daten) löschen|supprimer (mon )?compte|(borrar|eliminar) (mi )?cuenta|"
+        r"(cancellare|eliminare) (il mio )?account|(excluir|apagar) (minha )?conta|"
+        r"account verwijderen",
+    ),
+)
+
+
+# A product that "won't work" is faulty; a code, card or page that won't work is not.
+NOT_WITH = {
+    "faulty warranty repair": re.compile(
+        r"\b(code|voucher|coupon|link|website|site|page|app|card|password|login|account|"
+        r"e-?mail|checkout|payment)s?\b",
+        re.IGNORECASE,
+    )
+}
+
+
+@cache
+def _compiled() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (name, re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE)) for name, pattern in CONCEPTS
+    )
+
+
+def concepts_in(text: str) -> tuple[str, ...]:
+    """The names of the concepts `text` says, in table order."""
+    found = []
+    for name, pattern in _compiled():
+        if pattern.search(text) and not (name in NOT_WITH and NOT_WITH[name].search(text)):
+            found.append(name)
+    return tuple(found)
+
+
+def unnamed(text: str) -> tuple[str, ...]:
+    """The concepts `text` says in other words than their names' (see `expand`)."""
+    words = set(re.findall(r"\w+", text.lower()))
+    return tuple(
+        name
+        for name in concepts_in(text)
+        if not any(said.startswith(w) for w in name.split() if len(w) >= 4 for said in words)
+    )
+
+
+def expand(text: str) -> str:
+    """`text`, with the name of each concept it says in other words than the name's.
+
+    A text that already uses a word of the name ("invoice #123", "how long do refunds
+    take") is left as it is: adding the rest of the name would only pull it towards
+    neighbouring responses ("invoice receipt" towards "get a receipt").
+    """
+    added = unnamed(text)
+    return f"{text} ({'; '.join(added)})" if added else text

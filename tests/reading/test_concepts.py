@@ -1,0 +1,76 @@
+"""Everyday support paraphrases read with the plain name of their concept (issue 20)."""
+
+from __future__ import annotations
+
+import pytest
+from desktop.reading.concepts import concepts_in, expand, unnamed
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("My banking app shows two payments for one order", "charged twice"),
+        ("Bonjour, j'ai été débité deux fois pour ma commande", "charged twice"),
+        ("Mi hanno addebitato due volte lo stesso ordine", "charged twice"),
+        ("The lid arrived smashed", "damaged"),
+        ("O bule chegou com a tampa partida", "damaged"),
+        ("Die Tasse ist zerbrochen angekommen", "damaged"),
+        ("My card keeps getting declined at checkout", "payment failed"),
+        ("La tarjeta fue rechazada otra vez", "payment failed"),
+        (
+            "Could you post one of the grinders to my dad in Vienna?",
+            "international shipping abroad",
+        ),
+        ("She lives in Oslo, can you send there?", "international shipping abroad"),
+        ("Do you deliver overseas?", "international shipping abroad"),
+        ("When will I get my money back?", "refund"),
+        ("Wann bekomme ich mein Geld zurück?", "refund"),
+        ("The kettle stopped working after a week", "faulty warranty repair"),
+        ("The machine is leaking from underneath", "faulty warranty repair"),
+        ("I changed my mind, I don't want it any more", "cancel order"),
+        ("Can I swap it for a bigger size?", "exchange"),
+        ("I moved house last week", "change delivery address"),
+        ("Could you send me a copy of the receipt?", "invoice receipt"),
+        ("I'm locked out of my account", "password reset log in"),
+        ("The voucher from the newsletter is not accepted", "promo discount code"),
+        ("You sent me the wrong colour", "wrong item received"),
+        ("The saucepan wasn't in the box", "missing item"),
+        ("Please stop sending me emails", "unsubscribe emails"),
+        ("Please delete my account and my data", "delete account data"),
+    ],
+)
+def test_everyday_phrasings_name_their_concept(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please confirm receipt of this request.",  # not an invoice
+        "I've checked spam, promotions, everything.",  # not a promo code
+        "Picked the wrong colour, can I cancel?",  # the customer's own mistake
+        "The code SUMMER20 won't work.",  # a code, not a faulty product
+        "The website doesn't work on my phone.",
+        "Lieferung nach Berlin, bitte",  # a German shop's delivery is domestic
+        "Thanks, that's all sorted now!",
+    ],
+)
+def test_near_misses_name_no_concept(text: str) -> None:
+    found = set(concepts_in(text))
+    assert not found & {"invoice receipt", "promo discount code", "wrong item received"}
+    assert not found & {"faulty warranty repair", "international shipping abroad"}
+    if text.startswith("Thanks"):
+        assert found == set()
+
+
+def test_a_text_already_naming_its_concept_is_left_as_it_is() -> None:
+    # "invoice" is the library's own word: adding "receipt" would pull towards a receipt reply.
+    assert (
+        expand("I want help finding the invoice #85632") == "I want help finding the invoice #85632"
+    )
+    assert unnamed("how long do refunds usually take") == ()
+
+
+def test_expand_appends_the_names_it_adds() -> None:
+    text = "My banking app shows two payments and the mug is cracked"
+    assert expand(text) == f"{text} (charged twice; damaged)"
