@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Fitted by packaging/fit_calibration.py (see its output in the README); order as FEATURES.
 FEATURES = ("bias", "top", "gap", "covered", "known", "open_words", "meaning")
-COEFFICIENTS = (-1.344, 2.408, -0.274, 1.004, -0.05, -3.665, 3.44)
+COEFFICIENTS = (-1.86, 3.828, -0.761, 0.217, -0.174, -3.051, 3.463)
 NO_MEANING = 0.4  # `meaning` where the multilingual encoder is missing: a typical match's
 ABSTAIN = 0.5  # below this the panel says "No saved reply fits" and offers leads only
 THANKS_PROBABILITY = 0.8  # a thanks-only message answered by the library's closing response

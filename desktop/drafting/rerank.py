@@ -120,6 +120,14 @@ def candidates(db: Database, focus: Focus) -> Candidates:
     return Candidates(tuple(pool), confidences, _pooled(db, pool, rows))
 
 
+def sentence_cosines(
+    db: Database, sentences: Sequence[str], pool: Sequence[int]
+) -> npt.NDArray[np.float32] | None:
+    """Each sentence's cosine with each response, read as the reranker reads it (concepts)."""
+    views = [ends(expand(s), EMBED_CHARS) for s in sentences]
+    return _cosines(db, views, [unnamed(s) for s in sentences], pool)
+
+
 def _cosines(
     db: Database, texts: Sequence[str], names: Sequence[tuple[str, ...]], pool: Sequence[int]
 ) -> npt.NDArray[np.float32] | None:

@@ -270,7 +270,7 @@ def _features(
     text = text or focus.open_text
     coverage = ranking.word_coverage(repo.db, text, ranked[0][0].id)
     sentences = [s for s in focus.segments if s in text] or [text]  # each once (focus_of)
-    cosines = ranking.candidate_cosines(repo.db, sentences, [ranked[0][0].id])
+    cosines = rerank.sentence_cosines(repo.db, sentences, [ranked[0][0].id])
     meaning = float(cosines.max()) if cosines is not None else calibration.NO_MEANING
     return calibration.features(ranked, focus, coverage, meaning)
 
