@@ -12,6 +12,7 @@ Picks stay on the laptop. No Qt.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -44,6 +45,25 @@ class Example:
     source: str = "app"  # "app": the agent's own picks; "import": a ticket history
     conversation: str = ""  # the redacted thread, so History > forget finds it
     created_at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class Strength:
+    """How much a library's past examples count in its ranking (`ranking_index._learn`).
+
+    `weight`: the learned list's fusion weight once a response has many examples; `least`: the
+    WordLlama cosine below which a past example says nothing. The default suits a library whose
+    texts already name its requests; `desktop.store.learning_strength` chooses one per library
+    on its own examples, kept in `meta.learning_strength` with the count it was chosen on.
+    """
+
+    weight: float = 3.0
+    least: float = 0.85
+
+
+DEFAULT_STRENGTH = Strength()
+STRENGTH_KEY = "learning_strength"
+STRENGTH_HOLDS = 0.1  # a setting holds while the examples are within this share of its count
 
 
 @dataclass(frozen=True)
@@ -206,6 +226,8 @@ class LearnedIndex:
         self.slot = self.slot.astype(np.int64)
         self.picks = np.bincount(self.slot[polarity > 0], minlength=len(self.responses))
         self.against = np.bincount(self.slot[polarity < 0], minlength=len(self.responses))
+        # Replaced whole (one reference) when the library's setting is chosen again.
+        self.strength = DEFAULT_STRENGTH
 
     @classmethod
     def from_vectors(
@@ -224,8 +246,21 @@ class LearnedIndex:
         parts = (self.codes, self.scale, self.bits, self.polarity, self.slot)
         return sum(int(part.nbytes) for part in parts)
 
-    def near(self, query: Floats) -> tuple[Near, Near]:
-        """(picks, passed over): per response, the best cosine of its examples with `query`."""
+    @property
+    def canned_ids(self) -> npt.NDArray[np.int64]:
+        return np.asarray(self.responses[self.slot], dtype=np.int64)
+
+    def vector(self, row: int) -> Floats:
+        """Example `row`'s vector as kept in memory (its 8-bit codes times its scale)."""
+        vector: Floats = self.codes[row].astype(np.float32) * self.scale[row]
+        return vector
+
+    def near(self, query: Floats, skip: Any = None) -> tuple[Near, Near]:
+        """(picks, passed over): per response, the best cosine of its examples with `query`.
+
+        `skip`: rows of examples left out, as if they were not kept (leave-one-out,
+        `desktop.store.learning_strength`).
+        """
         rows = np.arange(len(self), dtype=np.int64)
         if len(self) > PREFILTER:
             signs = np.packbits(query[None, :] > 0, axis=1).view(np.uint64).T
@@ -235,10 +270,19 @@ class LearnedIndex:
                 distance += column
             rows = _nearest_bits(distance, PREFILTER)
         rows.sort()  # neighbouring rows read together
+        picks, against = self.picks, self.against
+        if skip is not None:
+            skip = np.asarray(skip, dtype=np.int64)
+            rows = rows[~np.isin(rows, skip)]
+            size = len(self.responses)
+            picks = picks - np.bincount(self.slot[skip[self.polarity[skip] > 0]], minlength=size)
+            against = against - np.bincount(
+                self.slot[skip[self.polarity[skip] < 0]], minlength=size
+            )
         similarity = (self.codes[rows].astype(np.float32) @ query) * self.scale[rows]
         return (
-            self._best(rows, similarity, self.polarity[rows] > 0, self.picks),
-            self._best(rows, similarity, self.polarity[rows] < 0, self.against),
+            self._best(rows, similarity, self.polarity[rows] > 0, picks),
+            self._best(rows, similarity, self.polarity[rows] < 0, against),
         )
 
     def _best(self, rows: Any, similarity: Floats, keep: Any, counts: Any) -> Near:
@@ -379,7 +423,24 @@ def _build(
         canned_ids[count:end] = [r[0] for r in rows]
         polarity[count:end] = [r[1] for r in rows]
         count = end
-    return LearnedIndex(canned_ids[:count], polarity[:count], codes.first(count))
+    index = LearnedIndex(canned_ids[:count], polarity[:count], codes.first(count))
+    index.strength = stored_strength(db, count)
+    return index
+
+
+def stored_strength(db: Database, count: int) -> Strength:
+    """The setting chosen for `db`'s examples, while they are about as many as it was chosen on.
+
+    Far more or fewer (an import, a forget) and the default holds until it is chosen again.
+    """
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", [STRENGTH_KEY]).fetchone()
+        kept = json.loads(row[0]) if row else {}
+        chosen_on = int(kept["examples"])
+        strength = Strength(float(kept["weight"]), float(kept["least"]))
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return DEFAULT_STRENGTH  # none kept yet, or unreadable: nothing is lost but a choice
+    return strength if abs(count - chosen_on) < STRENGTH_HOLDS * chosen_on else DEFAULT_STRENGTH
 
 
 _learned: PerLibrary[LearnedIndex | None] = PerLibrary(examples_version)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlite_utils import Database
 
-from desktop.store import ranking, ranking_index
+from desktop.store import learning_strength, ranking, ranking_index
 from desktop.store.examples import PICK, Example, ExampleStore
 from desktop.transcript import Transcript
 
@@ -52,7 +52,8 @@ def learn_many(
 
     A conversation without a customer word, or a library without the meaning model, teaches
     nothing (0). All are written in one transaction, after every vector is made: an error
-    raised by `progress(done, total)` (a cancelled import) leaves nothing written.
+    raised by `progress(done, total)` (a cancelled import) leaves nothing written. Then the
+    library's learning strength is chosen again if they moved it (`learning_strength`).
     """
     index = ranking.index_for(db)
     space = space_of(db)
@@ -77,7 +78,11 @@ def learn_many(
         progress(len(answered), len(answered))
     if not kept:
         return 0
-    return ExampleStore(db).add_many(kept, np.stack(vectors), space)
+    added = ExampleStore(db).add_many(kept, np.stack(vectors), space)
+    # How strongly the library learns is chosen again once its examples have moved enough:
+    # here for an import (already off the GUI thread), on a thread of its own for a pick.
+    learning_strength.after_learning(db, here=source != "app")
+    return added
 
 
 def resolve_canned(db: Database, names: Sequence[str]) -> dict[str, int]:

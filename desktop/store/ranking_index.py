@@ -13,7 +13,7 @@ import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +49,14 @@ COSINE_FULL, CROSS_FULL, BM25_FULL = 0.6, 0.6, 8.0
 # LEARNED_HALF) for its n examples, so a response without examples is ranked as before.
 # Passed-over examples nearer than the picks push a response down the same way. Chosen on the
 # Bitext dev cases (README, "Learning from the team").
-LEARNED_WEIGHT, LEARNED_HALF, AGAINST_WEIGHT = 3.0, 2.0, 1.0
-# (least, full) cosine: a past example less similar says nothing (for WordLlama, only a
-# near-identical request does), one this close is full confidence.
-WORD_LEARNING = (0.85, 0.9)
+# The WordLlama list's weight and least cosine are each library's own (`examples.Strength`,
+# chosen by `desktop.store.learning_strength`); these are the defaults.
+LEARNED_WEIGHT, LEARNED_HALF, AGAINST_WEIGHT = examples.DEFAULT_STRENGTH.weight, 2.0, 1.0
+# (least, full) cosine: a past example less similar says nothing (by default for WordLlama,
+# only a near-identical request does), one this close is full confidence.
+WORD_LEARNING = (examples.DEFAULT_STRENGTH.least, 0.9)
 CROSS_LEARNING = (0.4, 0.7)
+CROSS_STRENGTH = examples.Strength(LEARNED_WEIGHT, CROSS_LEARNING[0])
 
 Floats = npt.NDArray[np.float32]
 
@@ -75,6 +78,19 @@ class Query:
     terms: tuple[tuple[str, float], ...]  # unstemmed content word, weight
     turns: tuple[tuple[tuple[str, ...], float], ...]  # content words of one turn, weight
     texts: tuple[tuple[str, float], ...] = ()  # each turn's own text, weight
+
+
+@dataclass
+class _Signals:
+    """What one query's signals found: fused scores by row, and each signal's own values."""
+
+    fused: dict[int, float]
+    familiar: float = 1.0  # share of the customer's words the library knows (0..1)
+    bm25: Floats | None = None
+    cosine: dict[int, float] = field(default_factory=dict)
+    cross: dict[int, float] = field(default_factory=dict)
+    meaning_vector: Floats | None = None
+    cross_vector: Floats | None = None
 
 
 class RankingIndex:
@@ -175,63 +191,29 @@ class RankingIndex:
         """
         if not query.terms or not len(self) or limit <= 0:
             return []
-        fused: dict[int, float] = {}
-        bm25: Floats | None = None
-        cosine: dict[int, float] = {}
-        cross: dict[int, float] = {}
-        familiar = 1.0
-        multilingual_on = options.multilingual and (
-            self.cross is not None or self._cross_later is not None
-        )
-        if multilingual_on:
-            familiar = min(self.coverage(query) / COVERAGE_FULL, 1.0)
-        if options.lexical:
-            stems = []
-            for word, weight in query.terms:
-                term = self.lexical.resolve(word, typos=options.typos)
-                if term is not None:
-                    stems.append((term, weight))
-            bm25 = self.lexical.scores(stems)
-            matched = np.flatnonzero(bm25 > 0)
-            _fuse(fused, matched, bm25[matched], LEXICAL_WEIGHT * familiar)
-        meaning_vector = None
-        if options.semantic and self.meaning is not None:
-            meaning_vector = combined = self.query_vector(query, options.typos)
-            assert combined is not None  # the query has terms, hence turns
-            near, similarity = self.meaning.nearest(combined)
-            cosine = dict(zip(near.tolist(), similarity.tolist(), strict=True))
-            _fuse(fused, near, similarity, SEMANTIC_WEIGHT * familiar)
-        cross_weight = familiar * CROSS_SAME + (1.0 - familiar) * CROSS_OTHER
-        space = self.cross_space() if multilingual_on and query.texts and cross_weight else None
-        cross_vector = None
-        if space is not None:
-            cross_vector = space.query([t for t, _ in query.texts], [w for _, w in query.texts])
-            near, similarity = space.nearest(cross_vector)
-            cross = dict(zip(near.tolist(), similarity.tolist(), strict=True))
-            _fuse(fused, near, similarity, cross_weight)
+        found = self._signals(query, options)
+        fused, familiar = found.fused, found.familiar
         taught: dict[int, float] = {}
         if learned is not None and len(learned) and self.meaning is not None and familiar:
-            vector = meaning_vector
+            vector = found.meaning_vector
             if vector is None:
                 vector = self.query_vector(query, options.typos)
             if vector is not None:
-                taught = self._learn(fused, learned, vector, familiar, WORD_LEARNING)
+                taught = self._learn(
+                    fused, learned.near(vector), familiar, learned.strength, WORD_LEARNING[1]
+                )
         # In another language, past examples are compared in the multilingual space.
+        cross_vector = found.cross_vector
         others = cross_learned() if cross_vector is not None and cross_learned else None
         if cross_vector is not None and others is not None and len(others):
             for row, value in self._learn(
-                fused, others, cross_vector, 1.0 - familiar, CROSS_LEARNING
+                fused, others.near(cross_vector), 1.0 - familiar, CROSS_STRENGTH, CROSS_LEARNING[1]
             ).items():
                 taught[row] = max(taught.get(row, 0.0), value)
         if not fused:
             return []
-        rows = np.fromiter(fused, dtype=np.int64)
-        scores = np.fromiter(fused.values(), dtype=np.float64)
-        if options.groups:
-            scores = scores + GROUP_WEIGHT * _group_evidence(self.groups[rows], scores)
-        order = rows[np.argsort(-scores, kind="stable")]
-        if options.distinct:
-            order = _distinct_first(order, self.groups, DISTINCT_TOP)
+        order = self._order(fused, options)
+        bm25, cosine, cross = found.bm25, found.cosine, found.cross
 
         def confidence(row: int) -> float:
             words = float(bm25[row]) / BM25_FULL if bm25 is not None else 0.0
@@ -245,25 +227,110 @@ class RankingIndex:
 
         return [(int(self.ids[i]), confidence(i)) for i in order[:limit].tolist()]
 
+    def places(
+        self,
+        query: Query,
+        vector: Floats,
+        near: tuple[examples.Near, examples.Near],
+        canned_id: int,
+        strengths: Sequence[examples.Strength],
+    ) -> list[int]:
+        """Per strength: where `canned_id`'s group is ranked (0: first).
+
+        What `desktop.store.learning_strength` compares, leaving examples out: `query` is one
+        example's conversation, ranked as in the library's language, `vector` its meaning
+        vector as kept, `near` the nearest of the examples not left out. The signals are
+        computed once and the learned list fused at each strength, as `rank_scored` does. A
+        response ranked nowhere (or not in the library) is at the library's size.
+        """
+        row = int(np.searchsorted(self.ids, canned_id))
+        if not query.terms or row >= len(self) or self.ids[row] != canned_id:
+            return [len(self)] * len(strengths)
+        found = self._signals(query, RankOptions(multilingual=False), vector)
+        places = []
+        for strength in strengths:
+            fused = dict(found.fused)
+            self._learn(fused, near, 1.0, strength, WORD_LEARNING[1])
+            order = self._order(fused, RankOptions()) if fused else np.zeros(0, np.int64)
+            same = np.flatnonzero(self.groups[order] == self.groups[row])
+            places.append(int(same[0]) if len(same) else len(self))
+        return places
+
+    def _signals(
+        self, query: Query, options: RankOptions, meaning_vector: Floats | None = None
+    ) -> _Signals:
+        """Words, meaning and meaning across languages, fused by rank (without the examples).
+
+        `meaning_vector`: the query's, when it is known already.
+        """
+        found = _Signals({})
+        fused = found.fused
+        multilingual_on = options.multilingual and (
+            self.cross is not None or self._cross_later is not None
+        )
+        if multilingual_on:
+            found.familiar = min(self.coverage(query) / COVERAGE_FULL, 1.0)
+        familiar = found.familiar
+        if options.lexical:
+            stems = []
+            for word, weight in query.terms:
+                term = self.lexical.resolve(word, typos=options.typos)
+                if term is not None:
+                    stems.append((term, weight))
+            found.bm25 = bm25 = self.lexical.scores(stems)
+            matched = np.flatnonzero(bm25 > 0)
+            _fuse(fused, matched, bm25[matched], LEXICAL_WEIGHT * familiar)
+        if options.semantic and self.meaning is not None:
+            if meaning_vector is None:
+                meaning_vector = self.query_vector(query, options.typos)
+            assert meaning_vector is not None  # the query has terms, hence turns
+            found.meaning_vector = meaning_vector
+            near, similarity = self.meaning.nearest(meaning_vector)
+            found.cosine = dict(zip(near.tolist(), similarity.tolist(), strict=True))
+            _fuse(fused, near, similarity, SEMANTIC_WEIGHT * familiar)
+        cross_weight = familiar * CROSS_SAME + (1.0 - familiar) * CROSS_OTHER
+        space = self.cross_space() if multilingual_on and query.texts and cross_weight else None
+        if space is not None:
+            found.cross_vector = space.query(
+                [t for t, _ in query.texts], [w for _, w in query.texts]
+            )
+            near, similarity = space.nearest(found.cross_vector)
+            found.cross = dict(zip(near.tolist(), similarity.tolist(), strict=True))
+            _fuse(fused, near, similarity, cross_weight)
+        return found
+
+    def _order(self, fused: dict[int, float], options: RankOptions) -> npt.NDArray[np.int64]:
+        """Rows of `fused` best first: the groups' evidence added, distinct groups first."""
+        rows = np.fromiter(fused, dtype=np.int64)
+        scores = np.fromiter(fused.values(), dtype=np.float64)
+        if options.groups:
+            scores = scores + GROUP_WEIGHT * _group_evidence(self.groups[rows], scores)
+        order = rows[np.argsort(-scores, kind="stable")]
+        if options.distinct:
+            order = _distinct_first(order, self.groups, DISTINCT_TOP)
+        return order
+
     def _learn(
         self,
         fused: dict[int, float],
-        learned: examples.LearnedIndex,
-        vector: Floats,
+        near: tuple[examples.Near, examples.Near],
         weight: float,
-        cosines: tuple[float, float],
+        strength: examples.Strength,
+        full: float,
     ) -> dict[int, float]:
         """Fuse the nearest past example per response; returns rows' learned confidence.
 
-        `weight` is the share of the customer's words the library knows for WordLlama (in a
-        language it does not know, static word vectors find the same language, not the same
-        request), the rest for the multilingual space. `cosines`: (least, full) in that space.
+        `near`: (picks, passed over) nearest to the query. `weight` is the share of the
+        customer's words the library knows for WordLlama (in a language it does not know,
+        static word vectors find the same language, not the same request), the rest for the
+        multilingual space. `strength`: the learned list's weight and least cosine in that
+        space; `full`: the cosine of full confidence.
         """
-        least, full = cosines
-        picks, against = learned.near(vector)
+        least = strength.least
+        picks, against = near
         rows, similarity, count = self._rows_of(picks, least)
         share = count / (count + LEARNED_HALF)
-        _fuse_weighted(fused, rows, similarity, LEARNED_WEIGHT * weight * share)
+        _fuse_weighted(fused, rows, similarity, strength.weight * weight * share)
         ranked, values, shares = rows.tolist(), similarity.tolist(), share.tolist()
         best = dict(zip(ranked, values, strict=True))
         taught = {
