@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from desktop.drafting import calibration, rerank, translations, tried
+from desktop.drafting import calibration, counterparts, known, rerank, translations, tried
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import MAX_SEGMENTS, focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
@@ -463,3 +463,40 @@ def test_a_need_said_in_other_words_finds_its_response(
 ) -> None:
     result = understood(shop, thread)
     assert result.ranked[0][0].title == expected
+
+
+def test_each_confirmation_has_its_clear_counterpart_or_none(shop: CannedRepository) -> None:
+    titles = {r.id: r.title for r in shop.get_many(list(range(1, 200)))}
+    named = {titles[a]: titles[b] for a, b in counterparts.counterparts(shop).items()}
+    assert named["Duplicate charge refunded"] == "Charged twice - pending authorisation"
+    assert named["Delivery address updated"] == "Change delivery address"
+    # As near "Cancel order - already shipped" as "- not yet shipped": no clear counterpart.
+    assert "Order cancelled" not in named
+
+
+def test_an_undone_confirmation_ranked_first_gives_way_to_its_counterpart(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Cliente: Buonasera, sul conto vedo due addebiti per lo stesso ordine #48123. "
+        "Potete verificare?"
+    )
+    first_id = rerank.order(rerank.candidates(shop.db, focus_of(parse(thread))))[0][0]
+    assert shop.get_many([first_id])[0].title == "Duplicate charge refunded"  # nobody refunded
+    result = understood(shop, thread)
+    assert result.ranked[0][0].title == "Charged twice - pending authorisation"
+
+
+def test_a_reply_asking_for_the_order_number_waits_when_the_thread_gives_it(
+    shop: CannedRepository,
+) -> None:
+    given = understood(
+        shop, "Customer: Hi, my bank shows I paid twice for order #48001, please sort it"
+    )
+    assert given.ranked[0][0].title != "Need your order number"
+    library = shop.get_many(list(range(1, 200)))
+    asking = next(r for r in library if r.title == "Need your order number")
+    assert known.asks_for_known(asking, {"order.id": "48001"})
+    assert not known.asks_for_known(asking, {})
+    warranty = next(r for r in library if r.title == "Warranty claim")
+    assert not known.asks_for_known(warranty, {"order.id": "48001"})  # its purpose is another

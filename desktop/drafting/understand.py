@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop.drafting import calibration, rerank, translations, tried
+from desktop.drafting import calibration, counterparts, known, rerank, translations, tried
 from desktop.drafting.focus import Focus, focus_of, is_upset
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
@@ -213,6 +213,7 @@ def understand(
     found = rerank.candidates(repo.db, focus)
     main = _fetch(repo, rerank.order(found)[: max(wanted, POLICY_POOL)])
     main = _policy(repo, main + _done_now(repo, main, focus), focus, language, roles.main_language)
+    main = known.known_last(main, values)
     if focus.thanks_only and roles.closing:
         closing = _closing_first(repo, focus, roles)
         main = closing + [(c, s) for c, s in main if c.id not in {x.id for x, _ in closing}]
@@ -300,6 +301,7 @@ def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranke
 def _policy(
     repo: CannedRepository, ranked: Ranked, focus: Focus, language: str, main_language: str
 ) -> Ranked:
+    ranked = counterparts.forward(repo, ranked, focus.agent_texts)
     ranked = _actions_after_counterparts(ranked, focus)
     return _own_language_first(repo, ranked, language, main_language)
 
@@ -422,7 +424,7 @@ def _more_needs(
     for segment in focus.segments:
         query = ranking.query_from([(expand(segment), 1.0)])
         ranked = _fetch(repo, ranking.rank_query(repo.db, query, 5))
-        ranked = _policy(repo, ranked, focus, language, main_language)
+        ranked = known.known_last(_policy(repo, ranked, focus, language, main_language), values)
         if not ranked or ranked[0][1] < NEED_CONFIDENCE:
             continue
         if tried.exhausted(ranked[0][0], focus.tried):
