@@ -139,6 +139,60 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
         r"manquant|(falta|faltan|manca|mancano|ontbreekt) ",
     ),
     (
+        "delayed",
+        r"running late|(is|was|it'?s|still) (late|overdue)|no (tracking )?updates?|"
+        r"(hasn'?t|has not) (moved|updated|changed)|stuck (at|in)|verspätet|verspätung|"
+        r"en retard|retardé|retrasad[oa]|con retraso|in ritardo|atrasad[oa]|vertraagd",
+    ),
+    (
+        "lost parcel",
+        r"(went|gone|is) missing|disappeared|never (turned up|showed up|arrived)|"
+        r"verloren gegangen|perdu|extraviad[oa]|smarrit[oa]|extraviad[oa]|kwijt",
+    ),
+    (
+        "marked delivered not received",
+        r"(says|said|shows?|showing|marked|marks it) (as |it was |it'?s )?delivered|"
+        r"als zugestellt|marqué comme livré|indica (que )?entregado|risulta consegnat[oa]|"
+        r"consta como entregue|als bezorgd",
+    ),
+    (
+        "out of stock restock",
+        r"sold out|back in stock|out of stock|restock|ausverkauft|wieder (verfügbar|da)|"
+        r"épuisé|rupture de stock|agotad[oa]|esaurit[oa]|esgotad[oa]|uitverkocht",
+    ),
+    (
+        "price match",
+        r"cheaper (elsewhere|at|on|from)|(lower|better|cheaper) price|"
+        r"(found|seen|saw) it (for less|cheaper)|günstiger|moins cher|más barato|"
+        r"più economico|mais barato|goedkoper",
+    ),
+    (
+        "unrecognised charge",
+        r"(don'?t|do not) recogni[sz]e|never (made|authori[sz]ed|ordered)|"
+        r"(didn'?t|did not) (make|authori[sz]e) (this|that|the)|fraud|"
+        r"nicht autorisiert|pas autorisé|no reconozco|non riconosco|não reconheço|"
+        r"niet herken",
+    ),
+    (
+        "return label",
+        r"(print|printer|printing)\b.{0,30}\blabel|label\b.{0,30}\b(print|printer)|"
+        r"qr ?code|(no|without a|don'?t have a) printer|rücksendeetikett|étiquette de retour|"
+        r"etiqueta de devolución|etichetta di reso|etiqueta de devolução|retourlabel",
+    ),
+    (
+        "two-factor authentication",
+        r"2fa|two[- ]factor|authenticator|(verification|security|login) code|"
+        r"(lost|new|broke|changed) (my )?phone",
+    ),
+    (
+        "order still processing",
+        r"(hasn'?t|has not|not|still not|isn'?t|is not|wasn'?t) (been )?(shipped|dispatched|sent)"
+        r"( yet| out)?|no (dispatch|shipping|shipment) (email|confirmation|notification)|"
+        r"keine versandbestätigung|noch nicht (versandt|verschickt)|pas encore (été )?expédiée?|"
+        r"todavía no (se ha )?enviad[oa]|non (è )?ancora (stat[oa] )?spedit[oa]|"
+        r"ainda não (foi )?enviad[oa]|nog niet verzonden",
+    ),
+    (
         "unsubscribe emails",
         r"unsubscribe|(stop|too many) (sending me )?(emails|e-mails|newsletters)|"
         r"newsletter abbestellen|désabonner|darme de baja|disiscriver|uitschrijven",
