@@ -500,3 +500,19 @@ def test_a_reply_asking_for_the_order_number_waits_when_the_thread_gives_it(
     assert not known.asks_for_known(asking, {})
     warranty = next(r for r in library if r.title == "Warranty claim")
     assert not known.asks_for_known(warranty, {"order.id": "48001"})  # its purpose is another
+
+
+def test_a_fallback_that_names_the_next_step_leads_once_the_steps_are_tried(
+    shop: CannedRepository,
+) -> None:
+    # The self-help reply's own fallback: "... we'll open an investigation with the carrier".
+    result = understood(
+        shop,
+        "Customer: Tracking says it was delivered on Monday but it's not here. I've already "
+        "checked with my neighbours, looked all around the property and in every safe place I "
+        "can think of. Order #48321.",
+    )
+    assert result.ranked[0][0].title == "Lost parcel - carrier investigation"
+    self_help = next(c for c, _ in result.ranked if c.title.startswith("Parcel marked delivered"))
+    assert tried.exhausted(self_help, result.focus.tried)
+    assert tried.next_step(self_help, result.ranked) == 0

@@ -4,7 +4,9 @@
 is blocked": the response that ranks first for such a message is usually the self-help one,
 and it would send the customer the steps they just listed. A response is *exhausted* when the
 customer's tried clauses (`Focus.tried`) share at least EXHAUSTED_WORDS distinctive words with
-its body, leaving aside the words of its title (the problem both name). It keeps its place
+its body, leaving aside the words of its title (the problem both name). When its fallback
+names another response ("... we'll open an investigation with the carrier": "Lost parcel -
+carrier investigation"), that response is the next step and leads. It keeps its place
 when its own fallback is the team's next action ("if none of those apply, send me the code and
 I'll apply the discount manually"): that fallback is the next step. Otherwise a close
 contender that is not exhausted leads (within CLOSE of its score), or, failing one, the
@@ -26,6 +28,7 @@ from desktop.store.words import STOPWORDS
 EXHAUSTED_WORDS = 3
 CLOSE = 0.9  # a contender within this share of the exhausted response's score leads instead
 CONTENDERS = 3  # how far down the list a contender may come from
+NAMED_WORDS = 2  # title words a fallback shares with the response it names as the next step
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 5  # "neighbours"/"neighbour", "checked"/"check": a crude stem that needs no language
 # The response's fallback: its sentence that starts with a condition.
@@ -61,6 +64,24 @@ def offers_next_step(canned: CannedResponse) -> bool:
     return any(_TEAM_ACTS.search(s) for s in fallbacks)
 
 
+def next_step(canned: CannedResponse, ranked: Ranked) -> int | None:
+    """The place in `ranked` of the response `canned`'s fallback names, if one is named.
+
+    "If it still hasn't appeared, we'll open an investigation with the carrier" names "Lost
+    parcel - carrier investigation": NAMED_WORDS of its title's words are in the fallback.
+    A confirmation is never the next step (nobody has done it).
+    """
+    fallback = set().union(*(words(s.text) for s in split(canned.body) if _FALLBACK.match(s.text)))
+    if not fallback:
+        return None
+    for index, (other, _score) in enumerate(ranked):
+        if other.id == canned.id or other.stated is not None:
+            continue
+        if len(words(other.title) & fallback) >= NAMED_WORDS:
+            return index
+    return None
+
+
 def past_tried(
     ranked: Ranked,
     tried: Sequence[str],
@@ -71,7 +92,12 @@ def past_tried(
     if not ranked or not tried:
         return ranked
     top = ranked[0][0]
-    if not exhausted(top, tried) or offers_next_step(top):
+    if not exhausted(top, tried):
+        return ranked
+    named = next_step(top, ranked)
+    if named is not None:
+        return [ranked[named], *ranked[:named], *ranked[named + 1 :]]
+    if offers_next_step(top):
         return ranked
     bar = CLOSE * scores.get(top.id or -1, 0.0)
     for index, (canned, _score) in enumerate(ranked[1:CONTENDERS], start=1):
