@@ -154,9 +154,12 @@ class ExampleStore:
         orphans = self.db.execute(
             "SELECT count(*) FROM example WHERE canned_id NOT IN (SELECT id FROM canned)"
         ).fetchone()[0]
+        total = sum(s["picks"] + s["against"] for s in by_source.values())
+        strength = stored_strength(self.db, total)  # the setting the ranking uses now
         return {
-            "examples": sum(s["picks"] + s["against"] for s in by_source.values()),
+            "examples": total,
             "by_source": by_source,
+            "learning_strength": {"weight": strength.weight, "least": strength.least},
             "responses": int(responses or 0),
             "oldest": oldest,
             "without_response": int(orphans),  # their response was deleted: they are ignored

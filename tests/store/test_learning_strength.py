@@ -69,13 +69,20 @@ def _split(seed: int = 0) -> tuple[list[Case], list[Case]]:
     return picks, rest
 
 
-def _learn(repo: CannedRepository, picks: Sequence[Case], intent_tag: dict[str, str]) -> None:
-    """Each pick as an example of its intent's first response (an import: chosen here)."""
+def _answered(
+    repo: CannedRepository, picks: Sequence[Case], intent_tag: dict[str, str]
+) -> list[Answered]:
+    """Each pick as an example of its intent's first response."""
     first: dict[str, int] = {}
     for response in repo.all():
         assert response.id is not None
         first.setdefault(intent_of(response), response.id)
-    answered = [Answered(first[intent_tag[c.expected_intent]], c.transcript) for c in picks]
+    return [Answered(first[intent_tag[c.expected_intent]], c.transcript) for c in picks]
+
+
+def _learn(repo: CannedRepository, picks: Sequence[Case], intent_tag: dict[str, str]) -> None:
+    """Learn `picks` as an import does: the setting is chosen before it returns."""
+    answered = _answered(repo, picks, intent_tag)
     assert learn_many(repo.db, answered, source="import") == len(picks)
 
 
@@ -113,13 +120,15 @@ def test_a_weak_library_learns_more_strongly(tmp_path: Path) -> None:
     assert strength.weight > DEFAULT_STRENGTH.weight and strength.least < DEFAULT_STRENGTH.least
     tuned = _top1(repo, rest, tags)
     default = _top1_at(repo, rest, tags, DEFAULT_STRENGTH)
-    assert tuned - zero_shot > default - zero_shot + 0.05
-    assert tuned - zero_shot >= 0.08
+    assert tuned > default + 0.05  # more than the default constants gain
+    assert tuned - zero_shot >= 0.10  # the issue's target with 3 picks
     # Kept in the file: a restart ranks with it without choosing again.
     kept = json.loads(
         repo.db.execute("SELECT value FROM meta WHERE key = ?", [STRENGTH_KEY]).fetchone()[0]
     )
     assert Strength(kept["weight"], kept["least"]) == strength
+    shown = ExampleStore(repo.db).stats()["learning_strength"]  # `learn stats --json`
+    assert Strength(shown["weight"], shown["least"]) == strength
     again = Database(sqlite3.connect(tmp_path / "weak.db"))
     assert not learning_strength.due(again)
     again.close()
@@ -169,9 +178,7 @@ def test_an_app_pick_chooses_off_the_calling_thread(tmp_path: Path) -> None:
     responses, tags = _weak()
     repo = _open(tmp_path / "weak.db", responses)
     picks, _ = _split()
-    first = {intent_of(r): r.id for r in repo.all()}
-    answered = [Answered(int(first[tags[c.expected_intent]] or 0), c.transcript) for c in picks]
-    learn_many(repo.db, answered)  # source "app"
+    learn_many(repo.db, _answered(repo, picks, tags))  # source "app"
     learning_strength.wait(60)
     assert not learning_strength.due(repo.db)
     learned = ranking.learned_for(repo.db)
