@@ -41,7 +41,8 @@ from desktop.store.index_cache import file_of
 from desktop.store.ranking_index import COVERAGE_FULL, MEANING_SPACE
 from desktop.transcript import Transcript, Turn
 
-# From the default (3.0, 0.85: near-duplicates only) to picks that dominate the texts.
+# From the default (3.0, 0.85: near-duplicates only) to picks that dominate the texts (40, 0.3:
+# any past request a little alike).
 GRID = (
     DEFAULT_STRENGTH,
     Strength(3.0, 0.7),
@@ -50,6 +51,8 @@ GRID = (
     Strength(10.0, 0.6),
     Strength(10.0, 0.5),
     Strength(20.0, 0.5),
+    Strength(20.0, 0.4),
+    Strength(40.0, 0.3),
 )
 MIN_EXAMPLES = 20  # fewer picks than this say too little to choose on
 MIN_PER_RESPONSE = 2.0  # picks per response with picks: with one, none has a neighbour
