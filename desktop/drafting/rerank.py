@@ -41,7 +41,7 @@ from sqlite_utils import Database
 
 from desktop.drafting import translations
 from desktop.drafting.focus import Focus
-from desktop.reading.concepts import expand, unnamed
+from desktop.reading.concepts import expand, unnamed, views
 from desktop.reading.meaning import ends
 from desktop.store import ranking, ranking_index
 
@@ -74,10 +74,10 @@ def candidates(db: Database, focus: Focus) -> Candidates:
     weighted = [(expand(text), weight) for text, weight in focus.weighted]
     scored = ranking.rank_query(db, ranking.query_from(weighted), RANK_POOL)
     sentences = list(focus.segments) or ([focus.open_text] if focus.open_text else [])
-    views = [expand(s) for s in sentences]
+    expanded = [expand(s) for s in sentences]
     pool = [i for i, _ in scored]
     for response_id, _ in sorted(
-        ranking.sentence_similarity(db, views, SENTENCE_POOL).items(), key=lambda kv: -kv[1]
+        ranking.sentence_similarity(db, expanded, SENTENCE_POOL).items(), key=lambda kv: -kv[1]
     )[:SENTENCE_POOL]:
         if response_id not in pool:
             pool.append(response_id)
@@ -87,9 +87,9 @@ def candidates(db: Database, focus: Focus) -> Candidates:
     asks = [s for s in sentences if _ASKS.search(s)] or sentences
     # The encoder's cost grows with length (a 100 KB paste took seconds); a text's opening and
     # end carry what it is about.
-    whole = expand(focus.open_text) if focus.open_text else views[-1]
-    texts = [ends(t, EMBED_CHARS) for t in (*views, whole, *earlier)]
-    cosines = _cosines(db, texts, [unnamed(s) for s in sentences], pool)
+    whole = expand(focus.open_text) if focus.open_text else expanded[-1]
+    texts = [ends(t, EMBED_CHARS) for t in (*expanded, whole, *earlier)]
+    cosines = _cosines(db, texts, [views(unnamed(s)) for s in sentences], pool)
     place = {i: n for n, (i, _) in enumerate(scored)}
     confidence = dict(scored)
     words = ranking.word_coverages(db, focus.open_text, pool)
@@ -124,8 +124,8 @@ def sentence_cosines(
     db: Database, sentences: Sequence[str], pool: Sequence[int]
 ) -> npt.NDArray[np.float32] | None:
     """Each sentence's cosine with each response, read as the reranker reads it (concepts)."""
-    views = [ends(expand(s), EMBED_CHARS) for s in sentences]
-    return _cosines(db, views, [unnamed(s) for s in sentences], pool)
+    texts = [ends(expand(s), EMBED_CHARS) for s in sentences]
+    return _cosines(db, texts, [views(unnamed(s)) for s in sentences], pool)
 
 
 def _cosines(
@@ -134,8 +134,8 @@ def _cosines(
     """Each text's cosine with each response; text n also as near as its concepts' `names[n]`.
 
     A sentence that says a concept in its own words ("two payments of £64") is as near a
-    response as the concept's plain name ("charged twice") is: appended to a long sentence
-    the name hardly moves its vector, so the name is compared on its own too.
+    response as the concept's plain sentence ("I was charged twice for one order") is:
+    appended to a long sentence a name hardly moves its vector, so it is compared on its own.
     """
     extra = [name for row in names for name in row]
     cosines = ranking.candidate_cosines(db, [*texts, *extra], pool)

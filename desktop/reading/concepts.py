@@ -5,7 +5,10 @@ response, "the lid came cracked" a "damaged item" one, "can you send one to Zuri
 "international shipping" one. Neither shared words (BM25) nor the sentence encoder bridge
 every such gap, and the encoder reads "my card keeps getting declined" as nearer to a gift
 card than to a failed payment. So a sentence that says one of these common things is read
-with the plain name of the concept added (`expand`): the ranking then sees both.
+with the plain name of the concept added (`expand`), for the words, and is also compared in
+meaning with the plain sentence a customer would say for it (`views`: "I was charged twice
+for one order"; a bare name embeds weakly: "delayed" is 0.38 from "Parcel delayed", "my
+parcel is delayed" 0.65).
 
 The table is general e-commerce support language in the Latin-script languages the app reads
 (en, de, fr, es, it, pt, nl), written from how customers phrase these needs, not from any one
@@ -30,11 +33,20 @@ _PLACES = (
     r"toronto|sydney|melbourne|tokyo)"
 )
 
-# (name added to the text, what customers write). Patterns are matched case-insensitively at
-# word starts; keep each one specific enough that it never fires on an unrelated sentence.
-CONCEPTS: tuple[tuple[str, str], ...] = (
+# Longer ago than a usual return window: "it's been 6 weeks", "over a month ago".
+_LONG_AGO = (
+    r"((been|over|more than|after|nearly|almost) (\d+|two|three|four|five|six|seven|eight|a "
+    r"couple of|a few) (weeks|months)|(over|more than) (a|one) month|(\d+|two|three|six) "
+    r"months ago|(over|more than|past) (the )?30 days)"
+)
+
+# (name added to the text, the plain sentence for it, what customers write). Patterns are
+# matched case-insensitively at word starts; keep each one specific enough that it never fires
+# on an unrelated sentence.
+CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "charged twice",
+        "I was charged twice for one order",
         r"(two|2|double|duplicate|multiple|several) (separate )?(payments|charges|transactions|"
         r"debits)|(charged|billed|debited|paid|taken) (me )?(twice|two times|double)|"
         r"(zweimal|doppelt) (abgebucht|belastet|berechnet|bezahlt)|zwei (abbuchungen|zahlungen)|"
@@ -45,6 +57,7 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "damaged",
+        "the item arrived damaged",
         r"crack(ed|s)?|smashed|shattered|dented|crushed|chipped|snapped|broken|"
         r"beschädigt|zerbrochen|gebrochen|kaputt angekommen|gesprungen|"
         r"cassée?s?|brisée?s?|abîmée?s?|endommagée?s?|fissurée?s?|"
@@ -54,6 +67,7 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "payment failed",
+        "my card payment was declined",
         r"(card|payment|transaction)s? (keeps? )?(getting |being |was |is )?(declined|rejected|"
         r"refused|failing|failed)|declined at checkout|won'?t (go through|accept my card)|"
         r"(karte|zahlung) (wird|wurde) abgelehnt|zahlung fehlgeschlagen|"
@@ -64,6 +78,7 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "international shipping abroad",
+        "do you deliver to other countries",
         r"abroad|overseas|internationally|outside (the )?(uk|eu|us|usa|europe|country)|"
         r"ins ausland|à l'étranger|al extranjero|all'estero|para o exterior|naar het buitenland|"
         rf"(ship|send|deliver|post)\w*\b.{{0,50}}\b{_PLACES}(?!\w)|"
@@ -71,11 +86,13 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "refund",
+        "when will I get my refund",
         r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
         r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling",
     ),
     (
         "faulty warranty repair",
+        "the product is faulty and stopped working",
         r"stopped working|(doesn'?t|does not|won'?t|no longer) (work|turn on|switch on|heat|"
         r"charge|pair)|leak(s|ing)?|faulty|defective|broke down|"
         r"funktioniert nicht mehr|defekt|undicht|ne (fonctionne|marche) plus|en panne|"
@@ -84,22 +101,26 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "cancel order",
+        "I want to cancel my order",
         r"changed my mind|(don'?t|no longer) (want|need) (it|them|the order)|"
         r"stornier|annuler|annulation|cancelar|cancelación|annullare|annullamento|annuleren",
     ),
     (
         "return an item",
+        "I want to return an item",
         r"(send|take|post|bring) (it|them|this|the \w+) back|returning|"
         r"zurückschicken|zurücksenden|rücksendung|renvoyer|retourner|devolver|devolución|"
         r"restituire|reso\b|devolução|terugsturen|retourneren",
     ),
     (
         "exchange",
+        "I want to exchange it for a different one",
         r"swap|exchange|(different|bigger|smaller|other) (size|colou?r)|umtausch|tauschen|"
         r"échanger|échange|cambiar por|cambio de talla|cambiare|sostituire con|trocar|ruilen",
     ),
     (
         "change delivery address",
+        "I need to change my delivery address",
         r"(wrong|new|different|old|change( the| my)?) (delivery |shipping )?address|"
         r"moved house|(adresse|lieferadresse) (ändern|falsch)|neue adresse|"
         r"(changer|modifier) (l'|mon )?adresse|nouvelle adresse|"
@@ -108,22 +129,26 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "invoice receipt",
+        "I need an invoice for my order",
         r"invoice|vat (number|invoice|receipt)|(need|want|get|send|copy of|lost) (a |an |the |my )?"
         r"(proper |itemised )?receipt|rechnung|quittung|facture|factura|recibo|fattura|ricevuta|"
         r"nota fiscal|factuur|bonnetje",
     ),
     (
         "password reset log in",
+        "I can't log in to my account",
         r"(can'?t|cannot|unable to) (log|sign) ?in|locked out|forgot(ten)? (my )?password|"
         r"passwort|mot de passe|contraseña|password dimenticata|senha|wachtwoord",
     ),
     (
         "promo discount code",
+        "my discount code doesn't work",
         r"promo ?codes?|promotional code|voucher|coupon|discount code|gutschein|rabattcode|"
         r"code promo|code de réduction|cupón|código de descuento|codice sconto|cupom|kortingscode",
     ),
     (
         "wrong item received",
+        "I received the wrong item",
         r"(wrong|incorrect) (item|product)|not what i ordered|(sent|received|got|delivered|"
         r"shipped|came with|arrived with)( me)? (the |a |an )?(wrong|incorrect)|"
         r"falsche[nrs]? (artikel|produkt) (geliefert|erhalten|bekommen)|"
@@ -134,40 +159,49 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "missing item",
+        "an item is missing from my parcel",
         r"missing from|(wasn'?t|was not|isn'?t|is not|weren'?t) in the (box|parcel|package)|"
         r"only (received|got) (one|two|\d)|(fehlt|fehlen) (im|in der) (paket|sendung)|"
         r"manquant|(falta|faltan|manca|mancano|ontbreekt) ",
     ),
     (
         "delayed",
+        "my parcel is delayed",
         r"running late|(is|was|it'?s|still) (late|overdue)|no (tracking )?updates?|"
+        r"(hasn'?t|has not|still not|not yet) (arrived|come|turned up|been delivered)|"
+        r"still waiting (for|on)|"
         r"(hasn'?t|has not) (moved|updated|changed)|stuck (at|in)|verspätet|verspätung|"
         r"en retard|retardé|retrasad[oa]|con retraso|in ritardo|atrasad[oa]|vertraagd",
     ),
     (
         "lost parcel",
+        "my parcel is lost",
         r"(went|gone|is) missing|disappeared|never (turned up|showed up|arrived)|"
         r"verloren gegangen|perdu|extraviad[oa]|smarrit[oa]|extraviad[oa]|kwijt",
     ),
     (
         "marked delivered not received",
+        "tracking says delivered but I haven't received it",
         r"(says|said|shows?|showing|marked|marks it) (as |it was |it'?s )?delivered|"
         r"als zugestellt|marqué comme livré|indica (que )?entregado|risulta consegnat[oa]|"
         r"consta como entregue|als bezorgd",
     ),
     (
         "out of stock restock",
+        "when will it be back in stock",
         r"sold out|back in stock|out of stock|restock|ausverkauft|wieder (verfügbar|da)|"
         r"épuisé|rupture de stock|agotad[oa]|esaurit[oa]|esgotad[oa]|uitverkocht",
     ),
     (
         "price match",
+        "can you match a cheaper price",
         r"cheaper (elsewhere|at|on|from)|(lower|better|cheaper) price|"
         r"(found|seen|saw) it (for less|cheaper)|günstiger|moins cher|más barato|"
         r"più economico|mais barato|goedkoper",
     ),
     (
         "unrecognised charge",
+        "there is a charge I don't recognise",
         r"(don'?t|do not) recogni[sz]e|never (made|authori[sz]ed|ordered)|"
         r"(didn'?t|did not) (make|authori[sz]e) (this|that|the)|fraud|"
         r"nicht autorisiert|pas autorisé|no reconozco|non riconosco|não reconheço|"
@@ -175,17 +209,20 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "return label",
+        "I need a return label",
         r"(print|printer|printing)\b.{0,30}\blabel|label\b.{0,30}\b(print|printer)|"
         r"qr ?code|(no|without a|don'?t have a) printer|rücksendeetikett|étiquette de retour|"
         r"etiqueta de devolución|etichetta di reso|etiqueta de devolução|retourlabel",
     ),
     (
         "two-factor authentication",
+        "I lost my phone and can't get my two-factor code",
         r"2fa|two[- ]factor|authenticator|(verification|security|login) code|"
         r"(lost|new|broke|changed) (my )?phone",
     ),
     (
         "order still processing",
+        "my order hasn't been dispatched yet",
         r"(hasn'?t|has not|not|still not|isn'?t|is not|wasn'?t) (been )?(shipped|dispatched|sent)"
         r"( yet| out)?|no (dispatch|shipping|shipment) (email|confirmation|notification)|"
         r"keine versandbestätigung|noch nicht (versandt|verschickt)|pas encore (été )?expédiée?|"
@@ -193,12 +230,20 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
         r"ainda não (foi )?enviad[oa]|nog niet verzonden",
     ),
     (
+        "outside the returns window",
+        "can I still return it after 30 days",
+        rf"(return|send (it|them) back|bring (it|them) back)\w*\b.{{0,60}}\b{_LONG_AGO}|"
+        rf"{_LONG_AGO}.{{0,60}}\b(return|send (it|them) back)|too late to (return|send)",
+    ),
+    (
         "unsubscribe emails",
+        "stop sending me marketing emails",
         r"unsubscribe|(stop|too many) (sending me )?(emails|e-mails|newsletters)|"
         r"newsletter abbestellen|désabonner|darme de baja|disiscriver|uitschrijven",
     ),
     (
         "delete account data",
+        "please delete my account and my data",
         r"(delete|close|remove) (my )?(account|data|details)|gdpr|"
         r"(konto|daten) löschen|supprimer (mon )?compte|(borrar|eliminar) (mi )?cuenta|"
         r"(cancellare|eliminare) (il mio )?account|(excluir|apagar) (minha )?conta|"
@@ -220,8 +265,15 @@ NOT_WITH = {
 @cache
 def _compiled() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
-        (name, re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE)) for name, pattern in CONCEPTS
+        (name, re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE))
+        for name, _view, pattern in CONCEPTS
     )
+
+
+def views(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The plain sentence a customer would say for each named concept."""
+    said = {name: view for name, view, _pattern in CONCEPTS}
+    return tuple(said[name] for name in names)
 
 
 def concepts_in(text: str) -> tuple[str, ...]:

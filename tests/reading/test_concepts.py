@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from desktop.reading.concepts import concepts_in, expand, unnamed
+from desktop.reading.concepts import CONCEPTS, concepts_in, expand, unnamed, views
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,8 @@ from desktop.reading.concepts import concepts_in, expand, unnamed
         ("I got a new phone and the authenticator is gone", "two-factor authentication"),
         ("It still hasn't been dispatched after four days", "order still processing"),
         ("Ich habe noch keine Versandbestätigung bekommen", "order still processing"),
+        ("I'd like to return the lamp but it's been 6 weeks", "outside the returns window"),
+        ("I ordered ten days ago and it still hasn't arrived", "delayed"),
         ("Please delete my account and my data", "delete account data"),
     ],
 )
@@ -85,3 +87,11 @@ def test_a_text_already_naming_its_concept_is_left_as_it_is() -> None:
 def test_expand_appends_the_names_it_adds() -> None:
     text = "My banking app shows two payments and the mug is cracked"
     assert expand(text) == f"{text} (charged twice; damaged)"
+
+
+def test_every_concept_has_a_sentence_a_customer_would_say() -> None:
+    names = tuple(name for name, _view, _pattern in CONCEPTS)
+    said = views(names)
+    assert len(set(said)) == len(names)
+    assert all(len(s.split()) >= 3 for s in said)
+    assert views(("charged twice",)) == ("I was charged twice for one order",)
