@@ -208,7 +208,8 @@ def learned_scores(db: Database, transcript: Transcript) -> dict[int, tuple[int,
     """Per response with picks: (its picks, its nearest pick's cosine with this conversation).
 
     What `suggest --json` shows as `examples` and `learned_score`; the ranking counts a
-    cosine from WORD_LEARNING[0] up.
+    cosine from the library's learning strength's least cosine up (WORD_LEARNING[0] by
+    default, `learning_strength`).
     """
     learned = learned_for(db)
     vector = index_for(db).query_vector(build_query(transcript))
