@@ -68,10 +68,12 @@ def _is_boundary(line: str, match: re.Match[str]) -> bool:
     following = _NEXT_NON_SPACE.match(line, match.end())
     if following is None:
         return True  # end of the line
+    if match.group().startswith(("?", "!")):
+        return True  # "can you send there? and can she pay...": chat questions end in lower case
     if following.group(1).islower():
         return False  # "approx. ten", "e.g. this": a sentence does not start in lower case
     if not match.group().startswith(".") or len(match.group().rstrip("\"'\u201d\u2019)]")) > 1:
-        return True  # ! ? … and "..." always end
+        return True  # … and "..." always end
     word = _WORD_BEFORE.search(line, max(0, match.start() - 40), match.start())
     if word is None:
         return True

@@ -281,6 +281,16 @@ def test_sentence_spans_survive_abbreviations_decimals_urls_and_lists() -> None:
     assert all(draft[s.start : s.end] == s.text for s in found)
 
 
+def test_a_chat_question_ends_before_a_lower_case_word() -> None:
+    # Typed in a chat: "can you send there? and can she pay with a gift card?" asks twice.
+    found = sentences.split("she lives in Zurich, can you send there? and can she pay by card?")
+    assert [s.text for s in found] == [
+        "she lives in Zurich, can you send there?",
+        "and can she pay by card?",
+    ]
+    assert [s.text for s in sentences.split("It is approx. ten.")] == ["It is approx. ten."]
+
+
 def test_checks_cover_every_sentence_with_its_span() -> None:
     draft = "Hi Jane.  Your order 48213 ships soon!\nCall 555-0100-222 now."
     checks = check_draft(draft, SOURCES)
