@@ -17,9 +17,12 @@ from desktop.drafting.understand import Understanding, _roles
 from desktop.engine.llama import LlamaEngine
 from desktop.evaluation.conversations import claims, evaluate_conversations, load_conversation_cases
 from desktop.evaluation.library import memory_repository
+from desktop.evaluation.ranking_eval import teach
 from desktop.importers import parse_file
+from desktop.importers.picks import Pick
 from desktop.reading.meaning import ends
 from desktop.settings import Settings
+from desktop.store import ranking
 from desktop.store.canned import CannedRepository
 from desktop.store.library import open_library
 from desktop.transcript import parse
@@ -526,3 +529,32 @@ def test_threads_written_outside_the_dev_set(shop: CannedRepository) -> None:
     right = sum(understood(shop, c["raw"]).ranked[0][0].title in c["acceptable"] for c in cases)
     assert len(cases) == 30
     assert right >= 25
+
+
+def test_the_agents_picks_lead_the_thread_reading_too(shop: CannedRepository) -> None:
+    # Without picks the reader puts the lost-parcel investigation first; the team answers
+    # such threads with the delay reply, and after three picks the thread reading agrees.
+    thread = "Customer: any news on my parcel? it's been a few days"
+    target = "Parcel delayed"
+    assert understood(shop, thread).ranked[0][0].title != target
+    taught = [
+        "Customer: any news on my parcel? it's been a few days now",
+        "Customer: any news on my parcel please, it's been a few days",
+        "Customer: hi, any news on the parcel? it has been a few days",
+    ]
+    teach(shop, [Pick(parse(text), target) for text in taught])
+    assert ranking.learned_closeness(shop.db, ranking.query_from([(thread, 1.0)]))
+    assert understood(shop, thread).ranked[0][0].title == target
+    found = rerank.candidates(shop.db, focus_of(parse(thread)))
+    column = rerank.FEATURES.index("learned")
+    learned = {i: row[column] for i, row in zip(found.ids, found.features, strict=True)}
+    taught_id = next(c.id or -1 for c, _ in understood(shop, thread).ranked if c.title == target)
+    assert learned[taught_id] > 0.3  # three near-identical picks
+    assert all(value == 0.0 for i, value in learned.items() if i != taught_id)
+    assert rerank.WEIGHTS[column] > 0.0
+
+
+def test_without_picks_the_learned_feature_is_zero(shop: CannedRepository) -> None:
+    found = rerank.candidates(shop.db, focus_of(parse("Customer: any news on my parcel?")))
+    column = rerank.FEATURES.index("learned")
+    assert found.ids and all(row[column] == 0.0 for row in found.features)

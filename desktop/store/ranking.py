@@ -43,7 +43,9 @@ from desktop.store.index_cache import library_version as library_version  # call
 from desktop.store.ranking_index import (
     COLUMNS,
     CROSS_SPACE,
+    LEARNED_HALF,
     MEANING_SPACE,
+    WORD_LEARNING,
     Query,
     RankingIndex,
     RankOptions,
@@ -220,6 +222,27 @@ def learned_scores(db: Database, transcript: Transcript) -> dict[int, tuple[int,
         int(i): (int(n), round(float(s), 3))
         for i, n, s in zip(picks.canned_ids, picks.count, picks.similarity, strict=True)
     }
+
+
+def learned_closeness(db: Database, query: Query) -> dict[int, float]:
+    """Per response with picks: how near its nearest pick is to `query`, 0..1.
+
+    0 at the library's least cosine (its learning strength), 1 at a pick identical in
+    meaning, times n / (n + LEARNED_HALF) for its n picks, as the ranking weighs them. The
+    reranker of threads (`desktop.drafting.rerank`) reads it: a response the agents keep
+    picking for such conversations leads there too. Empty without picks.
+    """
+    learned = learned_for(db)
+    if learned is None or not len(learned):
+        return {}
+    vector = index_for(db).query_vector(query)
+    if vector is None:
+        return {}
+    least = WORD_LEARNING[0] if learned.strength.cross else learned.strength.least
+    picks, _ = learned.near(vector)
+    share = picks.count / (picks.count + LEARNED_HALF)
+    closeness = np.clip((picks.similarity - least) / max(1.0 - least, 1e-6), 0.0, 1.0) * share
+    return {int(i): float(c) for i, c in zip(picks.canned_ids, closeness, strict=True) if c > 0.0}
 
 
 def rank_ids(

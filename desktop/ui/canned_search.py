@@ -118,9 +118,26 @@ class SearchWorker(LibraryWorker):
                 found = repo.search(text, RESULT_LIMIT)
                 mode = SEARCHED if text.strip() else ALL
             else:
-                found = ranking.rank_for(repo, transcript, RESULT_LIMIT)
+                found = self._relevant(repo, transcript)
                 mode = RANKED
             self.results.emit(request_id, mode, found)
+
+    def _relevant(self, repo: CannedRepository, transcript: Transcript) -> list[CannedResponse]:
+        """The list's order for a conversation: the thread's reading first, as the ready reply.
+
+        The ready reply comes from reading the thread (its needs, what is asked now, actions
+        not done); the plain ranking of the whole conversation may put another response first
+        ("Gift card email not received" above "International shipping" for "can you send one
+        to Zurich? and can she pay with a gift card?"). The list leads with the reading's first
+        response, then each need's, then the reading's order, then the ranking's.
+        """
+        # Read again, not kept from the ready reply's request: picks learned since change it.
+        understood = understand_conversation(repo, transcript, {}, None, READY_COUNT)
+        ranked = [canned for canned, _ in understood.ranked]
+        needs = [n.ready.canned for n in understood.needs if n.ready is not None]
+        plain = ranking.rank_for(repo, transcript, RESULT_LIMIT)
+        ordered = {c.id: c for c in (*ranked[:1], *needs, *ranked[1:], *plain)}
+        return list(ordered.values())[:RESULT_LIMIT]
 
     @Slot(int)
     def record_use(self, response_id: int) -> None:
