@@ -54,7 +54,7 @@ FEATURES = (
     "confidence", "rank", "sentence", "request", "last", "whole", "earlier", "words", "learned",
 )  # fmt: skip
 # Order as FEATURES. Set by hand (see above); packaging/fit_rerank.py measures any other set.
-WEIGHTS = (0.0, 0.2, 0.2, 0.4, 0.0, 0.0, 0.0, 0.0, 0.4)
+WEIGHTS: tuple[float, ...] = (0.0, 0.2, 0.2, 0.4, 0.0, 0.0, 0.0, 0.0, 0.4)
 RANK_POOL = 30  # the ranking's candidates that are reordered
 SENTENCE_POOL = 10  # and the best matches of any one sentence added to them
 RANK_K = 5.0
