@@ -15,7 +15,7 @@ import functools
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from desktop.errors import StoreError
 from desktop.store import storage
-from desktop.store.index_cache import BackgroundJobs, PerLibrary, examples_version
+from desktop.store.index_cache import BackgroundJobs, PerLibrary, examples_version, file_of
 from desktop.store.vectors import TextEmbedder
 
 Floats = npt.NDArray[np.float32]
@@ -52,13 +52,16 @@ class Strength:
     """How much a library's past examples count in its ranking (`ranking_index._learn`).
 
     `weight`: the learned list's fusion weight once a response has many examples; `least`: the
-    WordLlama cosine below which a past example says nothing. The default suits a library whose
-    texts already name its requests; `desktop.store.learning_strength` chooses one per library
-    on its own examples, kept in `meta.learning_strength` with the count it was chosen on.
+    cosine below which a past example says nothing; `cross`: compared in the multilingual
+    space (its cosines run lower) rather than WordLlama's, for a conversation in the library's
+    language too. The default suits a library whose texts already name its requests;
+    `desktop.store.learning_strength` chooses one per library on its own examples, kept in
+    `meta.learning_strength` with the count it was chosen on.
     """
 
     weight: float = 3.0
     least: float = 0.85
+    cross: bool = False
 
 
 DEFAULT_STRENGTH = Strength()
@@ -159,7 +162,11 @@ class ExampleStore:
         return {
             "examples": total,
             "by_source": by_source,
-            "learning_strength": {"weight": strength.weight, "least": strength.least},
+            "learning_strength": {
+                "weight": strength.weight,
+                "least": strength.least,
+                "space": "multilingual" if strength.cross else "wordllama",
+            },
             "responses": int(responses or 0),
             "oldest": oldest,
             "without_response": int(orphans),  # their response was deleted: they are ignored
@@ -344,6 +351,29 @@ def _build_cross(
     return _build(db, space, "cross_space", "cross_vector", path, version, previous)
 
 
+def fill_cross(
+    db: Database, embedder: Callable[[], TextEmbedder | None], space: str, at_most: int
+) -> bool:
+    """Embed the examples' missing multilingual vectors here, if at most `at_most` are missing.
+
+    True when every example has one then (`learning_strength` compares the spaces on them).
+    `embedder` is asked for only when some are missing: loading it costs ~110 MB.
+    """
+    try:
+        missing = _missing_cross(db, space)
+    except sqlite3.OperationalError:
+        return False  # a database before m012
+    if len(missing) > at_most:
+        return False
+    if not missing:
+        return True
+    encoder = embedder()
+    if encoder is None or not _fill_cross(db, encoder, space, missing):
+        return False
+    _cross.drop(file_of(db))  # one built before, while a large fill waited, lacks them
+    return True
+
+
 def _missing_cross(db: Database, space: str) -> list[tuple[int, str]]:
     return [
         (int(i), str(text))
@@ -440,7 +470,8 @@ def stored_strength(db: Database, count: int) -> Strength:
         row = db.execute("SELECT value FROM meta WHERE key = ?", [STRENGTH_KEY]).fetchone()
         kept = json.loads(row[0]) if row else {}
         chosen_on = int(kept["examples"])
-        strength = Strength(float(kept["weight"]), float(kept["least"]))
+        cross = kept.get("space") == "multilingual"
+        strength = Strength(float(kept["weight"]), float(kept["least"]), cross)
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return DEFAULT_STRENGTH  # none kept yet, or unreadable: nothing is lost but a choice
     return strength if abs(count - chosen_on) < STRENGTH_HOLDS * chosen_on else DEFAULT_STRENGTH

@@ -24,12 +24,13 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlite_utils import Database
 
 from desktop.errors import StoreError
-from desktop.store import ranking, storage
+from desktop.store import examples, multilingual, ranking, storage
 from desktop.store.examples import (
     DEFAULT_STRENGTH,
     STRENGTH_HOLDS,
@@ -38,7 +39,7 @@ from desktop.store.examples import (
     Strength,
 )
 from desktop.store.index_cache import file_of
-from desktop.store.ranking_index import COVERAGE_FULL, MEANING_SPACE
+from desktop.store.ranking_index import COVERAGE_FULL, CROSS_SPACE, MEANING_SPACE
 from desktop.transcript import Transcript, Turn
 
 # From the default (3.0, 0.85: near-duplicates only) to picks that dominate the texts (40, 0.3:
@@ -54,6 +55,18 @@ GRID = (
     Strength(20.0, 0.4),
     Strength(40.0, 0.3),
 )
+# The same in the multilingual space, for conversations in the library's language too: its
+# nearest past example alone ranks a short request better than WordLlama's (72/84/89% top-1
+# with 1/3/5 picks, against 59/69/79%), and its cosines run lower (CROSS_LEARNING).
+CROSS_GRID = (
+    Strength(3.0, 0.6, True),
+    Strength(6.0, 0.5, True),
+    Strength(10.0, 0.4, True),
+    Strength(20.0, 0.4, True),
+    Strength(20.0, 0.3, True),
+    Strength(40.0, 0.3, True),
+)
+CROSS_FILL = 2000  # at most this many missing multilingual vectors embedded to compare them
 MIN_EXAMPLES = 20  # fewer picks than this say too little to choose on
 MIN_PER_RESPONSE = 2.0  # picks per response with picks: with one, none has a neighbour
 SAMPLE = 400  # picks left out at most: ~2-4 s whatever the library's size
@@ -72,8 +85,11 @@ class Choice:
     seconds: float
 
 
-def choose(db: Database) -> Choice:
-    """The setting for `db`'s examples, by leave-one-out on a sample of its picks."""
+def choose(db: Database, across: bool = True) -> Choice:
+    """The setting for `db`'s examples, by leave-one-out on a sample of its picks.
+
+    `across`: the multilingual space's settings compared too (CROSS_GRID), as the app does.
+    """
     start = time.perf_counter()
     index = ranking.index_for(db)
     learned = ranking.learned_for(db)
@@ -87,24 +103,31 @@ def choose(db: Database) -> Choice:
         return Choice(DEFAULT_STRENGTH, len(learned), 0, (), time.perf_counter() - start)
     rng = np.random.default_rng(SEED)
     rows = picks if len(picks) <= SAMPLE else np.sort(rng.choice(picks, SAMPLE, replace=False))
-    texts = _texts(db, learned, rows)
+    ids = _ids(db, _space(db), "space", "vector", len(learned))
+    texts = _texts(db, learned, ids, rows)
+    cross_rows = _across(db, ids) if across else None
+    grid = GRID + CROSS_GRID if cross_rows is not None else GRID
     left_out = _LeftOut(learned, picks, rng)
     rounds: list[list[int]] = []
     for row, text in zip(rows.tolist(), texts, strict=True):
         query = ranking.build_query(_transcript(text))
-        near = learned.near(learned.vector(row), skip=left_out.rows(row))
+        skip = left_out.rows(row)  # drawn for every pick: the same draws with or without USE
         # Only a pick in the library's language: the WordLlama list counts in proportion to
         # the words the library knows (`rank_scored`), and elsewhere the multilingual space
         # decides. Ranked as if in the library's language, the others argued for settings
         # that cost the multilingual dev set 1-2 points top-1.
         if query.terms and index.coverage(query) >= COVERAGE_FULL:
             vector = learned.vector(row)
-            rounds.append(index.places(query, vector, near, int(canned_ids[row]), GRID))
-    ranks = np.asarray(rounds, dtype=np.float64).reshape(len(rounds), len(GRID))
+            near = {False: learned.near(vector, skip=skip)}
+            if cross_rows is not None:
+                cross, to_cross = cross_rows
+                near[True] = cross.near(cross.vector(int(to_cross[row])), skip=to_cross[skip])
+            rounds.append(index.places(query, vector, near, int(canned_ids[row]), grid))
+    ranks = np.asarray(rounds, dtype=np.float64).reshape(len(rounds), len(grid))
     reciprocal = 1.0 / (ranks + 1.0)  # per pick, per setting
-    top1 = (ranks == 0).mean(axis=0) if len(rounds) else np.zeros(len(GRID))
+    top1 = (ranks == 0).mean(axis=0) if len(rounds) else np.zeros(len(grid))
     return Choice(
-        GRID[_best(reciprocal)],
+        grid[_best(reciprocal)],
         len(learned),
         len(rounds),
         tuple(round(float(t), 4) for t in top1),
@@ -160,29 +183,59 @@ class _LeftOut:
         return chosen
 
 
-def _texts(db: Database, learned: LearnedIndex, rows: np.ndarray) -> list[str]:
+def _texts(db: Database, learned: LearnedIndex, ids: Any, rows: np.ndarray) -> list[str]:
     """The customer's side of the examples at `rows` of `learned` ("" for one gone since).
 
-    The index holds the examples of its space in id order, as `examples._build` read them.
+    `ids`: the examples' ids per row of `learned` (`_ids`).
     """
-    cursor = db.execute(_ROWS, [_space(db), len(learned)])
-    listed = np.fromiter((value for row in cursor for value in row), dtype=np.int64)
-    ids, owners = listed[0::2], listed[1::2]  # 1.6 MB for 100,000 examples
-    canned_ids = learned.canned_ids
-    wanted = [
-        int(ids[r]) if r < len(ids) and owners[r] == canned_ids[r] else -1 for r in rows.tolist()
-    ]
-    found = dict(
-        db.execute(
-            f"SELECT id, text FROM example WHERE id IN ({','.join('?' * len(wanted))})", wanted
+    wanted = [int(ids[r]) if r < len(ids) else -1 for r in rows.tolist()]
+    found = {
+        int(i): (int(owner), str(text))
+        for i, owner, text in db.execute(
+            f"SELECT id, canned_id, text FROM example WHERE id IN ({','.join('?' * len(wanted))})",
+            wanted,
         ).fetchall()
+    }
+    owners = learned.canned_ids
+    return [
+        found[i][1] if i in found and found[i][0] == owners[r] else ""
+        for i, r in zip(wanted, rows.tolist(), strict=True)
+    ]
+
+
+def _ids(db: Database, space: str, space_column: str, vector_column: str, count: int) -> Any:
+    """Ids of the examples in a learned index's rows, as `examples._build` read them.
+
+    1.6 MB for 100,000 examples. Ids only grow, so an example added since takes no earlier
+    row; one forgotten since shifts the rows after it (`_texts` and `_across` check).
+    """
+    cursor = db.execute(
+        f"SELECT id FROM example WHERE {space_column} = ? AND {vector_column} IS NOT NULL "
+        "ORDER BY id LIMIT ?",
+        [space, count],
     )
-    return [str(found.get(i, "")) for i in wanted]
+    return np.fromiter((value for (value,) in cursor), dtype=np.int64)
 
 
-_ROWS = (
-    "SELECT id, canned_id FROM example WHERE space = ? AND vector IS NOT NULL ORDER BY id LIMIT ?"
-)
+def _across(db: Database, ids: Any) -> tuple[LearnedIndex, Any] | None:
+    """The examples in the multilingual space, and each WordLlama row's row there.
+
+    None when the encoder is not installed or more than CROSS_FILL examples lack a vector
+    there (embedded here otherwise, ~400 a second): the WordLlama grid alone is compared.
+    """
+    if not multilingual.available():
+        return None
+    space = f"{CROSS_SPACE}:{multilingual.DIM}"
+    if not examples.fill_cross(db, multilingual.default_multilingual, space, CROSS_FILL):
+        return None
+    cross = ranking.cross_learned_for(db)
+    if cross is None:
+        return None
+    cross_ids = _ids(db, space, "cross_space", "cross_vector", len(cross))
+    to_cross = np.minimum(np.searchsorted(cross_ids, ids), len(cross_ids) - 1)
+    if len(cross_ids) != len(cross) or not np.array_equal(cross_ids[to_cross], ids):
+        return None  # an example was added or forgotten meanwhile: chosen next time
+    return cross, to_cross
 
 
 def _space(db: Database) -> str:
@@ -201,6 +254,7 @@ def keep(db: Database, choice: Choice) -> None:
         "examples": choice.examples,
         "weight": choice.strength.weight,
         "least": choice.strength.least,
+        "space": "multilingual" if choice.strength.cross else "wordllama",
         "ranked": choice.ranked,
         "top1": list(choice.top1),
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,20 +194,39 @@ class RankingIndex:
         found = self._signals(query, options)
         fused, familiar = found.fused, found.familiar
         taught: dict[int, float] = {}
-        if learned is not None and len(learned) and self.meaning is not None and familiar:
+        strength = learned.strength if learned is not None else examples.DEFAULT_STRENGTH
+        cross_vector = found.cross_vector
+        others: examples.LearnedIndex | None = None
+        if strength.cross and familiar and options.multilingual and cross_learned is not None:
+            # This library's picks are compared in the multilingual space in its own language
+            # too (`learning_strength` chose it): the conversation's vector there is needed.
+            if cross_vector is None and query.texts:
+                cross_vector = self._cross_vector(query)
+            others = cross_learned() if cross_vector is not None else None
+        if cross_vector is not None and others is not None and len(others) and strength.cross:
+            taught = self._learn(
+                fused, others.near(cross_vector), familiar, strength, CROSS_LEARNING[1]
+            )
+        elif learned is not None and len(learned) and self.meaning is not None and familiar:
+            if strength.cross:  # the multilingual encoder is missing: WordLlama's default
+                strength = examples.DEFAULT_STRENGTH
             vector = found.meaning_vector
             if vector is None:
                 vector = self.query_vector(query, options.typos)
             if vector is not None:
                 taught = self._learn(
-                    fused, learned.near(vector), familiar, learned.strength, WORD_LEARNING[1]
+                    fused, learned.near(vector), familiar, strength, WORD_LEARNING[1]
                 )
         # In another language, past examples are compared in the multilingual space.
-        cross_vector = found.cross_vector
-        others = cross_learned() if cross_vector is not None and cross_learned else None
-        if cross_vector is not None and others is not None and len(others):
+        if found.cross_vector is not None and others is None and cross_learned:
+            others = cross_learned()
+        if found.cross_vector is not None and others is not None and len(others):
             for row, value in self._learn(
-                fused, others.near(cross_vector), 1.0 - familiar, CROSS_STRENGTH, CROSS_LEARNING[1]
+                fused,
+                others.near(found.cross_vector),
+                1.0 - familiar,
+                CROSS_STRENGTH,
+                CROSS_LEARNING[1],
             ).items():
                 taught[row] = max(taught.get(row, 0.0), value)
         if not fused:
@@ -231,7 +250,7 @@ class RankingIndex:
         self,
         query: Query,
         vector: Floats,
-        near: tuple[examples.Near, examples.Near],
+        near: Mapping[bool, tuple[examples.Near, examples.Near]],
         canned_id: int,
         strengths: Sequence[examples.Strength],
     ) -> list[int]:
@@ -239,9 +258,10 @@ class RankingIndex:
 
         What `desktop.store.learning_strength` compares, leaving examples out: `query` is one
         example's conversation, ranked as in the library's language, `vector` its meaning
-        vector as kept, `near` the nearest of the examples not left out. The signals are
-        computed once and the learned list fused at each strength, as `rank_scored` does. A
-        response ranked nowhere (or not in the library) is at the library's size.
+        vector as kept, `near[cross]` the nearest of the examples not left out in WordLlama's
+        space (False) or the multilingual one (True). The signals are computed once and the
+        learned list fused at each strength, as `rank_scored` does. A response ranked nowhere
+        (or not in the library) is at the library's size.
         """
         row = int(np.searchsorted(self.ids, canned_id))
         if not query.terms or row >= len(self) or self.ids[row] != canned_id:
@@ -250,7 +270,8 @@ class RankingIndex:
         places = []
         for strength in strengths:
             fused = dict(found.fused)
-            self._learn(fused, near, 1.0, strength, WORD_LEARNING[1])
+            full = CROSS_LEARNING[1] if strength.cross else WORD_LEARNING[1]
+            self._learn(fused, near[strength.cross], 1.0, strength, full)
             order = self._order(fused, RankOptions()) if fused else np.zeros(0, np.int64)
             same = np.flatnonzero(self.groups[order] == self.groups[row])
             places.append(int(same[0]) if len(same) else len(self))
@@ -356,6 +377,13 @@ class RankingIndex:
         rows = np.minimum(np.searchsorted(self.ids, near.canned_ids), len(self.ids) - 1)
         known = (self.ids[rows] == near.canned_ids) & (near.similarity >= least)
         return rows[known], near.similarity[known], near.count[known].astype(np.float64)
+
+    def _cross_vector(self, query: Query) -> Floats | None:
+        """The query's vector in the multilingual space (its turns' texts, weighted)."""
+        space = self.cross_space()
+        if space is None:
+            return None
+        return space.query([t for t, _ in query.texts], [w for _, w in query.texts])
 
     def cross_space(self) -> VectorSpace | None:
         if self.cross is None and self._cross_later is not None:
