@@ -558,3 +558,13 @@ def test_without_picks_the_learned_feature_is_zero(shop: CannedRepository) -> No
     found = rerank.candidates(shop.db, focus_of(parse("Customer: any news on my parcel?")))
     column = rerank.FEATURES.index("learned")
     assert found.ids and all(row[column] == 0.0 for row in found.features)
+
+
+def test_a_short_generic_question_leaves_the_topic_to_the_sentence_before(
+    shop: CannedRepository,
+) -> None:
+    # "O que faço?" (what do I do?) asks about the broken handle; it names no topic itself.
+    thread = (
+        "Cliente: Olá, a minha encomenda chegou hoje e a caneca veio com a asa partida. O que faço?"
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Damaged item - photos please"

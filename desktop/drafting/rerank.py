@@ -8,7 +8,9 @@ described by what the conversation says about them:
 
 - `confidence`, `rank`: the ranking's own confidence and place (1 at the top);
 - `sentence`: the best cosine with any one sentence of the latest message;
-- `request`: the same over the sentences that ask for something (a question, "can you");
+- `request`: the same over the sentences that ask for something (a question, "can you"),
+  leaving out a short one that names no topic ("O que devo fazer?", "What now?": its best
+  cosine with any candidate under GENERIC_ASK), which asks about the sentences before it;
 - `last`: the cosine with the message's last such sentence (what is asked now);
 - `whole`: the cosine with the latest message as a whole;
 - `earlier`: the best cosine with an earlier customer turn (an answered topic);
@@ -59,6 +61,8 @@ RANK_POOL = 30  # the ranking's candidates that are reordered
 SENTENCE_POOL = 10  # and the best matches of any one sentence added to them
 RANK_K = 5.0
 EMBED_CHARS = 2000
+SHORT_ASK = 5  # words
+GENERIC_ASK = 0.3  # cosine
 _ASKS = re.compile(
     r"\?|¿|\uff1f|\b(can|could|would|will you|please|pls|how|why|where|when|what|want|need|"
     r"like to|puede|podría|quiero|necesito|können|kann|möchte|wie|wann|pouvez|voudrais|"
@@ -97,6 +101,8 @@ def candidates(db: Database, focus: Focus) -> Candidates:
     whole = expand(focus.open_text) if focus.open_text else expanded[-1]
     texts = [ends(t, EMBED_CHARS) for t in (*expanded, whole, *earlier)]
     cosines = _cosines(db, texts, [views(unnamed(s)) for s in sentences], pool)
+    if cosines is not None:
+        asks = _topical(asks, sentences, cosines)
     place = {i: n for n, (i, _) in enumerate(scored)}
     confidence = dict(scored)
     words = ranking.word_coverages(db, focus.open_text, pool)
@@ -126,6 +132,19 @@ def candidates(db: Database, focus: Focus) -> Candidates:
         confidence.get(i, _lead_confidence(row[2])) for i, row in zip(pool, rows, strict=True)
     )
     return Candidates(tuple(pool), confidences, _pooled(db, pool, rows))
+
+
+def _topical(
+    asks: Sequence[str], sentences: Sequence[str], cosines: npt.NDArray[np.float32]
+) -> list[str]:
+    """The asking sentences that name a topic: "What should I do?" matches no response.
+
+    A short ask whose best cosine with any candidate is under GENERIC_ASK asks about the
+    sentences before it; without a topical ask, every sentence counts as asking.
+    """
+    best = dict(zip(sentences, cosines[: len(sentences)].max(axis=1).tolist(), strict=True))
+    kept = [a for a in asks if len(a.split()) > SHORT_ASK or best[a] >= GENERIC_ASK]
+    return kept or list(sentences)
 
 
 def sentence_cosines(

@@ -59,7 +59,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "damaged",
         "the item arrived damaged",
         r"crack(ed|s)?|smashed|shattered|dented|crushed|chipped|snapped|broken|"
-        r"beschädigt|zerbrochen|gebrochen|kaputt angekommen|gesprungen|"
+        r"beschädigt|zerbrochen|gebrochen|kaputt angekommen|gesprungen|einen (sprung|riss)|"
         r"cassée?s?|brisée?s?|abîmée?s?|endommagée?s?|fissurée?s?|"
         r"rot[oa]s?|dañad[oa]s?|quebrad[oa]s?|partid[oa]s?|rachad[oa]s?|amolgad[oa]s?|"
         r"danificad[oa]s?|rott[oa]|danneggiat[oa]|incrinat[oa]|ammaccat[oa]|"
