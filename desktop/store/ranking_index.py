@@ -49,7 +49,8 @@ COSINE_FULL, CROSS_FULL, BM25_FULL = 0.6, 0.6, 8.0
 # LEARNED_HALF) for its n examples, so a response without examples is ranked as before.
 # Passed-over examples nearer than the picks push a response down the same way. Chosen on the
 # Bitext dev cases (README, "Learning from the team").
-# The WordLlama list's weight and least cosine are each library's own (`examples.Strength`,
+# The learned list's weight, least cosine and space (WordLlama or, for a library whose picks
+# are best compared there, the multilingual one) are each library's own (`examples.Strength`,
 # chosen by `desktop.store.learning_strength`); these are the defaults.
 LEARNED_WEIGHT, LEARNED_HALF, AGAINST_WEIGHT = examples.DEFAULT_STRENGTH.weight, 2.0, 1.0
 # (least, full) cosine: a past example less similar says nothing (by default for WordLlama,

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from desktop.evaluation.cases import Case, load_cases
 from desktop.importers import bitext
 from desktop.importers.bitext import intent_of
@@ -248,3 +249,21 @@ def test_a_choice_holds_while_the_examples_are_about_as_many(tmp_path: Path) -> 
     assert stored_strength(repo.db, count // 2) == DEFAULT_STRENGTH  # most were forgotten
     ExampleStore(repo.db).forget()
     assert learning_strength.due(repo.db)  # the next examples choose again
+
+
+def test_the_multilingual_space_must_beat_the_default_by_more() -> None:
+    """Twice the settings compared, twice the chances of a lucky one: a gain of 1.8 standard
+    errors moves a WordLlama setting (past 1.645) but not a multilingual one (1.96)."""
+    rng = np.random.default_rng(0)
+    picks = 200
+    default = rng.uniform(0.2, 1.0, picks)
+    noise = rng.normal(0.0, 0.3, picks)
+    noise -= noise.mean()
+    gain = 1.8 * noise.std(ddof=1) / np.sqrt(picks)
+    better = default + noise + gain  # its mean gain is exactly 1.8 standard errors
+    grid = (DEFAULT_STRENGTH, Strength(10.0, 0.5), learning_strength.CROSS_GRID[0])
+    words = np.stack([default, better, default], axis=1)
+    across = np.stack([default, default, better], axis=1)
+    assert learning_strength._best(words, grid) == 1
+    assert learning_strength._best(across, grid) == 0
+    assert learning_strength._best(np.stack([default, default, better + 0.05], axis=1), grid) == 2
