@@ -360,13 +360,16 @@ def fill_cross(
     `embedder` is asked for only when some are missing: loading it costs ~110 MB.
     """
     try:
+        (count,) = db.execute(
+            "SELECT count(*) FROM example WHERE cross_space != ? OR cross_vector IS NULL", [space]
+        ).fetchone()
+        if not count:
+            return True
+        if count > at_most:
+            return False  # not even their texts are read
         missing = _missing_cross(db, space)
     except sqlite3.OperationalError:
         return False  # a database before m012
-    if len(missing) > at_most:
-        return False
-    if not missing:
-        return True
     encoder = embedder()
     if encoder is None or not _fill_cross(db, encoder, space, missing):
         return False

@@ -15,7 +15,8 @@ The learned list may also be compared in the multilingual space (CROSS_GRID), wh
 requests find their past twins more often than with WordLlama's static word vectors. Its
 settings are compared on the examples' vectors there (migration m012), embedded here when at
 most CROSS_FILL lack one (~1 s per 1,000 short requests, plus ~2 s and ~110 MB to load the
-encoder); with more missing (a large first import) only the WordLlama grid is compared.
+encoder); with more missing (a large first import), or more than CROSS_EXAMPLES examples,
+only the WordLlama grid is compared.
 
 Chosen again when the examples have moved by `examples.STRENGTH_HOLDS` since the last choice
 (learn_many calls `after_learning`), on SAMPLE picks at most, so it costs a few seconds at any
@@ -73,6 +74,9 @@ CROSS_GRID = (
     Strength(40.0, 0.3, True),
 )
 CROSS_FILL = 2000  # at most this many missing multilingual vectors embedded to compare them
+# Beyond this many examples the multilingual space is not compared: held in memory there
+# they take 0.6 KB each (59 MB for 100,000, against the issue's 60 MB for them all).
+CROSS_EXAMPLES = 20_000
 MIN_EXAMPLES = 20  # fewer picks than this say too little to choose on
 MIN_PER_RESPONSE = 2.0  # picks per response with picks: with one, none has a neighbour
 SAMPLE = 400  # picks left out at most: ~2-4 s whatever the library's size
@@ -234,10 +238,11 @@ def _ids(db: Database, space: str, space_column: str, vector_column: str, count:
 def _across(db: Database, ids: Any) -> tuple[LearnedIndex, Any] | None:
     """The examples in the multilingual space, and each WordLlama row's row there.
 
-    None when the encoder is not installed or more than CROSS_FILL examples lack a vector
-    there (embedded here otherwise, ~400 a second): the WordLlama grid alone is compared.
+    None when the encoder is not installed, the examples are more than CROSS_EXAMPLES, or
+    more than CROSS_FILL lack a vector there (embedded here otherwise, ~1,000 a second): the
+    WordLlama grid alone is compared then.
     """
-    if not multilingual.available():
+    if not multilingual.available() or len(ids) > CROSS_EXAMPLES:
         return None
     space = f"{CROSS_SPACE}:{multilingual.DIM}"
     if not examples.fill_cross(db, multilingual.default_multilingual, space, CROSS_FILL):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 from desktop.evaluation.cases import Case, load_cases
 from desktop.importers import bitext
 from desktop.importers.bitext import intent_of
@@ -171,6 +172,22 @@ def test_the_multilingual_space_wins_on_the_weak_library(tmp_path: Path) -> None
     assert learned.strength == kept
     ExampleStore(repo.db).forget()
     assert [ranking.rank_scored(repo.db, c.transcript, 10) for c in rest[::4]] == before
+
+
+def test_a_large_first_import_compares_wordllama_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More examples without a multilingual vector than are embedded while choosing: none is
+    embedded, and the WordLlama grid alone is compared (the split the multilingual space wins)."""
+    monkeypatch.setattr(learning_strength, "CROSS_FILL", 10)
+    responses, tags = _weak()
+    repo = _open(tmp_path / "weak.db", responses)
+    picks, _ = _split(SPLIT)
+    _learn(repo, picks, tags)
+    learned = ranking.learned_for(repo.db)
+    assert learned is not None and not learned.strength.cross
+    missing = repo.db.execute("SELECT count(*) FROM example WHERE cross_vector IS NULL")
+    assert missing.fetchone()[0] == len(picks)
 
 
 def _at(
