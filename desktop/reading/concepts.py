@@ -252,13 +252,20 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-# A product that "won't work" is faulty; a code, card or page that won't work is not.
+# A product that "won't work" is faulty; a code, card or page that won't work is not. An item
+# the customer already sent back is past its damage: "a refund for the broken headphones I
+# returned" asks for the refund.
 NOT_WITH = {
+    "damaged": re.compile(
+        r"\b(returned|sent (it|them) back|posted (it|them) back|zurückgeschickt|renvoyé|"
+        r"devuelto|restituito|devolvi)\b",
+        re.IGNORECASE,
+    ),
     "faulty warranty repair": re.compile(
         r"\b(code|voucher|coupon|link|website|site|page|app|card|password|login|account|"
         r"e-?mail|checkout|payment)s?\b",
         re.IGNORECASE,
-    )
+    ),
 }
 
 
