@@ -568,3 +568,17 @@ def test_a_short_generic_question_leaves_the_topic_to_the_sentence_before(
         "Cliente: Olá, a minha encomenda chegou hoje e a caneca veio com a asa partida. O que faço?"
     )
     assert understood(shop, thread).ranked[0][0].title == "Damaged item - photos please"
+
+
+def test_an_answer_to_the_agents_question_keeps_the_request_before_it(
+    shop: CannedRepository,
+) -> None:
+    # The latest turn only answers "Has it arrived yet?": the request is the turn before it.
+    thread = (
+        "Sam Lee\nJun 3, 10:02\nHi, I ordered the wrong size pan, can I swap it for the 28cm?\n\n"
+        "Tom (Larkfield)\nJun 3, 10:30\nHi Sam, sure! Has it arrived yet?\n\n"
+        "Sam Lee\nJun 3, 11:05\nYes it came yesterday, still in the box"
+    )
+    result = understood(shop, thread)
+    assert "can I swap it" in result.focus.segments[0]
+    assert result.ranked[0][0].title == "Exchange an item"

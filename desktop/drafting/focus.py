@@ -78,6 +78,13 @@ _GREETING_LINE = re.compile(
 _SIGNATURE_NAME = re.compile(r"\s*[-\u2013\u2014]*\s*[A-Z][\w.'-]*( [A-Z][\w.'-]*)?\s*")
 # An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
 # the customer's turn before it is still open.
+# A sentence that asks for something: a question, "can you", "I'd like to" (also es/de/fr/it/pt).
+ASKS = re.compile(
+    r"\?|¿|\uff1f|\b(can|could|would|will you|please|pls|how|why|where|when|what|want|need|"
+    r"like to|puede|podría|quiero|necesito|können|kann|möchte|wie|wann|pouvez|voudrais|"
+    r"comment|quand|potete|posso|vorrei|come|quando|pode|gostaria|como)\b",
+    re.IGNORECASE,
+)
 _AGENT_ASKS = re.compile(
     r"\?|\b(could you|can you|please (send|confirm|reply|share)|let me (check|look)|i'll (check|"
     r"look|chase|get back|update)|looking into)\b",
@@ -152,10 +159,19 @@ def focus_of(transcript: Transcript) -> Focus:
         weight = PENDING_WEIGHT if not reply or _AGENT_ASKS.search(reply) else ANSWERED_WEIGHT
         weighted.append((turn.text, weight))
     body = _without_greetings(open_text)
+    segments = [s for s in _segments(body) if len(s.split()) >= 3]
+    asked = last_agent >= 0 and "?" in turns[last_agent].text
+    if asked and not any(ASKS.search(s) for s in segments):
+        # "Yes it came yesterday, still in the box" answers the agent's question: the request
+        # is still the customer's turn before it ("can I swap it for the 28cm?").
+        pending = next((t.text for t in reversed(turns[:last_agent]) if t.role == "customer"), "")
+        segments = [
+            s for s in _segments(_without_greetings(pending)) if len(s.split()) >= 3
+        ] + segments
     return Focus(
         open_text=open_text,
         weighted=tuple(weighted),
-        segments=_kept(s for s in _segments(body) if len(s.split()) >= 3),
+        segments=_kept(segments),
         thanks_only=is_thanks_only(body),
         tried=tuple(m.group().strip() for m in _TRIED.finditer(body)),
         agent_texts=tuple(t.text for t in turns if t.role == "agent"),

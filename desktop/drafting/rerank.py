@@ -38,7 +38,6 @@ No Qt, no model.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,7 +46,7 @@ import numpy.typing as npt
 from sqlite_utils import Database
 
 from desktop.drafting import translations
-from desktop.drafting.focus import Focus
+from desktop.drafting.focus import ASKS, Focus
 from desktop.reading.concepts import expand, unnamed, views
 from desktop.reading.meaning import ends
 from desktop.store import ranking, ranking_index
@@ -63,12 +62,6 @@ RANK_K = 5.0
 EMBED_CHARS = 2000
 SHORT_ASK = 5  # words
 GENERIC_ASK = 0.3  # cosine
-_ASKS = re.compile(
-    r"\?|¿|\uff1f|\b(can|could|would|will you|please|pls|how|why|where|when|what|want|need|"
-    r"like to|puede|podría|quiero|necesito|können|kann|möchte|wie|wann|pouvez|voudrais|"
-    r"comment|quand|potete|posso|vorrei|come|quando|pode|gostaria|como)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -95,7 +88,7 @@ def candidates(db: Database, focus: Focus) -> Candidates:
     if not pool:
         return Candidates((), (), ())
     earlier = [text for text, _ in weighted[1:]]
-    asks = [s for s in sentences if _ASKS.search(s)] or sentences
+    asks = [s for s in sentences if ASKS.search(s)] or sentences
     # The encoder's cost grows with length (a 100 KB paste took seconds); a text's opening and
     # end carry what it is about.
     whole = expand(focus.open_text) if focus.open_text else expanded[-1]
