@@ -582,3 +582,13 @@ def test_an_answer_to_the_agents_question_keeps_the_request_before_it(
     result = understood(shop, thread)
     assert "can I swap it" in result.focus.segments[0]
     assert result.ranked[0][0].title == "Exchange an item"
+
+
+def test_calling_the_bank_is_a_threat_that_is_heard_first(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: I was charged for Plus again this month but I cancelled it in March!!! "
+        "Refund me now or I'm calling my bank"
+    )
+    result = understood(shop, thread)
+    first = result.needs[0].ready
+    assert first is not None and first.canned.title == "Complaint acknowledgement"

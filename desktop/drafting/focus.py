@@ -95,7 +95,7 @@ _AGENT_ASKS = re.compile(
 # Threats that only an upset customer makes (cancelling or closing an account is a request).
 _STRONG_THREAT = re.compile(
     r"\b(disput|chargeback|trading standards|review|lawyer|solicitor|ombudsman|report|"
-    r"never (order|shop|buy)|manager|supervisor|court|small claims)",
+    r"never (order|shop|buy)|manager|supervisor|court|small claims|(call|calling|contact) my bank)",
     re.IGNORECASE,
 )
 UPSET_POINTS = 2
