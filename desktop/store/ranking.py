@@ -45,7 +45,6 @@ from desktop.store.ranking_index import (
     CROSS_SPACE,
     LEARNED_HALF,
     MEANING_SPACE,
-    WORD_LEARNING,
     Query,
     RankingIndex,
     RankOptions,
@@ -209,15 +208,14 @@ def _scored(
 def learned_scores(db: Database, transcript: Transcript) -> dict[int, tuple[int, float]]:
     """Per response with picks: (its picks, its nearest pick's cosine with this conversation).
 
-    What `suggest --json` shows as `examples` and `learned_score`; the ranking counts a
-    cosine from the library's learning strength's least cosine up (WORD_LEARNING[0] by
-    default, `learning_strength`).
+    What `suggest --json` shows as `examples` and `learned_score`: the cosine in the space the
+    library's learning strength compares picks in (WordLlama by default, the multilingual one
+    where `learning_strength` chose it); the ranking counts it from the strength's least up.
     """
-    learned = learned_for(db)
-    vector = index_for(db).query_vector(build_query(transcript))
-    if learned is None or vector is None:
+    found = _nearest_picks(db, build_query(transcript))
+    if found is None:
         return {}
-    picks, _ = learned.near(vector)
+    picks, _least = found
     return {
         int(i): (int(n), round(float(s), 3))
         for i, n, s in zip(picks.canned_ids, picks.count, picks.similarity, strict=True)
@@ -232,17 +230,37 @@ def learned_closeness(db: Database, query: Query) -> dict[int, float]:
     reranker of threads (`desktop.drafting.rerank`) reads it: a response the agents keep
     picking for such conversations leads there too. Empty without picks.
     """
-    learned = learned_for(db)
-    if learned is None or not len(learned):
+    found = _nearest_picks(db, query)
+    if found is None:
         return {}
-    vector = index_for(db).query_vector(query)
-    if vector is None:
-        return {}
-    least = WORD_LEARNING[0] if learned.strength.cross else learned.strength.least
-    picks, _ = learned.near(vector)
+    picks, least = found
     share = picks.count / (picks.count + LEARNED_HALF)
     closeness = np.clip((picks.similarity - least) / max(1.0 - least, 1e-6), 0.0, 1.0) * share
     return {int(i): float(c) for i, c in zip(picks.canned_ids, closeness, strict=True) if c > 0.0}
+
+
+def _nearest_picks(db: Database, query: Query) -> tuple[examples.Near, float] | None:
+    """Each response's nearest pick to `query`, and the least cosine that counts.
+
+    In the space the library's learning strength compares picks in; None without picks or
+    vectors.
+    """
+    learned = learned_for(db)
+    if learned is None or not len(learned):
+        return None
+    index = index_for(db)
+    strength = learned.strength
+    if strength.cross:
+        others = cross_learned_for(db)
+        space = index.cross_space()
+        if others is not None and len(others) and space is not None and query.texts:
+            cross = space.query([t for t, _ in query.texts], [w for _, w in query.texts])
+            return others.near(cross)[0], strength.least
+        strength = examples.DEFAULT_STRENGTH  # the multilingual encoder is missing
+    vector = index.query_vector(query)
+    if vector is None:
+        return None
+    return learned.near(vector)[0], strength.least
 
 
 def rank_ids(

@@ -170,6 +170,16 @@ def test_the_multilingual_space_wins_on_the_weak_library(tmp_path: Path) -> None
     assert [index.rank_scored(q, 10, learned=learned) for q in queries] == at_default
     assert at_default != [index.rank_scored(q, 10) for q in queries]
     assert learned.strength == kept
+    # What suggest --json shows and the thread reader weighs is read in the chosen space.
+    case = rest[0].transcript
+    query = ranking.build_query(case)
+    space, others = index.cross_space(), ranking.cross_learned_for(repo.db)
+    assert space is not None and others is not None
+    near = others.near(space.query([t for t, _ in query.texts], [w for _, w in query.texts]))[0]
+    expected = {
+        int(i): round(float(v), 3) for i, v in zip(near.canned_ids, near.similarity, strict=True)
+    }
+    assert {i: v for i, (_n, v) in ranking.learned_scores(repo.db, case).items()} == expected
     ExampleStore(repo.db).forget()
     assert [ranking.rank_scored(repo.db, c.transcript, 10) for c in rest[::4]] == before
 
