@@ -52,7 +52,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(zweimal|doppelt) (abgebucht|belastet|berechnet|bezahlt)|zwei (abbuchungen|zahlungen)|"
         r"(deux|double) (prélèvements|débits|paiements)|(débité|prélevé|facturé) deux fois|"
         r"dos (cargos|cobros|pagos)|(cobrado|cobraron|cargado) dos veces|"
-        r"due (addebiti|pagamenti)|(addebitato|pagato) due volte|duas (cobranças|vezes)|"
+        r"due (addebiti|pagamenti)|(addebitato|pagato) due volte|duas cobranças|"
         r"(cobrado|debitado) duas vezes|(dubbel|twee keer) (betaald|afgeschreven|gerekend)",
     ),
     (
