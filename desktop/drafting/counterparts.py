@@ -33,7 +33,7 @@ def forward(repo: CannedRepository, ranked: Ranked, agent_texts: Sequence[str]) 
     if not ranked:
         return ranked
     first = ranked[0][0]
-    action = _action_of(first)
+    action = action_of(first)
     mate = counterparts(repo).get(first.id or -1)
     if action is None or mate is None or action_macros.performed(action, agent_texts[-1:]):
         return ranked
@@ -67,7 +67,7 @@ def _counterparts(_conn: object, _version: str, repo: CannedRepository) -> dict[
     return found
 
 
-def _action_of(canned: CannedResponse) -> action_macros.StatedAction | None:
+def action_of(canned: CannedResponse) -> action_macros.StatedAction | None:
     """What the response states as done: stored at save time, computed for unsaved ones."""
     if canned.id is not None:
         return canned.stated

@@ -76,8 +76,6 @@ _GREETING_LINE = re.compile(
     re.IGNORECASE,
 )
 _SIGNATURE_NAME = re.compile(r"\s*[-\u2013\u2014]*\s*[A-Z][\w.'-]*( [A-Z][\w.'-]*)?\s*")
-# An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
-# the customer's turn before it is still open.
 # A sentence that asks for something: a question, "can you", "I'd like to" (also es/de/fr/it/pt).
 ASKS = re.compile(
     r"\?|¿|\uff1f|\b(can|could|would|will you|please|pls|how|why|where|when|what|want|need|"
@@ -85,6 +83,8 @@ ASKS = re.compile(
     r"comment|quand|potete|posso|vorrei|come|quando|pode|gostaria|como)\b",
     re.IGNORECASE,
 )
+# An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
+# the customer's turn before it is still open.
 _AGENT_ASKS = re.compile(
     r"\?|\b(could you|can you|please (send|confirm|reply|share)|let me (check|look)|i'll (check|"
     r"look|chase|get back|update)|looking into)\b",

@@ -76,7 +76,8 @@ class Candidates:
 def candidates(db: Database, focus: Focus) -> Candidates:
     # Each text is read with the plain names of the everyday needs it states (concepts).
     weighted = [(expand(text), weight) for text, weight in focus.weighted]
-    scored = ranking.rank_query(db, ranking.query_from(weighted), RANK_POOL)
+    query = ranking.query_from(weighted)
+    scored = ranking.rank_query(db, query, RANK_POOL)
     sentences = list(focus.segments) or ([focus.open_text] if focus.open_text else [])
     expanded = [expand(s) for s in sentences]
     pool = [i for i, _ in scored]
@@ -99,7 +100,7 @@ def candidates(db: Database, focus: Focus) -> Candidates:
     place = {i: n for n, (i, _) in enumerate(scored)}
     confidence = dict(scored)
     words = ranking.word_coverages(db, focus.open_text, pool)
-    learned = ranking.learned_closeness(db, ranking.query_from(weighted))
+    learned = ranking.learned_closeness(db, query)
     rows = []
     for column, response_id in enumerate(pool):
         rank = place.get(response_id)

@@ -186,7 +186,7 @@ class Understanding:
         return [
             c
             for c, _ in self.ranked
-            if (action := _action_of(c)) is None
+            if (action := counterparts.action_of(c)) is None
             or action_macros.performed(action, self.focus.agent_texts)
         ]
 
@@ -306,13 +306,6 @@ def _policy(
     return _own_language_first(repo, ranked, language, main_language)
 
 
-def _action_of(canned: CannedResponse) -> action_macros.StatedAction | None:
-    """What the response states as done: stored at save time, computed for unsaved ones."""
-    if canned.id is not None:
-        return canned.stated
-    return action_macros.stated_action(canned.title, canned.body)
-
-
 def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:
     """Confirmations move by what the agent did: just now to the front, else to the back.
 
@@ -324,7 +317,7 @@ def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:
     latest = focus.agent_texts[-1:]
 
     def state(canned: CannedResponse) -> str:
-        action = _action_of(canned)
+        action = counterparts.action_of(canned)
         if action is None:
             return "none"
         return "now" if action_macros.performed(action, latest) else "later"
@@ -350,7 +343,7 @@ def _done_now(repo: CannedRepository, ranked: Ranked, focus: Focus) -> Ranked:
 
 
 def _just_done(canned: CannedResponse, focus: Focus) -> bool:
-    action = _action_of(canned)
+    action = counterparts.action_of(canned)
     return action is not None and action_macros.performed(action, focus.agent_texts[-1:])
 
 
@@ -358,7 +351,7 @@ def _pending(ranked: Ranked, focus: Focus) -> tuple[PendingAction, ...]:
     """Confirmations among the top few that wait for the agent to act."""
     found = []
     for canned, _ in ranked[:4]:
-        action = _action_of(canned)
+        action = counterparts.action_of(canned)
         if action is not None and not action_macros.performed(action, focus.agent_texts):
             found.append(PendingAction(canned, action))
     return tuple(found[:2])

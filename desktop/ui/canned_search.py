@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from desktop.drafting.understand import Understanding, understand_conversation
 from desktop.reading import Reading, read_conversation
 from desktop.reading.intents import intent_names
-from desktop.store import ranking
+from desktop.store import index_cache, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.feedback import FeedbackEvent, FeedbackRepository, Stats
 from desktop.store.library import LibraryFactory
@@ -76,6 +76,11 @@ class SearchWorker(LibraryWorker):
     stats = Signal(object)
     failed = Signal(str)
 
+    def __init__(self, library_factory: LibraryFactory) -> None:
+        super().__init__(library_factory)
+        # The last thread read for the ready reply: the list's order reuses it (read once).
+        self._read: tuple[tuple[Transcript, str, str], Understanding] | None = None
+
     @Slot()
     def warm(self) -> None:
         """Build the ranking index now, so the first conversation's ready reply is not slow."""
@@ -92,6 +97,7 @@ class SearchWorker(LibraryWorker):
             reading = read_conversation(transcript, repo.db)  # ~2 ms: the index is built
             # The same reading of the thread as the pipeline's: needs, pending actions, abstain.
             understood = understand_conversation(repo, transcript, {}, reading, READY_COUNT)
+            self._read = (_reading_key(repo, transcript), understood)
             self.ranked.emit(request_id, transcript, understood, reading)
 
     @Slot(object)
@@ -131,8 +137,12 @@ class SearchWorker(LibraryWorker):
         to Zurich? and can she pay with a gift card?"). The list leads with the reading's first
         response, then each need's, then the reading's order, then the ranking's.
         """
-        # Read again, not kept from the ready reply's request: picks learned since change it.
-        understood = understand_conversation(repo, transcript, {}, None, READY_COUNT)
+        # The ready reply's reading of this thread, unless the library or its picks moved since.
+        key = _reading_key(repo, transcript)
+        if self._read is not None and self._read[0] == key:
+            understood = self._read[1]
+        else:
+            understood = understand_conversation(repo, transcript, {}, None, READY_COUNT)
         ranked = [canned for canned, _ in understood.ranked]
         needs = [n.ready.canned for n in understood.needs if n.ready is not None]
         plain = ranking.rank_for(repo, transcript, RESULT_LIMIT)
@@ -262,3 +272,8 @@ class CannedSearch(QObject):
 
     def shutdown(self) -> None:
         self._thread.stop()
+
+
+def _reading_key(repo: CannedRepository, transcript: Transcript) -> tuple[Transcript, str, str]:
+    """What a thread's reading depends on: the thread, the library and the learned picks."""
+    return transcript, index_cache.library_version(repo.db), index_cache.examples_version(repo.db)
