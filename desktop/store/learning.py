@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlite_utils import Database
 
-from desktop.store import learning_strength, ranking, ranking_index
+from desktop.store import learning_strength, ranking, ranking_documents
 from desktop.store.examples import PICK, Example, ExampleStore
 from desktop.transcript import Transcript
 
@@ -39,7 +39,7 @@ def space_of(db: Database) -> str:
     index = ranking.index_for(db)
     if index.embedder is None:
         return ""
-    return f"{ranking_index.MEANING_SPACE}:{index.embedder.dim}"
+    return f"{ranking_documents.MEANING_SPACE}:{index.embedder.dim}"
 
 
 def learn_many(

@@ -46,7 +46,8 @@ from desktop.store.examples import (
     Strength,
 )
 from desktop.store.index_cache import file_of
-from desktop.store.ranking_index import COVERAGE_FULL, CROSS_SPACE, MEANING_SPACE
+from desktop.store.ranking_documents import CROSS_SPACE, MEANING_SPACE
+from desktop.store.ranking_index import COVERAGE_FULL
 from desktop.transcript import Transcript, Turn
 
 # From the default (3.0, 0.85: near-duplicates only) to picks that dominate the texts (40, 0.3:

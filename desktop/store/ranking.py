@@ -40,17 +40,14 @@ from sqlite_utils import Database
 from desktop.store import embeddings, examples, index_snapshot, multilingual
 from desktop.store.index_cache import BackgroundJobs, PerLibrary
 from desktop.store.index_cache import library_version as library_version  # callers' name
-from desktop.store.ranking_index import (
+from desktop.store.ranking_documents import (
     COLUMNS,
     CROSS_SPACE,
-    LEARNED_HALF,
     MEANING_SPACE,
-    Query,
-    RankingIndex,
-    RankOptions,
     short_text,
     vector_store,
 )
+from desktop.store.ranking_index import LEARNED_HALF, Query, RankingIndex, RankOptions
 from desktop.store.vectors import text_key
 from desktop.store.words import content_words
 from desktop.transcript import Transcript

@@ -9,12 +9,8 @@ and when it is built again, is `desktop.store.ranking`'s. No Qt.
 
 from __future__ import annotations
 
-import functools
-import sqlite3
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,11 +18,18 @@ import numpy.typing as npt
 from sqlite_utils import Database
 
 from desktop.store import embeddings, examples, multilingual
-from desktop.store.db import connect_read_only
-from desktop.store.fields import FIELD_WEIGHTS, parse_tags
-from desktop.store.index_cache import file_of
-from desktop.store.lexical import Field, LexicalIndex
-from desktop.store.vectors import VectorSpace, VectorStore
+from desktop.store.lexical import LexicalIndex
+from desktop.store.ranking_documents import (
+    CROSS_SPACE,
+    MEANING_SPACE,
+    LazySpace,
+    document_text,
+    fields,
+    primary_tag,
+    short_text,
+    vector_store,
+)
+from desktop.store.vectors import VectorSpace
 
 CANDIDATES = 100  # per signal, before fusion
 RRF_K = 20.0
@@ -115,14 +118,14 @@ class RankingIndex:
         English conversation on an English library never loads it: ~110 MB and 0.75 s saved.
         """
         self.ids = np.asarray([int(r["id"]) for r in rows], dtype=np.int64)
-        primary = [_primary_tag(r) for r in rows]
+        primary = [primary_tag(r) for r in rows]
         names = {name: n for n, name in enumerate(dict.fromkeys(p for p in primary if p))}
         # Untagged responses are groups of one: a negative id unique to each.
         self.groups = np.asarray(
             [names[p] if p else -1 - i for i, p in enumerate(primary)], dtype=np.int64
         )
         self.lexical = lexical or LexicalIndex(
-            [_fields(r) for r in rows], embedder.is_word if embedder else None
+            [fields(r) for r in rows], embedder.is_word if embedder else None
         )
         self.embedder = embedder
         self.meaning: VectorSpace | None = None
@@ -130,14 +133,14 @@ class RankingIndex:
         if embedder and rows:
             old = previous.meaning if previous is not None else None
             store = vector_store(db, MEANING_SPACE, embedder.dim)
-            self.meaning = VectorSpace(embedder, [_document_text(r) for r in rows], old, store)
+            self.meaning = VectorSpace(embedder, [document_text(r) for r in rows], old, store)
         old_cross = previous.cross if previous is not None else None
         if cross is None and cross_later is not None and old_cross is not None:
             cross = cross_later()  # the last library needed it: this one will too
         if cross and rows:
             store = vector_store(db, CROSS_SPACE, cross.dim)
             self.cross = VectorSpace(cross, [short_text(r) for r in rows], old_cross, store)
-        self._cross_later = _LazySpace(cross_later, rows, db) if cross_later and rows else None
+        self._cross_later = LazySpace(cross_later, rows, db) if cross_later and rows else None
 
     @property
     def vectors(self) -> Floats | None:
@@ -392,75 +395,6 @@ class RankingIndex:
         return self.cross
 
 
-class _LazySpace:
-    """The multilingual space of an index, built on first use.
-
-    A library file is read again then (the rows of the index's ids): nothing is held or
-    computed for it until a conversation needs it. A memory database (tests, the evaluation)
-    cannot be read from another thread, so its short texts are kept instead.
-    """
-
-    def __init__(
-        self,
-        embedder: Callable[[], multilingual.MultilingualEmbedder | None],
-        rows: Sequence[dict[str, Any]],
-        db: Database | None,
-    ) -> None:
-        self._embedder = embedder
-        self._path = file_of(db) if db is not None else ""
-        self._ids = [int(r["id"]) for r in rows]
-        self._texts = [] if self._path else [short_text(r) for r in rows]
-        self._lock = threading.Lock()  # two threads ranking at once build it once
-        self._built: VectorSpace | None = None
-
-    def build(self) -> VectorSpace | None:
-        with self._lock:
-            if self._built is None:
-                self._built = self._build()
-            return self._built
-
-    def _build(self) -> VectorSpace | None:
-        embedder = self._embedder()
-        if embedder is None:
-            return None
-        if not self._path:
-            return VectorSpace(embedder, self._texts)
-        db = _reader(self._path)
-        try:
-            found = {
-                int(r["id"]): short_text(r)
-                for r in db.query(f"SELECT {COLUMNS} FROM canned ORDER BY id")
-            }
-            # A response deleted since the index was built ranks by its other signals.
-            texts = [found.get(i, "") for i in self._ids]
-            return VectorSpace(embedder, texts, None, vector_store(db, CROSS_SPACE, embedder.dim))
-        finally:
-            db.close()
-
-
-def _reader(path: str) -> Database:
-    """A connection to read the library from this thread; read-only where the folder is."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("SELECT 1 FROM canned LIMIT 1").fetchall()
-    except sqlite3.OperationalError:
-        conn.close()  # a read-only folder: WAL files cannot be made there
-        return connect_read_only(Path(path))
-    return Database(conn)
-
-
-COLUMNS = "id, title, body, tags, shortcode"  # what the index reads of a response
-
-# Names of the embedding spaces in the `vectors` table (a different model must not reuse them).
-MEANING_SPACE, CROSS_SPACE = "wordllama-l2-supercat", "use-multilingual-v3"
-
-
-def vector_store(db: Database | None, space: str, dim: int) -> VectorStore | None:
-    if db is None or not db["vectors"].exists():
-        return None
-    return VectorStore(db, space, dim)
-
-
 def _fuse(
     fused: dict[int, float], rows: npt.NDArray[np.int64], scores: Floats, weight: float
 ) -> None:
@@ -505,46 +439,3 @@ def _distinct_first(order: npt.NDArray[np.int64], groups: Any, count: int) -> An
                 break
     chosen = set(first)
     return np.asarray(first + [r for r in order.tolist() if r not in chosen], dtype=np.int64)
-
-
-def _tags(row: dict[str, Any]) -> list[str]:
-    raw = row.get("tags")
-    return list(_parsed_tags(raw)) if isinstance(raw, str) else _strip(parse_tags(raw))
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed_tags(raw: str) -> tuple[str, ...]:
-    """Tags of a stored JSON list: libraries repeat a few lists, and 100k rows parse each 3x."""
-    return tuple(_strip(parse_tags(raw)))
-
-
-def _strip(tags: Sequence[str]) -> list[str]:
-    return [tag.strip() for tag in tags]
-
-
-def _primary_tag(row: dict[str, Any]) -> str:
-    tags = _tags(row)
-    return tags[0].lower() if tags else ""
-
-
-def _tags_text(row: dict[str, Any]) -> str:
-    return " ".join(_tags(row)).replace("_", " ")  # "cancel_order" reads as two words
-
-
-def _fields(row: dict[str, Any]) -> list[Field]:
-    return [
-        Field(row.get("title") or "", FIELD_WEIGHTS["title"]),
-        Field(_tags_text(row), FIELD_WEIGHTS["tags"]),
-        Field((row.get("shortcode") or "").replace("_", " "), FIELD_WEIGHTS["shortcode"]),
-        Field(row.get("body") or "", FIELD_WEIGHTS["body"]),
-    ]
-
-
-def _document_text(row: dict[str, Any]) -> str:
-    return f"{row.get('title') or ''}. {_tags_text(row)}. {row.get('body') or ''}"
-
-
-def short_text(row: dict[str, Any]) -> str:
-    return multilingual.document_text(
-        row.get("title") or "", _tags_text(row), row.get("body") or ""
-    )

@@ -12,6 +12,7 @@ from desktop.store import (
     migrations,
     multilingual,
     ranking,
+    ranking_documents,
     ranking_index,
 )
 from desktop.store.canned import CannedRepository, CannedResponse
@@ -108,11 +109,11 @@ def test_index_for_fills_the_table(tmp_path: Path) -> None:
     CannedRepository(db).add_many(RESPONSES)
     assert ranking.rank_ids(db, customer("I forgot my password"), 1)
     # English words the library knows: the multilingual space is not needed, nor built.
-    assert _spaces(db) == {ranking_index.MEANING_SPACE}
+    assert _spaces(db) == {ranking_documents.MEANING_SPACE}
     assert ranking.index_for(db).cross is None
     # A German conversation needs it: built then, its vectors kept for the next start.
     assert ranking.rank_ids(db, customer("Ich habe mein Passwort vergessen"), 1)
-    assert _spaces(db) == {ranking_index.MEANING_SPACE, ranking_index.CROSS_SPACE}
+    assert _spaces(db) == {ranking_documents.MEANING_SPACE, ranking_documents.CROSS_SPACE}
     assert ranking.index_for(db).cross is not None
     db.close()
 
@@ -125,7 +126,7 @@ def test_a_large_import_gets_its_multilingual_vectors_in_the_background(
     CannedRepository(db).add_many(RESPONSES)
     assert ranking.rank_ids(db, customer("where is my parcel"), 1)
     ranking.wait_for_fills(timeout=120)
-    assert _spaces(db) == {ranking_index.MEANING_SPACE, ranking_index.CROSS_SPACE}
+    assert _spaces(db) == {ranking_documents.MEANING_SPACE, ranking_documents.CROSS_SPACE}
     assert ranking.index_for(db).cross is None  # kept on disk, not loaded: nothing needed it
     db.close()
 
