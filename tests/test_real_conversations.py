@@ -13,7 +13,8 @@ from desktop.drafting import calibration, counterparts, known, rerank, translati
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import MAX_SEGMENTS, focus_of, is_thanks_only, is_upset
 from desktop.drafting.pipeline import Suggester
-from desktop.drafting.understand import Understanding, _roles
+from desktop.drafting.roles import roles_of
+from desktop.drafting.understand import Understanding
 from desktop.engine.llama import LlamaEngine
 from desktop.evaluation.conversations import claims, evaluate_conversations, load_conversation_cases
 from desktop.evaluation.library import memory_repository
@@ -324,7 +325,7 @@ def test_a_role_s_response_says_nothing_but_its_role(app_home: Path) -> None:
         )
         heard = upset.needs[0].ready
         assert heard is not None and heard.canned.title == "Apology for a bad experience"
-        roles = _roles(library.repo)
+        roles = roles_of(library.repo)
         titles = {r.id: r.title for r in library.repo.all()}
         # Only the sample that is nothing but a holding reply holds ("Update payment method
         # or card details" shares "details" with it).

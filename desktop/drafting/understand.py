@@ -26,7 +26,6 @@ No Qt, no model.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,11 +34,11 @@ from desktop.drafting import calibration, counterparts, known, rerank, translati
 from desktop.drafting.focus import Focus, focus_of, is_upset
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
+from desktop.drafting.roles import Roles, roles_of
 from desktop.reading import Reading, read_conversation
 from desktop.reading.concepts import expand
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
-from desktop.store.words import STOPWORDS
 from desktop.transcript import Transcript
 
 Ranked = list[tuple[CannedResponse, float]]
@@ -51,106 +50,10 @@ MAX_NEEDS = 3
 SECOND_NEED = 0.6
 SEGMENT_TOP = 3  # a sentence repeats a need when that need's response is in its top three
 POLICY_POOL = 20  # candidates the policy may reorder (a confirmation just done moves up)
-_CLOSING = re.compile(r"\b(clos(e|ing)|thanks|thank you|welcome|resolved|glad)\b", re.IGNORECASE)
-_ACKNOWLEDGE = re.compile(r"\b(complaint|apolog\w*|sorry)\b", re.IGNORECASE)
-_TITLE_WORDS = re.compile(r"[^\W\d_]+")
-_ESCALATE = re.compile(r"\b(escalat\w*|supervisor|manager|senior)\b", re.IGNORECASE)
 # "I want to speak to a manager", "escalate this", "put me through to someone senior".
 _ASKS_FOR_MANAGER = re.compile(
     r"\b(manager|supervisor|team leader|someone senior|escalat\w*|vorgesetzt\w*|"
     r"responsable|gerente|supervisora?|superviseur|direttore|responsabile)\b",
-    re.IGNORECASE,
-)
-_ESCALATE_WORDS = frozenset(
-    ["escalation", "escalate", "escalated", "supervisor", "manager", "senior", "team", "leader",
-     "complaint", "complaints", "request", "transfer", "handover"]
-)  # fmt: skip
-_CLOSING_WORDS = frozenset(
-    [
-        "closing",
-        "close",
-        "closed",
-        "thanks",
-        "thank",
-        "glad",
-        "worked",
-        "works",
-        "working",
-        "resolved",
-        "welcome",
-        "anything",
-        "else",
-        "help",
-        "feedback",
-        "review",
-        "great",
-        "day",
-        "goodbye",
-        "bye",
-        "happy",
-        "sorted",
-        "fixed",
-    ]
-)
-_ACKNOWLEDGE_WORDS = frozenset(
-    [
-        "complaint",
-        "complaints",
-        "acknowledgement",
-        "acknowledgment",
-        "acknowledge",
-        "apology",
-        "apologies",
-        "apologise",
-        "apologize",
-        "sorry",
-        "bad",
-        "experience",
-        "poor",
-        "customer",
-        "service",
-        "feedback",
-        "general",
-        "short",
-        "template",
-        "detailed",
-        "answer",
-        "unhappy",
-        "upset",
-        "frustration",
-        "frustrated",
-        "hear",
-        "understand",
-    ]
-)
-_HOLDING_WORDS = frozenset(
-    [
-        "holding",
-        "hold",
-        "reply",
-        "response",
-        "looking",
-        "investigating",
-        "investigation",
-        "info",
-        "information",
-        "details",
-        "need",
-        "follow",
-        "followup",
-        "checking",
-        "check",
-        "wait",
-        "waiting",
-        "bear",
-        "please",
-        "general",
-        "short",
-        "template",
-    ]
-)
-_HOLDING = re.compile(
-    r"\b(holding|looking into|investigat\w*|more[- ]info|need (your|more)|details|follow[- ]up)\b",
     re.IGNORECASE,
 )
 
@@ -203,7 +106,7 @@ def understand(
     """Rank the thread's needs and decide what is offered as ready."""
     focus = focus_of(transcript)
     wanted = max(count, 8)
-    roles = _roles(repo)
+    roles = roles_of(repo)
     escalate = bool(roles.escalate) and _ASKS_FOR_MANAGER.search(focus.open_text) is not None
     if escalate:
         # "I want a manager, not another sorry email": the escalation answers that sentence;
@@ -435,65 +338,7 @@ def _more_needs(
     return needs
 
 
-# --- library roles: the closing and holding responses ------------------------------------------
-@dataclass(frozen=True)
-class _Roles:
-    closing: tuple[int, ...]
-    holding: tuple[int, ...]
-    acknowledge: tuple[int, ...]  # "we hear you" for an upset customer
-    escalate: tuple[int, ...]  # "I'm passing this to a supervisor", when one is asked for
-    main_language: str  # the language most responses are written in
-
-
-def _roles(repo: CannedRepository) -> _Roles:
-    return _roles_cached(repo.db.conn, ranking.library_version(repo.db), repo)
-
-
-@functools.lru_cache(maxsize=8)
-def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> _Roles:
-    closing: list[int] = []
-    holding: list[int] = []
-    acknowledge: list[int] = []
-    escalate: list[int] = []
-    titled: set[int] = set()
-    languages: dict[str, int] = {}
-    rows = repo.db.execute(
-        "SELECT id, title, tags, language FROM canned WHERE active = 1 ORDER BY id"
-    ).fetchall()
-    for response_id, title, tags, language in rows:
-        label = f"{title} {tags}"
-        languages[language or "en"] = languages.get(language or "en", 0) + 1
-        # The title says what a response is for; tags only hint (an escalation is tagged
-        # "complaint" too), so title matches come first in each list.
-        for pattern, found, vocabulary in (
-            (_CLOSING, closing, _CLOSING_WORDS),
-            (_ESCALATE, escalate, _ESCALATE_WORDS),
-            (_ACKNOWLEDGE, acknowledge, _ACKNOWLEDGE_WORDS),
-            (_HOLDING, holding, _HOLDING_WORDS),
-        ):
-            if not _only(title, vocabulary):
-                # "Delayed parcel: apology and next steps" is an apology for one problem, and
-                # "Update payment method or card details" no holding reply: a role's response
-                # says nothing but its role ("Complaint acknowledgement", "Holding reply").
-                continue
-            if pattern.search(title):
-                found.insert(sum(1 for _ in found if _ in titled), int(response_id))
-                titled.add(int(response_id))
-                break
-            if pattern.search(label):
-                found.append(int(response_id))
-                break
-    main = max(languages, key=lambda k: languages[k]) if languages else "en"
-    return _Roles(tuple(closing), tuple(holding), tuple(acknowledge), tuple(escalate), main)
-
-
-def _only(title: str, vocabulary: frozenset[str]) -> bool:
-    """Whether every word of `title` is a stopword or a word of the role's `vocabulary`."""
-    words = _TITLE_WORDS.findall(title.lower())
-    return all(w in vocabulary or w in STOPWORDS or len(w) < 3 for w in words)
-
-
-def _closing_first(repo: CannedRepository, focus: Focus, roles: _Roles) -> Ranked:
+def _closing_first(repo: CannedRepository, focus: Focus, roles: Roles) -> Ranked:
     """The library's closing responses, the one closest to the customer's words first."""
     query = ranking.query_from([(focus.open_text, 1.0)])
     scored = dict(ranking.rank_query(repo.db, query, 50))
