@@ -57,7 +57,8 @@ _IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
 # "I already checked spam", "tried another card", "before you ask - wifi is 2.4ghz".
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
-    r"restarted|reset|cleared|requested|rang|called|contacted|done|used|updated|followed)|"
+    r"restarted|reset|cleared|requested|rang|called|contacted|done|used|updated|followed|"
+    r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested)|"
     r"already\s+\w+|tried|before you (?:ask|send)|i know about|checked|"
     # es, de, fr, it, pt: "ya he probado", "ich habe schon ... versucht", "j'ai déjà vérifié"
     r"ya\s+(?:he|hemos)\s+\w+|he\s+(?:probado|revisado|intentado|comprobado|mirado)|"

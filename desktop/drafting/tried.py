@@ -8,8 +8,10 @@ its body, leaving aside the words of its title (the problem both name). When its
 names another response ("... we'll open an investigation with the carrier": "Lost parcel -
 carrier investigation"), that response is the next step and leads. It keeps its place
 when its own fallback is the team's next action ("if none of those apply, send me the code and
-I'll apply the discount manually"): that fallback is the next step. Otherwise a close
-contender that is not exhausted leads (within CLOSE of its score), or, failing one, the
+I'll apply the discount manually"): that fallback is the next step. A device that still fails
+after every troubleshooting step the response gives ("held the button for 10 sec to reset
+it ... still nothing") is faulty: the library's warranty or fault claim leads. Otherwise a
+close contender that is not exhausted leads (within CLOSE of its score), or, failing one, the
 library's holding reply: the team looks into it.
 
 Dev threads (already tried, 8): 3 -> 5 acceptable; the rule fires on no thread of another kind.
@@ -22,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from desktop.drafting.sentences import split
+from desktop.reading.concepts import expand
 from desktop.store.canned import CannedResponse
 from desktop.store.words import STOPWORDS
 
@@ -43,6 +46,31 @@ _TEAM_ACTS = re.compile(
     re.IGNORECASE,
 )
 
+# The customer says it still fails: "still nothing", "no luck", "sigue sin funcionar".
+_STILL_FAILS = re.compile(
+    r"\b(still (nothing|not|doesn'?t|won'?t|isn'?t|can'?t|no|the same)|no (luck|joy|change)|"
+    r"nothing (works|worked|happens)|didn'?t (work|help)|same (problem|thing)|sigue (sin|igual)|"
+    r"toujours (pas|rien|le même)|immer noch (nicht|nichts|das gleiche)|ancora non|"
+    r"continua (a non|sem|sin)|nog steeds (niet|niks))\b",
+    re.IGNORECASE,
+)
+# A response that walks the customer through a device's own steps (a troubleshooting how-to).
+_DEVICE_STEPS = re.compile(
+    r"\b(switch(ed)? (it )?(off|on)|turn(ed)? (it )?(off|on)|(hold|press)(ing)? (down )?the "
+    r"(\w+ )?(button|switch)|unplug|plug (it )?in|reboot|descal\w*|bluetooth|wi-?fi|firmware|"
+    r"power cycle|batter(y|ies))\b",
+    re.IGNORECASE,
+)
+
+# "I've tried everything": every step of a device's how-to, in any language (the words of the
+# steps are not shared across languages).
+_ALL_TRIED = re.compile(
+    r"\b(tried|done) (everything|all the steps|every step)|every (step|fix)|"
+    r"alles (versucht|ausprobiert|probiert|gemacht)|tout (essayé|fait)|"
+    r"(probado|intentado|hecho) todo|(provato|fatto) tutto|(tentei|fiz) tudo|alles geprobeerd",
+    re.IGNORECASE,
+)
+
 Ranked = list[tuple[CannedResponse, float]]
 
 
@@ -54,7 +82,9 @@ def exhausted(canned: CannedResponse, tried: Sequence[str]) -> bool:
     """Whether the customer says they already did what `canned` suggests."""
     if not tried:
         return False
-    done = set().union(*(words(t) for t in tried)) - words(canned.title)
+    if _DEVICE_STEPS.search(canned.body) and any(_ALL_TRIED.search(t) for t in tried):
+        return True
+    done = set().union(*(words(expand(t)) for t in tried)) - words(canned.title)
     return len(done & words(canned.body)) >= EXHAUSTED_WORDS
 
 
@@ -82,13 +112,23 @@ def next_step(canned: CannedResponse, ranked: Ranked) -> int | None:
     return None
 
 
+def still_faulty(canned: CannedResponse, text: str) -> bool:
+    """Whether `text` says the device `canned` troubleshoots still fails after its steps."""
+    return _DEVICE_STEPS.search(canned.body) is not None and _STILL_FAILS.search(text) is not None
+
+
 def past_tried(
     ranked: Ranked,
     tried: Sequence[str],
     scores: Mapping[int, float],
     holding: CannedResponse | None,
+    fault: CannedResponse | None = None,
+    text: str = "",
 ) -> Ranked:
-    """`ranked` with the next step first when its first response only repeats tried steps."""
+    """`ranked` with the next step first when its first response only repeats tried steps.
+
+    `fault` is the library's warranty or fault claim, and `text` what the customer wrote.
+    """
     if not ranked or not tried:
         return ranked
     top = ranked[0][0]
@@ -99,6 +139,8 @@ def past_tried(
         return [ranked[named], *ranked[:named], *ranked[named + 1 :]]
     if offers_next_step(top):
         return ranked
+    if fault is not None and fault.stated is None and still_faulty(top, text):
+        return [(fault, ranked[0][1]), *[(c, s) for c, s in ranked if c.id != fault.id]]
     bar = CLOSE * scores.get(top.id or -1, 0.0)
     for index, (canned, _score) in enumerate(ranked[1:CONTENDERS], start=1):
         fresh = canned.stated is None and not exhausted(canned, tried)

@@ -134,7 +134,10 @@ def understand(
     if main and not focus.thanks_only and not _just_done(main[0][0], focus):
         # What the customer already tried is not sent again (desktop.drafting.tried).
         holding = repo.get(roles.holding[0]) if roles.holding else None
-        main = tried.past_tried(main, focus.tried, rerank.scores(found), holding)
+        fault = repo.get(roles.fault[0]) if roles.fault else None
+        main = tried.past_tried(
+            main, focus.tried, rerank.scores(found), holding, fault, focus.open_text
+        )
     pending = _pending(main, focus)
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
     if not focus.thanks_only:

@@ -187,6 +187,15 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"consta como entregue|als bezorgd",
     ),
     (
+        # Where a parcel left while nobody was home would be: what a customer already searched.
+        "safe place around the property",
+        "I've looked around the house and in the safe places",
+        r"bin (store|shed|area)|(back|front) (garden|yard|door step)|porch|garden shed|"
+        r"concierge|mail ?room|post ?room|parcel (locker|box)|doorstep|behind the (gate|bins?)|"
+        r"recycling (bin|area)|nachbarn|mülltonne|voisins|gardien|vecinos|conserje|portería|"
+        r"vicini|portineria|vizinhos|portaria|buren",
+    ),
+    (
         "out of stock restock",
         "when will it be back in stock",
         r"sold out|back in stock|out of stock|restock|ausverkauft|wieder (verfügbar|da)|"
