@@ -24,7 +24,7 @@ from desktop.importers.picks import Pick
 from desktop.reading.meaning import ends
 from desktop.settings import Settings
 from desktop.store import ranking
-from desktop.store.canned import CannedRepository
+from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.store.library import open_library
 from desktop.transcript import parse
 
@@ -281,6 +281,32 @@ def test_the_sentence_that_asks_outvotes_the_order_number(shop: CannedRepository
     assert titles[rerank.order(pool, story)[0][0]] != "Change delivery address"
     ready = understood(shop, ADDRESS_WITH_A_STORY).ready
     assert ready is not None and ready.canned.title == "Change delivery address"
+
+
+ENGRAVING = (
+    "Amelia (customer): Hi, do you do engraving? I'd like the 28cm pan engraved with our "
+    "names as a gift"
+)
+
+
+def test_a_request_the_library_never_mentions_is_nothing_fits(shop: CannedRepository) -> None:
+    # "as a gift" pulls the gift-card replies up; engraving is nowhere in the library.
+    result = understood(shop, ENGRAVING)
+    assert result.abstain and result.ready is not None and not result.ready.confident
+    assert result.ready.confidence <= calibration.OUTSIDE_PROBABILITY
+
+
+def test_a_library_that_mentions_the_topic_keeps_its_reply(shop: CannedRepository) -> None:
+    shop.add(
+        CannedResponse(
+            title="Engraving service",
+            body="We can engrave names or a short message on any pan for £9.95. Add "
+            "engraving at checkout, or reply with the text and we'll add it to your order.",
+        )
+    )
+    result = understood(shop, ENGRAVING)
+    assert not result.abstain
+    assert result.ready is not None and result.ready.canned.title == "Engraving service"
 
 
 def test_an_off_topic_request_is_not_offered_as_ready(shop: CannedRepository) -> None:

@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from desktop.reading import outside
 from desktop.store import ranking
 from desktop.store.canned import CannedRepository
 from desktop.store.words import STOPWORDS
@@ -132,6 +133,7 @@ class Roles:
     escalate: tuple[int, ...]  # "I'm passing this to a supervisor", when one is asked for
     fault: tuple[int, ...]  # a warranty or fault claim: the step after every fix was tried
     main_language: str  # the language most responses are written in
+    topics: tuple[str, ...]  # the requests of reading.outside that some response mentions
 
 
 def roles_of(repo: CannedRepository) -> Roles:
@@ -148,9 +150,11 @@ def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> Roles
     titled: set[int] = set()
     languages: dict[str, int] = {}
     rows = repo.db.execute(
-        "SELECT id, title, tags, language FROM canned WHERE active = 1 ORDER BY id"
+        "SELECT id, title, tags, language, body FROM canned WHERE active = 1 ORDER BY id"
     ).fetchall()
-    for response_id, title, tags, language in rows:
+    topics: dict[str, None] = {}
+    for response_id, title, tags, language, body in rows:
+        topics.update(dict.fromkeys(outside.topics_in(f"{title} {body}")))
         label = f"{title} {tags}"
         languages[language or "en"] = languages.get(language or "en", 0) + 1
         # The title says what a response is for; tags only hint (an escalation is tagged
@@ -176,7 +180,13 @@ def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> Roles
                 break
     main = max(languages, key=lambda k: languages[k]) if languages else "en"
     return Roles(
-        tuple(closing), tuple(holding), tuple(acknowledge), tuple(escalate), tuple(fault), main
+        tuple(closing),
+        tuple(holding),
+        tuple(acknowledge),
+        tuple(escalate),
+        tuple(fault),
+        main,
+        tuple(topics),
     )
 
 

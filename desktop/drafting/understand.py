@@ -31,11 +31,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from desktop.drafting import calibration, counterparts, known, rerank, translations, tried
-from desktop.drafting.focus import Focus, focus_of, is_upset
+from desktop.drafting.focus import ASKS, Focus, focus_of, is_upset
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.drafting.roles import Roles, roles_of
-from desktop.reading import Reading, read_conversation
+from desktop.reading import Reading, outside, read_conversation
 from desktop.reading.concepts import expand
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
@@ -126,6 +126,11 @@ def understand(
     if focus.thanks_only and roles.closing:
         probability = max(probability, calibration.THANKS_PROBABILITY)
         abstain = False
+    elif outside.unanswered(_asks(focus), roles.topics):
+        # Every request is one a shop library often lacks ("do you do engraving?") and this
+        # one never mentions: its nearest response only looks like a match.
+        probability = min(probability, calibration.OUTSIDE_PROBABILITY)
+        abstain = True
     elif main and _just_done(main[0][0], focus):
         # The agent's latest turn did what this response confirms: the strongest evidence the
         # thread can give, whatever the customer's wording ("can I have that in writing?").
@@ -199,6 +204,11 @@ def understand_conversation(
 
 
 # --- the ranking's candidates, reordered -------------------------------------------------------
+def _asks(focus: Focus) -> list[str]:
+    """The sentences of the open message that ask something (all of them when none does)."""
+    return [s for s in focus.segments if ASKS.search(s)] or list(focus.segments)
+
+
 def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranked:
     by_id = {r.id: r for r in repo.get_many([i for i, _ in scored])}
     return [(by_id[i], s) for i, s in scored if i in by_id]

@@ -1,0 +1,88 @@
+"""Requests a shop's support library often has no reply for, named so a missing one is seen.
+
+"Do you do engraving?", "Is this text really from you?", "Where do I send my CV?": a
+library made for orders, returns and payments rarely answers these, yet its nearest response
+can look like a match ("as a gift" -> the gift-card reply, "your parcel is held at our
+depot" -> the delay reply). When every request of a message is one of these topics and the
+library's own texts never mention it, nothing in the library fits, whatever the ranking says.
+A library that does mention it (a "Gift wrapping" reply) is left to its ranking.
+
+The table is general support language in the Latin-script languages the app reads (en, de,
+fr, es, it, pt, nl), not the wording of any one library or thread. No Qt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+# (topic, what customers write). Matched case-insensitively at word starts; each pattern must
+# be specific enough that it never names an everyday order, delivery or payment request.
+TOPICS: tuple[tuple[str, str], ...] = (
+    (
+        "engraving or personalisation",
+        r"engrav\w*|personali[sz]ed? (it |them )?with|(add|put|print) (a |my |our |his |her )?"
+        r"(name|names|initials) on|monogram\w*|gravur\w*|gravieren|gravure|"
+        r"graver|grabad[oa]|incidere|graveren",
+    ),
+    (
+        "gift wrapping",
+        r"gift[- ]?wrap\w*|wrap (it|them) (up )?as a gift|geschenkverpackung|als geschenk "
+        r"verpack\w*|papier cadeau|emballage cadeau|papel de regalo|envolver para regalo|"
+        r"confezione regalo|incartare|embrulh\w* para presente|cadeauverpakking|"
+        r"inpakken als cadeau",
+    ),
+    (
+        "a suspicious message",
+        r"scam\w*|phishing|suspicious (text|email|e-mail|message|link|call)|fake (text|email|"
+        r"e-mail|message|website)|is (this|that|it) (really )?(you|from you|genuine|legit)\b|"
+        r"(text|email|e-mail|message|sms|call|link)s? (\w+ )?(really |actually )?(from you|"
+        r"genuine|legit)\b|"
+        r"betrug\w*|betrüger\w*|arnaque|escroquerie|estafa|truffa|golpista|oplichting",
+    ),
+    (
+        "a job application",
+        r"\b(cv|résumé)\b|job (application|opening|vacanc\w*)|(apply|applying) for (a|the) "
+        r"(job|role|position)|are you hiring|work for you|bewerbung|stellenangebot|candidature|"
+        r"offre d'emploi|solicitud de empleo|oferta de (empleo|trabajo)|candidatura|"
+        r"vaga de emprego|sollicitatie|vacature",
+    ),
+    (
+        "wholesale or trade",
+        r"wholesale|b2b|trade (account|price|pricing|programme|program)|bulk (order|pricing|"
+        r"discount)|großhandel|wiederverkäufer|grossiste|vente en gros|mayorista|al por mayor|"
+        r"ingrosso|rivenditore|atacado|atacadista|groothandel",
+    ),
+    (
+        "a collaboration or sponsorship",
+        r"collab\w*|influencer\w*|pr package|sponsor\w*|partnership|brand ambassador|kooperation|"
+        r"partenariat|colaboración|patrocin\w*|collaborazione|parceria|samenwerking",
+    ),
+)
+
+
+@cache
+def _compiled() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (topic, re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE)) for topic, pattern in TOPICS
+    )
+
+
+def topics_in(text: str) -> tuple[str, ...]:
+    """The topics of TOPICS that `text` names, in table order."""
+    return tuple(topic for topic, pattern in _compiled() if pattern.search(text))
+
+
+def unanswered(asks: Sequence[str], said: Sequence[str]) -> str | None:
+    """The topic every ask names and the library never mentions (`said`: those it does).
+
+    None when one ask names no such topic (it is a request the ranking may answer), or when
+    the library mentions the topic (it may have a reply for it).
+    """
+    named = [topics_in(ask) for ask in asks]
+    if not named or not all(named):
+        return None
+    lacking = [t for t in dict.fromkeys(t for row in named for t in row) if t not in said]
+    covered = all(any(t in lacking for t in row) for row in named)
+    return lacking[0] if lacking and covered else None

@@ -1,0 +1,50 @@
+"""Requests a shop library often lacks: named in the languages the app reads, never on an order."""
+
+import pytest
+from desktop.reading import outside
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Hi, do you do engraving?", "engraving or personalisation"),
+        ("Can I get it personalised with our initials?", "engraving or personalisation"),
+        ("Können Sie eine Gravur machen?", "engraving or personalisation"),
+        ("Do you do gift wrapping?", "gift wrapping"),
+        ("¿Lo podéis enviar con papel de regalo?", "gift wrapping"),
+        ('I got a text saying "pay £1.99 redelivery fee". Is this you??', "a suspicious message"),
+        ("Is this text really from you?", "a suspicious message"),
+        ("C'est une arnaque ?", "a suspicious message"),
+        ("Where do I send my CV?", "a job application"),
+        ("Do you have a wholesale programme?", "wholesale or trade"),
+        ("Would you be open to a paid collaboration?", "a collaboration or sponsorship"),
+    ],
+)
+def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
+    assert topic in outside.topics_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Where is my order #48213?",
+        "I would like personalised assistance with my refund",
+        "The link you sent me is broken",
+        "El paquete llegó con un golpe",  # a dent, not a scam
+        "Is the strap genuine leather?",
+        "I bought it as a gift for my mum and it arrived broken",
+        "Can I record a video of the fault? Puedo grabar un video",
+    ],
+)
+def test_everyday_requests_name_none(text: str) -> None:
+    assert outside.topics_in(text) == ()
+
+
+def test_unanswered_only_when_every_ask_names_a_topic_the_library_never_mentions() -> None:
+    engraving = "Hi, do you do engraving?"
+    assert outside.unanswered([engraving], ()) == "engraving or personalisation"
+    # The library mentions it: it may have the reply, the ranking decides.
+    assert outside.unanswered([engraving], ("engraving or personalisation",)) is None
+    # Another request is answerable: that one carries the reply.
+    assert outside.unanswered([engraving, "Where is my order?"], ()) is None
+    assert outside.unanswered([], ()) is None
