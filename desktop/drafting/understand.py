@@ -35,8 +35,9 @@ from desktop.drafting.focus import ASKS, Focus, focus_of, is_upset
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.drafting.roles import Roles, roles_of
+from desktop.drafting.sentences import split
 from desktop.reading import Reading, outside, read_conversation
-from desktop.reading.concepts import expand
+from desktop.reading.concepts import contradicts, expand
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.transcript import Transcript
@@ -219,7 +220,23 @@ def _policy(
 ) -> Ranked:
     ranked = counterparts.forward(repo, ranked, focus.agent_texts)
     ranked = _actions_after_counterparts(ranked, focus)
+    ranked = _contradicted_last(ranked, focus)
     return _own_language_first(repo, ranked, language, main_language)
+
+
+def _statement(canned: CannedResponse) -> str:
+    first = next(iter(split(canned.body)), None)
+    return f"{canned.title}. {first.text if first else ''}"
+
+
+def _contradicted_last(ranked: Ranked, focus: Focus) -> Ranked:
+    """A response stating the opposite of what the customer says (concepts.OPPOSITE) goes last.
+
+    What a response states is its title and first sentence: later ones weigh conditions ("if
+    it has already been dispatched, ...").
+    """
+    wrong = {c.id for c, _ in ranked if contradicts(_statement(c), focus.open_text)}
+    return [x for x in ranked if x[0].id not in wrong] + [x for x in ranked if x[0].id in wrong]
 
 
 def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:

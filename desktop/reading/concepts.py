@@ -230,10 +230,21 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(lost|new|broke|changed) (my )?phone",
     ),
     (
+        "shipped dispatched",
+        "my order has already been dispatched",
+        r"(it'?s|its|it is|order is|parcel is) (already )?on (its|it'?s) way|"
+        r"(has|have|had|was|been) already (been )?(shipped|dispatched|sent)|"
+        r"(has|have) (already )?left (our|the|your) (warehouse|depot)|"
+        r"(got|had|received) (the|a|my) (dispatch|shipping|shipment) (email|confirmation)|"
+        r"bereits (versandt|verschickt)|schon unterwegs|déjà (été )?expédiée?|ya (ha sido|fue) "
+        r"enviad[oa]|già (stat[oa] )?spedit[oa]|já (foi )?enviad[oa]|al verzonden",
+    ),
+    (
         "order still processing",
         "my order hasn't been dispatched yet",
         r"(hasn'?t|has not|not|still not|isn'?t|is not|wasn'?t) (been )?(shipped|dispatched|sent)"
         r"( yet| out)?|no (dispatch|shipping|shipment) (email|confirmation|notification)|"
+        r"(says|shows|showing|is|it'?s|still) (still )?(being )?(processing|processed|prepared)|"
         r"keine versandbestätigung|noch nicht (versandt|verschickt)|pas encore (été )?expédiée?|"
         r"todavía no (se ha )?enviad[oa]|non (è )?ancora (stat[oa] )?spedit[oa]|"
         r"ainda não (foi )?enviad[oa]|nog niet verzonden",
@@ -283,6 +294,24 @@ def _compiled() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
         (name, re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE))
         for name, _view, pattern in CONCEPTS
+    )
+
+
+# States of an order that exclude each other: a reply saying one is wrong when the customer
+# says the other ("cancel it? I've had the 'on its way' email" is not "hasn't shipped yet").
+OPPOSITE = {
+    "shipped dispatched": "order still processing",
+    "order still processing": "shipped dispatched",
+}
+
+
+def contradicts(response_text: str, thread_text: str) -> bool:
+    """Whether the response states what is the opposite of a state the thread states."""
+    said = set(concepts_in(thread_text))
+    states = set(concepts_in(response_text))
+    return any(
+        OPPOSITE[name] in states and name not in states and OPPOSITE[name] not in said
+        for name in said & OPPOSITE.keys()
     )
 
 

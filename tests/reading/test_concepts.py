@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from desktop.reading.concepts import CONCEPTS, concepts_in, expand, unnamed, views
+from desktop.reading.concepts import CONCEPTS, concepts_in, contradicts, expand, unnamed, views
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,26 @@ def test_every_concept_has_a_sentence_a_customer_would_say() -> None:
     assert len(set(said)) == len(names)
     assert all(len(s.split()) >= 3 for s in said)
     assert views(("charged twice",)) == ("I was charged twice for one order",)
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        "Can I cancel order #48955? I've just had the 'your order is on its way' email though",
+        "Bitte stornieren, die Bestellung ist aber schon unterwegs",
+        "The order has already been dispatched, can I still change it?",
+    ],
+)
+def test_a_reply_saying_not_yet_shipped_contradicts_a_shipped_order(thread: str) -> None:
+    assert contradicts("Cancel order. Your order hasn't been dispatched yet.", thread)
+    assert not contradicts("Cancel order - already shipped. It has already left our warehouse.",
+                           thread)  # fmt: skip
+
+
+def test_a_reply_that_weighs_both_states_contradicts_neither() -> None:
+    both = "Order still processing. It is still being prepared; you'll hear once it's on its way."
+    assert not contradicts(both, "It's already on its way, can I cancel it?")
+    assert not contradicts("Where is my order? Thanks for getting in touch.", "It's on its way")
+    # The customer's own doubt ("it says processing but also on its way") decides nothing.
+    said_both = "It says processing but the email says it's on its way"
+    assert not contradicts("Cancel. Your order hasn't been dispatched yet.", said_both)
