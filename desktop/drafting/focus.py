@@ -60,6 +60,10 @@ _TRIED = re.compile(
     r"restarted|reset|cleared|requested|rang|called|contacted|done|used|updated|followed|"
     r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested)|"
     r"already\s+\w+|tried|before you (?:ask|send)|i know about|checked|"
+    # "Did all of that over the weekend", "done all that": what the agent just suggested.
+    r"(?:did|done|tried) (?:all )?(?:of )?(?:that|this|those|everything)|"
+    r"(?:exactement )?ce que j'ai fait|ya lo (?:he hecho|hice)|(?:hab(?:e)? ich|das habe ich) "
+    r"(?:schon |alles )*(?:gemacht|getan)|"
     # es, de, fr, it, pt: "ya he probado", "ich habe schon ... versucht", "j'ai déjà vérifié"
     r"ya\s+(?:he|hemos)\s+\w+|he\s+(?:probado|revisado|intentado|comprobado|mirado)|"
     r"(?:schon|bereits)\s+(?:\w+\s+){0,3}(?:versucht|geprüft|überprüft|nachgesehen|neu\s+\w+)|"

@@ -31,6 +31,7 @@ from desktop.store.words import STOPWORDS
 EXHAUSTED_WORDS = 3
 CLOSE = 0.9  # a contender within this share of the exhausted response's score leads instead
 CONTENDERS = 3  # how far down the list a contender may come from
+SENT_WORDS = 6  # body words an agent's turn shares with a response it already sent
 NAMED_WORDS = 2  # title words a fallback shares with the response it names as the next step
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 5  # "neighbours"/"neighbour", "checked"/"check": a crude stem that needs no language
@@ -88,6 +89,19 @@ def exhausted(canned: CannedResponse, tried: Sequence[str]) -> bool:
     return len(done & words(canned.body)) >= EXHAUSTED_WORDS
 
 
+def already_sent(canned: CannedResponse, sent: Sequence[str]) -> bool:
+    """Whether an agent turn already said what `canned` says, in the agent's own words.
+
+    SENT_WORDS distinctive words of its body, leaving aside its title's: an agent's turns
+    share a few words with many responses ("order", "days", "email").
+    A confirmation is left to the actions rule (the agent did it: it is what comes next).
+    """
+    if canned.stated is not None:
+        return False
+    body = words(canned.body) - words(canned.title)
+    return any(len(words(turn) & body) >= SENT_WORDS for turn in sent)
+
+
 def offers_next_step(canned: CannedResponse) -> bool:
     """Whether the response's fallback is the team's own action."""
     fallbacks = [s.text for s in split(canned.body) if _FALLBACK.match(s.text)]
@@ -124,15 +138,17 @@ def past_tried(
     holding: CannedResponse | None,
     fault: CannedResponse | None = None,
     text: str = "",
+    sent: Sequence[str] = (),
 ) -> Ranked:
     """`ranked` with the next step first when its first response only repeats tried steps.
 
-    `fault` is the library's warranty or fault claim, and `text` what the customer wrote.
+    `fault` is the library's warranty or fault claim, `text` what the customer wrote, and
+    `sent` the agent's turns: a response the agent already sent is not the next step either.
     """
-    if not ranked or not tried:
+    if not ranked or not (tried or sent):
         return ranked
     top = ranked[0][0]
-    if not exhausted(top, tried):
+    if not (exhausted(top, tried) or already_sent(top, sent)):
         return ranked
     named = next_step(top, ranked)
     if named is not None:

@@ -142,7 +142,13 @@ def understand(
         holding = repo.get(roles.holding[0]) if roles.holding else None
         fault = repo.get(roles.fault[0]) if roles.fault else None
         main = tried.past_tried(
-            main, focus.tried, rerank.scores(found), holding, fault, focus.open_text
+            main,
+            focus.tried,
+            rerank.scores(found),
+            holding,
+            fault,
+            focus.open_text,
+            focus.agent_texts,
         )
     pending = _pending(main, focus)
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]

@@ -214,7 +214,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(don'?t|do not) recogni[sz]e|never (made|authori[sz]ed|ordered)|"
         r"(didn'?t|did not) (make|authori[sz]e) (this|that|the)|fraud|"
         r"nicht autorisiert|pas autorisé|no reconozco|non riconosco|não reconheço|"
-        r"niet herken",
+        r"niet herken|(ne )?reconnais pas|(haven'?t|have not|didn'?t|did not|never) ordered "
+        r"anything|n'ai rien commandé|no he (pedido|comprado) nada|nichts bestellt|"
+        r"non ho ordinato (niente|nulla)|não (fiz|pedi|comprei) nada|niets besteld",
     ),
     (
         "return label",
