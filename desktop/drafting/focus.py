@@ -90,6 +90,13 @@ ASKS = re.compile(
 )
 # An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
 # the customer's turn before it is still open.
+# A chat bot's or queue's hand-over, with nothing else in the turn.
+_HAND_OVER = re.compile(
+    r"\b(will be with you|connecting you|transferring you|passing you|put you through|"
+    r"has joined the chat|joined the conversation)\b",
+    re.IGNORECASE,
+)
+HAND_OVER_WORDS = 25
 _AGENT_ASKS = re.compile(
     r"\?|\b(could you|can you|please (send|confirm|reply|share)|let me (check|look)|i'll (check|"
     r"look|chase|get back|update)|looking into)\b",
@@ -145,9 +152,19 @@ class Focus:
         return bool(self.agent_texts)
 
 
+def _hands_over(text: str) -> bool:
+    """Whether an agent turn only hands the chat over ("An agent will be with you shortly")."""
+    short = len(text.split()) <= HAND_OVER_WORDS and "?" not in text
+    return short and _HAND_OVER.search(text) is not None
+
+
 def focus_of(transcript: Transcript) -> Focus:
     turns = transcript.turns
-    last_agent = max((i for i, t in enumerate(turns) if t.role == "agent"), default=-1)
+    # A chat's hand-over line answers nothing: the customer's turns before it are still open.
+    last_agent = max(
+        (i for i, t in enumerate(turns) if t.role == "agent" and not _hands_over(t.text)),
+        default=-1,
+    )
     open_turns = [t.text for t in turns[last_agent + 1 :] if t.role == "customer"]
     if not open_turns:  # the paste ends on the agent's turn: answer the customer's last one
         open_turns = [transcript.latest_customer_text()]

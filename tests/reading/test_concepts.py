@@ -121,3 +121,17 @@ def test_a_reply_that_weighs_both_states_contradicts_neither() -> None:
     # The customer's own doubt ("it says processing but also on its way") decides nothing.
     said_both = "It says processing but the email says it's on its way"
     assert not contradicts("Cancel. Your order hasn't been dispatched yet.", said_both)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong_item"),
+    [
+        ("I ordered the 24cm sauté pan but the box that came today has a 28cm frying pan", True),
+        ("I ordered the grey one but you sent me the blue", True),
+        ("I ordered a lamp but got a kettle", True),
+        ("I ordered it last week, but I got no email", False),
+        ("I ordered the kettle but it hasn't arrived", False),
+    ],
+)
+def test_ordered_one_thing_got_another(text: str, wrong_item: bool) -> None:
+    assert ("wrong item received" in concepts_in(text)) is wrong_item

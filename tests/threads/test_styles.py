@@ -455,3 +455,29 @@ def test_a_channel_in_brackets_is_not_a_team_tag() -> None:
         ("customer", "Rebecca Shaw"),
         ("agent", "Chloe Martin"),
     ]
+
+
+def test_a_shops_own_sender_is_the_team_side() -> None:
+    # A membership reminder quoted under the customer's reply: plus@ is the shop's sender.
+    transcript = parse(
+        "Hi, I'd like to move to the yearly plan instead - how do I do it?\n"
+        "\n"
+        "Olu\n"
+        "\n"
+        "On Sat, 28 Nov 2026 at 09:00, Oakridge Plus <plus@oakridge.example> wrote:\n"
+        "> Hi Olu,\n"
+        "> Just a reminder that your next monthly payment of £5.99 will be taken on 3 December.\n"
+    )
+    assert [role for role, _ in roles_and_texts(transcript)] == ["agent", "customer"]
+
+
+def test_a_bots_hand_over_leaves_the_customers_request_open() -> None:
+    from desktop.drafting.focus import focus_of
+
+    thread = (
+        "Bot: Please describe your question in a few words.\n"
+        "Visitor 4821: i want to stop paying for plus, how do i cancel it\n"
+        "Bot: Thanks! An agent will be with you shortly. Average wait: 3 minutes.\n"
+        "Visitor 4821: still here. just want it stopped before it renews on the 9th\n"
+    )
+    assert "how do i cancel it" in focus_of(parse(thread)).open_text
