@@ -383,6 +383,26 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
         ("It works now, thank you so much for your help! Have a lovely weekend.", True),
         ("Thanks for your help. Can you also cancel my order?", False),
         ("thanks for the help, but it still does not work", False),
+        # Goodbyes, wishes and good news close a conversation too.
+        ("cheers sofia, have a good one", True),
+        ("no that's all\nbye!", True),
+        ("\U0001f64f", True),
+        ("Merci beaucoup, c'est parfait. Bonne journée à vous !", True),
+        ("Un saludo, hasta la próxima", True),
+        ("Die Mühle ist heute angekommen und funktioniert einwandfrei. Vielen Dank!", True),
+        (
+            "Received, that's exactly what our accountant needed. Thank you Dan!\n"
+            "Meera Pillai\nPillai & Rowe Architects\nStudio 4, 12 Quay Street, Bristol BS1 4DB",
+            True,
+        ),
+        # ... but not a request said without a question mark, nor one after a goodbye.
+        ("vale gracias, y si hay que pagar el envío de vuelta dímelo", False),
+        (
+            "Je souhaiterais des renseignements sur mes prélèvements s'il vous plaît, au revoir",
+            False,
+        ),
+        ("Thanks!\nJo\nP.S. can you also send the invoice?", False),
+        ("The parcel arrived but the lid is missing. Thanks", False),
     ],
 )
 def test_thanks_only(text: str, thanks: bool) -> None:

@@ -31,15 +31,40 @@ _THANKS = re.compile(
     r"|谢谢|感谢|ありがとう|감사|고맙",
     re.IGNORECASE,
 )
+# Goodbyes and wishes close a conversation as thanks do: "have a good one", "bonne journée".
+_FAREWELL = re.compile(
+    r"\b(bye|goodbye|have a (good|great|nice|lovely) (one|day|weekend|evening|christmas)|"
+    r"merry christmas|happy (holidays|new year)|all the best|best wishes|take care|"
+    r"that'?s all|that'?s everything|nothing else|bonne (journée|soirée|fin de journée)|"
+    r"bon week-end|schöne[ns]? (tag|abend|wochenende)|frohe weihnachten|un saludo|saludos|"
+    r"hasta (la próxima|luego|pronto)|buen (día|fin de semana)|feliz navidad|buona giornata|"
+    r"buon fine settimana|tschüss|adiós|au revoir|tot ziens|fijne dag|tchau)\b"
+    r"|[\U0001F64F\U0001F44D\U0001F44C\U0001F64C\U0001F60A\U0001F642\U0001F389\u2764\U0001F384]",
+    re.IGNORECASE,
+)
+# News that the problem is over: "it arrived today and works perfectly", "llegó".
+_GOOD_NEWS = re.compile(
+    r"\b(arrived|received|landed|turned up|showed up|works|worked|working|connected|sorted|"
+    r"fixed|resolved|exactly what|angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
+    r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
+    r"recebi|aangekomen|ontvangen|werkt)\b",
+    re.IGNORECASE,
+)
 # A request, a question or a problem: then the message is not only thanks.
 _REQUEST = re.compile(
-    r"\?|¿|\b(can|could|would|will you|please|pls|help|need|want|wanted to ask|how|why|where|"
-    r"when|what|which|still|not|n't|no longer|never|problem|issue|wrong|broken|but|however|"
+    r"\?|¿|^\W*(how|why|where|when|what|which)\b|"
+    r"\b(can|could|would|will you|please|pls|help|need|want|wanted to ask|"
+    r"still|not|n't|no longer|never|problem|issue|wrong|broken|but|however|"
     r"also|another|again|anything else|else|although|though|except|unfortunately|"
     r"puede|podría|podrian|quiero|necesito|todavía|pero|können|könnten|möchte|brauche|noch|"
     r"aber|nicht|pouvez|pourriez|voudrais|besoin|toujours|mais|pas|potete|potreste|vorrei|"
-    r"ancora|però|preciso|poderia|ainda|mas|não|kunnen|wil|nog|maar|niet)\b"
-    r"|请|吗|还|但|ですか|ください|まだ|주세요|아직",
+    r"ancora|però|preciso|poderia|ainda|mas|não|kunnen|wil|nog|maar|niet|"
+    # "tell me if I have to pay": a request without a question mark
+    r"dime|dímelo|avísame|indícame|sag mir|sagen sie mir|dites-moi|dis-moi|dimmi|fammi sapere|"
+    r"diga-me|me diga|laat me weten|let me know|if (i|we) (have|need) to|si hay que|s'il faut|"
+    r"s'il vous plaît|s'il te plaît|souhaite\w*|aimerais|hätte gerne|würde gerne|bitte|"
+    r"quisiera|me gustaría|por favor|per favore|gostaria|zou graag|alstublieft)\b"
+    r"|请|吗|还|但|想知道|想问|是不是|能不能|怎么|如何|什么|ですか|ください|まだ|주세요|아직",
     re.IGNORECASE,
 )
 # "One more thing", "separately", "I'd like to": the message goes on to a new request.
@@ -99,7 +124,8 @@ _HAND_OVER = re.compile(
 HAND_OVER_WORDS = 25
 _AGENT_ASKS = re.compile(
     r"\?|\b(could you|can you|please (send|confirm|reply|share)|let me (check|look)|i'll (check|"
-    r"look|chase|get back|update)|looking into)\b",
+    r"look|chase|get back|update)|looking into|ahora lo miro|lo miro|lo reviso|je regarde|"
+    r"ich schaue|schaue ich|guardo subito|vou verificar|ik kijk)\b",
     re.IGNORECASE,
 )
 
@@ -194,7 +220,7 @@ def focus_of(transcript: Transcript) -> Focus:
         open_text=open_text,
         weighted=tuple(weighted),
         segments=_kept(segments),
-        thanks_only=is_thanks_only(body),
+        thanks_only=is_thanks_only(open_text),
         tried=tuple(m.group().strip() for m in _TRIED.finditer(body)),
         agent_texts=tuple(t.text for t in turns if t.role == "agent"),
     )
@@ -219,10 +245,37 @@ def is_thanks_only(text: str) -> bool:
     Every sentence must be thanks, a short acknowledgement ("ok got it") or news that it
     worked: "thanks. Separately, I'd like to cancel my membership" asks for something.
     """
-    body = _without_greetings(text) or text
-    if not _THANKS.search(text) or len(body.split()) > 40:
+    body = _before_sign_off(_without_greetings(text) or text)
+    if not (_THANKS.search(text) or _FAREWELL.search(text)) or len(body.split()) > 40:
         return False
     return all(_closing_sentence(s.text) for s in split(body))
+
+
+# The line that ends a message: what follows is a signature ("Regards", "Mit freundlichen Grüßen").
+_SIGN_OFF = re.compile(
+    r"^\s*(kind regards|best( wishes| regards)?|regards|all the best|cheers|many thanks|"
+    r"mit freundlichen grüßen|viele grüße|cordialement|bien à vous|saludos|un saludo|"
+    r"cordiali saluti|atenciosamente|met vriendelijke groet)\b[^.!?\n]{0,30}[,!.]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _ends_message(line: str, rest: Sequence[str]) -> bool:
+    """A sign-off line, or a lone name with no P.S. after it ("Meera Pillai", then her address)."""
+    if _SIGN_OFF.match(line):
+        return True
+    postscript = any(re.match(r"\s*p\.?\s?s\b", later, re.IGNORECASE) for later in rest)
+    return _SIGNATURE_NAME.fullmatch(line) is not None and not postscript
+
+
+def _before_sign_off(text: str) -> str:
+    """`text` up to its sign-off line, where one ends it (the rest is a signature)."""
+    lines = text.splitlines()
+    end = next(
+        (i for i, line in enumerate(lines) if i and _ends_message(line, lines[i + 1 :])),
+        len(lines),
+    )
+    return "\n".join(lines[:end]).strip()
 
 
 def _closing_sentence(sentence: str) -> bool:
@@ -231,7 +284,8 @@ def _closing_sentence(sentence: str) -> bool:
     # An order number or code is information ("Claro, es el A-10990"): an answer, not thanks.
     if _REQUEST.search(sentence) or _MORE.search(sentence) or _IDENTIFIER.search(sentence):
         return False
-    return bool(_THANKS.search(sentence)) or len(sentence.split()) <= 4
+    said = _THANKS.search(sentence) or _FAREWELL.search(sentence) or _GOOD_NEWS.search(sentence)
+    return bool(said) or len(sentence.split()) <= 4
 
 
 def _without_greetings(text: str) -> str:
