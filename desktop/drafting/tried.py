@@ -31,7 +31,8 @@ from desktop.store.words import STOPWORDS
 EXHAUSTED_WORDS = 3
 CLOSE = 0.9  # a contender within this share of the exhausted response's score leads instead
 CONTENDERS = 3  # how far down the list a contender may come from
-SENT_WORDS = 6  # body words an agent's turn shares with a response it already sent
+SENT_WORDS = 5  # body words an agent's turn shares with a response it already sent ...
+SENT_SHARE = 0.4  # ... and the share of the response's distinctive words they are
 NAMED_WORDS = 2  # title words a fallback shares with the response it names as the next step
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 5  # "neighbours"/"neighbour", "checked"/"check": a crude stem that needs no language
@@ -92,14 +93,18 @@ def exhausted(canned: CannedResponse, tried: Sequence[str]) -> bool:
 def already_sent(canned: CannedResponse, sent: Sequence[str]) -> bool:
     """Whether an agent turn already said what `canned` says, in the agent's own words.
 
-    SENT_WORDS distinctive words of its body, leaving aside its title's: an agent's turns
-    share a few words with many responses ("order", "days", "email").
+    SENT_WORDS distinctive words of its body and SENT_SHARE of them, leaving aside its title's:
+    an agent's turns share a few words with many responses ("order", "days", "email"), and a
+    long email turn many.
     A confirmation is left to the actions rule (the agent did it: it is what comes next).
     """
     if canned.stated is not None:
         return False
     body = words(canned.body) - words(canned.title)
-    return any(len(words(turn) & body) >= SENT_WORDS for turn in sent)
+    return any(
+        len(shared := words(turn) & body) >= SENT_WORDS and len(shared) >= SENT_SHARE * len(body)
+        for turn in sent
+    )
 
 
 def offers_next_step(canned: CannedResponse) -> bool:

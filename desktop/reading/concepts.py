@@ -242,6 +242,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(has|have|had|was|been) already (been )?(shipped|dispatched|sent)|"
         r"(has|have) (already )?left (our|the|your) (warehouse|depot)|"
         r"(got|had|received) (the|a|my) (dispatch|shipping|shipment) (email|confirmation)|"
+        r"(dispatch|shipping|shipment) (email|confirmation|notification) (came|arrived)|"
         r"bereits (versandt|verschickt)|schon unterwegs|déjà (été )?expédiée?|ya (ha sido|fue) "
         r"enviad[oa]|già (stat[oa] )?spedit[oa]|já (foi )?enviad[oa]|al verzonden",
     ),

@@ -8,8 +8,9 @@
     May 20, 10:12
     Hi Rebecca, …
 
-The name and the date may also share one line ("Chloe (Support) · 20 May, 10:12"), and the
-team may have a line of its own between them.
+The name and the date may also share one line ("Chloe (Support) · 20 May, 10:12", or between
+dashes: "----- Public reply by Chloe (Agent), 20 May 10:12 -----"), and the team may have a
+line of its own between them.
 """
 
 # Words and punctuation of 11 languages, on purpose:
@@ -33,6 +34,12 @@ _SPACE = re.compile(r"\s+")
 _ACTION = re.compile(
     r"\s+(?:replied|commented|responded|wrote|reported|added a (?:note|reply)|sent a message|"
     r"posted|answered|respondió|antwortete|a répondu|ha risposto|respondeu|antwoordde)\b.*$",
+    re.IGNORECASE,
+)
+# A header line between dashes, and what the export says the author did before the name.
+_DASHED = re.compile(r"^[-=*]{3,}\s*(?P<inside>.+?)\s*[-=*]{3,}$")
+_DOER = re.compile(
+    r"^(?:(?:public|internal|private)\s+)?(?:reply|note|comment|message|response)\s+(?:by|from)\s+",
     re.IGNORECASE,
 )
 # Header fields some exports repeat under the date line; they are not the message.
@@ -63,6 +70,11 @@ def _split_shared(line: str) -> tuple[str, str] | None:
     shared = _SHARED_LINE.match(line)
     if shared and _name_like(shared["name"]) and is_date_line(shared["date"]):
         return shared["name"].strip(), shared["date"]
+    dashed = _DASHED.match(line)
+    if dashed:  # "----- Public reply by Nadia (Agent), 1 Dec 2026 09:05 -----"
+        name, _, date = _DOER.sub("", dashed["inside"]).rpartition(",")
+        if _name_like(name) and is_date_line(date.strip()):
+            return name.strip(), date.strip()
     if len(line) > 90 or not _TIME.search(line):
         return None
     for space in _SPACE.finditer(line):  # "Zara  10:32 AM": the first split whose rest is a date

@@ -135,3 +135,8 @@ def test_a_reply_that_weighs_both_states_contradicts_neither() -> None:
 )
 def test_ordered_one_thing_got_another(text: str, wrong_item: bool) -> None:
     assert ("wrong item received" in concepts_in(text)) is wrong_item
+
+
+def test_the_dispatch_email_came_means_shipped() -> None:
+    thread = "The dispatch email came this morning but the tracking link shows nothing yet"
+    assert contradicts("Order still processing. It hasn't been dispatched yet.", thread)

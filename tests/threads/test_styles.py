@@ -481,3 +481,21 @@ def test_a_bots_hand_over_leaves_the_customers_request_open() -> None:
         "Visitor 4821: still here. just want it stopped before it renews on the 9th\n"
     )
     assert "how do i cancel it" in focus_of(parse(thread)).open_text
+
+
+def test_helpdesk_headers_between_dashes() -> None:
+    transcript = parse(
+        "Ticket #88214 | Can't log in - new phone\n"
+        "Status: Open | Requester: Farid Haddad <farid@example.org>\n"
+        "\n"
+        "----- Farid Haddad, 30 Nov 2026 21:14 -----\n"
+        "I changed phones and my authenticator app didn't move across.\n"
+        "\n"
+        "----- Public reply by Nadia (Agent), 1 Dec 2026 09:05 -----\n"
+        "Hi Farid, please reply with the postcode of your most recent order.\n"
+        "\n"
+        "----- Farid Haddad, 1 Dec 2026 10:47 -----\n"
+        "Postcode is G12 8QQ. Also, what is this £27.50 payment?\n"
+    )
+    assert [role for role, _ in roles_and_texts(transcript)] == ["customer", "agent", "customer"]
+    assert transcript.turns[-1].text.startswith("Postcode is G12 8QQ")
