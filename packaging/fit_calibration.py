@@ -79,6 +79,7 @@ _FIXED = {
     calibration.THANKS_PROBABILITY,
     calibration.UPSET_PROBABILITY,
     calibration.ACTED_PROBABILITY,
+    calibration.TRIED_PROBABILITY,
 }
 
 

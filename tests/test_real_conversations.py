@@ -598,6 +598,20 @@ def test_a_device_that_still_fails_after_every_step_is_a_warranty_claim(
     assert understood(shop, thread).ranked[0][0].title == "Warranty claim"
 
 
+def test_the_next_step_after_every_tried_step_is_offered_as_ready(shop: CannedRepository) -> None:
+    # "2.4ghz" does not end the tried clause; the steps are the how-to's own, so the topic is
+    # certain and the warranty claim is ready, not a lead under "no saved reply fits".
+    result = understood(
+        shop,
+        "Visitor: my vela lamp wont connect to the app. before you ask: router is 2.4ghz, "
+        "bluetooth on, switched it off/on 3x till it blinks blue, held the base button 10 sec "
+        "to reset it. app just says device not found",
+    )
+    assert result.ready is not None and result.ready.canned.title == "Warranty claim"
+    assert result.ready.confident and not result.abstain
+    assert "bluetooth" in " ".join(result.focus.tried)
+
+
 def test_a_payment_that_still_fails_is_not_a_warranty_claim(shop: CannedRepository) -> None:
     # The payment reply walks through no device's steps: still failing is the bank's matter.
     result = understood(

@@ -27,6 +27,9 @@ ABSTAIN = 0.5  # below this the panel says "No saved reply fits" and offers lead
 THANKS_PROBABILITY = 0.8  # a thanks-only message answered by the library's closing response
 UPSET_PROBABILITY = 0.8  # an upset customer answered first by the library's acknowledgement
 ACTED_PROBABILITY = 0.85  # a confirmation of what the agent's latest turn says was done
+# The next step after the steps a customer already took (drafting.tried): on the 160 dev
+# threads it replaced the first response 9 times, and all 9 were acceptable.
+TRIED_PROBABILITY = 0.8
 # At most this where every request is a topic the library never mentions (reading.outside):
 # on the dev threads it fires on 5 threads, none of them with an acceptable response.
 OUTSIDE_PROBABILITY = 0.1

@@ -95,7 +95,8 @@ _TRIED = re.compile(
     r"habe\s+(?:\w+\s+){0,3}(?:versucht|geprüft|überprüft|nachgesehen)|"
     r"j'ai\s+(?:déjà\s+)?(?:essayé|vérifié|regardé|contacté|réinstallé)|déjà\s+(?:essayé|vérifié)|"
     r"ho\s+(?:già\s+)?(?:provato|controllato|verificato)|già\s+(?:provato|controllato)|"
-    r"já\s+(?:tentei|verifiquei|olhei|testei)|(?:tentei|verifiquei))\b[^.!?\n]*",
+    # ... to the end of the sentence ("2.4ghz" does not end it)
+    r"já\s+(?:tentei|verifiquei|olhei|testei)|(?:tentei|verifiquei))\b(?:[^.!?\n]|\.(?=\d))*",
     re.IGNORECASE,
 )
 # "Hi Sam," / "Thanks, Sandra": greeting and sign-off lines carry no need.

@@ -51,6 +51,9 @@ _TEAM_ACTS = re.compile(
 # The customer says it still fails: "still nothing", "no luck", "sigue sin funcionar".
 _STILL_FAILS = re.compile(
     r"\b(still (nothing|not|doesn'?t|won'?t|isn'?t|can'?t|no|the same)|no (luck|joy|change)|"
+    r"won'?t|wont|doesn'?t|does not|not found|error|keeps (switching|turning|cutting|failing)|"
+    r"(switches|turns|cuts) (itself )?off|(redevient|reste|toujours)|funktioniert (nicht|immer)|"
+    r"no funciona|sigue|non funziona|não funciona|werkt niet|"
     r"nothing (works|worked|happens)|didn'?t (work|help)|same (problem|thing)|sigue (sin|igual)|"
     r"toujours (pas|rien|le même)|immer noch (nicht|nichts|das gleiche)|ancora non|"
     r"continua (a non|sem|sin)|nog steeds (niet|niks))\b",

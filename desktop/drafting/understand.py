@@ -141,6 +141,7 @@ def understand(
         # What the customer already tried is not sent again (desktop.drafting.tried).
         holding = repo.get(roles.holding[0]) if roles.holding else None
         fault = repo.get(roles.fault[0]) if roles.fault else None
+        before = main[0][0].id if main else None
         main = tried.past_tried(
             main,
             focus.tried,
@@ -150,6 +151,11 @@ def understand(
             focus.open_text,
             focus.agent_texts,
         )
+        if main and main[0][0].id != before:
+            # The customer's steps are the first response's own: the topic is known for sure,
+            # and the next step is what follows it.
+            probability = max(probability, calibration.TRIED_PROBABILITY)
+            abstain = False
     pending = _pending(main, focus)
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
     if not focus.thanks_only:

@@ -97,7 +97,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"charge|pair)|leak(s|ing)?|faulty|defective|broke down|"
         r"funktioniert nicht mehr|defekt|undicht|ne (fonctionne|marche) plus|en panne|"
         r"fuite|dejó de funcionar|no funciona|averiad[oa]|gotea|non funziona|guast[oa]|"
-        r"perde acqua|parou de funcionar|não funciona|vaza|werkt niet meer|lekt",
+        r"perde acqua|parou de funcionar|não funciona|vaza|werkt niet meer|lekt|"
+        r"(rattl|grind|buzz|click|squeak|screech)\w* (noise|sound)|"
+        r"makes? a (loud |strange |weird )?(noise|sound)|(switches|turns|cuts) (itself )?off|"
+        r"keeps (switching|turning|cutting) off",
     ),
     (
         "cancel order",

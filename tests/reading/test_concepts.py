@@ -140,3 +140,15 @@ def test_ordered_one_thing_got_another(text: str, wrong_item: bool) -> None:
 def test_the_dispatch_email_came_means_shipped() -> None:
     thread = "The dispatch email came this morning but the tracking link shows nothing yet"
     assert contradicts("Order still processing. It hasn't been dispatched yet.", thread)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it has started making a loud rattling noise",
+        "the purifier switches itself off after a minute",
+        "it keeps cutting off mid-cycle",
+    ],
+)
+def test_a_device_fault_in_other_words(text: str) -> None:
+    assert "faulty warranty repair" in concepts_in(text)
