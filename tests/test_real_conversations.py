@@ -296,6 +296,20 @@ def test_a_request_the_library_never_mentions_is_nothing_fits(shop: CannedReposi
     assert result.ready.confidence <= calibration.OUTSIDE_PROBABILITY
 
 
+def test_the_question_decides_what_is_asked_not_the_story_around_it(
+    shop: CannedRepository,
+) -> None:
+    # The only question is about a gift receipt; "I just don't want my sister to see what I
+    # paid" is the reason, not a second request, and "returns and refunds" are not asked.
+    result = understood(
+        shop,
+        "Customer: As it's a present, could you leave the prices off whatever goes in the "
+        "parcel - a gift receipt instead of the invoice? I know how returns and refunds work, "
+        "I just don't want my sister to see what I paid.",
+    )
+    assert result.abstain and result.ready is not None and not result.ready.confident
+
+
 def test_a_library_that_mentions_the_topic_keeps_its_reply(shop: CannedRepository) -> None:
     shop.add(
         CannedResponse(

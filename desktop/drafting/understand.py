@@ -218,8 +218,9 @@ def understand_conversation(
 
 # --- the ranking's candidates, reordered -------------------------------------------------------
 def _asks(focus: Focus) -> list[str]:
-    """The sentences of the open message that ask something (all of them when none does)."""
-    return [s for s in focus.segments if ASKS.search(s)] or list(focus.segments)
+    """The open message's questions, else its sentences that ask, else all its sentences."""
+    questions = [s for s in focus.segments if "?" in s or "¿" in s]
+    return questions or [s for s in focus.segments if ASKS.search(s)] or list(focus.segments)
 
 
 def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranked:

@@ -34,8 +34,22 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"inpakken als cadeau",
     ),
     (
+        "a gift receipt",
+        r"gift receipt|(leave|take|keep) (the )?prices? off|without (the )?prices|"
+        r"geschenkbeleg|ticket cadeau|ticket regalo|scontrino regalo|talão de oferta|"
+        r"cadeaubon zonder prijs",
+    ),
+    (
+        "a trade-in or taking an old appliance away",
+        r"trade[- ]in|part[- ]exchange|take (away )?(my|the|our) old|recycle (my|the|our) old|"
+        r"alte[nrs]? \w+ (mitnehmen|entsorgen|in zahlung)|inzahlungnahme|reprise de (mon|ma|l)|"
+        r"reciclarl[oa]|entregar mi \w+ viej[oa]|ritiro dell'usato|retoma|inruil",
+    ),
+    (
         "a suspicious message",
-        r"scam\w*|phishing|suspicious (text|email|e-mail|message|link|call)|fake (text|email|"
+        # "This is a SCAM" from an angry customer is an accusation, not a question about a text
+        r"(is|was) (this|that|it) (a )?scam|scam (text|email|e-mail|message|call|link)s?|"
+        r"phishing|suspicious (text|email|e-mail|message|link|call)|fake (text|email|"
         r"e-mail|message|website)|is (this|that|it) (really )?(you|from you|genuine|legit)\b|"
         r"(text|email|e-mail|message|sms|call|link)s? (\w+ )?(really |actually )?(from you|"
         r"genuine|legit)\b|"

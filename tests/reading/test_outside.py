@@ -14,6 +14,11 @@ from desktop.reading import outside
         ("¿Lo podéis enviar con papel de regalo?", "gift wrapping"),
         ('I got a text saying "pay £1.99 redelivery fee". Is this you??', "a suspicious message"),
         ("Is this text really from you?", "a suspicious message"),
+        ("Could you leave the prices off? A gift receipt would be ideal", "a gift receipt"),
+        (
+            "Do you take the old machine away for recycling?",
+            "a trade-in or taking an old appliance away",
+        ),
         ("C'est une arnaque ?", "a suspicious message"),
         ("Where do I send my CV?", "a job application"),
         ("Do you have a wholesale programme?", "wholesale or trade"),
@@ -32,6 +37,7 @@ def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
         "The link you sent me is broken",
         "El paquete llegó con un golpe",  # a dent, not a scam
         "Is the strap genuine leather?",
+        "This is a SCAM and I am reporting you to Trading Standards",
         "I bought it as a gift for my mum and it arrived broken",
         "Can I record a video of the fault? Puedo grabar un video",
     ],
