@@ -112,7 +112,7 @@ ASKS = re.compile(
     r"\?|¿|\uff1f|\b(can|could|would|will you|please|pls|how|why|where|when|what|want|need|"
     r"like to|puede|podría|quiero|necesito|können|kann|möchte|wie|wann|pouvez|voudrais|"
     r"comment|quand|potete|posso|vorrei|come|quando|pode|gostaria|como)\b"
-    r"(?!['’]t\b)",  # "I can't even see it" asks nothing
+    "(?!['\u2019]t\\b)",  # "I can't even see it" asks nothing
     re.IGNORECASE,
 )
 # An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
