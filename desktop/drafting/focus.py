@@ -117,10 +117,20 @@ ASKS = re.compile(
 )
 # An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
 # the customer's turn before it is still open.
-# A chat bot's or queue's hand-over, with nothing else in the turn.
+# An agent turn that only hands the chat over or holds, with nothing else in it.
 _HAND_OVER = re.compile(
     r"\b(will be with you|connecting you|transferring you|passing you|put you through|"
-    r"has joined the chat|joined the conversation)\b",
+    r"has joined the chat|joined the conversation|"
+    # ... or only says the agent is looking, or thanks for the message, in the app's languages
+    r"let me (check|look|have a look|see)|i'?ll (check|look into|have a look)|one moment|"
+    r"(bear|bare) with me|thanks for (getting in touch|reaching out|your message)|"
+    r"(ahora|ya) lo (miro|reviso|compruebo)|déjame (ver|mirar)|un momento|"
+    r"gracias por (escribirnos|contactarnos|tu mensaje)|ich (prüfe|schaue|sehe) (das |es )?"
+    r"(gleich|sofort|nach)|einen moment|danke für (ihre|deine) nachricht|je (vérifie|regarde)|"
+    r"un instant|merci pour votre message|controllo subito|verifico subito|un attimo|"
+    r"grazie per (il messaggio|averci scritto)|vou (ver|verificar)|um momento|"
+    r"obrigad[oa] pelo contacto|ik kijk (even|het na)|kijk even mee|een moment|"
+    r"bedankt voor (je|uw) bericht)",
     re.IGNORECASE,
 )
 HAND_OVER_WORDS = 25
@@ -181,14 +191,14 @@ class Focus:
 
 
 def _hands_over(text: str) -> bool:
-    """Whether an agent turn only hands the chat over ("An agent will be with you shortly")."""
+    """Whether an agent turn only hands over or holds ("An agent will be with you shortly")."""
     short = len(text.split()) <= HAND_OVER_WORDS and "?" not in text
     return short and _HAND_OVER.search(text) is not None
 
 
 def focus_of(transcript: Transcript) -> Focus:
     turns = transcript.turns
-    # A chat's hand-over line answers nothing: the customer's turns before it are still open.
+    # A hand-over or holding line answers nothing: the customer's turns before it are open.
     last_agent = max(
         (i for i, t in enumerate(turns) if t.role == "agent" and not _hands_over(t.text)),
         default=-1,

@@ -499,3 +499,22 @@ def test_helpdesk_headers_between_dashes() -> None:
     )
     assert [role for role, _ in roles_and_texts(transcript)] == ["customer", "agent", "customer"]
     assert transcript.turns[-1].text.startswith("Postcode is G12 8QQ")
+
+
+@pytest.mark.parametrize(
+    "holding",
+    [
+        "Operatore: Buongiorno Giulia, mi dispiace molto! Controllo subito.",
+        "Medewerker: Hallo Sanne, vervelend! Ik kijk even mee.",
+        "Agent: Thanks for getting in touch, let me check.",
+    ],
+)
+def test_a_holding_line_leaves_the_customers_earlier_turn_open(holding: str) -> None:
+    from desktop.drafting.focus import focus_of
+
+    thread = (
+        "Customer: the pan arrived today with a bent handle and a dent on the rim\n"
+        f"{holding}\n"
+        "Customer: thanks, what should I do?\n"
+    )
+    assert "bent handle" in focus_of(parse(thread)).open_text
