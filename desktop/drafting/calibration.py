@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Fitted by packaging/fit_calibration.py (see its output in the README); order as FEATURES.
 FEATURES = ("bias", "top", "gap", "covered", "known", "open_words", "meaning")
-COEFFICIENTS = (-1.71, 4.161, -0.501, 0.271, -0.657, -4.689, 4.124)
+COEFFICIENTS = (-1.742, 3.165, -0.162, 0.072, -0.023, -3.339, 4.362)
 NO_MEANING = 0.4  # `meaning` where the multilingual encoder is missing: a typical match's
 ABSTAIN = 0.5  # below this the panel says "No saved reply fits" and offers leads only
 THANKS_PROBABILITY = 0.8  # a thanks-only message answered by the library's closing response
