@@ -93,6 +93,19 @@ def test_an_undone_cancellation_is_never_the_ready_reply(shop: CannedRepository)
     assert set(todo) <= {"Plus cancelled", "Duplicate charge refunded", "Refund issued"}
 
 
+def test_a_new_request_after_the_agents_action_is_answered_not_the_action(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "[17:02] Agent: It arrived this morning and I've processed your refund of £64.00 today.\n"
+        "[17:05] Dee: great stuff\n"
+        "[17:06] Dee: oh while I'm here - the Aria grinder has been out of stock every time I "
+        "look. Is it coming back before Christmas?\n"
+    )
+    result = understood(shop, thread)
+    assert result.ranked[0][0].title == "Out of stock - restock alerts"
+
+
 def test_the_confirmation_is_ready_once_the_agent_did_it(shop: CannedRepository) -> None:
     result = understood(shop, CANCELLED_BY_AGENT)
     assert result.ready is not None and result.ready.canned.title == "Plus cancelled"

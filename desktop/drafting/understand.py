@@ -260,7 +260,7 @@ def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:
     one done earlier in the thread was confirmed then (the customer has moved on). Both go
     after every other response.
     """
-    latest = focus.agent_texts[-1:]
+    latest = _latest_action_turn(focus)
 
     def state(canned: CannedResponse) -> str:
         action = counterparts.action_of(canned)
@@ -290,7 +290,27 @@ def _done_now(repo: CannedRepository, ranked: Ranked, focus: Focus) -> Ranked:
 
 def _just_done(canned: CannedResponse, focus: Focus) -> bool:
     action = counterparts.action_of(canned)
-    return action is not None and action_macros.performed(action, focus.agent_texts[-1:])
+    return action is not None and action_macros.performed(action, _latest_action_turn(focus))
+
+
+# "Oh while I'm here", "one more thing", "separately": the customer has moved on from what the
+# agent just did, to a new request.
+_MOVED_ON = re.compile(
+    r"\b(while i'?m here|one more thing|another (thing|question)|separately|by the way|btw|"
+    r"unrelated|different question|also wanted|otra (cosa|pregunta)|noch (eine|etwas)|"
+    r"autre (chose|question)|un'?altra (cosa|domanda)|outra (coisa|pergunta)|nog (een|iets))\b",
+    re.IGNORECASE,
+)
+
+
+def _latest_action_turn(focus: Focus) -> tuple[str, ...]:
+    """The agent's latest turn, whose action a confirmation reports.
+
+    None when the customer has moved on to another request since.
+    """
+    if _MOVED_ON.search(focus.open_text):
+        return ()
+    return focus.agent_texts[-1:]
 
 
 def _pending(ranked: Ranked, focus: Focus) -> tuple[PendingAction, ...]:
