@@ -93,6 +93,23 @@ def test_an_undone_cancellation_is_never_the_ready_reply(shop: CannedRepository)
     assert set(todo) <= {"Plus cancelled", "Duplicate charge refunded", "Refund issued"}
 
 
+@pytest.mark.parametrize(
+    ("last", "closing"),
+    [
+        ("Great, thanks for the quick answer!", "Thanks - closing"),
+        (
+            "Refund's landed in my account this morning, all sorted. Cheers!",
+            "Glad it worked - closing",
+        ),
+    ],
+)
+def test_the_closing_fits_what_the_thanks_is_for(
+    shop: CannedRepository, last: str, closing: str
+) -> None:
+    thread = f"Customer: how much is Plus a year?\nAgent: £59 a year.\nCustomer: {last}"
+    assert understood(shop, thread).ranked[0][0].title == closing
+
+
 def test_a_new_request_after_the_agents_action_is_answered_not_the_action(
     shop: CannedRepository,
 ) -> None:

@@ -36,6 +36,7 @@ _FAREWELL = re.compile(
     r"\b(bye|goodbye|have a (good|great|nice|lovely) (one|day|weekend|evening|christmas)|"
     r"merry christmas|happy (holidays|new year)|all the best|best wishes|take care|"
     r"that'?s all|that'?s everything|nothing else|bonne (journée|soirée|fin de journée)|"
+    r"i'?ll (place|put in|make) (the |an |my )?order|i'?ll (do that|try that|order)|will do|"
     r"bon week-end|schöne[ns]? (tag|abend|wochenende)|frohe weihnachten|un saludo|saludos|"
     r"hasta (la próxima|luego|pronto)|buen (día|fin de semana)|feliz navidad|buona giornata|"
     r"buon fine settimana|tschüss|adiós|au revoir|tot ziens|fijne dag|tchau)\b"
@@ -288,6 +289,11 @@ def _before_sign_off(text: str) -> str:
         len(lines),
     )
     return "\n".join(lines[:end]).strip()
+
+
+def says_it_works(text: str) -> bool:
+    """Whether the customer reports the problem over ("it arrived", "works now", "sorted")."""
+    return _GOOD_NEWS.search(text) is not None
 
 
 def _closing_sentence(sentence: str) -> bool:

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from desktop.drafting import calibration, counterparts, known, rerank, translations, tried
-from desktop.drafting.focus import ASKS, Focus, focus_of, is_upset
+from desktop.drafting.focus import ASKS, Focus, focus_of, is_upset, says_it_works
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.drafting.roles import Roles, roles_of
@@ -401,10 +401,23 @@ def _more_needs(
     return needs
 
 
+_SAYS_RESOLVED = re.compile(r"\b(worked|works|sorted|resolved|fixed|glad)\b", re.IGNORECASE)
+
+
 def _closing_first(repo: CannedRepository, focus: Focus, roles: Roles) -> Ranked:
     """The library's closing responses, the one closest to the customer's words first."""
     query = ranking.query_from([(focus.open_text, 1.0)])
     scored = dict(ranking.rank_query(repo.db, query, 50))
     closings = repo.get_many(list(roles.closing))
-    closings.sort(key=lambda c: -scored.get(c.id or -1, 0.0))
+    # "Glad it's sorted" answers news that it works; plain thanks for an answer gets plain
+    # thanks back. Then the one nearest the customer's words.
+    works = says_it_works(focus.open_text)
+    closings.sort(
+        key=lambda c: (
+            _SAYS_RESOLVED.search(f"{c.title} {' '.join(c.tags)}") is None
+            if works
+            else _SAYS_RESOLVED.search(f"{c.title} {' '.join(c.tags)}") is not None,
+            -scored.get(c.id or -1, 0.0),
+        )
+    )
     return [(c, scored.get(c.id or -1, 0.0)) for c in closings]

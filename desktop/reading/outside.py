@@ -46,6 +46,27 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"reciclarl[oa]|entregar mi \w+ viej[oa]|ritiro dell'usato|retoma|inruil",
     ),
     (
+        "a donation for a good cause",
+        r"donat(e|ion|ing)|raffle|tombola|fundrais\w*|charity (event|auction)|"
+        r"spende[nt]?|tombola|don pour|dons? (à|pour) (une|notre) association|donaci[oó]n|"
+        r"donar un|rifa|beneficenza|donazione|lotteria|doação|rifa|goed doel|loterij",
+    ),
+    (
+        "spare parts",
+        r"spare (part|parts|grille|lid|filter|tray|jug|carafe|handle|gasket|seal|burr)s?|"
+        r"replacement (part|parts)|buy (just )?(a |the )?(replacement|spare|new) (grille|lid|"
+        r"handle|tray|jug|carafe|gasket|seal|burr)|ersatzteil\w*|pièces? détachées?|"
+        r"(pieza|piezas) de repuesto|repuestos?|pezz[oi] di ricambio|peças? de reposição|"
+        r"onderde(e)?l(en)?",
+    ),
+    (
+        "a shop to visit",
+        r"(shop|store|showroom|stockist)s? (i|we) (can|could) (visit|go to|see)|visit (your|a) "
+        r"(shop|store|showroom)|physical (shop|store)|stockists?|showroom|"
+        r"ladengeschäft|magasin physique|boutique (physique|à visiter)|tienda física|"
+        r"negozio fisico|loja física|fysieke winkel",
+    ),
+    (
         "a suspicious message",
         # "This is a SCAM" from an angry customer is an accusation, not a question about a text
         r"(is|was) (this|that|it) (a )?scam|scam (text|email|e-mail|message|call|link)s?|"

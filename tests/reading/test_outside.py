@@ -14,6 +14,12 @@ from desktop.reading import outside
         ("¿Lo podéis enviar con papel de regalo?", "gift wrapping"),
         ('I got a text saying "pay £1.99 redelivery fee". Is this you??', "a suspicious message"),
         ("Is this text really from you?", "a suspicious message"),
+        (
+            "Would Larkfield be willing to donate a prize for our raffle?",
+            "a donation for a good cause",
+        ),
+        ("Can I buy just a replacement grille rather than a new tray?", "spare parts"),
+        ("Do you have a shop I can visit, or a stockist near me?", "a shop to visit"),
         ("Could you leave the prices off? A gift receipt would be ideal", "a gift receipt"),
         (
             "Do you take the old machine away for recycling?",
@@ -38,6 +44,8 @@ def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
         "El paquete llegó con un golpe",  # a dent, not a scam
         "Is the strap genuine leather?",
         "This is a SCAM and I am reporting you to Trading Standards",
+        "Please send a replacement, the lid arrived cracked",
+        "Kann ich in einer Filiale ein Konto eröffnen?",
         "I bought it as a gift for my mum and it arrived broken",
         "Can I record a video of the fault? Puedo grabar un video",
     ],
