@@ -446,6 +446,7 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
             False,
         ),
         ("Thanks!\nJo\nP.S. can you also send the invoice?", False),
+        ("Just seen the refund come through, much quicker than I expected. Thanks!", True),
         ("The parcel arrived but the lid is missing. Thanks", False),
     ],
 )

@@ -45,7 +45,8 @@ _FAREWELL = re.compile(
 )
 # News that the problem is over: "it arrived today and works perfectly", "llegó".
 _GOOD_NEWS = re.compile(
-    r"\b(arrived|received|landed|turned up|showed up|works|worked|working|connected|sorted|"
+    r"\b(arrived|received|landed|land in|turned up|showed up|came through|come through|"
+    r"works|worked|working|connected|sorted|"
     r"fixed|resolved|exactly what|angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
     r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
     r"recebi|aangekomen|ontvangen|werkt)\b",

@@ -250,6 +250,25 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"enviad[oa]|già (stat[oa] )?spedit[oa]|já (foi )?enviad[oa]|al verzonden",
     ),
     (
+        "pause membership",
+        "can I pause my membership for a few months",
+        r"(stop|suspend) paying\b.{0,40}\bwhile|while (we'?re|i'?m) (away|travelling|abroad)|"
+        r"put (it|my (membership|subscription|plus)) on hold|freeze (my )?(membership|"
+        r"subscription)|take a break from (plus|my membership|the subscription)|"
+        r"(mitgliedschaft|abo) (pausieren|ruhen lassen)|mettre (mon abonnement )?en pause|"
+        r"pausar (mi|la) (suscripción|membresía)|mettere in pausa|pausar a assinatura|"
+        r"lidmaatschap pauzeren",
+    ),
+    (
+        "use a gift card to pay",
+        "can I pay with a gift card",
+        r"(use|pay with|redeem|spend) (a |an |the |my |her |his |this )?(e-?)?gift ?card|"
+        r"(e-?)?gift ?card\b.{0,80}\b(use it|pay for|towards|to pay)|"
+        r"(mit|per) gutschein (bezahlen|zahlen)|payer avec (une|la|ma) carte cadeau|"
+        r"pagar con (una|la|mi) tarjeta regalo|pagare con (una|la) gift card|"
+        r"pagar com (um|o) cartão presente|betalen met (een|de|mijn) cadeaukaart",
+    ),
+    (
         "order still processing",
         "my order hasn't been dispatched yet",
         r"(hasn'?t|has not|not|still not|isn'?t|is not|wasn'?t) (been )?(shipped|dispatched|sent)"

@@ -152,3 +152,22 @@ def test_the_dispatch_email_came_means_shipped() -> None:
 )
 def test_a_device_fault_in_other_words(text: str) -> None:
     assert "faulty warranty repair" in concepts_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "is there a way to stop paying for Plus while we're away without losing it?",
+            "pause membership",
+        ),
+        ("Can I put my membership on hold over the summer?", "pause membership"),
+        (
+            "my sister wants to get me an e-gift card. Could I use it to pay for my renewal?",
+            "use a gift card to pay",
+        ),
+        ("Can I pay with a gift card at checkout?", "use a gift card to pay"),
+    ],
+)
+def test_membership_and_gift_card_needs_in_other_words(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
