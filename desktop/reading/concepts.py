@@ -187,7 +187,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"verloren gegangen|perdu|extraviad[oa]|smarrit[oa]|extraviad[oa]|kwijt",
     ),
     (
-        "marked delivered not received",
+        "marked not received",
         "tracking says delivered but I haven't received it",
         r"(says|said|shows?|showing|marked|marks it) (as |it was |it'?s )?delivered|"
         r"als zugestellt|marqué comme livré|indica (que )?entregado|risulta consegnat[oa]|"
