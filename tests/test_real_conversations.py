@@ -515,6 +515,34 @@ def test_eval_conversations_on_a_slice_of_the_dev_set(engine: LlamaEngine) -> No
     assert len(report["details"]) == 6
 
 
+# Threads written for this project after the dev set, by helpers who never read the app's
+# code (tests/data/*.md): (file, cases, ready replies acceptable when first measured with the
+# rules they were measured on, the floor a regression falls under).
+LATER_SETS = [
+    ("threads_outside_dev_kinds.jsonl", 30, 0.70, 0.63),
+    ("threads_dev2.jsonl", 40, 0.80, 0.72),
+    ("threads_holdout_final.jsonl", 45, 0.867, 0.80),
+]
+
+
+@pytest.mark.parametrize(("name", "cases", "measured", "floor"), LATER_SETS)
+def test_threads_written_since_the_dev_set(
+    name: str, cases: int, measured: float, floor: float
+) -> None:
+    path = Path(__file__).parent / "data" / name
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "eval-conversations", str(path), "--canned",
+         str(LIBRARY), "--no-drafts", "--json"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    overall = json.loads(done.stdout)["overall"]
+    assert overall["cases"] == cases
+    assert overall["false_action_claims"] == 0
+    assert overall["turns_parsed"] >= 0.95
+    assert floor <= overall["ready_reply_acceptable"] <= 1.0, (name, measured)
+
+
 def test_eval_conversations_command_ranks_the_whole_dev_set() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "desktop", "eval-conversations", "--no-drafts", "--json"],
