@@ -671,6 +671,19 @@ def test_a_device_that_still_fails_after_every_step_is_a_warranty_claim(
     assert understood(shop, thread).ranked[0][0].title == "Warranty claim"
 
 
+def test_the_fallbacks_own_case_of_the_same_topic_is_the_next_step(
+    shop: CannedRepository,
+) -> None:
+    # "Password reset" ends "if it doesn't arrive ... check your spam": the customer did, and
+    # "Reset email not arriving" is that case of the same topic.
+    result = understood(
+        shop,
+        "Customer: I've asked for a password reset on larkfield.example/reset three times. "
+        "Nothing has arrived. I've looked in spam, junk and the Promotions tab, and waited.",
+    )
+    assert result.ranked[0][0].title == "Reset email not arriving"
+
+
 def test_the_next_step_after_every_tried_step_is_offered_as_ready(shop: CannedRepository) -> None:
     # "2.4ghz" does not end the tried clause; the steps are the how-to's own, so the topic is
     # certain and the warranty claim is ready, not a lead under "no saved reply fits".

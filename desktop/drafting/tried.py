@@ -126,10 +126,16 @@ def next_step(canned: CannedResponse, ranked: Ranked) -> int | None:
     fallback = set().union(*(words(s.text) for s in split(canned.body) if _FALLBACK.match(s.text)))
     if not fallback:
         return None
+    topic = words(canned.title)
     for index, (other, _score) in enumerate(ranked):
         if other.id == canned.id or other.stated is not None:
             continue
-        if len(words(other.title) & fallback) >= NAMED_WORDS:
+        title = words(other.title)
+        if len(title & fallback) >= NAMED_WORDS:
+            return index
+        if title & fallback and (title - fallback) & topic:
+            # "If it doesn't arrive, ..." after "Password reset": "Reset email not arriving"
+            # is that case of the same topic.
             return index
     return None
 

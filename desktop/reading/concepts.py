@@ -160,9 +160,11 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(articolo|taglia|colore|prodotto) sbagliat[oa]|(item|tamanho|cor) errad[oa]|"
         r"verkeerde (artikel|maat|kleur)|"
         # "I ordered the 24cm pan but the box that came today has a 28cm frying pan in it"
-        r"ordered (the |a |an )?[\w\s-]{0,40}?,? but (i |we )?((got|received|you sent( me)?|they "
-        r"sent( me)?|was sent) (a|an|the|two|2)|it'?s a|it is a|the (box|parcel|package)"
-        r"( that came| that arrived)?( today| yesterday)? (has|had|contained))\b",
+        r"ordered (the |a |an )?[\w\s()#-]{0,40}?,? but (i |we )?((got|received|you sent( me)?|"
+        r"they sent( me)?|was sent) (a|an|the|two|2)|it'?s a|it is a|the (box|parcel|package)"
+        r"( that came| that arrived)?( today| yesterday)? (has|had|contained))\b|"
+        r"ordered (the |a |an )?[\w\s()#-]{0,40}? and what (turned up|arrived|came|you sent)( me)? "
+        r"(is|was) (a|an|the)\b",
     ),
     (
         "missing item",

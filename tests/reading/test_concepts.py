@@ -129,6 +129,7 @@ def test_a_reply_that_weighs_both_states_contradicts_neither() -> None:
         ("I ordered the 24cm sauté pan but the box that came today has a 28cm frying pan", True),
         ("I ordered the grey one but you sent me the blue", True),
         ("I ordered a lamp but got a kettle", True),
+        ("I ordered an Aria grinder (53488) and what turned up is a LID.", True),
         ("I ordered it last week, but I got no email", False),
         ("I ordered the kettle but it hasn't arrived", False),
     ],
