@@ -518,3 +518,15 @@ def test_a_holding_line_leaves_the_customers_earlier_turn_open(holding: str) -> 
         "Customer: thanks, what should I do?\n"
     )
     assert "bent handle" in focus_of(parse(thread)).open_text
+
+
+def test_a_customers_own_business_mailbox_is_the_customer() -> None:
+    # hello@ and info@ are a small business's addresses as often as a shop's.
+    transcript = parse(
+        "From: Bella Marquez <hello@bellamarquezhome.example>\n"
+        "Date: Mon, 3 Jun 2024 22:19\n"
+        "Subject: Collab?\n"
+        "\n"
+        "Hi lovely team! Would you be open to a paid collaboration?\n"
+    )
+    assert [role for role, _ in roles_and_texts(transcript)] == ["customer"]
