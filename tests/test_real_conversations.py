@@ -110,6 +110,29 @@ def test_the_closing_fits_what_the_thanks_is_for(
     assert understood(shop, thread).ranked[0][0].title == closing
 
 
+def test_a_follow_up_after_answering_the_agents_question_keeps_the_request(
+    shop: CannedRepository,
+) -> None:
+    # The agent asked to find out more; the customer answers and asks a follow-up: the
+    # request is still cancelling Plus, not anything the follow-up's words touch.
+    thread = (
+        "Client : Comment est-ce que je peux arrêter l'abonnement Plus ? Je ne commande presque "
+        "plus.\n"
+        "Agent : Bonjour, je regarde ça pour vous. Vous êtes sur l'offre mensuelle ou annuelle ?\n"
+        "Client : Mensuelle. Et si j'arrête maintenant, est-ce que je perds la livraison "
+        "gratuite tout de suite ?\n"
+    )
+    titles = [c.title for c, _ in understood(shop, thread).ranked[:2]]
+    assert "Larkfield Plus - comment résilier" in titles
+    assert "Plus - how to cancel" in titles
+    # "Anything else?" closes a topic: what follows is a new request.
+    focus = focus_of(parse(
+        "Customer: my code won't work\nAgent: Applied it manually. Anything else?\n"
+        "Customer: yes, can I pause Plus while we're away?\n"
+    ))  # fmt: skip
+    assert all("code" not in s for s in focus.segments)
+
+
 def test_a_new_request_after_the_agents_action_is_answered_not_the_action(
     shop: CannedRepository,
 ) -> None:

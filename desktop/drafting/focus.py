@@ -192,6 +192,14 @@ class Focus:
         return bool(self.agent_texts)
 
 
+# The agent's closing question: what follows is a new request, not an answer.
+_ANYTHING_ELSE = re.compile(
+    r"\b(anything else|something else|any other|help with today|autre chose|algo más|"
+    r"sonst noch|noch etwas|qualcos'altro|mais alguma|nog iets)\b",
+    re.IGNORECASE,
+)
+
+
 def _hands_over(text: str) -> bool:
     """Whether an agent turn only hands over or holds ("An agent will be with you shortly")."""
     short = len(text.split()) <= HAND_OVER_WORDS and "?" not in text
@@ -223,7 +231,8 @@ def focus_of(transcript: Transcript) -> Focus:
     body = _without_greetings(open_text)
     segments = [s for s in _segments(body) if len(s.split()) >= 3]
     asked = last_agent >= 0 and "?" in turns[last_agent].text
-    if asked and not any(ASKS.search(s) for s in segments):
+    gathering = asked and not _ANYTHING_ELSE.search(turns[last_agent].text)
+    if asked and (gathering or not any(ASKS.search(s) for s in segments)):
         # "Yes it came yesterday, still in the box" answers the agent's question: the request
         # is still the customer's turn before it ("can I swap it for the 28cm?").
         pending = next((t.text for t in reversed(turns[:last_agent]) if t.role == "customer"), "")

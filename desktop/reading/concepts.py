@@ -109,6 +109,15 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"stornier|annuler|annulation|cancelar|cancelación|annullare|annullamento|annuleren",
     ),
     (
+        "cancel membership subscription",
+        "I want to cancel my membership",
+        r"(cancel|end|stop) (my |the |our )?(membership|subscription)|stop paying for|"
+        r"(abo|abonnement|mitgliedschaft) (kündigen|beenden)|résilier|arrêter (l'|mon )"
+        r"(abonnement|adhésion)|(annuler|résilier) (mon |l')abonnement|darme de baja|"
+        r"cancelar (mi |la )?(suscripción|membresía)|disdire|annullare (l'|il mio )abbonamento|"
+        r"cancelar a (assinatura|subscrição)|(abonnement|lidmaatschap) opzeggen",
+    ),
+    (
         "return an item",
         "I want to return an item",
         r"(send|take|post|bring) (it|them|this|the \w+) back|returning|"
