@@ -470,6 +470,7 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
         ),
         ("Thanks!\nJo\nP.S. can you also send the invoice?", False),
         ("Just seen the refund come through, much quicker than I expected. Thanks!", True),
+        ("Worked!! Logged in and changed it. Thank you so much Priya", True),
         ("The parcel arrived but the lid is missing. Thanks", False),
     ],
 )

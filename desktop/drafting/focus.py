@@ -35,7 +35,8 @@ _THANKS = re.compile(
 _FAREWELL = re.compile(
     r"\b(bye|goodbye|have a (good|great|nice|lovely) (one|day|weekend|evening|christmas)|"
     r"merry christmas|happy (holidays|new year)|all the best|best wishes|take care|"
-    r"that'?s all|that'?s everything|nothing else|bonne (journée|soirée|fin de journée)|"
+    r"that'?s all|that'?s everything|nothing else|no need to reply|bonne (journée|soirée|"
+    r"fin de journée)|"
     r"i'?ll (place|put in|make) (the |an |my )?order|i'?ll (do that|try that|order)|will do|"
     r"bon week-end|schöne[ns]? (tag|abend|wochenende)|frohe weihnachten|un saludo|saludos|"
     r"hasta (la próxima|luego|pronto)|buen (día|fin de semana)|feliz navidad|buona giornata|"
@@ -46,7 +47,7 @@ _FAREWELL = re.compile(
 # News that the problem is over: "it arrived today and works perfectly", "llegó".
 _GOOD_NEWS = re.compile(
     r"\b(arrived|received|landed|land in|turned up|showed up|came through|come through|"
-    r"works|worked|working|connected|sorted|"
+    r"works|worked|working|connected|sorted|logged in|got in|back in|all set|found (it|the)|"
     r"fixed|resolved|exactly what|angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
     r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
     r"recebi|aangekomen|ontvangen|werkt)\b",

@@ -312,6 +312,12 @@ _NAME_LABEL = re.compile(
     rf"(?:[ \t]*[\[(]?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?m\.?)?[\])]?)?{_COLON}[ \t]?",
     re.IGNORECASE,
 )
+_NAME_TIME_LABEL = re.compile(
+    rf"^\s*(?P<stamp>{TIMESTAMP})\*{{0,2}}(?P<name>{_NAME}?)"
+    rf"(?:[ \t]*\((?P<tag>[^()\n:：]{{1,40}})\))?"
+    rf"[ \t]+\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?m\.?)?{_COLON}[ \t]?",
+    re.IGNORECASE,
+)
 _PARTICLE_WORDS = (
     "de da das do dos del della di du la le van von der den ten ter bin al el y e from at"
 )
@@ -390,7 +396,12 @@ def name_label(line: str) -> NameLabel | None:
     words = name.split()
     end = match.end()
     if words[-1].isdigit() and line[end - 1] in ":：" and line[end : end + 2].isdigit():
-        return None  # "Zara 10:32 AM": a time, not "Zara 10" and a colon
+        # "Visitor 12:31: hi": a name and a time before the colon, not "Visitor 12"
+        timed = _NAME_TIME_LABEL.match(line)
+        if timed is None:
+            return None  # "Zara 10:32 AM": a time, not "Zara 10" and a colon
+        match, name = timed, timed["name"]
+        words, end = name.split(), timed.end()
     first = words[0]
     # The first word only: surnames such as Price, Card or Page are stop words too.
     if first.lower().strip(".") in _NOT_NAMES or " ".join(words[-2:]).lower() in _NOT_FIELDS:

@@ -150,8 +150,12 @@ _ANY_NOISE = tuple(
 
 
 def strip_noise(text: str) -> str:
-    """A message's own text: noise lines dropped, cut at a signature delimiter or disclaimer."""
-    if not any(p.search(text) for p in _ANY_NOISE):
+    """A message's own text: noise lines dropped, cut at a signature delimiter or disclaimer.
+
+    The signature block under a sign-off and its name ("Office Manager | Brackwater Ltd",
+    "T: 0117 496 0321") goes too: "Manager" there asks for no manager.
+    """
+    if not any(p.search(text) for p in _ANY_NOISE) and not _SIGN_OFF.search(text):
         return text.strip()
     kept: list[str] = []
     for line in text.split("\n"):
@@ -159,4 +163,32 @@ def strip_noise(text: str) -> str:
             break
         if not is_noise_line(line):
             kept.append(line.rstrip())
-    return "\n".join(kept).strip()
+    return "\n".join(_without_signature_block(kept)).strip()
+
+
+# A line that is only a sign-off, in the app's languages.
+_SIGN_OFF = re.compile(
+    r"^\s*(?:kind regards|best regards|warm regards|regards|best wishes|best|many thanks|"
+    r"thanks|thank you|cheers|all the best|sincerely|yours sincerely|yours faithfully|"
+    r"mit freundlichen grüßen|viele grüße|beste grüße|cordialement|bien à vous|saludos|"
+    r"un saludo|atentamente|cordiali saluti|distinti saluti|atenciosamente|cumprimentos|"
+    r"met vriendelijke groet(?:en)?|groeten)[,!.]?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+SIGNATURE_LINES = 12  # a sign-off this near the end opens the signature block
+
+
+def _without_signature_block(lines: list[str]) -> list[str]:
+    """`lines` up to the name under their last sign-off, keeping a P.S. after it."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for at in reversed(filled[-SIGNATURE_LINES:]):
+        if _SIGN_OFF.match(lines[at]):
+            after = [i for i in filled if i > at]
+            if not after:
+                return lines
+            name = after[0]
+            postscript = [
+                i for i in after[1:] if re.match(r"\s*p\.?\s?s\b", lines[i], re.IGNORECASE)
+            ]
+            return lines[: name + 1] + (lines[postscript[0] :] if postscript else [])
+    return lines

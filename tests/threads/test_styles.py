@@ -40,7 +40,7 @@ def test_gmail_chain_newest_first_with_nested_quotes_reads_oldest_first() -> Non
         (
             "agent",
             "Hi Tom, Sorry about that. Please try requesting the code again; it expires after "
-            "10 minutes. Best wishes, Priya Brightside Help Desk",
+            "10 minutes. Best wishes, Priya",
         ),
         ("customer", "Thanks Priya, that worked - the code came through on the second try. Tom"),
     ]
@@ -530,3 +530,33 @@ def test_a_customers_own_business_mailbox_is_the_customer() -> None:
         "Hi lovely team! Would you be open to a paid collaboration?\n"
     )
     assert [role for role, _ in roles_and_texts(transcript)] == ["customer"]
+
+
+def test_the_signature_block_under_the_name_is_not_the_message() -> None:
+    transcript = parse(
+        "Good morning,\n"
+        "\n"
+        "Our finance team needs a VAT invoice addressed to the company. Could you arrange this?\n"
+        "\n"
+        "Kind regards,\n"
+        "\n"
+        "Margaret Hollis\n"
+        "Office Manager | Brackwater Architects Ltd\n"
+        "T: 0117 496 0321\n"
+    )
+    text = transcript.turns[-1].text
+    assert text.endswith("Margaret Hollis") and "Manager" not in text
+    # A P.S. after the signature is still the customer's.
+    with_ps = parse("Thanks,\nJo\nOffice Manager\nP.S. can you also send the invoice?\n")
+    assert with_ps.turns[-1].text.endswith("P.S. can you also send the invoice?")
+    assert "Office Manager" not in with_ps.turns[-1].text
+
+
+def test_a_chat_label_with_the_time_before_the_colon() -> None:
+    transcript = parse(
+        "Visitor 12:31: how much is next day delivery?\n"
+        "Ollie (Larkfield) 12:32: Hi! It's £5.95 before 2pm.\n"
+        "Visitor 12:33: ok great thats all i needed cheers\n"
+    )
+    assert [role for role, _ in roles_and_texts(transcript)] == ["customer", "agent", "customer"]
+    assert transcript.turns[-1].text == "ok great thats all i needed cheers"
