@@ -246,6 +246,16 @@ def test_tried_steps_are_read_in_the_customer_s_language(text: str) -> None:
     assert focus_of(parse(text)).tried
 
 
+def test_a_tried_clause_stops_where_the_outcome_starts() -> None:
+    # "tried again and it went through" tried a payment; "but now my bank shows two payments"
+    # is the problem, whose words would make the charged-twice reply look exhausted.
+    text = (
+        "Customer: The first attempt failed so I tried again and it went through, but now my "
+        "banking app shows TWO payments of £86.40."
+    )
+    assert focus_of(parse(text)).tried == ("I tried again and it went through",)
+
+
 def test_a_plain_question_tried_nothing() -> None:
     for text in ("Kunde: Wo ist meine Bestellung? Ich habe sie am Freitag bestellt.",
                  "Customer: Where is my order? It has been a week."):  # fmt: skip

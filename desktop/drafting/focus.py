@@ -201,6 +201,11 @@ _ANYTHING_ELSE = re.compile(
 )
 
 
+# Where a tried clause turns to what happened: "tried again and it went through, but now my
+# bank shows two payments" tried a payment, not a fix; the outcome names the problem.
+_OUTCOME = re.compile(r",?\s+\b(?:but|however|and now|yet|pero|aber|mais|ma|mas|maar)\b", re.I)
+
+
 def _hands_over(text: str) -> bool:
     """Whether an agent turn only hands over or holds ("An agent will be with you shortly")."""
     short = len(text.split()) <= HAND_OVER_WORDS and "?" not in text
@@ -245,7 +250,9 @@ def focus_of(transcript: Transcript) -> Focus:
         weighted=tuple(weighted),
         segments=_kept(segments),
         thanks_only=is_thanks_only(open_text),
-        tried=tuple(m.group().strip() for m in _TRIED.finditer(body)),
+        tried=tuple(
+            _OUTCOME.split(m.group(), maxsplit=1)[0].strip() for m in _TRIED.finditer(body)
+        ),
         agent_texts=tuple(t.text for t in turns if t.role == "agent"),
     )
 

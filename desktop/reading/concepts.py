@@ -224,6 +224,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "can you match a cheaper price",
         r"cheaper (elsewhere|at|on|from)|(lower|better|cheaper) price|"
         r"(found|seen|saw) it (for less|cheaper)|günstiger|moins cher|más barato|"
+        r"(found|seen|saw|spotted) (it|the same \w+|one) (for|at) [£$€]?\d+\S* (at|on|in)\b|"
         r"più economico|mais barato|goedkoper",
     ),
     (

@@ -37,6 +37,12 @@ _ACTION = re.compile(
     re.IGNORECASE,
 )
 # A header line between dashes, and what the export says the author did before the name.
+_SEPARATOR = re.compile(r"\s*[-_=*~]{3,}\s*")
+_BY_LINE = re.compile(
+    r"^(?:replied|posted|written|sent|answered|commented|submitted)\s+by:?\s*(?P<name>.+?)"
+    r"\s+(?:on|at|-|·)\s+(?P<date>.{4,60})$",
+    re.IGNORECASE,
+)
 _DASHED = re.compile(r"^[-=*]{3,}\s*(?P<inside>.+?)\s*[-=*]{3,}$")
 _DOER = re.compile(
     r"^(?:(?:public|internal|private)\s+)?(?:reply|note|comment|message|response)\s+(?:by|from)\s+",
@@ -70,6 +76,9 @@ def _split_shared(line: str) -> tuple[str, str] | None:
     shared = _SHARED_LINE.match(line)
     if shared and _name_like(shared["name"]) and is_date_line(shared["date"]):
         return shared["name"].strip(), shared["date"]
+    by = _BY_LINE.match(line)
+    if by and _name_like(by["name"]) and is_date_line(by["date"]):
+        return by["name"].strip(), by["date"]  # "Replied by: Callum Reyes on Wed, 2 Dec ..."
     dashed = _DASHED.match(line)
     if dashed:  # "----- Public reply by Nadia (Agent), 1 Dec 2026 09:05 -----"
         name, _, date = _DOER.sub("", dashed["inside"]).rpartition(",")
@@ -117,6 +126,17 @@ def _header(lines: Sequence[str], i: int) -> Header | None:
     return None
 
 
+def _blank(line: str) -> bool:
+    """An empty line, or a separator line ("----") between an export's messages."""
+    return not line.strip() or _SEPARATOR.fullmatch(line) is not None
+
+
+def _text(body: Sequence[str]) -> str:
+    """A message's text: its lines less separators, without the quoted history."""
+    kept = [line for line in body if _SEPARATOR.fullmatch(line) is None]
+    return without_quoted_history("\n".join(kept).strip())
+
+
 def starts_with_block(lines: Sequence[str]) -> bool:
     """True when the paste opens with a helpdesk message.
 
@@ -129,7 +149,7 @@ def starts_with_block(lines: Sequence[str]) -> bool:
             continue
         header = _header(lines, i)
         if header is not None and (
-            seen == 0 or (not lines[i - 1].strip() and _person_like(header[0].split("<")[0]))
+            seen == 0 or (_blank(lines[i - 1]) and _person_like(header[0].split("<")[0]))
         ):
             return True
         seen += 1
@@ -168,14 +188,14 @@ def split(lines: Sequence[str]) -> list[Message]:
     i = 0
     while i < len(lines):
         # Chat-like exports put "Name  10:32" lines one under another, with no blank line.
-        starts = i == 0 or not lines[i - 1].strip() or not messages or shape == "shared"
+        starts = i == 0 or _blank(lines[i - 1]) or not messages or shape == "shared"
         header = _header(lines, i) if starts else None
         if header is None or (shape and header[2] != shape):  # before the first: the preamble
             body.append(lines[i])
             i += 1
             continue
         if messages:
-            messages[-1].text = without_quoted_history("\n".join(body).strip())
+            messages[-1].text = _text(body)
         shape = header[2]
         messages.append(_author(header[0]))
         body = []
@@ -183,5 +203,5 @@ def split(lines: Sequence[str]) -> list[Message]:
         while i < len(lines) and _FIELD.match(lines[i]):
             i += 1
     if messages:
-        messages[-1].text = without_quoted_history("\n".join(body).strip())
+        messages[-1].text = _text(body)
     return [m for m in messages if m.text]

@@ -172,3 +172,8 @@ def test_a_device_fault_in_other_words(text: str) -> None:
 )
 def test_membership_and_gift_card_needs_in_other_words(text: str, concept: str) -> None:
     assert concept in concepts_in(text)
+
+
+def test_a_lower_price_seen_elsewhere_is_a_price_match() -> None:
+    text = "ive just seen it for £69 at Hallam & Boyd and I paid £79 with you"
+    assert "price match" in concepts_in(text)

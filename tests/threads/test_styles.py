@@ -560,3 +560,23 @@ def test_a_chat_label_with_the_time_before_the_colon() -> None:
     )
     assert [role for role, _ in roles_and_texts(transcript)] == ["customer", "agent", "customer"]
     assert transcript.turns[-1].text == "ok great thats all i needed cheers"
+
+
+def test_replied_by_exports_with_separator_lines() -> None:
+    transcript = parse(
+        "Ticket #88602 · Locked out\n"
+        "----\n"
+        "Replied by: Callum Reyes (callum@example.com) on Wed, 2 Dec 2026 at 08:12 PM\n"
+        "It says my account is locked.\n"
+        "----\n"
+        "Replied by: Larkfield Support on Wed, 2 Dec 2026 at 08:20 PM\n"
+        "Hi Callum, resetting your password unlocks it straight away.\n"
+        "----\n"
+        "Replied by: Callum Reyes on Thu, 3 Dec 2026 at 07:36 AM\n"
+        "My order still says processing. Will it go out today?\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "It says my account is locked."),
+        ("agent", "Hi Callum, resetting your password unlocks it straight away."),
+        ("customer", "My order still says processing. Will it go out today?"),
+    ]
