@@ -329,8 +329,8 @@ def performed(action: StatedAction, agent_turn_texts: Sequence[str]) -> bool:
     want = _FAMILY.get(action.lemma, action.lemma)
     for text in agent_turn_texts:
         for done in _statements(text):
-            if _FAMILY.get(done.lemma, done.lemma) == want and _compatible(
-                action.target, done.target
+            if _FAMILY.get(done.lemma, done.lemma) == want and (
+                _compatible(action.target, done.target) or _TO_THE_CUSTOMER.match(done.phrase)
             ):
                 return True
     return False
@@ -339,9 +339,17 @@ def performed(action: StatedAction, agent_turn_texts: Sequence[str]) -> bool:
 def _compatible(wanted: tuple[str, ...], said: tuple[str, ...]) -> bool:
     if _PRONOUN in said or _PRONOUN in wanted:
         return True  # "I've just cancelled it for you": the thread says what "it" is
+    if said and not set(said) - _WHICH_ONE:
+        # "I've refunded the second £112.00": which one of what the thread is about.
+        return True
     if not wanted or not said:
         return not wanted and not said
     return bool(set(wanted) & set(said))
+
+
+# "switched you to Plus Annual", "moved you onto the yearly plan": the customer is moved.
+_TO_THE_CUSTOMER = re.compile(r"^\w+ you (?:over )?(?:to|onto|on to|into)\b", re.IGNORECASE)
+_WHICH_ONE = frozenset(["second", "first", "other", "extra", "duplicate", "both"])
 
 
 # --- reading a text --------------------------------------------------------------------------

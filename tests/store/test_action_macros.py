@@ -183,6 +183,13 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
         (DUPLICATE, "I've refunded the duplicate £64.99 now.", True),
         (DUPLICATE, "We have issued your refund of £20.", False),  # not the duplicate
         (DUPLICATE, "I've asked the payments team to refund you.", False),
+        # which one of the thread's payments; the customer moved to another plan
+        (DUPLICATE, "Both payments were taken. I've refunded the second £112.00 now.", True),
+        (
+            "I've switched your membership to {{input.new_plan}}.",
+            "I've switched you to Plus Annual just now.",
+            True,
+        ),
     ],
 )
 def test_performed_reads_the_agents_words(body: str, agent_turn: str, done: bool) -> None:
