@@ -256,6 +256,20 @@ def test_a_tried_clause_stops_where_the_outcome_starts() -> None:
     assert focus_of(parse(text)).tried == ("I tried again and it went through",)
 
 
+def test_a_list_of_tried_steps_under_a_colon(shop: CannedRepository) -> None:
+    text = (
+        "Customer: Payment keeps failing. Things I've already tried:\n"
+        "- two different cards\n"
+        "- approving it in my banking app\n"
+        "- PayPal and Apple Pay\n"
+        "- phoning my bank, who see no declined transactions\n"
+        "Can you see what's wrong on your end?"
+    )
+    tried_steps = focus_of(parse(text)).tried
+    assert len(tried_steps) == 1 and "PayPal and Apple Pay" in tried_steps[0]
+    assert understood(shop, text).ranked[0][0].title == "Holding reply - looking into it"
+
+
 def test_a_plain_question_tried_nothing() -> None:
     for text in ("Kunde: Wo ist meine Bestellung? Ich habe sie am Freitag bestellt.",
                  "Customer: Where is my order? It has been a week."):  # fmt: skip

@@ -206,6 +206,22 @@ _ANYTHING_ELSE = re.compile(
 _OUTCOME = re.compile(r",?\s+\b(?:but|however|and now|yet|pero|aber|mais|ma|mas|maar)\b", re.I)
 
 
+# A list under "Things I've already tried:": one step per line.
+_BULLETS = re.compile(r"(?:\n[ \t]*(?:[-*•\u2013]|\d+[.)])[ \t]+[^\n]+)+")
+
+
+def _tried(body: str) -> tuple[str, ...]:
+    """The steps the customer says they already took, each up to where its outcome starts."""
+    found = []
+    for match in _TRIED.finditer(body):
+        clause = match.group()
+        listed = _BULLETS.match(body, match.end()) if clause.rstrip().endswith(":") else None
+        if listed:
+            clause = f"{clause} {' '.join(listed.group().split())}"
+        found.append(_OUTCOME.split(clause, maxsplit=1)[0].strip())
+    return tuple(found)
+
+
 def _hands_over(text: str) -> bool:
     """Whether an agent turn only hands over or holds ("An agent will be with you shortly")."""
     short = len(text.split()) <= HAND_OVER_WORDS and "?" not in text
@@ -250,9 +266,7 @@ def focus_of(transcript: Transcript) -> Focus:
         weighted=tuple(weighted),
         segments=_kept(segments),
         thanks_only=is_thanks_only(open_text),
-        tried=tuple(
-            _OUTCOME.split(m.group(), maxsplit=1)[0].strip() for m in _TRIED.finditer(body)
-        ),
+        tried=_tried(body),
         agent_texts=tuple(t.text for t in turns if t.role == "agent"),
     )
 
