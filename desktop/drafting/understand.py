@@ -37,7 +37,7 @@ from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.drafting.roles import Roles, roles_of
 from desktop.drafting.sentences import split
 from desktop.reading import Reading, outside, read_conversation
-from desktop.reading.concepts import contradicts, expand
+from desktop.reading.concepts import concepts_in, contradicts_states, expand
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.transcript import Transcript
@@ -248,7 +248,8 @@ def _contradicted_last(ranked: Ranked, focus: Focus) -> Ranked:
     What a response states is its title and first sentence: later ones weigh conditions ("if
     it has already been dispatched, ...").
     """
-    wrong = {c.id for c, _ in ranked if contradicts(_statement(c), focus.open_text)}
+    said = frozenset(concepts_in(focus.open_text))
+    wrong = {c.id for c, _ in ranked if contradicts_states(_statement(c), said)}
     return [x for x in ranked if x[0].id not in wrong] + [x for x in ranked if x[0].id in wrong]
 
 

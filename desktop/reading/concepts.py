@@ -21,7 +21,7 @@ No Qt.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # Places abroad, read only beside an English shipping verb (see above).
 _PLACES = (
@@ -348,12 +348,25 @@ OPPOSITE = {
 
 def contradicts(response_text: str, thread_text: str) -> bool:
     """Whether the response states what is the opposite of a state the thread states."""
-    said = set(concepts_in(thread_text))
-    states = set(concepts_in(response_text))
+    return contradicts_states(response_text, frozenset(concepts_in(thread_text)))
+
+
+def contradicts_states(response_text: str, said: frozenset[str]) -> bool:
+    """`contradicts`, with the thread's concepts (`said`) read once for many responses."""
+    opposed = said & OPPOSITE.keys()
+    if not opposed:
+        return False  # most threads state no order state: no response is read
+    states = _states(response_text)
     return any(
         OPPOSITE[name] in states and name not in states and OPPOSITE[name] not in said
-        for name in said & OPPOSITE.keys()
+        for name in opposed
     )
+
+
+@lru_cache(maxsize=4096)
+def _states(response_text: str) -> frozenset[str]:
+    """A response's concepts: the same few texts are read for every thread."""
+    return frozenset(concepts_in(response_text))
 
 
 def views(names: tuple[str, ...]) -> tuple[str, ...]:

@@ -170,6 +170,33 @@ class LexicalIndex:
                 return self._surface[repaired]
         return None
 
+    def idf_coverages(self, words: Iterable[str], docs: Sequence[int]) -> list[float]:
+        """`idf_coverage`'s first share for each of `docs`, each word resolved once.
+
+        Resolving repairs typos by edit distance, the costly part; a thread's candidates are
+        30-odd documents over the same words.
+        """
+        unknown = float(np.log(1.0 + (self.size + 0.5) / 0.5))
+        total = 0.0
+        postings: list[tuple[float, npt.NDArray[np.int32]]] = []
+        for word in set(words):
+            term = self.resolve(word)
+            if term is None:
+                total += unknown
+                continue
+            term_id = self._terms[term]
+            start, end = int(self._offsets[term_id]), int(self._offsets[term_id + 1])
+            idf = float(np.log(1.0 + (self.size - (end - start) + 0.5) / (end - start + 0.5)))
+            total += idf
+            postings.append((idf, self._docs[start:end]))
+        if not total:
+            return [0.0] * len(docs)
+        wanted = np.asarray(docs, dtype=np.int64)
+        covered = np.zeros(len(wanted), dtype=np.float64)
+        for idf, found in postings:
+            covered += idf * np.isin(wanted, found)
+        return [float(c) / total for c in covered]
+
     def idf_coverage(self, words: Iterable[str], doc: int) -> tuple[float, float]:
         """Of the words' idf mass: the share document `doc` contains, the share any contains.
 

@@ -347,12 +347,9 @@ def word_coverages(db: Database, text: str, response_ids: Sequence[int]) -> list
     index = index_for(db)
     if not len(index):
         return [0.0] * len(response_ids)
-    words = content_words(text)
     rows, known = _rows_of(index, response_ids)
-    return [
-        index.lexical.idf_coverage(words, int(row))[0] if ok else 0.0
-        for row, ok in zip(rows.tolist(), known.tolist(), strict=True)
-    ]
+    shares = index.lexical.idf_coverages(content_words(text), [int(r) for r in rows.tolist()])
+    return [share if ok else 0.0 for share, ok in zip(shares, known.tolist(), strict=True)]
 
 
 def word_coverage(db: Database, text: str, response_id: int) -> tuple[float, float]:
