@@ -18,6 +18,13 @@ from desktop.threads.model import Role
 from desktop.threads.noise import is_noise_line
 
 _QUOTES = re.compile(r"^(?:\s*>)+\s?")
+# A line that opens the next message of an e-mail chain, never a signature's.
+_HEADER = re.compile(
+    r"^\s*(?:from|sent|to|cc|subject|date|von|gesendet|an|betreff|de|envoyé|à|objet|asunto|"
+    r"enviado|para|da|inviato|oggetto|van|verzonden|aan|onderwerp)\s*:|"
+    r"(?:wrote|schrieb|a écrit|escribió|ha scritto|escreveu|schreef)\s*:?\s*$|^\s*[-_=]{5,}",
+    re.IGNORECASE,
+)
 
 
 class _TurnLike(Protocol):
@@ -54,6 +61,14 @@ def line_roles(text: str, turns: Sequence[_TurnLike]) -> list[Role | None]:
     # ("Sent from my iPhone") or a bare quote mark takes the role of the line above.
     bare = [_QUOTES.sub("", line) for line in source]
     trailing = [not line.strip() or is_noise_line(line) for line in bare]
+    # A signature block under a message (its lines dropped by the parse: "Larkfield Customer
+    # Care" under "Sam") runs on from the message's last line with no blank line between.
+    signature = False
+    for i in range(1, len(source)):
+        if not bare[i].strip() or _HEADER.search(bare[i]):
+            signature = False
+        elif roles[i] is None and (roles[i - 1] is not None or signature) and bare[i - 1].strip():
+            trailing[i] = signature = True
     following: Role | None = None
     for i in range(len(roles) - 1, -1, -1):
         if roles[i] is None and source[i].strip() and not trailing[i]:
