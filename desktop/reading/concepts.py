@@ -62,7 +62,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"beschädigt|zerbrochen|gebrochen|kaputt angekommen|gesprungen|einen (sprung|riss)|"
         r"cassée?s?|brisée?s?|abîmée?s?|endommagée?s?|fissurée?s?|"
         r"rot[oa]s?|dañad[oa]s?|quebrad[oa]s?|partid[oa]s?|rachad[oa]s?|amolgad[oa]s?|"
-        r"danificad[oa]s?|rott[oa]|danneggiat[oa]|incrinat[oa]|ammaccat[oa]|"
+        r"danificad[oa]s?|rott[oa]|danneggiat[oa]|incrinat[oa]|ammaccat[oa]|crepat[oa]|"
+        r"ammaccatur[ae]|abollad[oa]s?|abolladura|amolgadela|fissure|une bosse|eine delle|"
+        r"dellen|beule|deuk|barst|"
         r"beschadigd|kapot|gebroken",
     ),
     (
@@ -265,6 +267,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "pause membership",
         "can I pause my membership for a few months",
         r"(stop|suspend) paying\b.{0,40}\bwhile|while (we'?re|i'?m) (away|travelling|abroad)|"
+        r"(stop|pause|suspend) (it|plus|my membership) for (those|a few|some|two|three|2|3) months|"
+        r"without losing (it|my membership|plus|the membership)|"
         r"put (it|my (membership|subscription|plus)) on hold|freeze (my )?(membership|"
         r"subscription)|take a break from (plus|my membership|the subscription)|"
         r"(mitgliedschaft|abo) (pausieren|ruhen lassen)|mettre (mon abonnement )?en pause|"
