@@ -123,8 +123,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "return an item",
         "I want to return an item",
         r"(send|take|post|bring) (it|them|this|the \w+) back|returning|"
-        r"zurückschicken|zurücksenden|rücksendung|renvoyer|retourner|devolver|devolución|"
-        r"restituire|reso\b|devolução|terugsturen|retourneren",
+        r"zurückschicken|zurücksenden|zurückgeben|rücksendung|renvoyer|renvoie|retourner|"
+        r"devolver|devolución|devuelv\w*|devolv\w*|restituire|restituisc\w*|rimand\w* indietro|"
+        r"reso\b|devolução|terugsturen|terugstuur|retourneren|retourneer",
     ),
     (
         "exchange",
