@@ -234,6 +234,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "unrecognised charge",
         "there is a charge I don't recognise",
         r"(don'?t|do not) recogni[sz]e|never (made|authori[sz]ed|ordered)|"
+        r"(never|didn'?t|did not) (ever )?sign(ed)? up|(don'?t|do not) (think|remember) i "
+        r"(ever )?(signed|sign) up|"
         r"(didn'?t|did not) (make|authori[sz]e) (this|that|the)|fraud|"
         r"nicht autorisiert|pas autorisé|no reconozco|non riconosco|não reconheço|"
         r"niet herken|(ne )?reconnais pas|(haven'?t|have not|didn'?t|did not|never) ordered "
