@@ -176,19 +176,7 @@ class LexicalIndex:
         Resolving repairs typos by edit distance, the costly part; a thread's candidates are
         30-odd documents over the same words.
         """
-        unknown = float(np.log(1.0 + (self.size + 0.5) / 0.5))
-        total = 0.0
-        postings: list[tuple[float, npt.NDArray[np.int32]]] = []
-        for word in set(words):
-            term = self.resolve(word)
-            if term is None:
-                total += unknown
-                continue
-            term_id = self._terms[term]
-            start, end = int(self._offsets[term_id]), int(self._offsets[term_id + 1])
-            idf = float(np.log(1.0 + (self.size - (end - start) + 0.5) / (end - start + 0.5)))
-            total += idf
-            postings.append((idf, self._docs[start:end]))
+        total, postings = self._idf_postings(words)
         if not total:
             return [0.0] * len(docs)
         wanted = np.asarray(docs, dtype=np.int64)
@@ -203,8 +191,27 @@ class LexicalIndex:
         A word no response uses weighs most: an off-topic request ("robot vacuum",
         "engraving") is made of such words, so its best match covers little of it.
         """
+        total, postings = self._idf_postings(words)
+        if not total:
+            return 0.0, 0.0
+        known = sum(idf for idf, _ in postings)
+        covered = 0.0
+        for idf, found in postings:  # ascending: documents were added in order
+            at = int(np.searchsorted(found, doc))
+            if at < len(found) and int(found[at]) == doc:
+                covered += idf
+        return covered / total, known / total
+
+    def _idf_postings(
+        self, words: Iterable[str]
+    ) -> tuple[float, list[tuple[float, npt.NDArray[np.int32]]]]:
+        """The words' whole idf mass, and each known word's idf with the documents using it.
+
+        A word no document uses weighs most (its idf as if one document had it).
+        """
         unknown = float(np.log(1.0 + (self.size + 0.5) / 0.5))
-        total = covered = known = 0.0
+        total = 0.0
+        postings: list[tuple[float, npt.NDArray[np.int32]]] = []
         for word in set(words):
             term = self.resolve(word)
             if term is None:
@@ -214,12 +221,8 @@ class LexicalIndex:
             start, end = int(self._offsets[term_id]), int(self._offsets[term_id + 1])
             idf = float(np.log(1.0 + (self.size - (end - start) + 0.5) / (end - start + 0.5)))
             total += idf
-            known += idf
-            docs = self._docs[start:end]  # ascending: documents were added in order
-            at = int(np.searchsorted(docs, doc))
-            if at < len(docs) and int(docs[at]) == doc:
-                covered += idf
-        return (covered / total, known / total) if total else (0.0, 0.0)
+            postings.append((idf, self._docs[start:end]))
+        return total, postings
 
     def scores(self, weighted_terms: Iterable[tuple[str, float]]) -> Floats:
         """BM25 score of every document for stems with query weights (unknown stems ignored)."""
