@@ -118,8 +118,6 @@ ASKS = re.compile(
     "(?!['\u2019]t\\b)",  # "I can't even see it" asks nothing
     re.IGNORECASE,
 )
-# An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
-# the customer's turn before it is still open.
 # An agent turn that only hands the chat over or holds, with nothing else in it.
 _HAND_OVER = re.compile(
     r"\b(will be with you|connecting you|transferring you|passing you|put you through|"
@@ -137,10 +135,12 @@ _HAND_OVER = re.compile(
     re.IGNORECASE,
 )
 HAND_OVER_WORDS = 25
+# An agent turn that only asks or holds ("could you confirm...", "I'll look into it"):
+# the customer's turn before it is still open.
 _AGENT_ASKS = re.compile(
     r"\?|\b(could you|can you|please (send|confirm|reply|share)|let me (check|look)|i'll (check|"
-    r"look|chase|get back|update)|looking into|ahora lo miro|lo miro|lo reviso|je regarde|"
-    r"ich schaue|schaue ich|guardo subito|vou verificar|ik kijk)\b",
+    r"look|chase|get back|update)|looking into|lo miro|lo reviso|ich schaue|schaue ich|"
+    r"guardo subito|ik kijk)\b",
     re.IGNORECASE,
 )
 
@@ -248,7 +248,8 @@ def focus_of(transcript: Transcript) -> Focus:
         if turn.role != "customer":
             continue
         reply = next((t.text for t in turns[index + 1 :] if t.role == "agent"), "")
-        weight = PENDING_WEIGHT if not reply or _AGENT_ASKS.search(reply) else ANSWERED_WEIGHT
+        holds = _AGENT_ASKS.search(reply) or _HAND_OVER.search(reply)
+        weight = PENDING_WEIGHT if not reply or holds else ANSWERED_WEIGHT
         weighted.append((turn.text, weight))
     body = _without_greetings(open_text)
     segments = [s for s in _segments(body) if len(s.split()) >= 3]

@@ -14,7 +14,8 @@ it ... still nothing") is faulty: the library's warranty or fault claim leads. O
 close contender that is not exhausted leads (within CLOSE of its score), or, failing one, the
 library's holding reply: the team looks into it.
 
-Dev threads (already tried, 8): 3 -> 5 acceptable; the rule fires on no thread of another kind.
+Dev threads (already tried, 8): 3 acceptable before these rules, 7 now; the 9 times the rules
+replaced the first response on the 160 dev and tuning threads, all 9 were acceptable.
 No Qt, no model.
 """
 

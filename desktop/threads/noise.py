@@ -176,6 +176,10 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 SIGNATURE_LINES = 12  # a sign-off this near the end opens the signature block
+# The name under a sign-off: a few words, no sentence ("Margaret Hollis", "Sam", "- Jo").
+_NAME_LINE = re.compile(
+    r"^[\s>]*[-\u2013\u2014]*\s*[^\W\d_][\w.'\u2019-]*(?:,?\s+[^\W\d_][\w.'\u2019-]*){0,3}\s*$"
+)
 
 
 def _without_signature_block(lines: list[str]) -> list[str]:
@@ -187,6 +191,8 @@ def _without_signature_block(lines: list[str]) -> list[str]:
             if not after:
                 return lines
             name = after[0]
+            if not _NAME_LINE.match(lines[name]):
+                continue  # "Thanks" then "Can you also ...": no signature, the message goes on
             postscript = [
                 i for i in after[1:] if re.match(r"\s*p\.?\s?s\b", lines[i], re.IGNORECASE)
             ]

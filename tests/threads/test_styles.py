@@ -580,3 +580,10 @@ def test_replied_by_exports_with_separator_lines() -> None:
         ("agent", "Hi Callum, resetting your password unlocks it straight away."),
         ("customer", "My order still says processing. Will it go out today?"),
     ]
+
+
+def test_a_thanks_line_inside_a_message_is_no_signature() -> None:
+    # Only a name under a sign-off opens a signature block: what follows "Thanks" here is
+    # the customer's request, and nothing of it is dropped.
+    transcript = parse("Customer: Hi,\nThanks\nCan you cancel order 48123?\nAlso my refund?")
+    assert transcript.turns[-1].text.endswith("Also my refund?")
