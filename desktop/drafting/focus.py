@@ -298,6 +298,8 @@ def is_thanks_only(text: str) -> bool:
 
 
 # The line that ends a message: what follows is a signature ("Regards", "Mit freundlichen Grüßen").
+# Unlike threads.noise's sign-off, which cuts parsed turns, it takes a name on the same line
+# ("Cheers, Sam") and leaves a bare "Thanks" alone: a thank-you is what is being read here.
 _SIGN_OFF = re.compile(
     r"^\s*(kind regards|best( wishes| regards)?|regards|all the best|cheers|many thanks|"
     r"mit freundlichen grüßen|viele grüße|cordialement|bien à vous|saludos|un saludo|"
