@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from desktop.drafting import calibration, counterparts, known, rerank, translations, tried
 from desktop.drafting.echo import prompt_echo
-from desktop.drafting.focus import MAX_SEGMENTS, focus_of, is_thanks_only, is_upset
+from desktop.drafting.focus import (
+    ANSWERED_WEIGHT,
+    MAX_SEGMENTS,
+    PENDING_WEIGHT,
+    focus_of,
+    is_thanks_only,
+    is_upset,
+)
 from desktop.drafting.pipeline import Suggester
 from desktop.drafting.roles import roles_of
 from desktop.drafting.understand import Understanding
@@ -131,6 +138,35 @@ def test_a_follow_up_after_answering_the_agents_question_keeps_the_request(
         "Customer: yes, can I pause Plus while we're away?\n"
     ))  # fmt: skip
     assert all("code" not in s for s in focus.segments)
+
+
+def test_what_the_customer_or_agent_settled_no_longer_weighs_as_open() -> None:
+    thread = (
+        "Customer: It says my account is locked.\n"
+        "Agent: Could you confirm your email? I'll send a link manually.\n"
+        "Customer: sam@example.com\n"
+        "Agent: Sent. Does it work?\n"
+        "Customer: Got it, I'm in. Cheers\n"
+        "Agent: Great! Anything else?\n"
+        "Customer: Actually yes - my order still says processing. Will it go out today?\n"
+    )
+    earlier = focus_of(parse(thread)).weighted[1:]
+    assert earlier and all(weight == ANSWERED_WEIGHT for _, weight in earlier)
+    # Without the thanks and "anything else", the agent's questions leave them pending.
+    unsettled = thread.replace("Got it, I'm in. Cheers", "still locked").replace(
+        "Great! Anything else?", "Hmm, which browser?"
+    )
+    assert PENDING_WEIGHT in [weight for _, weight in focus_of(parse(unsettled)).weighted[1:]]
+
+
+def test_a_completely_different_question_leaves_the_earlier_thread_out() -> None:
+    thread = (
+        "Customer: I'd like to return the glass lid, order 57574.\n"
+        "Agent: You can start the return at larkfield.example/returns.\n"
+        "Customer: Completely different question. Can a gift card pay for Plus?\n"
+    )
+    assert len(focus_of(parse(thread)).weighted) == 1
+    assert len(focus_of(parse(thread.replace("Completely different question. ", ""))).weighted) == 2
 
 
 def test_a_new_request_after_the_agents_action_is_answered_not_the_action(

@@ -201,6 +201,15 @@ _ANYTHING_ELSE = re.compile(
 )
 
 
+# The customer's own word that the earlier thread is another matter.
+_NEW_TOPIC = re.compile(
+    r"\b((completely |totally |a )?(different|separate|unrelated|new) (question|topic|issue|"
+    r"matter|query)|on another note|changing the subject|autre question|otra pregunta|"
+    r"andere frage)\b",
+    re.IGNORECASE,
+)
+
+
 # Where a tried clause turns to what happened: "tried again and it went through, but now my
 # bank shows two payments" tried a payment, not a fix; the outcome names the problem.
 _OUTCOME = re.compile(r",?\s+\b(?:but|however|and now|yet|pero|aber|mais|ma|mas|maar)\b", re.I)
@@ -240,17 +249,23 @@ def focus_of(transcript: Transcript) -> Focus:
         open_turns = [transcript.latest_customer_text()]
     open_text = "\n".join(t for t in open_turns if t).strip()
     weighted: list[tuple[str, float]] = [(open_text, OPEN_WEIGHT)] if open_text else []
-    # Earlier customer turns, newest first, weighed by what the agent did after each.
+    # Earlier customer turns, newest first, weighed by what the agent did after each. A
+    # "completely different question" leaves them out.
+    settled = False
     for index in range(last_agent, -1, -1):
-        if len(weighted) > MAX_CONTEXT_TURNS:
+        if len(weighted) > MAX_CONTEXT_TURNS or _NEW_TOPIC.search(open_text):
             break
         turn = turns[index]
         if turn.role != "customer":
+            # After "Anything else?" what came before is done with.
+            settled = settled or _ANYTHING_ELSE.search(turn.text) is not None
             continue
         reply = next((t.text for t in turns[index + 1 :] if t.role == "agent"), "")
         holds = _AGENT_ASKS.search(reply) or _HAND_OVER.search(reply)
-        weight = PENDING_WEIGHT if not reply or holds else ANSWERED_WEIGHT
-        weighted.append((turn.text, weight))
+        pending = (not reply or holds) and not settled
+        weighted.append((turn.text, PENDING_WEIGHT if pending else ANSWERED_WEIGHT))
+        # "Got it, I'm in. Cheers": the customer's own word that what came before is done.
+        settled = settled or is_thanks_only(turn.text)
     body = _without_greetings(open_text)
     segments = [s for s in _segments(body) if len(s.split()) >= 3]
     asked = last_agent >= 0 and "?" in turns[last_agent].text
