@@ -532,6 +532,13 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
         ("Just seen the refund come through, much quicker than I expected. Thanks!", True),
         ("Worked!! Logged in and changed it. Thank you so much Priya", True),
         ("The parcel arrived but the lid is missing. Thanks", False),
+        # A goodbye's own words ask for nothing: "no need to reply", "nothing else".
+        (
+            "Perfect, found it. That's everything I needed - no need to reply. Have a good one!",
+            True,
+        ),
+        ("Nothing else, thanks", True),
+        ("No need to reply, but can you also send the invoice?", False),
     ],
 )
 def test_thanks_only(text: str, thanks: bool) -> None:

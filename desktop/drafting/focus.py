@@ -349,8 +349,10 @@ def says_it_works(text: str) -> bool:
 def _closing_sentence(sentence: str) -> bool:
     # "Thank you so much for your help!" thanks for help given; it asks for none.
     sentence = _THANKED_FOR.sub(" ", sentence)
+    # "No need to reply", "nothing else": a goodbye's words ask for nothing.
+    rest = _FAREWELL.sub(" ", sentence)
     # An order number or code is information ("Claro, es el A-10990"): an answer, not thanks.
-    if _REQUEST.search(sentence) or _MORE.search(sentence) or _IDENTIFIER.search(sentence):
+    if _REQUEST.search(rest) or _MORE.search(rest) or _IDENTIFIER.search(rest):
         return False
     said = _THANKS.search(sentence) or _FAREWELL.search(sentence) or _GOOD_NEWS.search(sentence)
     return bool(said) or len(sentence.split()) <= 4

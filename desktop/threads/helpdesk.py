@@ -48,6 +48,12 @@ _DOER = re.compile(
     r"^(?:(?:public|internal|private)\s+)?(?:reply|note|comment|message|response)\s+(?:by|from)\s+",
     re.IGNORECASE,
 )
+# "Agnes Thornbury · agnes@example.com": a name line that carries the address.
+_ADDRESSED = re.compile(
+    r"^(?P<name>[^·|•<>]{1,60}?)\s+[·|•]\s+(?P<address>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+)\s*$"
+)
+# A ticket's subject line right above the first header ("Conversation #3417 · Invoice").
+_SUBJECT = re.compile(r"#\s?\d|\b(?:ticket|conversation|case|subject|request)\b", re.IGNORECASE)
 # Header fields some exports repeat under the date line; they are not the message.
 _FIELD = re.compile(r"^\s*(?:to|cc|an|para|à|aan|宛先|收件人|받는 사람)\s*[:：]", re.IGNORECASE)
 
@@ -105,6 +111,9 @@ def _header(lines: Sequence[str], i: int) -> Header | None:
     line = lines[i].strip()
     if not line:
         return None
+    addressed = _ADDRESSED.match(line)
+    if addressed:
+        line = f"{addressed['name']} <{addressed['address']}>"
     shared = _split_shared(line)
     if shared:
         return shared[0], 1, "shared"
@@ -148,9 +157,8 @@ def starts_with_block(lines: Sequence[str]) -> bool:
         if not line.strip():
             continue
         header = _header(lines, i)
-        if header is not None and (
-            seen == 0 or (_blank(lines[i - 1]) and _person_like(header[0].split("<")[0]))
-        ):
+        apart = _blank(lines[i - 1]) or (seen == 1 and _SUBJECT.search(lines[i - 1]))
+        if header is not None and (seen == 0 or (apart and _person_like(header[0].split("<")[0]))):
             return True
         seen += 1
         if seen > 3 or len(line) > 100:
@@ -190,7 +198,9 @@ def split(lines: Sequence[str]) -> list[Message]:
         # Chat-like exports put "Name  10:32" lines one under another, with no blank line.
         starts = i == 0 or _blank(lines[i - 1]) or not messages or shape == "shared"
         header = _header(lines, i) if starts else None
-        if header is None or (shape and header[2] != shape):  # before the first: the preamble
+        # Headers keep the first one's shape, unless a separator line ("----") stands above.
+        kept = not shape or header is None or header[2] == shape
+        if header is None or not (kept or (i and _SEPARATOR.fullmatch(lines[i - 1]))):
             body.append(lines[i])
             i += 1
             continue

@@ -501,6 +501,25 @@ def test_helpdesk_headers_between_dashes() -> None:
     assert transcript.turns[-1].text.startswith("Postcode is G12 8QQ")
 
 
+def test_a_subject_line_and_addressed_names_above_blocks_of_two_shapes() -> None:
+    transcript = parse(
+        "Conversation #3417 · Invoice\n"
+        "Agnes Thornbury · agnes.t@example.com\n"
+        "Dec 4, 2026, 3:12 PM\n"
+        "\n"
+        "Perfect, found the Download invoice button. No need to reply.\n"
+        "\n"
+        "---\n"
+        "Luca (Larkfield) · Dec 4, 2026, 2:55 PM\n"
+        "Hi Agnes, you can download a VAT invoice from My orders.\n"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "Perfect, found the Download invoice button. No need to reply."),
+        ("agent", "Hi Agnes, you can download a VAT invoice from My orders."),
+    ]
+    assert transcript.turns[0].speaker == "Agnes Thornbury"
+
+
 @pytest.mark.parametrize(
     "holding",
     [
