@@ -262,8 +262,8 @@ def focus_of(transcript: Transcript) -> Focus:
             continue
         reply = next((t.text for t in turns[index + 1 :] if t.role == "agent"), "")
         holds = _AGENT_ASKS.search(reply) or _HAND_OVER.search(reply)
-        pending = (not reply or holds) and not settled
-        weighted.append((turn.text, PENDING_WEIGHT if pending else ANSWERED_WEIGHT))
+        unanswered = (not reply or holds) and not settled
+        weighted.append((turn.text, PENDING_WEIGHT if unanswered else ANSWERED_WEIGHT))
         # "Got it, I'm in. Cheers": the customer's own word that what came before is done.
         settled = settled or is_thanks_only(turn.text)
     body = _without_greetings(open_text)
