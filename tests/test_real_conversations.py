@@ -182,6 +182,16 @@ def test_a_new_request_after_the_agents_action_is_answered_not_the_action(
     assert result.ranked[0][0].title == "Out of stock - restock alerts"
 
 
+def test_a_change_said_with_it_confirms_what_the_thread_names(shop: CannedRepository) -> None:
+    # "I've changed it" performs every change confirmation; the thread says it is the address.
+    thread = (
+        "[19:02] Pat: hi can i change the address on my order? new one is 4 Mill Lane, Leeds\n"
+        "[19:06] Tariq (Larkfield): Done - I've changed it to 4 Mill Lane, Leeds LS1 2AB\n"
+        "[19:07] Pat: amazing. so it wont go to the old flat now?\n"
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Delivery address updated"
+
+
 def test_the_confirmation_is_ready_once_the_agent_did_it(shop: CannedRepository) -> None:
     result = understood(shop, CANCELLED_BY_AGENT)
     assert result.ready is not None and result.ready.canned.title == "Plus cancelled"

@@ -271,9 +271,18 @@ def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:
 
     states = [state(c) for c, _ in ranked]
     now = [r for r, s in zip(ranked, states, strict=True) if s == "now"]
+    # "I've changed it" confirms whichever change the thread is about: the address it names
+    # before the membership it never mentions.
+    thread = " ".join([t for t, _ in focus.weighted] + list(focus.agent_texts))
+    now.sort(key=lambda r: not _names(thread, r[0]))
     rest = [r for r, s in zip(ranked, states, strict=True) if s == "none"]
     later = [r for r, s in zip(ranked, states, strict=True) if s == "later"]
     return now + rest + later
+
+
+def _names(thread: str, canned: CannedResponse) -> bool:
+    action = counterparts.action_of(canned)
+    return action is None or action_macros.named_in(action, thread)
 
 
 def _done_now(repo: CannedRepository, ranked: Ranked, focus: Focus) -> Ranked:

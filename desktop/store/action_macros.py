@@ -217,6 +217,13 @@ _PASSIVE = re.compile(
 _GONE_BACK = re.compile(
     r"\b(?:has|have)" + _ADVERBS + r"\s+(?:gone|been\s+sent|been\s+paid)\s+back\b", re.I
 )
+# "I've now put your Plus membership on pause": a pause said with "put". Without "have" or
+# "now"/"just" it may be the present ("we put orders on hold while ...").
+_PUT_ON_PAUSE = re.compile(
+    _SUBJECT + r"(?:(?:['\u2019]ve|\s+have)" + _ADVERBS + r"|\s+(?:now|just|already))"
+    r"\s+put\s+(?P<object>(?:[^\s,.;:!?]+\s+){1,6}?)on\s+(?:pause|hold)\b",
+    re.IGNORECASE,
+)
 # "Done - your address is now 4 Mill Lane": a detail the agent changed, in its new value.
 _NOW_IS = re.compile(
     r"\byour\s+(?P<noun>(?:[\w-]+\s+){0,2}(?:address|plan|email(?:\s+address)?|password|"
@@ -336,6 +343,12 @@ def performed(action: StatedAction, agent_turn_texts: Sequence[str]) -> bool:
     return False
 
 
+def named_in(action: StatedAction, text: str) -> bool:
+    """Whether `text` names what `action` acts on (any word of its target), or it names none."""
+    target = set(action.target) - {_PRONOUN}
+    return not target or bool(target & {_canonical(w.lower()) for w in _WORD.findall(text)})
+
+
 def _compatible(wanted: tuple[str, ...], said: tuple[str, ...]) -> bool:
     if _PRONOUN in said or _PRONOUN in wanted:
         return True  # "I've just cancelled it for you": the thread says what "it" is
@@ -392,6 +405,11 @@ def _in_sentence(sentence: str) -> list[StatedAction]:
         if not _open_clause(sentence, match.start(), match.end()):
             subject = _subject_text(sentence[: match.start()])
             if action := _english("go back", "went back", subject, subject):
+                found.append((match.start(), action))
+    for match in _PUT_ON_PAUSE.finditer(sentence):
+        if not _open_clause(sentence, match.start(), match.end()):
+            thing = match.group("object").strip()
+            if action := _english("pause", "paused", thing, thing):
                 found.append((match.start(), action))
     for match in _NOW_IS.finditer(sentence):
         if not _open_clause(sentence, match.start(), match.end()):

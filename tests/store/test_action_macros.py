@@ -109,6 +109,8 @@ def test_performed_agrees_with_the_conversations_labels() -> None:
         ("We've just reset your password; check your inbox.", "reset"),
         ("I have unlocked your account.", "unlock"),
         ("All done: I've switched you to the annual plan.", "change"),
+        ("I've now put your Plus Monthly membership on pause for 2 months.", "pause"),
+        ("We have put your order on hold until Monday.", "pause"),
         ("He cancelado tu suscripción, {{customer.first_name}}.", "cancel"),
         ("Hemos reembolsado el importe de tu pedido.", "refund"),
         ("Tu dirección de entrega ha sido actualizada.", "update"),
@@ -154,6 +156,8 @@ def test_statements_of_a_done_action_are_recognised(body: str, lemma: str) -> No
         "Una vez que hayamos recibido el artículo, procesaremos el reembolso.",
         "Die Rückerstattung wird innerhalb von 2 Werktagen veranlasst.",
         "As it's been 7 days since it was processed, I'll ask the payments team.",
+        "We put orders on hold while a payment is checked.",
+        "If I've put your plan on pause, you won't be charged.",
     ],
 )
 def test_how_tos_offers_and_the_shops_process_are_not(body: str) -> None:
