@@ -292,6 +292,17 @@ def test_tried_steps_are_read_in_the_customer_s_language(text: str) -> None:
     assert focus_of(parse(text)).tried
 
 
+def test_steps_tried_in_the_request_the_agent_asked_about_still_count() -> None:
+    # The agent's question leaves the earlier turn as the request; its tried steps stay read.
+    text = (
+        "Visitor 15:20: The light won't go off. I've descaled it twice exactly as the manual "
+        "says.\n"
+        "Ruth (Larkfield) 15:22: Did you use our descaler or a different brand?\n"
+        "Visitor 15:23: yours, the sachets that came in the box\n"
+    )
+    assert focus_of(parse(text)).tried == ("I've descaled it twice exactly as the manual says",)
+
+
 def test_a_tried_clause_stops_where_the_outcome_starts() -> None:
     # "tried again and it went through" tried a payment; "but now my bank shows two payments"
     # is the problem, whose words would make the charged-twice reply look exhausted.

@@ -268,6 +268,7 @@ def focus_of(transcript: Transcript) -> Focus:
         settled = settled or is_thanks_only(turn.text)
     body = _without_greetings(open_text)
     segments = [s for s in _segments(body) if len(s.split()) >= 3]
+    tried = _tried(body)
     asked = last_agent >= 0 and "?" in turns[last_agent].text
     gathering = asked and not _ANYTHING_ELSE.search(turns[last_agent].text)
     if asked and (gathering or not any(ASKS.search(s) for s in segments)):
@@ -277,12 +278,13 @@ def focus_of(transcript: Transcript) -> Focus:
         segments = [
             s for s in _segments(_without_greetings(pending)) if len(s.split()) >= 3
         ] + segments
+        tried = _tried(_without_greetings(pending)) + tried
     return Focus(
         open_text=open_text,
         weighted=tuple(weighted),
         segments=_kept(segments),
         thanks_only=is_thanks_only(open_text),
-        tried=_tried(body),
+        tried=tried,
         agent_texts=tuple(t.text for t in turns if t.role == "agent"),
     )
 
@@ -381,7 +383,7 @@ _NEW_REQUEST = re.compile(
 def _segments(text: str) -> list[str]:
     """Sentences, with "Also, ..." and "and can I ..." starting a new one."""
     parts: list[str] = []
-    for sentence in split(text):
+    for sentence in split(text, lower_case_starts=True):
         pieces = _NEW_REQUEST.split(sentence.text)
         parts += [p.strip() for p in pieces if p.strip()]
     return parts

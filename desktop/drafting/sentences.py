@@ -40,23 +40,28 @@ class Sentence:
     end: int
 
 
-def split(text: str) -> list[Sentence]:
-    """Every sentence of `text`, in order, stripped, list markers left out of the span."""
+def split(text: str, lower_case_starts: bool = False) -> list[Sentence]:
+    """Every sentence of `text`, in order, stripped, list markers left out of the span.
+
+    `lower_case_starts` reads a customer who writes without capitals ("lol. still sealed. can
+    those go back"): there a full stop ends a sentence before a lower-case word too, unless it
+    ends an abbreviation.
+    """
     sentences: list[Sentence] = []
     line_start = 0
     for line in text.split("\n"):
         marker = LIST_MARKER.match(line)
         body_start = marker.end() if marker else 0
-        for start, end in _line_sentences(line, body_start):
+        for start, end in _line_sentences(line, body_start, lower_case_starts):
             sentences.append(Sentence(line[start:end], line_start + start, line_start + end))
         line_start += len(line) + 1
     return sentences
 
 
-def _line_sentences(line: str, start: int) -> list[tuple[int, int]]:
+def _line_sentences(line: str, start: int, lower_case_starts: bool) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for match in _END.finditer(line, start):
-        if match.end() <= start or not _is_boundary(line, match):
+        if match.end() <= start or not _is_boundary(line, match, lower_case_starts):
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -64,13 +69,13 @@ def _line_sentences(line: str, start: int) -> list[tuple[int, int]]:
     return [stripped for span in spans if (stripped := _strip(line, *span)) is not None]
 
 
-def _is_boundary(line: str, match: re.Match[str]) -> bool:
+def _is_boundary(line: str, match: re.Match[str], lower_case_starts: bool = False) -> bool:
     following = _NEXT_NON_SPACE.match(line, match.end())
     if following is None:
         return True  # end of the line
     if match.group().startswith(("?", "!")):
         return True  # "can you send there? and can she pay...": chat questions end in lower case
-    if following.group(1).islower():
+    if following.group(1).islower() and not lower_case_starts:
         return False  # "approx. ten", "e.g. this": a sentence does not start in lower case
     if not match.group().startswith(".") or len(match.group().rstrip("\"'\u201d\u2019)]")) > 1:
         return True  # … and "..." always end
@@ -80,7 +85,8 @@ def _is_boundary(line: str, match: re.Match[str]) -> bool:
     before = word.group(1).lstrip("(\"'\u201c\u2018")
     if len(before) == 1 and before.isupper():
         return False  # an initial: "J. Smith"
-    return not (before.lower() in _ABBREVIATIONS or _INITIALS.fullmatch(before))
+    lowered = before.lower()
+    return not (lowered in _ABBREVIATIONS or lowered == "etc" or _INITIALS.fullmatch(before))
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int] | None:

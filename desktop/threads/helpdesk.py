@@ -99,6 +99,11 @@ def _split_shared(line: str) -> tuple[str, str] | None:
     return None
 
 
+def is_header(text: str) -> bool:
+    """Whether `text` is one line with a name and a date ("Chloe (Support) · 20 May, 10:12")."""
+    return "\n" not in text.strip() and _split_shared(text.strip()) is not None
+
+
 Header = tuple[str, int, str]  # the author, the header's line count, its shape
 
 

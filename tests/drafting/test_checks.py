@@ -291,6 +291,16 @@ def test_a_chat_question_ends_before_a_lower_case_word() -> None:
     assert [s.text for s in sentences.split("It is approx. ten.")] == ["It is approx. ten."]
 
 
+def test_a_customer_who_writes_in_lower_case_has_sentences_too() -> None:
+    text = "comes with a set lol. still sealed. can those go back, e.g. by post etc. or not"
+    assert [s.text for s in sentences.split(text, lower_case_starts=True)] == [
+        "comes with a set lol.",
+        "still sealed.",
+        "can those go back, e.g. by post etc. or not",
+    ]
+    assert len(sentences.split(text)) == 1  # a draft's sentences start in capitals
+
+
 def test_checks_cover_every_sentence_with_its_span() -> None:
     draft = "Hi Jane.  Your order 48213 ships soon!\nCall 555-0100-222 now."
     checks = check_draft(draft, SOURCES)

@@ -520,6 +520,20 @@ def test_a_subject_line_and_addressed_names_above_blocks_of_two_shapes() -> None
     assert transcript.turns[0].speaker == "Agnes Thornbury"
 
 
+def test_a_chat_under_a_title_line_with_a_date() -> None:
+    transcript = parse(
+        "Web chat transcript · 10 Nov 2026\n"
+        "Guest 4821: how much is next day delivery\n"
+        "Jas (Larkfield): Hi! Next-day is £5.95 if you order before 2pm.\n"
+        "Guest 4821: ah ok cool. cheers\n"
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("customer", "Guest 4821"),
+        ("agent", "Jas"),
+        ("customer", "Guest 4821"),
+    ]
+
+
 @pytest.mark.parametrize(
     "holding",
     [
