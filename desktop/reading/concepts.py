@@ -72,7 +72,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "my card payment was declined",
         r"(card|payment|transaction)s? (keeps? )?(getting |being |was |is )?(declined|rejected|"
         r"refused|failing|failed)|declined at checkout|won'?t (go through|accept my card)|"
-        r"payment (could ?n[o']t|can'?t|cannot|did ?n'?t|won'?t) (be )?(complete|process|go through)|"
+        r"payment (could ?n[o']t|can'?t|cannot|did ?n'?t|won'?t) (be )?"
+        r"(complete|process|go through)|"
         r"(can'?t|cannot|could ?n[o']t|unable to) (pay|check ?out|complete (the |my )?(payment|"
         r"purchase|order))|"
         r"(karte|zahlung) (wird|wurde) abgelehnt|zahlung fehlgeschlagen|"
@@ -324,8 +325,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
 
 
 # A product that "won't work" is faulty; a code, card or page that won't work is not, nor is a
-# "broken" site. An item the customer already sent back is past its damage: "a refund for the broken headphones I
-# returned" asks for the refund.
+# "broken" site. An item the customer already sent back is past its damage: "a refund for the
+# broken headphones I returned" asks for the refund.
 NOT_WITH = {
     "damaged": re.compile(
         r"\b(returned|sent (it|them) back|posted (it|them) back|zurückgeschickt|renvoyé|"
