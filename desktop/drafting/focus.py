@@ -124,7 +124,10 @@ _HAND_OVER = re.compile(
     r"has joined the chat|joined the conversation|"
     # ... or only says the agent is looking, or thanks for the message, in the app's languages
     r"let me (check|look|have a look|see)|i'?ll (check|look into|have a look)|one moment|"
-    r"(bear|bare) with me|thanks for (getting in touch|reaching out|your message)|"
+    r"(bear|bare) with me|thanks for (getting in touch|reaching out|your message|contacting)|"
+    # ... or is the helpdesk's automatic receipt ("Your request (#88213) has been received")
+    r"(be|get) (back )?in touch (shortly|soon)|(request|message|email|ticket)( \(?#?\d+\)?)? "
+    r"has been received|we'?ve received your (request|message|email)|"
     r"(ahora|ya) lo (miro|reviso|compruebo)|déjame (ver|mirar)|un momento|"
     r"gracias por (escribirnos|contactarnos|tu mensaje)|ich (prüfe|schaue|sehe) (das |es )?"
     r"(gleich|sofort|nach)|einen moment|danke für (ihre|deine) nachricht|je (vérifie|regarde)|"

@@ -141,7 +141,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "change delivery address",
         "I need to change my delivery address",
         r"(wrong|new|different|old|change( the| my)?) (delivery |shipping )?address|"
-        r"moved house|(adresse|lieferadresse) (ändern|falsch)|neue adresse|"
+        r"moved house|(send|deliver|ship|redirect|go|come)( it| them| the (order|parcel))? to "
+        r"(my|our|the) (office|work|workplace|parents'?|mum'?s|sister'?s|neighbou?r'?s?|new "
+        r"(place|flat|house|home))( instead)?|"
+        r"(adresse|lieferadresse) (ändern|falsch)|neue adresse|"
         r"(changer|modifier) (l'|mon )?adresse|nouvelle adresse|"
         r"cambiar (la )?dirección|nueva dirección|cambiare (l')?indirizzo|nuovo indirizzo|"
         r"mudar (o )?endereço|novo endereço|adres wijzigen|nieuw adres",

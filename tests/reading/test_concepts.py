@@ -52,6 +52,7 @@ from desktop.reading.concepts import CONCEPTS, concepts_in, contradicts, expand,
         ("Please delete my account and my data", "delete account data"),
         ("I can't check out, it keeps spinning", "payment failed"),
         ("it says my payment couldn't be processed", "payment failed"),
+        ("Could it go to my office instead?", "change delivery address"),
     ],
 )
 def test_everyday_phrasings_name_their_concept(text: str, concept: str) -> None:

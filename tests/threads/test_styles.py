@@ -540,6 +540,10 @@ def test_a_chat_under_a_title_line_with_a_date() -> None:
         "Operatore: Buongiorno Giulia, mi dispiace molto! Controllo subito.",
         "Medewerker: Hallo Sanne, vervelend! Ik kijk even mee.",
         "Agent: Thanks for getting in touch, let me check.",
+        # A helpdesk's automatic receipt answers nothing either.
+        "Larkfield: Your request (#88213) has been received and one of our team will be in "
+        "touch shortly.",
+        "Larkfield: Thanks for contacting Larkfield! We've received your message.",
     ],
 )
 def test_a_holding_line_leaves_the_customers_earlier_turn_open(holding: str) -> None:
