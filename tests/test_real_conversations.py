@@ -192,6 +192,17 @@ def test_a_change_said_with_it_confirms_what_the_thread_names(shop: CannedReposi
     assert understood(shop, thread).ranked[0][0].title == "Delivery address updated"
 
 
+def test_the_confirmation_of_the_named_payment_leads_the_general_one(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Customer: Order 613771, I've been charged twice, both payments show as completed.\n"
+        "Agent: You're right, both payments went through. I've now refunded the second £64.\n"
+        "Customer: ok good. how long before it's back in my account\n"
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Duplicate charge refunded"
+
+
 def test_the_confirmation_is_ready_once_the_agent_did_it(shop: CannedRepository) -> None:
     result = understood(shop, CANCELLED_BY_AGENT)
     assert result.ready is not None and result.ready.canned.title == "Plus cancelled"
@@ -556,6 +567,11 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
         ),
         ("Nothing else, thanks", True),
         ("No need to reply, but can you also send the invoice?", False),
+        (
+            "Yes!! That was it, the 5G thing. Made it join the other network and it popped up "
+            "straight away. Thank you so much Ellie, you're a star",
+            True,
+        ),
     ],
 )
 def test_thanks_only(text: str, thanks: bool) -> None:

@@ -48,7 +48,9 @@ _FAREWELL = re.compile(
 _GOOD_NEWS = re.compile(
     r"\b(arrived|received|landed|land in|turned up|showed up|came through|come through|"
     r"works|worked|working|connected|sorted|logged in|got in|back in|all set|found (it|the)|"
-    r"fixed|resolved|exactly what|angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
+    r"fixed|resolved|exactly what|popped up|that was it|that did it|that'?s done it|"
+    r"went through|showing now|shows (up )?now|"
+    r"angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
     r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
     r"recebi|aangekomen|ontvangen|werkt)\b",
     re.IGNORECASE,
@@ -388,5 +390,25 @@ def _segments(text: str) -> list[str]:
     parts: list[str] = []
     for sentence in split(text, lower_case_starts=True):
         pieces = _NEW_REQUEST.split(sentence.text)
-        parts += [p.strip() for p in pieces if p.strip()]
+        for piece in (p.strip() for p in pieces if p.strip()):
+            parts += _clauses(piece) if len(piece.split()) > LONG_SENTENCE else [piece]
     return parts
+
+
+LONG_SENTENCE = 30  # words: a run-on sentence is read clause by clause
+_CLAUSE = re.compile(r"(?<=[,;])\s+|\s+(?=(?:but|so|cos|because|though)\b)", re.IGNORECASE)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A run-on sentence's clauses, each of at least a few words.
+
+    "the lamp came today and it looks lovely but i cant get it onto the app, i press the plus
+    ...": the clause that names the need matches better alone.
+    """
+    clauses: list[str] = []
+    for piece in _CLAUSE.split(sentence):
+        if clauses and min(len(piece.split()), len(clauses[-1].split())) < 4:
+            clauses[-1] = f"{clauses[-1]} {piece}"
+        else:
+            clauses.append(piece)
+    return clauses

@@ -274,15 +274,22 @@ def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:
     # "I've changed it" confirms whichever change the thread is about: the address it names
     # before the membership it never mentions.
     thread = " ".join([t for t, _ in focus.weighted] + list(focus.agent_texts))
-    now.sort(key=lambda r: not _names(thread, r[0]))
+    now.sort(key=lambda r: _named_rank(thread, r[0]))
     rest = [r for r, s in zip(ranked, states, strict=True) if s == "none"]
     later = [r for r, s in zip(ranked, states, strict=True) if s == "later"]
     return now + rest + later
 
 
-def _names(thread: str, canned: CannedResponse) -> bool:
+def _named_rank(thread: str, canned: CannedResponse) -> int:
+    """Where a confirmation goes among those the agent's latest turn performs.
+
+    0 where the thread names what it acted on ("the second payment"), 1 where it acts on nothing
+    named ("Refund issued"), 2 where its target is never mentioned.
+    """
     action = counterparts.action_of(canned)
-    return action is None or action_macros.named_in(action, thread)
+    if action is None or not set(action.target) - {"<pronoun>"}:
+        return 1
+    return 0 if action_macros.named_in(action, thread) else 2
 
 
 def _done_now(repo: CannedRepository, ranked: Ranked, focus: Focus) -> Ranked:

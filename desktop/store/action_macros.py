@@ -547,6 +547,8 @@ def _target(object_text: str) -> tuple[str, ...] | None:
             words.append("order")
     text = _AMOUNT.sub(" ", _PLACEHOLDER.sub(" ", object_text))
     raw = [w.lower().strip("'\u2019") for w in _WORD.findall(text)]
+    if not raw and _ORDER_NUMBER.search(object_text):
+        words.append("order")  # "I've just cancelled 618772 for you": the order by its number
     if raw and raw[0] in _OWN:
         return None
     content = [w for w in raw if w not in _DROP]
@@ -557,6 +559,9 @@ def _target(object_text: str) -> tuple[str, ...] | None:
             continue
         words.append(_canonical(word))
     return tuple(dict.fromkeys(words))
+
+
+_ORDER_NUMBER = re.compile(r"^\s*#?\d{5,}\b")
 
 
 def _canonical(word: str) -> str:

@@ -306,14 +306,16 @@ _ROLE_LABEL = re.compile(
 # ("Visitor 4821", "Mei Chen", "José da Silva", "王伟"), an optional tag in brackets and an
 # optional time before the colon ("Zara [10:32]:").
 _NAME = r"[^\W\d_][\w'’.\-]{0,24}(?:[ \t]+(?:[^\W\d_][\w'’.\-]{0,24}|\d{1,8})){0,3}"
+# "Grace 🌸:": a chat name may end in emoji, which are not part of the name.
+_EMOJI = r"(?:[ \t]*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+)?"
 _NAME_LABEL = re.compile(
-    rf"^\s*(?P<stamp>{TIMESTAMP})\*{{0,2}}(?P<name>{_NAME})"
+    rf"^\s*(?P<stamp>{TIMESTAMP})\*{{0,2}}(?P<name>{_NAME}){_EMOJI}"
     rf"(?:[ \t]*\((?P<tag>[^()\n:：]{{1,40}})\))?"
     rf"(?:[ \t]*[\[(]?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?m\.?)?[\])]?)?{_COLON}[ \t]?",
     re.IGNORECASE,
 )
 _NAME_TIME_LABEL = re.compile(
-    rf"^\s*(?P<stamp>{TIMESTAMP})\*{{0,2}}(?P<name>{_NAME}?)"
+    rf"^\s*(?P<stamp>{TIMESTAMP})\*{{0,2}}(?P<name>{_NAME}?){_EMOJI}"
     rf"(?:[ \t]*\((?P<tag>[^()\n:：]{{1,40}})\))?"
     rf"[ \t]+\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?m\.?)?{_COLON}[ \t]?",
     re.IGNORECASE,

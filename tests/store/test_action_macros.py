@@ -194,6 +194,8 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
             "I've switched you to Plus Annual just now.",
             True,
         ),
+        # An order by its number is the order.
+        ("I have cancelled order {{order.id}}.", "So I've just cancelled 618772 for you.", True),
     ],
 )
 def test_performed_reads_the_agents_words(body: str, agent_turn: str, done: bool) -> None:

@@ -534,6 +534,17 @@ def test_a_chat_under_a_title_line_with_a_date() -> None:
     ]
 
 
+def test_a_chat_name_that_ends_in_an_emoji() -> None:
+    transcript = parse(
+        "[22/11/2026, 10:04] Larkfield Care: Hi Grace, we've processed the refund today.\n"
+        "[27/11/2026, 18:31] Grace \U0001f338: hiya just to say its landed in my account today\n"
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("agent", "Larkfield Care"),
+        ("customer", "Grace"),
+    ]
+
+
 @pytest.mark.parametrize(
     "holding",
     [
