@@ -91,7 +91,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         rf"(?<!\w){_PLACES}(?!\w).{{0,50}}\b(ship|send|deliver|post)",
     ),
     (
-        "refund",
+        "refund timing",
         "when will I get my refund",
         r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
         r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling",
