@@ -209,7 +209,8 @@ _ANYTHING_ELSE = re.compile(
 # The customer's own word that the earlier thread is another matter.
 _NEW_TOPIC = re.compile(
     r"\b((completely |totally |a )?(different|separate|unrelated|new) (question|topic|issue|"
-    r"matter|query)|on another note|changing the subject|autre question|otra pregunta|"
+    r"matter|query)|on another note|something (different|unrelated) now|changing the subject|"
+    r"autre question|otra pregunta|"
     r"andere frage)\b",
     re.IGNORECASE,
 )

@@ -126,7 +126,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "return an item",
         "I want to return an item",
-        r"(send|take|post|bring) (it|them|this|the \w+) back|returning|"
+        r"(send|take|post|bring) (it|them|this|these|those|the \w+) back|returning|"
+        r"get (it|them|this|these|those) back to you|"
         r"zurückschicken|zurücksenden|zurückgeben|rücksendung|renvoyer|renvoie|retourner|"
         r"devolver|devolución|devuelv\w*|devolv\w*|restituire|restituisc\w*|rimand\w* indietro|"
         r"reso\b|devolução|terugsturen|terugstuur|retourneren|retourneer",
@@ -277,6 +278,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "pause membership",
         "can I pause my membership for a few months",
         r"(stop|suspend) paying\b.{0,40}\bwhile|while (we'?re|i'?m) (away|travelling|abroad)|"
+        r"(no (sense|point)|pointless) (in )?paying for (it|plus|the membership)|"
+        r"rather not lose (it|plus|my membership)|"
         r"(stop|pause|suspend) (it|plus|my membership) for (those|a few|some|two|three|2|3) months|"
         r"without losing (it|my membership|plus|the membership)|"
         r"put (it|my (membership|subscription|plus)) on hold|freeze (my )?(membership|"

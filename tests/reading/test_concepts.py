@@ -53,6 +53,8 @@ from desktop.reading.concepts import CONCEPTS, concepts_in, contradicts, expand,
         ("I can't check out, it keeps spinning", "payment failed"),
         ("it says my payment couldn't be processed", "payment failed"),
         ("Could it go to my office instead?", "change delivery address"),
+        ("how do i get them back to you", "return an item"),
+        ("there's no sense paying for Plus while I'm not ordering", "pause membership"),
     ],
 )
 def test_everyday_phrasings_name_their_concept(text: str, concept: str) -> None:
@@ -81,6 +83,11 @@ def test_near_misses_name_no_concept(text: str) -> None:
     assert "charged twice" not in found
     if text.startswith("Thanks"):
         assert found == set()
+
+
+def test_getting_a_thing_back_to_normal_is_not_a_return() -> None:
+    assert "return an item" in concepts_in("how do i get them back to you")
+    assert "return an item" not in concepts_in("How do I get it back to normal?")
 
 
 def test_a_text_already_naming_its_concept_is_left_as_it_is() -> None:
