@@ -13,6 +13,7 @@ from desktop.drafting import calibration, counterparts, known, rerank, translati
 from desktop.drafting.echo import prompt_echo
 from desktop.drafting.focus import (
     ANSWERED_WEIGHT,
+    ASKS,
     MAX_SEGMENTS,
     PENDING_WEIGHT,
     focus_of,
@@ -312,6 +313,20 @@ def test_steps_tried_in_the_request_the_agent_asked_about_still_count() -> None:
         "Visitor 15:23: yours, the sachets that came in the box\n"
     )
     assert focus_of(parse(text)).tried == ("I've descaled it twice exactly as the manual says",)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asks"),
+    [
+        ("we wondered whether Larkfield might be willing to donate a prize", True),
+        ("I'd be grateful if you could check", True),
+        ("Is it possible to split the delivery", True),
+        ("I can't even see it in my account", False),
+        ("The parcel came on Tuesday", False),
+    ],
+)
+def test_polite_requests_without_a_question_mark_ask(sentence: str, asks: bool) -> None:
+    assert (ASKS.search(sentence) is not None) is asks
 
 
 def test_a_tried_clause_stops_where_the_outcome_starts() -> None:

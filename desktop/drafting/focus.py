@@ -116,7 +116,8 @@ _SIGNATURE_NAME = re.compile(r"\s*[-\u2013\u2014]*\s*[A-Z][\w.'-]*( [A-Z][\w.'-]
 ASKS = re.compile(
     r"\?|¿|\uff1f|\b(can|could|would|will you|please|pls|how|why|where|when|what|want|need|"
     r"like to|puede|podría|quiero|necesito|können|kann|möchte|wie|wann|pouvez|voudrais|"
-    r"comment|quand|potete|posso|vorrei|come|quando|pode|gostaria|como)\b"
+    r"comment|quand|potete|posso|vorrei|come|quando|pode|gostaria|como|"
+    r"wonder\w* (if|whether)|willing to|grateful if|is it possible)\b"
     "(?!['\u2019]t\\b)",  # "I can't even see it" asks nothing
     re.IGNORECASE,
 )
