@@ -340,6 +340,11 @@ NOT_WITH = {
         r"broken (web)?(site|page|app|link|checkout))\b",
         re.IGNORECASE,
     ),
+    # "How do I get them back to you and get my money back?" asks how to return; the return
+    # reply tells when the money follows.
+    "refund timing": re.compile(
+        r"\bhow (do|can|should|would) (i|we) (return|send|post|get|ship)\b", re.IGNORECASE
+    ),
     # "I don't want to close my account, I just want the texts to stop"
     "delete account data": re.compile(
         r"\b(don'?t|do not|not|never) (want|wish|mean|need|asking) to (close|delete|remove)\b",

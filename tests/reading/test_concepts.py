@@ -85,6 +85,12 @@ def test_near_misses_name_no_concept(text: str) -> None:
         assert found == set()
 
 
+def test_asking_how_to_return_for_a_refund_is_a_return_not_the_refunds_timing() -> None:
+    found = concepts_in("how do i get them back to you and get my money back")
+    assert "return an item" in found and "refund timing" not in found
+    assert "refund timing" in concepts_in("I sent them back, when do I get my money back?")
+
+
 def test_getting_a_thing_back_to_normal_is_not_a_return() -> None:
     assert "return an item" in concepts_in("how do i get them back to you")
     assert "return an item" not in concepts_in("How do I get it back to normal?")
