@@ -142,7 +142,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "change delivery address",
         "I need to change my delivery address",
         r"(wrong|new|different|old|change( the| my)?) (delivery |shipping )?address|"
-        r"moved house|(send|deliver|ship|redirect|go|come)( it| them| the (order|parcel))? to "
+        r"moved house|(to|at) my (old|previous) (flat|house|place|home)|"
+        r"(send|deliver|ship|redirect|go|come)( it| them| the (order|parcel))? to "
         r"(my|our|the) (office|work|workplace|parents'?|mum'?s|sister'?s|neighbou?r'?s?|new "
         r"(place|flat|house|home))( instead)?|"
         r"(adresse|lieferadresse) (ändern|falsch)|neue adresse|"

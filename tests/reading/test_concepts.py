@@ -54,6 +54,7 @@ from desktop.reading.concepts import CONCEPTS, concepts_in, contradicts, expand,
         ("it says my payment couldn't be processed", "payment failed"),
         ("Could it go to my office instead?", "change delivery address"),
         ("how do i get them back to you", "return an item"),
+        ("it's set to go to my old flat", "change delivery address"),
         ("there's no sense paying for Plus while I'm not ordering", "pause membership"),
     ],
 )
