@@ -47,7 +47,10 @@ _ATTACHMENT = re.compile(
 _PREFIX = (
     r"^\s*(?:[-=*]{2,}\s*)?(?:\[[^\]\n]{1,25}\]\s*|\d{1,2}:\d{2}\s*(?:[ap]m)?\s*[-\u2013]?\s*)?"
 )
-_CHAT = r"(?:live )?(?:chat|conversation|session|room|channel)"
+_CHAT = (
+    r"(?:(?:live|web|whatsapp|messenger|facebook|instagram|intercom|zendesk) )?"
+    r"(?:chat|conversation|session|room|channel)"
+)
 _JOINED = (
     rf"(?:has |have |was |is )?(?:joined|left|entered|exited|rejoined)(?: the)?(?: {_CHAT})?"
     r"|se ha unido al chat|se uni[oó] al chat|ha salido del chat|ha abandonado el chat"
@@ -134,18 +137,32 @@ def event_actor(line: str) -> str | None:
     return "" if _CHAT_STATE.match(line) else None
 
 
+# A helpdesk ticket's fields above its messages: "Status: Open · Priority: Normal",
+# "Requester: Gwen Pritchard <gwen@example.org>", "Ticket #40917 — two orders".
+_TICKET_FIELD = re.compile(
+    r"^\s*(?:(?:requester|created|updated|status|priority|assignee|assigned to|tags|group|"
+    r"channel|source|ticket id)\s*:\s*\S[^\n]{0,70}|(?:ticket|case)\s*#\s?\d+\b[^\n]{0,60}"
+    # ... and a line that is only a name and an address (a requester label's value)
+    r"|[^\n<>:]{1,60}<[^<>\s]+@[^<>\s]+>)$",
+    re.IGNORECASE,
+)
+
+
 def is_noise_line(line: str) -> bool:
-    """A mail app's footer or an attachment line: no one wrote it (chat events: chat.py)."""
+    """A mail app's footer, an attachment line or a ticket's field: no one wrote it.
+
+    Chat events are read in chat.py.
+    """
     if _SENT_FROM.match(line) and len(line.split()) <= 8:
         return True
-    return bool(_ATTACHMENT.match(line))
+    return bool(_ATTACHMENT.match(line) or _TICKET_FIELD.match(line))
 
 
 # The same patterns over a whole message at once: most messages have no noise at all, and one
 # search in C is much cheaper than four matches per line in Python.
 _ANY_NOISE = tuple(
     re.compile(p.pattern, p.flags | re.MULTILINE)
-    for p in (_SIGNATURE_DELIMITER, _DISCLAIMER, _SENT_FROM, _ATTACHMENT)
+    for p in (_SIGNATURE_DELIMITER, _DISCLAIMER, _SENT_FROM, _ATTACHMENT, _TICKET_FIELD)
 )
 
 

@@ -534,6 +534,25 @@ def test_a_chat_under_a_title_line_with_a_date() -> None:
     ]
 
 
+def test_a_tickets_fields_and_a_chat_apps_title_are_not_the_message() -> None:
+    ticket = parse(
+        "Ticket #40917 — two orders\n"
+        "Requester: Gwen Pritchard <gwenp@example.org>\n"
+        "Status: Open · Priority: Normal\n"
+        "\n"
+        "Hello there, my order 618051 still says processing.\n"
+    )
+    assert roles_and_texts(ticket) == [
+        ("customer", "Hello there, my order 618051 still says processing.")
+    ]
+    chat = parse(
+        "WhatsApp Chat with Larkfield Care\n"
+        "[22/11/2026, 10:04] Larkfield Care: We've processed the refund today.\n"
+        "[27/11/2026, 18:31] Grace: it's landed, thanks\n"
+    )
+    assert [t.role for t in chat.turns] == ["agent", "customer"]
+
+
 def test_a_chat_name_that_ends_in_an_emoji() -> None:
     transcript = parse(
         "[22/11/2026, 10:04] Larkfield Care: Hi Grace, we've processed the refund today.\n"
