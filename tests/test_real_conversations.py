@@ -339,6 +339,17 @@ def test_a_tried_clause_stops_where_the_outcome_starts() -> None:
     assert focus_of(parse(text)).tried == ("I tried again and it went through",)
 
 
+def test_a_list_of_steps_under_since_then_i_have() -> None:
+    text = (
+        "Customer: It dropped off the app last week. Since then I have:\n"
+        "- made sure the phone is on the 2.4 network\n"
+        "- held the base button for 10 secs to reset, twice\n"
+        "What now?"
+    )
+    (steps,) = focus_of(parse(text)).tried
+    assert "2.4 network" in steps and "held the base button" in steps
+
+
 def test_a_list_of_tried_steps_under_a_colon(shop: CannedRepository) -> None:
     text = (
         "Customer: Payment keeps failing. Things I've already tried:\n"

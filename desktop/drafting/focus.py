@@ -92,6 +92,9 @@ _TRIED = re.compile(
     r"already\s+\w+|tried|before you (?:ask|send)|i know about|checked|"
     # "Did all of that over the weekend", "done all that": what the agent just suggested.
     r"(?:did|done|tried) (?:all )?(?:of )?(?:that|this|those|everything)|"
+    # "Since then I have:" above a list of steps
+    r"(?:since then|so far|until now|already),?\s+(?:i|we)(?:'ve|\s+have)(?:\s+(?:done|tried))?"
+    r"(?=\s*:)|"
     r"(?:exactement )?ce que j'ai fait|ya lo (?:he hecho|hice)|(?:hab(?:e)? ich|das habe ich) "
     r"(?:schon |alles )*(?:gemacht|getan)|"
     # es, de, fr, it, pt: "ya he probado", "ich habe schon ... versucht", "j'ai déjà vérifié"
