@@ -86,7 +86,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
     (
         "wholesale or trade",
         r"wholesale|b2b|trade (account|price|pricing|programme|program)|bulk (order|pricing|"
-        r"discount)|großhandel|wiederverkäufer|grossiste|vente en gros|mayorista|al por mayor|"
+        r"discount|buy)|corporate (gift|order|account)\w*|(30|60|90)[- ]day (payment )?terms|"
+        r"on (credit|account) terms|großhandel|wiederverkäufer|grossiste|vente en gros|"
+        r"mayorista|al por mayor|"
         r"ingrosso|rivenditore|atacado|atacadista|groothandel",
     ),
     (

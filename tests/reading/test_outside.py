@@ -11,6 +11,8 @@ from desktop.reading import outside
         ("Can I get it personalised with our initials?", "engraving or personalisation"),
         ("Können Sie eine Gravur machen?", "engraving or personalisation"),
         ("Do you do gift wrapping?", "gift wrapping"),
+        ("can you ask if they do corporate gift cards?", "wholesale or trade"),
+        ("ideally one invoice on 30-day terms", "wholesale or trade"),
         ("¿Lo podéis enviar con papel de regalo?", "gift wrapping"),
         ('I got a text saying "pay £1.99 redelivery fee". Is this you??', "a suspicious message"),
         ("Is this text really from you?", "a suspicious message"),
