@@ -92,6 +92,25 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"ingrosso|rivenditore|atacado|atacadista|groothandel",
     ),
     (
+        "a product's specification before buying",
+        # "Do the Cove pans work on an induction hob?", "Is the jug dishwasher safe?": asked
+        # before buying. "It warped on my induction hob" is a fault, not a question.
+        r"(do|does|will|would|can) (it|they|these|this|the [\w -]{1,30}?) (work|go|be used) on "
+        r"(an? |my |our )?(induction|gas|aga|ceramic)|(is|are) (it|they|these|this|the [\w -]"
+        r"{1,30}?) (dishwasher|oven|microwave|freezer)[- ]safe|(can|could) (it|they|these|this|"
+        r"the [\w -]{1,30}?) go in the (dishwasher|oven|microwave)|what (are|is) the (dimensions|"
+        r"measurements|weight|wattage)|how (heavy|tall|wide|loud) is|"
+        r"induktionsgeeignet|für induktion geeignet|spülmaschinenfest\?|compatible(s)? (avec )?"
+        r"(l')?induction|apto para inducción|adatt[aoie] (all')?induzione|geschikt voor inductie",
+    ),
+    (
+        "a recommendation which product to buy",
+        r"which (one|model|grinder|machine|pan|set|lamp|purifier)s? (should|would|do) (i|we|you) "
+        r"(buy|get|choose|recommend)|(can|could) you recommend|what would you recommend|"
+        r"welche[ns]? (soll|würden sie) .{0,20}(kaufen|empfehlen)|que me conseillez|"
+        r"qué me recomienda|cosa mi consiglia|o que recomenda|wat raadt u aan",
+    ),
+    (
         "a collaboration or sponsorship",
         r"collab\w*|influencer\w*|pr package|sponsor\w*|partnership|brand ambassador|kooperation|"
         r"partenariat|colaboración|patrocin\w*|collaborazione|parceria|samenwerking",

@@ -13,6 +13,10 @@ from desktop.reading import outside
         ("Do you do gift wrapping?", "gift wrapping"),
         ("can you ask if they do corporate gift cards?", "wholesale or trade"),
         ("ideally one invoice on 30-day terms", "wholesale or trade"),
+        ("Do the Cove pans work on an induction hob?", "a product's specification before buying"),
+        ("Is the milk jug dishwasher safe?", "a product's specification before buying"),
+        ("Sind die Pfannen induktionsgeeignet?", "a product's specification before buying"),
+        ("Which grinder should I buy for espresso?", "a recommendation which product to buy"),
         ("¿Lo podéis enviar con papel de regalo?", "gift wrapping"),
         ('I got a text saying "pay £1.99 redelivery fee". Is this you??', "a suspicious message"),
         ("Is this text really from you?", "a suspicious message"),
@@ -50,6 +54,8 @@ def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
         "Kann ich in einer Filiale ein Konto eröffnen?",
         "I bought it as a gift for my mum and it arrived broken",
         "Can I record a video of the fault? Puedo grabar un video",
+        "The pan warped on my induction hob, can I return it?",  # a fault, not a question
+        "I put the jug in the dishwasher and the handle came off",
     ],
 )
 def test_everyday_requests_name_none(text: str) -> None:
