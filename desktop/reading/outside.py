@@ -111,6 +111,36 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"qué me recomienda|cosa mi consiglia|o que recomenda|wat raadt u aan",
     ),
     (
+        "a discount for a group of people",
+        r"(student|nhs|blue light|military|forces|veteran|senior|pensioner|teacher|key worker)s? "
+        r"discount|discount for (students|nurses|teachers|key workers|pensioners|seniors|the nhs)|"
+        r"studentenrabatt|réduction étudiant|descuento (de|para) estudiantes|sconto studenti|"
+        r"desconto de estudante|studentenkorting",
+    ),
+    (
+        "packaging or sustainability",
+        r"(packaging|box|boxes|packing) (is |are )?(recyclable|plastic[- ]free|compostable)|"
+        r"recyclable packaging|plastic[- ]free|carbon (footprint|neutral|offset)|"
+        r"sustainab\w+ (policy|report|credentials)|(verpackung|karton) recycel\w*|"
+        r"emballage recyclable|embalaje reciclable|imballaggio riciclabile|"
+        r"embalagem reciclável|verpakking recyclebaar",
+    ),
+    (
+        "collecting an order or a parcel locker",
+        r"click (and|&) collect|collect (it )?(in|from) (a |the |your )?(store|shop|warehouse)|"
+        # (not "it went to a parcel shop": a delivery problem the library answers)
+        r"pick (it )?up (in|from) (a |the |your )?(store|shop|warehouse)|"
+        r"(deliver|send) (it )?to (a|an|my) (parcel locker|amazon locker|packstation)|"
+        r"selbst abholen|retrait en magasin|recoger en tienda|ritiro in negozio|"
+        r"levantar na loja|afhalen in de winkel",
+    ),
+    (
+        "press or affiliate enquiries",
+        r"press (enquiry|inquiry|release|kit)|journalist|affiliate (programme|program|link)|"
+        r"media (enquiry|inquiry)|presseanfrage|demande (de )?presse|consulta de prensa|"
+        r"richiesta stampa|pedido de imprensa|persaanvraag",
+    ),
+    (
         "a collaboration or sponsorship",
         r"collab\w*|influencer\w*|pr package|sponsor\w*|partnership|brand ambassador|kooperation|"
         r"partenariat|colaboración|patrocin\w*|collaborazione|parceria|samenwerking",

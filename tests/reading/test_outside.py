@@ -17,6 +17,10 @@ from desktop.reading import outside
         ("Is the milk jug dishwasher safe?", "a product's specification before buying"),
         ("Sind die Pfannen induktionsgeeignet?", "a product's specification before buying"),
         ("Which grinder should I buy for espresso?", "a recommendation which product to buy"),
+        ("Do you do a student discount?", "a discount for a group of people"),
+        ("Is the packaging recyclable?", "packaging or sustainability"),
+        ("Can I click and collect?", "collecting an order or a parcel locker"),
+        ("I'm a journalist writing a piece on home coffee", "press or affiliate enquiries"),
         ("¿Lo podéis enviar con papel de regalo?", "gift wrapping"),
         ('I got a text saying "pay £1.99 redelivery fee". Is this you??', "a suspicious message"),
         ("Is this text really from you?", "a suspicious message"),
@@ -56,6 +60,8 @@ def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
         "Can I record a video of the fault? Puedo grabar un video",
         "The pan warped on my induction hob, can I return it?",  # a fault, not a question
         "I put the jug in the dishwasher and the handle came off",
+        "My parcel went to a parcel shop and I cannot find it",
+        "The box arrived damaged and the packaging was soaked",
     ],
 )
 def test_everyday_requests_name_none(text: str) -> None:
