@@ -339,6 +339,19 @@ def test_a_tried_clause_stops_where_the_outcome_starts() -> None:
     assert focus_of(parse(text)).tried == ("I tried again and it went through",)
 
 
+def test_a_donation_request_with_an_offer_in_return_fits_nothing(shop: CannedRepository) -> None:
+    text = (
+        "Customer: Dear Larkfield team, we wondered whether you might be willing to donate a "
+        "prize for our school raffle. We would of course thank you on our posters and in the "
+        "newsletter."
+    )
+    assert understood(shop, text).abstain
+    # Without the offer's exemption the sentence with "would" reads as a second request.
+    assert not understood(
+        shop, text.replace("donate a prize for our school raffle", "help")
+    ).abstain
+
+
 def test_a_list_of_steps_under_since_then_i_have() -> None:
     text = (
         "Customer: It dropped off the app last week. Since then I have:\n"

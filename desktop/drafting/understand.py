@@ -127,7 +127,7 @@ def understand(
     if focus.thanks_only and roles.closing:
         probability = max(probability, calibration.THANKS_PROBABILITY)
         abstain = False
-    elif outside.unanswered(_asks(focus), roles.topics):
+    elif outside.unanswered(_requests(focus), roles.topics):
         # Every request is one a shop library often lacks ("do you do engraving?") and this
         # one never mentions: its nearest response only looks like a match.
         probability = min(probability, calibration.OUTSIDE_PROBABILITY)
@@ -221,6 +221,21 @@ def _asks(focus: Focus) -> list[str]:
     """The open message's questions, else its sentences that ask, else all its sentences."""
     questions = [s for s in focus.segments if "?" in s or "¿" in s]
     return questions or [s for s in focus.segments if ASKS.search(s)] or list(focus.segments)
+
+
+# What the customer offers in return ("we would of course thank you on our posters") asks
+# for nothing, though "would" reads as asking.
+_OFFER = re.compile(
+    r"\b(we|i)( would|'d|'ll| will) (of course |also |gladly |happily )?(thank|credit|mention|"
+    r"promote|feature|share|tag|be (happy|glad|delighted) to)\b",
+    re.IGNORECASE,
+)
+
+
+def _requests(focus: Focus) -> list[str]:
+    """`_asks`, less what the customer offers in return."""
+    asks = _asks(focus)
+    return [a for a in asks if not _OFFER.search(a)] or asks
 
 
 def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranked:
