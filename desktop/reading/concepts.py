@@ -94,7 +94,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "refund timing",
         "when will I get my refund",
         r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
-        r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling",
+        r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling|"
+        r"mit dem geld rechnen|(récupérer|ravoir) (mon|l') ?argent|(recibir|recuperar) (mi|el) "
+        r"dinero|riavere i (miei )?soldi|receber o (meu )?dinheiro|mijn geld terugkrijgen",
     ),
     (
         "faulty warranty repair",
