@@ -343,6 +343,14 @@ NOT_WITH = {
         r"broken (web)?(site|page|app|link|checkout))\b",
         re.IGNORECASE,
     ),
+    # "Ich habe die Mühle zurückgeschickt": a return already made is not asked for.
+    "return an item": re.compile(
+        r"\b((i|we) (have |'ve |already )*(sent|posted|returned|dropped off) (it|them|the \w+)"
+        r"( \w+)? back|(ich|wir) (habe|haben) .{0,60}zurück(geschickt|gesendet|gegeben)|"
+        r"j'ai (déjà )?renvoyé|(he|hemos) devuelto|ho (già )?restituito|já devolvi|"
+        r"(ik|we) (heb|hebben) .{0,40}teruggestuurd)",
+        re.IGNORECASE,
+    ),
     # "How do I get them back to you and get my money back?" asks how to return; the return
     # reply tells when the money follows.
     "refund timing": re.compile(

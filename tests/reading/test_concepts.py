@@ -94,6 +94,12 @@ def test_asking_how_to_return_for_a_refund_is_a_return_not_the_refunds_timing() 
     assert "refund timing" in concepts_in("I sent them back, when do I get my money back?")
 
 
+def test_a_return_already_made_is_not_asked_for() -> None:
+    assert "return an item" not in concepts_in("Ich habe die Mühle an Sie zurückgeschickt.")
+    assert "return an item" not in concepts_in("I've already sent them back, tracking says so")
+    assert "return an item" in concepts_in("Kann ich die Mühle zurückschicken?")
+
+
 def test_getting_a_thing_back_to_normal_is_not_a_return() -> None:
     assert "return an item" in concepts_in("how do i get them back to you")
     assert "return an item" not in concepts_in("How do I get it back to normal?")

@@ -574,6 +574,7 @@ def test_a_chat_name_that_ends_in_an_emoji() -> None:
         "Larkfield: Your request (#88213) has been received and one of our team will be in "
         "touch shortly.",
         "Larkfield: Thanks for contacting Larkfield! We've received your message.",
+        "Kundenservice: Vielen Dank für Ihre Nachricht! Wir melden uns so schnell wie möglich.",
     ],
 )
 def test_a_holding_line_leaves_the_customers_earlier_turn_open(holding: str) -> None:
