@@ -603,6 +603,12 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
             True,
         ),
         ("Nothing else, thanks", True),
+        ("Ok, that makes sense - thanks for explaining. I'll keep an eye on my account.", True),
+        (
+            "I wanted to say thank you to Aisha for her help last week. The replacement arrived "
+            "and works perfectly. No need to reply.",
+            True,
+        ),
         ("No need to reply, but can you also send the invoice?", False),
         (
             "Yes!! That was it, the 5G thing. Made it join the other network and it popped up "

@@ -38,6 +38,7 @@ _FAREWELL = re.compile(
     r"that'?s all|that'?s everything|nothing else|no need to reply|bonne (journée|soirée|"
     r"fin de journée)|"
     r"i'?ll (place|put in|make) (the |an |my )?order|i'?ll (do that|try that|order)|will do|"
+    r"i'?ll keep an eye (on|out)|i'?ll (wait|look out) for|"
     r"bon week-end|schöne[ns]? (tag|abend|wochenende)|frohe weihnachten|un saludo|saludos|"
     r"hasta (la próxima|luego|pronto)|buen (día|fin de semana)|feliz navidad|buona giornata|"
     r"buon fine settimana|tschüss|adiós|au revoir|tot ziens|fijne dag|tchau)\b"
@@ -80,7 +81,8 @@ _MORE = re.compile(
     re.IGNORECASE,
 )
 _THANKED_FOR = re.compile(
-    r"\bfor (all )?(your|the|ur) (kind |quick |great )?(help|support|assistance|patience)\b",
+    r"\bfor (all )?(your|the|ur|her|his|their) (kind |quick |great )?(help|support|assistance|"
+    r"patience)\b",
     re.IGNORECASE,
 )
 _IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
@@ -244,9 +246,21 @@ def _tried(body: str) -> tuple[str, ...]:
 
 
 def _hands_over(text: str) -> bool:
-    """Whether an agent turn only hands over or holds ("An agent will be with you shortly")."""
-    short = len(text.split()) <= HAND_OVER_WORDS and "?" not in text
+    """Whether an agent turn only hands over or holds ("An agent will be with you shortly").
+
+    A question asks for something, unless it only asks the customer to wait ("Mi dà un
+    attimo che verifico l'ordine?").
+    """
+    asks = "?" in text and not _WAIT.search(text)
+    short = len(text.split()) <= HAND_OVER_WORDS and not asks
     return short and _HAND_OVER.search(text) is not None
+
+
+_WAIT = re.compile(
+    r"\b(a moment|one moment|a sec(ond)?|a minute|un attimo|un momento|einen moment|"
+    r"un instant|um momento|een moment(je)?)\b",
+    re.IGNORECASE,
+)
 
 
 def focus_of(transcript: Transcript) -> Focus:

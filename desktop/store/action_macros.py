@@ -163,7 +163,10 @@ _SYNONYMS = {
     "résiliation": "cancel", "cancelación": "cancel",
 }  # fmt: skip
 # A generic verb takes its action from its object: "issued your refund" -> refund.
-_NOUN_ACTION = {"refund": "refund", "replacement": "dispatch", "cancel": "cancel"}
+_NOUN_ACTION = {
+    "refund": "refund", "replacement": "dispatch", "cancel": "cancel", "cancellation": "cancel",
+    "deletion": "delete", "erasure": "delete", "closure": "delete",
+}  # fmt: skip
 # Fulfilment verbs acting on the order itself describe the shop's process, not an agent action.
 _FULFILMENT = {"dispatch", "send"}
 _ORDER_NOUNS = {"order", "item", "items", "product", "delivery", "it", "goods"}
@@ -481,7 +484,11 @@ def _english(base: str, written: str, object_text: str, rest: str) -> StatedActi
         return None
     phrase = _trim(f"{written.lower()} {rest[:1].lower()}{rest[1:]}")
     todo = _trim(f"{base.capitalize()} {_your_to_the(rest)}")
-    return StatedAction(action, phrase, todo, _drop_action_noun(action, target))
+    acted_on = _drop_action_noun(action, target)
+    if target and not acted_on and (of := re.search(r"\bof\s+(.+)", rest)):
+        # "completed the deletion of your account": what the noun's action was done to
+        acted_on = _drop_action_noun(action, _target(_object_text(of.group(1))) or ())
+    return StatedAction(action, phrase, todo, acted_on)
 
 
 def _foreign(sentence: str) -> list[tuple[int, StatedAction]]:

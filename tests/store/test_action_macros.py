@@ -194,6 +194,12 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
             "I've switched you to Plus Annual just now.",
             True,
         ),
+        # A noun's action, done to what follows "of".
+        (
+            "I've deleted your Larkfield account.",
+            "I've completed the deletion of your account and its personal data.",
+            True,
+        ),
         # An order by its number is the order.
         ("I have cancelled order {{order.id}}.", "So I've just cancelled 618772 for you.", True),
     ],
