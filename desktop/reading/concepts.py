@@ -72,7 +72,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "my card payment was declined",
         r"(card|payment|transaction)s? (keeps? )?(getting |being |was |is )?(declined|rejected|"
         r"refused|failing|failed)|declined at checkout|won'?t (go through|accept my card)|"
-        r"payment (could ?n[o']t|can'?t|cannot|did ?n'?t|won'?t) (be )?"
+        r"(payment|transaction|purchase) (could ?n[o']t|can'?t|cannot|did ?n'?t|won'?t) (be )?"
         r"(complete|process|go through)|"
         r"(can'?t|cannot|could ?n[o']t|unable to) (pay|check ?out|complete (the |my )?(payment|"
         r"purchase|order))|"
@@ -128,7 +128,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "return an item",
         "I want to return an item",
-        r"(send|take|post|bring) (it|them|this|these|those|the \w+) back|returning|"
+        r"(send|take|post|bring) (it|them|this|that|these|those|the \w+) back|returning|"
         r"get (it|them|this|these|those) back to you|"
         r"zurückschicken|zurücksenden|zurückgeben|rücksendung|renvoyer|renvoie|retourner|"
         r"devolver|devolución|devuelv\w*|devolv\w*|restituire|restituisc\w*|rimand\w* indietro|"
@@ -321,6 +321,15 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "stop sending me marketing emails",
         r"unsubscribe|(stop|too many) (sending me )?(emails|e-mails|newsletters)|"
         r"newsletter abbestellen|désabonner|darme de baja|disiscriver|uitschrijven",
+    ),
+    (
+        "copy of my data",
+        "what personal data do you hold about me",
+        r"(what|which|all the) (personal )?(data|information|info|details) (you|you'?re|you are|"
+        r"do you) (hold|have|holding|store|storing|keep|keeping)|copy of (my |all (of )?(my |the )?"
+        r"|the )?(personal )?(data|information|info)\b|subject access|access request|\bdsar\b|"
+        r"auskunft über (meine|die) (gespeicherten )?daten|datenauskunft|accès à mes données|"
+        r"copia de mis datos|copia dei miei dati|cópia dos meus dados|inzage in mijn gegevens",
     ),
     (
         "delete account data",
