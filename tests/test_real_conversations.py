@@ -350,6 +350,15 @@ def test_a_donation_request_with_an_offer_in_return_fits_nothing(shop: CannedRep
     assert all("thank you" not in ask for ask in _requests(focus_of(parse(text))))
 
 
+def test_a_question_cut_at_and_can_is_one_question(shop: CannedRepository) -> None:
+    # Cut at ", and can", each half alone names a different thing: the library lacks both.
+    text = (
+        "Beatrice: Hiya! I want to send a Vela lamp straight to my nan for Christmas. Do you do "
+        "gift wrapping, and can you pop a handwritten card in with it? Happy to pay extra"
+    )
+    assert understood(shop, text).abstain
+
+
 def test_a_list_of_steps_under_since_then_i_have() -> None:
     text = (
         "Customer: It dropped off the app last week. Since then I have:\n"

@@ -218,8 +218,19 @@ def understand_conversation(
 
 # --- the ranking's candidates, reordered -------------------------------------------------------
 def _asks(focus: Focus) -> list[str]:
-    """The open message's questions, else its sentences that ask, else all its sentences."""
-    questions = [s for s in focus.segments if "?" in s or "¿" in s]
+    """The open message's questions, else its sentences that ask, else all its sentences.
+
+    A question cut into pieces ("Do you do gift wrapping," / "and can you pop a card in?", or
+    a long one clause by clause) is one question again.
+    """
+    questions: list[str] = []
+    pieces: list[str] = []
+    for segment in focus.segments:
+        pieces.append(segment)
+        if "?" in segment or "¿" in segment:
+            questions.append(" ".join(pieces))
+        if not segment.endswith(","):
+            pieces = []
     return questions or [s for s in focus.segments if ASKS.search(s)] or list(focus.segments)
 
 

@@ -28,7 +28,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ),
     (
         "gift wrapping",
-        r"gift[- ]?wrap\w*|wrap (it|them) (up )?as a gift|geschenkverpackung|als geschenk "
+        r"gift[- ]?wrap\w*|wrap (it|them) (up )?as a gift|handwritten (card|note|message)|"
+        r"(include|add|pop|put|slip) a (gift |personal )?(card|note|message) (in|with)|"
+        r"geschenkverpackung|als geschenk "
         r"verpack\w*|papier cadeau|emballage cadeau|papel de regalo|envolver para regalo|"
         r"confezione regalo|incartare|embrulh\w* para presente|cadeauverpakking|"
         r"inpakken als cadeau",
@@ -86,7 +88,8 @@ TOPICS: tuple[tuple[str, str], ...] = (
     (
         "wholesale or trade",
         r"wholesale|b2b|trade (account|price|pricing|programme|program)|bulk (order|pricing|"
-        r"discount|buy)|corporate (gift|order|account)\w*|(30|60|90)[- ]day (payment )?terms|"
+        r"discount|buy)|corporate (gift|order|account)\w*|(30|60|90)[- ]day (payment |invoice |"
+        r"credit )?terms|invoice terms|payment terms|"
         r"on (credit|account) terms|großhandel|wiederverkäufer|grossiste|vente en gros|"
         r"mayorista|al por mayor|"
         r"ingrosso|rivenditore|atacado|atacadista|groothandel",

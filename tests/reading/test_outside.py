@@ -18,6 +18,8 @@ from desktop.reading import outside
         ("Sind die Pfannen induktionsgeeignet?", "a product's specification before buying"),
         ("Which grinder should I buy for espresso?", "a recommendation which product to buy"),
         ("Do you do a student discount?", "a discount for a group of people"),
+        ("and could we pay on 30-day invoice terms?", "wholesale or trade"),
+        ("can you pop a handwritten card in with it?", "gift wrapping"),
         ("Is the packaging recyclable?", "packaging or sustainability"),
         ("Can I click and collect?", "collecting an order or a parcel locker"),
         ("I'm a journalist writing a piece on home coffee", "press or affiliate enquiries"),
