@@ -181,6 +181,14 @@ def test_a_new_request_after_the_agents_action_is_answered_not_the_action(
     )
     result = understood(shop, thread)
     assert result.ranked[0][0].title == "Out of stock - restock alerts"
+    # "Hi again, one last thing" moves on too.
+    thread = (
+        "Agent: I've arranged a replacement Vela lamp and it was dispatched today.\n"
+        "Customer: New lamp arrived this morning and it's perfect, thank you!\n"
+        "Customer: Hi again, sorry, one last thing from that order: there was also a milk pan "
+        "in it which I've never used. How do I send that back to you?\n"
+    )
+    assert understood(shop, thread).ranked[0][0].title != "Replacement dispatched"
 
 
 def test_a_change_said_with_it_confirms_what_the_thread_names(shop: CannedRepository) -> None:
