@@ -119,7 +119,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "cancel membership subscription",
         "I want to cancel my membership",
-        r"(cancel|end|stop) (my |the |our )?(membership|subscription)|stop paying for|"
+        r"(cancel|end|stop) (my |the |our )?([\w-]+ )?(membership|subscription)|stop paying for|"
         r"(abo|abonnement|mitgliedschaft) (kündigen|beenden)|résilier|arrêter (l'|mon )"
         r"(abonnement|adhésion)|(annuler|résilier) (mon |l')abonnement|darme de baja|"
         r"cancelar (mi |la )?(suscripción|membresía)|disdire|annullare (l'|il mio )abbonamento|"
@@ -364,6 +364,12 @@ NOT_WITH = {
     # reply tells when the money follows.
     "refund timing": re.compile(
         r"\bhow (do|can|should|would) (i|we) (return|send|post|get|ship)\b", re.IGNORECASE
+    ),
+    # "stop paying for those months without losing the membership": a pause, not a cancel
+    "cancel membership subscription": re.compile(
+        r"\b(without (losing|cancel\w*)|rather not (lose|cancel)|keep (my|the) (membership|"
+        r"plus)|for (those|a few|two|three|\d) months|while i'?m (away|travelling|abroad))\b",
+        re.IGNORECASE,
     ),
     # "I don't want to close my account, I just want the texts to stop"
     "delete account data": re.compile(

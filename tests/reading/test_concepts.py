@@ -30,6 +30,8 @@ from desktop.reading.concepts import CONCEPTS, concepts_in, contradicts, expand,
         ("I'd like to see what personal information you're holding about me", "copy of my data"),
         ("it says transaction could not be completed", "payment failed"),
         ("How do I send that back to you?", "return an item"),
+        ("Please cancel my Plus membership", "cancel membership subscription"),
+        ("a way to stop paying for those months without losing the membership", "pause membership"),
         ("Quand vais-je récupérer mon argent ?", "refund timing"),
         ("The kettle stopped working after a week", "faulty warranty repair"),
         ("The machine is leaking from underneath", "faulty warranty repair"),
@@ -102,6 +104,12 @@ def test_a_return_already_made_is_not_asked_for() -> None:
     assert "return an item" not in concepts_in("Ich habe die Mühle an Sie zurückgeschickt.")
     assert "return an item" not in concepts_in("I've already sent them back, tracking says so")
     assert "return an item" in concepts_in("Kann ich die Mühle zurückschicken?")
+
+
+def test_stopping_payments_without_losing_the_membership_is_a_pause_not_a_cancel() -> None:
+    found = concepts_in("a way to stop paying for those months without losing the membership")
+    assert "cancel membership subscription" not in found
+    assert "cancel membership subscription" in concepts_in("I want to stop paying for Plus")
 
 
 def test_getting_a_thing_back_to_normal_is_not_a_return() -> None:
