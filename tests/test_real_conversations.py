@@ -659,6 +659,10 @@ def test_claims_are_statements_of_done_actions() -> None:
     assert claims("We have issued your refund of £20.", ["refund issued"]) == "refund issued"
     assert claims("We can still cancel it before it ships.", ["order cancelled"]) is None
     assert claims("Once we receive it, we'll issue your refund.", ["refund issued"]) is None
+    # "the delivery address" is not "delivered"; "refunded" is a refund
+    assert claims("I've updated the delivery address on your order.", ["delivered"]) is None
+    assert claims("I've refunded the second payment.", ["refund"]) == "refund"
+    assert claims("I've cancelled your order.", ["order cancelled"]) == "order cancelled"
 
 
 @pytest.mark.model
@@ -706,9 +710,10 @@ LATER_SETS = [
     ("threads_outside_dev_kinds.jsonl", 30, 0.767, 0.70),
     ("threads_dev2.jsonl", 40, 0.85, 0.78),
     ("threads_holdout_final.jsonl", 45, 0.911, 0.84),
-    ("blind_threads.jsonl", 54, 0.852, 0.78),  # 0.537 when first measured, before any look
-    ("threads_long_messages.jsonl", 36, 0.611, 0.55),  # 0.417 first measured, blind
+    ("blind_threads.jsonl", 54, 0.87, 0.8),  # 0.537 when first measured, before any look
+    ("threads_long_messages.jsonl", 36, 0.667, 0.6),  # 0.417 first measured, blind
     ("threads_terse_messages.jsonl", 36, 0.833, 0.75),  # 0.528 first measured, blind
+    ("threads_varied_authors.jsonl", 54, 0.833, 0.76),  # 0.630 first measured, blind
 ]
 
 

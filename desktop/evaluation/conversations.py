@@ -193,8 +193,12 @@ def claims(text: str, phrases: Sequence[str]) -> str | None:
 
 
 def _stem_in(word: str, text: str) -> bool:
+    """`word` in `text` as a form of the same word: "issued" in "issue", "refund" in "refunded".
+
+    Not a longer word that shares its start: "delivered" is not in "the delivery address".
+    """
     stem = word[:-2] if len(word) > 5 and word.endswith("ed") else word
-    return re.search(rf"\b{re.escape(stem[:6])}", text) is not None
+    return re.search(rf"\b{re.escape(stem)}(?:e|ed|d|ing|s|es)?\b", text) is not None
 
 
 def evaluate_case(
