@@ -367,6 +367,17 @@ def test_a_question_cut_at_and_can_is_one_question(shop: CannedRepository) -> No
     assert understood(shop, text).abstain
 
 
+def test_after_the_wait_a_response_asks_for_the_team_takes_it_on(shop: CannedRepository) -> None:
+    # "Charged twice - pending authorisation" asks for 3-5 business days, then a screenshot.
+    waited = (
+        "Customer: It's now 8 working days and both £64.00 payments are still on my statement. "
+        "They're not even showing as pending any more. Screenshot attached."
+    )
+    assert understood(shop, waited).ranked[0][0].title == "Holding reply - looking into it"
+    fresh = "Customer: I was charged twice, £64.00 two times, one shows as pending. Why?"
+    assert understood(shop, fresh).ranked[0][0].title == "Charged twice - pending authorisation"
+
+
 def test_a_list_of_steps_under_since_then_i_have() -> None:
     text = (
         "Customer: It dropped off the app last week. Since then I have:\n"

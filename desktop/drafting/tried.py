@@ -141,6 +141,28 @@ def next_step(canned: CannedResponse, ranked: Ranked) -> int | None:
     return None
 
 
+# A response that asks the customer to wait ("released ... within 3-5 business days. If it's
+# still there after that, send us a screenshot"), and a customer who says the wait is over.
+_WAIT_PROMISE = re.compile(
+    r"\b(within \d+\s*[\u2013-]\s*\d+ (business |working )?days|if it'?s still (there|showing|"
+    r"pending) after)",
+    re.IGNORECASE,
+)
+_WAITED = re.compile(
+    r"\b((it'?s|it has been|been) (now )?(\d+|a|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|over a|more than a) (full )?(working |business )?(days|weeks?)|(\d+|two|three|four|"
+    r"five|six|seven|eight|nine|ten) (working |business )?days (later|on|now|since)|not (even )?"
+    r"(showing as )?pending any ?more|no longer pending|still (there|showing|on my statement) "
+    r"after)",
+    re.IGNORECASE,
+)
+
+
+def waited_out(canned: CannedResponse, text: str) -> bool:
+    """Whether the customer waited as long as `canned` asks, and it is still not right."""
+    return _WAIT_PROMISE.search(canned.body) is not None and _WAITED.search(text) is not None
+
+
 def still_faulty(canned: CannedResponse, text: str) -> bool:
     """Whether `text` says the device `canned` troubleshoots still fails after its steps."""
     return _DEVICE_STEPS.search(canned.body) is not None and _STILL_FAILS.search(text) is not None
@@ -160,15 +182,16 @@ def past_tried(
     `fault` is the library's warranty or fault claim, `text` what the customer wrote, and
     `sent` the agent's turns: a response the agent already sent is not the next step either.
     """
-    if not ranked or not (tried or sent):
+    if not ranked:
         return ranked
     top = ranked[0][0]
-    if not (exhausted(top, tried) or already_sent(top, sent)):
+    waited = waited_out(top, text)
+    if not (waited or exhausted(top, tried) or already_sent(top, sent)):
         return ranked
     named = next_step(top, ranked)
     if named is not None:
         return [ranked[named], *ranked[:named], *ranked[named + 1 :]]
-    if offers_next_step(top):
+    if offers_next_step(top) and not waited:  # after the wait, its own next step is the team's
         return ranked
     if fault is not None and fault.stated is None and still_faulty(top, text):
         return [(fault, ranked[0][1]), *[(c, s) for c, s in ranked if c.id != fault.id]]
