@@ -102,7 +102,31 @@ def _accepted_names(
         labelled = max(labelled + counts[opener[0]], 2)
     if labelled >= 2:
         accepted.update(label[0] for label in labels if label and len(label[0].split()) <= 3)
+    elif labelled == 1:
+        # "Support (Hannah): ..." then, after a blank line, "Freddie Lowe: ...": a full name
+        # opening a paragraph of a chat that has a label is the other speaker.
+        accepted.update(
+            label[0]
+            for i, label in enumerate(labels)
+            if label and (i == 0 or not lines[i - 1].strip()) and _full_name(label[0])
+        )
     return accepted
+
+
+# Words of a form's field ("Order Number: 123"), which a full name never is.
+_FIELD_WORDS = frozenset(
+    {"order", "number", "tracking", "reference", "ref", "address", "email", "phone", "date",
+     "subject", "total", "item", "items", "product", "postcode", "name", "account", "card",
+     "amount"}
+)  # fmt: skip
+
+
+def _full_name(name: str) -> bool:
+    """Two or three capitalised words that are not a form's field: "Freddie Lowe"."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(
+        w[:1].isupper() and w.isalpha() and w.lower() not in _FIELD_WORDS for w in words
+    )
 
 
 def _day_separator(lines: Sequence[str], i: int) -> bool:

@@ -553,6 +553,21 @@ def test_a_tickets_fields_and_a_chat_apps_title_are_not_the_message() -> None:
     assert [t.role for t in chat.turns] == ["agent", "customer"]
 
 
+def test_a_full_name_after_a_role_label_is_the_other_speaker() -> None:
+    transcript = parse(
+        "Support (Hannah): Hi Freddie, the extra pending amount is released within 3-5 days.\n"
+        "\n"
+        "Freddie Lowe: Right, it's now 8 working days. Can you look into it please\n"
+        "\n"
+        "Order Number: 613058\n"
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("agent", "Hannah"),
+        ("customer", "Freddie Lowe"),
+    ]
+    assert "Order Number: 613058" in transcript.turns[-1].text
+
+
 def test_a_chat_name_that_ends_in_an_emoji() -> None:
     transcript = parse(
         "[22/11/2026, 10:04] Larkfield Care: Hi Grace, we've processed the refund today.\n"
