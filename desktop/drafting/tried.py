@@ -191,7 +191,10 @@ def past_tried(
     named = next_step(top, ranked)
     if named is not None:
         return [ranked[named], *ranked[:named], *ranked[named + 1 :]]
-    if offers_next_step(top) and not waited:  # after the wait, its own next step is the team's
+    if waited and holding is not None and holding.id != top.id:
+        # The wait it asked for is over: its own next step is the team's ("we'll look into it").
+        return [(holding, ranked[0][1]), *[(c, s) for c, s in ranked if c.id != holding.id]]
+    if offers_next_step(top):
         return ranked
     if fault is not None and fault.stated is None and still_faulty(top, text):
         return [(fault, ranked[0][1]), *[(c, s) for c, s in ranked if c.id != fault.id]]
