@@ -20,7 +20,10 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 HEADER_SECONDS = 10.0
 BODY_SECONDS = 15.0
-MAX_WAITING_HEADERS = 16  # of the server's 64 connections: the rest stay for real requests
+# Of the server's 64 connections: the rest stay for real requests. Half, not a quarter: a
+# burst of 30 clients that connect at once on a busy machine may all still be waiting for
+# their own headers, and at 16 the oldest of them was pushed out (connection reset).
+MAX_WAITING_HEADERS = 32
 
 
 class SlowBodyError(Exception):
