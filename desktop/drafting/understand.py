@@ -299,8 +299,9 @@ def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:
     now = [r for r, s in zip(ranked, states, strict=True) if s == "now"]
     # "I've changed it" confirms whichever change the thread is about: the address it names
     # before the membership it never mentions.
-    thread = " ".join([t for t, _ in focus.weighted] + list(focus.agent_texts))
-    now.sort(key=lambda r: _named_rank(thread, r[0]))
+    if len(now) > 1:
+        thread = " ".join([t for t, _ in focus.weighted] + list(focus.agent_texts))
+        now.sort(key=lambda r: _named_rank(thread, r[0]))
     rest = [r for r, s in zip(ranked, states, strict=True) if s == "none"]
     later = [r for r, s in zip(ranked, states, strict=True) if s == "later"]
     return now + rest + later

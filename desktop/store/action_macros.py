@@ -485,7 +485,7 @@ def _english(base: str, written: str, object_text: str, rest: str) -> StatedActi
     phrase = _trim(f"{written.lower()} {rest[:1].lower()}{rest[1:]}")
     todo = _trim(f"{base.capitalize()} {_your_to_the(rest)}")
     acted_on = _drop_action_noun(action, target)
-    if target and not acted_on and (of := re.search(r"\bof\s+(.+)", rest)):
+    if target and not acted_on and (of := _OF.search(rest)):
         # "completed the deletion of your account": what the noun's action was done to
         acted_on = _drop_action_noun(action, _target(_object_text(of.group(1))) or ())
     return StatedAction(action, phrase, todo, acted_on)
@@ -568,6 +568,7 @@ def _target(object_text: str) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(words))
 
 
+_OF = re.compile(r"\bof\s+(.+)")  # "the deletion of your account": what a noun acted on
 _ORDER_NUMBER = re.compile(r"^\s*#?\d{5,}\b")
 
 

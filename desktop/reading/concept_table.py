@@ -1,0 +1,382 @@
+"""The table of everyday support paraphrases that `desktop.reading.concepts` reads with.
+
+Each concept: the name added to a text that says it, the plain sentence a customer would say
+for it, and what customers write (case-insensitive, matched at word starts). General
+e-commerce support language in the Latin-script languages the app reads (en, de, fr, es, it,
+pt, nl), written from how customers phrase these needs, not from any one library; keep each
+pattern specific enough that it never fires on an unrelated sentence. Places abroad are read
+only after an English shipping verb: the shop's own country is not known, and a German shop's
+"Lieferung nach Berlin" is domestic. No Qt.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Places abroad, read only beside an English shipping verb (see the docstring).
+_PLACES = (
+    r"(norway|sweden|denmark|finland|iceland|switzerland|austria|germany|france|spain|"
+    r"portugal|italy|ireland|netherlands|belgium|poland|greece|turkey|canada|usa|america|"
+    r"mexico|brazil|australia|new zealand|japan|china|india|singapore|dubai|uae|"
+    r"oslo|zurich|zürich|geneva|stockholm|copenhagen|helsinki|vienna|berlin|munich|paris|"
+    r"madrid|barcelona|lisbon|rome|milan|dublin|amsterdam|brussels|warsaw|new york|"
+    r"toronto|sydney|melbourne|tokyo)"
+)
+
+# Longer ago than a usual return window: "it's been 6 weeks", "over a month ago".
+_LONG_AGO = (
+    r"((been|over|more than|after|nearly|almost) (\d+|two|three|four|five|six|seven|eight|a "
+    r"couple of|a few) (weeks|months)|(over|more than) (a|one) month|(\d+|two|three|six) "
+    r"months ago|(over|more than|past) (the )?30 days)"
+)
+
+# (name added to the text, the plain sentence for it, what customers write). Patterns are
+# matched case-insensitively at word starts; keep each one specific enough that it never fires
+# on an unrelated sentence.
+CONCEPTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "charged twice",
+        "I was charged twice for one order",
+        r"(two|2|double|duplicate|multiple|several) (separate )?(payments|charges|transactions|"
+        r"debits)|(charged|billed|debited|paid|taken) (me )?(twice|two times|double)|"
+        r"(zweimal|doppelt) (abgebucht|belastet|berechnet|bezahlt)|zwei (abbuchungen|zahlungen)|"
+        r"(deux|double) (prélèvements|débits|paiements)|(débité|prélevé|facturé) deux fois|"
+        r"dos (cargos|cobros|pagos)|(cobrado|cobraron|cargado) dos veces|"
+        r"due (addebiti|pagamenti)|(addebitato|pagato) due volte|duas cobranças|"
+        r"(cobrado|debitado) duas vezes|(dubbel|twee keer) (betaald|afgeschreven|gerekend)",
+    ),
+    (
+        "damaged",
+        "the item arrived damaged",
+        r"crack(ed|s)?|smashed|shattered|dented|crushed|chipped|snapped|broken|"
+        r"beschädigt|zerbrochen|gebrochen|kaputt angekommen|gesprungen|einen (sprung|riss)|"
+        r"cassée?s?|brisée?s?|abîmée?s?|endommagée?s?|fissurée?s?|"
+        r"rot[oa]s?|dañad[oa]s?|quebrad[oa]s?|partid[oa]s?|rachad[oa]s?|amolgad[oa]s?|"
+        r"danificad[oa]s?|rott[oa]|danneggiat[oa]|incrinat[oa]|ammaccat[oa]|crepat[oa]|"
+        r"ammaccatur[ae]|abollad[oa]s?|abolladura|amolgadela|fissure|une bosse|eine delle|"
+        r"dellen|beule|deuk|barst|"
+        r"beschadigd|kapot|gebroken",
+    ),
+    (
+        "payment failed",
+        "my card payment was declined",
+        r"(card|payment|transaction)s? (keeps? )?(getting |being |was |is )?(declined|rejected|"
+        r"refused|failing|failed)|declined at checkout|won'?t (go through|accept my card)|"
+        r"(payment|transaction|purchase) (could ?n[o']t|can'?t|cannot|did ?n'?t|won'?t) (be )?"
+        r"(complete|process|go through)|"
+        r"(can'?t|cannot|could ?n[o']t|unable to) (pay|check ?out|complete (the |my )?(payment|"
+        r"purchase|order))|"
+        r"(karte|zahlung) (wird|wurde) abgelehnt|zahlung fehlgeschlagen|"
+        r"(carte|paiement) (est |a été )?(refusée?|rejetée?)|paiement échoué|"
+        r"(tarjeta|pago) (fue |es )?(rechazad[oa]|denegad[oa])|"
+        r"(carta|pagamento) (è |viene |é )?(rifiutat[oa]|recusad[oa])|"
+        r"(kaart|betaling) (wordt |is )?geweigerd",
+    ),
+    (
+        "international shipping abroad",
+        "do you deliver to other countries",
+        r"abroad|overseas|internationally|outside (the )?(uk|eu|us|usa|europe|country)|"
+        r"ins ausland|à l'étranger|al extranjero|all'estero|para o exterior|naar het buitenland|"
+        rf"(ship|send|deliver|post)\w*\b.{{0,50}}\b{_PLACES}(?!\w)|"
+        rf"(?<!\w){_PLACES}(?!\w).{{0,50}}\b(ship|send|deliver|post)",
+    ),
+    (
+        "refund timing",
+        "when will I get my refund",
+        r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
+        r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling|"
+        r"mit dem geld rechnen|(récupérer|ravoir) (mon|l') ?argent|(recibir|recuperar) (mi|el) "
+        r"dinero|riavere i (miei )?soldi|receber o (meu )?dinheiro|mijn geld terugkrijgen",
+    ),
+    (
+        "faulty warranty repair",
+        "the product is faulty and stopped working",
+        r"stopped working|(doesn'?t|does not|won'?t|no longer) (work|turn on|switch on|heat|"
+        r"charge|pair)|leak(s|ing)?|faulty|defective|broke down|"
+        r"funktioniert nicht mehr|defekt|undicht|ne (fonctionne|marche) plus|en panne|"
+        r"fuite|dejó de funcionar|no funciona|averiad[oa]|gotea|non funziona|guast[oa]|"
+        r"perde acqua|parou de funcionar|não funciona|vaza|werkt niet meer|lekt|"
+        r"(rattl|grind|buzz|click|squeak|screech)\w* (noise|sound)|"
+        r"makes? a (loud |strange |weird )?(noise|sound)|(switches|turns|cuts) (itself )?off|"
+        r"keeps (switching|turning|cutting) off",
+    ),
+    (
+        "cancel order",
+        "I want to cancel my order",
+        r"changed my mind|(don'?t|no longer) (want|need) (it|them|the order)|"
+        r"stornier|annuler|annulation|cancelar|cancelación|annullare|annullamento|annuleren",
+    ),
+    (
+        "cancel membership subscription",
+        "I want to cancel my membership",
+        r"(cancel|end|stop) (my |the |our )?([\w-]+ )?(membership|subscription)|stop paying for|"
+        r"(abo|abonnement|mitgliedschaft) (kündigen|beenden)|résilier|arrêter (l'|mon )"
+        r"(abonnement|adhésion)|(annuler|résilier) (mon |l')abonnement|darme de baja|"
+        r"cancelar (mi |la )?(suscripción|membresía)|disdire|annullare (l'|il mio )abbonamento|"
+        r"cancelar a (assinatura|subscrição)|(abonnement|lidmaatschap) opzeggen",
+    ),
+    (
+        "return an item",
+        "I want to return an item",
+        r"(send|take|post|bring) (it|them|this|that|these|those|the \w+) back|returning|"
+        r"get (it|them|this|these|those) back to you|"
+        r"zurückschicken|zurücksenden|zurückgeben|rücksendung|renvoyer|renvoie|retourner|"
+        r"devolver|devolución|devuelv\w*|devolv\w*|restituire|restituisc\w*|rimand\w* indietro|"
+        r"reso\b|devolução|terugsturen|terugstuur|retourneren|retourneer",
+    ),
+    (
+        "exchange",
+        "I want to exchange it for a different one",
+        r"swap|exchange|(different|bigger|smaller|other) (size|colou?r)|umtausch|tauschen|"
+        r"échanger|échange|cambiar por|cambio de talla|cambiare|sostituire con|trocar|ruilen",
+    ),
+    (
+        "change delivery address",
+        "I need to change my delivery address",
+        r"(wrong|new|different|old|change( the| my)?) (delivery |shipping )?address|"
+        r"moved house|(to|at) my (old|previous) (flat|house|place|home)|"
+        r"(send|deliver|ship|redirect|go|come)( it| them| the (order|parcel))? to "
+        r"(my|our|the) (office|work|workplace|parents'?|mum'?s|sister'?s|neighbou?r'?s?|new "
+        r"(place|flat|house|home))( instead)?|"
+        r"(adresse|lieferadresse) (ändern|falsch)|neue adresse|"
+        r"(changer|modifier) (l'|mon )?adresse|nouvelle adresse|"
+        r"cambiar (la )?dirección|nueva dirección|cambiare (l')?indirizzo|nuovo indirizzo|"
+        r"mudar (o )?endereço|novo endereço|adres wijzigen|nieuw adres",
+    ),
+    (
+        "invoice receipt",
+        "I need an invoice for my order",
+        r"invoice|vat (number|invoice|receipt)|(need|want|get|send|copy of|lost) (a |an |the |my )?"
+        r"(proper |itemised )?receipt|rechnung|quittung|facture|factura|recibo|fattura|ricevuta|"
+        r"nota fiscal|factuur|bonnetje",
+    ),
+    (
+        "password reset log in",
+        "I can't log in to my account",
+        r"(can'?t|cannot|unable to) (log|sign) ?in|locked out|forgot(ten)? (my )?password|"
+        r"passwort|mot de passe|contraseña|password dimenticata|senha|wachtwoord",
+    ),
+    (
+        "promo discount code",
+        "my discount code doesn't work",
+        r"promo ?codes?|promotional code|voucher|coupon|discount code|gutschein|rabattcode|"
+        r"code promo|code de réduction|cupón|código de descuento|codice sconto|cupom|kortingscode",
+    ),
+    (
+        "wrong item received",
+        "I received the wrong item",
+        r"(wrong|incorrect) (item|product)|not what i ordered|(sent|received|got|delivered|"
+        r"shipped|came with|arrived with)( me)? (the |a |an )?(wrong|incorrect)|"
+        r"falsche[nrs]? (artikel|produkt) (geliefert|erhalten|bekommen)|"
+        r"mauvais(e)? (article|taille|couleur|produit)|"
+        r"(artículo|talla|color|producto) (equivocad[oa]|incorrect[oa])|"
+        r"(articolo|taglia|colore|prodotto) sbagliat[oa]|(item|tamanho|cor) errad[oa]|"
+        r"verkeerde (artikel|maat|kleur)|"
+        # "I ordered the 24cm pan but the box that came today has a 28cm frying pan in it"
+        r"ordered (the |a |an )?[\w\s()#-]{0,40}?,? but (i |we )?((got|received|you sent( me)?|"
+        r"they sent( me)?|was sent) (a|an|the|two|2)|it'?s a|it is a|the (box|parcel|package)"
+        r"( that came| that arrived)?( today| yesterday)? (has|had|contained))\b|"
+        r"ordered (the |a |an )?[\w\s()#-]{0,40}? and what (turned up|arrived|came|you sent)( me)? "
+        r"(is|was) (a|an|the)\b",
+    ),
+    (
+        "missing item",
+        "an item is missing from my parcel",
+        r"missing from|(wasn'?t|was not|isn'?t|is not|weren'?t) in the (box|parcel|package)|"
+        r"only (received|got) (one|two|\d)|(fehlt|fehlen) (im|in der) (paket|sendung)|"
+        r"manquant|(falta|faltan|manca|mancano|ontbreekt) ",
+    ),
+    (
+        "delayed",
+        "my parcel is delayed",
+        r"running late|(is|was|it'?s|still) (late|overdue)|no (tracking )?updates?|"
+        r"(hasn'?t|has not|still not|not yet) (arrived|come|turned up|been delivered)|"
+        r"still waiting (for|on)|"
+        r"(hasn'?t|has not) (moved|updated|changed)|stuck (at|in)|verspätet|verspätung|"
+        r"en retard|retardé|retrasad[oa]|con retraso|in ritardo|atrasad[oa]|vertraagd",
+    ),
+    (
+        "lost parcel",
+        "my parcel is lost",
+        r"(went|gone|is) missing|disappeared|never (turned up|showed up|arrived)|"
+        r"verloren gegangen|perdu|extraviad[oa]|smarrit[oa]|extraviad[oa]|kwijt",
+    ),
+    (
+        "marked not received",
+        "tracking says delivered but I haven't received it",
+        r"(says|said|shows?|showing|marked|marks it) (as |it was |it'?s )?delivered|"
+        r"als zugestellt|marqué comme livré|indica (que )?entregado|risulta consegnat[oa]|"
+        r"consta como entregue|als bezorgd",
+    ),
+    (
+        # Where a parcel left while nobody was home would be: what a customer already searched.
+        "safe place around the property",
+        "I've looked around the house and in the safe places",
+        r"bin (store|shed|area)|(back|front) (garden|yard|door step)|porch|garden shed|"
+        r"concierge|mail ?room|post ?room|parcel (locker|box)|doorstep|behind the (gate|bins?)|"
+        r"recycling (bin|area)|nachbarn|mülltonne|voisins|gardien|vecinos|conserje|portería|"
+        r"vicini|portineria|vizinhos|portaria|buren",
+    ),
+    (
+        "out of stock restock",
+        "when will it be back in stock",
+        r"sold out|back in stock|out of stock|restock|ausverkauft|wieder (verfügbar|da)|"
+        r"épuisé|rupture de stock|agotad[oa]|esaurit[oa]|esgotad[oa]|uitverkocht",
+    ),
+    (
+        "price match",
+        "can you match a cheaper price",
+        r"cheaper (elsewhere|at|on|from)|(lower|better|cheaper) price|"
+        r"(found|seen|saw) it (for less|cheaper)|günstiger|moins cher|más barato|"
+        r"(found|seen|saw|spotted) (it|the same \w+|one) (for|at) [£$€]?\d+\S* (at|on|in)\b|"
+        r"più economico|mais barato|goedkoper",
+    ),
+    (
+        "unrecognised charge",
+        "there is a charge I don't recognise",
+        r"(don'?t|do not) recogni[sz]e|never (made|authori[sz]ed|ordered)|"
+        r"(never|didn'?t|did not) (ever )?sign(ed)? up|(don'?t|do not) (think|remember) i "
+        r"(ever )?(signed|sign) up|"
+        r"(didn'?t|did not) (make|authori[sz]e) (this|that|the)|fraud|"
+        r"nicht autorisiert|pas autorisé|no reconozco|non riconosco|não reconheço|"
+        r"niet herken|(ne )?reconnais pas|(haven'?t|have not|didn'?t|did not|never) ordered "
+        r"anything|n'ai rien commandé|no he (pedido|comprado) nada|nichts bestellt|"
+        r"non ho ordinato (niente|nulla)|não (fiz|pedi|comprei) nada|niets besteld",
+    ),
+    (
+        "return label",
+        "I need a return label",
+        r"(print|printer|printing)\b.{0,30}\blabel|label\b.{0,30}\b(print|printer)|"
+        r"qr ?code|(no|without a|don'?t have a) printer|rücksendeetikett|étiquette de retour|"
+        r"etiqueta de devolución|etichetta di reso|etiqueta de devolução|retourlabel",
+    ),
+    (
+        "two-factor authentication",
+        "I lost my phone and can't get my two-factor code",
+        r"2fa|two[- ]factor|authenticator|(verification|security|login) code|"
+        r"(lost|new|broke|changed) (my )?phone",
+    ),
+    (
+        "shipped dispatched",
+        "my order has already been dispatched",
+        r"(it'?s|its|it is|order is|parcel is) (already )?on (its|it'?s) way|"
+        r"(has|have|had|was|been) already (been )?(shipped|dispatched|sent)|"
+        r"(has|have) (already )?left (our|the|your) (warehouse|depot)|"
+        r"(got|had|received) (the|a|my) (dispatch|shipping|shipment) (email|confirmation)|"
+        r"(dispatch|shipping|shipment) (email|confirmation|notification) (came|arrived)|"
+        r"bereits (versandt|verschickt)|schon unterwegs|déjà (été )?expédiée?|ya (ha sido|fue) "
+        r"enviad[oa]|già (stat[oa] )?spedit[oa]|já (foi )?enviad[oa]|al verzonden",
+    ),
+    (
+        "pause membership",
+        "can I pause my membership for a few months",
+        r"(stop|suspend) paying\b.{0,40}\bwhile|while (we'?re|i'?m) (away|travelling|abroad)|"
+        r"(no (sense|point)|pointless) (in )?paying for (it|plus|the membership)|"
+        r"rather not lose (it|plus|my membership)|"
+        r"(stop|pause|suspend) (it|plus|my membership) for (those|a few|some|two|three|2|3) months|"
+        r"without losing (it|my membership|plus|the membership)|"
+        r"put (it|my (membership|subscription|plus)) on hold|freeze (my )?(membership|"
+        r"subscription)|take a break from (plus|my membership|the subscription)|"
+        r"(mitgliedschaft|abo) (pausieren|ruhen lassen)|mettre (mon abonnement )?en pause|"
+        r"pausar (mi|la) (suscripción|membresía)|mettere in pausa|pausar a assinatura|"
+        r"lidmaatschap pauzeren",
+    ),
+    (
+        "use a gift card to pay",
+        "can I pay with a gift card",
+        r"(use|pay with|redeem|spend) (a |an |the |my |her |his |this )?(e-?)?gift ?card|"
+        r"(e-?)?gift ?card\b.{0,80}\b(use it|pay for|towards|to pay)|"
+        r"(mit|per) gutschein (bezahlen|zahlen)|payer avec (une|la|ma) carte cadeau|"
+        r"pagar con (una|la|mi) tarjeta regalo|pagare con (una|la) gift card|"
+        r"pagar com (um|o) cartão presente|betalen met (een|de|mijn) cadeaukaart",
+    ),
+    (
+        "order still processing",
+        "my order hasn't been dispatched yet",
+        r"(hasn'?t|has not|not|still not|isn'?t|is not|wasn'?t) (been )?(shipped|dispatched|sent)"
+        r"( yet| out)?|no (dispatch|shipping|shipment) (email|confirmation|notification)|"
+        r"(says|shows|showing|is|it'?s|still) (still )?(being )?(processing|processed|prepared)|"
+        r"keine versandbestätigung|noch nicht (versandt|verschickt)|pas encore (été )?expédiée?|"
+        r"todavía no (se ha )?enviad[oa]|non (è )?ancora (stat[oa] )?spedit[oa]|"
+        r"ainda não (foi )?enviad[oa]|nog niet verzonden",
+    ),
+    (
+        "outside the returns window",
+        "can I still return it after 30 days",
+        rf"(return|send (it|them) back|bring (it|them) back)\w*\b.{{0,60}}\b{_LONG_AGO}|"
+        rf"{_LONG_AGO}.{{0,60}}\b(return|send (it|them) back)|too late to (return|send)",
+    ),
+    (
+        "unsubscribe emails",
+        "stop sending me marketing emails",
+        r"unsubscribe|(stop|too many) (sending me )?(emails|e-mails|newsletters)|"
+        r"newsletter abbestellen|désabonner|darme de baja|disiscriver|uitschrijven",
+    ),
+    (
+        "copy of my data",
+        "what personal data do you hold about me",
+        r"(what|which|all the) (personal )?(data|information|info|details) (you|you'?re|you are|"
+        r"do you) (hold|have|holding|store|storing|keep|keeping)|copy of (my |all (of )?(my |the )?"
+        r"|the )?(personal )?(data|information|info)\b|subject access|access request|\bdsar\b|"
+        r"auskunft über (meine|die) (gespeicherten )?daten|datenauskunft|accès à mes données|"
+        r"copia de mis datos|copia dei miei dati|cópia dos meus dados|inzage in mijn gegevens",
+    ),
+    (
+        "delete account data",
+        "please delete my account and my data",
+        r"(delete|close|remove) (my )?(account|data|details)|right to (be forgotten|erasure)|"
+        r"(konto|daten) löschen|supprimer (mon )?compte|(borrar|eliminar) (mi )?cuenta|"
+        r"(cancellare|eliminare) (il mio )?account|(excluir|apagar) (minha )?conta|"
+        r"account verwijderen",
+    ),
+)
+
+
+# A product that "won't work" is faulty; a code, card or page that won't work is not, nor is a
+# "broken" site. An item the customer already sent back is past its damage: "a refund for the
+# broken headphones I returned" asks for the refund.
+NOT_WITH = {
+    "damaged": re.compile(
+        r"\b(returned|sent (it|them) back|posted (it|them) back|zurückgeschickt|renvoyé|"
+        r"devuelto|restituito|devolvi|(site|page|app|link|checkout)s? (is |seems |looks )?broken|"
+        r"broken (web)?(site|page|app|link|checkout))\b",
+        re.IGNORECASE,
+    ),
+    # "Ich habe die Mühle zurückgeschickt": a return already made is not asked for.
+    "return an item": re.compile(
+        r"\b((i|we) (have |'ve |already )*(sent|posted|returned|dropped off) (it|them|the \w+)"
+        r"( \w+)? back|(ich|wir) (habe|haben) .{0,60}zurück(geschickt|gesendet|gegeben)|"
+        r"j'ai (déjà )?renvoyé|(he|hemos) devuelto|ho (già )?restituito|já devolvi|"
+        r"(ik|we) (heb|hebben) .{0,40}teruggestuurd)",
+        re.IGNORECASE,
+    ),
+    # "How do I get them back to you and get my money back?" asks how to return; the return
+    # reply tells when the money follows.
+    "refund timing": re.compile(
+        r"\bhow (do|can|should|would) (i|we) (return|send|post|get|ship)\b", re.IGNORECASE
+    ),
+    # "stop paying for those months without losing the membership": a pause, not a cancel
+    "cancel membership subscription": re.compile(
+        r"\b(without (losing|cancel\w*)|rather not (lose|cancel)|keep (my|the) (membership|"
+        r"plus)|for (those|a few|two|three|\d) months|while i'?m (away|travelling|abroad))\b",
+        re.IGNORECASE,
+    ),
+    # "I don't want to close my account, I just want the texts to stop"
+    "delete account data": re.compile(
+        r"\b(don'?t|do not|not|never) (want|wish|mean|need|asking) to (close|delete|remove)\b",
+        re.IGNORECASE,
+    ),
+    "faulty warranty repair": re.compile(
+        r"\b(code|voucher|coupon|link|website|site|page|app|card|password|login|account|"
+        r"e-?mail|checkout|payment)s?\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+# States of an order that exclude each other: a reply saying one is wrong when the customer
+# says the other ("cancel it? I've had the 'on its way' email" is not "hasn't shipped yet").
+OPPOSITE = {
+    "shipped dispatched": "order still processing",
+    "order still processing": "shipped dispatched",
+}
