@@ -651,6 +651,17 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
             "straight away. Thank you so much Ellie, you're a star",
             True,
         ),
+        # Praise closes, even in a long letter that mentions what went wrong ...
+        (
+            "Just writing to say the kettle came yesterday and works a treat. I was really "
+            "impressed with how fast you sorted the broken one, it's not often you get that. I "
+            "will be recommending you to my neighbours.\n\nWith kind regards,\nJoan Pike (still "
+            "on the old phone)",
+            True,
+        ),
+        # ... but not praise that asks for something.
+        ("Great service as always, could you also send the invoice?", False),
+        ("I was impressed at first but the lid is still broken", False),
     ],
 )
 def test_thanks_only(text: str, thanks: bool) -> None:

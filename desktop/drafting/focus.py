@@ -25,6 +25,7 @@ MAX_SEGMENTS = 40  # sentences of the open message read one by one (see _kept)
 _THANKS = re.compile(
     r"\b(thanks?|thank you|thx|ty|cheers|appreciated?|much appreciated|brilliant|perfect|great|"
     r"awesome|lovely|fantastic|star|sorted|all good|got it|works now|worked|working now|"
+    r"impressed|recommend(?:ing)? you|(?:good|great|excellent|brilliant|wonderful) service|"
     r"arrived|shown up|showed up|resolved|fixed|did it|that did it|"
     r"gracias|muchas gracias|perfecto|genial|danke|vielen dank|super|perfekt|merci|parfait|"
     r"génial|grazie|perfetto|obrigad[oa]|bedankt|dank je|спасибо|отлично)\b"
@@ -78,6 +79,23 @@ _MORE = re.compile(
     r"\b(one more thing|another thing|separately|by the way|btw|i'?d like|i would like|"
     r"i want|i need|wondering|quick question|trying to|invalid|doesn'?t|isn'?t|won'?t|"
     r"can'?t|didn'?t|hasn'?t|haven'?t)\b",
+    re.IGNORECASE,
+)
+# Praise that only a satisfied customer writes: such a sentence closes, whatever else it says
+# ("impressed with how quickly you dealt with the broken one"), unless it asks something.
+_STRONG_PRAISE = re.compile(
+    r"\b(?:(?:very |really |so |most )?impressed|recommend(?:ing)? you|(?:good|great|excellent|"
+    r"brilliant|wonderful|fantastic) (?:service|customer service))\b",
+    re.IGNORECASE,
+)
+_ASKS_OR_BUT = re.compile(
+    r"\?|\b(?:can|could|would|will) you\b|\b(?:please|but|however|still|though)\b", re.IGNORECASE
+)
+# Praise that reads like a complaint word by word: "it's not often one gets such service".
+_PRAISE = re.compile(
+    r"\b(?:it'?s |it is )?not often (?:that )?(?:one|you|i|we) (?:gets?|sees?|finds?|comes?)"
+    r"|can'?t thank you enough|couldn'?t be happier|can'?t fault|couldn'?t ask for (?:more|better)"
+    r"|no complaints",
     re.IGNORECASE,
 )
 _THANKED_FOR = re.compile(
@@ -335,7 +353,7 @@ def is_thanks_only(text: str) -> bool:
     worked: "thanks. Separately, I'd like to cancel my membership" asks for something.
     """
     body = _before_sign_off(_without_greetings(text) or text)
-    if not (_THANKS.search(text) or _FAREWELL.search(text)) or len(body.split()) > 40:
+    if not (_THANKS.search(text) or _FAREWELL.search(text)) or len(body.split()) > 70:
         return False
     return all(_closing_sentence(s.text) for s in split(body))
 
@@ -345,6 +363,7 @@ def is_thanks_only(text: str) -> bool:
 # ("Cheers, Sam") and leaves a bare "Thanks" alone: a thank-you is what is being read here.
 _SIGN_OFF = re.compile(
     r"^\s*(kind regards|best( wishes| regards)?|regards|all the best|cheers|many thanks|"
+    r"with (many |warm |kind |best )?(thanks|regards|wishes)|"
     r"mit freundlichen grüßen|viele grüße|cordialement|bien à vous|saludos|un saludo|"
     r"cordiali saluti|atenciosamente|met vriendelijke groet)\b[^.!?\n]{0,30}[,!.]?\s*$",
     re.IGNORECASE,
@@ -376,7 +395,9 @@ def says_it_works(text: str) -> bool:
 
 def _closing_sentence(sentence: str) -> bool:
     # "Thank you so much for your help!" thanks for help given; it asks for none.
-    sentence = _THANKED_FOR.sub(" ", sentence)
+    if _STRONG_PRAISE.search(sentence) and not _ASKS_OR_BUT.search(sentence):
+        return True
+    sentence = _PRAISE.sub(" ", _THANKED_FOR.sub(" ", sentence))
     # "No need to reply", "nothing else": a goodbye's words ask for nothing.
     rest = _FAREWELL.sub(" ", sentence)
     # An order number or code is information ("Claro, es el A-10990"): an answer, not thanks.

@@ -365,7 +365,7 @@ def _compatible(wanted: tuple[str, ...], said: tuple[str, ...]) -> bool:
 
 # "switched you to Plus Annual", "moved you onto the yearly plan": the customer is moved.
 _TO_THE_CUSTOMER = re.compile(r"^\w+ you (?:over )?(?:to|onto|on to|into)\b", re.IGNORECASE)
-_WHICH_ONE = frozenset(["second", "first", "other", "extra", "duplicate", "both"])
+_WHICH_ONE = frozenset(["second", "first", "other", "extra", "duplicate", "both", "one", "ones"])
 
 
 # --- reading a text --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from desktop.threads.labels import (
     NameLabel,
     classify_line,
     is_channel_tag,
+    is_handle,
     name_label,
     role_of_name,
 )
@@ -93,6 +94,7 @@ def _accepted_names(
         or (i == first and len(name.split()) > 1)  # "Aaron Blake: …"; "China: …" is a headline
         or role_of_name(name)
         or name.lower() in joined
+        or is_handle(name)  # "@jordanwhelan_:" is never a heading or a form's field
     }
     labelled = sum(1 for role, _ in roles if role) + sum(counts[name] for name in accepted)
     opener = labels[first] if first >= 0 else None

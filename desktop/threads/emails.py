@@ -11,10 +11,11 @@ by one; the result is oldest first.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
-from desktop.threads.labels import classify_line
+from desktop.threads.labels import classify_line, role_of_name
 from desktop.threads.model import Message
 
 _WROTE = (
@@ -201,6 +202,8 @@ def _read(lines: Sequence[str], author: Author | None) -> list[Message]:
         older = _read(quoted, ("", ""))
         if author is None and older:
             older[-1].role = "agent"
+        elif author is not None and older and not older[-1].key:
+            older[-1].answered_by = author[1] or author[0].lower()
         return [*older, *([own] if own else [])]
     own = _message(lines, author)
     return [own] if own else []
@@ -222,6 +225,36 @@ def without_quoted_history(text: str) -> str:
     return text
 
 
+def _team_signer(text: str) -> str:
+    """The name signed above the team's name ("Rosa", then "Larkfield Customer Care"), or "".
+
+    "" also when the message does not end with the team's name.
+    """
+    tail = [line.strip() for line in text.split("\n") if line.strip()][-3:]
+    for above, line in itertools.pairwise(tail):
+        if role_of_name(line) == "agent" and re.fullmatch(r"[^\W\d_][\w'-]+", above):
+            return above
+    return ""
+
+
+def _answered_top(messages: list[Message]) -> list[Message]:
+    """Oldest first, even when the paste put the team's message above the customer's reply.
+
+    Newest-first is how mail quotes, but some helpdesks export a conversation oldest first
+    with each message under its own header. When the top is signed by the team and the
+    message under it greets or thanks that signer by name ("Hi Rosa, that's great"), the
+    message under it answers the top, so it is the newer one.
+    """
+    if len(messages) < 2 or not messages[-1].unnamed_top:
+        return messages
+    top, below = messages[-1], messages[-2]
+    signer = _team_signer(top.text)
+    if not signer or not re.search(rf"\b{re.escape(signer)}\b", below.text[:160]):
+        return messages
+    top.role, below.role = "agent", None
+    return [*messages[:-2], top, below]
+
+
 def split(lines: Sequence[str]) -> list[Message]:
     """The thread's messages, oldest first; the top's author is unknown unless a header says."""
-    return _read(lines, None)
+    return _answered_top(_read(lines, None))

@@ -275,9 +275,14 @@ _CUSTOMER_CJK = _cjk_pattern(CUSTOMER_WORDS)
 _TEAM_CJK = _cjk_pattern(TEAM_WORDS)
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 @lru_cache(maxsize=4096)  # a thread repeats its few speakers' names on every line
 def role_of_name(name: str) -> Role | None:
     """The role a name or tag announces ("Visitor 4821", "Larkfield Support"), or None."""
+    if name[:1] == "@" or (" " not in name and _CAMEL.search(name)):
+        name = _CAMEL.sub(" ", name.lstrip("@")).replace("_", " ")  # "@LarkfieldHelp"
     if _AGENT_FIRST_RE.search(name) or _TEAM_CJK.search(name):
         return "agent"
     if _CUSTOMER_RE.search(name) or _CUSTOMER_CJK.search(name):
@@ -383,6 +388,20 @@ _FROM_TEAM = re.compile(r"^(?P<name>.+?) (?:from|at) (?P<team>[^\W\d_].*)$")
 NameLabel = tuple[str, str, bool, int]  # name, tag, timestamped, length of the label
 
 
+# A social-media handle as a chat label: "@jordanwhelan_:", "priya.cooks:". Lower case is fine
+# here, unlike a name: the "@", "." or "_" is what makes it a handle, not prose.
+_HANDLE_LABEL = re.compile(
+    rf"^\s*(?P<stamp>{TIMESTAMP})(?P<name>@[^\W_][\w.]{{1,29}}"
+    r"|[^\W\d_][^\W_]{1,20}[._][\w.]{0,20}[^\W_])\s*[:：][ \t]?",
+    re.IGNORECASE,
+)
+
+
+def is_handle(name: str) -> bool:
+    """Whether a label's name is a social-media handle ("@larkfieldhelp", "priya.cooks")."""
+    return _HANDLE_LABEL.match(f"{name}:") is not None
+
+
 def name_label(line: str) -> NameLabel | None:
     """A "Name:" label at the start of `line`: (name, tag, timestamped, length), or None.
 
@@ -391,6 +410,9 @@ def name_label(line: str) -> NameLabel | None:
     """
     if ":" not in line[:120] and "：" not in line[:120]:
         return None
+    handle = _HANDLE_LABEL.match(line)
+    if handle and not handle["name"].lower().startswith("www.") and handle["name"][-1] != ".":
+        return handle["name"], "", bool(handle["stamp"].strip()), handle.end()
     match = _NAME_LABEL.match(line)
     if not match:
         return None

@@ -21,3 +21,5 @@ class Message:
     tag: str = ""
     # The text is the top of an e-mail whose author the paste does not name.
     unnamed_top: bool = False
+    # Quoted, with no name, under a reply by this key: written by the reply's other side.
+    answered_by: str = ""

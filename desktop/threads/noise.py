@@ -142,6 +142,9 @@ def event_actor(line: str) -> str | None:
 _TICKET_FIELD = re.compile(
     r"^\s*(?:(?:requester|created|updated|status|priority|assignee|assigned to|tags|group|"
     r"channel|source|ticket id)\s*:\s*\S[^\n]{0,70}|(?:ticket|case)\s*#\s?\d+\b[^\n]{0,60}"
+    # ... a social inbox's title: "Instagram · Direct messages · @larkfield.home"
+    r"|(?:instagram|facebook|messenger|whatsapp|twitter|tiktok|linkedin)\s*[·|•\u2013\u2014-]"
+    r"[^\n]{0,80}"
     # ... and a line that is only a name and an address (a requester label's value)
     r"|[^\n<>:]{1,60}<[^<>\s]+@[^<>\s]+>)$",
     re.IGNORECASE,

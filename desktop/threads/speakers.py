@@ -85,7 +85,10 @@ def resolve(messages: Sequence[Message], joined: Iterable[str] = ()) -> None:
     if unknown:
         roles.update(_by_shape(named, roles, unknown))
     for message in messages:
-        if message.role is None:
+        if message.role is None and message.answered_by:
+            reply = roles.get(message.answered_by, "customer")
+            message.role = "agent" if reply == "customer" else "customer"
+        elif message.role is None:
             message.role = roles.get(message.key, "customer")
 
 

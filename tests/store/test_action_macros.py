@@ -189,6 +189,7 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
         (DUPLICATE, "I've asked the payments team to refund you.", False),
         # which one of the thread's payments; the customer moved to another plan
         (DUPLICATE, "Both payments were taken. I've refunded the second £112.00 now.", True),
+        (DUPLICATE, "Yes, both went through. I've refunded the second one just now.", True),
         (
             "I've switched your membership to {{input.new_plan}}.",
             "I've switched you to Plus Annual just now.",

@@ -672,3 +672,52 @@ def test_a_thanks_line_inside_a_message_is_no_signature() -> None:
     # the customer's request, and nothing of it is dropped.
     transcript = parse("Customer: Hi,\nThanks\nCan you cancel order 48123?\nAlso my refund?")
     assert transcript.turns[-1].text.endswith("Also my refund?")
+
+
+def test_an_export_with_the_teams_message_above_the_customers_reply() -> None:
+    # Oldest first, each message under its own header: the customer's reply thanks the
+    # team's signer by name, so it answers the message above it.
+    transcript = parse(
+        "Hi Dana,\n\nI've now moved your order 551208 to next Tuesday.\n\nBest,\nMarek\n"
+        "Oakridge Customer Care\n\n---\n\nFrom: Dana Holt <dana.holt@example.com>\n"
+        "Sent: 02 March 2026 10:15\nSubject: Re: Delivery day\n\n"
+        "Thanks Marek, that's perfect. Will I get a new tracking email?\n\nDana"
+    )
+    assert [t.role for t in transcript.turns] == ["agent", "customer"]
+    assert transcript.turns[-1].text.startswith("Thanks Marek")
+
+
+def test_a_reply_on_top_of_the_teams_mail_stays_newest() -> None:
+    # The usual order: the customer's reply on top, quoting the team's mail below.
+    transcript = parse(
+        "Thanks Marek, will I get a new tracking email?\n\nDana\n\n"
+        "From: Oakridge Customer Care <care@oakridge.example>\nSent: 02 March 2026 09:40\n"
+        "Subject: Delivery day\n\nHi Dana, I've moved your order to next Tuesday.\n\nBest,\n"
+        "Marek\nOakridge Customer Care"
+    )
+    assert [t.role for t in transcript.turns] == ["agent", "customer"]
+    assert transcript.turns[-1].text.startswith("Thanks Marek")
+
+
+def test_quoted_text_under_a_customers_mail_is_the_teams() -> None:
+    transcript = parse(
+        "From: Ray Gill <ray.gill@example.net>\nDate: Fri, 4 Dec 2026 09:00\n"
+        "To: Oakridge Support <support@oakridge.example>\nSubject: Re: Your refund\n\n"
+        "Dear Ana,\n\nThe money is back in my account. Many thanks.\n\nRay\n\n"
+        "> Hi Ray, I've refunded the £30 today. Ana"
+    )
+    assert [t.role for t in transcript.turns] == ["agent", "customer"]
+
+
+def test_social_media_handles_label_a_chat() -> None:
+    transcript = parse(
+        "Instagram · Direct messages · @oakridge.home\n\n"
+        "@OakridgeHelp: Hi Sam, I've resent the receipt to your email.\n"
+        "sam_k.88: got it thanks"
+    )
+    assert roles_and_texts(transcript) == [
+        ("agent", "Hi Sam, I've resent the receipt to your email."),
+        ("customer", "got it thanks"),
+    ]
+    # An address or a sentence with a colon is no handle.
+    assert len(parse("see www.oakridge.example: it lists the stores").turns) == 1
