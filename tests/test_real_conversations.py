@@ -599,6 +599,27 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
     assert all(weight < 1.0 for _, weight in focus.weighted[1:])
 
 
+def test_the_customers_news_settles_their_own_earlier_messages() -> None:
+    chat = (
+        "Customer: I lost my phone and can't get past the login code\n"
+        "Agent: Use one of your backup codes, under 'Use a backup code'.\n"
+        "Customer: hang on, might be in my password manager\n"
+        "Customer: found them, I'm in!! thank you"
+    )
+    focus = focus_of(parse(chat))
+    assert focus.thanks_only
+    assert focus.open_text == "found them, I'm in!! thank you"
+    # Without news, two open messages are both read: thanks in advance asks for nothing.
+    waiting = focus_of(parse("Customer: where is order 5521?\nCustomer: thanks in advance"))
+    assert "order 5521" in waiting.open_text
+    assert not waiting.thanks_only
+
+
+def test_a_password_manager_is_no_manager_to_escalate_to() -> None:
+    assert not is_upset([("threat", "password manager")])
+    assert is_upset([("threat", "manager")])
+
+
 @pytest.mark.parametrize(
     ("text", "thanks"),
     [
@@ -659,6 +680,9 @@ def test_focus_weighs_the_open_request_over_answered_turns() -> None:
             "on the old phone)",
             True,
         ),
+        ("Det fungerar nu! Tack så mycket 😊", True),
+        ("The money landed overnight. All good, you can close this. Thanks!", True),
+        ("hi, I'm in London next week, can I collect it?", False),
         # ... but not praise that asks for something.
         ("Great service as always, could you also send the invoice?", False),
         ("I was impressed at first but the lid is still broken", False),
@@ -691,6 +715,10 @@ def test_claims_are_statements_of_done_actions() -> None:
     assert claims("Once we receive it, we'll issue your refund.", ["refund issued"]) is None
     # "the delivery address" is not "delivered"; "refunded" is a refund
     assert claims("I've updated the delivery address on your order.", ["delivered"]) is None
+    # one clause says what happened, the other what was done
+    said = "You were charged twice, and I've refunded the duplicate payment."
+    assert claims(said, ["refunded twice"]) is None
+    assert claims("I've refunded you twice now, sorry.", ["refunded twice"]) == "refunded twice"
     assert claims("I've refunded the second payment.", ["refund"]) == "refund"
     assert claims("I've cancelled your order.", ["order cancelled"]) == "order cancelled"
 

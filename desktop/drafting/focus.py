@@ -28,7 +28,10 @@ _THANKS = re.compile(
     r"impressed|recommend(?:ing)? you|(?:good|great|excellent|brilliant|wonderful) service|"
     r"arrived|shown up|showed up|resolved|fixed|did it|that did it|"
     r"gracias|muchas gracias|perfecto|genial|danke|vielen dank|super|perfekt|merci|parfait|"
-    r"génial|grazie|perfetto|obrigad[oa]|bedankt|dank je|спасибо|отлично)\b"
+    r"génial|grazie|perfetto|obrigad[oa]|bedankt|dank je|спасибо|отлично|"
+    # and in neighbouring languages a customer may write in: sv, da/no, pl, cs, fi, tr, ro, hu
+    r"tack|tusen tack|mange tak|takk|dziękuję|dzięki|děkuji|díky|kiitos|teşekkürler|"
+    r"teşekkür ederim|mulțumesc|multumesc|köszönöm)\b"
     r"|谢谢|感谢|ありがとう|감사|고맙",
     re.IGNORECASE,
 )
@@ -36,8 +39,9 @@ _THANKS = re.compile(
 _FAREWELL = re.compile(
     r"\b(bye|goodbye|have a (good|great|nice|lovely) (one|day|weekend|evening|christmas)|"
     r"merry christmas|happy (holidays|new year)|all the best|best wishes|take care|"
-    r"that'?s all|that'?s everything|nothing else|no need to reply|bonne (journée|soirée|"
-    r"fin de journée)|"
+    r"that'?s all|that'?s everything|nothing else|no need to reply|"
+    r"(you can|feel free to|(please )?go ahead and|happy for you to) close (this|the ticket|it)|"
+    r"bonne (journée|soirée|fin de journée)|"
     r"i'?ll (place|put in|make) (the |an |my )?order|i'?ll (do that|try that|order)|will do|"
     r"i'?ll keep an eye (on|out)|i'?ll (wait|look out) for|"
     r"bon week-end|schöne[ns]? (tag|abend|wochenende)|frohe weihnachten|un saludo|saludos|"
@@ -51,10 +55,10 @@ _GOOD_NEWS = re.compile(
     r"\b(arrived|received|landed|land in|turned up|showed up|came through|come through|"
     r"works|worked|working|connected|sorted|logged in|got in|back in|all set|found (it|the)|"
     r"fixed|resolved|exactly what|popped up|that was it|that did it|that'?s done it|"
-    r"went through|showing now|shows (up )?now|"
+    r"went through|showing now|shows (up )?now|i'?m (back )?in(?=\s*[!.]|$)|"
     r"angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
     r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
-    r"recebi|aangekomen|ontvangen|werkt)\b",
+    r"recebi|aangekomen|ontvangen|werkt|fungerar|funkar|virker|fungerer|działa|funguje|toimii)\b",
     re.IGNORECASE,
 )
 # A request, a question or a problem: then the message is not only thanks.
@@ -176,10 +180,16 @@ _AGENT_ASKS = re.compile(
 )
 
 
+# A manager the customer could speak to; not a password manager or the customer's own job.
+NOT_A_PERSON_MANAGER = (
+    r"manager(?<!password manager)(?<!office manager)(?<!project manager)(?<!account manager)"
+    r"(?<!download manager)(?<!file manager)(?<!task manager)(?<!package manager)"
+)
 # Threats that only an upset customer makes (cancelling or closing an account is a request).
 _STRONG_THREAT = re.compile(
     r"\b(disput|chargeback|trading standards|review|lawyer|solicitor|ombudsman|report|"
-    r"never (order|shop|buy)|manager|supervisor|court|small claims|(call|calling|contact) my bank)",
+    rf"never (order|shop|buy)|{NOT_A_PERSON_MANAGER}|supervisor|court|small claims|"
+    r"(call|calling|contact) my bank)",
     re.IGNORECASE,
 )
 UPSET_POINTS = 2
@@ -291,6 +301,9 @@ def focus_of(transcript: Transcript) -> Focus:
     open_turns = [t.text for t in turns[last_agent + 1 :] if t.role == "customer"]
     if not open_turns:  # the paste ends on the agent's turn: answer the customer's last one
         open_turns = [transcript.latest_customer_text()]
+    elif len(open_turns) > 1 and is_thanks_only(open_turns[-1]) and says_it_works(open_turns[-1]):
+        # "hang on, let me look" then "found it, I'm in! thanks": the news settles the rest
+        open_turns = open_turns[-1:]
     open_text = "\n".join(t for t in open_turns if t).strip()
     weighted: list[tuple[str, float]] = [(open_text, OPEN_WEIGHT)] if open_text else []
     # Earlier customer turns, newest first, weighed by what the agent did after each. A

@@ -31,7 +31,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from desktop.drafting import calibration, counterparts, known, rerank, translations, tried
-from desktop.drafting.focus import ASKS, Focus, focus_of, is_upset, says_it_works
+from desktop.drafting.focus import (
+    ASKS,
+    NOT_A_PERSON_MANAGER,
+    Focus,
+    focus_of,
+    is_upset,
+    says_it_works,
+)
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.drafting.roles import Roles, roles_of
@@ -53,7 +60,7 @@ SEGMENT_TOP = 3  # a sentence repeats a need when that need's response is in its
 POLICY_POOL = 20  # candidates the policy may reorder (a confirmation just done moves up)
 # "I want to speak to a manager", "escalate this", "put me through to someone senior".
 _ASKS_FOR_MANAGER = re.compile(
-    r"\b(manager|supervisor|team leader|someone senior|escalat\w*|vorgesetzt\w*|"
+    rf"\b({NOT_A_PERSON_MANAGER}|supervisor|team leader|someone senior|escalat\w*|vorgesetzt\w*|"
     r"responsable|gerente|supervisora?|superviseur|direttore|responsabile)\b",
     re.IGNORECASE,
 )

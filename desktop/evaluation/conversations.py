@@ -180,8 +180,10 @@ def claims(text: str, phrases: Sequence[str]) -> str | None:
     A sentence claims "refund issued" when it states an action as already done (the same
     recogniser that finds confirmation macros, desktop.store.action_macros) and holds the
     phrase's words: "we have issued your refund" does, "we can still cancel it" does not.
+    Read clause by clause: "you were charged twice, and I've refunded the duplicate" does
+    not claim "refunded twice".
     """
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+|;\s+|,\s+(?=(?:and|but|so)\b)", text):
         if stated_action("", sentence) is None:
             continue
         lower = sentence.lower()

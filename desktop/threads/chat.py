@@ -53,6 +53,8 @@ def split(lines: Sequence[str]) -> tuple[list[Message], set[str]]:
     for i, (line, (role, length), label, event) in enumerate(
         zip(lines, roles, names, events, strict=True)
     ):
+        if role is not None and _roster(line[length:]):
+            continue  # "Agent: Aleksandra   Visitor: Benedict": who took part, not a message
         if role is not None:
             speaker = _speaker(line[:length].strip().rstrip(":：").strip())
             message = Message("", speaker=speaker, role=role, key=speaker.lower())
@@ -129,6 +131,15 @@ def _full_name(name: str) -> bool:
     return 2 <= len(words) <= 3 and all(
         w[:1].isupper() and w.isalpha() and w.lower() not in _FIELD_WORDS for w in words
     )
+
+
+_ROSTER_GAP = re.compile(r"\s{3,}|\t|\s+[|·•]\s+")
+
+
+def _roster(rest: str) -> bool:
+    """A label's text that is a short name and then another role label: a transcript's roster."""
+    name, *others = _ROSTER_GAP.split(rest.strip(), maxsplit=1)
+    return bool(others) and len(name.split()) <= 3 and classify_line(others[0])[0] is not None
 
 
 def _day_separator(lines: Sequence[str], i: int) -> bool:

@@ -103,3 +103,57 @@ def is_date_line(line: str) -> bool:
 def is_date_word(word: str) -> bool:
     """A month or weekday name ("May", "Tue", "juin"), which a name line never starts with."""
     return word.lower().rstrip(".,") in _CALENDAR_WORDS
+
+
+# Month numbers by the start of their names in the Latin-script languages: "juin" and "juil"
+# need four letters, the rest three ("dic", "dez", "déc" are all December).
+_MONTH_STARTS = {
+    "juin": 6, "juil": 7,
+    "jan": 1, "ene": 1, "gen": 1, "jän": 1, "feb": 2, "fév": 2, "fev": 2, "mar": 3, "mär": 3,
+    "mrz": 3, "maa": 3, "apr": 4, "abr": 4, "avr": 4, "may": 5, "mai": 5, "mag": 5, "mei": 5,
+    "jun": 6, "giu": 6, "jul": 7, "lug": 7, "aug": 8, "ago": 8, "aoû": 8, "aou": 8, "sep": 9,
+    "set": 9, "oct": 10, "okt": 10, "ott": 10, "out": 10, "nov": 11, "dec": 12, "dic": 12,
+    "dez": 12, "déc": 12,
+}  # fmt: skip
+_CLOCK = re.compile(r"(\d{1,2})[:h](\d{2})(?::\d{2})?\s*([ap])?\.?m?\b", re.IGNORECASE)
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def moment(line: str) -> tuple[int, int, int, int] | None:
+    """(year or 0, month, day, minute of the day) of a date line, for ordering; else None.
+
+    "Fri, 4 Dec 2026 at 8:03 AM" and "Dec 1, 3:15pm" read; numeric dates other than ISO do
+    not (04/12 is April or December depending on the country).
+    """
+    text = line.strip().lower()
+    iso = _ISO.search(text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    else:
+        words = _TOKEN.findall(text)
+        found = [
+            (i, number)
+            for i, word in enumerate(words)
+            if word in _MONTH_WORDS
+            for number in [_MONTH_STARTS.get(word[:4], _MONTH_STARTS.get(word[:3], 0))]
+            if number
+        ]
+        if not found:
+            return None
+        at, month = found[0]
+        near = [  # the day beside the month: "4 Dec", "Dec 4", "4. Dezember"
+            words[j]
+            for j in (at - 1, at + 1, at - 2, at + 2)
+            if 0 <= j < len(words) and words[j].isdigit() and len(words[j]) <= 2
+        ]
+        days = [int(w) for w in near if 1 <= int(w) <= 31]
+        years = [int(w) for w in words if w.isdigit() and len(w) == 4]
+        if not days:
+            return None
+        day, year = days[0], years[0] if years else 0
+    clock = _CLOCK.search(text[iso.end() :] if iso else text)
+    minute = 0
+    if clock:
+        hour = int(clock[1]) % 12 if clock[3] else int(clock[1])
+        minute = (hour + (12 if (clock[3] or "").lower() == "p" else 0)) * 60 + int(clock[2])
+    return year, month, day, minute

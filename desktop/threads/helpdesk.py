@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desktop.threads.dates import is_date_line, is_date_word
+from desktop.threads.dates import is_date_line, is_date_word, moment
 from desktop.threads.emails import parse_author, without_quoted_history
 from desktop.threads.labels import is_channel_tag, role_of_name
 from desktop.threads.model import Message
@@ -79,17 +79,20 @@ def _person_like(text: str) -> bool:
 
 def _split_shared(line: str) -> tuple[str, str] | None:
     """Name and date sharing a line ("Name · date", "Name  10:32 AM"), or None."""
+    dashed = _DASHED.match(line)
+    if dashed:  # "----- Public reply by Nadia (Agent), 1 Dec 2026 09:05 -----"
+        inside = _DOER.sub("", dashed["inside"])
+        # The longest date wins: "Fri, 4 Dec" splits at "·", not at the comma in the date.
+        for at in sorted({inside.rfind(mark) for mark in ",·|•"} - {-1}):
+            name, date = _role_first(inside[:at].strip()), inside[at + 1 :].strip()
+            if _name_like(name) and is_date_line(date):
+                return name, date
     shared = _SHARED_LINE.match(line)
     if shared and _name_like(shared["name"]) and is_date_line(shared["date"]):
         return shared["name"].strip(), shared["date"]
     by = _BY_LINE.match(line)
     if by and _name_like(by["name"]) and is_date_line(by["date"]):
         return by["name"].strip(), by["date"]  # "Replied by: Callum Reyes on Wed, 2 Dec ..."
-    dashed = _DASHED.match(line)
-    if dashed:  # "----- Public reply by Nadia (Agent), 1 Dec 2026 09:05 -----"
-        name, _, date = _DOER.sub("", dashed["inside"]).rpartition(",")
-        if _name_like(name) and is_date_line(date.strip()):
-            return name.strip(), date.strip()
     if len(line) > 90 or not _TIME.search(line):
         return None
     for space in _SPACE.finditer(line):  # "Zara  10:32 AM": the first split whose rest is a date
@@ -99,12 +102,28 @@ def _split_shared(line: str) -> tuple[str, str] | None:
     return None
 
 
+_ROLE_FIRST = re.compile(r"^(?P<role>[^·|•]{1,30}?)\s+[·|•]\s+(?P<name>[^·|•]{1,80})$")
+
+
+def _role_first(name: str) -> str:
+    """The person a role-first header names, with the role as a tag; else `name`.
+
+    "Customer replied · Yusuf Demir (yusuf@…)" -> "Yusuf Demir (Customer)".
+    """
+    parts = _ROLE_FIRST.match(name)
+    if parts is None:
+        return name
+    role = role_of_name(_ACTION.sub("", parts["role"]))
+    person = re.sub(r"\s*[(\[][^()\[\]]*@[^()\[\]]*[)\]]", "", parts["name"]).strip()
+    return f"{person} ({parts['role'].split()[0]})" if role and person else name
+
+
 def is_header(text: str) -> bool:
     """Whether `text` is one line with a name and a date ("Chloe (Support) · 20 May, 10:12")."""
     return "\n" not in text.strip() and _split_shared(text.strip()) is not None
 
 
-Header = tuple[str, int, str]  # the author, the header's line count, its shape
+Header = tuple[str, int, str, str]  # the author, the header's line count, its shape, its date
 
 
 def _header(lines: Sequence[str], i: int) -> Header | None:
@@ -121,22 +140,23 @@ def _header(lines: Sequence[str], i: int) -> Header | None:
         line = f"{addressed['name']} <{addressed['address']}>"
     shared = _split_shared(line)
     if shared:
-        return shared[0], 1, "shared"
+        return shared[0], 1, "shared", shared[1]
     after = lines[i + 1].strip() if i + 1 < len(lines) else ""
     if is_date_line(line) and _name_like(after) and _person_like(after):
-        return after, 2, "date first"
+        return after, 2, "date first", line
     if not _name_like(line):
         return None
     for gap in (1, 2):
         if i + gap >= len(lines) or not is_date_line(lines[i + gap]):
             continue
+        date = lines[i + gap]
         if gap == 1:
-            return line, 2, "name first"
+            return line, 2, "name first", date
         middle = lines[i + 1].strip()
         if not middle:
-            return line, 3, "name first"
+            return line, 3, "name first", date
         if _name_like(middle) and role_of_name(middle) == "agent" and not _TAGGED.match(line):
-            return f"{line} ({middle})", 3, "name first"  # "Chloe / Larkfield Support / date"
+            return f"{line} ({middle})", 3, "name first", date  # "Chloe / Larkfield Support"
     return None
 
 
@@ -190,12 +210,24 @@ def _author(header: str) -> Message:
 
 
 def split(lines: Sequence[str]) -> list[Message]:
-    """The export's messages, oldest first (exports list them in time order).
+    """The export's messages, oldest first.
 
     Every message of one export has the same header shape, so a later header must have the
     shape of the first: a date and a short line inside a message do not start a new one.
+    Exports list messages in time order; some put the newest first, which their dates show.
     """
+    messages, dates = _blocks(lines)
+    moments = [m for m in map(moment, dates) if m is not None]
+    newest_first = moments == sorted(moments, reverse=True) and moments[:1] > moments[-1:]
+    if len(messages) == len(moments) > 1 and newest_first:
+        messages.reverse()
+    return [m for m in messages if m.text]
+
+
+def _blocks(lines: Sequence[str]) -> tuple[list[Message], list[str]]:
+    """The messages in the order of the paste, and each header's date."""
     messages: list[Message] = []
+    dates: list[str] = []
     body: list[str] = []
     shape = ""
     i = 0
@@ -213,10 +245,11 @@ def split(lines: Sequence[str]) -> list[Message]:
             messages[-1].text = _text(body)
         shape = header[2]
         messages.append(_author(header[0]))
+        dates.append(header[3])
         body = []
         i += header[1]
         while i < len(lines) and _FIELD.match(lines[i]):
             i += 1
     if messages:
         messages[-1].text = _text(body)
-    return [m for m in messages if m.text]
+    return messages, dates

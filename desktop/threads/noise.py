@@ -75,7 +75,9 @@ _CHAT_STATE = re.compile(
     r"(?:started|ended|closed|transferred|assigned|rated|reopened)\b[^\n]{0,60}"
     # An export's title: "Chat transcript", "Conversation with Visitor 4821".
     rf"|(?:{_CHAT}\s+(?:transcript|history|log)|transcript of (?:the )?{_CHAT}"
-    rf"|{_CHAT} with (?-i:[A-ZÀ-Ý])[^\n.!?]{{0,40}})\s*[-:]?\s*[^\n.!?]{{0,40}})$",
+    rf"|{_CHAT} with (?-i:[A-ZÀ-Ý])[^\n.!?]{{0,40}})\s*[-:]?\s*[^\n.!?]{{0,40}}"
+    # ... whose rest may name a page: "Chat transcript - larkfield.example/help - 04/12/2026"
+    rf"|{_CHAT}\s+(?:transcript|history|log)\s+[-|·]\s+[^\s!?]+(?:\s+[-|·]\s+[^\n!?]{{0,30}})?)$",
     re.IGNORECASE,
 )
 # Every event names one of these; most lines name none and skip the slower patterns.

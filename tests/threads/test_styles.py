@@ -513,11 +513,12 @@ def test_a_subject_line_and_addressed_names_above_blocks_of_two_shapes() -> None
         "Luca (Larkfield) · Dec 4, 2026, 2:55 PM\n"
         "Hi Agnes, you can download a VAT invoice from My orders.\n"
     )
+    # The newest is on top: by their dates, Luca's reply came first.
     assert roles_and_texts(transcript) == [
-        ("customer", "Perfect, found the Download invoice button. No need to reply."),
         ("agent", "Hi Agnes, you can download a VAT invoice from My orders."),
+        ("customer", "Perfect, found the Download invoice button. No need to reply."),
     ]
-    assert transcript.turns[0].speaker == "Agnes Thornbury"
+    assert transcript.turns[1].speaker == "Agnes Thornbury"
 
 
 def test_a_chat_under_a_title_line_with_a_date() -> None:
@@ -721,3 +722,31 @@ def test_social_media_handles_label_a_chat() -> None:
     ]
     # An address or a sentence with a colon is no handle.
     assert len(parse("see www.oakridge.example: it lists the stores").turns) == 1
+
+
+def test_a_newest_first_export_with_dashed_headers_reads_oldest_first() -> None:
+    transcript = parse(
+        "Ticket #5512 | Subject: Refund | Status: Pending\n\n"
+        "--- Customer replied · Ana Ruiz (ana.ruiz@example.com) · Thu, 3 Dec 2026 at 9:10 AM ---\n"
+        "It's in my account now, thanks.\n\n"
+        "--- Reply from Tom (Agent) · Mon, 30 Nov 2026 at 4:00 PM ---\n"
+        "Hi Ana, I've processed the refund today.\n\n"
+        "--- Ana Ruiz · Sun, 29 Nov 2026 at 11:45 AM ---\n"
+        "When will I get my refund for order 7781?"
+    )
+    assert roles_and_texts(transcript) == [
+        ("customer", "When will I get my refund for order 7781?"),
+        ("agent", "Hi Ana, I've processed the refund today."),
+        ("customer", "It's in my account now, thanks."),
+    ]
+
+
+def test_a_transcripts_roster_and_title_are_not_messages() -> None:
+    transcript = parse(
+        "Chat transcript - oakridge.example/help - 04/12/2026\n"
+        "Agent: Mira   Visitor: Joe Bloggs\n\n"
+        "09:31 Visitor: my code never arrives\n"
+        "09:33 Mira: Hi Joe! Try the backup code link under the box.\n"
+    )
+    assert [t.role for t in transcript.turns] == ["customer", "agent"]
+    assert transcript.turns[0].text == "my code never arrives"
