@@ -615,6 +615,15 @@ def test_the_customers_news_settles_their_own_earlier_messages() -> None:
     assert not waiting.thanks_only
 
 
+def test_a_bare_done_is_read_as_what_the_customer_asked() -> None:
+    chat = (
+        "Customer: can I cancel order #60017 please?\n"
+        "Agent: No problem - that's gone through for you now.\n"
+        "Customer: so it's definitely cancelled?"
+    )
+    assert focus_of(parse(chat)).agent_texts[-1].endswith("I've cancelled order #60017.")
+
+
 def test_a_password_manager_is_no_manager_to_escalate_to() -> None:
     assert not is_upset([("threat", "password manager")])
     assert is_upset([("threat", "manager")])

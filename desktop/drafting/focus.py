@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop.drafting.sentences import split
-from desktop.transcript import Transcript
+from desktop.store import action_macros
+from desktop.transcript import Transcript, Turn
 
 OPEN_WEIGHT = 1.0  # the latest customer message
 PENDING_WEIGHT = 0.5  # an earlier customer turn the agent only asked about
@@ -342,7 +343,7 @@ def focus_of(transcript: Transcript) -> Focus:
         segments=_kept(segments),
         thanks_only=is_thanks_only(open_text),
         tried=tried,
-        agent_texts=tuple(t.text for t in turns if t.role == "agent"),
+        agent_texts=agent_turn_texts(turns),
     )
 
 
@@ -467,3 +468,18 @@ def _clauses(sentence: str) -> list[str]:
         else:
             clauses.append(piece)
     return clauses
+
+
+def agent_turn_texts(turns: Sequence[Turn]) -> tuple[str, ...]:
+    """The agent's turns, oldest first, a bare "Done" spelled out as what the customer asked.
+
+    "Can I cancel order #60017?" then "That's gone through for you now" is a cancellation.
+    """
+    texts = []
+    for i, turn in enumerate(turns):
+        if turn.role != "agent":
+            continue
+        asked = [t.text for t in reversed(turns[max(0, i - 4) : i]) if t.role == "customer"]
+        done = action_macros.done_as_asked(asked, turn.text)
+        texts.append(f"{turn.text}\n{done}" if done else turn.text)
+    return tuple(texts)

@@ -67,6 +67,7 @@ from desktop.drafting.feedback_events import (
     draft_event,
     ready_event,
 )
+from desktop.drafting.focus import agent_turn_texts
 from desktop.drafting.options import Length, Tone
 from desktop.drafting.ready import ready_reply
 from desktop.drafting.results import CheckedDraft, ReadyReply, SuggestionResult
@@ -202,7 +203,7 @@ class DraftSession:
         if previous is not None and _replaced(previous, transcript):
             effects += self._discard_all()
         values = self.placeholder_values(conversation)
-        agent = [t.text for t in transcript.turns if t.role == "agent"]
+        agent = agent_turn_texts(transcript.turns)
         reply = ready_reply(scored, values, also=also, agent_texts=agent) if scored else None
         if reply is not None and abstain:
             reply = dataclasses.replace(reply, confident=False)

@@ -173,8 +173,8 @@ _ORDER_NOUNS = {"order", "item", "items", "product", "delivery", "it", "goods"}
 _PRONOUNS = {"it", "them", "this", "that", "one", "those", "these", "sie", "es", "ihn", "lo", "la"}
 _PRONOUN = "<pronoun>"
 _DROP = {
-    "your", "the", "a", "an", "my", "his", "her", "their", "its", "some", "any", "all", "both",
-    "you", "yourself", "now", "just", "already", "also", "today", "again", "successfully",
+    "and", "your", "the", "a", "an", "my", "his", "her", "their", "its", "some", "any", "all",
+    "both", "you", "yourself", "now", "just", "already", "also", "today", "again", "successfully",
     "el", "los", "las", "un", "una", "tu", "tus", "su", "sus", "le", "les", "une", "votre",
     "vos", "ton", "ta", "tes", "ihre", "ihren", "ihrem", "ihrer", "ihr", "die", "der", "das",
     "den", "dem", "eine", "einen", "einem", "ein", "ihnen", "il", "gli", "i", "suo", "sua",
@@ -225,6 +225,12 @@ _GONE_BACK = re.compile(
 _PUT_ON_PAUSE = re.compile(
     _SUBJECT + r"(?:(?:['\u2019]ve|\s+have)" + _ADVERBS + r"|\s+(?:now|just|already))"
     r"\s+put\s+(?P<object>(?:[^\s,.;:!?]+\s+){1,6}?)on\s+(?:pause|hold)\b",
+    re.IGNORECASE,
+)
+# "your Plus is on hold for 2 months now", "is now on hold": a pause in the state it left.
+_ON_HOLD_NOW = re.compile(
+    r"\byour\s+(?P<object>(?:[\w-]+\s+){0,2}?[\w-]+)\s+is\s+(?:now\s+on\s+(?:hold|pause)\b"
+    r"|on\s+(?:hold|pause)\b[^.;!?]{0,30}\bnow\b)",
     re.IGNORECASE,
 )
 # "Done - your address is now 4 Mill Lane": a detail the agent changed, in its new value.
@@ -346,6 +352,43 @@ def performed(action: StatedAction, agent_turn_texts: Sequence[str]) -> bool:
     return False
 
 
+# "Done", "that's gone through for you now", "all sorted on our side": the agent did what was
+# asked without naming it.
+_DONE_AS_ASKED = re.compile(
+    r"^\W*(?:all )?done\b|\bthat(?:'|\u2019)?s (?:now )?(?:all )?(?:done|sorted|gone through|"
+    r"been (?:done|sorted|actioned|processed)|taken care of)\b|\ball sorted\b|"
+    r"\b(?:i|we)(?:'|\u2019)?ve (?:sorted|done|actioned) (?:that|it|this)\b",
+    re.IGNORECASE,
+)
+# The customer's request the "done" answers: "can I cancel order #60017", "please pause my Plus".
+_ASKED_VERBS = {
+    "cancel": "cancelled", "pause": "paused", "refund": "refunded", "delete": "deleted",
+    "close": "closed", "change": "changed", "update": "updated", "remove": "removed",
+    "unsubscribe": "unsubscribed", "switch": "switched", "resend": "resent",
+}  # fmt: skip
+_ASKED = re.compile(
+    r"\b(?P<verb>" + "|".join(_ASKED_VERBS) + r")\s+(?P<object>(?:[^\s,.;:!?]+\s+){0,3}?"
+    r"[^\s,.;:!?]+)(?=\s+(?:please|pls|for|to|and|asap|now|today|as)\b|[,.;:!?]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def done_as_asked(requests: Sequence[str], reply: str) -> str:
+    """What a bare "Done" in `reply` did, as a statement ("I've cancelled order #60017."), or "".
+
+    `requests` are the customer's turns before the reply, newest first; the first that asks for
+    an action is the one done. A reply that states its own action needs no reading.
+    """
+    if not _DONE_AS_ASKED.search(reply) or _statements(reply):
+        return ""
+    for request in requests:
+        asked = _ASKED.search(request)
+        if asked:
+            thing = re.sub(r"^(?:my|the|this|that)\s+", "your ", asked["object"], flags=re.I)
+            return f"I've {_ASKED_VERBS[asked['verb'].lower()]} {thing}."
+    return ""
+
+
 def named_in(action: StatedAction, text: str) -> bool:
     """Whether `text` names what `action` acts on (any word of its target), or it names none."""
     target = set(action.target) - {_PRONOUN}
@@ -414,6 +457,11 @@ def _in_sentence(sentence: str) -> list[StatedAction]:
             thing = match.group("object").strip()
             if action := _english("pause", "paused", thing, thing):
                 found.append((match.start(), action))
+    for match in _ON_HOLD_NOW.finditer(sentence):
+        if not _open_clause(sentence, match.start(), match.end()):
+            thing = match.group("object").strip()
+            if action := _english("pause", "paused", f"your {thing}", f"your {thing}"):
+                found.append((match.start(), action))
     for match in _NOW_IS.finditer(sentence):
         if not _open_clause(sentence, match.start(), match.end()):
             noun = match.group("noun")
@@ -460,14 +508,27 @@ def _clause_text(tail: str) -> str:
 
 
 def _subject_text(head: str) -> str:
-    """The noun phrase right before a passive verb: "your delivery address", "the refund"."""
-    clause = re.split(r"[,;:]|\s-\s|\b(?:and|but|so|y|und|et|e)\b", head, flags=re.I)[-1]
+    """The noun phrase right before a passive verb: "your delivery address", "the refund".
+
+    Two joined by "and" are both the subject: "your account and the data linked to it".
+    """
+    parts = re.split(r"[,;:]|\s-\s|\b(?:and|but|so|y|und|et|e)\b", head, flags=re.I)
     # "the refund of £42.50": the head is before the preposition
-    stop = _STOP.search(clause)
-    text = (clause[: stop.start()] if stop else clause).strip()
+    stop = _STOP.search(parts[-1])
+    text = (parts[-1][: stop.start()] if stop else parts[-1]).strip()
     # "I can confirm your refund": the phrase starts at its determiner
     starts = list(_DETERMINER.finditer(text))
-    return text[starts[-1].start() :] if starts else text
+    own = text[starts[-1].start() :] if starts else text
+    joined = list(_DETERMINER.finditer(parts[-2])) if len(parts) > 1 and starts else []
+    if joined and starts[0].start() == 0:
+        before, first = parts[-2][: joined[-1].start()], parts[-2][joined[-1].start() :].strip()
+        # "sorry for the wait and your address ...": a preposition's object is no subject
+        if len(first.split()) <= 4 and not _PREPOSITION_END.search(before):
+            return f"{first} and {own}"
+    return own
+
+
+_PREPOSITION_END = re.compile(r"\b(?:for|about|to|with|from|of|in|on|at|by|after)\s*$", re.I)
 
 
 def _english(base: str, written: str, object_text: str, rest: str) -> StatedAction | None:
@@ -480,6 +541,8 @@ def _english(base: str, written: str, object_text: str, rest: str) -> StatedActi
     if target is None:
         return None  # the team's own thing: "we have updated our terms"
     action = _resolve(_EN[base][1], target)
+    if action in ("send", "dispatch", "return") and _MONEY_BACK.search(rest):
+        action = "refund"  # "sent the duplicate £38.50 back to your card"
     if action is None:
         return None
     phrase = _trim(f"{written.lower()} {rest[:1].lower()}{rest[1:]}")
@@ -568,6 +631,9 @@ def _target(object_text: str) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(words))
 
 
+_MONEY_BACK = re.compile(
+    r"\bback\s+(?:in)?to\s+(?:your|the)\s+(?:\w+\s+)?(?:card|account|bank)", re.IGNORECASE
+)
 _OF = re.compile(r"\bof\s+(.+)")  # "the deletion of your account": what a noun acted on
 _ORDER_NUMBER = re.compile(r"^\s*#?\d{5,}\b")
 

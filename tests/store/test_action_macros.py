@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop.store.action_macros import StatedAction, performed, stated_action
+from desktop.store.action_macros import StatedAction, done_as_asked, performed, stated_action
 
 REALISTIC = Path(__file__).resolve().parents[2] / "resources" / "eval" / "realistic"
 # The library's confirmation macros and the labels `agent_done` / `must_not_claim` give them.
@@ -190,6 +190,18 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
         # which one of the thread's payments; the customer moved to another plan
         (DUPLICATE, "Both payments were taken. I've refunded the second £112.00 now.", True),
         (DUPLICATE, "Yes, both went through. I've refunded the second one just now.", True),
+        (DUPLICATE, "You're right. I've sent the duplicate £20.00 back to your card.", True),
+        (
+            "Your Plus membership is now paused.",
+            "All sorted, your Plus is on hold for 2 months now.",
+            True,
+        ),
+        ("Your Plus membership is now paused.", "Your Plus will be on hold once it renews.", False),
+        (
+            "I've deleted your Larkfield account.",
+            "Done: your Larkfield account and the data linked to it have been removed.",
+            True,
+        ),
         (
             "I've switched your membership to {{input.new_plan}}.",
             "I've switched you to Plus Annual just now.",
@@ -217,3 +229,25 @@ def test_recognition_is_fast_on_long_and_hostile_text() -> None:
     stated_action("", hostile)
     performed(StatedAction("cancel", "cancelled it", "Cancel it"), [hostile])
     assert time.perf_counter() - start < 3.0
+
+
+@pytest.mark.parametrize(
+    ("asked", "reply", "statement"),
+    [
+        (
+            ["Hi, can I cancel order #60017 please?"],
+            "That's gone through for you now.",
+            "I've cancelled order #60017.",
+        ),
+        (
+            ["yes please", "please pause my Plus for 2 months"],
+            "All sorted on our side.",
+            "I've paused your Plus.",
+        ),
+        (["where is my parcel?"], "Done!", ""),  # nothing was asked to be done
+        (["please cancel my order"], "Done - I've refunded it instead.", ""),  # says its own action
+        (["please cancel my order"], "I'll look into it.", ""),  # no "done"
+    ],
+)
+def test_a_bare_done_does_what_was_asked(asked: list[str], reply: str, statement: str) -> None:
+    assert done_as_asked(asked, reply) == statement
