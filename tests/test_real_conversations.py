@@ -19,6 +19,7 @@ from desktop.drafting.focus import (
     focus_of,
     is_thanks_only,
     is_upset,
+    says_it_works,
 )
 from desktop.drafting.pipeline import Suggester
 from desktop.drafting.roles import roles_of
@@ -627,6 +628,13 @@ def test_a_bare_done_is_read_as_what_the_customer_asked() -> None:
 def test_a_password_manager_is_no_manager_to_escalate_to() -> None:
     assert not is_upset([("threat", "password manager")])
     assert is_upset([("threat", "manager")])
+    assert not is_upset([("threat", "a nice review")])  # praise, not a threat
+    assert is_upset([("threat", "a bad review")])
+
+
+def test_news_in_a_condition_is_no_news() -> None:
+    assert not says_it_works("I'll let you know if it hasn't turned up by Friday")
+    assert says_it_works("It turned up this morning, thanks")
 
 
 @pytest.mark.parametrize(
@@ -689,6 +697,29 @@ def test_a_password_manager_is_no_manager_to_escalate_to() -> None:
             "on the old phone)",
             True,
         ),
+        # A long letter that tells its story around the thanks ...
+        (
+            "Just a note to say thank you for being so patient on the phone. My neighbour came "
+            "round yesterday and we printed the label together, and I took the box to the post "
+            "office this morning. The man there said it was all fine and dandy. You were very "
+            "kind. A happy Christmas to you and the whole team.\n\nYours sincerely,\nEdna Marsh",
+            True,
+        ),
+        # ... but not one that asks for something in passing, nor one that still has a problem.
+        (
+            "Thank you for all your help last year. Our school holds a fair every December and "
+            "we raised a lot of money last time. We wondered whether you might be willing to "
+            "donate a prize for the raffle this year. Thank you for considering it.",
+            False,
+        ),
+        (
+            "Thanks so much for sending the new lid so quickly, it came on Monday and fits "
+            "perfectly. My daughter has been using the kettle every day since she moved into "
+            "her flat and loves it to bits. The base is still making a clicking noise though. "
+            "Thank you again and have a good weekend.",
+            False,
+        ),
+        ("Thanks Laura. I'll let you know if it hasn't turned up by Wednesday.", True),
         ("Det fungerar nu! Tack så mycket 😊", True),
         ("The money landed overnight. All good, you can close this. Thanks!", True),
         ("hi, I'm in London next week, can I collect it?", False),

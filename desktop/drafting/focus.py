@@ -39,7 +39,8 @@ _THANKS = re.compile(
 # Goodbyes and wishes close a conversation as thanks do: "have a good one", "bonne journée".
 _FAREWELL = re.compile(
     r"\b(bye|goodbye|have a (good|great|nice|lovely) (one|day|weekend|evening|christmas)|"
-    r"merry christmas|happy (holidays|new year)|all the best|best wishes|take care|"
+    r"merry christmas|happy (christmas|holidays|new year)|all the best|best wishes|take care|"
+    r"(i'?ll|i will|will) (let you know|get back to you|be in touch)( if [^.!?]*)?|"
     r"that'?s all|that'?s everything|nothing else|no need to reply|"
     r"(you can|feel free to|(please )?go ahead and|happy for you to) close (this|the ticket|it)|"
     r"bonne (journée|soirée|fin de journée)|"
@@ -188,7 +189,9 @@ NOT_A_PERSON_MANAGER = (
 )
 # Threats that only an upset customer makes (cancelling or closing an account is a request).
 _STRONG_THREAT = re.compile(
-    r"\b(disput|chargeback|trading standards|review|lawyer|solicitor|ombudsman|report|"
+    r"\b(disput|chargeback|trading standards|lawyer|solicitor|ombudsman|report|"
+    r"review(?<!nice review)(?<!good review)(?<!great review)(?<!positive review)"
+    r"(?<!glowing review)(?<!star review)(?<!lovely review)|"
     rf"never (order|shop|buy)|{NOT_A_PERSON_MANAGER}|supervisor|court|small claims|"
     r"(call|calling|contact) my bank)",
     re.IGNORECASE,
@@ -367,9 +370,34 @@ def is_thanks_only(text: str) -> bool:
     worked: "thanks. Separately, I'd like to cancel my membership" asks for something.
     """
     body = _before_sign_off(_without_greetings(text) or text)
-    if not (_THANKS.search(text) or _FAREWELL.search(text)) or len(body.split()) > 70:
+    if not (_THANKS.search(text) or _FAREWELL.search(text)):
         return False
-    return all(_closing_sentence(s.text) for s in split(body))
+    sentences = [s.text for s in split(body)]
+    if len(body.split()) <= 70 and all(_closing_sentence(s) for s in sentences):
+        return True
+    return _warm_letter(sentences)
+
+
+# What keeps a long letter from being only thanks: a question, a request, a problem.
+_LETTER_ASKS = re.compile(
+    r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|i need|i want|i'?d like|let me know|"
+    r"still|n't|not working|broken|faulty|missing|wrong|problem|issue|again|unfortunately|"
+    r"however|but|although|wonder\w* (if|whether)|willing to|grateful if|is it possible|"
+    r"would (it|you)|hoping|hope you (can|could|might|will)|if you could)\b",
+    re.IGNORECASE,
+)
+
+
+def _warm_letter(sentences: Sequence[str]) -> bool:
+    """A long thank-you letter, which thanks, praises or wishes well at least twice.
+
+    Its story ("my grandson came round and we did the QR code") asks for nothing.
+    """
+    warm = sum(
+        1 for s in sentences if _THANKS.search(s) or _FAREWELL.search(s) or _STRONG_PRAISE.search(s)
+    )
+    asks = any(_LETTER_ASKS.search(_PRAISE.sub(" ", _FAREWELL.sub(" ", s))) for s in sentences)
+    return warm >= 2 and not asks
 
 
 # The line that ends a message: what follows is a signature ("Regards", "Mit freundlichen Grüßen").
@@ -377,7 +405,8 @@ def is_thanks_only(text: str) -> bool:
 # ("Cheers, Sam") and leaves a bare "Thanks" alone: a thank-you is what is being read here.
 _SIGN_OFF = re.compile(
     r"^\s*(kind regards|best( wishes| regards)?|regards|all the best|cheers|many thanks|"
-    r"with (many |warm |kind |best )?(thanks|regards|wishes)|"
+    r"with (many |warm |kind |best )?(thanks|regards|wishes)|warm(est)? regards|"
+    r"yours (sincerely|faithfully|truly)|sincerely|"
     r"mit freundlichen grüßen|viele grüße|cordialement|bien à vous|saludos|un saludo|"
     r"cordiali saluti|atenciosamente|met vriendelijke groet)\b[^.!?\n]{0,30}[,!.]?\s*$",
     re.IGNORECASE,
@@ -399,12 +428,18 @@ def _before_sign_off(text: str) -> str:
         (i for i, line in enumerate(lines) if i and _ends_message(line, lines[i + 1 :])),
         len(lines),
     )
-    return "\n".join(lines[:end]).strip()
+    # A P.S. under the signature is still the customer's ("P.S. can you also ...").
+    postscript = [line for line in lines[end:] if re.match(r"\s*p\.?\s?s\b", line, re.I)]
+    return "\n".join(lines[:end] + postscript).strip()
 
 
 def says_it_works(text: str) -> bool:
     """Whether the customer reports the problem over ("it arrived", "works now", "sorted")."""
-    return _GOOD_NEWS.search(text) is not None
+    # "I'll let you know if it hasn't turned up by Wednesday" is no news yet
+    return _GOOD_NEWS.search(_CONDITION.sub(" ", text)) is not None
+
+
+_CONDITION = re.compile(r"\b(?:if|unless|once|when)\b[^.!?\n]*", re.IGNORECASE)
 
 
 def _closing_sentence(sentence: str) -> bool:

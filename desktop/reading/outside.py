@@ -66,7 +66,10 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"(shop|store|showroom|stockist)s? (i|we) (can|could) (visit|go to|see)|visit (your|a) "
         r"(shop|store|showroom)|physical (shop|store)|stockists?|showroom|"
         r"ladengeschäft|magasin physique|boutique (physique|à visiter)|tienda física|"
-        r"negozio fisico|loja física|fysieke winkel",
+        r"negozio fisico|loja física|fysieke winkel|"
+        # "do u have a shop in manchester", "want to see the Barista One in person"
+        r"(do|does) (you|u|ya) (guys )?(have|got) (a |any )?(real )?(shop|store)s? (in|near)|"
+        r"see (it|them|one|the [\w -]{1,30}?) in (person|real life)",
     ),
     (
         "a suspicious message",
@@ -136,6 +139,13 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"(deliver|send) (it )?to (a|an|my) (parcel locker|amazon locker|packstation)|"
         r"selbst abholen|retrait en magasin|recoger en tienda|ritiro in negozio|"
         r"levantar na loja|afhalen in de winkel",
+    ),
+    (
+        "a smart-home or voice assistant",
+        r"alexa|google home|google assistant|google nest|siri|homekit|apple home|smartthings|"
+        r"ifttt|voice (control|assistant|command)|by voice|sprachsteuerung|commande vocale|"
+        r"control por voz|asistente de voz|assistente vocale|comando vocale|assistente de voz|"
+        r"spraakbesturing",
     ),
     (
         "press or affiliate enquiries",

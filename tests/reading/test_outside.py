@@ -32,6 +32,8 @@ from desktop.reading import outside
         ),
         ("Can I buy just a replacement grille rather than a new tray?", "spare parts"),
         ("Do you have a shop I can visit, or a stockist near me?", "a shop to visit"),
+        ("do u have a shop in leeds, want to see the grinder in person", "a shop to visit"),
+        ("Does the lamp work with Alexa?", "a smart-home or voice assistant"),
         ("Could you leave the prices off? A gift receipt would be ideal", "a gift receipt"),
         (
             "Do you take the old machine away for recycling?",
