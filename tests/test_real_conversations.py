@@ -947,6 +947,14 @@ def test_searched_safe_places_exhaust_the_marked_delivered_reply(shop: CannedRep
     assert result.ranked[0][0].title == "Lost parcel - carrier investigation"
     # Where a parcel was left is not a search the customer made.
     assert focus_of(parse("Customer: the driver left it on the porch, where is it?")).tried == ()
+    # Searches told as what the customer did, with an irregular past ("gave it until today").
+    result = understood(
+        shop,
+        "Customer: Tracking says order #48413 was delivered on Friday. It wasn't. We've been "
+        "round the whole garden and the bins, I've knocked on both neighbours, and we gave it "
+        "until today like you said. What now?",
+    )
+    assert result.ranked[0][0].title == "Lost parcel - carrier investigation"
 
 
 @pytest.mark.parametrize(

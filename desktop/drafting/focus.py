@@ -116,6 +116,9 @@ _TRIED = re.compile(
     r"restarted|reset|cleared|requested|rang|called|contacted|done|used|updated|followed|"
     r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested)|"
     r"already\s+\w+|tried|before you (?:ask|send)|i know about|checked|"
+    # "We've been round the whole house", "I've knocked on both neighbours", "gave it until today"
+    r"(?:i|we)(?:'ve| have)?\s+(?:been (?:round|around|through)|searched|knocked|gave it|"
+    r"given it|waited)|"
     # "Did all of that over the weekend", "done all that": what the agent just suggested.
     r"(?:did|done|tried) (?:all )?(?:of )?(?:that|this|those|everything)|"
     # "Since then I have:" above a list of steps
@@ -130,7 +133,7 @@ _TRIED = re.compile(
     r"j'ai\s+(?:déjà\s+)?(?:essayé|vérifié|regardé|contacté|réinstallé)|déjà\s+(?:essayé|vérifié)|"
     r"ho\s+(?:già\s+)?(?:provato|controllato|verificato)|già\s+(?:provato|controllato)|"
     # ... to the end of the sentence ("2.4ghz" does not end it)
-    r"já\s+(?:tentei|verifiquei|olhei|testei)|(?:tentei|verifiquei))\b(?:[^.!?\n]|\.(?=\d))*",
+    r"já\s+(?:tentei|verifiquei|olhei|testei|vi)|(?:tentei|verifiquei))\b(?:[^.!?\n]|\.(?=\d))*",
     re.IGNORECASE,
 )
 # "Hi Sam," / "Thanks, Sandra": greeting and sign-off lines carry no need.

@@ -80,8 +80,18 @@ _ALL_TRIED = re.compile(
 Ranked = list[tuple[CannedResponse, float]]
 
 
+# English verbs whose past does not share the stem: "gave it until today" did "give it until".
+_IRREGULAR = {
+    "gave": "give", "given": "give", "went": "go", "gone": "go", "took": "take", "taken": "take",
+    "sent": "send", "found": "find", "left": "leave", "got": "get", "rang": "ring",
+    "spoke": "speak", "spoken": "speak", "made": "make", "told": "tell", "saw": "see",
+    "seen": "see", "came": "come", "kept": "keep", "bought": "buy", "round": "around",
+}  # fmt: skip
+
+
 def words(text: str) -> set[str]:
-    return {w.lower()[:STEM] for w in _WORD.findall(text) if w.lower() not in STOPWORDS}
+    found = (w.lower() for w in _WORD.findall(text))
+    return {_IRREGULAR.get(w, w)[:STEM] for w in found if w not in STOPWORDS}
 
 
 def exhausted(canned: CannedResponse, tried: Sequence[str]) -> bool:
