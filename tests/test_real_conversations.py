@@ -426,6 +426,27 @@ def test_a_response_is_exhausted_by_its_steps_not_its_topic(shop: CannedReposito
     assert not tried.exhausted(failed, ["tried to pay, the payment failed"])
     assert not tried.offers_next_step(failed)
     assert tried.offers_next_step(by_title["Promo code not working"])
+    # What the team will do is no step the customer took, however many words they share.
+    trace = by_title["Refund not received - payment trace"]
+    said = "I phoned my bank and they need a reference number from you, it's been 12 days"
+    assert not tried.exhausted(trace, [said])
+    # ... but a step the customer is asked to take still counts, "we'll send" beside it or not.
+    assert tried.exhausted(
+        by_title["Password reset"],
+        ["I've reset my password, got the link and checked spam and promotions"],
+    )
+
+
+def test_a_done_action_is_confirmed_first_even_in_a_dispute(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: I was charged twice for order #56630, £38.50 each, both taken.\n"
+        "Agent: You're right, I've refunded the duplicate payment of £38.50 this afternoon.\n"
+        "Customer: Can you put that in writing? My bank want it before they close the dispute "
+        "I opened, and I'm furious this happened at all."
+    )
+    result = understood(shop, thread)
+    assert result.ready is not None
+    assert result.ready.canned.title == "Duplicate charge refunded"
 
 
 MANAGER = """Customer: This is the second kettle that arrived dented. The 'replacement' is ALSO dented.

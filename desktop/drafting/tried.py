@@ -101,7 +101,23 @@ def exhausted(canned: CannedResponse, tried: Sequence[str]) -> bool:
     if _DEVICE_STEPS.search(canned.body) and any(_ALL_TRIED.search(t) for t in tried):
         return True
     done = set().union(*(words(expand(t)) for t in tried)) - words(canned.title)
-    return len(done & words(canned.body)) >= EXHAUSTED_WORDS
+    # What the team will do ("I'll ask our payments team for the reference number") is no step
+    # the customer could have taken, however many of their words it shares.
+    steps = " ".join(s.text for s in split(canned.body) if not _team_only(s.text))
+    return len(done & words(steps)) >= EXHAUSTED_WORDS
+
+
+# A step the customer is asked to take: "you can reset it at ...", "please check your spam".
+_CUSTOMER_STEP = re.compile(
+    r"\b(you can|you could|you'll need|please|try|check|make sure|enter|click|go to|puede|"
+    r"können sie|vous pouvez|veuillez|può|pode)\b",
+    re.IGNORECASE,
+)
+
+
+def _team_only(sentence: str) -> bool:
+    """A sentence of only the team's own doing ("I'll ask our payments team for the ARN")."""
+    return _TEAM_ACTS.search(sentence) is not None and not _CUSTOMER_STEP.search(sentence)
 
 
 def already_sent(canned: CannedResponse, sent: Sequence[str]) -> bool:

@@ -167,10 +167,16 @@ def understand(
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
     if not focus.thanks_only:
         needs += _more_needs(repo, focus, main, values, language, roles.main_language)
-    if (upset or escalate) and (roles.acknowledge or escalate) and not focus.thanks_only:
+    acted = bool(main) and _just_done(main[0][0], focus)
+    if (
+        ((upset and not acted) or escalate)
+        and (roles.acknowledge or escalate)
+        and not focus.thanks_only
+    ):
         # An upset customer is first heard: the library's acknowledgement leads (its
         # escalation, when they ask for a manager), and every need found still follows it in
-        # the panel and in the draft.
+        # the panel and in the draft. Not once the agent has done what they asked: the
+        # confirmation is what they wait for ("my bank wants it in writing for the dispute").
         heard = repo.get(roles.escalate[0] if escalate else roles.acknowledge[0])
         if heard is not None and all(
             n.ready is None or n.ready.canned.id != heard.id for n in needs
