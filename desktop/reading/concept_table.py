@@ -85,7 +85,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "when will I get my refund",
         r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
         r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling|"
-        r"mit dem geld rechnen|(récupérer|ravoir) (mon|l') ?argent|(recibir|recuperar) (mi|el) "
+        r"mit dem geld rechnen|zurückbekomme|zurückerhalte|(récupérer|ravoir) (mon|l') ?argent|"
+        r"(recibir|recuperar) (mi|el) "
         r"dinero|riavere i (miei )?soldi|receber o (meu )?dinheiro|mijn geld terugkrijgen",
     ),
     (
@@ -114,6 +115,16 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(abonnement|adhésion)|(annuler|résilier) (mon |l')abonnement|darme de baja|"
         r"cancelar (mi |la )?(suscripción|membresía)|disdire|annullare (l'|il mio )abbonamento|"
         r"cancelar a (assinatura|subscrição)|(abonnement|lidmaatschap) opzeggen",
+    ),
+    (
+        "return window",
+        "how long do I have to return it",
+        r"how long( after [\w ]{1,20}?)? (can|do|does|have|has|will|would) \w+( \w+)? (still )?"
+        r"(have |got |get )*((to|for) )?(return|(send|take|post|bring)( \w+)? back)|"
+        r"how (many|long) days (do|to) .{0,20}return|"
+        r"(until|till) when can (i|we|she|he|they) (still )?(return|send)|return (period|window)|"
+        r"wie lange (habe|hat|haben) .{0,30}(zurück|rückgabe)|combien de temps .{0,30}retourner|"
+        r"cuánto tiempo .{0,30}devolver|quanto tempo .{0,30}(restituire|devolver)",
     ),
     (
         "return an item",
@@ -346,8 +357,13 @@ NOT_WITH = {
     "return an item": re.compile(
         r"\b((i|we) (have |'ve |already )*(sent|posted|returned|dropped off) (it|them|the \w+)"
         r"( \w+)? back|(ich|wir) (habe|haben) .{0,60}zurück(geschickt|gesendet|gegeben)|"
+        r"(ich|wir) (habe|haben) (die |meine )?rücksendung .{0,80}"
+        r"(abgegeben|aufgegeben|verschickt)|"
         r"j'ai (déjà )?renvoyé|(he|hemos) devuelto|ho (già )?restituito|já devolvi|"
-        r"(ik|we) (heb|hebben) .{0,40}teruggestuurd)",
+        r"(ik|we) (heb|hebben) .{0,40}teruggestuurd|"
+        # "how long has she got to send it back?" asks for the window, not the how-to
+        r"how long( after [\w ]{1,20}?)? (can|do|does|have|has|will|would) \w+( \w+)? (still )?"
+        r"(have |got |get )*((to|for) )?(return|(send|take|post|bring)( \w+)? back))",
         re.IGNORECASE,
     ),
     # "How do I get them back to you and get my money back?" asks how to return; the return

@@ -104,6 +104,23 @@ def test_a_return_already_made_is_not_asked_for() -> None:
     assert "return an item" not in concepts_in("Ich habe die Mühle an Sie zurückgeschickt.")
     assert "return an item" not in concepts_in("I've already sent them back, tracking says so")
     assert "return an item" in concepts_in("Kann ich die Mühle zurückschicken?")
+    said = "Ich habe die Rücksendung am Montag an der Packstation abgegeben."
+    assert "return an item" not in concepts_in(said)
+    assert "refund timing" in concepts_in("Wie lange dauert es, bis ich die 189 € zurückbekomme?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if she doesnt like it how long has she got to send it back?",
+        "How long after Christmas can he still send it back?",
+        "How long do I have to return the grinder?",
+        "Wie lange habe ich Zeit für die Rückgabe?",
+    ],
+)
+def test_how_long_to_send_it_back_asks_for_the_return_window(text: str) -> None:
+    found = concepts_in(text)
+    assert "return window" in found and "return an item" not in found
 
 
 def test_stopping_payments_without_losing_the_membership_is_a_pause_not_a_cancel() -> None:
