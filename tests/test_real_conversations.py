@@ -741,6 +741,20 @@ def test_news_in_a_condition_is_no_news() -> None:
             False,
         ),
         ("Thanks Laura. I'll let you know if it hasn't turned up by Wednesday.", True),
+        # A chatty "it worked" with the story of the problem in it ...
+        (
+            "WELL. it was the 5GHz thing all along. my son set the router up and there are two "
+            "networks and ive been on the wrong one for a week. lamp's on now and the cat loves "
+            "it. anyway thank you so much Priya, have a lovely weekend!",
+            True,
+        ),
+        # ... but not a complaint that names a star rating, nor "not impressed".
+        (
+            "Your tracking says DELIVERED yesterday. It was NOT, I was home all day. If it's not "
+            "sorted today I'm leaving a 1 star review everywhere I can find!!!",
+            False,
+        ),
+        ("My order came today and the carafe is cracked. Not impressed tbh", False),
         ("Det fungerar nu! Tack så mycket 😊", True),
         ("The money landed overnight. All good, you can close this. Thanks!", True),
         ("hi, I'm in London next week, can I collect it?", False),

@@ -25,8 +25,9 @@ MAX_SEGMENTS = 40  # sentences of the open message read one by one (see _kept)
 # Gratitude or "it works now" in the languages the app reads.
 _THANKS = re.compile(
     r"\b(thanks?|thank you|thx|ty|cheers|appreciated?|much appreciated|brilliant|perfect|great|"
-    r"awesome|lovely|fantastic|star|sorted|all good|got it|works now|worked|working now|"
-    r"impressed|recommend(?:ing)? you|(?:good|great|excellent|brilliant|wonderful) service|"
+    r"awesome|lovely|fantastic|star(?! review| rating)|(?<!not )sorted|all good|got it|works now|"
+    r"worked|working now|recommend(?:ing)? you|(?:good|great|excellent|brilliant|wonderful) "
+    r"service|"
     r"arrived|shown up|showed up|resolved|fixed|did it|that did it|"
     r"gracias|muchas gracias|perfecto|genial|danke|vielen dank|super|perfekt|merci|parfait|"
     r"génial|grazie|perfetto|obrigad[oa]|bedankt|dank je|спасибо|отлично|"
@@ -57,7 +58,7 @@ _GOOD_NEWS = re.compile(
     r"\b(arrived|received|landed|land in|turned up|showed up|came through|come through|"
     r"works|worked|working|connected|sorted|logged in|got in|back in|all set|found (it|the)|"
     r"fixed|resolved|exactly what|popped up|that was it|that did it|that'?s done it|"
-    r"went through|showing now|shows (up )?now|i'?m (back )?in(?=\s*[!.]|$)|"
+    r"went through|showing now|shows (up )?now|i'?m (back )?in(?=\s*[!.]|$)|all along|"
     r"angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
     r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
     r"recebi|aangekomen|ontvangen|werkt|fungerar|funkar|virker|fungerer|działa|funguje|toimii)\b",
@@ -90,7 +91,8 @@ _MORE = re.compile(
 # Praise that only a satisfied customer writes: such a sentence closes, whatever else it says
 # ("impressed with how quickly you dealt with the broken one"), unless it asks something.
 _STRONG_PRAISE = re.compile(
-    r"\b(?:(?:very |really |so |most )?impressed|recommend(?:ing)? you|(?:good|great|excellent|"
+    r"\b(?<!not )(?<!n't )(?:(?:very |really |so |most )?(?<!not very )(?<!not really )(?<!not so )"
+    r"impressed|recommend(?:ing)? you|(?:good|great|excellent|"
     r"brilliant|wonderful|fantastic) (?:service|customer service))\b",
     re.IGNORECASE,
 )
@@ -384,9 +386,17 @@ def is_thanks_only(text: str) -> bool:
 # What keeps a long letter from being only thanks: a question, a request, a problem.
 _LETTER_ASKS = re.compile(
     r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|i need|i want|i'?d like|let me know|"
-    r"still|n't|not working|broken|faulty|missing|wrong|problem|issue|again|unfortunately|"
-    r"however|but|although|wonder\w* (if|whether)|willing to|grateful if|is it possible|"
-    r"would (it|you)|hoping|hope you (can|could|might|will)|if you could)\b",
+    r"still|again|unfortunately|however|but|although|though|wonder\w* (if|whether)|willing to|"
+    r"grateful if|is it possible|would (it|you)|hoping|hope you (can|could|might|will)|"
+    r"if you could)\b",
+    re.IGNORECASE,
+)
+# ... and a problem told in it, unless the letter says the problem is over ("it was the 5GHz
+# thing all along ... lamp's on").
+_LETTER_PROBLEM = re.compile(
+    r"\b(?:(?:does|did|has|have|is|was|are|were|wo|ca|could)n'?t (?:work|arrive|turn|come|show|"
+    r"load|connect|charge|fit|open|start|switch|pair)\w*|not working|broken|faulty|missing|"
+    r"wrong|problem|issue)\b",
     re.IGNORECASE,
 )
 
@@ -396,11 +406,18 @@ def _warm_letter(sentences: Sequence[str]) -> bool:
 
     Its story ("my grandson came round and we did the QR code") asks for nothing.
     """
-    warm = sum(
-        1 for s in sentences if _THANKS.search(s) or _FAREWELL.search(s) or _STRONG_PRAISE.search(s)
-    )
-    asks = any(_LETTER_ASKS.search(_PRAISE.sub(" ", _FAREWELL.sub(" ", s))) for s in sentences)
-    return warm >= 2 and not asks
+    text = " ".join(sentences)
+    warm = sum(len(p.findall(text)) for p in (_THANKS, _FAREWELL, _STRONG_PRAISE))
+    said = [_PRAISE.sub(" ", _FAREWELL.sub(" ", s)) for s in sentences]
+    # The thanks frames the letter: it opens or closes with it ("... thank you so much, have a
+    # lovely weekend!"); a complaint that mentions a star rating does not.
+    ends = [*sentences[:2], *sentences[-2:]]  # a P.S. may follow the goodbye
+    framed = any(p.search(s) for s in ends for p in (_THANKS, _FAREWELL, _STRONG_PRAISE))
+    if warm < 2 or not framed or any(_LETTER_ASKS.search(s) for s in said):
+        return False
+    # "... let you know if it hasn't turned up": a problem in a condition has not happened
+    told = [_CONDITION.sub(" ", s) for s in said]
+    return says_it_works(text) or not any(_LETTER_PROBLEM.search(s) for s in told)
 
 
 # The line that ends a message: what follows is a signature ("Regards", "Mit freundlichen Grüßen").
@@ -517,7 +534,9 @@ def agent_turn_texts(turns: Sequence[Turn]) -> tuple[str, ...]:
     for i, turn in enumerate(turns):
         if turn.role != "agent":
             continue
-        asked = [t.text for t in reversed(turns[max(0, i - 4) : i]) if t.role == "customer"]
+        # What the customer asked for, or what the agent offered and the customer took up
+        # ("Would you like me to move you over?" "yes please").
+        asked = [t.text for t in reversed(turns[max(0, i - 4) : i])]
         done = action_macros.done_as_asked(asked, turn.text)
         texts.append(f"{turn.text}\n{done}" if done else turn.text)
     return tuple(texts)

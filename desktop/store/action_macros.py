@@ -233,6 +233,13 @@ _ON_HOLD_NOW = re.compile(
     r"|on\s+(?:hold|pause)\b[^.;!?]{0,30}\bnow\b)",
     re.IGNORECASE,
 )
+# "That's all switched over to 7 Pennant Way now", "that's cancelled for you": done, said as
+# the state it is in.
+_THAT_IS_DONE = re.compile(
+    r"\b(?:that|it|this)(?:'|\u2019)?s (?:all |now |been )*(?P<verb>switched|changed|updated|moved|"
+    r"amended|corrected|cancell?ed|paused|refunded|deleted|removed|closed)(?: over)?\b",
+    re.IGNORECASE,
+)
 # "Done - your address is now 4 Mill Lane": a detail the agent changed, in its new value.
 _NOW_IS = re.compile(
     r"\byour\s+(?P<noun>(?:[\w-]+\s+){0,2}(?:address|plan|email(?:\s+address)?|password|"
@@ -364,7 +371,8 @@ _DONE_AS_ASKED = re.compile(
 _ASKED_VERBS = {
     "cancel": "cancelled", "pause": "paused", "refund": "refunded", "delete": "deleted",
     "close": "closed", "change": "changed", "update": "updated", "remove": "removed",
-    "unsubscribe": "unsubscribed", "switch": "switched", "resend": "resent",
+    "unsubscribe": "unsubscribed", "switch": "switched", "resend": "resent", "move": "moved",
+    "upgrade": "upgraded", "downgrade": "downgraded",
 }  # fmt: skip
 _ASKED = re.compile(
     r"\b(?P<verb>" + "|".join(_ASKED_VERBS) + r")\s+(?P<object>(?:[^\s,.;:!?]+\s+){0,3}?"
@@ -373,19 +381,27 @@ _ASKED = re.compile(
 )
 
 
+_INSTEAD = re.compile(r"\b(instead|rather than)\b", re.IGNORECASE)
+
+
 def done_as_asked(requests: Sequence[str], reply: str) -> str:
     """What a bare "Done" in `reply` did, as a statement ("I've cancelled order #60017."), or "".
 
     `requests` are the customer's turns before the reply, newest first; the first that asks for
     an action is the one done. A reply that states its own action needs no reading.
     """
-    if not _DONE_AS_ASKED.search(reply) or _statements(reply):
+    if not _DONE_AS_ASKED.search(reply):
         return ""
     for request in requests:
         asked = _ASKED.search(request)
         if asked:
             thing = re.sub(r"^(?:my|the|this|that)\s+", "your ", asked["object"], flags=re.I)
-            return f"I've {_ASKED_VERBS[asked['verb'].lower()]} {thing}."
+            done = f"I've {_ASKED_VERBS[asked['verb'].lower()]} {thing}."
+            said = {_FAMILY.get(a.lemma, a.lemma) for a in _statements(reply)}
+            # A reply that names this very action needs no spelling out.
+            action = _EN[asked["verb"].lower()][1]
+            own = _FAMILY.get(action, action) in said or _INSTEAD.search(reply)
+            return "" if own else done
     return ""
 
 
@@ -407,7 +423,9 @@ def _compatible(wanted: tuple[str, ...], said: tuple[str, ...]) -> bool:
 
 
 # "switched you to Plus Annual", "moved you onto the yearly plan": the customer is moved.
-_TO_THE_CUSTOMER = re.compile(r"^\w+ you (?:over )?(?:to|onto|on to|into)\b", re.IGNORECASE)
+_TO_THE_CUSTOMER = re.compile(
+    r"^\w+ you (?:over\b|(?:over )?(?:to|onto|on to|into)\b)", re.IGNORECASE
+)
 _WHICH_ONE = frozenset(["second", "first", "other", "extra", "duplicate", "both", "one", "ones"])
 
 
@@ -456,6 +474,11 @@ def _in_sentence(sentence: str) -> list[StatedAction]:
         if not _open_clause(sentence, match.start(), match.end()):
             thing = match.group("object").strip()
             if action := _english("pause", "paused", thing, thing):
+                found.append((match.start(), action))
+    for match in _THAT_IS_DONE.finditer(sentence):
+        if not _open_clause(sentence, match.start(), match.end()):
+            written = match.group("verb")
+            if action := _english(_base(written), written, "it", "it"):
                 found.append((match.start(), action))
     for match in _ON_HOLD_NOW.finditer(sentence):
         if not _open_clause(sentence, match.start(), match.end()):

@@ -310,7 +310,9 @@ _ROLE_LABEL = re.compile(
 # A name label: up to four words, each a capitalised word, a number or a linking particle
 # ("Visitor 4821", "Mei Chen", "José da Silva", "王伟"), an optional tag in brackets and an
 # optional time before the colon ("Zara [10:32]:").
-_NAME = r"[^\W\d_][\w'’.\-]{0,24}(?:[ \t]+(?:[^\W\d_][\w'’.\-]{0,24}|\d{1,8})){0,3}"
+_NAME = (
+    r"[^\W\d_][\w'’.\-]{0,24}(?:[ \t]+(?:[-|·][ \t]+)?(?:[^\W\d_][\w'’.\-]{0,24}|\d{1,8})){0,3}"
+)
 # "Grace 🌸:": a chat name may end in emoji, which are not part of the name.
 _EMOJI = r"(?:[ \t]*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+)?"
 _NAME_LABEL = re.compile(
@@ -384,6 +386,7 @@ def classify_line(line: str) -> tuple[Role | None, int]:
     return role or "agent", match.end()
 
 
+_TEAM_FIRST = re.compile(r"^(?P<team>[^\W\d_][\w'’.]*) [-|·] (?P<name>[^\W\d_][\w'’. ]*)$")
 _FROM_TEAM = re.compile(r"^(?P<name>.+?) (?:from|at) (?P<team>[^\W\d_].*)$")
 NameLabel = tuple[str, str, bool, int]  # name, tag, timestamped, length of the label
 
@@ -417,7 +420,7 @@ def name_label(line: str) -> NameLabel | None:
     if not match:
         return None
     name = match["name"]
-    words = name.split()
+    words = [w for w in name.split() if w not in ("-", "|", "·")]  # "Larkfield - Hannah"
     end = match.end()
     if words[-1].isdigit() and line[end - 1] in ":：" and line[end : end + 2].isdigit():
         # "Visitor 12:31: hi": a name and a time before the colon, not "Visitor 12"
@@ -441,6 +444,9 @@ def name_label(line: str) -> NameLabel | None:
         tag = ""
     if tag and sum(c.isalpha() for c in tag) < 2:  # "Fresnoy le Grand (02) :" is a headline
         return None
+    team_first = _TEAM_FIRST.match(name)
+    if team_first and not tag:  # "Larkfield - Hannah": the team, then the person
+        name, tag = team_first["name"], team_first["team"]
     team = _FROM_TEAM.match(name)
     if team and not tag:  # "Chloe from Larkfield", "Owen at Larkfield": the team in the name
         name, tag = team["name"], team["team"]

@@ -191,6 +191,8 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
         (DUPLICATE, "Both payments were taken. I've refunded the second £112.00 now.", True),
         (DUPLICATE, "Yes, both went through. I've refunded the second one just now.", True),
         (DUPLICATE, "You're right. I've sent the duplicate £20.00 back to your card.", True),
+        (ADDRESS, "Good timing. That's all switched over to 7 Mill Lane now.", True),
+        (ADDRESS, "Is that switched over now?", False),
         (
             "Your Plus membership is now paused.",
             "All sorted, your Plus is on hold for 2 months now.",
@@ -243,6 +245,12 @@ def test_recognition_is_fast_on_long_and_hostile_text() -> None:
             ["yes please", "please pause my Plus for 2 months"],
             "All sorted on our side.",
             "I've paused your Plus.",
+        ),
+        # what the agent offered and the customer took up
+        (
+            ["yes please", "Would you like me to move you over?"],
+            "All sorted.",
+            "I've moved you over.",
         ),
         (["where is my parcel?"], "Done!", ""),  # nothing was asked to be done
         (["please cancel my order"], "Done - I've refunded it instead.", ""),  # says its own action

@@ -750,3 +750,16 @@ def test_a_transcripts_roster_and_title_are_not_messages() -> None:
     )
     assert [t.role for t in transcript.turns] == ["customer", "agent"]
     assert transcript.turns[0].text == "my code never arrives"
+
+
+def test_a_chat_label_with_the_team_before_the_name() -> None:
+    transcript = parse(
+        "[11:20] Chidi Okafor: hi, can you change the address on my order?\n"
+        "[11:25] Oakridge - Hannah: That's all switched over now.\n"
+        "[11:26] Chidi Okafor: amazing, thanks"
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("customer", "Chidi Okafor"),
+        ("agent", "Hannah"),
+        ("customer", "Chidi Okafor"),
+    ]
