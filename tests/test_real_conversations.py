@@ -324,6 +324,24 @@ def test_steps_tried_in_the_request_the_agent_asked_about_still_count() -> None:
     assert focus_of(parse(text)).tried == ("I've descaled it twice exactly as the manual says",)
 
 
+def test_steps_told_without_i_and_a_report_back_after_let_me_know() -> None:
+    text = (
+        "[09:12] Ana: My order 58644 says delivered on Friday but it's not here\n"
+        "[10:40] Callum (Oakridge): Please check with your neighbours and give it until the end "
+        "of today. Let me know if it still doesn't turn up.\n"
+        "[08:05] Ana: Morning. Knocked both sides and across the road. Been round the back and "
+        "the bins. I've put my email ana.r@example.com in the form too. Nothing.\n"
+    )
+    focus = focus_of(parse(text))
+    assert focus.tried[:2] == (
+        "Knocked both sides and across the road",
+        "Been round the back and the bins",
+    )
+    assert "ana.r@example.com" in focus.tried[2]  # an address does not end the clause
+    # "Let me know if ..." asked for a report: the request is still the turn before it.
+    assert any("says delivered" in s for s in focus.segments)
+
+
 @pytest.mark.parametrize(
     ("sentence", "asks"),
     [

@@ -116,7 +116,11 @@ _IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
     r"restarted|reset|cleared|requested|rang|called|contacted|done|used|updated|followed|"
-    r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested)|"
+    r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested|put|"
+    r"entered|typed)|"
+    # ... and told without "I", as a chat does: "Knocked both sides", "Been round the back"
+    r"(?:(?<=^)|(?<=[.!?]\s)|(?<=\n))(?:knocked|been (?:round|around)|searched|checked|held|"
+    r"restarted|reinstalled|unplugged|rebooted|left it)\b|"
     r"already\s+\w+|tried|before you (?:ask|send)|i know about|checked|"
     # "We've been round the whole house", "I've knocked on both neighbours", "gave it until today"
     r"(?:i|we)(?:'ve| have)?\s+(?:been (?:round|around|through)|searched|knocked|gave it|"
@@ -135,7 +139,7 @@ _TRIED = re.compile(
     r"j'ai\s+(?:déjà\s+)?(?:essayé|vérifié|regardé|contacté|réinstallé)|déjà\s+(?:essayé|vérifié)|"
     r"ho\s+(?:già\s+)?(?:provato|controllato|verificato)|già\s+(?:provato|controllato)|"
     # ... to the end of the sentence ("2.4ghz" does not end it)
-    r"já\s+(?:tentei|verifiquei|olhei|testei|vi)|(?:tentei|verifiquei))\b(?:[^.!?\n]|\.(?=\d))*",
+    r"já\s+(?:tentei|verifiquei|olhei|testei|vi)|(?:tentei|verifiquei))\b(?:[^.!?\n]|\.(?=\S))*",
     re.IGNORECASE,
 )
 # "Hi Sam," / "Thanks, Sandra": greeting and sign-off lines carry no need.
@@ -300,6 +304,9 @@ _WAIT = re.compile(
 )
 
 
+_REPORT_BACK = re.compile(r"\?|\blet (?:me|us) know\b", re.IGNORECASE)
+
+
 def focus_of(transcript: Transcript) -> Focus:
     turns = transcript.turns
     # A hand-over or holding line answers nothing: the customer's turns before it are open.
@@ -335,7 +342,9 @@ def focus_of(transcript: Transcript) -> Focus:
     body = _without_greetings(open_text)
     segments = [s for s in _segments(body) if len(s.split()) >= 3]
     tried = _tried(body)
-    asked = last_agent >= 0 and "?" in turns[last_agent].text
+    # A question, or steps with "let me know if it still doesn't turn up": what the customer
+    # says next reports back on the request before it.
+    asked = last_agent >= 0 and bool(_REPORT_BACK.search(turns[last_agent].text))
     gathering = asked and not _ANYTHING_ELSE.search(turns[last_agent].text)
     if asked and (gathering or not any(ASKS.search(s) for s in segments)):
         # "Yes it came yesterday, still in the box" answers the agent's question: the request
