@@ -401,6 +401,11 @@ def test_after_the_wait_a_response_asks_for_the_team_takes_it_on(shop: CannedRep
         "Screenshot attached."
     )
     assert understood(shop, banked).ranked[0][0].title == "Holding reply - looking into it"
+    neither = (
+        "Customer: Both £89.00 payments are still on my statement. Neither is showing as pending "
+        "any more. Screenshot attached like you asked."
+    )
+    assert understood(shop, neither).ranked[0][0].title == "Holding reply - looking into it"
     fresh = "Customer: I was charged twice, £64.00 two times, one shows as pending. Why?"
     assert understood(shop, fresh).ranked[0][0].title == "Charged twice - pending authorisation"
 

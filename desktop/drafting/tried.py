@@ -177,8 +177,9 @@ _WAIT_PROMISE = re.compile(
 _WAITED = re.compile(
     r"\b((it'?s|it has been|been) (now )?(\d+|a|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|over a|more than a) (full )?(working |business )?(days|weeks?)|(\d+|two|three|four|"
-    r"five|six|seven|eight|nine|ten) (working |business )?days (later|on|now|since)|not (even )?"
-    r"(showing as )?pending any ?more|no longer pending|still (there|showing|on my statement) "
+    r"five|six|seven|eight|nine|ten|eleven|twelve) (working |business )?days (later|on|now|since|"
+    r"ago)|(not|neither is|none (of them )?(is|are)) (even )?(showing as )?pending any ?more|"
+    r"no longer pending|still (there|showing|on my statement) "
     r"after)",
     re.IGNORECASE,
 )

@@ -86,6 +86,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
         r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling|"
         r"mit dem geld rechnen|zurückbekomme|zurückerhalte|(récupérer|ravoir) (mon|l') ?argent|"
+        r"geld (ist )?(noch nicht|immer noch nicht)|noch kein geld|pas encore (été )?rembours|"
+        r"todavía no (he recibido|me han devuelto) (el|mi) (dinero|reembolso)|"
         r"(recibir|recuperar) (mi|el) "
         r"dinero|riavere i (miei )?soldi|receber o (meu )?dinheiro|mijn geld terugkrijgen",
     ),
@@ -123,6 +125,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(have |got |get )*((to|for) )?(return|(send|take|post|bring)( \w+)? back)|"
         r"how (many|long) days (do|to) .{0,20}return|"
         r"(until|till) when can (i|we|she|he|they) (still )?(return|send)|return (period|window)|"
+        r"(can|could) (it|they|this|these|those) still (go|be sent|be taken|be returned)( back)?|"
         r"wie lange (habe|hat|haben) .{0,30}(zurück|rückgabe)|combien de temps .{0,30}retourner|"
         r"cuánto tiempo .{0,30}devolver|quanto tempo .{0,30}(restituire|devolver)",
     ),
@@ -363,7 +366,8 @@ NOT_WITH = {
         r"(ik|we) (heb|hebben) .{0,40}teruggestuurd|"
         # "how long has she got to send it back?" asks for the window, not the how-to
         r"how long( after [\w ]{1,20}?)? (can|do|does|have|has|will|would) \w+( \w+)? (still )?"
-        r"(have |got |get )*((to|for) )?(return|(send|take|post|bring)( \w+)? back))",
+        r"(have |got |get )*((to|for) )?(return|(send|take|post|bring)( \w+)? back)|"
+        r"(can|could) (it|they|this|these|those) still (go|be sent|be taken|be returned))",
         re.IGNORECASE,
     ),
     # "How do I get them back to you and get my money back?" asks how to return; the return

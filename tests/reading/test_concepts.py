@@ -107,6 +107,7 @@ def test_a_return_already_made_is_not_asked_for() -> None:
     said = "Ich habe die Rücksendung am Montag an der Packstation abgegeben."
     assert "return an item" not in concepts_in(said)
     assert "refund timing" in concepts_in("Wie lange dauert es, bis ich die 189 € zurückbekomme?")
+    assert "refund timing" in concepts_in("Das Geld ist noch nicht auf meiner Kreditkarte.")
 
 
 @pytest.mark.parametrize(
@@ -116,6 +117,7 @@ def test_a_return_already_made_is_not_asked_for() -> None:
         "How long after Christmas can he still send it back?",
         "How long do I have to return the grinder?",
         "Wie lange habe ich Zeit für die Rückgabe?",
+        "If he doesn't like it, can it still go back after Christmas?",
     ],
 )
 def test_how_long_to_send_it_back_asks_for_the_return_window(text: str) -> None:
