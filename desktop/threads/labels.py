@@ -310,9 +310,7 @@ _ROLE_LABEL = re.compile(
 # A name label: up to four words, each a capitalised word, a number or a linking particle
 # ("Visitor 4821", "Mei Chen", "José da Silva", "王伟"), an optional tag in brackets and an
 # optional time before the colon ("Zara [10:32]:").
-_NAME = (
-    r"[^\W\d_][\w'’.\-]{0,24}(?:[ \t]+(?:[-|·][ \t]+)?(?:[^\W\d_][\w'’.\-]{0,24}|\d{1,8})){0,3}"
-)
+_NAME = r"[^\W\d_][\w'’.\-]{0,24}(?:[ \t]+(?:[-|·][ \t]+)?(?:[^\W\d_][\w'’.\-]{0,24}|\d{1,8})){0,3}"
 # "Grace 🌸:": a chat name may end in emoji, which are not part of the name.
 _EMOJI = r"(?:[ \t]*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+)?"
 _NAME_LABEL = re.compile(
