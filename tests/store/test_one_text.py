@@ -9,6 +9,7 @@ import itertools
 import json
 import random
 import string
+import time
 
 import numpy as np
 import pytest
@@ -153,3 +154,12 @@ def test_products_are_cut_in_runs_of_two_rows_or_more(n: int) -> None:
         assert parts[0][0] == 0 and parts[-1][1] == n
         assert all(a == b for (_, a), (b, _) in itertools.pairwise(parts))
         assert all(hi - lo <= limit and (hi - lo >= 2 or n == 1) for lo, hi in parts)
+
+
+def test_making_one_leaves_no_blas_thread_spinning() -> None:
+    # The fold at construction is a product big enough for OpenBLAS to share between threads,
+    # which then spin on the cores for ~0.1 s: the reads that follow would pay for it.
+    assert one_text.for_model(EMBEDDER.model) is not None  # type: ignore[union-attr]
+    started = time.process_time()
+    time.sleep(0.2)
+    assert time.process_time() - started < 0.03
