@@ -152,14 +152,14 @@ class OneText:
         feats[:, :EMB] = self._embedding(np.asarray(ids, dtype=np.int64))
         # Second layer: per window offset, the shifted inputs times that offset's weights.
         products = np.empty((ORDERS[-1][0], PART, CNN), dtype=np.float32)
+        row = CNN * h.itemsize
         for i, (order, left) in enumerate(ORDERS):
             second = feats[:, EMB + i * CNN : EMB + (i + 1) * CNN]
             for lo, hi in _parts(n, PART):
-                # Rows lo..hi of branch i's input shifted by each offset k: a view of h.
-                start = (i * pad + MAX_LEFT - left + lo) * CNN * 4
-                shifted = np.ndarray(
-                    (order, hi - lo, CNN), np.float32, h, start, (CNN * 4,) * 2 + (4,)
-                )
+                # Rows lo..hi of branch i's input, shifted by each offset k: a view of h.
+                start = (i * pad + MAX_LEFT - left + lo) * row
+                strides = (row, row, h.itemsize)
+                shifted = np.ndarray((order, hi - lo, CNN), np.float32, h, start, strides)
                 part = np.matmul(shifted, self._w2[i], out=products[:order, : hi - lo])
                 np.add.reduce(part, axis=0, out=second[lo:hi])
             second += b.b2[i]
