@@ -243,6 +243,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"cheaper (elsewhere|at|on|from)|(lower|better|cheaper) price|"
         r"(found|seen|saw) it (for less|cheaper)|günstiger|moins cher|más barato|"
         r"(found|seen|saw|spotted) (it|the same \w+|one) (for|at) [£$€]?\d+\S* (at|on|in)\b|"
+        r"(found|seen|saw|spotted) it (on|at|in) [^.!?\n]{1,100}? for [£$€]\d+|"
         r"più economico|mais barato|goedkoper",
     ),
     (
@@ -332,6 +333,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(what|which|all the) (personal )?(data|information|info|details) (you|you'?re|you are|"
         r"do you) (hold|have|holding|store|storing|keep|keeping)|copy of (my |all (of )?(my |the )?"
         r"|the )?(personal )?(data|information|info)\b|subject access|access request|\bdsar\b|"
+        r"(everything|whatever|anything) (that )?[\w ]{1,25}? (holds?|has|have|keeps?|stores?) "
+        r"(on|about) me|"
         r"auskunft über (meine|die) (gespeicherten )?daten|datenauskunft|accès à mes données|"
         r"copia de mis datos|copia dei miei dati|cópia dos meus dados|inzage in mijn gegevens",
     ),
