@@ -669,6 +669,21 @@ def test_a_bare_done_is_read_as_what_the_customer_asked() -> None:
     assert focus_of(parse(chat)).agent_texts[-1].endswith("I've cancelled order #60017.")
 
 
+def test_what_the_agent_just_did_is_confirmed_even_when_the_rest_is_outside(
+    shop: CannedRepository,
+) -> None:
+    # "no more emails" alone names a topic the library lacks; after the agent deleted the
+    # account, the confirmation answers it.
+    thread = (
+        "Customer: Please delete my account and all my details.\n"
+        "Agent: Hi Colm, I've now deleted your account and the personal data linked to it.\n"
+        "Customer: So that's everything gone and I won't be getting any more emails from you?"
+    )
+    result = understood(shop, thread)
+    assert result.ready is not None and result.ready.confident
+    assert result.ready.canned.title == "Account deleted"
+
+
 def test_a_password_manager_is_no_manager_to_escalate_to() -> None:
     assert not is_upset([("threat", "password manager")])
     assert is_upset([("threat", "manager")])

@@ -134,16 +134,17 @@ def understand(
     if focus.thanks_only and roles.closing:
         probability = max(probability, calibration.THANKS_PROBABILITY)
         abstain = False
+    elif main and _just_done(main[0][0], focus):
+        # The agent's latest turn did what this response confirms: the strongest evidence the
+        # thread can give, whatever the customer's wording ("can I have that in writing?", "and
+        # no more emails?" about a deleted account).
+        probability = max(probability, calibration.ACTED_PROBABILITY)
+        abstain = False
     elif outside.unanswered(_requests(focus), roles.topics):
         # Every request is one a shop library often lacks ("do you do engraving?") and this
         # one never mentions: its nearest response only looks like a match.
         probability = min(probability, calibration.OUTSIDE_PROBABILITY)
         abstain = True
-    elif main and _just_done(main[0][0], focus):
-        # The agent's latest turn did what this response confirms: the strongest evidence the
-        # thread can give, whatever the customer's wording ("can I have that in writing?").
-        probability = max(probability, calibration.ACTED_PROBABILITY)
-        abstain = False
     if main and not focus.thanks_only and not _just_done(main[0][0], focus):
         # What the customer already tried is not sent again (desktop.drafting.tried).
         holding = repo.get(roles.holding[0]) if roles.holding else None

@@ -75,29 +75,32 @@ _FOREIGN: dict[str, tuple[str, ...]] = {
         r"annulée?s?", r"résiliée?s?",  # fr
         r"annullat[oaie]", r"cancellat[oaie]", r"disdett[oaie]",  # it
         r"cancelei", r"anulei",  # pt
+        r"geannuleerd", r"opgezegd",  # nl
     ),
     "refund": (
         r"reembolsad[oa]s?", r"abonad[oa]s?", r"devuelto",
         r"erstattet", r"zurückerstattet", r"rückerstattet", r"gutgeschrieben",
         r"remboursée?s?", r"recrédité", r"rimborsat[oaie]", r"reembolsei",
+        r"terugbetaald", r"teruggestort",
     ),
     "update": (
         r"actualizad[oa]s?", r"modificad[oa]s?", r"corregid[oa]s?",
         r"aktualisiert", r"korrigiert", r"mise?s? à jour", r"modifiée?s?", r"corrigée?s?",
         r"aggiornat[oaie]", r"modificat[oaie]", r"atualizei", r"corrigi",
+        r"bijgewerkt", r"aangepast", r"gewijzigd",
     ),
     "change": (
         r"cambiad[oa]s?", r"geändert", r"umgestellt", r"changée?s?",
-        r"cambiat[oaie]", r"alterei", r"troquei",
+        r"cambiat[oaie]", r"alterei", r"troquei", r"omgezet", r"overgezet", r"veranderd",
     ),
     "delete": (
         r"eliminad[oa]s?", r"borrad[oa]s?", r"gelöscht", r"entfernt",
         r"supprimée?s?", r"effacée?s?", r"eliminat[oaie]", r"cancellat[oaie] definitivamente",
-        r"exclu[ií]", r"apaguei",
+        r"exclu[ií]", r"apaguei", r"verwijderd",
     ),
     "pause": (
         r"pausad[oa]s?", r"suspendid[oa]s?", r"pausiert", r"ausgesetzt", r"mise?s? en pause",
-        r"suspendue?s?", r"sospes[oaie]", r"pausei",
+        r"suspendue?s?", r"sospes[oaie]", r"pausei", r"gepauzeerd", r"stopgezet",
     ),
     "dispatch": (
         r"despachad[oa]s?", r"versandt", r"versendet", r"verschickt", r"expédiée?s?",
@@ -160,7 +163,8 @@ _SYNONYMS = {
     "zahlung": "payment", "abbuchung": "payment", "paiement": "payment", "pago": "payment",
     "cobro": "payment", "pagamento": "payment", "addebito": "payment", "cancellation": "cancel",
     "stornierung": "cancel", "kündigung": "cancel", "annulation": "cancel",
-    "résiliation": "cancel", "cancelación": "cancel",
+    "résiliation": "cancel", "cancelación": "cancel", "lidmaatschap": "membership",
+    "bestelling": "order", "adres": "address", "account": "account", "terugbetaling": "refund",
 }  # fmt: skip
 # A generic verb takes its action from its object: "issued your refund" -> refund.
 _NOUN_ACTION = {
@@ -254,7 +258,8 @@ _FOREIGN_ACTIVE = re.compile(
     r"(?:\s+(?:ya|già|déjà|bien|maintenant|ora|appena|justement|todo|già))*"
     rf"\s+(?P<verb>{_FOREIGN_PAST})(?![\w])"
     # de: "ich habe Ihre Mitgliedschaft gekündigt" (the object sits between)
-    r"|(?<![\w'\u2019])(?:ich|wir)\s+(?:habe|haben|hatte|hatten)\s+(?P<mid>(?:[^\s,.;:!?]+\s+){0,7}?)"
+    r"|(?<![\w'\u2019])(?:ich|wir|ik|we)\s+(?:habe|haben|hatte|hatten|heb|hebben|had|hadden)\s+"
+    r"(?P<mid>(?:[^\s,.;:!?]+\s+){0,7}?)"
     rf"(?P<deverb>{_FOREIGN_PAST})(?![\w])"
     # pt: "cancelei a sua assinatura"
     r"|(?<![\w'\u2019])(?:já\s+|eu\s+)?(?P<ptverb>cancelei|anulei|reembolsei|atualizei|corrigi|"

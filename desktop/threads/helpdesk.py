@@ -25,6 +25,7 @@ from desktop.threads.dates import is_date_line, is_date_word, moment
 from desktop.threads.emails import parse_author, without_quoted_history
 from desktop.threads.labels import is_channel_tag, role_of_name
 from desktop.threads.model import Message
+from desktop.threads.noise import is_noise_line
 
 _TAGGED = re.compile(r"^(?P<name>[^()\[\]]*?)\s*[(\[](?P<tag>[^()\[\]]{1,60})[)\]]\s*$")
 _SHARED_LINE = re.compile(r"^(?P<name>.{1,80}?)\s+[·|•—–-]\s+(?P<date>.{4,60})$")
@@ -179,8 +180,8 @@ def starts_with_block(lines: Sequence[str]) -> bool:
     """
     seen = 0
     for i, line in enumerate(lines):
-        if not line.strip():
-            continue
+        if not line.strip() or (i < 12 and is_noise_line(line)):
+            continue  # a ticket's fields ("Status: Open · Requester: ...") are no preamble
         header = _header(lines, i)
         apart = _blank(lines[i - 1]) or (seen == 1 and _SUBJECT.search(lines[i - 1]))
         if header is not None and (seen == 0 or (apart and _person_like(header[0].split("<")[0]))):

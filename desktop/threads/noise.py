@@ -144,6 +144,8 @@ def event_actor(line: str) -> str | None:
 _TICKET_FIELD = re.compile(
     r"^\s*(?:(?:requester|created|updated|status|priority|assignee|assigned to|tags|group|"
     r"channel|source|ticket id)\s*:\s*\S[^\n]{0,70}|(?:ticket|case)\s*#\s?\d+\b[^\n]{0,60}"
+    # ... the team's internal note, which the customer never saw
+    r"|internal note\b[^\n]*"
     # ... a social inbox's title: "Instagram · Direct messages · @larkfield.home"
     r"|(?:instagram|facebook|messenger|whatsapp|twitter|tiktok|linkedin)\s*[·|•\u2013\u2014-]"
     r"[^\n]{0,80}"

@@ -82,6 +82,15 @@ def resolve(messages: Sequence[Message], joined: Iterable[str] = ()) -> None:
         if message.key not in roles and _team_evidence(message, tokens, domains, joined):
             roles[message.key] = "agent"
     unknown = list(dict.fromkeys(m.key for m in named if m.key not in roles))
+    greeted = _greeted_by_team(messages, roles)
+    for message in named:
+        if (
+            message.key in unknown
+            and message.speaker.split()[:1]
+            and (message.speaker.split()[0].lower() in greeted)
+        ):
+            roles[message.key] = "customer"  # "Hi Malik, ..." from the agent: Malik is the customer
+    unknown = [key for key in unknown if key not in roles]
     if unknown:
         roles.update(_by_shape(named, roles, unknown))
     for message in messages:
@@ -90,6 +99,24 @@ def resolve(messages: Sequence[Message], joined: Iterable[str] = ()) -> None:
             message.role = "agent" if reply == "customer" else "customer"
         elif message.role is None:
             message.role = roles.get(message.key, "customer")
+
+
+_GREETS = re.compile(
+    r"^\W*(?:hi|hello|hey|dear|hiya|morning|good (?:morning|afternoon|evening))"
+    r"\s+(?P<name>[^\W\d_][\w'’-]+)",
+    re.IGNORECASE,
+)
+
+
+def _greeted_by_team(messages: Sequence[Message], roles: dict[str, Role]) -> set[str]:
+    """The first names the team's messages open by greeting ("Hi Malik, I've read ...")."""
+    names = set()
+    for message in messages:
+        if message.role == "agent" or roles.get(message.key) == "agent":
+            found = _GREETS.match(message.text)
+            if found:
+                names.add(found["name"].lower())
+    return names
 
 
 def _by_shape(

@@ -192,6 +192,11 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
         (DUPLICATE, "Yes, both went through. I've refunded the second one just now.", True),
         (DUPLICATE, "You're right. I've sent the duplicate £20.00 back to your card.", True),
         (ADDRESS, "Good timing. That's all switched over to 7 Mill Lane now.", True),
+        (
+            "I've switched your membership to {{input.new_plan}}.",
+            "Ik heb je lidmaatschap zojuist omgezet naar Plus Jaarlijks.",
+            True,
+        ),
         (ADDRESS, "Is that switched over now?", False),
         (
             "Your Plus membership is now paused.",

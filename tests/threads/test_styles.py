@@ -763,3 +763,32 @@ def test_a_chat_label_with_the_team_before_the_name() -> None:
         ("agent", "Hannah"),
         ("customer", "Chidi Okafor"),
     ]
+
+
+def test_a_ticket_view_with_fields_and_an_internal_note_above_its_messages() -> None:
+    transcript = parse(
+        "Ticket #204288 · change address\n"
+        "Status: Open · Requester: Abe Tes · Order #A-59702 (Not yet packed) · Est. delivery Mon 7 "
+        "Dec\n"
+        "Internal note (Grace): OMS updated - ship-to now Flat 2, 17 Marlow Road.\n"
+        "\n"
+        "Abe Tes - 4 Dec, 13:05\n"
+        "Hi, I put my old address on order A-59702 by mistake.\n"
+        "\n"
+        "Grace (Oakridge) - 4 Dec, 13:22\n"
+        "Hi Abe, I've changed the delivery address on A-59702.\n"
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("customer", "Abe Tes"),
+        ("agent", "Grace"),
+    ]
+
+
+def test_the_name_the_agent_greets_is_the_customer() -> None:
+    transcript = parse(
+        "Larkbot: Hi! What can I help you with today?\n"
+        "Visitor: replacement for my grinder\n"
+        "Jae-won (Oakridge): Hi Malik, I've just arranged a replacement for you.\n"
+        "Malik: so it's actually been sent?"
+    )
+    assert [t.role for t in transcript.turns] == ["agent", "customer", "agent", "customer"]
