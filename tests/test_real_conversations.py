@@ -31,6 +31,7 @@ from desktop.evaluation.ranking_eval import teach
 from desktop.importers import parse_file
 from desktop.importers.picks import Pick
 from desktop.reading.meaning import ends
+from desktop.reading.mood import find_cues
 from desktop.settings import Settings
 from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
@@ -401,6 +402,12 @@ def test_after_the_wait_a_response_asks_for_the_team_takes_it_on(shop: CannedRep
         "Screenshot attached."
     )
     assert understood(shop, banked).ranked[0][0].title == "Holding reply - looking into it"
+    rung = (
+        "Customer: my refund of £179 was processed on the 2nd. it's now the 21st and nothing.\n"
+        "Customer: I've rung my bank twice and they say nothing is pending. I also checked it "
+        "went to the same card I paid with."
+    )
+    assert understood(shop, rung).ranked[0][0].title == "Refund not received - payment trace"
     neither = (
         "Customer: Both £89.00 payments are still on my statement. Neither is showing as pending "
         "any more. Screenshot attached like you asked."
@@ -449,6 +456,9 @@ def test_a_response_is_exhausted_by_its_steps_not_its_topic(shop: CannedReposito
     assert not tried.exhausted(failed, ["tried to pay, the payment failed"])
     assert not tried.offers_next_step(failed)
     assert tried.offers_next_step(by_title["Promo code not working"])
+    lamp = by_title["How-to: connect Vela lamp to the app"]
+    assert tried.still_faulty(lamp, 'The app still says "device not responding" and it flickers')
+    assert not tried.still_faulty(lamp, "It connected first time, thanks")
     # What the team will do is no step the customer took, however many words they share.
     trace = by_title["Refund not received - payment trace"]
     said = "I phoned my bank and they need a reference number from you, it's been 12 days"
@@ -682,6 +692,12 @@ def test_what_the_agent_just_did_is_confirmed_even_when_the_rest_is_outside(
     result = understood(shop, thread)
     assert result.ready is not None and result.ready.confident
     assert result.ready.canned.title == "Account deleted"
+
+
+def test_an_address_is_no_threat() -> None:
+    # "5 Linden Court" names no court case
+    assert not any(kind == "threat" for kind, _ in find_cues("Send it to 5 Linden Court", "en"))
+    assert ("threat", "to court") in find_cues("I will take you to court", "en")
 
 
 def test_a_password_manager_is_no_manager_to_escalate_to() -> None:

@@ -115,7 +115,7 @@ _IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
 # "I already checked spam", "tried another card", "before you ask - wifi is 2.4ghz".
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
-    r"restarted|reset|cleared|requested|rang|called|contacted|done|used|updated|followed|"
+    r"restarted|reset|cleared|requested|rang|rung|called|contacted|done|used|updated|followed|"
     r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested|put|"
     r"entered|typed)|"
     # ... and told without "I", as a chat does: "Knocked both sides", "Been round the back"
@@ -164,8 +164,9 @@ _HAND_OVER = re.compile(
     r"\b(will be with you|connecting you|transferring you|passing you|put you through|"
     r"has joined the chat|joined the conversation|"
     # ... or only says the agent is looking, or thanks for the message, in the app's languages
-    r"let me (check|look|have a look|see)|i'?ll (check|look into|have a look)|one moment|"
-    r"(bear|bare) with me|thanks for (getting in touch|reaching out|your message|contacting)|"
+    r"let me (check|look|have a look|take a look|look into|see)|i'?ll (check|look into|have a "
+    r"look|take a look)|one moment|(bear|bare) with me|"
+    r"thanks for (getting in touch|reaching out|your message|contacting|the details)|"
     # ... or is the helpdesk's automatic receipt ("Your request (#88213) has been received")
     r"(be|get) (back )?in touch (shortly|soon)|(request|message|email|ticket)( \(?#?\d+\)?)? "
     r"has been received|we'?ve received your (request|message|email)|"

@@ -57,7 +57,8 @@ _STILL_FAILS = re.compile(
     r"no funciona|sigue|non funziona|não funciona|werkt niet|"
     r"nothing (works|worked|happens)|didn'?t (work|help)|same (problem|thing)|sigue (sin|igual)|"
     r"toujours (pas|rien|le même)|immer noch (nicht|nichts|das gleiche)|ancora non|"
-    r"continua (a non|sem|sin)|nog steeds (niet|niks))\b",
+    r"continua (a non|sem|sin)|nog steeds (niet|niks)|still (says|shows|gives|getting)|"
+    r"not responding|flicker\w*)\b",
     re.IGNORECASE,
 )
 # A response that walks the customer through a device's own steps (a troubleshooting how-to).

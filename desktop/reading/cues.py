@@ -637,7 +637,9 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "attorney",
             "legal action",
             "sue",
-            "court",
+            "to court",  # not "court" alone: "5 Linden Court" is an address
+            "in court",
+            "small claims",
             "report you",
             "bad review",
             "social media",

@@ -663,7 +663,7 @@ _MONEY_BACK = re.compile(
     r"\bback\s+(?:in)?to\s+(?:your|the)\s+(?:\w+\s+)?(?:card|account|bank)", re.IGNORECASE
 )
 _OF = re.compile(r"\bof\s+(.+)")  # "the deletion of your account": what a noun acted on
-_ORDER_NUMBER = re.compile(r"^\s*#?\d{5,}\b")
+_ORDER_NUMBER = re.compile(r"^\s*#?(?:[A-Z]{1,3}-?)?\d{5,}\b")  # "618772", "A-660431"
 
 
 def _canonical(word: str) -> str:

@@ -222,6 +222,7 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
         ),
         # An order by its number is the order.
         ("I have cancelled order {{order.id}}.", "So I've just cancelled 618772 for you.", True),
+        ("I have cancelled order {{order.id}}.", "I've just cancelled A-660431 for you.", True),
     ],
 )
 def test_performed_reads_the_agents_words(body: str, agent_turn: str, done: bool) -> None:
