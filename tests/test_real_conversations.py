@@ -694,6 +694,37 @@ def test_what_the_agent_just_did_is_confirmed_even_when_the_rest_is_outside(
     assert result.ready.canned.title == "Account deleted"
 
 
+def test_after_the_wait_a_done_refund_gives_way_to_the_trace(shop: CannedRepository) -> None:
+    # The agent's "we've issued your refund" is not confirmed again once its wait is over.
+    thread = (
+        "Agent: Good news - we've issued your refund of £74.50 for order #49920. It should show "
+        "within 5-7 business days depending on your bank.\n"
+        "Customer: It's now been 12 working days and it still isn't on my card. My bank says "
+        "nothing is pending and I need a reference number from you."
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Refund not received - payment trace"
+
+
+def test_photos_already_attached_move_on_to_the_replacement(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: My lamp arrived with the shade cracked and the box dented. As your help page "
+        "asks, I've attached photos of the shade, the outer box and the shipping label. I'd "
+        "rather not have to pack it up and post it back. What happens next?"
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Damaged item - replacement or refund"
+
+
+def test_an_automatic_reply_answers_nothing() -> None:
+    thread = (
+        "Customer: My parcel says delivered but it is not here.\n"
+        "Agent: [Auto-reply] Thanks for contacting us! We've received your message (ticket "
+        "#204101) and a member of the team will reply within 24 hours. You can track orders any "
+        "time on our help page.\n"
+        "Customer: Just to add - the photo shows a blue door. Mine is white."
+    )
+    assert "says delivered" in focus_of(parse(thread)).open_text
+
+
 def test_an_address_is_no_threat() -> None:
     # "5 Linden Court" names no court case
     assert not any(kind == "threat" for kind, _ in find_cues("Send it to 5 Linden Court", "en"))

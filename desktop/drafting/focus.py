@@ -117,7 +117,7 @@ _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
     r"restarted|reset|cleared|requested|rang|rung|called|contacted|done|used|updated|followed|"
     r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested|put|"
-    r"entered|typed)|"
+    r"entered|typed|attached|included)|(?:photos?|pictures?|screenshots?) (?:are |is )?attached|"
     # ... and told without "I", as a chat does: "Knocked both sides", "Been round the back"
     r"(?:(?<=^)|(?<=[.!?]\s)|(?<=\n))(?:knocked|been (?:round|around)|searched|checked|held|"
     r"restarted|reinstalled|unplugged|rebooted|left it)\b|"
@@ -293,9 +293,19 @@ def _hands_over(text: str) -> bool:
     A question asks for something, unless it only asks the customer to wait ("Mi dà un
     attimo che verifico l'ordine?").
     """
+    if _AUTOMATIC.match(text):
+        return True  # "[Auto-reply] Thanks for contacting us ...": nobody answered yet
     asks = "?" in text and not _WAIT.search(text)
     short = len(text.split()) <= HAND_OVER_WORDS and not asks
     return short and _HAND_OVER.search(text) is not None
+
+
+_AUTOMATIC = re.compile(
+    r"^\W*(auto-?reply|automatic reply|automated (reply|response|message)|this is an automated|"
+    r"respuesta automática|automatische antwort|réponse automatique|risposta automatica|"
+    r"resposta automática|automatisch antwoord)\b",
+    re.IGNORECASE,
+)
 
 
 _WAIT = re.compile(

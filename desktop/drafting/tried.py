@@ -39,7 +39,8 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 5  # "neighbours"/"neighbour", "checked"/"check": a crude stem that needs no language
 # The response's fallback: its sentence that starts with a condition.
 _FALLBACK = re.compile(
-    r"^\s*(if|otherwise|should|failing that|si|sinon|wenn|falls|sollte|se|altrimenti|caso)\b",
+    r"^\s*(if|otherwise|should|failing that|as soon as|si|sinon|wenn|falls|sollte|se|"
+    r"altrimenti|caso)\b",
     re.IGNORECASE,
 )
 # ... which the team takes on itself: the response already carries the next step.
@@ -58,7 +59,7 @@ _STILL_FAILS = re.compile(
     r"nothing (works|worked|happens)|didn'?t (work|help)|same (problem|thing)|sigue (sin|igual)|"
     r"toujours (pas|rien|le même)|immer noch (nicht|nichts|das gleiche)|ancora non|"
     r"continua (a non|sem|sin)|nog steeds (niet|niks)|still (says|shows|gives|getting)|"
-    r"not responding|flicker\w*)\b",
+    r"not responding|flicker\w*|never (finds|found|connects|pairs|shows up|works))\b",
     re.IGNORECASE,
 )
 # A response that walks the customer through a device's own steps (a troubleshooting how-to).
@@ -186,6 +187,12 @@ _WAITED = re.compile(
 )
 
 
+_AFTER_WAIT = re.compile(
+    r"\b(more than|over|longer than) \d+ (business |working )?days (since|ago|have passed)",
+    re.IGNORECASE,
+)
+
+
 def waited_out(canned: CannedResponse, text: str) -> bool:
     """Whether the customer waited as long as `canned` asks, and it is still not right."""
     return _WAIT_PROMISE.search(canned.body) is not None and _WAITED.search(text) is not None
@@ -219,6 +226,19 @@ def past_tried(
     named = next_step(top, ranked)
     if named is not None:
         return [ranked[named], *ranked[:named], *ranked[named + 1 :]]
+    if waited:
+        # A contender written for after the wait ("As it's been more than 7 business days ...,
+        # I'll ask for the reference number") is the next step.
+        after = next(
+            (
+                i
+                for i, (c, _) in enumerate(ranked[1 : CONTENDERS + 1], 1)
+                if _AFTER_WAIT.search(c.body) and words(c.title) & words(top.title)
+            ),
+            None,
+        )  # ... on the same topic: "Refund issued", then "Refund not received - payment trace"
+        if after is not None:
+            return [ranked[after], *ranked[:after], *ranked[after + 1 :]]
     if waited and holding is not None and holding.id != top.id:
         # The wait it asked for is over: its own next step is the team's ("we'll look into it").
         return [(holding, ranked[0][1]), *[(c, s) for c, s in ranked if c.id != holding.id]]

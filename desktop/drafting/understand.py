@@ -134,7 +134,9 @@ def understand(
     if focus.thanks_only and roles.closing:
         probability = max(probability, calibration.THANKS_PROBABILITY)
         abstain = False
-    elif main and _just_done(main[0][0], focus):
+    elif (
+        main and _just_done(main[0][0], focus) and not tried.waited_out(main[0][0], focus.open_text)
+    ):
         # The agent's latest turn did what this response confirms: the strongest evidence the
         # thread can give, whatever the customer's wording ("can I have that in writing?", "and
         # no more emails?" about a deleted account).
@@ -145,7 +147,12 @@ def understand(
         # one never mentions: its nearest response only looks like a match.
         probability = min(probability, calibration.OUTSIDE_PROBABILITY)
         abstain = True
-    if main and not focus.thanks_only and not _just_done(main[0][0], focus):
+    done = bool(main) and _just_done(main[0][0], focus)
+    if (
+        main
+        and not focus.thanks_only
+        and (not done or tried.waited_out(main[0][0], focus.open_text))
+    ):
         # What the customer already tried is not sent again (desktop.drafting.tried).
         holding = repo.get(roles.holding[0]) if roles.holding else None
         fault = repo.get(roles.fault[0]) if roles.fault else None

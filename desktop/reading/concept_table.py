@@ -370,7 +370,10 @@ NOT_WITH = {
         # "how long has she got to send it back?" asks for the window, not the how-to
         r"how long( after [\w ]{1,20}?)? (can|do|does|have|has|will|would) \w+( \w+)? (still )?"
         r"(have |got |get )*((to|for) )?(return|(send|take|post|bring)( \w+)? back)|"
-        r"(can|could) (it|they|this|these|those) still (go|be sent|be taken|be returned))",
+        r"(can|could) (it|they|this|these|those) still (go|be sent|be taken|be returned)|"
+        # "I'd rather not have to pack it up and post it back": no return asked for
+        r"(rather not|don'?t want to|do not want to|prefer not to) (have to )?"
+        r"(\w+ (it|them) up and )?(post|send|return|take|bring))",
         re.IGNORECASE,
     ),
     # "How do I get them back to you and get my money back?" asks how to return; the return
