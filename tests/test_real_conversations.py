@@ -934,8 +934,8 @@ LATER_SETS = [
     ("threads_varied_authors.jsonl", 54, 0.852, 0.78),  # 0.630 first measured, blind
     ("blind_threads_2.jsonl", 54, 0.815, 0.74),  # 0.667 five times while unread
     ("blind_threads_3.jsonl", 72, 0.722, 0.65),  # 0.444 first measured, blind
-    ("blind_threads_4.jsonl", 72, 0.708, 0.64),  # 0.639 first measured; read last
-    ("blind_threads_5.jsonl", 72, 0.736, 0.66),  # 0.583 first measured; half never read
+    ("blind_threads_4.jsonl", 72, 0.75, 0.68),  # 0.639 first measured; read last
+    ("blind_threads_5.jsonl", 72, 0.75, 0.68),  # 0.583 first measured; half never read
     ("blind_threads_6.jsonl", 72, 0.833, 0.76),  # 0.764 first measured; half never read
 ]
 
