@@ -131,12 +131,14 @@ def understand(
     measured = _features(repo, main, focus)
     probability = calibration.probability(measured) if main else 0.0
     abstain = probability < calibration.ABSTAIN and not focus.thanks_only
+    # The agent's latest turn did what the first response confirms; once the wait it promised
+    # is over ("It's now been 12 working days"), confirming it again is no answer.
+    done = bool(main) and _just_done(main[0][0], focus)
+    wait_over = done and tried.waited_out(main[0][0], focus.open_text)
     if focus.thanks_only and roles.closing:
         probability = max(probability, calibration.THANKS_PROBABILITY)
         abstain = False
-    elif (
-        main and _just_done(main[0][0], focus) and not tried.waited_out(main[0][0], focus.open_text)
-    ):
+    elif done and not wait_over:
         # The agent's latest turn did what this response confirms: the strongest evidence the
         # thread can give, whatever the customer's wording ("can I have that in writing?", "and
         # no more emails?" about a deleted account).
@@ -147,12 +149,7 @@ def understand(
         # one never mentions: its nearest response only looks like a match.
         probability = min(probability, calibration.OUTSIDE_PROBABILITY)
         abstain = True
-    done = bool(main) and _just_done(main[0][0], focus)
-    if (
-        main
-        and not focus.thanks_only
-        and (not done or tried.waited_out(main[0][0], focus.open_text))
-    ):
+    if main and not focus.thanks_only and (not done or wait_over):
         # What the customer already tried is not sent again (desktop.drafting.tried).
         holding = repo.get(roles.holding[0]) if roles.holding else None
         fault = repo.get(roles.fault[0]) if roles.fault else None

@@ -164,7 +164,7 @@ _SYNONYMS = {
     "cobro": "payment", "pagamento": "payment", "addebito": "payment", "cancellation": "cancel",
     "stornierung": "cancel", "kündigung": "cancel", "annulation": "cancel",
     "résiliation": "cancel", "cancelación": "cancel", "lidmaatschap": "membership",
-    "bestelling": "order", "adres": "address", "account": "account", "terugbetaling": "refund",
+    "bestelling": "order", "adres": "address", "terugbetaling": "refund",
 }  # fmt: skip
 # A generic verb takes its action from its object: "issued your refund" -> refund.
 _NOUN_ACTION = {
