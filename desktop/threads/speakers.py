@@ -84,11 +84,8 @@ def resolve(messages: Sequence[Message], joined: Iterable[str] = ()) -> None:
     unknown = list(dict.fromkeys(m.key for m in named if m.key not in roles))
     greeted = _greeted_by_team(messages, roles)
     for message in named:
-        if (
-            message.key in unknown
-            and message.speaker.split()[:1]
-            and (message.speaker.split()[0].lower() in greeted)
-        ):
+        first = message.speaker.split()[:1]
+        if message.key in unknown and first and first[0].lower() in greeted:
             roles[message.key] = "customer"  # "Hi Malik, ..." from the agent: Malik is the customer
     unknown = [key for key in unknown if key not in roles]
     if unknown:
