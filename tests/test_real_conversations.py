@@ -417,6 +417,22 @@ def test_after_the_wait_a_response_asks_for_the_team_takes_it_on(shop: CannedRep
     assert understood(shop, fresh).ranked[0][0].title == "Charged twice - pending authorisation"
 
 
+def test_steps_that_are_a_contender_s_own_name_its_topic(shop: CannedRepository) -> None:
+    # "reset" ranks "Password reset" first; the steps listed are the lamp how-to's, and after
+    # every one of them the lamp still fails: a warranty claim, not a password reset.
+    thread = (
+        "Customer: My Vela lamp stopped pairing with the Larkfield Home app. I've put my phone "
+        "on the 2.4 GHz wifi, turned Bluetooth on, switched the lamp off and on three times and "
+        "held the button on the base for 10 seconds to reset it.\n"
+        "Agent: Thanks, does it still light up?\n"
+        "Customer: Yes but when I do the reset it won't blink blue any more, it just stays dim."
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Warranty claim"
+    # Without the steps, the same last message is no warranty claim.
+    bare = "Customer: My Vela lamp won't pair with the app, what do I do?"
+    assert understood(shop, bare).ranked[0][0].title == "How-to: connect Vela lamp to the app"
+
+
 def test_a_list_of_steps_under_since_then_i_have() -> None:
     text = (
         "Customer: It dropped off the app last week. Since then I have:\n"

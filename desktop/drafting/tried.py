@@ -203,6 +203,24 @@ def still_faulty(canned: CannedResponse, text: str) -> bool:
     return _DEVICE_STEPS.search(canned.body) is not None and _STILL_FAILS.search(text) is not None
 
 
+def _tried_topic_first(
+    ranked: Ranked, tried: Sequence[str], text: str, sent: Sequence[str]
+) -> Ranked:
+    """`ranked` with a close contender first when the customer's steps are its own.
+
+    "I've held the button for 10 seconds to reset it ... when I do the reset it doesn't blink":
+    "Password reset" ranks first on "reset", but the steps listed are the lamp how-to's, and
+    the topic is that how-to's.
+    """
+    top = ranked[0][0]
+    if waited_out(top, text) or exhausted(top, tried) or already_sent(top, sent):
+        return ranked
+    for index, (canned, _score) in enumerate(ranked[1 : CONTENDERS + 1], start=1):
+        if canned.stated is None and exhausted(canned, tried):
+            return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
+    return ranked
+
+
 def past_tried(
     ranked: Ranked,
     tried: Sequence[str],
@@ -219,6 +237,7 @@ def past_tried(
     """
     if not ranked:
         return ranked
+    ranked = _tried_topic_first(ranked, tried, text, sent)
     top = ranked[0][0]
     waited = waited_out(top, text)
     if not (waited or exhausted(top, tried) or already_sent(top, sent)):
