@@ -728,6 +728,22 @@ def test_photos_already_attached_move_on_to_the_replacement(shop: CannedReposito
         "rather not have to pack it up and post it back. What happens next?"
     )
     assert understood(shop, thread).ranked[0][0].title == "Damaged item - replacement or refund"
+    # ... and said without "I", with what they show between.
+    passive = (
+        "Customer: My lamp arrived with the shade cracked and the box dented. Photos of the "
+        "shade, the outer box and the label are attached. What happens next?"
+    )
+    assert understood(shop, passive).ranked[0][0].title == "Damaged item - replacement or refund"
+
+
+def test_steps_told_with_did_count_as_tried() -> None:
+    text = (
+        "Customer: yes bluetooth is on. I did the off-on 3 times, it blinks blue, then the app "
+        "says device not found. I made a mistake with the network at first."
+    )
+    steps = " ".join(focus_of(parse(text)).tried)
+    assert "off-on 3 times" in steps
+    assert "mistake" not in steps  # making a mistake is no step taken
 
 
 def test_an_automatic_reply_answers_nothing() -> None:
@@ -752,6 +768,10 @@ def test_a_password_manager_is_no_manager_to_escalate_to() -> None:
     assert is_upset([("threat", "manager")])
     assert not is_upset([("threat", "a nice review")])  # praise, not a threat
     assert is_upset([("threat", "a bad review")])
+    # A one-star review is a threat; a five-star one is praise.
+    for threat in ("leaving a 1-star review everywhere", "I'll give you one star on every site"):
+        assert is_upset(find_cues(threat, "en")), threat
+    assert not find_cues("I'll leave you a 5 star review!", "en")
 
 
 def test_news_in_a_condition_is_no_news() -> None:

@@ -115,9 +115,9 @@ _IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
 # "I already checked spam", "tried another card", "before you ask - wifi is 2.4ghz".
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
-    r"restarted|reset|cleared|requested|rang|rung|called|contacted|done|used|updated|followed|"
+    r"restarted|reset|cleared|requested|rang|rung|called|contacted|done|did|used|updated|followed|"
     r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested|put|"
-    r"entered|typed|attached|included)|(?:photos?|pictures?|screenshots?) (?:are |is )?attached|"
+    r"entered|typed|attached|included)|(?:photos?|pictures?|screenshots?) (?:of [^.\n]{0,60})?(?:are |is )?attached|"
     # ... and told without "I", as a chat does: "Knocked both sides", "Been round the back"
     r"(?:(?<=^)|(?<=[.!?]\s)|(?<=\n))(?:knocked|been (?:round|around)|searched|checked|held|"
     r"restarted|reinstalled|unplugged|rebooted|left it)\b|"
@@ -201,7 +201,8 @@ NOT_A_PERSON_MANAGER = (
 _STRONG_THREAT = re.compile(
     r"\b(disput|chargeback|trading standards|lawyer|solicitor|ombudsman|report|"
     r"review(?<!nice review)(?<!good review)(?<!great review)(?<!positive review)"
-    r"(?<!glowing review)(?<!star review)(?<!lovely review)|"
+    r"(?<!glowing review)(?<!5 star review)(?<!5-star review)(?<!five star review)"
+    r"(?<!five-star review)(?<!lovely review)|(?:1|one|0|zero)[- ]stars?\b|"
     rf"never (order|shop|buy)|{NOT_A_PERSON_MANAGER}|supervisor|court|small claims|"
     r"(call|calling|contact) my bank)",
     re.IGNORECASE,

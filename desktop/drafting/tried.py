@@ -30,6 +30,9 @@ from desktop.store.canned import CannedResponse
 from desktop.store.words import STOPWORDS
 
 EXHAUSTED_WORDS = 3
+# ... one more to name a contender's topic: "already got the dispatch email" shares three words
+# with "Change delivery address" and took none of its steps.
+CONTENDER_WORDS = EXHAUSTED_WORDS + 1
 CLOSE = 0.9  # a contender within this share of the exhausted response's score leads instead
 CONTENDERS = 3  # how far down the list a contender may come from
 SENT_WORDS = 5  # body words an agent's turn shares with a response it already sent ...
@@ -96,8 +99,8 @@ def words(text: str) -> set[str]:
     return {_IRREGULAR.get(w, w)[:STEM] for w in found if w not in STOPWORDS}
 
 
-def exhausted(canned: CannedResponse, tried: Sequence[str]) -> bool:
-    """Whether the customer says they already did what `canned` suggests."""
+def exhausted(canned: CannedResponse, tried: Sequence[str], least: int = EXHAUSTED_WORDS) -> bool:
+    """Whether the customer says they already did what `canned` suggests (`least` words)."""
     if not tried:
         return False
     if _DEVICE_STEPS.search(canned.body) and any(_ALL_TRIED.search(t) for t in tried):
@@ -106,7 +109,7 @@ def exhausted(canned: CannedResponse, tried: Sequence[str]) -> bool:
     # What the team will do ("I'll ask our payments team for the reference number") is no step
     # the customer could have taken, however many of their words it shares.
     steps = " ".join(s.text for s in split(canned.body) if not _team_only(s.text))
-    return len(done & words(steps)) >= EXHAUSTED_WORDS
+    return len(done & words(steps)) >= least
 
 
 # A step the customer is asked to take: "you can reset it at ...", "please check your spam".
@@ -216,7 +219,7 @@ def _tried_topic_first(
     if waited_out(top, text) or exhausted(top, tried) or already_sent(top, sent):
         return ranked
     for index, (canned, _score) in enumerate(ranked[1 : CONTENDERS + 1], start=1):
-        if canned.stated is None and exhausted(canned, tried):
+        if canned.stated is None and exhausted(canned, tried, CONTENDER_WORDS):
             return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
     return ranked
 

@@ -642,6 +642,11 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "small claims",
             "report you",
             "bad review",
+            "1 star",  # a one-star review; "5 star" is praise
+            "1-star",
+            "one star",
+            "one-star",
+            "zero stars",
             "social media",
             "manager",
             "supervisor",
