@@ -218,8 +218,11 @@ def _tried_topic_first(
     top = ranked[0][0]
     if waited_out(top, text) or exhausted(top, tried) or already_sent(top, sent):
         return ranked
-    for index, (canned, _score) in enumerate(ranked[1 : CONTENDERS + 1], start=1):
-        if canned.stated is None and exhausted(canned, tried, CONTENDER_WORDS):
+    for index, (canned, confidence) in enumerate(ranked[1 : CONTENDERS + 1], start=1):
+        # Three shared words do when the contender also matches the thread better than the
+        # first ("reset" put "Password reset" ahead of the lamp how-to the steps are from).
+        least = EXHAUSTED_WORDS if confidence > ranked[0][1] else CONTENDER_WORDS
+        if canned.stated is None and exhausted(canned, tried, least):
             return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
     return ranked
 
