@@ -876,6 +876,13 @@ def test_news_in_a_condition_is_no_news() -> None:
             False,
         ),
         ("My order came today and the carafe is cracked. Not impressed tbh", False),
+        # ... nor news denied: "I haven't got it" is no "got it".
+        (
+            "now your site wants a code every time I log in and obviously I haven't got it\n"
+            "thanks. never saved any backup codes either before you ask",
+            False,
+        ),
+        ("thanks, but it never arrived", False),
         ("Det fungerar nu! Tack så mycket 😊", True),
         ("The money landed overnight. All good, you can close this. Thanks!", True),
         ("hi, I'm in London next week, can I collect it?", False),

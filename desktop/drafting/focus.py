@@ -25,10 +25,11 @@ MAX_SEGMENTS = 40  # sentences of the open message read one by one (see _kept)
 # Gratitude or "it works now" in the languages the app reads.
 _THANKS = re.compile(
     r"\b(thanks?|thank you|thx|ty|cheers|appreciated?|much appreciated|brilliant|perfect|great|"
-    r"awesome|lovely|fantastic|star(?! review| rating)|(?<!not )sorted|all good|got it|works now|"
-    r"worked|working now|recommend(?:ing)? you|(?:good|great|excellent|brilliant|wonderful) "
-    r"service|"
-    r"arrived|shown up|showed up|resolved|fixed|did it|that did it|"
+    r"awesome|lovely|fantastic|star(?! review| rating)|(?<!not )sorted|all good|works now|"
+    r"working now|recommend(?:ing)? you|(?:good|great|excellent|brilliant|wonderful) "
+    r"service|did it|that did it|"
+    # ... news only when not denied: "I haven't got it", "it never arrived"
+    r"(?<!n't )(?<!not )(?<!never )(?:got it|worked|arrived|shown up|showed up|resolved|fixed)|"
     r"gracias|muchas gracias|perfecto|genial|danke|vielen dank|super|perfekt|merci|parfait|"
     r"génial|grazie|perfetto|obrigad[oa]|bedankt|dank je|спасибо|отлично|"
     # and in neighbouring languages a customer may write in: sv, da/no, pl, cs, fi, tr, ro, hu
@@ -117,7 +118,8 @@ _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
     r"restarted|reset|cleared|requested|rang|rung|called|contacted|done|did|used|updated|followed|"
     r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested|put|"
-    r"entered|typed|attached|included)|(?:photos?|pictures?|screenshots?) (?:of [^.\n]{0,60})?(?:are |is )?attached|"
+    r"entered|typed|attached|included)|"
+    r"(?:photos?|pictures?|screenshots?) (?:of [^.\n]{0,60})?(?:are |is )?attached|"
     # ... and told without "I", as a chat does: "Knocked both sides", "Been round the back"
     r"(?:(?<=^)|(?<=[.!?]\s)|(?<=\n))(?:knocked|been (?:round|around)|searched|checked|held|"
     r"restarted|reinstalled|unplugged|rebooted|left it)\b|"
