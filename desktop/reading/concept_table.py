@@ -37,8 +37,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "charged twice",
         "I was charged twice for one order",
-        r"(two|2|double|duplicate|multiple|several) (separate )?(payments|charges|transactions|"
-        r"debits)|(charged|billed|debited|paid|taken) (me )?(twice|two times|double)|"
+        r"(two|2|double|duplicate|multiple|several) (separate |pending |identical |same )?"
+        r"(payments|charges|transactions|debits)|two lots of|"
+        r"(charged|billed|debited|paid|taken) (me )?(twice|two times|double)|"
         r"(zweimal|doppelt) (abgebucht|belastet|berechnet|bezahlt)|zwei (abbuchungen|zahlungen)|"
         r"(deux|double) (prélèvements|débits|paiements)|(débité|prélevé|facturé) deux fois|"
         r"dos (cargos|cobros|pagos)|(cobrado|cobraron|cargado) dos veces|"

@@ -10,6 +10,8 @@ from desktop.reading.concepts import CONCEPTS, concepts_in, contradicts, expand,
     ("text", "concept"),
     [
         ("My banking app shows two payments for one order", "charged twice"),
+        ("my banking app still shows two pending payments of £64.90", "charged twice"),
+        ("now there's two lots of £64.90 on my account", "charged twice"),
         ("I would like to receive everything that your company holds about me", "copy of my data"),
         ("Just seen it on Hartley's website (they have a shop in York) for £124", "price match"),
         ("Bonjour, j'ai été débité deux fois pour ma commande", "charged twice"),
