@@ -721,6 +721,23 @@ def test_after_the_wait_a_done_refund_gives_way_to_the_trace(shop: CannedReposit
     assert understood(shop, thread).ranked[0][0].title == "Refund not received - payment trace"
 
 
+def test_a_wait_told_in_weeks_or_as_the_days_waited_is_over(shop: CannedRepository) -> None:
+    for waited in (
+        "It is now more than two weeks later and it is not on my card.",
+        "I have already waited the 5-7 days your email mentions and it is not on my card.",
+    ):
+        thread = (
+            "Agent: Good news - we've issued your refund of £42.50 for order #55921. It should "
+            "show within 5-7 business days depending on your bank.\n"
+            f"Customer: {waited} My bank says nothing is pending from you."
+        )
+        top = understood(shop, thread).ranked[0][0].title
+        assert top == "Refund not received - payment trace", waited
+    assert not tried.waited_out(
+        next(c for c in shop.all() if c.title == "Refund issued"), "I was told to wait, fine."
+    )
+
+
 def test_photos_already_attached_move_on_to_the_replacement(shop: CannedRepository) -> None:
     thread = (
         "Customer: My lamp arrived with the shade cracked and the box dented. As your help page "

@@ -179,13 +179,16 @@ _WAIT_PROMISE = re.compile(
     r"pending) after)",
     re.IGNORECASE,
 )
+_COUNT = r"(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of)"
 _WAITED = re.compile(
-    r"\b((it'?s|it has been|been) (now )?(\d+|a|one|two|three|four|five|six|seven|eight|nine|"
-    r"ten|over a|more than a) (full )?(working |business )?(days|weeks?)|(\d+|two|three|four|"
-    r"five|six|seven|eight|nine|ten|eleven|twelve) (working |business )?days (later|on|now|since|"
-    r"ago)|(not|neither is|none (of them )?(is|are)) (even )?(showing as )?pending any ?more|"
-    r"no longer pending|still (there|showing|on my statement) "
-    r"after)",
+    rf"\b((it'?s|it is|it has been|been) (now )?((well )?over |more than |nearly |almost )?"
+    rf"{_COUNT} (full )?(working |business )?(days|weeks?)|"
+    rf"{_COUNT} (working |business )?(days|weeks) (later|on|now|since|ago)|"
+    # "I have already waited the 5-7 days your email mentions"
+    rf"waited (for )?(the |over |more than |a full )?(\d+\s*[\u2013-]\s*\d+|{_COUNT}) "
+    r"(working |business )?(days|weeks)|"
+    r"(not|neither is|none (of them )?(is|are)) (even )?(showing as )?pending any ?more|"
+    r"no longer pending|still (there|showing|on my statement) after)",
     re.IGNORECASE,
 )
 
