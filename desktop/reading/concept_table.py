@@ -307,6 +307,16 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"pagar com (um|o) cartão presente|betalen met (een|de|mijn) cadeaukaart",
     ),
     (
+        "gift card balance",
+        "how do I check my gift card balance",
+        r"(how much|what'?s|what is) (is |money |credit )?(still )?(left|remaining) on "
+        r"(it|the card|my card|the gift ?card|my gift ?card|the voucher)|"
+        r"(e-?)?gift ?card'?s? balance|balance (on|of) (my|the|a|her|his) (e-?)?gift ?card|"
+        r"(guthaben|restbetrag) (auf|der|des) (dem |meinem )?gutschein|"
+        r"solde de (ma|la) carte cadeau|"
+        r"saldo de (mi|la) tarjeta regalo|saldo (della|sulla) (mia )?gift ?card",
+    ),
+    (
         "order still processing",
         "my order hasn't been dispatched yet",
         r"(hasn'?t|has not|not|still not|isn'?t|is not|wasn'?t) (been )?(shipped|dispatched|sent)"
