@@ -721,6 +721,20 @@ def test_after_the_wait_a_done_refund_gives_way_to_the_trace(shop: CannedReposit
     assert understood(shop, thread).ranked[0][0].title == "Refund not received - payment trace"
 
 
+def test_a_thanks_before_a_new_question_closes_what_came_before() -> None:
+    thread = (
+        "Customer: My parcel is delayed, any update?\n"
+        "Agent: It's on the van today.\n"
+        "Customer: Will do, thanks for chasing.\n"
+        "Customer: Hi again! The orange light on my Barista One won't go off. I think it wants "
+        "descaling? What do I do?"
+    )
+    focus = focus_of(parse(thread))
+    assert "chasing" not in focus.open_text and "descaling" in focus.open_text
+    # Alone, the thanks still closes the thread.
+    assert focus_of(parse(thread.rsplit("\n", 1)[0])).thanks_only
+
+
 def test_a_wait_told_in_weeks_or_as_the_days_waited_is_over(shop: CannedRepository) -> None:
     for waited in (
         "It is now more than two weeks later and it is not on my card.",

@@ -334,6 +334,10 @@ def focus_of(transcript: Transcript) -> Focus:
     elif len(open_turns) > 1 and is_thanks_only(open_turns[-1]) and says_it_works(open_turns[-1]):
         # "hang on, let me look" then "found it, I'm in! thanks": the news settles the rest
         open_turns = open_turns[-1:]
+    elif len(open_turns) > 1 and not is_thanks_only(open_turns[-1]):
+        # "Will do, thanks for chasing." and, weeks later, a new question: the thanks closed
+        # what came before it and asks nothing.
+        open_turns = [t for t in open_turns[:-1] if not is_thanks_only(t)] + open_turns[-1:]
     open_text = "\n".join(t for t in open_turns if t).strip()
     weighted: list[tuple[str, float]] = [(open_text, OPEN_WEIGHT)] if open_text else []
     # Earlier customer turns, newest first, weighed by what the agent did after each. A

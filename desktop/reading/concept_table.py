@@ -211,6 +211,18 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"en retard|retardé|retrasad[oa]|con retraso|in ritardo|atrasad[oa]|vertraagd",
     ),
     (
+        "delivery cost and time",
+        "how much is delivery and how long does it take",
+        r"(how much|what) (is|are|does|do) (the )?(delivery|shipping|postage|p&p)\b|"
+        r"(delivery|shipping|postage) (costs?|charges?|fees?|prices?|options|times)|"
+        r"(is|does) (next[- ]day|express|standard|tracked) (delivery|shipping)? ?(cost )?extra|"
+        r"how much (is|for|does) (next[- ]day|express|faster)|"
+        r"if i (order|buy)\b.{0,60}\b(arrive|get (to|here|there)|be (there|here|with)|reach)|"
+        r"versandkosten|lieferzeit|frais de (port|livraison)|délais? de livraison|"
+        r"gastos de envío|plazo de entrega|spese di spedizione|tempi di consegna|"
+        r"portes de envio|verzendkosten|levertijd",
+    ),
+    (
         "lost parcel",
         "my parcel is lost",
         r"(went|gone|is) missing|disappeared|never (turned up|showed up|arrived)|"
