@@ -914,6 +914,16 @@ def test_news_in_a_condition_is_no_news() -> None:
             False,
         ),
         ("thanks, but it never arrived", False),
+        # News that it is over, thanks, and the story between ...
+        (
+            "Found it!! The driver left it with number 14 and they were away for the weekend. "
+            "Sorry for the hassle and thanks for your help.",
+            True,
+        ),
+        ("the 10 sec reset did it!! showing in the app now\nthank you sooo much", True),
+        # ... but not a problem told after the news, however short, nor news without thanks.
+        ("It arrived, thanks. The lid is cracked.", False),
+        ("Your return has arrived at our warehouse. We'll process your refund soon.", False),
         ("Det fungerar nu! Tack så mycket 😊", True),
         ("The money landed overnight. All good, you can close this. Thanks!", True),
         ("hi, I'm in London next week, can I collect it?", False),

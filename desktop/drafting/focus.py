@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop.drafting.sentences import split
+from desktop.reading.concepts import concepts_in
 from desktop.store import action_macros
 from desktop.transcript import Transcript, Turn
 
@@ -59,7 +60,8 @@ _GOOD_NEWS = re.compile(
     r"\b(arrived|received|landed|land in|turned up|showed up|came through|come through|"
     r"works|worked|working|connected|sorted|logged in|got in|back in|all set|found (it|the)|"
     r"fixed|resolved|exactly what|popped up|that was it|that did it|that'?s done it|"
-    r"went through|showing now|shows (up )?now|i'?m (back )?in(?=\s*[!.]|$)|all along|"
+    r"went through|showing (up )?(in [\w ]{1,20} )?now|shows (up )?now|"
+    r"i'?m (back )?in(?=\s*[!.]|$)|all along|(reset|restart|that|this|which) did (it|the trick)|"
     r"angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
     r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
     r"recebi|aangekomen|ontvangen|werkt|fungerar|funkar|virker|fungerer|działa|funguje|toimii)\b",
@@ -407,7 +409,27 @@ def is_thanks_only(text: str) -> bool:
     sentences = [s.text for s in split(body)]
     if len(body.split()) <= 70 and all(_closing_sentence(s) for s in sentences):
         return True
+    short_news = len(body.split()) <= 70 and _GRATITUDE.search(body) and says_it_works(body)
+    # "Found it!! The driver left it with number 14 ... thanks for your help": news that it is
+    # over, thanks, and the story between, which asks for nothing and names no problem.
+    if short_news and all(_closing_sentence(s) or _story(s) for s in sentences):
+        return True
     return _warm_letter(sentences)
+
+
+# Thanks itself, not the news that often comes with it ("arrived", "sorted").
+_GRATITUDE = re.compile(
+    r"\b(thanks?|thank you|thx|ty|cheers|appreciated?|grateful|gracias|danke|merci|grazie|"
+    r"obrigad[oa]|bedankt|dank je|tack|takk|mange tak|dziękuję|dzięki|děkuji|kiitos|"
+    r"спасибо)\b|谢谢|感谢|ありがとう|감사|고맙",
+    re.IGNORECASE,
+)
+
+
+def _story(sentence: str) -> bool:
+    """A sentence that tells what happened and asks for nothing, with no support need in it."""
+    said = _CONDITION.sub(" ", sentence)
+    return not (_REQUEST.search(said) or _LETTER_PROBLEM.search(said) or concepts_in(said))
 
 
 # What keeps a long letter from being only thanks: a question, a request, a problem.
@@ -444,6 +466,9 @@ def _warm_letter(sentences: Sequence[str]) -> bool:
         return False
     # "... let you know if it hasn't turned up": a problem in a condition has not happened
     told = [_CONDITION.sub(" ", s) for s in said]
+    short = len(text.split()) <= 70  # a long letter's story names things in passing
+    if short and any(_names_a_problem(s) and not _GOOD_NEWS.search(s) for s in told):
+        return False  # "It arrived, thanks. The lid is cracked.": a need told after the news
     return says_it_works(text) or not any(_LETTER_PROBLEM.search(s) for s in told)
 
 
@@ -500,7 +525,20 @@ def _closing_sentence(sentence: str) -> bool:
     if _REQUEST.search(rest) or _MORE.search(rest) or _IDENTIFIER.search(rest):
         return False
     said = _THANKS.search(sentence) or _FAREWELL.search(sentence) or _GOOD_NEWS.search(sentence)
-    return bool(said) or len(sentence.split()) <= 4
+    # A short "ok great" asks nothing; "The lid is cracked." is a problem however short.
+    return bool(said) or (len(sentence.split()) <= 4 and not _names_a_problem(sentence))
+
+
+# Concepts that are something wrong ("the lid is cracked"), not a thing a story mentions in
+# passing ("we did the QR code thing", a return label).
+_PROBLEMS = frozenset(
+    {"damaged", "missing item", "wrong item received", "charged twice", "faulty warranty repair",
+     "delayed", "lost parcel", "marked not received", "unrecognised charge", "payment failed"}
+)  # fmt: skip
+
+
+def _names_a_problem(sentence: str) -> bool:
+    return not _PROBLEMS.isdisjoint(concepts_in(sentence))
 
 
 def _without_greetings(text: str) -> str:
