@@ -752,6 +752,24 @@ def test_a_wait_told_in_weeks_or_as_the_days_waited_is_over(shop: CannedReposito
     )
 
 
+def test_after_the_bank_s_days_the_refund_is_traced(shop: CannedRepository) -> None:
+    # "Refund timing" says the bank "usually takes 5-7 business days"; they have passed.
+    thread = (
+        "Customer: Your email said my refund of £64.00 for the return on order #60915 was "
+        "processed on 23 November. It is now 7 December and there is still nothing. I have "
+        "checked the card I paid with, I have rung my bank and they say nothing is pending, "
+        "and I have waited the 5-7 days your email said."
+    )
+    top = understood(shop, thread).ranked[0][0].title
+    assert top == "Refund not received - payment trace"
+
+
+def test_no_device_found_after_every_step_is_a_fault(shop: CannedRepository) -> None:
+    lamp = next(c for c in shop.all() if c.title == "How-to: connect Vela lamp to the app")
+    assert tried.still_faulty(lamp, 'Still "No device found".')
+    assert not tried.still_faulty(lamp, "It found the device straight away")
+
+
 def test_photos_already_attached_move_on_to_the_replacement(shop: CannedRepository) -> None:
     thread = (
         "Customer: My lamp arrived with the shade cracked and the box dented. As your help page "

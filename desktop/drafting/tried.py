@@ -62,7 +62,8 @@ _STILL_FAILS = re.compile(
     r"nothing (works|worked|happens)|didn'?t (work|help)|same (problem|thing)|sigue (sin|igual)|"
     r"toujours (pas|rien|le même)|immer noch (nicht|nichts|das gleiche)|ancora non|"
     r"continua (a non|sem|sin)|nog steeds (niet|niks)|still (says|shows|gives|getting)|"
-    r"not responding|flicker\w*|never (finds|found|connects|pairs|shows up|works))\b",
+    r"not responding|flicker\w*|never (finds|found|connects|pairs|shows up|works)|"
+    r"no device found|device not found|stopped (connecting|pairing|working))\b",
     re.IGNORECASE,
 )
 # A response that walks the customer through a device's own steps (a troubleshooting how-to).
@@ -175,7 +176,8 @@ def next_step(canned: CannedResponse, ranked: Ranked) -> int | None:
 # A response that asks the customer to wait ("released ... within 3-5 business days. If it's
 # still there after that, send us a screenshot"), and a customer who says the wait is over.
 _WAIT_PROMISE = re.compile(
-    r"\b(within \d+\s*[\u2013-]\s*\d+ (business |working )?days|if it'?s still (there|showing|"
+    r"\b((within|takes) \d+\s*[\u2013-]\s*\d+ (business |working )?days|"
+    r"if it'?s still (there|showing|"
     r"pending) after)",
     re.IGNORECASE,
 )
@@ -260,7 +262,7 @@ def past_tried(
         after = next(
             (
                 i
-                for i, (c, _) in enumerate(ranked[1 : CONTENDERS + 1], 1)
+                for i, (c, _) in enumerate(ranked[1:], 1)
                 if _AFTER_WAIT.search(c.body) and words(c.title) & words(top.title)
             ),
             None,
