@@ -49,7 +49,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "damaged",
         "the item arrived damaged",
-        r"crack(ed|s)?|smashed|shattered|dented|crushed|chipped|snapped|broken|"
+        r"crack(ed|s)?|smashed|shattered|dented|(a|massive|big|huge) dent\b|crushed|chipped|"
+        r"snapped|broken|"
         r"beschädigt|zerbrochen|gebrochen|kaputt angekommen|gesprungen|einen (sprung|riss)|"
         r"cassée?s?|brisée?s?|abîmée?s?|endommagée?s?|fissurée?s?|"
         r"rot[oa]s?|dañad[oa]s?|quebrad[oa]s?|partid[oa]s?|rachad[oa]s?|amolgad[oa]s?|"
