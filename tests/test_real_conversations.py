@@ -770,6 +770,18 @@ def test_no_device_found_after_every_step_is_a_fault(shop: CannedRepository) -> 
     assert not tried.still_faulty(lamp, "It found the device straight away")
 
 
+def test_yes_to_the_agent_s_have_you_checked_is_a_step_taken(shop: CannedRepository) -> None:
+    thread = (
+        "Visitor: im trying to reset my password and the email never comes. done it 4 times\n"
+        "Ruth: Hi, sorry about that! Have you had a look in your spam or junk folder?\n"
+        "Visitor: yes spam, junk, promotions, all of them. nothing."
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Reset email not arriving"
+    # "No" took no step: checking spam is still the answer.
+    no = thread.replace("yes spam, junk, promotions, all of them. nothing.", "no, where is that?")
+    assert not focus_of(parse(no)).tried
+
+
 def test_photos_already_attached_move_on_to_the_replacement(shop: CannedRepository) -> None:
     thread = (
         "Customer: My lamp arrived with the shade cracked and the box dented. As your help page "

@@ -292,6 +292,33 @@ def _tried(body: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# The agent asks whether a step was taken ("Have you had a look in your spam folder?") ...
+_STEP_QUESTION = re.compile(
+    r"[^.?!\n]*\b(?:have|did) you (?:already |also )?(?:tried|checked|had a look|looked|"
+    r"restarted|reset|cleared|rung|called|contacted|waited|made sure|updated|reinstalled|"
+    r"switched|turned|held|unplugged)\b[^?\n]*\?",
+    re.IGNORECASE,
+)
+# ... and the customer's reply opens with yes.
+_YES = re.compile(
+    r"^\W*(?:yes|yep|yeah|yup|ya|i have|i did|done that|did that|already|sí|ja|oui|sì|sim)\b",
+    re.IGNORECASE,
+)
+
+
+def _confirmed_steps(agent_text: str, reply: str) -> tuple[str, ...]:
+    """The steps the agent asked about, where the customer's reply says yes.
+
+    With the reply's first sentence ("yes spam, junk, promotions, all of them"): steps taken,
+    like any the customer tells.
+    """
+    if not _YES.match(reply):
+        return ()
+    asked = tuple(m.group().strip() for m in _STEP_QUESTION.finditer(agent_text))
+    first = split(reply)
+    return (*asked, first[0].text) if asked and first else asked
+
+
 def _hands_over(text: str) -> bool:
     """Whether an agent turn only hands over or holds ("An agent will be with you shortly").
 
@@ -374,6 +401,8 @@ def focus_of(transcript: Transcript) -> Focus:
             s for s in _segments(_without_greetings(pending)) if len(s.split()) >= 3
         ] + segments
         tried = _tried(_without_greetings(pending)) + tried
+    if last_agent >= 0 and open_turns:
+        tried = _confirmed_steps(turns[last_agent].text, open_turns[0]) + tried
     return Focus(
         open_text=open_text,
         weighted=tuple(weighted),
