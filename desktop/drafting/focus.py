@@ -366,7 +366,8 @@ def focus_of(transcript: Transcript) -> Focus:
     elif len(open_turns) > 1 and not is_thanks_only(open_turns[-1]):
         # "Will do, thanks for chasing." and, weeks later, a new question: the thanks closed
         # what came before it and asks nothing.
-        open_turns = [t for t in open_turns[:-1] if not is_thanks_only(t)] + open_turns[-1:]
+        closed = [t for t in open_turns[:-1] if is_thanks_only(t) and _GRATITUDE.search(t)]
+        open_turns = [t for t in open_turns if t not in closed]
     open_text = "\n".join(t for t in open_turns if t).strip()
     weighted: list[tuple[str, float]] = [(open_text, OPEN_WEIGHT)] if open_text else []
     # Earlier customer turns, newest first, weighed by what the agent did after each. A
@@ -553,6 +554,8 @@ def _closing_sentence(sentence: str) -> bool:
     # An order number or code is information ("Claro, es el A-10990"): an answer, not thanks.
     if _REQUEST.search(rest) or _MORE.search(rest) or _IDENTIFIER.search(rest):
         return False
+    if _names_a_problem(rest):
+        return False  # "the pan arrived today with a dent on the rim": news of a problem
     said = _THANKS.search(sentence) or _FAREWELL.search(sentence) or _GOOD_NEWS.search(sentence)
     # A short "ok great" asks nothing; "The lid is cracked." is a problem however short.
     return bool(said) or (len(sentence.split()) <= 4 and not _names_a_problem(sentence))

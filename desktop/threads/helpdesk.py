@@ -27,6 +27,7 @@ from desktop.threads.labels import is_channel_tag, role_of_name
 from desktop.threads.model import Message
 from desktop.threads.noise import is_noise_line
 
+PREAMBLE_LINES = 12  # how far down a ticket's fields may come above its first message
 _TAGGED = re.compile(r"^(?P<name>[^()\[\]]*?)\s*[(\[](?P<tag>[^()\[\]]{1,60})[)\]]\s*$")
 _SHARED_LINE = re.compile(r"^(?P<name>.{1,80}?)\s+[·|•—–-]\s+(?P<date>.{4,60})$")
 _TIME = re.compile(r"\d{1,2}[:.h]\d{2}")
@@ -180,7 +181,7 @@ def starts_with_block(lines: Sequence[str]) -> bool:
     """
     seen = 0
     for i, line in enumerate(lines):
-        if not line.strip() or (i < 12 and is_noise_line(line)):
+        if not line.strip() or (i < PREAMBLE_LINES and is_noise_line(line)):
             continue  # a ticket's fields ("Status: Open · Requester: ...") are no preamble
         header = _header(lines, i)
         apart = _blank(lines[i - 1]) or (seen == 1 and _SUBJECT.search(lines[i - 1]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desktop.threads import chat, emails, helpdesk, speakers
 from desktop.threads.model import Message
-from desktop.threads.noise import strip_noise, unescape
+from desktop.threads.noise import is_noise_line, strip_noise, unescape
 
 
 def read(text: str) -> list[Message]:
@@ -25,7 +25,12 @@ def _split(lines: list[str]) -> tuple[list[Message], set[str]]:
             return messages, set()
         # A title line ("Web chat transcript · 10 Nov 2026") looks like one helpdesk header;
         # a chat's labels under it split the paste where the export found one message.
-        labelled, joined = chat.split(lines)
+        # The ticket's fields above it ("Requester: Gordon Pryce <...>") are no chat labels.
+        cleared = [
+            "" if i < helpdesk.PREAMBLE_LINES and is_noise_line(line) else line
+            for i, line in enumerate(lines)
+        ]
+        labelled, joined = chat.split(cleared)
         if labelled and not labelled[0].speaker and helpdesk.is_header(labelled[0].text):
             labelled = labelled[1:]  # the title line itself
         return (labelled, joined) if len(labelled) > 1 else (messages, set())

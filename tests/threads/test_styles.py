@@ -554,6 +554,21 @@ def test_a_tickets_fields_and_a_chat_apps_title_are_not_the_message() -> None:
     assert [t.role for t in chat.turns] == ["agent", "customer"]
 
 
+def test_a_tickets_fields_above_a_single_message_are_no_chat_labels() -> None:
+    ticket = parse(
+        "Ticket #30418  ·  Web form  ·  Priority: Normal\n"
+        "Requester: Gordon Pryce <gpryce54@example.com>\n"
+        "Subject: Christmas presents - returns after xmas?\n"
+        "\n"
+        "Gordon Pryce — 4 Dec 2026 11:02\n"
+        "Good morning. Can she still return the lamp in the new year?\n"
+    )
+    assert roles_and_texts(ticket) == [
+        ("customer", "Good morning. Can she still return the lamp in the new year?")
+    ]
+    assert ticket.turns[0].speaker == "Gordon Pryce"
+
+
 def test_a_full_name_after_a_role_label_is_the_other_speaker() -> None:
     transcript = parse(
         "Support (Hannah): Hi Freddie, the extra pending amount is released within 3-5 days.\n"
