@@ -256,6 +256,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "can you match a cheaper price",
         r"cheaper (elsewhere|at|on|from)|(lower|better|cheaper) price|"
         r"(found|seen|saw) it (for less|cheaper)|günstiger|moins cher|más barato|"
+        r"(see|seeing|found|spotted) it (for|at) [£$€]\d+\S* (at|on|in)\b|"
+        r"(the|refund the|pay me the|get the) (price )?difference back|refund (me )?the difference|"
         r"(found|seen|saw|spotted) (it|the same \w+|one) (for|at) [£$€]?\d+\S* (at|on|in)\b|"
         r"(found|seen|saw|spotted) it (on|at|in) [^.!?\n]{1,100}? for [£$€]\d+|"
         r"più economico|mais barato|goedkoper",
@@ -302,7 +304,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(stop|suspend) paying\b.{0,40}\bwhile|while (we'?re|i'?m) (away|travelling|abroad)|"
         r"(no (sense|point)|pointless) (in )?paying for (it|plus|the membership)|"
         r"rather not lose (it|plus|my membership)|"
-        r"(stop|pause|suspend) (it|plus|my membership) for (those|a few|some|two|three|2|3) months|"
+        r"(stop|pause|suspend) (it|plus|my membership|the (plus )?membership|my plus|"
+        r"the subscription|my subscription) for (those |these |a few |some )?(two |three |2 |3 )?"
+        r"months|"
+        r"rather than cancel(ling)? (it|my membership|plus|the membership)|"
         r"without losing (it|my membership|plus|the membership)|"
         r"put (it|my (membership|subscription|plus)) on hold|freeze (my )?(membership|"
         r"subscription)|take a break from (plus|my membership|the subscription)|"
@@ -408,7 +413,8 @@ NOT_WITH = {
     # "stop paying for those months without losing the membership": a pause, not a cancel
     "cancel membership subscription": re.compile(
         r"\b(without (losing|cancel\w*)|rather not (lose|cancel)|keep (my|the) (membership|"
-        r"plus)|for (those|a few|two|three|\d) months|while i'?m (away|travelling|abroad))\b",
+        r"plus)|for (those |these |a few |some )?(two |three |\d )?months|"
+        r"(rather than|instead of) cancel\w*|while i'?m (away|travelling|abroad))\b",
         re.IGNORECASE,
     ),
     # "I don't want to close my account, I just want the texts to stop"

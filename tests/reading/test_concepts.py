@@ -14,6 +14,11 @@ from desktop.reading.concepts import CONCEPTS, concepts_in, contradicts, expand,
         ("now there's two lots of £64.90 on my account", "charged twice"),
         ("is there a way to see how much is left on it afterwards?", "gift card balance"),
         ("and is next day delivery extra? she's in Leeds", "delivery cost and time"),
+        (
+            "Can I stop the Plus membership for those two months rather than cancel it?",
+            "pause membership",
+        ),
+        ("now I see it for £129 at Harwood & Lane. Can I have the difference back?", "price match"),
         ("if I order another today will it get to her by Friday?", "delivery cost and time"),
         ("Wie hoch sind die Versandkosten nach Österreich?", "delivery cost and time"),
         ("Wie kann ich das Guthaben auf dem Gutschein sehen?", "gift card balance"),
@@ -96,6 +101,7 @@ def test_everyday_phrasings_name_their_concept(text: str, concept: str) -> None:
         "How much is left to pay on my order?",  # not a gift card's balance
         "ordered Monday with next day delivery but nothing yet",  # a delay, not a price
         "i only ordered because i thought free delivery",
+        "I was charged £64 and then the difference was refunded",  # no price match
     ],
 )
 def test_near_misses_name_no_concept(text: str) -> None:
@@ -103,6 +109,7 @@ def test_near_misses_name_no_concept(text: str) -> None:
     assert not found & {"invoice receipt", "promo discount code", "wrong item received"}
     assert not found & {"faulty warranty repair", "international shipping abroad", "damaged"}
     assert not found & {"charged twice", "gift card balance", "delivery cost and time"}
+    assert "price match" not in found
     if text.startswith("Thanks"):
         assert found == set()
 
@@ -247,3 +254,12 @@ def test_membership_and_gift_card_needs_in_other_words(text: str, concept: str) 
 def test_a_lower_price_seen_elsewhere_is_a_price_match() -> None:
     text = "ive just seen it for £69 at Hallam & Boyd and I paid £79 with you"
     assert "price match" in concepts_in(text)
+
+
+def test_stopping_plus_for_a_while_rather_than_cancelling_is_no_cancel() -> None:
+    found = concepts_in(
+        "Can I stop the Plus membership for those two months rather than cancel it?"
+    )
+    assert "pause membership" in found
+    assert "cancel membership subscription" not in found
+    assert "cancel membership subscription" in concepts_in("Please cancel my Plus membership")
