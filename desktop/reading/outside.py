@@ -154,6 +154,15 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"richiesta stampa|pedido de imprensa|persaanvraag",
     ),
     (
+        "paying in instalments",
+        r"klarna|clearpay|afterpay|paypal pay in 3|pay in (3|three|4|four|instalments|"
+        r"installments)|(split|spread) (the )?(payment|cost)|buy now,? pay later|\bbnpl\b|"
+        r"(in|by) (monthly )?(instalments|installments)|finance (option|plan)|ratenzahlung|"
+        r"(any kind of|some kind of|option to|can i) pay monthly\b(?! for (plus|the membership))|"
+        r"in raten|paiement en (plusieurs fois|\d fois)|pago (a plazos|en cuotas)|"
+        r"pagamento (a rate|rateale)|pagamento parcelado|gespreid betalen",
+    ),
+    (
         "a collaboration or sponsorship",
         r"collab\w*|influencer\w*|pr package|sponsor\w*|partnership|brand ambassador|kooperation|"
         r"partenariat|colaboración|patrocin\w*|collaborazione|parceria|samenwerking",

@@ -43,6 +43,8 @@ from desktop.reading import outside
         ("Where do I send my CV?", "a job application"),
         ("Do you have a wholesale programme?", "wholesale or trade"),
         ("Would you be open to a paid collaboration?", "a collaboration or sponsorship"),
+        ("can I split the payment into 3 with Klarna?", "paying in instalments"),
+        ("Or any kind of pay monthly?", "paying in instalments"),
     ],
 )
 def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
@@ -66,6 +68,8 @@ def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
         "I put the jug in the dishwasher and the handle came off",
         "My parcel went to a parcel shop and I cannot find it",
         "The box arrived damaged and the packaging was soaked",
+        "I pay monthly for Plus, can I switch to annual?",
+        "My payment failed twice at checkout",
     ],
 )
 def test_everyday_requests_name_none(text: str) -> None:
