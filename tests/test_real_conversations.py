@@ -378,6 +378,19 @@ def test_a_donation_request_with_an_offer_in_return_fits_nothing(shop: CannedRep
     assert all("thank you" not in ask for ask in _requests(focus_of(parse(text))))
 
 
+def test_a_follow_up_to_a_request_no_reply_fits_fits_nothing(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: Hello! We're running a school Christmas raffle. Would Larkfield be willing "
+        "to donate a prize?\n"
+        "Agent: Hi Louise, thanks for thinking of us! Let me find out who looks after this.\n"
+        "Customer: Thank you! Who should I address a formal letter to, and is there a deadline?"
+    )
+    assert understood(shop, thread).abstain
+    # A follow-up that names a need of its own is ranked as usual.
+    own = thread.rsplit("\n", 1)[0] + "\nCustomer: Also, where is my order #48213?"
+    assert not understood(shop, own).abstain
+
+
 def test_a_question_cut_at_and_can_is_one_question(shop: CannedRepository) -> None:
     # Cut at ", and can", each half alone names a different thing: the library lacks both.
     text = (

@@ -56,6 +56,8 @@ MAX_NEEDS = 3
 # A second need is named beside the ready reply only above this (dev threads: at 0.5, 24
 # named and 5 right; at 0.6, 13 and 4, with the needs covered unchanged at 0.82).
 SECOND_NEED = 0.6
+# A follow-up whose words the library knows less than this share of names nothing of its own.
+FOLLOW_UP_KNOWN = 0.5
 SEGMENT_TOP = 3  # a sentence repeats a need when that need's response is in its top three
 POLICY_POOL = 20  # candidates the policy may reorder (a confirmation just done moves up)
 # "I want to speak to a manager", "escalate this", "put me through to someone senior".
@@ -144,7 +146,9 @@ def understand(
         # no more emails?" about a deleted account).
         probability = max(probability, calibration.ACTED_PROBABILITY)
         abstain = False
-    elif outside.unanswered(_requests(focus), roles.topics):
+    elif outside.unanswered(_requests(focus), roles.topics) or _follows_outside(
+        focus, roles, measured
+    ):
         # Every request is one a shop library often lacks ("do you do engraving?") and this
         # one never mentions: its nearest response only looks like a match.
         probability = min(probability, calibration.OUTSIDE_PROBABILITY)
@@ -265,6 +269,21 @@ def _requests(focus: Focus) -> list[str]:
     """`_asks`, less what the customer offers in return."""
     asks = _asks(focus)
     return [a for a in asks if not _OFFER.search(a)] or asks
+
+
+def _follows_outside(focus: Focus, roles: Roles, measured: Sequence[float]) -> bool:
+    """A follow-up that names nothing of its own to a request the library has no reply for.
+
+    "Who should I address a formal letter to?" after asking for a raffle prize is still about
+    the raffle prize. Its own words are ones the library hardly knows ("where is my order?"
+    is a request of its own).
+    """
+    known = measured[calibration.FEATURES.index("known")] if measured else 0.0
+    if len(focus.weighted) < 2 or known >= FOLLOW_UP_KNOWN or concepts_in(focus.open_text):
+        return False
+    if outside.topics_in(focus.open_text):
+        return False  # its own topic, which the library mentions (else the rule above fired)
+    return outside.unanswered([focus.weighted[1][0]], roles.topics) is not None
 
 
 def _fetch(repo: CannedRepository, scored: Sequence[tuple[int, float]]) -> Ranked:
