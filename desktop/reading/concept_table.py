@@ -200,7 +200,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "an item is missing from my parcel",
         r"missing from|(wasn'?t|was not|isn'?t|is not|weren'?t) in the (box|parcel|package)|"
         r"only (received|got) (one|two|\d)|(fehlt|fehlen) (im|in der) (paket|sendung)|"
-        r"manquant|(falta|faltan|manca|mancano|ontbreekt) ",
+        r"manquant|(falta|faltan|manca|mancano|ontbreekt) (?!(un|una|ein|uno|een) "
+        r"(pezzo|pieza|stück|stuk|trozo|pedazo|pedaço|bout)\b)",
     ),
     (
         "delayed",

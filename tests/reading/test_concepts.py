@@ -256,6 +256,12 @@ def test_a_lower_price_seen_elsewhere_is_a_price_match() -> None:
     assert "price match" in concepts_in(text)
 
 
+def test_a_piece_missing_from_an_item_is_damage_not_a_missing_item() -> None:
+    broken = concepts_in("il contenitore è crepato e manca un pezzo del coperchio")
+    assert "damaged" in broken and "missing item" not in broken
+    assert "missing item" in concepts_in("manca il coperchio nel pacco")
+
+
 def test_stopping_plus_for_a_while_rather_than_cancelling_is_no_cancel() -> None:
     found = concepts_in(
         "Can I stop the Plus membership for those two months rather than cancel it?"
