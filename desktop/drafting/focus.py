@@ -170,7 +170,8 @@ _HAND_OVER = re.compile(
     # ... or only says the agent is looking, or thanks for the message, in the app's languages
     r"let me (check|look|have a look|take a look|look into|see)|i'?ll (check|look into|have a "
     r"look|take a look)|one moment|(bear|bare) with me|"
-    r"thanks for (getting in touch|reaching out|your message|contacting|the details)|"
+    r"thanks for (getting in touch|reaching out|your message|contacting|the details|waiting|"
+    r"holding|your patience)|sorry (for|about) the wait|"
     # ... or is the helpdesk's automatic receipt ("Your request (#88213) has been received")
     r"(be|get) (back )?in touch (shortly|soon)|(request|message|email|ticket)( \(?#?\d+\)?)? "
     r"has been received|we'?ve received your (request|message|email)|"
