@@ -608,6 +608,8 @@ def test_a_chat_name_that_ends_in_an_emoji() -> None:
         "Kundenservice: Vielen Dank für Ihre Nachricht! Wir melden uns so schnell wie möglich.",
         # A question that only asks the customer to wait
         "Operatore: Buongiorno, mi dispiace molto! Mi dà un attimo che verifico l'ordine?",
+        # ... and a greeting with thanks for waiting
+        "Ellis: Hi, thanks for waiting, I'm Ellis. Sorry you're stuck!",
     ],
 )
 def test_a_holding_line_leaves_the_customers_earlier_turn_open(holding: str) -> None:
