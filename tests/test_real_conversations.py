@@ -795,6 +795,16 @@ def test_yes_to_the_agent_s_have_you_checked_is_a_step_taken(shop: CannedReposit
     assert not focus_of(parse(no)).tried
 
 
+def test_a_need_said_as_a_problem_outweighs_a_passing_request(shop: CannedRepository) -> None:
+    # The only sentence with "need" is the passing one; the problem is said without asking.
+    thread = (
+        "Customer: hi cant get into my acct. did the forgot pw thing 3 times now, nothing "
+        "comes. checked spam, promotions, even the bin. its a gmail. pls help need to check an "
+        "order"
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Reset email not arriving"
+
+
 def test_photos_already_attached_move_on_to_the_replacement(shop: CannedRepository) -> None:
     thread = (
         "Customer: My lamp arrived with the shade cracked and the box dented. As your help page "

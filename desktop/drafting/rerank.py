@@ -47,7 +47,7 @@ from sqlite_utils import Database
 
 from desktop.drafting import translations
 from desktop.drafting.focus import ASKS, Focus
-from desktop.reading.concepts import expand, unnamed, views
+from desktop.reading.concepts import concepts_in, expand, unnamed, views
 from desktop.reading.meaning import ends
 from desktop.store import ranking, ranking_index
 
@@ -89,7 +89,8 @@ def candidates(db: Database, focus: Focus) -> Candidates:
     if not pool:
         return Candidates((), (), ())
     earlier = [text for text, _ in weighted[1:]]
-    asks = [s for s in sentences if ASKS.search(s)] or sentences
+    # A need said as a problem ("hi cant get into my acct") asks as much as a question does.
+    asks = [s for s in sentences if ASKS.search(s) or concepts_in(s)] or sentences
     # The encoder's cost grows with length (a 100 KB paste took seconds); a text's opening and
     # end carry what it is about.
     whole = expand(focus.open_text) if focus.open_text else expanded[-1]

@@ -170,7 +170,17 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "password reset log in",
         "I can't log in to my account",
         r"(can'?t|cannot|unable to) (log|sign) ?in|locked out|forgot(ten)? (my )?password|"
+        r"(can'?t|cant|cannot) get (in|into) my (account|acct|acc)|forgot(ten)? (my )?pw\b|"
+        r"forgot (the )?pw thing|reset (my )?pw\b|palavra-passe|não consigo entrar|"
         r"passwort|mot de passe|contraseña|password dimenticata|senha|wachtwoord",
+    ),
+    (
+        "reset email not arriving",
+        "the password reset email never arrives",
+        r"(reset|password) (e-?mails?|links?) (never|doesn'?t|don'?t|hasn'?t|haven'?t|isn'?t|"
+        r"aren'?t|won'?t|still (hasn'?t|haven'?t)|not) (come|comes|arrive|arrives|arrived|"
+        r"arriving|turn(ed)? up|show(ed)? up|came)|(never|not|haven'?t|didn'?t) (get|getting|got|"
+        r"receiv\w+) (the|a|any) (reset|password) (e-?mails?|links?)",
     ),
     (
         "promo discount code",
@@ -410,6 +420,12 @@ NOT_WITH = {
     # reply tells when the money follows.
     "refund timing": re.compile(
         r"\bhow (do|can|should|would) (i|we) (return|send|post|get|ship)\b", re.IGNORECASE
+    ),
+    # "I sent back the kettle, tracking says it was delivered to you": the return arrived
+    "marked not received": re.compile(
+        r"\b(delivered (back )?to (you|your warehouse|the warehouse)|you (have|'ve) (got|received) "
+        r"it|sent (it|them|the \w+) back|returned (it|them|the \w+))\b",
+        re.IGNORECASE,
     ),
     # "stop paying for those months without losing the membership": a pause, not a cancel
     "cancel membership subscription": re.compile(
