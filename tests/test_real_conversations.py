@@ -748,6 +748,16 @@ def test_a_thanks_before_a_new_question_closes_what_came_before() -> None:
     assert focus_of(parse(thread.rsplit("\n", 1)[0])).thanks_only
 
 
+def test_hi_again_opens_a_new_topic() -> None:
+    thread = (
+        "Customer: My parcel is delayed, any update?\n"
+        "Agent: It's on the van today.\n"
+        "Customer: Hi again! The orange light on my Barista One won't go off. What do I do?"
+    )
+    assert len(focus_of(parse(thread)).weighted) == 1  # the delay no longer weighs
+    assert len(focus_of(parse(thread.replace("Hi again! ", ""))).weighted) == 2
+
+
 def test_a_wait_told_in_weeks_or_as_the_days_waited_is_over(shop: CannedRepository) -> None:
     for waited in (
         "It is now more than two weeks later and it is not on my card.",
