@@ -815,6 +815,19 @@ def test_a_need_said_as_a_problem_outweighs_a_passing_request(shop: CannedReposi
     assert understood(shop, thread).ranked[0][0].title == "Reset email not arriving"
 
 
+def test_still_on_and_dripping_after_descaling_is_a_fault_even_after_a_question(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Customer: Barista One, about 14 months old. The orange light came on so I descaled it, "
+        "500ml water, a sachet, held both buttons, the full 20 min, then a tank of clean "
+        "water. Orange light is STILL on, and now it's dripping water onto the worktop.\n"
+        "Agent: Sorry to hear that! Is it the Barista One from order #50112?\n"
+        "Customer: Yes that's the one. What do I do now?"
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Warranty claim"
+
+
 def test_photos_already_attached_move_on_to_the_replacement(shop: CannedRepository) -> None:
     thread = (
         "Customer: My lamp arrived with the shade cracked and the box dented. As your help page "

@@ -63,7 +63,8 @@ _STILL_FAILS = re.compile(
     r"toujours (pas|rien|le même)|immer noch (nicht|nichts|das gleiche)|ancora non|"
     r"continua (a non|sem|sin)|nog steeds (niet|niks)|still (says|shows|gives|getting)|"
     r"not responding|flicker\w*|never (finds|found|connects|pairs|shows up|works)|"
-    r"no device found|device not found|stopped (connecting|pairing|working))\b",
+    r"no device found|device not found|stopped (connecting|pairing|working)|"
+    r"(is|are) still (on|flashing|blinking|lit)|dripping|leaking|leaks)\b",
     re.IGNORECASE,
 )
 # A response that walks the customer through a device's own steps (a troubleshooting how-to).

@@ -164,7 +164,8 @@ def understand(
             rerank.scores(found),
             holding,
             fault,
-            focus.open_text,
+            # ... with the request the customer's answer to the agent's question reports on
+            " ".join(dict.fromkeys((*focus.segments, focus.open_text))),
             focus.agent_texts,
         )
         if main and main[0][0].id != before:
