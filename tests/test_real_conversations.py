@@ -828,6 +828,17 @@ def test_still_on_and_dripping_after_descaling_is_a_fault_even_after_a_question(
     assert understood(shop, thread).ranked[0][0].title == "Warranty claim"
 
 
+def test_a_reply_that_offers_to_resend_stays_first_after_its_checks(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Customer: I bought a £40 e-gift card for my goddaughter for 30 November. She still "
+        "hasn't got it. She's looked in junk and spam, and I've double-checked the address on "
+        "my confirmation email, which is correct. Could you sort this out please?"
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Gift card email not received"
+
+
 def test_photos_already_attached_move_on_to_the_replacement(shop: CannedRepository) -> None:
     thread = (
         "Customer: My lamp arrived with the shade cracked and the box dented. As your help page "

@@ -145,9 +145,18 @@ def already_sent(canned: CannedResponse, sent: Sequence[str]) -> bool:
 
 
 def offers_next_step(canned: CannedResponse) -> bool:
-    """Whether the response's fallback is the team's own action."""
+    """Whether the response's fallback is the team's own action.
+
+    Or it offers to do the thing again itself ("Please confirm the address and I'll resend it").
+    """
     fallbacks = [s.text for s in split(canned.body) if _FALLBACK.match(s.text)]
-    return any(_TEAM_ACTS.search(s) for s in fallbacks)
+    return any(_TEAM_ACTS.search(s) for s in fallbacks) or _REDO.search(canned.body) is not None
+
+
+# The team sends it again: what a customer who checked everything still needs.
+_REDO = re.compile(
+    r"\b(i'll|i will|we'll|we will) (resend|re-send|send (it|them) again)\b", re.IGNORECASE
+)
 
 
 def next_step(canned: CannedResponse, ranked: Ranked) -> int | None:
