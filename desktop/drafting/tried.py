@@ -193,7 +193,8 @@ _WAIT_PROMISE = re.compile(
 )
 _COUNT = r"(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of)"
 _WAITED = re.compile(
-    rf"\b((it'?s|it is|it has been|been) (now )?((well )?over |more than |nearly |almost )?"
+    rf"\b((it'?s|it is|it has been|been|that'?s|that is) (now )?((well )?over |more than |nearly "
+    r"|almost )?"
     rf"{_COUNT} (full )?(working |business )?(days|weeks?)|"
     rf"{_COUNT} (working |business )?(days|weeks) (later|on|now|since|ago)|"
     # "I have already waited the 5-7 days your email mentions"
