@@ -44,6 +44,7 @@ TOPICS: tuple[tuple[str, str], ...] = (
     (
         "a trade-in or taking an old appliance away",
         r"trade[- ]in|part[- ]exchange|take (away )?(my|the|our) old|recycle (my|the|our) old|"
+        r"take[- ]back (scheme|service|programme|program)|old appliances?|"
         r"alte[nrs]? \w+ (mitnehmen|entsorgen|in zahlung)|inzahlungnahme|reprise de (mon|ma|l)|"
         r"reciclarl[oa]|entregar mi \w+ viej[oa]|ritiro dell'usato|retoma|inruil",
     ),
@@ -156,7 +157,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
     (
         "paying in instalments",
         r"klarna|clearpay|afterpay|paypal pay in 3|pay in (3|three|4|four|instalments|"
-        r"installments)|(split|spread) (the )?(payment|cost)|buy now,? pay later|\bbnpl\b|"
+        r"installments)|(split|spread) (the )?(payment|cost)|"
+        r"spread (it|the cost|the payment) (out )?over|"
+        r"buy now,? pay later|\bbnpl\b|"
         r"(in|by) (monthly )?(instalments|installments)|finance (option|plan)|ratenzahlung|"
         r"(any kind of|some kind of|option to|can i) pay monthly\b(?! for (plus|the membership))|"
         r"in raten|paiement en (plusieurs fois|\d fois)|pago (a plazos|en cuotas)|"

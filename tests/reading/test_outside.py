@@ -45,6 +45,11 @@ from desktop.reading import outside
         ("Would you be open to a paid collaboration?", "a collaboration or sponsorship"),
         ("can I split the payment into 3 with Klarna?", "paying in instalments"),
         ("Or any kind of pay monthly?", "paying in instalments"),
+        ("Is there a way to spread it out over a few months?", "paying in instalments"),
+        (
+            "do you have any kind of take-back scheme for old appliances?",
+            "a trade-in or taking an old appliance away",
+        ),
     ],
 )
 def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
