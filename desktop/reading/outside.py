@@ -155,6 +155,15 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"richiesta stampa|pedido de imprensa|persaanvraag",
     ),
     (
+        "changing the account's email address",
+        r"change (the |my )?(login |log-in |account |sign[- ]in )?e-?mail( address)? (on|of|for) "
+        r"(my|the) account|change (the |my )?(login|log-in|sign[- ]in) e-?mail|"
+        r"update (the |my )?(login |account )?e-?mail address (on|of|for) (my|the) account|"
+        r"e-?mail-?adresse (meines kontos )?ändern|changer (l'|mon )(adresse )?e-?mail|"
+        r"cambiar (el|mi) (correo|e-?mail)|cambiare (l'|la mia )(indirizzo )?e-?mail|"
+        r"e-?mailadres wijzigen",
+    ),
+    (
         "paying in instalments",
         r"klarna|clearpay|afterpay|paypal pay in 3|pay in (3|three|4|four|instalments|"
         r"installments)|(split|spread) (the )?(payment|cost)|"

@@ -47,6 +47,10 @@ from desktop.reading import outside
         ("Or any kind of pay monthly?", "paying in instalments"),
         ("Is there a way to spread it out over a few months?", "paying in instalments"),
         (
+            "How do I change the login email on my account to my personal one?",
+            "changing the account's email address",
+        ),
+        (
             "do you have any kind of take-back scheme for old appliances?",
             "a trade-in or taking an old appliance away",
         ),
@@ -75,6 +79,8 @@ def test_a_request_libraries_often_lack_is_named(text: str, topic: str) -> None:
         "The box arrived damaged and the packaging was soaked",
         "I pay monthly for Plus, can I switch to annual?",
         "My payment failed twice at checkout",
+        "Please confirm the email address on your account",
+        "I changed my email but the reset link never came",
     ],
 )
 def test_everyday_requests_name_none(text: str) -> None:
