@@ -775,18 +775,6 @@ def test_a_wait_told_in_weeks_or_as_the_days_waited_is_over(shop: CannedReposito
     assert tried.waited_out(issued, "that's well over 7 working days now and still nothing")
 
 
-def test_after_the_bank_s_days_the_refund_is_traced(shop: CannedRepository) -> None:
-    # "Refund timing" says the bank "usually takes 5-7 business days"; they have passed.
-    thread = (
-        "Customer: Your email said my refund of £64.00 for the return on order #60915 was "
-        "processed on 23 November. It is now 7 December and there is still nothing. I have "
-        "checked the card I paid with, I have rung my bank and they say nothing is pending, "
-        "and I have waited the 5-7 days your email said."
-    )
-    top = understood(shop, thread).ranked[0][0].title
-    assert top == "Refund not received - payment trace"
-
-
 def test_no_device_found_after_every_step_is_a_fault(shop: CannedRepository) -> None:
     lamp = next(c for c in shop.all() if c.title == "How-to: connect Vela lamp to the app")
     assert tried.still_faulty(lamp, 'Still "No device found".')
@@ -805,38 +793,49 @@ def test_yes_to_the_agent_s_have_you_checked_is_a_step_taken(shop: CannedReposit
     assert not focus_of(parse(no)).tried
 
 
-def test_a_need_said_as_a_problem_outweighs_a_passing_request(shop: CannedRepository) -> None:
-    # The only sentence with "need" is the passing one; the problem is said without asking.
-    thread = (
-        "Customer: hi cant get into my acct. did the forgot pw thing 3 times now, nothing "
-        "comes. checked spam, promotions, even the bin. its a gmail. pls help need to check an "
-        "order"
-    )
-    assert understood(shop, thread).ranked[0][0].title == "Reset email not arriving"
-
-
-def test_still_on_and_dripping_after_descaling_is_a_fault_even_after_a_question(
-    shop: CannedRepository,
+@pytest.mark.parametrize(
+    ("thread", "first"),
+    [
+        pytest.param(
+            # "Refund timing" says the bank "usually takes 5-7 business days"; they have passed.
+            "Customer: Your email said my refund of £64.00 for the return on order #60915 was "
+            "processed on 23 November. It is now 7 December and there is still nothing. I have "
+            "checked the card I paid with, I have rung my bank and they say nothing is pending, "
+            "and I have waited the 5-7 days your email said.",
+            "Refund not received - payment trace",
+            id="after-the-bank-s-days-the-refund-is-traced",
+        ),
+        pytest.param(
+            # The only sentence with "need" is the passing one; the problem is said without
+            # asking.
+            "Customer: hi cant get into my acct. did the forgot pw thing 3 times now, nothing "
+            "comes. checked spam, promotions, even the bin. its a gmail. pls help need to check "
+            "an order",
+            "Reset email not arriving",
+            id="a-need-said-as-a-problem-outweighs-a-passing-request",
+        ),
+        pytest.param(
+            "Customer: Barista One, about 14 months old. The orange light came on so I descaled "
+            "it, 500ml water, a sachet, held both buttons, the full 20 min, then a tank of clean "
+            "water. Orange light is STILL on, and now it's dripping water onto the worktop.\n"
+            "Agent: Sorry to hear that! Is it the Barista One from order #50112?\n"
+            "Customer: Yes that's the one. What do I do now?",
+            "Warranty claim",
+            id="still-on-and-dripping-after-descaling-is-a-fault-even-after-a-question",
+        ),
+        pytest.param(
+            "Customer: I bought a £40 e-gift card for my goddaughter for 30 November. She still "
+            "hasn't got it. She's looked in junk and spam, and I've double-checked the address "
+            "on my confirmation email, which is correct. Could you sort this out please?",
+            "Gift card email not received",
+            id="a-reply-that-offers-to-resend-stays-first-after-its-checks",
+        ),
+    ],
+)
+def test_the_step_after_what_the_customer_did_or_said_leads(
+    shop: CannedRepository, thread: str, first: str
 ) -> None:
-    thread = (
-        "Customer: Barista One, about 14 months old. The orange light came on so I descaled it, "
-        "500ml water, a sachet, held both buttons, the full 20 min, then a tank of clean "
-        "water. Orange light is STILL on, and now it's dripping water onto the worktop.\n"
-        "Agent: Sorry to hear that! Is it the Barista One from order #50112?\n"
-        "Customer: Yes that's the one. What do I do now?"
-    )
-    assert understood(shop, thread).ranked[0][0].title == "Warranty claim"
-
-
-def test_a_reply_that_offers_to_resend_stays_first_after_its_checks(
-    shop: CannedRepository,
-) -> None:
-    thread = (
-        "Customer: I bought a £40 e-gift card for my goddaughter for 30 November. She still "
-        "hasn't got it. She's looked in junk and spam, and I've double-checked the address on "
-        "my confirmation email, which is correct. Could you sort this out please?"
-    )
-    assert understood(shop, thread).ranked[0][0].title == "Gift card email not received"
+    assert understood(shop, thread).ranked[0][0].title == first
 
 
 def test_photos_already_attached_move_on_to_the_replacement(shop: CannedRepository) -> None:

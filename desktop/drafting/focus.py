@@ -362,10 +362,11 @@ def focus_of(transcript: Transcript) -> Focus:
     open_turns = [t.text for t in turns[last_agent + 1 :] if t.role == "customer"]
     if not open_turns:  # the paste ends on the agent's turn: answer the customer's last one
         open_turns = [transcript.latest_customer_text()]
-    elif len(open_turns) > 1 and is_thanks_only(open_turns[-1]) and says_it_works(open_turns[-1]):
-        # "hang on, let me look" then "found it, I'm in! thanks": the news settles the rest
-        open_turns = open_turns[-1:]
-    elif len(open_turns) > 1 and not is_thanks_only(open_turns[-1]):
+    elif len(open_turns) > 1 and is_thanks_only(open_turns[-1]):
+        if says_it_works(open_turns[-1]):
+            # "hang on, let me look" then "found it, I'm in! thanks": the news settles the rest
+            open_turns = open_turns[-1:]
+    elif len(open_turns) > 1:
         # "Will do, thanks for chasing." and, weeks later, a new question: the thanks closed
         # what came before it and asks nothing.
         closed = [t for t in open_turns[:-1] if is_thanks_only(t) and _GRATITUDE.search(t)]
@@ -557,10 +558,11 @@ def _closing_sentence(sentence: str) -> bool:
     if _REQUEST.search(rest) or _MORE.search(rest) or _IDENTIFIER.search(rest):
         return False
     if _names_a_problem(rest):
-        return False  # "the pan arrived today with a dent on the rim": news of a problem
+        # "the pan arrived today with a dent on the rim", "The lid is cracked.": a problem,
+        # however short
+        return False
     said = _THANKS.search(sentence) or _FAREWELL.search(sentence) or _GOOD_NEWS.search(sentence)
-    # A short "ok great" asks nothing; "The lid is cracked." is a problem however short.
-    return bool(said) or (len(sentence.split()) <= 4 and not _names_a_problem(sentence))
+    return bool(said) or len(sentence.split()) <= 4  # a short "ok great" asks nothing
 
 
 # Concepts that are something wrong ("the lid is cracked"), not a thing a story mentions in

@@ -187,8 +187,7 @@ def next_step(canned: CannedResponse, ranked: Ranked) -> int | None:
 # still there after that, send us a screenshot"), and a customer who says the wait is over.
 _WAIT_PROMISE = re.compile(
     r"\b((within|takes) \d+\s*[\u2013-]\s*\d+ (business |working )?days|"
-    r"if it'?s still (there|showing|"
-    r"pending) after)",
+    r"if it'?s still (there|showing|pending) after)",
     re.IGNORECASE,
 )
 _COUNT = r"(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of)"
@@ -222,18 +221,14 @@ def still_faulty(canned: CannedResponse, text: str) -> bool:
     return _DEVICE_STEPS.search(canned.body) is not None and _STILL_FAILS.search(text) is not None
 
 
-def _tried_topic_first(
-    ranked: Ranked, tried: Sequence[str], text: str, sent: Sequence[str]
-) -> Ranked:
+def _tried_topic_first(ranked: Ranked, tried: Sequence[str]) -> Ranked:
     """`ranked` with a close contender first when the customer's steps are its own.
 
     "I've held the button for 10 seconds to reset it ... when I do the reset it doesn't blink":
     "Password reset" ranks first on "reset", but the steps listed are the lamp how-to's, and
     the topic is that how-to's.
+    The first response is one the customer's steps do not already point at (`past_tried`).
     """
-    top = ranked[0][0]
-    if waited_out(top, text) or exhausted(top, tried) or already_sent(top, sent):
-        return ranked
     for index, (canned, confidence) in enumerate(ranked[1 : CONTENDERS + 1], start=1):
         # Three shared words do when the contender also matches the thread better than the
         # first ("reset" put "Password reset" ahead of the lamp how-to the steps are from).
@@ -259,11 +254,15 @@ def past_tried(
     """
     if not ranked:
         return ranked
-    ranked = _tried_topic_first(ranked, tried, text, sent)
     top = ranked[0][0]
     waited = waited_out(top, text)
     if not (waited or exhausted(top, tried) or already_sent(top, sent)):
-        return ranked
+        # The steps may be a contender's own ("reset" put "Password reset" first): its topic.
+        ranked = _tried_topic_first(ranked, tried)
+        if ranked[0][0] is top:
+            return ranked
+        top = ranked[0][0]  # exhausted by the customer's steps
+        waited = waited_out(top, text)
     named = next_step(top, ranked)
     if named is not None:
         return [ranked[named], *ranked[:named], *ranked[named + 1 :]]
