@@ -30,8 +30,10 @@ from desktop.evaluation.library import memory_repository
 from desktop.evaluation.ranking_eval import teach
 from desktop.importers import parse_file
 from desktop.importers.picks import Pick
+from desktop.reading.concepts import concepts_in
 from desktop.reading.meaning import ends
 from desktop.reading.mood import find_cues
+from desktop.reading.outside import topics_in
 from desktop.settings import Settings
 from desktop.store import ranking
 from desktop.store.canned import CannedRepository, CannedResponse
@@ -1438,3 +1440,76 @@ def test_multi_turn_threads_written_outside_the_dev_set(shop: CannedRepository) 
         right += bool(ready and ready.confident and ready.canned.title in titles)
     assert len(cases) == 10
     assert right >= 7
+
+
+def test_a_moment_to_look_holds_and_ok_thanks_closes_nothing(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: hi, the toaster I bought last week has a crack in the side panel\n"
+        "Customer: and separately my promo code SUMMER10 keeps saying it has expired\n"
+        "Agent: Hello! I can help with both, give me a moment to look at your account.\n"
+        "Customer: ok thx, I'm at work so might be slow to answer"
+    )
+    focus = focus_of(parse(thread))
+    assert not focus.thanks_only
+    assert "promo code" in focus.open_text and "crack" in focus.open_text
+
+
+def test_the_news_then_the_thanks_in_a_turn_of_its_own_is_thanks_only() -> None:
+    thread = (
+        "Customer: the lamp doesn't show up in the app\n"
+        "Agent: Please switch your phone to the 2.4 GHz network and try Add device again.\n"
+        "Customer: one sec\n"
+        "Customer: right, switched network and it's in the app now!\n"
+        "Customer: thanks a lot, my daughter says they can set their own colours now"
+    )
+    assert focus_of(parse(thread)).thanks_only
+
+
+def test_an_angry_letter_with_news_words_is_no_thanks() -> None:
+    letter = (
+        "Customer: This is my second email. The blender arrived with the jug in pieces and "
+        "nobody has replied. I have sent photos twice. I am out of pocket and I just want "
+        "this SORTED before the weekend. If nobody answers I'll be leaving a review."
+    )
+    assert not focus_of(parse(letter)).thanks_only
+    # News and praise alone still close a conversation.
+    assert is_thanks_only("Lovely. The pan came this morning, it's perfect.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("This is the 3rd time I've had to chase this", "repeat"),
+        ("This is my third email about the same parcel and still nothing", "repeat"),
+        ("Reply by Friday or I will be leaving a review on every site", "threat"),
+        ("Fix this today or I'm cancelling", "threat"),
+    ],
+)
+def test_repeats_ultimatums_and_review_threats_are_cues(text: str, kind: str) -> None:
+    assert kind in {k for k, _ in find_cues(text, "en")}, text
+
+
+def test_a_third_time_with_an_outcry_is_upset() -> None:
+    assert is_upset(find_cues("3rd time this has gone wrong. A milk pan?!", "en"))
+    assert not is_upset(find_cues("A milk pan?!", "en"))
+
+
+def test_a_job_title_is_no_manager_and_a_code_is_no_shouting() -> None:
+    assert not find_cues("Hi, I'm the practice manager at a dental clinic", "en")
+    assert not find_cues("I'm the office manager here", "en")
+    assert find_cues("I want your manager now", "en") == [("threat", "manager")]
+    # A postcode and a VAT number in capitals are not shouting; three shouted words are.
+    assert not [c for c in find_cues("Ship to HG1 2XQ, VAT GB 123456", "en") if c[0] == "shouting"]
+    assert ("shouting", "WHERE IS MY REFUND") in find_cues("WHERE IS MY REFUND", "en")
+
+
+def test_changing_an_item_to_another_colour_is_an_exchange(shop: CannedRepository) -> None:
+    assert "exchange" in concepts_in("Could I change it to the blue one instead?")
+    assert "exchange" in concepts_in("can we change them for the bigger size")
+    assert "exchange" not in concepts_in("I need to change my delivery address")
+
+
+def test_asking_to_buy_a_spare_part_is_outside_the_library() -> None:
+    assert "spare parts" in topics_in("Do you sell the replacement glass jug for this machine?")
+    assert "spare parts" in topics_in("I thought you might do spares for older models")
+    assert not topics_in("My replacement jug arrived cracked")

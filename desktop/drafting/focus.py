@@ -61,6 +61,8 @@ _GOOD_NEWS = re.compile(
     r"works|worked|working|connected|sorted|logged in|got in|back in|all set|found (it|the)|"
     r"fixed|resolved|exactly what|popped up|that was it|that did it|that'?s done it|"
     r"went through|showing (up )?(in [\w ]{1,20} )?now|shows (up )?now|"
+    # "lamp blinked blue and its in the app now!!!"
+    r"(it'?s|its|it is) (now )?(in|on|up|there|back|online)\b[\w ]{0,20} now(?=\s*[!.]|$)|"
     r"i'?m (back )?in(?=\s*[!.]|$)|all along|(reset|restart|that|this|which) did (it|the trick)|"
     r"angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
     r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
@@ -169,7 +171,7 @@ _HAND_OVER = re.compile(
     r"has joined the chat|joined the conversation|"
     # ... or only says the agent is looking, or thanks for the message, in the app's languages
     r"let me (check|look|have a look|take a look|look into|see)|i'?ll (check|look into|have a "
-    r"look|take a look)|one moment|(bear|bare) with me|"
+    r"look|take a look)|one moment|(bear|bare) with me|give me a (moment|minute|sec(ond)?)|"
     r"thanks for (getting in touch|reaching out|your message|contacting|the details|waiting|"
     r"holding|your patience)|sorry (for|about) the wait|"
     # ... or is the helpdesk's automatic receipt ("Your request (#88213) has been received")
@@ -201,6 +203,9 @@ _AGENT_ASKS = re.compile(
 NOT_A_PERSON_MANAGER = (
     r"manager(?<!password manager)(?<!office manager)(?<!project manager)(?<!account manager)"
     r"(?<!download manager)(?<!file manager)(?<!task manager)(?<!package manager)"
+    # ... nor the customer's own job title ("I'm the practice manager at a dental surgery")
+    r"(?<!practice manager)(?<!facilities manager)(?<!operations manager)(?<!site manager)"
+    r"(?<!property manager)(?<!finance manager)(?<!purchasing manager)(?<!IT manager)"
 )
 # Threats that only an upset customer makes (cancelling or closing an account is a request).
 _STRONG_THREAT = re.compile(
@@ -363,9 +368,11 @@ def focus_of(transcript: Transcript) -> Focus:
     if not open_turns:  # the paste ends on the agent's turn: answer the customer's last one
         open_turns = [transcript.latest_customer_text()]
     elif len(open_turns) > 1 and is_thanks_only(open_turns[-1]):
-        if says_it_works(open_turns[-1]):
-            # "hang on, let me look" then "found it, I'm in! thanks": the news settles the rest
-            open_turns = open_turns[-1:]
+        # "hang on, let me look" then "found it, I'm in! thanks" (or the news, then the thanks
+        # in a turn of its own): the news settles the turns before it
+        news = [i for i, t in enumerate(open_turns) if says_it_works(t)]
+        if news:
+            open_turns = open_turns[news[-1] :]
     elif len(open_turns) > 1:
         # "Will do, thanks for chasing." and, weeks later, a new question: the thanks closed
         # what came before it and asks nothing.
@@ -459,15 +466,20 @@ _GRATITUDE = re.compile(
 )
 
 
+# "the kids are thrilled they can change the colour": what someone else can do now asks nothing
+_ABLE = re.compile(r"\b(?:they|he|she|we)\s+can\b(?!['\u2019]?t)", re.IGNORECASE)
+
+
 def _story(sentence: str) -> bool:
     """A sentence that tells what happened and asks for nothing, with no support need in it."""
-    said = _CONDITION.sub(" ", sentence)
+    said = _ABLE.sub(" ", _CONDITION.sub(" ", sentence))
     return not (_REQUEST.search(said) or _LETTER_PROBLEM.search(said) or concepts_in(said))
 
 
 # What keeps a long letter from being only thanks: a question, a request, a problem.
 _LETTER_ASKS = re.compile(
-    r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|i need|i want|i'?d like|let me know|"
+    r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|i (?:just |really )?(?:need|want)|"
+    r"i'?d like|let me know|"
     r"still|again|unfortunately|however|but|although|though|wonder\w* (if|whether)|willing to|"
     r"grateful if|is it possible|would (it|you)|hoping|hope you (can|could|might|will)|"
     r"if you could)\b",
@@ -495,7 +507,10 @@ def _warm_letter(sentences: Sequence[str]) -> bool:
     # lovely weekend!"); a complaint that mentions a star rating does not.
     ends = [*sentences[:2], *sentences[-2:]]  # a P.S. may follow the goodbye
     framed = any(p.search(s) for s in ends for p in (_THANKS, _FAREWELL, _STRONG_PRAISE))
-    if warm < 2 or not framed or any(_LETTER_ASKS.search(s) for s in said):
+    # News alone ("it arrived smashed ... I just want this SORTED") thanks nobody
+    warmth = [m.group() for p in (_THANKS, _FAREWELL, _STRONG_PRAISE) for m in p.finditer(text)]
+    thanked = any(not _GOOD_NEWS.fullmatch(word) for word in warmth)
+    if warm < 2 or not framed or not thanked or any(_LETTER_ASKS.search(s) for s in said):
         return False
     # "... let you know if it hasn't turned up": a problem in a condition has not happened
     told = [_CONDITION.sub(" ", s) for s in said]

@@ -144,6 +144,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "exchange",
         "I want to exchange it for a different one",
         r"swap|exchange|(different|bigger|smaller|other) (size|colou?r)|umtausch|tauschen|"
+        # "change it to the green one", "change them for the 28cm"
+        r"change (it|them|this|that) (to|for) (the|a|an) ([\w-]+ ){0,2}(one|ones|size|colou?r)\b|"
         r"échanger|échange|cambiar por|cambio de talla|cambiare|sostituire con|trocar|ruilen",
     ),
     (

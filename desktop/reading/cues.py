@@ -534,6 +534,14 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "third time",
             "second time",
             "fourth time",
+            "3rd time",
+            "2nd time",
+            "4th time",
+            "third email",
+            "second email",
+            "3rd email",
+            "third message",
+            "third call",
             "again and again",
             "several times",
             "many times",
@@ -642,6 +650,11 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "small claims",
             "report you",
             "bad review",
+            "or i'm cancelling",  # an ultimatum: "Fix this today or I'm cancelling."
+            "or i'll cancel",
+            "or i will cancel",
+            "leaving a review",  # "If I don't hear back by Wednesday I will be leaving a review"
+            "review on every",
             "1 star",  # a one-star review; "5 star" is praise
             "1-star",
             "one star",

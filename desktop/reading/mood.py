@@ -87,10 +87,20 @@ def find_cues(text: str, language: str) -> list[tuple[str, str]]:
                     continue
                 if CONTRAST.search(text, m.end()):
                     continue  # "thanks, but ...": the part after the contrast says the mood
+            if kind == "threat" and words == "manager" and _OWN_MANAGER.search(text, 0, m.end()):
+                continue  # "I'm the office manager at a practice": a job, not an escalation
             found.append((kind, words))
     found.extend(("shouting", run) for run in _shouted(text))
     found.extend(("shouting", m.group()) for m in BANGS.finditer(text))
     return found
+
+
+# A manager who is a tool or the customer's own job title, not someone to escalate to.
+_OWN_MANAGER = re.compile(
+    r"\b(?:password|office|project|account|download|file|task|package|practice|facilities|"
+    r"operations|site|property|finance|purchasing|it) manager$",
+    re.IGNORECASE,
+)
 
 
 def _negation_start(text: str, start: int, end: int) -> int | None:
@@ -116,7 +126,8 @@ def _shouted(text: str) -> list[str]:
             runs[-1].append(word)
         elif runs[-1]:
             runs.append([])
-    return [" ".join(run) for run in runs if len(run) >= 2 and max(map(len, run)) >= 3]
+    # "HG1 2XQ, VAT GB 123": codes in capitals are not shouting; a shouted run has a long word
+    return [" ".join(run) for run in runs if len(run) >= 2 and max(map(len, run)) >= 4]
 
 
 def read_mood(customer_texts: list[str], language: str, *, meaning: bool = True) -> Mood:

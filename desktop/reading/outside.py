@@ -59,6 +59,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"spare (part|parts|grille|lid|filter|tray|jug|carafe|handle|gasket|seal|burr)s?|"
         r"replacement (part|parts)|buy (just )?(a |the )?(replacement|spare|new) (grille|lid|"
         r"handle|tray|jug|carafe|gasket|seal|burr)|ersatzteil\w*|pièces? détachées?|"
+        # "do you sell the replacement glass jug for a ... machine?", "you might do spares"
+        r"(sell|stock|buy) (the |a |an |any )?(replacement|spare) ([\w.-]+ ){0,2}(grille|lid|"
+        r"handle|tray|jug|carafe|gasket|seal|burr|part)s?\b|(do|sell|stock) spares\b|"
         r"(pieza|piezas) de repuesto|repuestos?|pezz[oi] di ricambio|peças? de reposição|"
         r"onderde(e)?l(en)?",
     ),

@@ -215,6 +215,7 @@ _ACTIVE = re.compile(
     rf"(?:been\s+able\s+to|managed\s+to)\s+(?P<able>{_EN_BASES})\b",
     re.IGNORECASE,
 )  # fmt: skip
+_PARTICLE = re.compile(r"^\s+(?:out|off|over)\b", re.IGNORECASE)
 _PASSIVE = re.compile(
     r"\b(?:(?P<aux>has|have)" + _ADVERBS + r"\s+been|(?P<state>is|are)(?=\s+(?:now|already)\b))"
     + _ADVERBS + rf"\s+(?P<verb>{_EN_FORMS})\b",
@@ -455,7 +456,8 @@ def _in_sentence(sentence: str) -> list[StatedAction]:
         base = _base(written) if match.group("verb") else written.lower()
         if match.group("verb") and written.lower() == base and not match.group("aux"):
             continue  # "we reset it" may be a present tense
-        tail = sentence[match.end() :]
+        # "I've sent out a replacement": the particle is part of the verb, not its object
+        tail = _PARTICLE.sub("", sentence[match.end() :], count=1)
         action = _english(base, written, _object_text(tail), _clause_text(tail))
         if action:
             found.append((match.start(), action))

@@ -223,6 +223,17 @@ DUPLICATE = "You were charged twice, and I've refunded the duplicate payment of 
         # An order by its number is the order.
         ("I have cancelled order {{order.id}}.", "So I've just cancelled 618772 for you.", True),
         ("I have cancelled order {{order.id}}.", "I've just cancelled A-660431 for you.", True),
+        # A verb with its particle: "sent out", "sent off".
+        (
+            "Your replacement has been dispatched and will arrive tomorrow.",
+            "I've sent out a replacement kettle this afternoon, tracking to follow.",
+            True,
+        ),
+        (
+            "Your replacement has been dispatched and will arrive tomorrow.",
+            "I've signed off on the claim; the warehouse will be in touch.",
+            False,
+        ),
     ],
 )
 def test_performed_reads_the_agents_words(body: str, agent_turn: str, done: bool) -> None:
