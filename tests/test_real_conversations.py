@@ -1513,3 +1513,20 @@ def test_asking_to_buy_a_spare_part_is_outside_the_library() -> None:
     assert "spare parts" in topics_in("Do you sell the replacement glass jug for this machine?")
     assert "spare parts" in topics_in("I thought you might do spares for older models")
     assert not topics_in("My replacement jug arrived cracked")
+
+
+def test_a_language_the_library_lacks_is_ranked_by_meaning_not_shared_words(
+    shop: CannedRepository,
+) -> None:
+    # Italian, which no response is written in: "ordine #40112" shares only "order" with "Where
+    # is my order?", which that word alone used to pull into the top three.
+    thread = (
+        "Cliente: Ciao, ho ricevuto il macinacaffè Aria (ordine #40112, ordinato da mia madre "
+        "per me). Oggi l'ho aperto e il coperchio è incrinato e la scatola era rovinata.\n"
+        "Operatore: Ciao! Mi dispiace, un attimo che verifico l'ordine.\n"
+        "Cliente: Ok. Che cosa devo fare? Grazie"
+    )
+    top = [c.title for c, _ in understood(shop, thread).ranked[:3]]
+    assert top[0] == "Damaged item - photos please"
+    assert "Where is my order?" not in top
+    assert "it" not in roles_of(shop).languages and "fr" in roles_of(shop).languages

@@ -56,6 +56,9 @@ FEATURES = (
 )  # fmt: skip
 # Order as FEATURES. Set by hand (see above); packaging/fit_rerank.py measures any other set.
 WEIGHTS: tuple[float, ...] = (0.0, 0.2, 0.2, 0.4, 0.0, 0.0, 0.0, 0.0, 0.4)
+# A customer writing in a language no response is in: the word ranking matches only what the
+# two languages share ("ordine #58340" has "order"), so meaning alone places the responses.
+FOREIGN_WEIGHTS: tuple[float, ...] = (0.0, 0.0, 0.2, 0.6, 0.0, 0.0, 0.0, 0.0, 0.4)
 RANK_POOL = 30  # the ranking's candidates that are reordered
 SENTENCE_POOL = 10  # and the best matches of any one sentence added to them
 RANK_K = 5.0

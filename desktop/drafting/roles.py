@@ -134,6 +134,7 @@ class Roles:
     fault: tuple[int, ...]  # a warranty or fault claim: the step after every fix was tried
     main_language: str  # the language most responses are written in
     topics: tuple[str, ...]  # the requests of reading.outside that some response mentions
+    languages: tuple[str, ...] = ("en",)  # every language some response is written in
 
 
 def roles_of(repo: CannedRepository) -> Roles:
@@ -187,6 +188,7 @@ def _roles_cached(_conn: object, _version: str, repo: CannedRepository) -> Roles
         tuple(fault),
         main,
         tuple(topics),
+        tuple(languages),
     )
 
 

@@ -124,7 +124,8 @@ def understand(
         problem = tuple(s for s in focus.segments if not _ASKS_FOR_MANAGER.search(s))
         focus = dataclasses.replace(focus, segments=problem or focus.segments)
     found = rerank.candidates(repo.db, focus)
-    main = _fetch(repo, rerank.order(found)[: max(wanted, POLICY_POOL)])
+    weights = rerank.FOREIGN_WEIGHTS if language not in roles.languages else rerank.WEIGHTS
+    main = _fetch(repo, rerank.order(found, weights)[: max(wanted, POLICY_POOL)])
     main = _policy(repo, main + _done_now(repo, main, focus), focus, language, roles.main_language)
     main = known.known_last(main, values)
     if focus.thanks_only and roles.closing:
@@ -161,7 +162,7 @@ def understand(
         main = tried.past_tried(
             main,
             focus.tried,
-            rerank.scores(found),
+            rerank.scores(found, weights),
             holding,
             fault,
             # ... with the request the customer's answer to the agent's question reports on
