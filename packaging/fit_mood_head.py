@@ -17,7 +17,7 @@
    while at most PLAIN_NEGATIVE of the plain requests (MInDS-14 banking in de, fr, ru, zh, en,
    and Bitext's e-commerce requests) read negative; then for macro-F1. An upset customer missed
    is the costlier mistake: the chip and the draft's tone are all a false alarm changes.
-   UMSAB (resources/eval/sentiment) and tests/data/reading/mood_blind.jsonl are never read
+   UMSAB (resources/eval/sentiment) and the blind set in tests/data/reading are never read
    here: they measure only.
 """
 
