@@ -1097,20 +1097,22 @@ def test_eval_conversations_on_a_slice_of_the_dev_set(engine: LlamaEngine) -> No
 # code (tests/data/*.md): (file, cases, ready replies acceptable now, the floor a regression
 # falls under).
 LATER_SETS = [
-    ("threads_outside_dev_kinds.jsonl", 30, 0.833, 0.70),
-    ("threads_dev2.jsonl", 40, 0.9, 0.78),
-    ("threads_holdout_final.jsonl", 45, 0.911, 0.84),
-    ("blind_threads.jsonl", 54, 0.926, 0.8),  # 0.537 when first measured, before any look
-    ("threads_long_messages.jsonl", 36, 0.722, 0.63),  # 0.417 first measured, blind
-    ("threads_terse_messages.jsonl", 36, 0.889, 0.78),  # 0.528 first measured, blind
-    ("threads_varied_authors.jsonl", 54, 0.87, 0.78),  # 0.630 first measured, blind
-    ("blind_threads_2.jsonl", 54, 0.87, 0.74),  # 0.667 five times while unread
-    ("blind_threads_3.jsonl", 72, 0.792, 0.65),  # 0.444 first measured, blind
-    ("blind_threads_4.jsonl", 72, 0.819, 0.68),  # 0.639 first measured; read last
-    ("blind_threads_5.jsonl", 72, 0.806, 0.68),  # 0.583 first measured; half never read
-    ("blind_threads_6.jsonl", 72, 0.861, 0.76),  # 0.764 first measured; half never read
-    ("blind_threads_7.jsonl", 72, 0.917, 0.82),  # 0.750 first measured; half never read
-    ("blind_threads_8.jsonl", 72, 0.819, 0.75),  # 0.736 first measured; half never read
+    ("threads_outside_dev_kinds.jsonl", 30, 0.8, 0.70),
+    ("threads_dev2.jsonl", 40, 0.925, 0.8),
+    ("threads_holdout_final.jsonl", 45, 0.933, 0.84),
+    ("blind_threads.jsonl", 54, 0.889, 0.8),  # 0.537 when first measured, before any look
+    ("threads_long_messages.jsonl", 36, 0.778, 0.68),  # 0.417 first measured, blind
+    ("threads_terse_messages.jsonl", 36, 0.944, 0.83),  # 0.528 first measured, blind
+    ("threads_varied_authors.jsonl", 54, 0.907, 0.8),  # 0.630 first measured, blind
+    ("blind_threads_2.jsonl", 54, 0.889, 0.78),  # 0.667 five times while unread
+    ("blind_threads_3.jsonl", 72, 0.833, 0.72),  # 0.444 first measured, blind
+    ("blind_threads_4.jsonl", 72, 0.833, 0.72),  # 0.639 first measured; read last
+    ("blind_threads_5.jsonl", 72, 0.861, 0.75),  # 0.583 first measured; half never read
+    ("blind_threads_6.jsonl", 72, 0.875, 0.76),  # 0.764 first measured; half never read
+    ("blind_threads_7.jsonl", 72, 0.931, 0.82),  # 0.750 first measured; half never read
+    ("blind_threads_8.jsonl", 72, 0.875, 0.76),  # 0.736 first measured; half never read
+    ("blind_threads_9.jsonl", 72, 0.736, 0.63),  # 0.653 first measured; half never read
+    ("blind_threads_10.jsonl", 72, 0.611, 0.5),  # 0.472 first measured; half never read
 ]
 
 
@@ -1530,3 +1532,43 @@ def test_a_language_the_library_lacks_is_ranked_by_meaning_not_shared_words(
     assert top[0] == "Damaged item - photos please"
     assert "Where is my order?" not in top
     assert "it" not in roles_of(shop).languages and "fr" in roles_of(shop).languages
+
+
+def test_a_membership_that_went_on_by_itself_is_an_unexpected_renewal() -> None:
+    for text in (
+        "I took the free month and forgot it turns into a paid plan afterwards",
+        "Nobody said the membership would carry on every year",
+        "It auto-renewed and I was charged £59 with no warning",
+    ):
+        assert "unexpected renewal charge" in concepts_in(text), text
+    # Asking how renewal works, or to cancel before it, is no charge to explain.
+    assert not concepts_in("Does the membership auto-renew?")
+    assert not concepts_in("I want to cancel before it renews next month")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Which grind setting would you use for espresso?", "advice on brewing or using a product"),
+        ("any tips for an aeropress with this grinder", "advice on brewing or using a product"),
+        ("Is there a user guide in Czech?", "a manual or instructions in another language"),
+        ("Could you send it in Greek language please", "a manual or instructions in another language"),
+        ("Can I collect it myself tomorrow?", "collecting an order or a parcel locker"),
+        ("Could you lend us a purifier for a review in our magazine", "a loan or sample for review"),
+    ],
+)
+def test_requests_a_shop_library_rarely_answers(text: str, topic: str) -> None:
+    assert topic in topics_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The instructions in the box are missing",
+        "The grinder's setting dial is stuck",
+        "Can you send the manual in English?",
+        "I want to return it myself",
+    ],
+)
+def test_everyday_requests_name_no_such_topic(text: str) -> None:
+    assert not topics_in(text)

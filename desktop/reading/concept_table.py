@@ -35,6 +35,15 @@ _LONG_AGO = (
 # on an unrelated sentence.
 CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
+        "unexpected renewal charge",
+        "I was charged when my membership renewed and I did not expect it",
+        # a charge in the same sentence as a membership that went on by itself: "a free month
+        # of plus ... it turns into a paid thing", "nobody told me it would carry on every year"
+        r"(?=[^.!?\n]*\b(charg\w*|payment|paid|came out|taken|took|debited|billed)\b)[^.!?\n]*"
+        r"\b(auto-?renew\w*|renewed (itself|automatically|without))|"
+        r"turn(s|ed)? into a paid|carr(y|ies|ied) on (every|each) (year|month)",
+    ),
+    (
         "charged twice",
         "I was charged twice for one order",
         r"(two|2|double|duplicate|multiple|several) (separate |pending |identical |same )?"

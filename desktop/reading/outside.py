@@ -17,6 +17,12 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
+# Languages a manual may be asked for in (English, the shop's own, is not asked for).
+_LANGUAGE_NAMES = (
+    r"(polish|czech|slovak|romanian|hungarian|greek|turkish|arabic|chinese|japanese|korean|"
+    r"ukrainian|russian|portuguese|italian|spanish|french|german|dutch|swedish|danish|"
+    r"norwegian|finnish|lithuanian|latvian)( language)?"
+)
 # (topic, what customers write). Matched case-insensitively at word starts; each pattern must
 # be specific enough that it never names an everyday order, delivery or payment request.
 TOPICS: tuple[tuple[str, str], ...] = (
@@ -138,6 +144,8 @@ TOPICS: tuple[tuple[str, str], ...] = (
     (
         "collecting an order or a parcel locker",
         r"click (and|&) collect|collect (it )?(in|from) (a |the |your )?(store|shop|warehouse)|"
+        # "order online and collect it myself from there"
+        r"collect (it |them )?(myself|ourselves|in person)|"
         # (not "it went to a parcel shop": a delivery problem the library answers)
         r"pick (it )?up (in|from) (a |the |your )?(store|shop|warehouse)|"
         r"(deliver|send) (it )?to (a|an|my) (parcel locker|amazon locker|packstation)|"
@@ -176,6 +184,25 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"(any kind of|some kind of|option to|can i) pay monthly\b(?! for (plus|the membership))|"
         r"in raten|paiement en (plusieurs fois|\d fois)|pago (a plazos|en cuotas)|"
         r"pagamento (a rate|rateale)|pagamento parcelado|gespreid betalen",
+    ),
+    (
+        "advice on brewing or using a product",
+        # "what grind setting should I use for a double shot?", "for a V60 pour over?"
+        r"(what|which) (grind |brew )?(setting|grind size)s? (should|would|do|for)\b|"
+        r"grind (setting|size)s? (for|should|would)\b|dial(ling|led)? (it |them )?in\b|"
+        r"(pour[- ]over|v60|aeropress|french press|cold brew)\b|mahlgrad|mouture|molienda|"
+        r"macinatura",
+    ),
+    (
+        "a manual or instructions in another language",
+        # "The manual is English and German only. Do you have it in Polish?"
+        rf"((manual|instructions|user guide|leaflet|handbook)s? (in|into)|(have|get|send) (it|one|"
+        rf"a copy) in) ({_LANGUAGE_NAMES}|another language|other languages|my (own )?language)\b",
+    ),
+    (
+        "a loan or sample for review",
+        r"(lend|loan|borrow) (me |us )?(a|an|one|the) [\w -]{0,30}\b(for|to) (a )?(test|review|try)"
+        r"\w*|(review|test) (sample|unit|model)s?\b|sample (unit|model) for",
     ),
     (
         "a collaboration or sponsorship",
