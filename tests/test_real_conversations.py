@@ -1576,3 +1576,13 @@ def test_requests_a_shop_library_rarely_answers(text: str, topic: str) -> None:
 )
 def test_everyday_requests_name_no_such_topic(text: str) -> None:
     assert not topics_in(text)
+
+
+def test_asking_whether_it_is_still_in_time_to_return_is_the_return_window() -> None:
+    for text in (
+        "If he doesn't like it, can he still send it back in January?",
+        "Will it be too late by then to return them?",
+        "I read 30 days on the website. Is too late or I can still send it?",
+    ):
+        assert "return window" in concepts_in(text), text
+    assert "return window" not in concepts_in("How do I send it back? I have no printer")

@@ -137,6 +137,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"how (many|long) days (do|to) .{0,20}return|"
         r"(until|till) when can (i|we|she|he|they) (still )?(return|send)|return (period|window)|"
         r"(can|could) (it|they|this|these|those) still (go|be sent|be taken|be returned)( back)?|"
+        # "can she still return it in the new year, or will it be too late by then?"
+        r"(can|could) (i|we|she|he|they) still (return|send|take|bring|post)\b|"
+        r"(will|would|is) (it|that|this) (be )?(going to be )?too late\b|\bis too late\b|"
         r"wie lange (habe|hat|haben) .{0,30}(zurück|rückgabe)|combien de temps .{0,30}retourner|"
         r"cuánto tiempo .{0,30}devolver|quanto tempo .{0,30}(restituire|devolver)",
     ),
