@@ -1586,3 +1586,13 @@ def test_asking_whether_it_is_still_in_time_to_return_is_the_return_window() -> 
     ):
         assert "return window" in concepts_in(text), text
     assert "return window" not in concepts_in("How do I send it back? I have no printer")
+
+
+def test_german_ways_of_asking_when_the_money_comes_back_are_refund_timing() -> None:
+    for text in (
+        "Wann bekomme ich die Gutschrift auf meine Karte?",
+        "Wie lange dauert es, bis ich mein Geld wiederbekomme?",
+        "Ich warte noch auf die Rückerstattung.",
+    ):
+        assert "refund timing" in concepts_in(text), text
+    assert "refund timing" not in concepts_in("Wie schicke ich den Artikel zurück?")

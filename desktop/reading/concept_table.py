@@ -97,6 +97,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
         r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling|"
         r"mit dem geld rechnen|zurückbekomme|zurückerhalte|(récupérer|ravoir) (mon|l') ?argent|"
+        r"rückerstattung|gutschrift|(geld|betrag) wieder(bekomme|erhalte)|wiederbekomme|"
         r"geld (ist )?(noch nicht|immer noch nicht)|noch kein geld|pas encore (été )?rembours|"
         r"todavía no (he recibido|me han devuelto) (el|mi) (dinero|reembolso)|"
         r"(recibir|recuperar) (mi|el) "
