@@ -863,6 +863,9 @@ def test_steps_told_with_did_count_as_tried() -> None:
     steps = " ".join(focus_of(parse(text)).tried)
     assert "off-on 3 times" in steps
     assert "mistake" not in steps  # making a mistake is no step taken
+    # Signing up for a trial is no step taken either.
+    trial = "Customer: i did the free trial in the summer and forgot about it. can I cancel?"
+    assert not focus_of(parse(trial)).tried
 
 
 def test_an_automatic_reply_answers_nothing() -> None:

@@ -120,7 +120,10 @@ _IDENTIFIER = re.compile(r"#\s?\d+|\b[A-Z]{0,3}-?\d{4,}\b|@")
 # "I already checked spam", "tried another card", "before you ask - wifi is 2.4ghz".
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:tried|checked|looked|asked|reinstalled|"
-    r"restarted|reset|cleared|requested|rang|rung|called|contacted|done|did|used|updated|followed|"
+    # ("I did the free trial in the summer" took no step: it signed up)
+    r"restarted|reset|cleared|requested|rang|rung|called|contacted|done|"
+    r"did(?!\s+(?:the|a|my|their)\s+(?:free\s+)?(?:trial|month|membership|subscription|order|"
+    r"course|purchase))|used|updated|followed|"
     r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested|put|"
     r"entered|typed|attached|included)|"
     r"(?:photos?|pictures?|screenshots?) (?:of [^.\n]{0,60})?(?:are |is )?attached|"
