@@ -1599,3 +1599,23 @@ def test_german_ways_of_asking_when_the_money_comes_back_are_refund_timing() -> 
     ):
         assert "refund timing" in concepts_in(text), text
     assert "refund timing" not in concepts_in("Wie schicke ich den Artikel zurück?")
+
+
+def test_while_i_have_you_moves_on_from_what_the_agent_did(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: The kettle arrived with a cracked lid, photos attached.\n"
+        "Agent: So sorry! I've sent out a replacement kettle today, tracking to follow.\n"
+        "Customer: perfect\n"
+        "Customer: oh while I have you - can I get a VAT invoice for that order in our company "
+        "name? It's Fernhill Design Ltd."
+    )
+    assert understood(shop, thread).ranked[0][0].title == "Invoice / VAT receipt"
+
+
+def test_me_again_with_nothing_wrong_opens_a_new_topic() -> None:
+    thread = (
+        "Customer: My pan arrived dented.\n"
+        "Agent: Sorry! A replacement is on its way.\n"
+        "Customer: Hi Sam, me again. Nothing wrong with the pan! Could I get a VAT receipt?"
+    )
+    assert len(focus_of(parse(thread)).weighted) == 1  # the earlier turns are left out

@@ -274,7 +274,8 @@ _ANYTHING_ELSE = re.compile(
 _NEW_TOPIC = re.compile(
     r"\b((completely |totally |a )?(different|separate|unrelated|new) (question|topic|issue|"
     r"matter|query)|on another note|something (different|unrelated) now|changing the subject|"
-    r"^\W*(hi|hello|hey) again\b|it'?s me again|"
+    r"^\W*(hi|hello|hey) again\b|it'?s me again|^\W*(hi|hello|hey)( \w+)?,? me again\b|"
+    r"nothing wrong with the \w+|"
     r"autre question|otra pregunta|"
     r"andere frage)\b",
     re.IGNORECASE,
