@@ -1619,3 +1619,14 @@ def test_me_again_with_nothing_wrong_opens_a_new_topic() -> None:
         "Customer: Hi Sam, me again. Nothing wrong with the pan! Could I get a VAT receipt?"
     )
     assert len(focus_of(parse(thread)).weighted) == 1  # the earlier turns are left out
+
+
+def test_a_last_question_moves_on_from_the_refund_just_issued(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: The lamp never arrived, please can I have my money back? Order #51234.\n"
+        "Agent: I'm sorry! I've issued your refund of £89 today.\n"
+        "Customer: Thanks so much. Last question! My brother lives in Bergen and I'd like to "
+        "send him a grinder for his birthday. Do you deliver to Norway, and will he have to pay "
+        "anything when it arrives?"
+    )
+    assert understood(shop, thread).ranked[0][0].title == "International shipping"
