@@ -1551,6 +1551,7 @@ def test_a_membership_that_went_on_by_itself_is_an_unexpected_renewal() -> None:
 
 BREWING = "advice on brewing or using a product"
 MANUAL = "a manual or instructions in another language"
+SPEC = "a product's specification before buying"
 
 
 @pytest.mark.parametrize(
@@ -1562,6 +1563,11 @@ MANUAL = "a manual or instructions in another language"
         ("Could you send it in Greek language please", MANUAL),
         ("Can I collect it myself tomorrow?", "collecting an order or a parcel locker"),
         ("Could you lend us a purifier for a review?", "a loan or sample for review"),
+        ("Are the saucepans ok on an induction hob?", SPEC),
+        ("Is the coating PFAS-free?", SPEC),
+        ("La poignée, c'est de l'acier inoxydable ou de l'aluminium ?", SPEC),
+        ("Can we set up a wedding list with you?", "a gift list or wedding registry"),
+        ("Our agency doubled their organic traffic in 90 days", "a sales pitch to the shop"),
     ],
 )
 def test_requests_a_shop_library_rarely_answers(text: str, topic: str) -> None:
@@ -1575,6 +1581,8 @@ def test_requests_a_shop_library_rarely_answers(text: str, topic: str) -> None:
         "The grinder's setting dial is stuck",
         "Can you send the manual in English?",
         "I want to return it myself",
+        "The pan is fine now, thanks",
+        "Can I pay with a gift card?",
     ],
 )
 def test_everyday_requests_name_no_such_topic(text: str) -> None:

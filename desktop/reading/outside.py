@@ -116,6 +116,11 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"{1,30}?) (dishwasher|oven|microwave|freezer)[- ]safe|(can|could) (it|they|these|this|"
         r"the [\w -]{1,30}?) go in the (dishwasher|oven|microwave)|what (are|is) the (dimensions|"
         r"measurements|weight|wattage)|how (heavy|tall|wide|loud) is|"
+        # "are they ok on an induction hob?", "are the pans PFAS-free?", "steel or aluminium?"
+        r"(ok|okay|suitable|safe|fine|compatible) (on|for|with) (an? |my |our )?(induction|gas|"
+        r"aga|ceramic)|pfas|ptfe|pfoa|(what (is|are) (it|they|the [\w -]{1,30}?) made (of|from))|"
+        r"(stainless steel|aluminium|aluminum) or (stainless steel|aluminium|aluminum)|"
+        r"acier inoxydable ou|ou de l'aluminium|"
         r"induktionsgeeignet|für induktion geeignet|spülmaschinenfest\?|compatible(s)? (avec )?"
         r"(l')?induction|apto para inducción|adatt[aoie] (all')?induzione|geschikt voor inductie",
     ),
@@ -184,6 +189,16 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"(any kind of|some kind of|option to|can i) pay monthly\b(?! for (plus|the membership))|"
         r"in raten|paiement en (plusieurs fois|\d fois)|pago (a plazos|en cuotas)|"
         r"pagamento (a rate|rateale)|pagamento parcelado|gespreid betalen",
+    ),
+    (
+        "a gift list or wedding registry",
+        r"(wedding|gift|baby|birthday) (list|registry)|registry|liste de mariage|hochzeitsliste|"
+        r"lista de bodas|lista (di )?nozze|lista de casamento|huwelijkslijst",
+    ),
+    (
+        "a sales pitch to the shop",
+        r"\bseo\b|organic (traffic|search)|page one (of|for|on) google|ranking on page one|"
+        r"(our|my) (digital |marketing |growth |seo )?agency (has|helps|can)|lead generation",
     ),
     (
         "advice on brewing or using a product",
