@@ -1638,3 +1638,10 @@ def test_a_last_question_moves_on_from_the_refund_just_issued(shop: CannedReposi
         "anything when it arrives?"
     )
     assert understood(shop, thread).ranked[0][0].title == "International shipping"
+
+
+def test_a_warning_light_gone_off_is_news_that_it_worked() -> None:
+    text = "Did the descale last night. The red light has gone off and it tastes better already!"
+    assert says_it_works(text)
+    assert is_thanks_only(text + " Thanks for your help.")
+    assert not is_thanks_only("The light went off and now it won't turn on. Thanks")
