@@ -1116,6 +1116,7 @@ LATER_SETS = [
     ("blind_threads_8.jsonl", 72, 0.875, 0.76),  # 0.736 first measured; half never read
     ("blind_threads_9.jsonl", 72, 0.778, 0.66),  # 0.653 first measured; half never read
     ("blind_threads_10.jsonl", 72, 0.639, 0.53),  # 0.472 first measured; half never read
+    ("blind_threads_11.jsonl", 72, 0.681, 0.57),  # 0.639 first measured; never read
 ]
 
 
