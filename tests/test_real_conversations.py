@@ -1646,3 +1646,16 @@ def test_a_warning_light_gone_off_is_news_that_it_worked() -> None:
     assert says_it_works(text)
     assert is_thanks_only(text + " Thanks for your help.")
     assert not is_thanks_only("The light went off and now it won't turn on. Thanks")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pedí unas zapatillas hace una semana y el seguimiento no se ha movido.",
+        "Der Status hat sich seit Tagen nicht geändert",
+        "Le suivi ne bouge plus depuis lundi",
+        "Il pacco non è ancora arrivato",
+    ],
+)
+def test_tracking_that_has_not_moved_is_a_delay_in_every_language(text: str) -> None:
+    assert "delayed" in concepts_in(text)

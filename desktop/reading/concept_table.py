@@ -235,7 +235,14 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(hasn'?t|has not|still not|not yet) (arrived|come|turned up|been delivered)|"
         r"still waiting (for|on)|"
         r"(hasn'?t|has not) (moved|updated|changed)|stuck (at|in)|verspätet|verspätung|"
-        r"en retard|retardé|retrasad[oa]|con retraso|in ritardo|atrasad[oa]|vertraagd",
+        r"en retard|retardé|retrasad[oa]|con retraso|in ritardo|atrasad[oa]|vertraagd|"
+        # "el seguimiento no se ha movido", "der Status hat sich nicht geändert", "le suivi ne
+        # bouge plus": tracking that has not moved
+        r"no se ha (movido|actualizado)|sigue sin (llegar|moverse)|todavía no (ha )?llegad[oa]|"
+        r"(hat sich|bewegt sich) (seit \w+( \w+)? )?nicht|noch nicht (angekommen|da)|"
+        r"ne bouge (plus|pas)|n'a pas (bougé|été mis à jour)|toujours pas (arrivée?|reçue?)|"
+        r"non si (è )?(mosso|aggiornato)|non (è )?ancora arrivat[oa]|"
+        r"não (se )?(mexeu|atualizou)|ainda não chegou|nog (steeds )?niet (aangekomen|bezorgd)",
     ),
     (
         "delivery cost and time",
