@@ -188,7 +188,9 @@ def starts_with_block(lines: Sequence[str]) -> bool:
         if header is not None and (seen == 0 or (apart and _person_like(header[0].split("<")[0]))):
             return True
         seen += 1
-        if seen > 3 or len(line) > 100:
+        # A ticket's subject line may be long: "Freshdesk Ticket #229874 | Subject: ... |
+        # Requester: Nadia Rahman (nadia@example.co.uk)"
+        if seen > 3 or len(line) > (200 if _SUBJECT.search(line) else 100):
             return False
     return False
 

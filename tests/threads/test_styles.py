@@ -809,3 +809,21 @@ def test_the_name_the_agent_greets_is_the_customer() -> None:
         "Malik: so it's actually been sent?"
     )
     assert [t.role for t in transcript.turns] == ["agent", "customer", "agent", "customer"]
+
+
+def test_a_long_ticket_subject_line_above_dashed_headers() -> None:
+    transcript = parse(
+        "Helpdesk Ticket #318802 | Subject: Kettle lid does not close properly | Requester: "
+        "Marta Kowalczyk (marta.k@example.pl)\n"
+        "\n"
+        "--- Marta Kowalczyk · Tue, 1 Dec 2026 at 9:02 AM ---\n"
+        "Hello, the lid of my kettle does not close, order #60211.\n"
+        "\n"
+        "--- Reply from Ola (Agent) · Tue, 1 Dec 2026 at 10:15 AM ---\n"
+        "Hi Marta, sorry! Could you send a photo of the lid?\n"
+        "\n"
+        "--- Marta Kowalczyk · Tue, 1 Dec 2026 at 10:40 AM ---\n"
+        "Photo attached. Also, can I get a VAT invoice?\n"
+    )
+    assert [t.role for t in transcript.turns] == ["customer", "agent", "customer"]
+    assert transcript.turns[-1].text.startswith("Photo attached")
