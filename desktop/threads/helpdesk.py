@@ -45,6 +45,12 @@ _BY_LINE = re.compile(
     r"\s+(?:on|at|-|·)\s+(?P<date>.{4,60})$",
     re.IGNORECASE,
 )
+# "Chris Dunmore wrote (14 Jul 2026, 08:31):": the name, what they did, the date in brackets.
+_DID_ON = re.compile(
+    r"^(?P<name>[^():]{1,60}?)\s+(?:wrote|replied|commented|responded|answered|said)\s*"
+    r"\((?P<date>[^()]{4,60})\)\s*:?$",
+    re.IGNORECASE,
+)
 _DASHED = re.compile(r"^[-=*]{3,}\s*(?P<inside>.+?)\s*[-=*]{3,}$")
 _DOER = re.compile(
     r"^(?:(?:public|internal|private)\s+)?(?:reply|note|comment|message|response)\s+(?:by|from)\s+",
@@ -92,6 +98,9 @@ def _split_shared(line: str) -> tuple[str, str] | None:
     shared = _SHARED_LINE.match(line)
     if shared and _name_like(shared["name"]) and is_date_line(shared["date"]):
         return shared["name"].strip(), shared["date"]
+    did = _DID_ON.match(line)
+    if did and _name_like(did["name"]) and is_date_line(did["date"]):
+        return did["name"].strip(), did["date"]  # "Owen at Larkfield replied (14 Jul 2026, 10:02):"
     by = _BY_LINE.match(line)
     if by and _name_like(by["name"]) and is_date_line(by["date"]):
         return by["name"].strip(), by["date"]  # "Replied by: Callum Reyes on Wed, 2 Dec ..."

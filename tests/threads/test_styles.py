@@ -827,3 +827,21 @@ def test_a_long_ticket_subject_line_above_dashed_headers() -> None:
     )
     assert [t.role for t in transcript.turns] == ["customer", "agent", "customer"]
     assert transcript.turns[-1].text.startswith("Photo attached")
+
+
+def test_wrote_and_replied_lines_with_the_date_in_brackets() -> None:
+    transcript = parse(
+        "Anna Berg wrote (2 Mar 2026, 08:10):\n"
+        "hi, my grinder makes a rattling noise\n"
+        "\n"
+        "Sam at Larkfield replied (2 Mar 2026, 09:40):\n"
+        "Hi Anna, sorry to hear that. Could you send a short video?\n"
+        "\n"
+        "Anna Berg wrote (2 Mar 2026, 10:02):\n"
+        "sent it just now. also can I change my delivery address for the next order?\n"
+    )
+    assert [(t.role, t.speaker) for t in transcript.turns] == [
+        ("customer", "Anna Berg"),
+        ("agent", "Sam at Larkfield"),
+        ("customer", "Anna Berg"),
+    ]
