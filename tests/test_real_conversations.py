@@ -1659,3 +1659,18 @@ def test_a_warning_light_gone_off_is_news_that_it_worked() -> None:
 )
 def test_tracking_that_has_not_moved_is_a_delay_in_every_language(text: str) -> None:
     assert "delayed" in concepts_in(text)
+
+
+def test_no_concept_or_topic_pattern_looks_along_a_sentence_without_bound() -> None:
+    # "[^.!?]*" tried at every word of a 200 KB paste with no full stop is quadratic: a
+    # renewal pattern with one took minutes on a huge paste. Every such look is bounded.
+    import re
+
+    from desktop.reading.concept_table import CONCEPTS
+    from desktop.reading.outside import TOPICS
+
+    patterns = [(name, p) for name, _view, p in CONCEPTS] + list(TOPICS)
+    unbounded = [name for name, p in patterns if re.search(r"\[\^[^\]]*\][*+]", p)]
+    assert unbounded == []
+    # ... and the renewal pattern still reads a charge beside a membership that renewed itself.
+    assert "unexpected renewal charge" in concepts_in("It auto-renewed and took £59 from me")

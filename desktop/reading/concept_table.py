@@ -39,8 +39,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "I was charged when my membership renewed and I did not expect it",
         # a charge in the same sentence as a membership that went on by itself: "a free month
         # of plus ... it turns into a paid thing", "nobody told me it would carry on every year"
-        r"(?=[^.!?\n]*\b(charg\w*|payment|paid|came out|taken|took|debited|billed)\b)[^.!?\n]*"
-        r"\b(auto-?renew\w*|renewed (itself|automatically|without))|"
+        # (bounded: an unbounded look along a 200 KB paste with no full stop is quadratic)
+        r"(?=[^.!?\n]{0,150}\b(charg\w*|payment|paid|came out|taken|took|debited|billed)\b)"
+        r"[^.!?\n]{0,150}\b(auto-?renew\w*|renewed (itself|automatically|without))|"
         r"turn(s|ed)? into a paid|carr(y|ies|ied) on (every|each) (year|month)",
     ),
     (
