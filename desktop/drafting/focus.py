@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from desktop.drafting.sentences import split
 from desktop.reading.concepts import concepts_in
+from desktop.reading.mood import NOT_A_PERSON
 from desktop.store import action_macros
 from desktop.transcript import Transcript, Turn
 
@@ -205,14 +206,9 @@ _AGENT_ASKS = re.compile(
 )
 
 
-# A manager the customer could speak to; not a password manager or the customer's own job.
-NOT_A_PERSON_MANAGER = (
-    r"manager(?<!password manager)(?<!office manager)(?<!project manager)(?<!account manager)"
-    r"(?<!download manager)(?<!file manager)(?<!task manager)(?<!package manager)"
-    # ... nor the customer's own job title ("I'm the practice manager at a dental surgery")
-    r"(?<!practice manager)(?<!facilities manager)(?<!operations manager)(?<!site manager)"
-    r"(?<!property manager)(?<!finance manager)(?<!purchasing manager)(?<!IT manager)"
-)
+# A manager the customer could speak to; not a password manager or the customer's own job
+# (one list with the mood cues: reading.mood.NOT_A_PERSON).
+NOT_A_PERSON_MANAGER = "manager" + "".join(rf"(?<!{word} manager)" for word in NOT_A_PERSON)
 # Threats that only an upset customer makes (cancelling or closing an account is a request).
 _STRONG_THREAT = re.compile(
     r"\b(disput|chargeback|trading standards|lawyer|solicitor|ombudsman|report|"
@@ -508,16 +504,15 @@ def _warm_letter(sentences: Sequence[str]) -> bool:
     Its story ("my grandson came round and we did the QR code") asks for nothing.
     """
     text = " ".join(sentences)
-    warm = sum(len(p.findall(text)) for p in (_THANKS, _FAREWELL, _STRONG_PRAISE))
+    warmth = [m.group() for p in (_THANKS, _FAREWELL, _STRONG_PRAISE) for m in p.finditer(text)]
     said = [_PRAISE.sub(" ", _FAREWELL.sub(" ", s)) for s in sentences]
     # The thanks frames the letter: it opens or closes with it ("... thank you so much, have a
     # lovely weekend!"); a complaint that mentions a star rating does not.
     ends = [*sentences[:2], *sentences[-2:]]  # a P.S. may follow the goodbye
     framed = any(p.search(s) for s in ends for p in (_THANKS, _FAREWELL, _STRONG_PRAISE))
     # News alone ("it arrived smashed ... I just want this SORTED") thanks nobody
-    warmth = [m.group() for p in (_THANKS, _FAREWELL, _STRONG_PRAISE) for m in p.finditer(text)]
     thanked = any(not _GOOD_NEWS.fullmatch(word) for word in warmth)
-    if warm < 2 or not framed or not thanked or any(_LETTER_ASKS.search(s) for s in said):
+    if len(warmth) < 2 or not framed or not thanked or any(_LETTER_ASKS.search(s) for s in said):
         return False
     # "... let you know if it hasn't turned up": a problem in a condition has not happened
     told = [_CONDITION.sub(" ", s) for s in said]

@@ -95,12 +95,13 @@ def find_cues(text: str, language: str) -> list[tuple[str, str]]:
     return found
 
 
-# A manager who is a tool or the customer's own job title, not someone to escalate to.
-_OWN_MANAGER = re.compile(
-    r"\b(?:password|office|project|account|download|file|task|package|practice|facilities|"
-    r"operations|site|property|finance|purchasing|it) manager$",
-    re.IGNORECASE,
-)
+# A manager who is a tool or the customer's own job title ("I'm the practice manager at a
+# dental surgery"), not someone to escalate to.
+NOT_A_PERSON = (
+    "password", "office", "project", "account", "download", "file", "task", "package",
+    "practice", "facilities", "operations", "site", "property", "finance", "purchasing", "it",
+)  # fmt: skip
+_OWN_MANAGER = re.compile(rf"\b(?:{'|'.join(NOT_A_PERSON)}) manager$", re.IGNORECASE)
 
 
 def _negation_start(text: str, start: int, end: int) -> int | None:
