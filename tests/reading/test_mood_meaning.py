@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 UMSAB = eval_dir() / "sentiment" / "umsab_val.jsonl"
 REALISTIC = eval_dir() / "realistic" / "conversations.jsonl"
 LABELLED = ROOT / "tests" / "data" / "reading" / "sentiment.jsonl"
-BLIND = ROOT / "tests" / "data" / "reading" / "mood_blind.jsonl"
+# The first blind set chooses the biases since the second was written; the second measures.
+FIRST_BLIND = ROOT / "tests" / "data" / "reading" / "mood_blind.jsonl"
+BLIND = ROOT / "tests" / "data" / "reading" / "mood_blind_2.jsonl"
 
 pytestmark = pytest.mark.skipif(default_reader() is None, reason="no multilingual encoder")
 
@@ -43,9 +45,9 @@ def umsab() -> tuple[dict[str, MoodScore], dict[str, MoodScore]]:
 
 def test_umsab_tweets_overall(umsab: tuple[dict[str, MoodScore], dict[str, MoodScore]]) -> None:
     now, cues_only = umsab
-    # Reached: recall 0.57, precision 0.52, accuracy 0.51 (cue lists alone: 0.10, 0.40, 0.36;
-    # with the first 1,222 prototypes only: 0.55, 0.51, 0.49).
-    assert now["all"].recall >= 0.54
+    # Reached: recall 0.62, precision 0.51, accuracy 0.52 (cue lists alone: 0.10, 0.40, 0.36;
+    # with the first 1,222 prototypes only: 0.55, 0.51, 0.49; seven writers: 0.57, 0.52, 0.51).
+    assert now["all"].recall >= 0.58
     assert now["all"].precision >= 0.49
     assert now["all"].accuracy >= 0.48
     assert now["all"].recall >= cues_only["all"].recall + 0.35
@@ -54,16 +56,17 @@ def test_umsab_tweets_overall(umsab: tuple[dict[str, MoodScore], dict[str, MoodS
 def test_umsab_every_language(umsab: tuple[dict[str, MoodScore], dict[str, MoodScore]]) -> None:
     now, cues_only = umsab
     for language in ("ar", "de", "en", "es", "fr", "pt"):  # the encoder's languages
-        assert now[language].recall >= 0.42, language  # lowest reached: ar 0.46
-        assert now[language].precision >= 0.45, language  # lowest reached: ar 0.50
+        assert now[language].recall >= 0.54, language  # lowest reached: ar 0.58
+        assert now[language].precision >= 0.45, language  # lowest reached: en 0.49
         assert now[language].recall > cues_only[language].recall + 0.25, language
     # Romanised Hindi is outside the encoder's languages: still well above the cue lists.
-    assert now["hi"].recall >= 0.37 and now["hi"].precision >= 0.32  # 0.42, 0.36
+    assert now["hi"].recall >= 0.38 and now["hi"].precision >= 0.32  # 0.43, 0.35
 
 
 def test_realistic_angry_conversations() -> None:
     rows = _by_language(score(load_labelled(REALISTIC)))
-    # Reached: all 10 angry ones, and 16 of the 80 others (cue lists alone: 8 and 15). The head
+    # Reached: all 10 angry ones, and 15 of the 80 others (16 with seven writers; cue lists
+    # alone: 8 and 15). The head
     # fitted on 1,222 prototypes read 7 of the others as negative but missed more upset
     # messages: its biases are now chosen for recall (packaging/fit_mood_head.py), and a
     # customer who already tried everything counts as "not angry" here.
@@ -74,24 +77,40 @@ def test_realistic_angry_conversations() -> None:
 
 def test_the_calibration_set_still_reads_right() -> None:
     rows = _by_language(score(load_labelled(LABELLED)))
-    assert rows["all"].recall >= 0.95 and rows["all"].precision >= 0.85  # 0.97, 0.88
+    # 0.91, 0.91 (0.97, 0.88 before ten writers' sentences and the first blind set calibrated)
+    assert rows["all"].recall >= 0.88 and rows["all"].precision >= 0.85
 
 
 def test_messages_written_by_others_and_never_read(blind: dict[str, MoodScore]) -> None:
-    # 320 support messages, reviews and posts in 8 languages by two helpers who saw nothing of
-    # the app (tests/data/reading/mood_blind.md); only their figures were ever looked at.
-    # Reached: recall 0.89, precision 0.74, accuracy 0.80 (the 1,222-prototype head: 0.75,
-    # 0.68, 0.73; cue lists alone: 0.46, 0.87, 0.59).
-    assert blind["all"].recall >= 0.85
+    # 320 support messages, reviews and posts in en, it, nl, ru, es, de, ja, zh by two helpers
+    # who saw nothing of the app (tests/data/reading/mood_blind_2.md); only their figures were
+    # looked at, once before and once after the head was refitted.
+    # Reached: recall 0.80, precision 0.74, accuracy 0.77 (the head before: 0.77, 0.73, 0.75).
+    assert blind["all"].recall >= 0.77
     assert blind["all"].precision >= 0.7
-    assert blind["all"].accuracy >= 0.76
-    for language in ("de", "en", "es", "fr", "ja", "ko", "pt", "zh"):
-        assert blind[language].recall >= 0.75, language  # lowest reached: en, ja 0.81
+    assert blind["all"].accuracy >= 0.74
+    for language in ("de", "en", "es", "it", "ja", "nl", "ru", "zh"):
+        assert blind[language].recall >= 0.6, language  # lowest reached: nl 0.62, zh 0.69
+
+
+def test_the_first_blind_set_now_calibrating(first_blind: dict[str, MoodScore]) -> None:
+    # The first 320 blind messages (tests/data/reading/mood_blind.md), read by
+    # packaging/fit_mood_head.py for its biases since the second set was written.
+    # Reached: recall 0.89, precision 0.78, accuracy 0.82 (before they calibrated: 0.89, 0.74,
+    # 0.80).
+    assert first_blind["all"].recall >= 0.85
+    assert first_blind["all"].precision >= 0.74
+    assert first_blind["all"].accuracy >= 0.78
 
 
 @pytest.fixture(scope="module")
 def blind() -> dict[str, MoodScore]:
     return _by_language(score(load_labelled(BLIND)))
+
+
+@pytest.fixture(scope="module")
+def first_blind() -> dict[str, MoodScore]:
+    return _by_language(score(load_labelled(FIRST_BLIND)))
 
 
 @pytest.mark.parametrize(
@@ -191,7 +210,7 @@ def test_shipped_head_is_what_the_fit_script_makes() -> None:
     embedder = default_multilingual()
     assert embedder is not None
     texts, labels = fit.every_labelled(fit.prototype_files())
-    assert len(texts) == 3922  # the first 1,222 and six files of 450 by other writers
+    assert len(texts) == 5272  # the first 1,222 and nine files of 450 by other writers
     with np.load(head_path(), allow_pickle=False) as data:
         l2 = float(data["l2"])  # chosen by cross-validation on the prototypes alone
     assert l2 in fit.L2_GRID
@@ -199,7 +218,7 @@ def test_shipped_head_is_what_the_fit_script_makes() -> None:
     shipped = load_head(head_path())
     assert np.allclose(shipped.weights, weights, atol=1e-4)
     assert "umsab_val" not in script.read_text(encoding="utf-8")
-    assert "mood_blind" not in script.read_text(encoding="utf-8")  # measures only
+    assert "mood_blind_2" not in script.read_text(encoding="utf-8")  # measures only
 
 
 def test_eval_mood_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
