@@ -21,7 +21,7 @@
    is the costlier mistake: the chip and the draft's tone are all a false alarm changes.
    The first blind set (tests/data/reading/mood_blind.jsonl, 320 in 8 languages by two
    more writers) joined them once a second was written. UMSAB (resources/eval/sentiment) and
-   the second blind set (mood_blind_2.jsonl) are never read here: they measure only.
+   the second blind set beside the first are never read here: they measure only.
 """
 
 from __future__ import annotations

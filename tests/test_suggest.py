@@ -281,7 +281,10 @@ def test_an_upset_customer_gets_an_empathetic_opening_and_a_reading(
     assert result.text.startswith(
         "Hi Maria,\n\nI'm sorry to hear about the parcel that has not arrived.\n\n"
     )
-    calm = suggester.suggest(parse(PARCEL), threading.Event(), lambda _t: None, options=options)
+    # A plain question reads calm. ("my parcel never arrived", told calmly, reads negative since
+    # the mood head was refitted for recall on ten writers' sentences: an empathetic opening.)
+    question = parse("Customer: Hi, could you tell me when my parcel will ship? Thanks, Maria")
+    calm = suggester.suggest(question, threading.Event(), lambda _t: None, options=options)
     assert calm.tone is Tone.FRIENDLY
 
 

@@ -49,6 +49,9 @@ _FAREWELL = re.compile(
     r"(you can|feel free to|(please )?go ahead and|happy for you to) close (this|the ticket|it)|"
     r"bonne (journée|soirée|fin de journée)|"
     r"i'?ll (place|put in|make) (the |an |my )?order|i'?ll (do that|try that|order)|will do|"
+    # "I'll definitely be ordering again once the kitchen's done": loyalty, not a request
+    r"(i'?ll|i will|we'?ll|we will) (definitely |certainly |be sure to )?(be )?"
+    r"(order|ordering|shop|shopping|buy|buying) (from you |with you |here )?again|"
     r"i'?ll keep an eye (on|out)|i'?ll (wait|look out) for|"
     r"bon week-end|schöne[ns]? (tag|abend|wochenende)|frohe weihnachten|un saludo|saludos|"
     r"hasta (la próxima|luego|pronto)|buen (día|fin de semana)|feliz navidad|buona giornata|"
@@ -65,6 +68,8 @@ _GOOD_NEWS = re.compile(
     # "The orange light has gone off and the coffee tastes better already!"
     r"(light|warning|error|alarm)s? (has |have |is |are )?(gone|went) (off|out|away)|"
     r"better already|"
+    # "the new set came this morning, all in one piece this time"
+    r"came (this morning|today|yesterday|earlier|in the end)|(all )?in one piece|safe and sound|"
     # "lamp blinked blue and its in the app now!!!"
     r"(it'?s|its|it is) (now )?(in|on|up|there|back|online)\b[\w ]{0,20} now(?=\s*[!.]|$)|"
     r"i'?m (back )?in(?=\s*[!.]|$)|all along|(reset|restart|that|this|which) did (it|the trick)|"
@@ -139,7 +144,8 @@ _TRIED = re.compile(
     r"(?:i|we)(?:'ve| have)?\s+(?:been (?:round|around|through)|searched|knocked|gave it|"
     r"given it|waited)|"
     # "Did all of that over the weekend", "done all that": what the agent just suggested.
-    r"(?:did|done|tried) (?:all )?(?:of )?(?:that|this|those|everything)|"
+    r"(?:did|done|tried) (?:exactly |just |precisely )?(?:all )?(?:of )?(?:that|this|those|"
+    r"everything)|"
     # "Since then I have:" above a list of steps
     r"(?:since then|so far|until now|already),?\s+(?:i|we)(?:'ve|\s+have)(?:\s+(?:done|tried))?"
     r"(?=\s*:)|"
@@ -216,7 +222,8 @@ _STRONG_THREAT = re.compile(
     r"(?<!glowing review)(?<!5 star review)(?<!5-star review)(?<!five star review)"
     r"(?<!five-star review)(?<!lovely review)|(?:1|one|0|zero)[- ]stars?\b|"
     rf"never (order|shop|buy)|{NOT_A_PERSON_MANAGER}|supervisor|court|small claims|"
-    r"(call|calling|contact) my bank)",
+    r"(call|calling|contact|ring|ringing|phone) my bank|claw\w* (it |this |the money )?back|"
+    r"watchdog|someone above you|your boss)",
     re.IGNORECASE,
 )
 UPSET_POINTS = 2
@@ -457,7 +464,7 @@ def is_thanks_only(text: str) -> bool:
     # over, thanks, and the story between, which asks for nothing and names no problem.
     if short_news and all(_closing_sentence(s) or _story(s) for s in sentences):
         return True
-    return _warm_letter(sentences)
+    return _warm_letter(sentences) or _understood_letter(sentences)
 
 
 # Thanks itself, not the news that often comes with it ("arrived", "sorted").
@@ -481,7 +488,7 @@ def _story(sentence: str) -> bool:
 
 # What keeps a long letter from being only thanks: a question, a request, a problem.
 _LETTER_ASKS = re.compile(
-    r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|i (?:just |really )?(?:need|want)|"
+    r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|(?:i|just|really) (?:need|want)|"
     r"i'?d like|let me know|"
     r"still|again|unfortunately|however|but|although|though|wonder\w* (if|whether)|willing to|"
     r"grateful if|is it possible|would (it|you)|hoping|hope you (can|could|might|will)|"
@@ -520,6 +527,70 @@ def _warm_letter(sentences: Sequence[str]) -> bool:
     if short and any(_names_a_problem(s) and not _GOOD_NEWS.search(s) for s in told):
         return False  # "It arrived, thanks. The lid is cracked.": a need told after the news
     return says_it_works(text) or not any(_LETTER_PROBLEM.search(s) for s in told)
+
+
+# "Ah, that makes sense now", "that's very clear", "so that's all fine now": the agent's answer
+# was understood, which is how a reply that only closes the conversation often opens.
+_UNDERSTOOD = re.compile(
+    r"\b(?:(?:that|this|it) (?:all )?makes (?:perfect |total |complete )?sense|"
+    r"(?:that'?s|that is|thats) (?:all )?(?:very |really |perfectly |super |so |crystal )?"
+    r"(?:clear|fine|helpful|great|brilliant|perfect|good to know|reassuring)|"
+    r"(?:ok(?:ay)?|right|ah|oh),? (?:i see|understood|got it|that explains it)|understood|"
+    r"that explains (?:it|a lot|everything)|fair enough|good to know|all fine now|"
+    r"all good now|panic over|mystery solved)\b",
+    re.IGNORECASE,
+)
+# What a letter that only closes never says: a question, a request, what still goes wrong.
+_STILL_ASKS = re.compile(
+    r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|(?:i|just|really) (?:need|want)|"
+    r"i'?d like|i would like|let me know|still|yet|(?<!thank you )(?<!thanks )again|"
+    r"anything else|is it possible|wonder\w* (?:if|whether)|hoping|if you could|"
+    r"hope you (?:can|could|might|will)|"
+    r"one more thing|another thing|separately|by the way|btw|quick question|however)\b",
+    re.IGNORECASE,
+)
+# Worry told as over: "I just wanted to make sure it hadn't gone missing"
+_REASSURED = re.compile(
+    r"\b(?:make sure|made sure|check\w*|worried|thought|in case|not urgent|no rush)\b",
+    re.IGNORECASE,
+)
+
+
+def _understood_letter(sentences: Sequence[str]) -> bool:
+    """A reply that says the answer was understood and thanks for it, and asks nothing more.
+
+    "Well that's very clear, thank you. I think I was looking in the wrong place ... You've
+    been very patient, I do appreciate it.": it opens with the answer understood, thanks or
+    says goodbye, and the rest is its story.
+    """
+    if not sentences or len(" ".join(sentences).split()) > 150:
+        return False
+    opens = _UNDERSTOOD.search(sentences[0])
+    thanked = any(_GRATITUDE.search(s) or _FAREWELL.search(s) for s in sentences)
+    if not (opens and thanked):
+        return False
+    told = [_CONDITION.sub(" ", _FAREWELL.sub(" ", s)) for s in sentences]
+    if any(_STILL_ASKS.search(s) or _WH_ASK.search(s) for s in told):
+        return False
+    # ("I was looking in the wrong place": the customer's own slip, now put right)
+    told = [_OWN_SLIP.sub(" ", s) for s in told]
+    problem = (_names_a_problem(s) or _LETTER_PROBLEM.search(s) or _DAMAGE.search(s) for s in told)
+    return not any(p and not _REASSURED.search(s) for p, s in zip(problem, told, strict=True))
+
+
+# A question asked without its question mark: "and how do I return the other one"
+_WH_ASK = re.compile(
+    r"\b(?:how|where|when|what|who|which|why) (?:do|does|can|could|should|would|will|is|are) "
+    r"(?:i|we|you|it|they|he|she|my|the)\b",
+    re.IGNORECASE,
+)
+_DAMAGE = re.compile(
+    r"\b(?:damaged|cracked|smashed|shattered|dented|scratched|leak\w*|stopped working)\b", re.I
+)
+_OWN_SLIP = re.compile(
+    r"\b(?:in|at|on|into|to) the wrong (?:place|box|field|bit|section|page|spot|tab|button)\b",
+    re.IGNORECASE,
+)
 
 
 # The line that ends a message: what follows is a signature ("Regards", "Mit freundlichen Grüßen").
@@ -574,6 +645,8 @@ def _closing_sentence(sentence: str) -> bool:
     # An order number or code is information ("Claro, es el A-10990"): an answer, not thanks.
     if _REQUEST.search(rest) or _MORE.search(rest) or _IDENTIFIER.search(rest):
         return False
+    if _WH_ASK.search(rest) or _DAMAGE.search(rest):
+        return False  # "and how do I return the other one", "My parcel is damaged."
     if _names_a_problem(rest):
         # "the pan arrived today with a dent on the rim", "The lid is cracked.": a problem,
         # however short

@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from desktop.drafting.sentences import split
-from desktop.reading.concepts import expand
+from desktop.reading.concepts import concepts_in, expand
 from desktop.store.canned import CannedResponse
 from desktop.store.words import STOPWORDS
 
@@ -64,7 +64,10 @@ _STILL_FAILS = re.compile(
     r"continua (a non|sem|sin)|nog steeds (niet|niks)|still (says|shows|gives|getting)|"
     r"not responding|flicker\w*|never (finds|found|connects|pairs|shows up|works)|"
     r"no device found|device not found|stopped (connecting|pairing|working)|"
-    r"(is|are) still (on|flashing|blinking|lit)|dripping|leaking|leaks)\b",
+    r"(is|are) still (on|flashing|blinking|lit)|dripping|leaking|leaks|"
+    # "The orange light is back within a couple of cups", "something inside has given up"
+    r"(light|warning|error|fault|problem|noise|rattle|leak)s? (is |are |has |have |comes? |came )?"
+    r"(back|come back|returned)|(has |have )?(given up|packed up)|died)\b",
     re.IGNORECASE,
 )
 # A response that walks the customer through a device's own steps (a troubleshooting how-to).
@@ -107,6 +110,8 @@ def exhausted(canned: CannedResponse, tried: Sequence[str], least: int = EXHAUST
         return False
     if _DEVICE_STEPS.search(canned.body) and any(_ALL_TRIED.search(t) for t in tried):
         return True
+    if _ASKS_PHOTOS.search(canned.body) and any(_PHOTOS_SENT.search(t) for t in tried):
+        return True  # "Photos attached as asked": a request for photos is done
     done = set().union(*(words(expand(t)) for t in tried)) - words(canned.title)
     # What the team will do ("I'll ask our payments team for the reference number") is no step
     # the customer could have taken, however many of their words it shares.
@@ -118,6 +123,20 @@ def exhausted(canned: CannedResponse, tried: Sequence[str], least: int = EXHAUST
 _CUSTOMER_STEP = re.compile(
     r"\b(you can|you could|you'll need|please|try|check|make sure|enter|click|go to|puede|"
     r"können sie|vous pouvez|veuillez|può|pode)\b",
+    re.IGNORECASE,
+)
+
+
+# A response asking for photos ("could you send us a couple of photos of the damage?") ...
+_ASKS_PHOTOS = re.compile(
+    r"\b(send|share|attach|email|upload|reply with)\b[^.?!]{0,40}\b(photos?|pictures?|images?)\b",
+    re.IGNORECASE,
+)
+# ... and the customer's step that answers it: "I've attached photos of the lid", "pics attached"
+_PHOTOS_SENT = re.compile(
+    r"\b(?:attached|attaching|enclosed|uploaded|sent you|sending you|here are)\b[^.?!\n]{0,30}"
+    r"\b(?:photos?|pictures?|pics?|images?|snaps?)\b|\b(?:photos?|pictures?|pics?|images?)\b"
+    r"[^.?!\n]{0,40}\b(?:attached|enclosed)\b",
     re.IGNORECASE,
 )
 
@@ -216,9 +235,20 @@ def waited_out(canned: CannedResponse, text: str) -> bool:
     return _WAIT_PROMISE.search(canned.body) is not None and _WAITED.search(text) is not None
 
 
+def troubleshoots(canned: CannedResponse) -> bool:
+    """Whether `canned` walks the customer through a device's own steps."""
+    return _DEVICE_STEPS.search(canned.body) is not None
+
+
 def still_faulty(canned: CannedResponse, text: str) -> bool:
-    """Whether `text` says the device `canned` troubleshoots still fails after its steps."""
-    return _DEVICE_STEPS.search(canned.body) is not None and _STILL_FAILS.search(text) is not None
+    """Whether `text` says the device `canned` troubleshoots still fails after its steps.
+
+    Or names a fault its steps do not mend ("no water comes out at all ... tried already:
+    ran the descaling cycle"): the steps are done, the fault is there.
+    """
+    if not troubleshoots(canned):
+        return False
+    return _STILL_FAILS.search(text) is not None or "faulty warranty repair" in concepts_in(text)
 
 
 def _tried_topic_first(ranked: Ranked, tried: Sequence[str]) -> Ranked:

@@ -62,7 +62,8 @@ SEGMENT_TOP = 3  # a sentence repeats a need when that need's response is in its
 POLICY_POOL = 20  # candidates the policy may reorder (a confirmation just done moves up)
 # "I want to speak to a manager", "escalate this", "put me through to someone senior".
 _ASKS_FOR_MANAGER = re.compile(
-    rf"\b({NOT_A_PERSON_MANAGER}|supervisor|team leader|someone senior|escalat\w*|vorgesetzt\w*|"
+    rf"\b({NOT_A_PERSON_MANAGER}|supervisor|team leader|someone (?:more )?senior|escalat\w*|"
+    r"someone (?:above|higher up than) you|your boss|vorgesetzt\w*|"
     r"responsable|gerente|supervisora?|superviseur|direttore|responsabile)\b",
     re.IGNORECASE,
 )
@@ -133,7 +134,9 @@ def understand(
         main = closing + [(c, s) for c, s in main if c.id not in {x.id for x, _ in closing}]
     measured = _features(repo, main, focus)
     probability = calibration.probability(measured) if main else 0.0
-    abstain = probability < calibration.ABSTAIN and not focus.thanks_only
+    own = language == roles.main_language
+    bar = calibration.ABSTAIN if own else calibration.ABSTAIN_OTHER_LANGUAGE
+    abstain = probability < bar and not focus.thanks_only
     # The agent's latest turn did what the first response confirms; once the wait it promised
     # is over ("It's now been 12 working days"), confirming it again is no answer.
     done = bool(main) and _just_done(main[0][0], focus)
@@ -159,17 +162,13 @@ def understand(
         holding = repo.get(roles.holding[0]) if roles.holding else None
         fault = repo.get(roles.fault[0]) if roles.fault else None
         before = main[0][0].id if main else None
+        # ... with the request the customer's answer to the agent's question reports on
+        told = " ".join(dict.fromkeys((*focus.segments, focus.open_text)))
         main = tried.past_tried(
-            main,
-            focus.tried,
-            rerank.scores(found, weights),
-            holding,
-            fault,
-            # ... with the request the customer's answer to the agent's question reports on
-            " ".join(dict.fromkeys((*focus.segments, focus.open_text))),
+            main, focus.tried, rerank.scores(found, weights), holding, fault, told,
             focus.agent_texts,
-        )
-        if main and main[0][0].id != before:
+        )  # fmt: skip
+        if main and (main[0][0].id != before or _fault_after_steps(main, fault, focus)):
             # The customer's steps are the first response's own: the topic is known for sure,
             # and the next step is what follows it.
             probability = max(probability, calibration.TRIED_PROBABILITY)
@@ -371,6 +370,21 @@ def _done_now(repo: CannedRepository, ranked: Ranked, focus: Focus) -> Ranked:
     return [(c, top) for c in repo.confirmations() if c.id not in have and _just_done(c, focus)]
 
 
+def _fault_after_steps(ranked: Ranked, fault: CannedResponse | None, focus: Focus) -> bool:
+    """The warranty claim leads, and the how-to behind it is one the customer already followed.
+
+    "it just buzzes ... tried already: ran the descaling cycle ...": the ranking put the claim
+    first itself, and the device's own steps (a how-to the customer's steps exhaust) are done:
+    the same evidence as when the tried rule puts the claim there.
+    """
+    if fault is None or ranked[0][0].id != fault.id or not focus.tried:
+        return False
+    return any(
+        tried.exhausted(c, focus.tried) and tried.troubleshoots(c)
+        for c, _ in ranked[1 : tried.CONTENDERS + 1]
+    )
+
+
 def _just_done(canned: CannedResponse, focus: Focus) -> bool:
     action = counterparts.action_of(canned)
     return action is not None and action_macros.performed(action, _latest_action_turn(focus))
@@ -393,9 +407,28 @@ def _latest_action_turn(focus: Focus) -> tuple[str, ...]:
 
     None when the customer has moved on to another request since.
     """
-    if _MOVED_ON.search(focus.open_text):
+    if _MOVED_ON.search(focus.open_text) or _new_order(focus):
         return ()
     return focus.agent_texts[-1:]
+
+
+_ORDER_NUMBER = re.compile(r"(?:#\s?|\b[A-Z]{1,3}-)\d{4,}\b")
+
+
+def _new_order(focus: Focus) -> bool:
+    """The customer writes about an order the agent's latest turn did not act on.
+
+    "We have issued your refund for order #48820." then "I reordered an hour ago (#55107),
+    can that one be stopped?": a new request about a new order, not a wish for confirmation.
+    """
+    acted = _order_numbers(" ".join(focus.agent_texts[-1:]))
+    # ("#53001 is still coming, #53002 is cancelled?": both were in the thread before)
+    before = _order_numbers(" ".join((*focus.agent_texts, *(t for t, _ in focus.weighted[1:]))))
+    return bool(acted) and bool(_order_numbers(focus.open_text) - acted - before)
+
+
+def _order_numbers(text: str) -> set[str]:
+    return {re.sub(r"\D", "", n) for n in _ORDER_NUMBER.findall(text)}
 
 
 def _pending(ranked: Ranked, focus: Focus) -> tuple[PendingAction, ...]:

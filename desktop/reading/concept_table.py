@@ -95,7 +95,11 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "refund timing",
         "when will I get my refund",
-        r"(get|have|receive|see) (my|the) money( back)?|money back|(when|how long)\b.{0,30}\b"
+        r"(get|have|receive|see) (my|the) money( back)?|money back|"
+        # "roughly when I should see it back" (the money, once the return has landed)
+        r"when (i|we) (should|will|would|can|might) (see|expect) (it|that|the money) back(?! from)|"
+        r"(should|will|would) (i|we) (see|expect) (it|that|the money) back(?! from)|"
+        r"(when|how long)\b.{0,30}\b"
         r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling|"
         r"mit dem geld rechnen|zurückbekomme|zurückerhalte|(récupérer|ravoir) (mon|l') ?argent|"
         r"rückerstattung|gutschrift|(geld|betrag) wieder(bekomme|erhalte)|wiederbekomme|"
@@ -112,8 +116,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"funktioniert nicht mehr|defekt|undicht|ne (fonctionne|marche) plus|en panne|"
         r"fuite|dejó de funcionar|no funciona|averiad[oa]|gotea|non funziona|guast[oa]|"
         r"perde acqua|parou de funcionar|não funciona|vaza|werkt niet meer|lekt|"
-        r"(rattl|grind|buzz|click|squeak|screech)\w* (noise|sound)|"
-        r"makes? a (loud |strange |weird )?(noise|sound)|(switches|turns|cuts) (itself )?off|"
+        r"(rattl|grind|buzz|click|squeak|screech|hum)\w* (noise|sound)|"
+        r"makes? a (loud |strange |weird |horrible |funny )?(noise|sound)|"
+        r"no (water|coffee|steam|air|light|power) (comes?|coming|came) (out|through)|"
+        r"(switches|turns|cuts) (itself )?off|"
         r"keeps (switching|turning|cutting) off",
     ),
     (
@@ -141,6 +147,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(can|could) (it|they|this|these|those) still (go|be sent|be taken|be returned)( back)?|"
         # "can she still return it in the new year, or will it be too late by then?"
         r"(can|could) (i|we|she|he|they) still (return|send|take|bring|post)\b|"
+        # "whether I would still be able to send it back once I am home, or will I have missed
+        # my chance by then?"
+        r"(would|will) (i|we|she|he|they) still be able to (return|send|take|bring|post)\b|"
+        r"(have |has )?missed (my|our|her|his|their|the) (chance|window|deadline)|"
         r"(will|would|is) (it|that|this) (be )?(going to be )?too late\b|\bis too late\b|"
         r"wie lange (habe|hat|haben) .{0,30}(zurück|rückgabe)|combien de temps .{0,30}retourner|"
         r"cuánto tiempo .{0,30}devolver|quanto tempo .{0,30}(restituire|devolver)",
@@ -179,7 +189,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "invoice receipt",
         "I need an invoice for my order",
         r"invoice|vat (number|invoice|receipt)|(need|want|get|send|copy of|lost) (a |an |the |my )?"
-        r"(proper |itemised )?receipt|rechnung|quittung|facture|factura|recibo|fattura|ricevuta|"
+        r"(proper |itemised )?receipt|"
+        # "proper paperwork with the company's name on it for our bookkeeper"
+        r"(proper |official |formal )?(paperwork|document|documentation)\b.{0,80}\b(vat|company|"
+        r"business|practice|firm|accounts|accountant|bookkeeper|expenses|reimburs\w*)|rechnung|quittung|facture|factura|recibo|fattura|ricevuta|"
         r"nota fiscal|factuur|bonnetje",
     ),
     (
@@ -189,6 +202,14 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(can'?t|cant|cannot) get (in|into) my (account|acct|acc)|forgot(ten)? (my )?pw\b|"
         r"forgot (the )?pw thing|reset (my )?pw\b|palavra-passe|não consigo entrar|"
         r"passwort|mot de passe|contraseña|password dimenticata|senha|wachtwoord",
+    ),
+    (
+        "account locked",
+        "my account is locked after too many attempts",
+        r"(account|acct|i'?m|i am|i'?ve been|i have been|i got|i was) (is |was |has been |"
+        r"got |been |now )?(locked|blocked|suspended|frozen)\b|(locked|blocked) me out|"
+        r"too many (failed |wrong |incorrect )?(attempts|tries|log ?ins)|"
+        r"konto (ist )?gesperrt|compte (est )?bloqué|cuenta bloqueada|account bloccato",
     ),
     (
         "reset email not arriving",
@@ -294,6 +315,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(the|refund the|pay me the|get the) (price )?difference back|refund (me )?the difference|"
         r"(found|seen|saw|spotted) (it|the same \w+|one) (for|at) [£$€]?\d+\S* (at|on|in)\b|"
         r"(found|seen|saw|spotted) it (on|at|in) [^.!?\n]{1,100}? for [£$€]\d+|"
+        # "Hartwells have the exact same one, white, brand new, for £149"
+        r"(exact |very )?same (one|thing|model|item|product)\b[^.!?\n]{0,60}? for (only |just )?"
+        r"[£$€]\d+|"
         r"più economico|mais barato|goedkoper",
     ),
     (
@@ -314,6 +338,15 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(print|printer|printing)\b.{0,30}\blabel|label\b.{0,30}\b(print|printer)|"
         r"qr ?code|(no|without a|don'?t have a) printer|rücksendeetikett|étiquette de retour|"
         r"etiqueta de devolución|etichetta di reso|etiqueta de devolução|retourlabel",
+    ),
+    (
+        "connect to the app",
+        "my device won't connect to the app",
+        # "the whole point was changing the colours from my phone", "the app can't find it"
+        r"(colou?rs?|brightness|settings) (from|on|with|via|through) (my|the|your) (phone|app)|"
+        r"(won'?t|doesn'?t|can'?t|cannot|couldn'?t|never|not) (connect|pair|link|sync|show up)\b"
+        r".{0,30}\b(app|phone|wi-?fi|bluetooth)\b|(app|phone) (can'?t|won'?t|doesn'?t|never) "
+        r"(find|see|detect|connect)|(no )?device (not )?found",
     ),
     (
         "two-factor authentication",
@@ -419,7 +452,9 @@ NOT_WITH = {
     "damaged": re.compile(
         r"\b(returned|sent (it|them) back|posted (it|them) back|zurückgeschickt|renvoyé|"
         r"devuelto|restituito|devolvi|(site|page|app|link|checkout)s? (is |seems |looks )?broken|"
-        r"broken (web)?(site|page|app|link|checkout))\b",
+        r"broken (web)?(site|page|app|link|checkout)|"
+        # "is it broken or am I being thick?": asks whether, after a story of no damage
+        r"(is|could|might) (it|this|that|the \w+) (be )?(broken|faulty|defective) or)\b",
         re.IGNORECASE,
     ),
     # "Ich habe die Mühle zurückgeschickt": a return already made is not asked for.
@@ -434,6 +469,8 @@ NOT_WITH = {
         r"how long( after [\w ]{1,20}?)? (can|do|does|have|has|will|would) \w+( \w+)? (still )?"
         r"(have |got |get )*((to|for) )?(return|(send|take|post|bring)( \w+)? back)|"
         r"(can|could) (it|they|this|these|those) still (go|be sent|be taken|be returned)|"
+        r"(would|will) (i|we|she|he|they) still be able to (return|send|take|bring|post)\b|"
+        r"(have |has )?missed (my|our|her|his|their|the) (chance|window|deadline)|"
         # "I'd rather not have to pack it up and post it back": no return asked for
         r"(rather not|don'?t want to|do not want to|prefer not to) (have to )?"
         r"(\w+ (it|them) up and )?(post|send|return|take|bring))",

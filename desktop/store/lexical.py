@@ -139,6 +139,10 @@ class LexicalIndex:
         allowed = 1 if len(word) <= TYPO_SHORT_WORD else 2
         best: tuple[int, int, str] | None = None
         for known, _ in shared.most_common(50):
+            if word.endswith(known) and len(word) - len(known) >= 2:
+                # A prefix is a word of its own, not a slip: "unsubscribe" is no
+                # "subscribe", "recommander" (to order again) no "commander" (to order).
+                continue
             distance = edit_distance(word, known, allowed)
             if distance <= allowed:
                 key = (distance, -self._frequency.get(known, 0), known)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.drafting.understand import Understanding, understand_conversation
+from desktop.placeholders import values_for
 from desktop.reading import Reading, read_conversation
 from desktop.reading.intents import intent_names
 from desktop.store import index_cache, ranking
@@ -95,8 +96,12 @@ class SearchWorker(LibraryWorker):
                 self.ranked.emit(request_id, transcript, None, None)
                 return
             reading = read_conversation(transcript, repo.db)  # ~2 ms: the index is built
-            # The same reading of the thread as the pipeline's: needs, pending actions, abstain.
-            understood = understand_conversation(repo, transcript, {}, reading, READY_COUNT)
+            # The same reading of the thread as the pipeline's: needs, pending actions, abstain,
+            # with the values the thread states (a response asking for a given order number
+            # goes last).
+            understood = understand_conversation(
+                repo, transcript, values_for(transcript), reading, READY_COUNT
+            )
             self._read = (_reading_key(repo, transcript), understood)
             self.ranked.emit(request_id, transcript, understood, reading)
 
@@ -142,7 +147,9 @@ class SearchWorker(LibraryWorker):
         if self._read is not None and self._read[0] == key:
             understood = self._read[1]
         else:
-            understood = understand_conversation(repo, transcript, {}, None, READY_COUNT)
+            understood = understand_conversation(
+                repo, transcript, values_for(transcript), None, READY_COUNT
+            )
         ranked = [canned for canned, _ in understood.ranked]
         needs = [n.ready.canned for n in understood.needs if n.ready is not None]
         plain = ranking.rank_for(repo, transcript, RESULT_LIMIT)

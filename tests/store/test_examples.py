@@ -198,11 +198,9 @@ def test_another_language_learns_in_the_multilingual_space(tmp_path: Path) -> No
     repo = CannedRepository(db)
     repo.add_many(bitext.parse(EVAL / "multilingual_canned.json").responses)
     german = [c for c in load_cases(EVAL / "multilingual_dev.jsonl") if c.language == "de"]
-    wrong = [
-        c
-        for c in german
-        if intent_of(ranking.rank_for(repo, c.transcript, 1)[0]) != c.expected_intent
-    ]
+    # ("nein noch nicht", all function words, ranks nothing, as "no not yet" does)
+    firsts = [(c, ranking.rank_for(repo, c.transcript, 1)) for c in german]
+    wrong = [c for c, first in firsts if first and intent_of(first[0]) != c.expected_intent]
     assert wrong, "the zero-shot ranking misses some German questions"
     case = wrong[0]
     text = case.transcript.latest_customer_text()
