@@ -198,3 +198,25 @@ def test_a_french_cancellation_is_not_read_as_where_is_my_order(shop: CannedRepo
         "Je ne trouve pas où ça se passe dans l'appli."
     )
     assert first(shop, thread) == "Larkfield Plus - comment résilier"
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        # A letter whose only request is a raffle prize; "the only address I could find" and
+        # "when the storm came" ask nothing.
+        "Customer: Dear team, I hope this reaches the right person - it was the only address I "
+        "could find. Our village hall is holding a summer fete, which this year raises money "
+        "for the roof that leaked when the storm came. We wondered whether you might be willing "
+        "to give something for the raffle.",
+        # Collecting in person, after a question about where to ask.
+        "Customer: hi, is this the right place for orders?\n"
+        "Agent: Yes! What can I help with?\n"
+        "Customer: the website says it won't come in time. can I just drive over to your "
+        "warehouse tomorrow and pick the lamp up myself?",
+    ],
+)
+def test_a_request_the_library_has_no_reply_for_is_said_so(
+    shop: CannedRepository, thread: str
+) -> None:
+    assert understood(shop, thread).abstain

@@ -254,7 +254,32 @@ def _asks(focus: Focus) -> list[str]:
             questions.append(" ".join(pieces))
         if not segment.endswith(","):
             pieces = []
-    return questions or [s for s in focus.segments if ASKS.search(s)] or list(focus.segments)
+    # "Is this the right place for orders?" asks where to ask, not for anything.
+    questions = [q for q in questions if not _WHERE_TO_ASK.search(q)] or questions
+    # Without a question mark, a request says so ("would you", "we wondered whether"); a
+    # "could" or "when" inside a story ("the only address I could find") asks nothing.
+    return (
+        questions
+        or [s for s in focus.segments if _REQUEST.search(s)]
+        or [s for s in focus.segments if ASKS.search(s)]
+        or list(focus.segments)
+    )
+
+
+_WHERE_TO_ASK = re.compile(
+    r"\b(right|correct) (place|inbox|address|email|department|team|person|people|channel)\b",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"\b(?:can|could|would|will) (?:you|u|someone|anyone|your team|larkfield)\b|\bplease\b|"
+    r"\bi'?d like|\bi would like|\b(?:i|we) (?:want|need)\b|wonder\w* (?:if|whether)|"
+    r"is it possible|willing to|grateful if|let me know|"
+    # a question without its mark: "how do I ...", "is there ..." (not "which this year ...")
+    r"^\W*(?:how|why|where|when|what|which|who) (?:do|does|did|can|could|would|will|is|are|"
+    r"was|should|much|many|long)\b|^\W*(?:can|could|would|is|are|do|does) (?:you|i|we|it|this|"
+    r"there)\b",
+    re.IGNORECASE,
+)
 
 
 # What the customer offers in return ("we would of course thank you on our posters") asks

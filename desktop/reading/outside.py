@@ -153,6 +153,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"collect (it |them )?(myself|ourselves|in person)|"
         # (not "it went to a parcel shop": a delivery problem the library answers)
         r"pick (it )?up (in|from) (a |the |your )?(store|shop|warehouse)|"
+        # "can I just drive over tomorrow and pick the lamp up myself?"
+        r"pick (it|them|the \w+|my \w+) up (myself|ourselves|in person)|"
+        r"(drive|come|pop|nip) (over|round|down|by) (\w+ ){0,3}and (pick|collect)|"
         r"(deliver|send) (it )?to (a|an|my) (parcel locker|amazon locker|packstation)|"
         r"selbst abholen|retrait en magasin|recoger en tienda|ritiro in negozio|"
         r"levantar na loja|afhalen in de winkel",
