@@ -44,7 +44,20 @@ THREADS = (
     EVAL / "realistic" / "conversations.jsonl",
     *sorted((ROOT / "tests" / "data").glob("*threads*.jsonl")),
 )
-NEVER_READ = ("b5e-", "b6h-", "b7i-", "b8l-", "b9n-", "b10p-", "b11q-", "b11r-", "b12u-", "b12v-")
+NEVER_READ = (
+    "b5e-",
+    "b6h-",
+    "b7i-",
+    "b8l-",
+    "b9n-",
+    "b10p-",
+    "b11q-",
+    "b11r-",
+    "b12u-",
+    "b12v-",
+    "b13w-",
+    "b13x-",
+)
 
 
 def rows() -> list[tuple[list[float], bool, str]]:

@@ -17,7 +17,6 @@ from desktop.reading.concepts import concepts_in
 from desktop.reading.mood import find_cues
 from desktop.settings import Settings
 from desktop.store.canned import CannedRepository
-from desktop.store.words import STOPWORDS, content_words
 from desktop.transcript import parse
 
 from tests.conftest import EVAL
@@ -180,24 +179,6 @@ def test_asking_whether_it_is_broken_says_no_damage() -> None:
     assert "damaged" not in concepts_in("is it broken or am I doing something wrong")
     assert "damaged" in concepts_in("the handle is broken")
     assert "refund timing" not in concepts_in("when will I see it back from the repair shop?")
-
-
-def test_other_languages_function_words_carry_no_topic() -> None:
-    assert content_words("Où est ma commande ?") == ["commande"]
-    assert content_words("¿Dónde está mi pedido?") == ["pedido"]
-    assert content_words("Wo ist mein Paket?") == ["paket"]
-    # English words that other languages also use stay: "it hasn't come", the Plus membership
-    assert {"come", "son", "plus", "pour", "hat", "bin"}.isdisjoint(STOPWORDS)
-
-
-def test_a_french_cancellation_is_not_read_as_where_is_my_order(shop: CannedRepository) -> None:
-    thread = (
-        "Client : Bonjour, je suis abonné à Larkfield Plus depuis novembre.\n"
-        "Conseiller : Bonjour, que puis-je faire pour vous ?\n"
-        "Client : Je n'en ai plus besoin et je voudrais arrêter avant le prochain prélèvement. "
-        "Je ne trouve pas où ça se passe dans l'appli."
-    )
-    assert first(shop, thread) == "Larkfield Plus - comment résilier"
 
 
 @pytest.mark.parametrize(

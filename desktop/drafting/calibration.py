@@ -26,8 +26,8 @@ NO_MEANING = 0.4  # `meaning` where the multilingual encoder is missing: a typic
 ABSTAIN = 0.5  # below this the panel says "No saved reply fits" and offers leads only
 # ... and this for a customer writing in another language than the library's own. The words
 # a German message shares with an English library are few, so its probability reads low: on
-# the read thread sets, of the non-English cases shown 0.2-0.5, 7 of 13 were right (and none
-# of the 5 where nothing fits was shown above 0.18).
+# the read thread sets, of the non-English cases shown 0.2-0.5, 7 of 11 were right (and none
+# of the 5 where nothing fits was shown above 0.17).
 ABSTAIN_OTHER_LANGUAGE = 0.2
 THANKS_PROBABILITY = 0.8  # a thanks-only message answered by the library's closing response
 UPSET_PROBABILITY = 0.8  # an upset customer answered first by the library's acknowledgement

@@ -194,39 +194,6 @@ STOPWORDS = frozenset(
     ]
 )
 
-# ... and in the other languages a library or a customer writes: "Où est ma commande ?" is
-# about "commande", and a French customer's "je ne trouve pas où" asks nothing about orders.
-# Words that are also English ones ("come", "son", "die", "war", "hat", "bin", "pour") and
-# "plus" (often a product's name) are left out.
-_OTHER_LANGUAGES = (
-    # fr
-    "le la les un une des du de au aux et ou où est sont je tu il elle nous vous ils elles "
-    "ma mon mes ta ton tes sa ses notre nos votre vos leur leurs ce cet cette ces qui que quoi "
-    "ne pas par avec sans dans sur sous mais donc car si été être avoir ai as avez "
-    "suis es sommes êtes ça cela ceci bonjour merci oui non très aussi encore déjà comment "
-    "quand pourquoi quel quelle quels quelles y en "
-    # de
-    "der das den dem des ein eine einen einem einer eines und oder ist sind ich du er sie es "
-    "wir ihr mein meine meinen meinem meiner dein deine sein seine unser unsere euer ihre "
-    "nicht kein keine mit ohne für auf aus bei nach von zu zum zur im ins am um wie wo was "
-    "wer wann warum dass ob aber auch noch schon sehr hallo danke bitte ja nein habe "
-    "haben bist wird werden wurde kann können möchte "
-    # es, it, pt
-    "el los las unos unas del al y o mi mis tu tus su sus nuestro nuestra que qué quien "
-    "con sin para por pero muy también todavía ya hola gracias sí dónde cómo cuándo está "
-    "están estoy soy es he ha hemos han lo le les se me te nos "
-    "il lo gli le uno una dei delle della dello degli e è sono ho hai abbiamo mio mia miei "
-    "mie tuo tua suo sua che chi con senza per ma anche ancora già ciao grazie dove "
-    "quando perché non "
-    "os as um uma dos das da do na no nas nos e é são eu meu minha meus minhas seu sua que "
-    "com sem para mas também ainda já olá obrigado obrigada onde quando não "
-    # nl
-    "het een en of ik jij je hij zij wij jullie mijn jouw zijn haar ons onze niet geen met "
-    "zonder voor op uit bij naar van te om wat waar wanneer waarom dat maar ook nog al "
-    "hallo bedankt alstublieft ja nee heb heeft hebben ben is"
-)
-STOPWORDS |= frozenset(_OTHER_LANGUAGES.split())
-
 
 def tokens(text: str) -> Iterator[str]:
     """Every word of `text`, lower-cased, apostrophes dropped ("Don't" -> "dont")."""
