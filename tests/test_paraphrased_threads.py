@@ -165,6 +165,8 @@ def test_photos_sent_as_asked_finish_the_photo_request() -> None:
         ("no rush, just wondering when we should expect the money back", "refund timing"),
         ("I bought it to change the colours from my phone", "connect to the app"),
         ("the app can't find the lamp however long I wait", "connect to the app"),
+        ("my banking app shows £42.50 twice from LARKFIELD LTD", "charged twice"),
+        ("it showed up twice on my statement", "charged twice"),
     ],
 )
 def test_everyday_paraphrases_name_their_need(text: str, concept: str) -> None:
@@ -201,3 +203,17 @@ def test_a_request_the_library_has_no_reply_for_is_said_so(
     shop: CannedRepository, thread: str
 ) -> None:
     assert understood(shop, thread).abstain
+
+
+def test_two_payments_for_ones_own_order_are_no_unrecognised_charge(
+    shop: CannedRepository,
+) -> None:
+    # The bank's descriptor ("LARKFIELD LTD") is in the unrecognised-charge reply's body; the
+    # customer who pastes it has recognised the charge, twice.
+    thread = (
+        "Customer: hi the page hung so i paid again and now my banking app shows £38.20 twice "
+        "from LARKFIELD LTD, one of them pending. order #61822. which one is real??"
+    )
+    assert first(shop, thread) == "Charged twice - pending authorisation"
+    unknown = "Customer: There's a £38.20 payment to LARKFIELD LTD I don't recognise at all."
+    assert first(shop, unknown) == "Unrecognised charge"

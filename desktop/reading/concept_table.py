@@ -50,6 +50,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(two|2|double|duplicate|multiple|several) (separate |pending |identical |same )?"
         r"(payments|charges|transactions|debits)|two lots of|"
         r"(charged|billed|debited|paid|taken) (me )?(twice|two times|double)|"
+        # "my banking app shows £64.90 twice", "the payment is on there twice"
+        r"[£$€]\s?\d+(?:[.,]\d\d)? (is |appears |shows |showing )?(on there |up )?twice|"
+        r"(shows|showed|shown|showing|appears|appeared|appearing|went through|gone through|"
+        r"come out|came out) (up |on there )?twice|"
         r"(zweimal|doppelt) (abgebucht|belastet|berechnet|bezahlt)|zwei (abbuchungen|zahlungen)|"
         r"(deux|double) (prélèvements|débits|paiements)|(débité|prélevé|facturé) deux fois|"
         r"dos (cargos|cobros|pagos)|(cobrado|cobraron|cargado) dos veces|"
@@ -323,7 +327,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "unrecognised charge",
         "there is a charge I don't recognise",
-        r"(don'?t|do not) recogni[sz]e|never (made|authori[sz]ed|ordered)|"
+        r"(don'?t|do not) recogni[sz]e|unrecogni[sz]ed (charge|payment|transaction)|"
+        r"never (made|authori[sz]ed|ordered)|"
         r"(never|didn'?t|did not) (ever )?sign(ed)? up|(don'?t|do not) (think|remember) i "
         r"(ever )?(signed|sign) up|"
         r"(didn'?t|did not) (make|authori[sz]e) (this|that|the)|fraud|"
@@ -512,4 +517,7 @@ NOT_WITH = {
 OPPOSITE = {
     "shipped dispatched": "order still processing",
     "order still processing": "shipped dispatched",
+    # Two payments for one's own order are a charge recognised, twice: not one nobody knows
+    # ("my banking app shows two payments of £64.99 from LARKFIELD LTD").
+    "charged twice": "unrecognised charge",
 }
