@@ -167,6 +167,8 @@ def test_photos_sent_as_asked_finish_the_photo_request() -> None:
         ("the app can't find the lamp however long I wait", "connect to the app"),
         ("my banking app shows £42.50 twice from LARKFIELD LTD", "charged twice"),
         ("it showed up twice on my statement", "charged twice"),
+        ("it would be easier if it went to my brother's flat instead", "change delivery address"),
+        ('my account just says "Preparing" since Sunday', "order still processing"),
     ],
 )
 def test_everyday_paraphrases_name_their_need(text: str, concept: str) -> None:

@@ -181,9 +181,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "I need to change my delivery address",
         r"(wrong|new|different|old|change( the| my)?) (delivery |shipping )?address|"
         r"moved house|(to|at) my (old|previous) (flat|house|place|home)|"
-        r"(send|deliver|ship|redirect|go|come)( it| them| the (order|parcel))? to "
-        r"(my|our|the) (office|work|workplace|parents'?|mum'?s|sister'?s|neighbou?r'?s?|new "
-        r"(place|flat|house|home))( instead)?|"
+        r"(send|sent|deliver|ship|redirect|go|goes|went|come)( it| them| the (order|parcel))? to "
+        r"(my|our|the) (office|work|workplace|parents'?|(mum|mom|mother|dad|father|sister|brother|"
+        r"daughter|son|friend|partner|gran|grandma|grandad|aunt|uncle|neighbou?r)'?s?|new "
+        r"(place|flat|house|home))( (flat|house|place|home))?( instead)?|"
         r"(adresse|lieferadresse) (ändern|falsch)|neue adresse|"
         r"(changer|modifier) (l'|mon )?adresse|nouvelle adresse|"
         r"cambiar (la )?dirección|nueva dirección|cambiare (l')?indirizzo|nuovo indirizzo|"
@@ -411,7 +412,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "my order hasn't been dispatched yet",
         r"(hasn'?t|has not|not|still not|isn'?t|is not|wasn'?t) (been )?(shipped|dispatched|sent)"
         r"( yet| out)?|no (dispatch|shipping|shipment) (email|confirmation|notification)|"
-        r"(says|shows|showing|is|it'?s|still) (still )?(being )?(processing|processed|prepared)|"
+        r"(says|shows|showing|is|it'?s|still) (still )?[\"'“]?(being )?(processing|processed|"
+        r"prepared|preparing)|"
         r"keine versandbestätigung|noch nicht (versandt|verschickt)|pas encore (été )?expédiée?|"
         r"todavía no (se ha )?enviad[oa]|non (è )?ancora (stat[oa] )?spedit[oa]|"
         r"ainda não (foi )?enviad[oa]|nog niet verzonden",
