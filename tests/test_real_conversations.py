@@ -1117,7 +1117,7 @@ LATER_SETS = [
     ("blind_threads_9.jsonl", 72, 0.806, 0.69),  # 0.653 first measured; half never read
     ("blind_threads_10.jsonl", 72, 0.708, 0.59),  # 0.472 first measured; half never read
     ("blind_threads_11.jsonl", 72, 0.708, 0.59),  # 0.639 first measured; never read
-    ("blind_threads_12.jsonl", 144, 0.715, 0.6),  # 0.576 first measured; half never read
+    ("blind_threads_12.jsonl", 144, 0.729, 0.61),  # 0.576 first measured; half never read
     ("blind_threads_13.jsonl", 72, 0.75, 0.63),  # 0.694 first measured; never read
 ]
 
