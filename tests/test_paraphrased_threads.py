@@ -199,6 +199,13 @@ def test_asking_whether_it_is_broken_says_no_damage() -> None:
         "Agent: Yes! What can I help with?\n"
         "Customer: the website says it won't come in time. can I just drive over to your "
         "warehouse tomorrow and pick the lamp up myself?",
+        # A short question that only goes on from the one before asks nothing new.
+        "Customer: We're getting married in May! Do you do wedding lists that guests can buy "
+        "from? Or anything similar?",
+        # A pitch's own request is the call it asks for.
+        "Customer: Hi, your site isn't on page one for 'best coffee grinder'. Our agency has "
+        "helped 30 shops double their organic traffic. Would you be open to a quick call on "
+        "Thursday?",
     ],
 )
 def test_a_request_the_library_has_no_reply_for_is_said_so(

@@ -250,7 +250,9 @@ def _asks(focus: Focus) -> list[str]:
     pieces: list[str] = []
     for segment in focus.segments:
         pieces.append(segment)
-        if "?" in segment or "¿" in segment:
+        if ("?" in segment or "¿" in segment) and questions and _GOES_ON.match(segment):
+            questions[-1] = f"{questions[-1]} {segment}"  # "... lists? Or anything similar?"
+        elif "?" in segment or "¿" in segment:
             questions.append(" ".join(pieces))
         if not segment.endswith(","):
             pieces = []
@@ -266,6 +268,11 @@ def _asks(focus: Focus) -> list[str]:
     )
 
 
+# A short question that only goes on from the one before: "Or anything similar?", "Any ideas?"
+_GOES_ON = re.compile(
+    r"^\W*(?:or|and|any|anything|something|what about|how about|o|oder|ou|ó|oppure)\b[^?]{0,30}\?",
+    re.IGNORECASE,
+)
 _WHERE_TO_ASK = re.compile(
     r"\b(right|correct) (place|inbox|address|email|department|team|person|people|channel)\b",
     re.IGNORECASE,

@@ -201,7 +201,10 @@ TOPICS: tuple[tuple[str, str], ...] = (
     (
         "a sales pitch to the shop",
         r"\bseo\b|organic (traffic|search)|page one (of|for|on) google|ranking on page one|"
-        r"(our|my) (digital |marketing |growth |seo )?agency (has|helps|can)|lead generation",
+        r"(our|my) (digital |marketing |growth |seo )?agency (has|helps|can)|lead generation|"
+        # "Would you be open to a 15-minute call next week?": the pitch's own request
+        r"(would you|are you) (be )?open to a (quick |short |brief |free )?(\d+[- ]minute )?"
+        r"(call|chat|demo|meeting)",
     ),
     (
         "advice on brewing or using a product",
