@@ -202,6 +202,9 @@ def test_asking_whether_it_is_broken_says_no_damage() -> None:
         # A short question that only goes on from the one before asks nothing new.
         "Customer: We're getting married in May! Do you do wedding lists that guests can buy "
         "from? Or anything similar?",
+        # A trade-in asked without the word.
+        "Customer: My old Krups is ten years old. If I buy the Barista One, would you take the "
+        "Krups and knock something off?",
         # A pitch's own request is the call it asks for.
         "Customer: Hi, your site isn't on page one for 'best coffee grinder'. Our agency has "
         "helped 30 shops double their organic traffic. Would you be open to a quick call on "

@@ -50,6 +50,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
     (
         "a trade-in or taking an old appliance away",
         r"trade[- ]in|part[- ]exchange|take (away )?(my|the|our) old|recycle (my|the|our) old|"
+        # "if I get the Barista One, would you take the Gaggia and knock something off?"
+        r"(take|have) (my|the|our) \w+( \w+)? (off (me|us|my hands)|and (knock|take) (something|"
+        r"some money|a bit|money|[£$€]?\d+) off)|"
         r"take[- ]back (scheme|service|programme|program)|old appliances?|"
         r"alte[nrs]? \w+ (mitnehmen|entsorgen|in zahlung)|inzahlungnahme|reprise de (mon|ma|l)|"
         r"reciclarl[oa]|entregar mi \w+ viej[oa]|ritiro dell'usato|retoma|inruil",
