@@ -169,6 +169,15 @@ _GREETING_LINE = re.compile(
     re.IGNORECASE,
 )
 _SIGNATURE_NAME = re.compile(r"\s*[-\u2013\u2014]*\s*[A-Z][\w.'-]*( [A-Z][\w.'-]*)?\s*")
+# Words that ask for something without a question mark: "could you", "I'd like", "we wondered
+# whether". One list for a thank-you letter that asks nothing more (`is_thanks_only`) and for
+# the requests a message makes (drafting.understand).
+REQUEST_WORDS = (
+    r"(?:can|could|would|will) (?:you|u|someone|anyone|your team)|please|pls|"
+    r"(?:i|we|just|really) (?:need|want)|i'?d like|i would like|let me know|"
+    r"wonder\w* (?:if|whether)|willing to|grateful if|is it possible|if you could|hoping|"
+    r"hope you (?:can|could|might|will)"
+)
 # A sentence that asks for something: a question, "can you", "I'd like to" (also es/de/fr/it/pt).
 ASKS = re.compile(
     r"\?|¿|\uff1f|\b(can|could|would|will you|please|pls|how|why|where|when|what|want|need|"
@@ -542,10 +551,7 @@ _UNDERSTOOD = re.compile(
 )
 # What a letter that only closes never says: a question, a request, what still goes wrong.
 _STILL_ASKS = re.compile(
-    r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|(?:i|just|really) (?:need|want)|"
-    r"i'?d like|i would like|let me know|still|yet|(?<!thank you )(?<!thanks )again|"
-    r"anything else|is it possible|wonder\w* (?:if|whether)|hoping|if you could|"
-    r"hope you (?:can|could|might|will)|"
+    rf"\?|¿|\b(?:{REQUEST_WORDS}|still|yet|(?<!thank you )(?<!thanks )again|anything else|"
     r"one more thing|another thing|separately|by the way|btw|quick question|however)\b",
     re.IGNORECASE,
 )

@@ -34,6 +34,7 @@ from desktop.drafting import calibration, counterparts, known, rerank, translati
 from desktop.drafting.focus import (
     ASKS,
     NOT_A_PERSON_MANAGER,
+    REQUEST_WORDS,
     Focus,
     focus_of,
     is_upset,
@@ -278,9 +279,7 @@ _WHERE_TO_ASK = re.compile(
     re.IGNORECASE,
 )
 _REQUEST = re.compile(
-    r"\b(?:can|could|would|will) (?:you|u|someone|anyone|your team|larkfield)\b|\bplease\b|"
-    r"\bi'?d like|\bi would like|\b(?:i|we) (?:want|need)\b|wonder\w* (?:if|whether)|"
-    r"is it possible|willing to|grateful if|let me know|"
+    rf"\b(?:{REQUEST_WORDS})\b|"
     # a question without its mark: "how do I ...", "is there ..." (not "which this year ...")
     r"^\W*(?:how|why|where|when|what|which|who) (?:do|does|did|can|could|would|will|is|are|"
     r"was|should|much|many|long)\b|^\W*(?:can|could|would|is|are|do|does) (?:you|i|we|it|this|"
