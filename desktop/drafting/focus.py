@@ -497,11 +497,8 @@ def _story(sentence: str) -> bool:
 
 # What keeps a long letter from being only thanks: a question, a request, a problem.
 _LETTER_ASKS = re.compile(
-    r"\?|¿|\b(?:can|could|would|will) you\b|\b(?:please|pls|(?:i|just|really) (?:need|want)|"
-    r"i'?d like|let me know|"
-    r"still|again|unfortunately|however|but|although|though|wonder\w* (if|whether)|willing to|"
-    r"grateful if|is it possible|would (it|you)|hoping|hope you (can|could|might|will)|"
-    r"if you could)\b",
+    rf"\?|¿|\b(?:{REQUEST_WORDS}|still|again|unfortunately|however|but|although|though|"
+    r"would (?:it|you))\b",
     re.IGNORECASE,
 )
 # ... and a problem told in it, unless the letter says the problem is over ("it was the 5GHz

@@ -251,9 +251,10 @@ def _asks(focus: Focus) -> list[str]:
     pieces: list[str] = []
     for segment in focus.segments:
         pieces.append(segment)
-        if ("?" in segment or "¿" in segment) and questions and _GOES_ON.match(segment):
+        asked = "?" in segment or "¿" in segment
+        if asked and questions and _GOES_ON.match(segment):
             questions[-1] = f"{questions[-1]} {segment}"  # "... lists? Or anything similar?"
-        elif "?" in segment or "¿" in segment:
+        elif asked:
             questions.append(" ".join(pieces))
         if not segment.endswith(","):
             pieces = []
