@@ -29,6 +29,7 @@ LABELLED = ROOT / "tests" / "data" / "reading" / "sentiment.jsonl"
 # The first blind set chooses the biases since the second was written; the second measures.
 FIRST_BLIND = ROOT / "tests" / "data" / "reading" / "mood_blind.jsonl"
 BLIND = ROOT / "tests" / "data" / "reading" / "mood_blind_2.jsonl"
+THIRD_BLIND = ROOT / "tests" / "data" / "reading" / "mood_blind_3.jsonl"
 
 pytestmark = pytest.mark.skipif(default_reader() is None, reason="no multilingual encoder")
 
@@ -91,6 +92,18 @@ def test_messages_written_by_others_and_never_read(blind: dict[str, MoodScore]) 
     assert blind["all"].accuracy >= 0.74
     for language in ("de", "en", "es", "it", "ja", "nl", "ru", "zh"):
         assert blind[language].recall >= 0.6, language  # lowest reached: nl 0.62, zh 0.69
+
+
+def test_a_third_pair_of_writers_never_read() -> None:
+    # 320 more in fr, pt, ko, en, nl, it, zh, de by two other helpers (mood_blind_3.md), looked
+    # at only through these figures. Reached: recall 0.76, precision 0.72, accuracy 0.77; lowest
+    # recall de and ko 0.62. Short of the 0.80 at 0.75: the floors keep what holds.
+    rows = _by_language(score(load_labelled(THIRD_BLIND)))
+    assert rows["all"].recall >= 0.73
+    assert rows["all"].precision >= 0.69
+    assert rows["all"].accuracy >= 0.74
+    for language in ("de", "en", "fr", "it", "ko", "nl", "pt", "zh"):
+        assert rows[language].recall >= 0.6, language
 
 
 def test_the_first_blind_set_now_calibrating(first_blind: dict[str, MoodScore]) -> None:
@@ -219,6 +232,7 @@ def test_shipped_head_is_what_the_fit_script_makes() -> None:
     assert np.allclose(shipped.weights, weights, atol=1e-4)
     assert "umsab_val" not in script.read_text(encoding="utf-8")
     assert "mood_blind_2" not in script.read_text(encoding="utf-8")  # measures only
+    assert "mood_blind_3" not in script.read_text(encoding="utf-8")
 
 
 def test_eval_mood_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
