@@ -26,8 +26,10 @@ MAX_SEGMENTS = 40  # sentences of the open message read one by one (see _kept)
 
 # Gratitude or "it works now" in the languages the app reads.
 _THANKS = re.compile(
-    r"\b(thanks?|thank you|thx|ty|cheers|appreciated?|much appreciated|brilliant|perfect|great|"
-    r"awesome|lovely|fantastic|star(?! review| rating)|(?<!not )sorted|all good|works now|"
+    r"\b(thanks?|thank you|thx|thnx|thanx|tnx|ty|tysm|tyvm|ta|cheers|appreciated?|much appreciated|"
+    r"brilliant|perfect|great|"
+    r"awesome|lovely|fantastic|star(?! review| rating)|life ?saver|legend|(?:you'?re|ur|you are) "
+    r"(?:the best|a hero)|you rock|(?<!not )sorted|all good|works now|"
     r"working now|recommend(?:ing)? you|(?:good|great|excellent|brilliant|wonderful) "
     r"service|did it|that did it|"
     # ... news only when not denied: "I haven't got it", "it never arrived"
@@ -72,6 +74,8 @@ _GOOD_NEWS = re.compile(
     r"came (this morning|today|yesterday|earlier|in the end)|(all )?in one piece|safe and sound|"
     # "lamp blinked blue and its in the app now!!!"
     r"(it'?s|its|it is) (now )?(in|on|up|there|back|online)\b[\w ]{0,20} now(?=\s*[!.]|$)|"
+    # "there was a second network with _2G on the end. it's on!!"
+    r"(it'?s|its|it is) (on|up|online|alive)(?=\s*[!.]|$)|"
     r"i'?m (back )?in(?=\s*[!.]|$)|all along|(reset|restart|that|this|which) did (it|the trick)|"
     r"angekommen|funktioniert|geklappt|erhalten|arrivée?|reçue?|"
     r"fonctionne|llegado|llegó|recibido|funciona|arrivat[oa]|ricevut[oa]|funziona|chegou|"
@@ -190,6 +194,7 @@ ASKS = re.compile(
 # An agent turn that only hands the chat over or holds, with nothing else in it.
 _HAND_OVER = re.compile(
     r"\b(will be with you|connecting you|transferring you|passing you|put you through|"
+    r"will join (you |the chat )?(shortly|soon|in a (moment|minute|few minutes))|"
     r"has joined the chat|joined the conversation|"
     # ... or only says the agent is looking, or thanks for the message, in the app's languages
     r"let me (check|look|have a look|take a look|look into|see)|i'?ll (check|look into|have a "
@@ -293,6 +298,15 @@ _NEW_TOPIC = re.compile(
     r"nothing wrong with the \w+|"
     r"autre question|otra pregunta|"
     r"andere frage)\b",
+    re.IGNORECASE,
+)
+
+
+# A tried clause that points back at the agent's suggestions rather than naming steps.
+_DID_WHAT_YOU_SAID = re.compile(
+    r"\b(?:did|done|tried|followed) (?:exactly |just |precisely )?(?:all )?(?:of )?"
+    r"(?:that|those|everything|what you said|your steps)\b|(?:exactement )?ce que j'ai fait|"
+    r"ya lo (?:he hecho|hice)|(?:hab(?:e)? ich|das habe ich) (?:schon |alles )*(?:gemacht|getan)",
     re.IGNORECASE,
 )
 
@@ -433,6 +447,9 @@ def focus_of(transcript: Transcript) -> Focus:
         tried = _tried(_without_greetings(pending)) + tried
     if last_agent >= 0 and open_turns:
         tried = _confirmed_steps(turns[last_agent].text, open_turns[0]) + tried
+        if any(_DID_WHAT_YOU_SAID.search(t) for t in tried):
+            # "I did all of that before I messaged you": the steps are the agent's latest turn's
+            tried = (*tried, turns[last_agent].text)
     return Focus(
         open_text=open_text,
         weighted=tuple(weighted),
@@ -478,7 +495,8 @@ def is_thanks_only(text: str) -> bool:
 
 # Thanks itself, not the news that often comes with it ("arrived", "sorted").
 _GRATITUDE = re.compile(
-    r"\b(thanks?|thank you|thx|ty|cheers|appreciated?|grateful|gracias|danke|merci|grazie|"
+    r"\b(thanks?|thank you|thx|thnx|thanx|tnx|ty|tysm|tyvm|ta|cheers|appreciated?|grateful|"
+    r"gracias|danke|merci|grazie|"
     r"obrigad[oa]|bedankt|dank je|tack|takk|mange tak|dziękuję|dzięki|děkuji|kiitos|"
     r"спасибо)\b|谢谢|感谢|ありがとう|감사|고맙",
     re.IGNORECASE,

@@ -42,7 +42,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         # (bounded: an unbounded look along a 200 KB paste with no full stop is quadratic)
         r"(?=[^.!?\n]{0,150}\b(charg\w*|payment|paid|came out|taken|took|debited|billed)\b)"
         r"[^.!?\n]{0,150}\b(auto-?renew\w*|renewed (itself|automatically|without))|"
-        r"turn(s|ed)? into a paid|carr(y|ies|ied) on (every|each) (year|month)",
+        r"turn(s|ed)? into a paid|carr(y|ies|ied) on (every|each) (year|month)|"
+        # "nobody told me it would just carry on and take money again"
+        r"(carr(y|ies|ied) on|keeps? going|kept going|continu(e|es|ed)) (and |to )?(take|taking|"
+        r"took|charg\w*|bill\w*|debit\w*)",
     ),
     (
         "charged twice",
@@ -139,7 +142,14 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(abo|abonnement|mitgliedschaft) (kündigen|beenden)|résilier|arrêter (l'|mon )"
         r"(abonnement|adhésion)|(annuler|résilier) (mon |l')abonnement|darme de baja|"
         r"cancelar (mi |la )?(suscripción|membresía)|disdire|annullare (l'|il mio )abbonamento|"
-        r"cancelar a (assinatura|subscrição)|(abonnement|lidmaatschap) opzeggen",
+        r"cancelar a (assinatura|subscrição)|(abonnement|lidmaatschap) opzeggen|"
+        # "Je voudrais tout arrêter avant le prochain prélèvement": stopping before the next charge
+        r"(stop|cancel|end|arrêter|annuler|stoppen|beenden|kündigen|cancelar|parar|disdire|"
+        r"fermare|opzeggen)\b[^.?!\n]{0,30}\b(before|avant|vor|antes|prima|voor) (the |le |la |"
+        r"der |dem |el |il |o |a |de |het )?(next|prochaine?|nächsten?|próxim[oa]|prossim[oa]|"
+        r"volgende) (payment|charge|renewal|billing|prélèvement|paiement|renouvellement|"
+        r"abbuchung|zahlung|verlängerung|cobro|pago|renovación|addebito|pagamento|rinnovo|"
+        r"betaling|incasso)",
     ),
     (
         "return window",
@@ -155,6 +165,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         # my chance by then?"
         r"(would|will) (i|we|she|he|they) still be able to (return|send|take|bring|post)\b|"
         r"(have |has )?missed (my|our|her|his|their|the) (chance|window|deadline)|"
+        # "these shops only give you a month ... whether I am still allowed to?"
+        r"(i am|i'?m|we are|we'?re|she is|she'?s|he is|he'?s|they are|they'?re|am i|are we|"
+        r"is she|is he|are they) still (allowed|able|in time|within)\b|"
+        r"(only )?(give|gives|allow|allows) (you|customers|people) (a|one) month|"
         r"(will|would|is) (it|that|this) (be )?(going to be )?too late\b|\bis too late\b|"
         r"wie lange (habe|hat|haben) .{0,30}(zurück|rückgabe)|combien de temps .{0,30}retourner|"
         r"cuánto tiempo .{0,30}devolver|quanto tempo .{0,30}(restituire|devolver)",
@@ -262,6 +276,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(hasn'?t|has not|still not|not yet) (arrived|come|turned up|been delivered)|"
         r"still waiting (for|on)|"
         r"(hasn'?t|has not) (moved|updated|changed)|stuck (at|in)|verspätet|verspätung|"
+        # "has said 'In transit to local depot' and not moved once"
+        r"\bnot (moved|budged|changed|updated) (once|at all|since|in|for)\b|"
+        r"(hasn'?t|has not) budged|"
         r"en retard|retardé|retrasad[oa]|con retraso|in ritardo|atrasad[oa]|vertraagd|"
         # "el seguimiento no se ha movido", "der Status hat sich nicht geändert", "le suivi ne
         # bouge plus": tracking that has not moved
@@ -323,6 +340,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         # "Hartwells have the exact same one, white, brand new, for £149"
         r"(exact |very )?same (one|thing|model|item|product)\b[^.!?\n]{0,60}? for (only |just )?"
         r"[£$€]\d+|"
+        # "Hartley & Finch have literally the same set at £94 as of this morning"
+        r"(have|has|sell|sells|selling|got) (literally |exactly )?the (exact |very )?same "
+        r"(\w+ ){1,3}?(at|for) (only |just )?[£$€]\d+|"
         r"più economico|mais barato|goedkoper",
     ),
     (
@@ -391,6 +411,12 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "use a gift card to pay",
         "can I pay with a gift card",
+        # "one of your e-vouchers. if we put £75 on it", "un buono Larkfield da 50 euro"
+        r"\be-?vouchers?|gift ?vouchers?|(put|load|top up|add) [£$€]?\d+ on (it|one|a|the)\b|"
+        # "a Larkfield gift card ... it's an email with a long code. how do I actually spend it"
+        r"(gift ?card|voucher)\b[^?]{0,160}\bhow (do|can|would|should) (i|we|she|he) (actually )?"
+        r"(spend|use|redeem)\b|"
+        r"buono (regalo|acquisto|\w+ da \d+)|dove (devo |posso )?(metterlo|inserirlo|usarlo)|"
         r"(use|pay with|redeem|spend) (a |an |the |my |her |his |this )?(e-?)?gift ?card|"
         r"(e-?)?gift ?card\b.{0,80}\b(use it|pay for|towards|to pay)|"
         r"(mit|per) gutschein (bezahlen|zahlen)|payer avec (une|la|ma) carte cadeau|"
@@ -403,6 +429,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(how much|what'?s|what is) (is |money |credit )?(still )?(left|remaining) on "
         r"(it|the card|my card|the gift ?card|my gift ?card|the voucher)|"
         r"(e-?)?gift ?card'?s? balance|balance (on|of) (my|the|a|her|his) (e-?)?gift ?card|"
+        r"(gift ?card|voucher)\b.{0,200}\b(find out|see|check|know) (what'?s|what is|how much is) "
+        r"(left |still )?on (it|the card|there)\b|"
         r"(guthaben|restbetrag) (auf|der|des) (dem |meinem )?gutschein|"
         r"solde de (ma|la) carte cadeau|"
         r"saldo de (mi|la) tarjeta regalo|saldo (della|sulla) (mia )?gift ?card",
@@ -478,6 +506,8 @@ NOT_WITH = {
         r"(can|could) (it|they|this|these|those) still (go|be sent|be taken|be returned)|"
         r"(would|will) (i|we|she|he|they) still be able to (return|send|take|bring|post)\b|"
         r"(have |has )?missed (my|our|her|his|their|the) (chance|window|deadline)|"
+        r"(i am|i'?m|we are|we'?re|she is|she'?s|he is|he'?s|they are|they'?re|am i|are we|"
+        r"is she|is he|are they) still (allowed|able|in time|within)\b|"
         # "I'd rather not have to pack it up and post it back": no return asked for
         r"(rather not|don'?t want to|do not want to|prefer not to) (have to )?"
         r"(\w+ (it|them) up and )?(post|send|return|take|bring))",
@@ -505,6 +535,21 @@ NOT_WITH = {
     "delete account data": re.compile(
         r"\b(don'?t|do not|not|never) (want|wish|mean|need|asking) to (close|delete|remove)\b",
         re.IGNORECASE,
+    ),
+    # "one of your vouchers in the card, how do I find out what's left on it?": a gift voucher's
+    # balance, where no code is named
+    "promo discount code": re.compile(
+        r"^(?!.*\b(codes?|coupons?|codice|código|kortingscode|rabattcode)\b).*"
+        r"\b(left|remaining|balance|guthaben|solde|saldo)\b|\be-?vouchers?\b|\bgift ?vouchers?\b",
+        re.IGNORECASE | re.DOTALL,
+    ),
+    # "l'indirizzo della residenza come indirizzo di fatturazione": the card's address, no invoice
+    "invoice receipt": re.compile(
+        r"^(?!.*\b(invoice|receipt|rechnung|facture|factura|fattura|recibo|ricevuta|factuur|"
+        r"quittung|beleg)\b).*\b(billing address|indirizzo di fatturazione|adresse de facturation|"
+        r"direcci[oó]n de facturaci[oó]n|rechnungsadresse|"
+        r"endere[cç]o de (faturamento|fatura[cç][aã]o)|factuuradres)\b",
+        re.IGNORECASE | re.DOTALL,
     ),
     "faulty warranty repair": re.compile(
         r"\b(code|voucher|coupon|link|website|site|page|app|card|password|login|account|"

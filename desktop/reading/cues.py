@@ -33,6 +33,15 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "terrible",
             "horrible",
             "awful",
+            "is a joke",  # "I'm living off a student loan, this is a joke"
+            "what a joke",
+            "absolute joke",
+            "disgraceful",
+            "appalling",
+            "shambles",
+            "livid",
+            "fuming",
+            "daylight robbery",
         ),
         "de": (
             "wütend",
@@ -637,6 +646,9 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "chargeback",
             "charge back",
             "dispute",
+            "disputing",  # "I'm disputing the payment with my card provider"
+            "telling every",  # "telling every parent in the WhatsApp group what you're like"
+            "tell everyone",
             "calling my bank",
             "call my bank",
             "contact my bank",
@@ -645,6 +657,8 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "phone my bank",
             "claw it back",
             "claw back",
+            "going to my bank",  # "I want it back or I'm going to my bank"
+            "go to my bank",
             "watchdog",  # the consumer programme a shamed company ends up on
             "ombudsman",
             "trading standards",

@@ -89,7 +89,8 @@ TOPICS: tuple[tuple[str, str], ...] = (
         # "This is a SCAM" from an angry customer is an accusation, not a question about a text
         r"(is|was) (this|that|it) (a )?scam|scam (text|email|e-mail|message|call|link)s?|"
         r"phishing|suspicious (text|email|e-mail|message|link|call)|fake (text|email|"
-        r"e-mail|message|website)|is (this|that|it) (really )?(you|from you|genuine|legit)\b|"
+        r"e-mail|message|website)|"
+        r"is (this|that|it) (really |actually )?(you|from you|genuine|legit)\b|"
         r"(text|email|e-mail|message|sms|call|link)s? (\w+ )?(really |actually )?(from you|"
         r"genuine|legit)\b|"
         r"betrug\w*|betrüger\w*|arnaque|escroquerie|estafa|truffa|golpista|oplichting",

@@ -165,6 +165,8 @@ _SYNONYMS = {
     "stornierung": "cancel", "kündigung": "cancel", "annulation": "cancel",
     "résiliation": "cancel", "cancelación": "cancel", "lidmaatschap": "membership",
     "bestelling": "order", "adres": "address", "terugbetaling": "refund",
+    # what shops call a membership: "I've switched your Plus to Monthly"
+    "plus": "membership", "prime": "membership", "premium": "membership", "vip": "membership",
 }  # fmt: skip
 # A generic verb takes its action from its object: "issued your refund" -> refund.
 _NOUN_ACTION = {
@@ -578,10 +580,23 @@ def _english(base: str, written: str, object_text: str, rest: str) -> StatedActi
     phrase = _trim(f"{written.lower()} {rest[:1].lower()}{rest[1:]}")
     todo = _trim(f"{base.capitalize()} {_your_to_the(rest)}")
     acted_on = _drop_action_noun(action, target)
+    if action in ("update", "change") and _TO_AN_ADDRESS.search(rest):
+        # "I've updated #62311 to Flat 2, 47 Holloway Lane, NN15 6RB": the order's address
+        acted_on = (*acted_on, "address")
     if target and not acted_on and (of := _OF.search(rest)):
         # "completed the deletion of your account": what the noun's action was done to
         acted_on = _drop_action_noun(action, _target(_object_text(of.group(1))) or ())
     return StatedAction(action, phrase, todo, acted_on)
+
+
+# " to Flat 2, 47 Holloway Lane", " to 12 Rue ...", " to ... NN15 6RB": a place a parcel goes
+_TO_AN_ADDRESS = re.compile(
+    r"\bto\b[^.;]{0,60}?(?:\b(?:flat|apartment|apt|unit|suite)\s+\w+|\b\d+[a-z]?,?\s+[A-Z][\w'-]+"
+    r"(?:\s+[A-Z][\w'-]+)*\s+(?:lane|road|street|st|avenue|ave|close|drive|way|court|place|"
+    r"crescent|gardens|terrace|row|square|hill|grove|mews|walk)\b|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
+    r"\b|\b\d{5}\b)",
+    re.IGNORECASE,
+)
 
 
 def _foreign(sentence: str) -> list[tuple[int, StatedAction]]:

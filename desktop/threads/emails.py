@@ -176,6 +176,14 @@ def _read(lines: Sequence[str], author: Author | None) -> list[Message]:
         if wrote:
             intro = " ".join(lines[i : i + wrote])
             rest = lines[i + wrote :]
+            cut = next((j for j, q in enumerate(rest) if q.lstrip().startswith(">")), len(rest))
+            on_top = not any(q.strip() for q in lines[:i])
+            if on_top and cut < len(rest) and any(q.strip() for q in rest[:cut]):
+                # "> On …, Kim <care@…> wrote:" quoted along with Kim's text right below it:
+                # the line names the writer of that text; the deeper quote is older still.
+                deeper = [_QUOTE.sub("", q, count=1) for q in rest[cut:]]
+                own = _message(rest[:cut], _wrote_author(intro))
+                return [*_read(deeper, None), *([own] if own else [])]
             quoted = [_QUOTE.sub("", q, count=1) for q in rest if q.lstrip().startswith(">")]
             after = [q for q in rest if not q.lstrip().startswith(">")]  # a reply below
             if not quoted:  # pasted from a tool that drops the ">" marks: the rest is quoted

@@ -121,6 +121,11 @@ def _by_shape(
 ) -> dict[str, Role]:
     known = set(roles.values())
     if known == {"agent"}:
+        # After the bot, "Carys: Hi Bethany, I'm Carys": the one who greets another speaker by
+        # name or gives their own is the agent the bot handed over to.
+        hosts = _introduces_or_greets(named, unknown)
+        if hosts and len(hosts) < len(unknown):
+            return {key: "agent" if key in hosts else "customer" for key in unknown}
         return dict.fromkeys(unknown, "customer")
     if known:  # a customer is known: the other voices are the team's
         return dict.fromkeys(unknown, "agent")
@@ -138,3 +143,28 @@ def _by_shape(
     if len(singles) == 1 and len(words) > 1 and not addresses:
         return {key: "agent" if key == singles[0] else "customer" for key in unknown}
     return {key: "customer" if i == 0 else "agent" for i, key in enumerate(unknown)}
+
+
+_INTRODUCES = re.compile(
+    r"\b(?:i'?m|i’m|i am|my name is|this is|you'?re (?:through to|speaking (?:to|with))|je suis|"
+    r"ich bin|soy|sono|mi chiamo|me llamo|je m'appelle|mein name ist|sou|ik ben)\s+"
+    r"(?P<name>[^\W\d_][\w'’-]+)",
+    re.IGNORECASE,
+)
+
+
+def _introduces_or_greets(named: Sequence[Message], unknown: list[str]) -> set[str]:
+    """The unknown speakers who greet another speaker by first name, or say their own name."""
+    first = {key: m.speaker.split()[0].lower() for m in named for key in [m.key] if m.speaker}
+    found = set()
+    for message in named:
+        if message.key not in unknown or message.key not in first:
+            continue
+        others = {first[k] for k in unknown if k != message.key and k in first}
+        greeted = _GREETS.match(message.text)
+        own = any(
+            m["name"].lower() == first[message.key] for m in _INTRODUCES.finditer(message.text)
+        )
+        if own or (greeted and greeted["name"].lower() in others):
+            found.add(message.key)
+    return found

@@ -1,0 +1,256 @@
+"""Threads of a busy season: gifts, vouchers, students, a bot that hands over to a person.
+
+Each case is written here in words of its own, after a kind of miss seen in the read halves of
+tests/data/blind_threads_14.jsonl; the never-read halves only measure.
+"""
+
+from __future__ import annotations
+
+import pytest
+from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
+from desktop.drafting.pipeline import Suggester
+from desktop.drafting.understand import Understanding
+from desktop.evaluation.library import memory_repository
+from desktop.importers import parse_file
+from desktop.reading.concepts import concepts_in
+from desktop.reading.mood import find_cues
+from desktop.settings import Settings
+from desktop.store import action_macros
+from desktop.store.canned import CannedRepository
+from desktop.transcript import parse
+
+from tests.conftest import EVAL
+
+LIBRARY = EVAL / "realistic" / "library.json"
+
+
+@pytest.fixture(scope="module")
+def shop() -> CannedRepository:
+    return memory_repository(list(parse_file(LIBRARY)[1].responses))
+
+
+def understood(repo: CannedRepository, text: str) -> Understanding:
+    suggester = Suggester(None, repo, Settings(), "")  # type: ignore[arg-type]
+    return suggester.understand(parse(text), count=5)
+
+
+def first(repo: CannedRepository, text: str) -> str:
+    ready = understood(repo, text).needs[0].ready
+    assert ready is not None
+    return ready.canned.title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k ta",
+        "ta very much",
+        "oh it's on!! the router had a second band all along. ur a lifesaver",
+        "thnx, you're the best",
+    ],
+)
+def test_slang_thanks_and_news_that_it_works_close_the_thread(text: str) -> None:
+    assert is_thanks_only(text)
+
+
+def test_ta_is_no_thanks_inside_a_request() -> None:
+    assert not is_thanks_only("ta but where is my refund? it's been two weeks")
+
+
+def test_did_all_of_that_points_back_at_the_agents_steps(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: The app says my order was delivered at lunchtime but there is no parcel.\n"
+        "Agent: Sorry about that! Couriers often leave parcels with a neighbour or in a safe "
+        "place. Could you check around the house and next door?\n"
+        "Customer: Done all of that already. Porch, bins, both neighbours, nothing. What now?"
+    )
+    steps = focus_of(parse(thread)).tried
+    assert any("neighbour" in step for step in steps)  # the agent's suggestions, taken
+    assert first(shop, thread) == "Lost parcel - carrier investigation"
+
+
+def test_a_step_named_by_the_customer_does_not_take_in_the_agents_turn() -> None:
+    thread = (
+        "Customer: My reset email never comes.\n"
+        "Agent: Could you check your spam folder and the address on the account?\n"
+        "Customer: I've checked spam, it's not there."
+    )
+    assert not any("address on the account" in s for s in focus_of(parse(thread)).tried)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "My nephew says shops only give you a month. It's been six weeks, am I still "
+            "allowed to send the blender back?",
+            "return window",
+        ),
+        ("Brightwell Home have literally the same kettle at £39 this week", "price match"),
+        (
+            "We want to buy a colleague one of your e-vouchers, if we put £40 on it can she use "
+            "it over several orders?",
+            "use a gift card to pay",
+        ),
+        (
+            "Mi hanno regalato un buono Larkfield da 30 euro ma non capisco dove devo inserirlo",
+            "use a gift card to pay",
+        ),
+        (
+            "J'aimerais tout annuler avant le prochain prélèvement du 12, c'est possible ?",
+            "cancel membership subscription",
+        ),
+        (
+            "I tried Plus once for the free delivery and nobody said it would keep going and "
+            "charge me every month",
+            "unexpected renewal charge",
+        ),
+    ],
+)
+def test_season_paraphrases_name_their_need(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+def test_a_gift_vouchers_balance_is_no_promo_code() -> None:
+    balance = "Granny put one of your vouchers in my card, how do I see what's left on it?"
+    assert "gift card balance" in concepts_in(balance)
+    assert "promo discount code" not in concepts_in(balance)
+    # a code named with it is still a code
+    assert "promo discount code" in concepts_in(
+        "The voucher code won't apply and I don't know what's left on my account"
+    )
+
+
+def test_an_order_moved_to_a_street_address_is_an_address_updated() -> None:
+    [moved] = action_macros._statements("Sorted, I've changed #58120 to 14 Mill Road, LS6 2AB.")
+    assert "address" in moved.target
+    [quantity] = action_macros._statements("I've updated the order to 3 units.")
+    assert "address" not in quantity.target
+
+
+def test_confirmation_in_writing_after_the_address_was_moved(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: it's going to my old flat, order #58120, should be 14 Mill Road LS6 2AB\n"
+        "Agent: No problem, it hasn't left yet, so I've changed #58120 to 14 Mill Road, LS6 2AB.\n"
+        "Customer: legend. could you pop that in an email so I have it in writing?"
+    )
+    assert first(shop, thread) == "Delivery address updated"
+
+
+def test_the_person_the_bot_hands_over_to_is_the_agent() -> None:
+    thread = (
+        "[09:01] Noor: hi why has my card been charged again\n"
+        "[09:01] Shop Bot: Thanks! A member of our team will join shortly.\n"
+        "[09:04] Ellis: Hi Noor, I'm Ellis from the team. Let me take a look.\n"
+        "[09:05] Noor: ok"
+    )
+    roles = [(t.speaker, t.role) for t in parse(thread).turns]
+    assert ("Ellis", "agent") in roles
+    assert ("Noor", "customer") in roles
+
+
+def test_two_customers_without_a_greeting_stay_customers() -> None:
+    thread = (
+        "[10:00] Ana: my parcel is late\n"
+        "[10:00] Shop Bot: A member of our team will join shortly.\n"
+        "[10:02] Ana: also the code didn't work"
+    )
+    assert {t.role for t in parse(thread).turns if t.speaker == "Ana"} == {"customer"}
+
+
+def test_a_bot_saying_someone_will_join_holds_the_request_open() -> None:
+    thread = (
+        "Customer: you took £59 for Plus and I never renewed it\n"
+        "Agent: Sorry to hear that. A member of our team will join shortly.\n"
+        "Customer: hello??"
+    )
+    assert "£59" in focus_of(parse(thread)).open_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm living on a part-time wage, this is a joke. Refund it or I'm going to my bank.",
+        "Absolutely livid. Two weeks and not a word from you.",
+    ],
+)
+def test_a_joke_and_the_bank_read_as_upset(text: str) -> None:
+    assert is_upset(find_cues(text, "en"))
+
+
+def test_a_quoted_wrote_line_names_the_text_right_below_it() -> None:
+    thread = (
+        "From: Dana Reyes <dana.r@example.org>\n"
+        "Subject: Re: duplicate order\n\n"
+        "Hi Sam,\n\nThanks! Could you confirm by email that the second order is cancelled?\n\n"
+        "Dana\n\n"
+        "> On Tue, 3 Sep 2024 at 10:02, Sam at Shop <help@shop.example> wrote:\n"
+        "> Hi Dana,\n"
+        "> I've cancelled the second order, #70112, and the money is on its way back.\n"
+        ">\n"
+        "> > On Tue, 3 Sep 2024 at 09:40, Dana Reyes wrote:\n"
+        "> > I paid twice by mistake, please cancel one of the orders."
+    )
+    turns = parse(thread).turns
+    assert [t.role for t in turns] == ["customer", "agent", "customer"]
+    assert "I've cancelled the second order" in turns[1].text
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "my gran sent me a gift card by email with a huge code. how do I actually use it, "
+            "and can I check what's on it?",
+            "use a gift card to pay",
+        ),
+        (
+            "my gran sent me a gift card by email with a huge code. how do I actually use it, "
+            "and can I check what's on it?",
+            "gift card balance",
+        ),
+        (
+            "Ten days the tracking has said 'Arrived at hub' and not moved once.",
+            "delayed",
+        ),
+    ],
+)
+def test_more_season_paraphrases(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+def test_a_billing_address_is_no_invoice() -> None:
+    said = "Ho messo l'indirizzo di casa come indirizzo di fatturazione, la carta viene rifiutata"
+    assert "invoice receipt" not in concepts_in(said)
+    assert "payment failed" in concepts_in(said)
+    assert "invoice receipt" in concepts_in("Mi serve la fattura con l'indirizzo di fatturazione")
+
+
+def test_a_membership_called_by_its_name_is_the_membership_changed(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: I'm on the annual Plus, can you move me to monthly before it renews?\n"
+        "Agent: Of course - I've switched your Plus to Monthly from your renewal date.\n"
+        "Customer: Great, and can you confirm I won't be charged the annual price?"
+    )
+    assert first(shop, thread) == "Plus plan changed"
+
+
+def test_asking_whether_a_text_is_really_from_the_shop_is_outside_the_library(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Customer: Got a text saying a parcel is held and I owe £2.49 at shop-parcels.example. "
+        "Is that actually you? I haven't ordered anything."
+    )
+    assert understood(shop, thread).abstain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sort it by Friday or I'm disputing the payment with my bank.",
+        "Fix this or I'm telling every parent at the school gate what you're like.",
+    ],
+)
+def test_disputing_and_telling_everyone_are_threats(text: str) -> None:
+    assert any(kind == "threat" for kind, _ in find_cues(text, "en"))
