@@ -254,3 +254,55 @@ def test_asking_whether_a_text_is_really_from_the_shop_is_outside_the_library(
 )
 def test_disputing_and_telling_everyone_are_threats(text: str) -> None:
     assert any(kind == "threat" for kind, _ in find_cues(text, "en"))
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "My daughter set up an account with her school email years ago. She wants that "
+            "account and everything on it gone. What does she do?",
+            "delete account data",
+        ),
+        (
+            "It's set to come to our house but she moves into halls on Friday, so it needs to go "
+            "there instead: Room 14, Block C, Hatfield Road.",
+            "change delivery address",
+        ),
+        (
+            "J'ai pris l'abonnement l'an dernier mais je ne m'en sers plus, je voudrais arrêter.",
+            "cancel membership subscription",
+        ),
+        (
+            "Tengo la suscripción desde enero y no quiero seguir pagando.",
+            "cancel membership subscription",
+        ),
+        ("Ich habe Plus seit März und möchte es jetzt kündigen.", "cancel membership subscription"),
+    ],
+)
+def test_a_need_said_around_its_words(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # A pause without cancelling is no cancellation, in Italian as in English.
+        (
+            "Ho l'abbonamento Plus: posso sospenderlo due mesi senza disdire?",
+            "cancel membership subscription",
+        ),
+        # French "plus" is also "no more": a machine that stops is no membership
+        (
+            "La machine ne chauffe plus et elle s'arrête au bout d'une minute.",
+            "cancel membership subscription",
+        ),
+        # "I don't want the account deleted" keeps the account
+        (
+            "Please send me a copy of my data. I don't want the account deleted though.",
+            "delete account data",
+        ),
+    ],
+)
+def test_a_need_denied_or_only_sounding_alike(text: str, concept: str) -> None:
+    assert concept not in concepts_in(text)

@@ -149,7 +149,17 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"der |dem |el |il |o |a |de |het )?(next|prochaine?|nächsten?|próxim[oa]|prossim[oa]|"
         r"volgende) (payment|charge|renewal|billing|prélèvement|paiement|renouvellement|"
         r"abbuchung|zahlung|verlängerung|cobro|pago|renovación|addebito|pagamento|rinnovo|"
-        r"betaling|incasso)",
+        r"betaling|incasso)|"
+        # A membership named, then a wish to stop, in the other languages the app reads: "j'avais
+        # pris l'abonnement Plus ... je préfère arrêter complètement"
+        # (the membership's name only capitalised: French "plus" is also "no more")
+        r"(abonnement|adhésion|(?-i:\bPlus\b)|abo\b|mitgliedschaft|suscripción|membresía|"
+        r"abbonamento|assinatura|lidmaatschap)[^|]{0,300}?\b(arrêter|s'arrête|stopper|mettre fin|"
+        r"ne (veux|souhaite) (pas|plus) (continuer|payer|être prélevée?)|pas être prélevée?|"
+        r"kündigen|beenden|"
+        r"nicht (mehr )?verlängern|dar(me)? de baja|cancelar(la|lo)?|no (quiero|deseo) (seguir|"
+        r"continuar|pagar)|disdire|annullar(e|lo)|interromper(e|lo)|non (voglio|desidero) "
+        r"(continuare|rinnovare|pagare)|opzeggen|stopzetten|niet (meer )?(verlengen|betalen))",
     ),
     (
         "return window",
@@ -195,6 +205,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "I need to change my delivery address",
         r"(wrong|new|different|old|change( the| my)?) (delivery |shipping )?address|"
         r"moved house|(to|at) my (old|previous) (flat|house|place|home)|"
+        # "it's set to come to our house ... so it needs to go there instead"
+        r"(needs?|has|have) to (go|be (sent|delivered)) (there|to (him|her|them|his|her|their) "
+        r"\w+|to (my|our) \w+) instead|(go|send it|deliver it|ship it|send them) there instead|"
         r"(send|sent|deliver|ship|redirect|go|goes|went|come)( it| them| the (order|parcel))? to "
         r"(my|our|the) (office|work|workplace|parents'?|(mum|mom|mother|dad|father|sister|brother|"
         r"daughter|son|friend|partner|gran|grandma|grandad|aunt|uncle|neighbou?r)'?s?|new "
@@ -473,6 +486,11 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "delete account data",
         "please delete my account and my data",
         r"(delete|close|remove) (my )?(account|data|details)|right to (be forgotten|erasure)|"
+        # "He wants that account and everything on it gone completely"
+        r"(account|profile)( and (everything|all the data|all his data|all her data|all my data) "
+        r"(on|in) it)? (gone|wiped|erased|removed|deleted)|"
+        r"(delete|remove|wipe|erase|close) (his|her|their|our|the|that|this) (old )?"
+        r"(account|profile|data)|"
         r"(konto|daten) löschen|supprimer (mon )?compte|(borrar|eliminar) (mi )?cuenta|"
         r"(cancellare|eliminare) (il mio )?account|(excluir|apagar) (minha )?conta|"
         r"account verwijderen",
@@ -528,12 +546,17 @@ NOT_WITH = {
     "cancel membership subscription": re.compile(
         r"\b(without (losing|cancel\w*)|rather not (lose|cancel)|keep (my|the) (membership|"
         r"plus)|for (those |these |a few |some )?(two |three |\d )?months|"
-        r"(rather than|instead of) cancel\w*|while i'?m (away|travelling|abroad))\b",
+        r"(rather than|instead of) cancel\w*|while i'?m (away|travelling|abroad)|"
+        r"senza (disdire|perdere)|sans (résilier|perdre|annuler)|ohne (zu )?(kündigen|verlieren)|"
+        r"sin (cancelar|perder|darme de baja)|sem (cancelar|perder)|zonder (op te zeggen|"
+        r"te verliezen))\b",
         re.IGNORECASE,
     ),
     # "I don't want to close my account, I just want the texts to stop"
     "delete account data": re.compile(
-        r"\b(don'?t|do not|not|never) (want|wish|mean|need|asking) to (close|delete|remove)\b",
+        r"\b(don'?t|do not|not|never) (want|wish|mean|need|asking) to (close|delete|remove)\b|"
+        r"\b(don'?t|do not|not|never) (want|wish|need) (the|my|his|her) (account|profile) "
+        r"(deleted|closed|removed|gone|wiped)",
         re.IGNORECASE,
     ),
     # "one of your vouchers in the card, how do I find out what's left on it?": a gift voucher's
