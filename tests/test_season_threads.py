@@ -306,3 +306,198 @@ def test_a_need_said_around_its_words(text: str, concept: str) -> None:
 )
 def test_a_need_denied_or_only_sounding_alike(text: str, concept: str) -> None:
     assert concept not in concepts_in(text)
+
+
+# --- the fifteenth set's read halves (tests/data/blind_threads_15.jsonl) -----------------------
+
+
+def test_direct_messages_under_username_lines() -> None:
+    thread = (
+        "sam.k_writes\n"
+        "hi can I pause my plus for a month?\n"
+        "shopteamhome\n"
+        "Hi Sam! Done, I've paused it until 3 June.\n"
+        "sam.k_writes\n"
+        "so nothing comes out on the 1st?"
+    )
+    turns = parse(thread).turns
+    assert [(t.speaker, t.role) for t in turns] == [
+        ("sam.k_writes", "customer"),
+        ("shopteamhome", "agent"),
+        ("sam.k_writes", "customer"),
+    ]
+
+
+def test_the_shop_writing_first_in_direct_messages_is_still_the_shop() -> None:
+    thread = (
+        "shopteamhome\n"
+        "Hey Priya! Your lamp left us today with DPD 🚚\n"
+        "priya_b_88\n"
+        "amazing thank you\n"
+        "priya_b_88\n"
+        "see you tomorrow then"
+    )
+    roles = {t.speaker: t.role for t in parse(thread).turns}
+    assert roles == {"shopteamhome": "agent", "priya_b_88": "customer"}
+
+
+def test_short_lines_of_a_chat_are_no_usernames() -> None:
+    thread = "Customer: my code won't work\nthanks\nAgent: Which code is it?\nCustomer: SPRING10"
+    assert [t.role for t in parse(thread).turns] == ["customer", "agent", "customer"]
+
+
+def test_a_forwarded_mail_under_the_customers_words_is_theirs_to_show() -> None:
+    thread = (
+        "From: Ann Lowe <ann.lowe@example.org>\n"
+        "Subject: Fwd: receipts\n\n"
+        "Hello, see below from our accountant, order #60112. Can you sort it?\n"
+        "Ann\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Accounts <accounts@lowe-design.example>\n"
+        "Date: Mon, 4 Nov 2024 at 09:00\n"
+        "Subject: receipts\n\n"
+        "Ann, the confirmation is not a VAT invoice. It needs our company name and VAT number.\n"
+    )
+    turns = parse(thread).turns
+    assert [t.role for t in turns] == ["customer"]
+    assert "VAT invoice" in turns[0].text
+
+
+def test_forwarding_a_prize_mail_to_ask_if_it_is_real_fits_no_reply(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "From: Joan Hale <joan.hale@example.co.uk>\n"
+        "Subject: Fwd: You have won!\n\n"
+        "Hello, I got the email below today. Is this really from you? I haven't clicked it.\n\n"
+        "Joan\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Shop Prizes <win@sh0p-prizes.example>\n"
+        "Subject: You have won!\n\n"
+        "You have won a £200 voucher. Please confirm your card details and pay a £1.99 fee "
+        "within 24 hours.\n"
+    )
+    assert understood(shop, thread).abstain
+
+
+def test_can_you_help_above_a_forwarded_request_asks_nothing_itself(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Hi, forwarding this from our office manager - can you help?\n"
+        "Liam\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Office <office@kerr-partners.example>\n"
+        "Subject: gifts\n\n"
+        "Liam - ask them whether they do corporate gift cards, 30 x £40 with our logo, one "
+        "invoice on 30-day terms.\n"
+    )
+    assert understood(shop, thread).abstain
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "Sul davanti c'è una lucina arancione fissa e qui l'acqua è durissima, pieno di "
+            "calcare. Cosa posso fare io a casa?",
+            "descale limescale",
+        ),
+        (
+            "The front has started glowing orange and the water here leaves white crust on "
+            "everything. Is there something I should be doing to it?",
+            "descale limescale",
+        ),
+        (
+            "My account still says Preparing. Can you stop it before it goes anywhere?",
+            "cancel order",
+        ),
+        (
+            "I sent back the lamp last week and tracking says it reached you. How long until the "
+            "money is back on my card?",
+            "refund timing",
+        ),
+        (
+            "My accountant wants a proper bill with the tax shown separately and the business "
+            "name on it.",
+            "invoice receipt",
+        ),
+        (
+            "We'll be away for two months. Can I stop it just for that stretch rather than "
+            "cancelling?",
+            "pause membership",
+        ),
+        (
+            "Bonjour, je voudrais arrêter mon Plus, je ne commande presque plus.",
+            "cancel membership subscription",
+        ),
+    ],
+)
+def test_fifteenth_set_paraphrases(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # a product in the basket, not a descale asked about
+        (
+            "The code fails; basket is the kettle and a box of descaler sachets.",
+            "descale limescale",
+        ),
+        # "I sent back the X" is a return made, not asked for
+        ("I sent back the organiser last week. When will I see the money?", "return an item"),
+        # somebody's opinion that it is broken is no damage on arrival
+        ("My husband is convinced it's broken. I think it's the water here.", "damaged"),
+    ],
+)
+def test_fifteenth_set_lookalikes(text: str, concept: str) -> None:
+    assert concept not in concepts_in(text)
+
+
+def test_the_descale_done_and_the_light_gone_is_thanks() -> None:
+    assert is_thanks_only(
+        "Did the descale like you said last night. The orange light has gone off and the coffee "
+        "tastes better already! Thanks for the help."
+    )
+
+
+def test_a_new_one_sent_is_a_replacement_and_a_street_after_so_is_an_address() -> None:
+    [sent] = action_macros._statements("I've sent you a brand new kettle today, order #55120.")
+    assert sent.lemma == "dispatch" and "replacement" in sent.target
+    [email] = action_macros._statements("I've sent you an email with the label.")
+    assert email.lemma == "send"
+    [moved] = action_macros._statements(
+        "I've just updated order #54655 so the desk goes to Unit 3, Wexford Court, 22 Hale Road."
+    )
+    assert "address" in moved.target
+
+
+def test_reading_back_through_holds_the_request_open() -> None:
+    thread = (
+        "Visitor: the SPRING code says not valid for my basket, it's £86 and nothing is on sale\n"
+        "Jess: Hi, I'm Jess, reading back through now.\n"
+        "Visitor: thanks, I want to order tonight"
+    )
+    assert "SPRING code" in focus_of(parse(thread)).open_text
+
+
+def test_the_device_itself_after_every_step_is_a_fault(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: My Vela lamp won't show up in the app.\n"
+        "Agent: Please use 2.4 GHz Wi-Fi, switch it off and on three times until it blinks "
+        "blue, then hold the base for 10 seconds to reset it.\n"
+        "Customer: Did all of it, twice, on two phones. It never blinks blue, it just stays "
+        "white. I think it's the lamp itself? It's six weeks old."
+    )
+    assert first(shop, thread) == "Warranty claim"
+
+
+def test_carrying_upstairs_and_assembly_are_outside_a_shop_library(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Customer: Before I order the oak desk: can your driver carry it upstairs and put it "
+        "together for me? Happy to pay for it."
+    )
+    assert understood(shop, thread).abstain

@@ -197,7 +197,8 @@ _HAND_OVER = re.compile(
     r"will join (you |the chat )?(shortly|soon|in a (moment|minute|few minutes))|"
     r"has joined the chat|joined the conversation|"
     # ... or only says the agent is looking, or thanks for the message, in the app's languages
-    r"let me (check|look|have a look|take a look|look into|see)|i'?ll (check|look into|have a "
+    r"reading (back )?(through|over|up on)|catching up on|(having|have) a read|"
+    r"let me (check|look|have a look|take a look|look into|see|read)|i'?ll (check|look into|have a "
     r"look|take a look)|one moment|(bear|bare) with me|give me a (moment|minute|sec(ond)?)|"
     r"thanks for (getting in touch|reaching out|your message|contacting|the details|waiting|"
     r"holding|your patience)|sorry (for|about) the wait|"

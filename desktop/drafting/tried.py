@@ -67,7 +67,10 @@ _STILL_FAILS = re.compile(
     r"(is|are) still (on|flashing|blinking|lit)|dripping|leaking|leaks|"
     # "The orange light is back within a couple of cups", "something inside has given up"
     r"(light|warning|error|fault|problem|noise|rattle|leak)s? (is |are |has |have |comes? |came )?"
-    r"(back|come back|returned)|(has |have )?(given up|packed up)|died)\b",
+    r"(back|come back|returned)|(has |have )?(given up|packed up)|died|"
+    # "it never blinks blue, it just stays plain white ... I think it's the lamp itself?"
+    r"(it'?s|it is|must be|is it) the \w+( \w+)? itself|"
+    r"just stays|stays (plain |solid |on )?(white|red|orange|off|dark))\b",
     re.IGNORECASE,
 )
 # A response that walks the customer through a device's own steps (a troubleshooting how-to).

@@ -258,14 +258,18 @@ def _asks(focus: Focus) -> list[str]:
             questions.append(" ".join(pieces))
         if not segment.endswith(","):
             pieces = []
-    # "Is this the right place for orders?" asks where to ask, not for anything.
+    # "Is this the right place for orders?" asks where to ask, not for anything; "forwarding
+    # this from our office manager - can you help?" asks for help with what follows.
     questions = [q for q in questions if not _WHERE_TO_ASK.search(q)] or questions
+    helping = [q for q in questions if _HELP_WITH_THIS.search(q)]
+    segments = [s for s in focus.segments if s not in helping]
     # Without a question mark, a request says so ("would you", "we wondered whether"); a
     # "could" or "when" inside a story ("the only address I could find") asks nothing.
     return (
-        questions
-        or [s for s in focus.segments if _REQUEST.search(s)]
-        or [s for s in focus.segments if ASKS.search(s)]
+        [q for q in questions if q not in helping]
+        or [s for s in segments if _REQUEST.search(s)]
+        or [s for s in segments if ASKS.search(s)]
+        or segments
         or list(focus.segments)
     )
 
@@ -273,6 +277,11 @@ def _asks(focus: Focus) -> list[str]:
 # A short question that only goes on from the one before: "Or anything similar?", "Any ideas?"
 _GOES_ON = re.compile(
     r"^\W*(?:or|and|any|anything|something|what about|how about|o|oder|ou|ó|oppure)\b[^?]{0,30}\?",
+    re.IGNORECASE,
+)
+_HELP_WITH_THIS = re.compile(
+    r"\b(?:can|could) (?:you|anyone|someone) (?:please )?help(?: me| us)?(?: with (?:this|that|"
+    r"it))?(?: at all| please)?\s*\?\s*$",
     re.IGNORECASE,
 )
 _WHERE_TO_ASK = re.compile(

@@ -103,6 +103,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "refund timing",
         "when will I get my refund",
         r"(get|have|receive|see) (my|the) money( back)?|money back|"
+        # "how long until the money is back on my card?"
+        r"(how long|when)\b.{0,30}\b(money|it|that|the amount|my \w+) (is |will be |gets? )?back "
+        r"(on|in|to) (my|the) (card|account|bank)|"
         # "roughly when I should see it back" (the money, once the return has landed)
         r"when (i|we) (should|will|would|can|might) (see|expect) (it|that|the money) back(?! from)|"
         r"(should|will|would) (i|we) (see|expect) (it|that|the money) back(?! from)|"
@@ -133,7 +136,23 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "cancel order",
         "I want to cancel my order",
         r"changed my mind|(don'?t|no longer) (want|need) (it|them|the order)|"
+        # "Can you stop it before it goes anywhere?"
+        r"\b(stop|cancel|halt|catch) (it|them|that|that one|this one|the order|"
+        r"the (\w+ ){0,2}order)\b[^.?!]{0,20}\b(before|from) (it |they )?(goes|go|ships?|"
+        r"shipping|leaves?|leaving|"
+        r"(is|are|being|gets?|getting) (sent|shipped|dispatched|packed)|going)\b|"
         r"stornier|annuler|annulation|cancelar|cancelación|annullare|annullamento|annuleren",
+    ),
+    (
+        "descale limescale",
+        "how do I descale my coffee machine",
+        # "l'acqua è durissima ... il calcare", "the orange light stays on and it pours slowly"
+        r"descal(e|ed|es|ing)\b|limescale|hard water|scale build|entkalk\w*|\bkalk\b|verkalkt|"
+        r"détartr\w*|"
+        r"calcaire|descalcific\w*|\bcal\b|decalcific\w*|\bcalcare\b|acqua (è )?(dura|durissima)|"
+        r"agua dura|eau (très )?calcaire|ontkalk\w*|(orange|amber) (warning )?light|"
+        r"(lucina|spia|luce) arancion\w*|(voyant|lumière) orange|(luz|piloto) naranja|"
+        r"orangene?s? (lampe|licht|leuchte)|oranje lampje|glow\w* orange|white crust",
     ),
     (
         "cancel membership subscription",
@@ -152,6 +171,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"betaling|incasso)|"
         # A membership named, then a wish to stop, in the other languages the app reads: "j'avais
         # pris l'abonnement Plus ... je préfère arrêter complètement"
+        # "je voudrais arrêter mon Plus", "mein Plus kündigen"
+        r"(arrêter|stopper|annuler|résilier|cancelar|disdire|annullare|interrompere|opzeggen|"
+        r"stoppen|beenden) (mon |ma |l'|le |la |mi |il mio |la mia |o meu |a minha |mijn )?"
+        r"(?-i:Plus\b)|(?-i:Plus\b) (kündigen|beenden|opzeggen|stopzetten)|"
         # (the membership's name only capitalised: French "plus" is also "no more")
         r"(abonnement|adhésion|(?-i:\bPlus\b)|abo\b|mitgliedschaft|suscripción|membresía|"
         r"abbonamento|assinatura|lidmaatschap)[^|]{0,300}?\b(arrêter|s'arrête|stopper|mettre fin|"
@@ -223,7 +246,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"invoice|vat (number|invoice|receipt)|(need|want|get|send|copy of|lost) (a |an |the |my )?"
         r"(proper |itemised )?receipt|"
         # "proper paperwork with the company's name on it for our bookkeeper"
-        r"(proper |official |formal )?(paperwork|document|documentation)\b.{0,80}\b(vat|company|"
+        r"vat (no\b|reg)|(tax|vat) (shown|listed|itemi[sz]ed|broken out) separately|"
+        r"(proper |official |formal )?(paperwork|document|documentation|bill)\b.{0,80}\b(vat|tax|"
+        r"company|"
         r"business|practice|firm|accounts|accountant|bookkeeper|expenses|reimburs\w*)|rechnung|quittung|facture|factura|recibo|fattura|ricevuta|"
         r"nota fiscal|factuur|bonnetje",
     ),
@@ -414,6 +439,12 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"the subscription|my subscription) for (those |these |a few |some )?(two |three |2 |3 )?"
         r"months|"
         r"rather than cancel(ling)? (it|my membership|plus|the membership)|"
+        r"rather than cancell?ing\b|"
+        # "Can I stop it just for that stretch ... I don't want to lose it altogether"
+        r"(stop|pause|suspend|freeze) (it|plus|my membership|the membership) (just )?for "
+        r"(that|this|the|a) (stretch|period|time|while|bit)|"
+        r"(don'?t|do not) want to lose (it|plus|my membership|the membership) "
+        r"(altogether|completely)|"
         r"without losing (it|my membership|plus|the membership)|"
         r"put (it|my (membership|subscription|plus)) on hold|freeze (my )?(membership|"
         r"subscription)|take a break from (plus|my membership|the subscription)|"
@@ -442,6 +473,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(how much|what'?s|what is) (is |money |credit )?(still )?(left|remaining) on "
         r"(it|the card|my card|the gift ?card|my gift ?card|the voucher)|"
         r"(e-?)?gift ?card'?s? balance|balance (on|of) (my|the|a|her|his) (e-?)?gift ?card|"
+        # "a Larkfield card with a long code on the back. I've no idea how much is on it"
+        r"\bcard with a (long )?code\b.{0,200}\bhow much (money |credit )?is (left |still )?on "
+        r"(it|there)|"
         r"(gift ?card|voucher)\b.{0,200}\b(find out|see|check|know) (what'?s|what is|how much is) "
         r"(left |still )?on (it|the card|there)\b|"
         r"(guthaben|restbetrag) (auf|der|des) (dem |meinem )?gutschein|"
@@ -507,13 +541,16 @@ NOT_WITH = {
         r"devuelto|restituito|devolvi|(site|page|app|link|checkout)s? (is |seems |looks )?broken|"
         r"broken (web)?(site|page|app|link|checkout)|"
         # "is it broken or am I being thick?": asks whether, after a story of no damage
-        r"(is|could|might) (it|this|that|the \w+) (be )?(broken|faulty|defective) or)\b",
+        r"(is|could|might) (it|this|that|the \w+) (be )?(broken|faulty|defective) or|"
+        # "My husband is convinced it's broken. I think it's the water round here"
+        r"(convinced|thinks|reckons|worried|afraid) (that )?(it'?s|it is) broken)\b",
         re.IGNORECASE,
     ),
     # "Ich habe die Mühle zurückgeschickt": a return already made is not asked for.
     "return an item": re.compile(
         r"\b((i|we) (have |'ve |already )*(sent|posted|returned|dropped off) (it|them|the \w+)"
-        r"( \w+)? back|(ich|wir) (habe|haben) .{0,60}zurück(geschickt|gesendet|gegeben)|"
+        r"( \w+)? back|(i|we) (have |'ve |already )*(sent|posted) back (the|my|our) |"
+        r"(ich|wir) (habe|haben) .{0,60}zurück(geschickt|gesendet|gegeben)|"
         r"(ich|wir) (habe|haben) (die |meine )?rücksendung .{0,80}"
         r"(abgegeben|aufgegeben|verschickt)|"
         r"j'ai (déjà )?renvoyé|(he|hemos) devuelto|ho (già )?restituito|já devolvi|"
@@ -557,6 +594,15 @@ NOT_WITH = {
         r"\b(don'?t|do not|not|never) (want|wish|mean|need|asking) to (close|delete|remove)\b|"
         r"\b(don'?t|do not|not|never) (want|wish|need) (the|my|his|her) (account|profile) "
         r"(deleted|closed|removed|gone|wiped)",
+        re.IGNORECASE,
+    ),
+    # "Did the descale like you said. The orange light has gone off": a step taken, news it worked
+    "descale limescale": re.compile(
+        r"\b((did|done|ran|run|finished|completed) (the|a|another) (\w+ )?descal\w*|"
+        r"descal\w* (worked|did (it|the trick)|sorted it|fixed it)|"
+        r"(light|it)( has| have| is|'s)? (gone|went)( off| out| away)?\b|"
+        r"(light|it) is now (off|out)|"
+        r"tastes? better|did the trick)",
         re.IGNORECASE,
     ),
     # "one of your vouchers in the card, how do I find out what's left on it?": a gift voucher's

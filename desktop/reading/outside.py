@@ -48,6 +48,13 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"cadeaubon zonder prijs",
     ),
     (
+        "assembly or carrying it in",
+        # "will they carry the new ones upstairs and put them together?"
+        r"(put|putting) (them|it|the \w+) together|assembl(e|y|ing)\b|"
+        r"carry (them|it|the \w+|the \w+ \w+) (up|upstairs|up the stairs|inside|indoors)\b|"
+        r"(montage|aufbauen|aufbau|montaje|montar|montaggio|montagem|in elkaar zetten)\b",
+    ),
+    (
         "a trade-in or taking an old appliance away",
         r"trade[- ]in|part[- ]exchange|take (away )?(my|the|our) old|recycle (my|the|our) old|"
         # "if I get the Barista One, would you take the Gaggia and knock something off?"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 # --- verbs -----------------------------------------------------------------------------------
 
@@ -461,6 +461,10 @@ def _in_sentence(sentence: str) -> list[StatedAction]:
         # "I've sent out a replacement": the particle is part of the verb, not its object
         tail = _PARTICLE.sub("", sentence[match.end() :], count=1)
         action = _english(base, written, _object_text(tail), _clause_text(tail))
+        if action and action.lemma in ("update", "change") and _TO_AN_ADDRESS.search(tail):
+            # "I've updated #62311 to Flat 2, 47 Holloway Lane", "updated order #54655 so the
+            # lamp goes to Unit 3, Wexford Court": the order's address
+            action = replace(action, target=(*action.target, "address"))
         if action:
             found.append((match.start(), action))
     for match in _PASSIVE.finditer(sentence):
@@ -572,6 +576,8 @@ def _english(base: str, written: str, object_text: str, rest: str) -> StatedActi
     target = _target(object_text)
     if target is None:
         return None  # the team's own thing: "we have updated our terms"
+    if _EN[base][1] in ("send", "dispatch") and _A_NEW_ONE.match(object_text):
+        target = (*target, "replacement")  # "I've sent you a brand new pan": a replacement
     action = _resolve(_EN[base][1], target)
     if action in ("send", "dispatch", "return") and _MONEY_BACK.search(rest):
         action = "refund"  # "sent the duplicate £38.50 back to your card"
@@ -580,21 +586,23 @@ def _english(base: str, written: str, object_text: str, rest: str) -> StatedActi
     phrase = _trim(f"{written.lower()} {rest[:1].lower()}{rest[1:]}")
     todo = _trim(f"{base.capitalize()} {_your_to_the(rest)}")
     acted_on = _drop_action_noun(action, target)
-    if action in ("update", "change") and _TO_AN_ADDRESS.search(rest):
-        # "I've updated #62311 to Flat 2, 47 Holloway Lane, NN15 6RB": the order's address
-        acted_on = (*acted_on, "address")
     if target and not acted_on and (of := _OF.search(rest)):
         # "completed the deletion of your account": what the noun's action was done to
         acted_on = _drop_action_noun(action, _target(_object_text(of.group(1))) or ())
     return StatedAction(action, phrase, todo, acted_on)
 
 
+_A_NEW_ONE = re.compile(
+    r"^(?:(?:you|her|him|them)\s+)?(?:a |an )?(?:brand[- ]new|new|another|fresh|second|"
+    r"replacement)\b",
+    re.IGNORECASE,
+)
 # " to Flat 2, 47 Holloway Lane", " to 12 Rue ...", " to ... NN15 6RB": a place a parcel goes
 _TO_AN_ADDRESS = re.compile(
     r"\bto\b[^.;]{0,60}?(?:\b(?:flat|apartment|apt|unit|suite)\s+\w+|\b\d+[a-z]?,?\s+[A-Z][\w'-]+"
     r"(?:\s+[A-Z][\w'-]+)*\s+(?:lane|road|street|st|avenue|ave|close|drive|way|court|place|"
-    r"crescent|gardens|terrace|row|square|hill|grove|mews|walk)\b|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
-    r"\b|\b\d{5}\b)",
+    r"crescent|gardens|terrace|row|square|hill|grove|mews|walk)\b|"
+    r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b)",
     re.IGNORECASE,
 )
 

@@ -265,4 +265,35 @@ def _answered_top(messages: list[Message]) -> list[Message]:
 
 def split(lines: Sequence[str]) -> list[Message]:
     """The thread's messages, oldest first; the top's author is unknown unless a header says."""
-    return _answered_top(_read(lines, None))
+    return _answered_top(_read(without_forwarded(lines), None))
+
+
+# "---------- Forwarded message ---------", "Begin forwarded message:" and their translations
+_FORWARDED = re.compile(
+    r"^\s*(?:-{2,}\s*)?(?:forwarded message|begin forwarded message|weitergeleitete nachricht|"
+    r"message transféré|mensaje reenviado|messaggio inoltrato|mensagem encaminhada|"
+    r"doorgestuurd bericht|пересылаемое сообщение|转发的邮件|転送されたメッセージ)"
+    r"\s*:?\s*(?:-{2,})?\s*$",
+    re.IGNORECASE,
+)
+
+
+def without_forwarded(lines: Sequence[str]) -> list[str]:
+    """`lines` with a forwarded e-mail's separator and header fields taken out, its text kept.
+
+    What a customer forwards under their own words ("see below from our finance person", "Is
+    this really from you?") is theirs to show, not a turn by its sender: read as one, a prize
+    e-mail's sender became the customer and the customer the agent. A forward at the very top
+    is the message the customer writes under, and is left as it is.
+    """
+    kept: list[str] = []
+    header = False
+    for line in lines:
+        if _FORWARDED.match(line.lstrip("> ")) and any(k.strip() for k in kept):
+            header = True
+            continue
+        if header and (_HEADER.match(line) or not line.strip()):
+            continue
+        header = False
+        kept.append(line)
+    return kept

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.threads import chat, emails, helpdesk, speakers
+from desktop.threads import chat, emails, handles, helpdesk, speakers
 from desktop.threads.model import Message
 from desktop.threads.noise import is_noise_line, strip_noise, unescape
 
@@ -36,4 +36,6 @@ def _split(lines: list[str]) -> tuple[list[Message], set[str]]:
         return (labelled, joined) if len(labelled) > 1 else (messages, set())
     if emails.looks_like_email(lines):
         return emails.split(lines), set()
+    if handles.looks_like_handles(lines):
+        return handles.split(lines), set()
     return chat.split(lines)
