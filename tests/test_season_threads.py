@@ -501,3 +501,106 @@ def test_carrying_upstairs_and_assembly_are_outside_a_shop_library(
         "together for me? Happy to pay for it."
     )
     assert understood(shop, thread).abstain
+
+
+# --- the sixteenth set's read halves (tests/data/blind_threads_16.jsonl) -----------------------
+
+
+def test_a_brands_plain_handle_beside_customer_handles_is_a_label() -> None:
+    thread = (
+        "Instagram · Direct\n"
+        "— 21 Apr —\n"
+        "mo.cooks.ldn: my code says expired??\n"
+        "shopteamhome: Hi Mo! Which code is it?\n"
+        "mo.cooks.ldn: SPRING20\n"
+        "shopteamhome: Thanks, I've refunded the 20% to your card."
+    )
+    turns = parse(thread).turns
+    assert [(t.speaker, t.role) for t in turns] == [
+        ("mo.cooks.ldn", "customer"),
+        ("shopteamhome", "agent"),
+        ("mo.cooks.ldn", "customer"),
+        ("shopteamhome", "agent"),
+    ]
+
+
+def test_the_customers_own_manager_is_no_escalation() -> None:
+    said = "The grinder is for the café and my manager needs proper paperwork for the books."
+    assert not any(kind == "threat" for kind, _ in find_cues(said, "en"))
+    assert any(kind == "threat" for kind, _ in find_cues("Get me your manager now.", "en"))
+
+
+def test_me_again_after_a_closed_thread_is_a_new_request(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: my kettle hasn't come\n"
+        "Agent: Done! I've sent a replacement out today under order 52441.\n"
+        "Customer: It came, thanks!\n"
+        "Customer: Hiya, me again! The orange light on the Barista One won't go off and the "
+        "water here is very hard. How do I clean it out inside?"
+    )
+    assert first(shop, thread) == "How-to: descale the Barista One"
+
+
+def test_something_awful_is_an_idiom_not_anger() -> None:
+    assert not find_cues("it clashes something awful with the curtains", "en")
+    assert find_cues("your service is awful", "en")
+
+
+def test_asking_whether_a_text_is_real_and_where_to_report_it_fits_no_reply(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        'Customer: I got a text: "SHOP: your parcel is held, pay £1.45 at shop-pay.example". '
+        "I haven't ordered anything. Is it real, and do I need to do anything? Should I report "
+        "it somewhere?"
+    )
+    assert understood(shop, thread).abstain
+
+
+def test_going_to_the_bank_and_reviews_everywhere_is_upset() -> None:
+    said = "If that money isn't back by Friday I'm going to my bank and leaving reviews everywhere."
+    assert is_upset(find_cues(said, "en"))
+
+
+def test_thanks_then_another_thing_in_french_is_no_closing() -> None:
+    assert not is_thanks_only(
+        "Merci. Autre chose : j'ai essayé le code AUTOMNE15 reçu par mail et le site me répond "
+        "« code non applicable »."
+    )
+    assert is_thanks_only("Merci beaucoup, c'est bien reçu !")
+
+
+def test_foreign_function_words_are_no_steps_in_common() -> None:
+    from desktop.drafting.tried import words
+
+    step = words("j'ai essayé le code reçu par mail pour un moulin")
+    assert not {"pour", "par"} & step
+    assert "moulin"[:5] in {w[:5] for w in step}
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "The app that gives me the 6 digit numbers was on my old phone and the site still "
+            "asks for the code after my password.",
+            "two-factor authentication",
+        ),
+        (
+            "The email with the link to make a new password never comes, I've checked junk.",
+            "reset email not arriving",
+        ),
+        ("Roughly how long before the £89 lands back on my card?", "refund timing"),
+        (
+            "for work we must ask a company for all the personal info they hold on us",
+            "copy of my data",
+        ),
+    ],
+)
+def test_sixteenth_set_paraphrases(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+def test_pans_dropped_back_at_the_post_office_are_a_return_made() -> None:
+    said = "I dropped the pans back at the post office on Wednesday. When will I see the money?"
+    assert "return an item" not in concepts_in(said)

@@ -106,6 +106,15 @@ _MORE = re.compile(
     r"can'?t|didn'?t|hasn'?t|haven'?t)\b",
     re.IGNORECASE,
 )
+# ... and in the other languages the app reads, where the letter goes on to something else or
+# to what does not work: "Merci. Autre chose : j'ai essayé le code ... « code non applicable »"
+_ANOTHER_THING = re.compile(
+    r"\b(autre (chose|question)|par ailleurs|otra (cosa|pregunta)|además|noch (etwas|eine frage)|"
+    r"außerdem|un'?altra (cosa|domanda)|inoltre|outra (coisa|pergunta)|nog (iets|een vraag)|"
+    r"non applicable|ne (marche|fonctionne) pas|no funciona|funktioniert nicht|non funziona|"
+    r"não funciona|werkt niet)\b",
+    re.IGNORECASE,
+)
 # Praise that only a satisfied customer writes: such a sentence closes, whatever else it says
 # ("impressed with how quickly you dealt with the broken one"), unless it asks something.
 _STRONG_PRAISE = re.compile(
@@ -237,7 +246,8 @@ _STRONG_THREAT = re.compile(
     r"(?<!glowing review)(?<!5 star review)(?<!5-star review)(?<!five star review)"
     r"(?<!five-star review)(?<!lovely review)|(?:1|one|0|zero)[- ]stars?\b|"
     rf"never (order|shop|buy)|{NOT_A_PERSON_MANAGER}|supervisor|court|small claims|"
-    r"(call|calling|contact|ring|ringing|phone) my bank|claw\w* (it |this |the money )?back|"
+    r"(call|calling|contact|ring|ringing|phone|going to|go to) my bank|"
+    r"claw\w* (it |this |the money )?back|telling every|tell everyone|"
     r"watchdog|someone above you|your boss)",
     re.IGNORECASE,
 )
@@ -295,7 +305,8 @@ _ANYTHING_ELSE = re.compile(
 _NEW_TOPIC = re.compile(
     r"\b((completely |totally |a )?(different|separate|unrelated|new) (question|topic|issue|"
     r"matter|query)|on another note|something (different|unrelated) now|changing the subject|"
-    r"^\W*(hi|hello|hey) again\b|it'?s me again|^\W*(hi|hello|hey)( \w+)?,? me again\b|"
+    r"^\W*(hi|hello|hey) again\b|it'?s me again|^\W*(hi|hiya|hello|hey)( \w+)?,? me again\b|"
+    r"^\W*me again\b|random (one|question|q)\b|"
     r"nothing wrong with the \w+|"
     r"autre question|otra pregunta|"
     r"andere frage)\b",
@@ -511,7 +522,12 @@ _ABLE = re.compile(r"\b(?:they|he|she|we)\s+can\b(?!['\u2019]?t)", re.IGNORECASE
 def _story(sentence: str) -> bool:
     """A sentence that tells what happened and asks for nothing, with no support need in it."""
     said = _ABLE.sub(" ", _CONDITION.sub(" ", sentence))
-    return not (_REQUEST.search(said) or _LETTER_PROBLEM.search(said) or concepts_in(said))
+    return not (
+        _REQUEST.search(said)
+        or _LETTER_PROBLEM.search(said)
+        or _ANOTHER_THING.search(said)
+        or concepts_in(said)
+    )
 
 
 # What keeps a long letter from being only thanks: a question, a request, a problem.
@@ -666,6 +682,8 @@ def _closing_sentence(sentence: str) -> bool:
     rest = _FAREWELL.sub(" ", sentence)
     # An order number or code is information ("Claro, es el A-10990"): an answer, not thanks.
     if _REQUEST.search(rest) or _MORE.search(rest) or _IDENTIFIER.search(rest):
+        return False
+    if _ANOTHER_THING.search(rest):
         return False
     if _WH_ASK.search(rest) or _DAMAGE.search(rest):
         return False  # "and how do I return the other one", "My parcel is damaged."

@@ -102,9 +102,36 @@ _IRREGULAR = {
 }  # fmt: skip
 
 
+# Function words of the other languages the app reads: a French step ("j'ai essayé le code
+# reçu par mail pour un moulin") shares "le", "par", "pour" with any French response, and those
+# say nothing of which steps were taken.
+_FOREIGN_FUNCTION_WORDS = frozenset(
+    [
+        "les", "une", "des", "aux", "mais", "pour", "par", "sur", "dans", "avec", "sans", "cette",
+        "ces", "mon", "mes", "ton", "tes", "son", "ses", "notre", "nos", "votre", "vos", "leur",
+        "leurs", "elle", "nous", "vous", "ils", "elles", "lui", "pas", "plus", "que", "qui", "est",
+        "sont", "été", "être", "avoir", "avons", "avez", "ont", "los", "las", "unos", "unas", "del",
+        "pero", "para", "por", "sobre", "con", "sin", "este", "esta", "estos", "estas", "mis",
+        "tus", "sus", "nuestro", "vuestro", "ella", "nosotros", "ustedes", "les", "son", "der",
+        "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "und", "oder",
+        "aber", "für", "mit", "ohne", "auf", "zum", "zur", "von", "vom", "ich", "sie", "wir", "ihr",
+        "mein", "meine", "dein", "sein", "unser", "euer", "ist", "sind", "nicht", "kein", "keine",
+        "hat", "habe", "haben", "gli", "uno", "una", "dei", "degli", "della", "delle", "nel",
+        "nella", "per", "con", "sono", "non", "hai", "abbiamo", "uma", "uns", "umas", "dos", "das",
+        "nos", "nas", "com", "sem", "para", "pelo", "pela", "ele", "ela", "nós", "vocês", "não",
+        "são", "het", "een", "maar", "voor", "met", "zonder", "van", "jij", "hij", "zij", "wij",
+        "jullie", "mijn", "jouw", "zijn", "niet", "geen", "heb", "heeft", "hebben",
+    ]
+)  # fmt: skip
+
+
 def words(text: str) -> set[str]:
     found = (w.lower() for w in _WORD.findall(text))
-    return {_IRREGULAR.get(w, w)[:STEM] for w in found if w not in STOPWORDS}
+    return {
+        _IRREGULAR.get(w, w)[:STEM]
+        for w in found
+        if w not in STOPWORDS and w not in _FOREIGN_FUNCTION_WORDS
+    }
 
 
 def exhausted(canned: CannedResponse, tried: Sequence[str], least: int = EXHAUSTED_WORDS) -> bool:

@@ -436,7 +436,7 @@ def _just_done(canned: CannedResponse, focus: Focus) -> bool:
 _MOVED_ON = re.compile(
     r"\b(while i'?m here|while i (have|'ve got|got) you|one (more|last|other) thing|"
     r"another (thing|question)|separately|(one |a |my )?(last|final|quick|more) question|"
-    r"by the way|btw|(hi|hello) again|"
+    r"by the way|btw|(hi|hello) again|me again|random (one|question|q)|"
     r"unrelated|different question|also wanted|otra (cosa|pregunta)|noch (eine|etwas)|"
     r"autre (chose|question)|un'?altra (cosa|domanda)|outra (coisa|pergunta)|nog (een|iets))\b",
     re.IGNORECASE,

@@ -103,6 +103,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "refund timing",
         "when will I get my refund",
         r"(get|have|receive|see) (my|the) money( back)?|money back|"
+        # "Roughly how long before the £89 lands back on my card?"
+        r"(lands?|landed|is|gets?|comes?) back (on|in|into) (my|the) (card|account|bank)|"
         # "how long until the money is back on my card?"
         r"(how long|when)\b.{0,30}\b(money|it|that|the amount|my \w+) (is |will be |gets? )?back "
         r"(on|in|to) (my|the) (card|account|bank)|"
@@ -274,7 +276,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(reset|password) (e-?mails?|links?) (never|doesn'?t|don'?t|hasn'?t|haven'?t|isn'?t|"
         r"aren'?t|won'?t|still (hasn'?t|haven'?t)|not) (come|comes|arrive|arrives|arrived|"
         r"arriving|turn(ed)? up|show(ed)? up|came)|(never|not|haven'?t|didn'?t) (get|getting|got|"
-        r"receiv\w+) (the|a|any) (reset|password) (e-?mails?|links?)",
+        r"receiv\w+) (the|a|any) (reset|password) (e-?mails?|links?)|"
+        # "the email with the link to make a new password never comes"
+        r"(e-?mail|link)\b[^.?!\n]{0,40}\b(new password|reset)\b[^.?!\n]{0,30}\bnever "
+        r"(comes|came|arrives|arrived|turns up|shows up)",
     ),
     (
         "promo discount code",
@@ -416,7 +421,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "two-factor authentication",
         "I lost my phone and can't get my two-factor code",
         r"2fa|two[- ]factor|authenticator|(verification|security|login) code|"
-        r"(lost|new|broke|changed) (my )?phone",
+        r"(lost|new|broke|changed) (my )?phone|"
+        # "the app that gives me the 6 digit numbers was on it"
+        r"(6|six)[- ]digit (codes?|numbers?)|asks? for (the|a) code after\b",
     ),
     (
         "shipped dispatched",
@@ -509,7 +516,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "copy of my data",
         "what personal data do you hold about me",
         r"(what|which|all the) (personal )?(data|information|info|details) (you|you'?re|you are|"
-        r"do you) (hold|have|holding|store|storing|keep|keeping)|copy of (my |all (of )?(my |the )?"
+        r"do you|they|they'?re|companies|a company) (hold|have|holding|store|storing|keep|"
+        r"keeping)|copy of (my |all (of )?(my |the )?"
         r"|the )?(personal )?(data|information|info)\b|subject access|access request|\bdsar\b|"
         r"(everything|whatever|anything) (that )?[\w ]{1,25}? (holds?|has|have|keeps?|stores?) "
         r"(on|about) me|"
@@ -550,6 +558,9 @@ NOT_WITH = {
     "return an item": re.compile(
         r"\b((i|we) (have |'ve |already )*(sent|posted|returned|dropped off) (it|them|the \w+)"
         r"( \w+)? back|(i|we) (have |'ve |already )*(sent|posted) back (the|my|our) |"
+        # "I dropped the Cove pans back at the post office on the way in"
+        r"(i|we) (have |'ve |already )*(dropped|posted|took|taken|sent) (the |my |it |them )?"
+        r"[\w ]{0,25}?back (at|to|via|off)|"
         r"(ich|wir) (habe|haben) .{0,60}zurück(geschickt|gesendet|gegeben)|"
         r"(ich|wir) (habe|haben) (die |meine )?rücksendung .{0,80}"
         r"(abgegeben|aufgegeben|verschickt)|"

@@ -675,6 +675,7 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "or i'll cancel",
             "or i will cancel",
             "leaving a review",  # "If I don't hear back by Wednesday I will be leaving a review"
+            "leaving reviews",
             "review on every",
             "1 star",  # a one-star review; "5 star" is praise
             "1-star",

@@ -89,17 +89,22 @@ def find_cues(text: str, language: str) -> list[tuple[str, str]]:
                     continue  # "thanks, but ...": the part after the contrast says the mood
             if kind == "threat" and words == "manager" and _OWN_MANAGER.search(text, 0, m.end()):
                 continue  # "I'm the office manager at a practice": a job, not an escalation
+            if kind == "angry" and _SOMETHING.search(text, 0, m.start()):
+                continue  # "it clashes something awful with the curtains": no anger
             found.append((kind, words))
     found.extend(("shouting", run) for run in _shouted(text))
     found.extend(("shouting", m.group()) for m in BANGS.finditer(text))
     return found
 
 
+_SOMETHING = re.compile(r"\bsomething\s+$", re.IGNORECASE)  # "clashes something awful"
 # A manager who is a tool or the customer's own job title ("I'm the practice manager at a
 # dental surgery"), not someone to escalate to.
 NOT_A_PERSON = (
     "password", "office", "project", "account", "download", "file", "task", "package",
     "practice", "facilities", "operations", "site", "property", "finance", "purchasing", "it",
+    # "my manager needs proper paperwork for the books": the customer's own boss
+    "my", "our", "his", "her", "their",
 )  # fmt: skip
 _OWN_MANAGER = re.compile(rf"\b(?:{'|'.join(NOT_A_PERSON)}) manager$", re.IGNORECASE)
 

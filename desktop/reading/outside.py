@@ -98,6 +98,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
         r"phishing|suspicious (text|email|e-mail|message|link|call)|fake (text|email|"
         r"e-mail|message|website)|"
         r"is (this|that|it) (really |actually )?(you|from you|genuine|legit)\b|"
+        # "Is it real, and do I need to do anything? Should I report it somewhere?"
+        r"(is|was) (this|that|it|the (text|email|message)) (real|genuine|legit(imate)?)\b|"
+        r"report (it|this|the (text|email|message)) (somewhere|to (someone|anyone|you|the police))|"
         r"(text|email|e-mail|message|sms|call|link)s? (\w+ )?(really |actually )?(from you|"
         r"genuine|legit)\b|"
         r"betrug\w*|betrüger\w*|arnaque|escroquerie|estafa|truffa|golpista|oplichting",

@@ -41,6 +41,7 @@ def split(lines: Sequence[str]) -> tuple[list[Message], set[str]]:
     names = [
         None if role else name_label(line) for line, (role, _) in zip(lines, roles, strict=True)
     ]
+    names = _plain_handles(lines, names)
     maybe_events = has_event_hint("\n".join(lines))  # one search instead of one per line
     events = [
         None if role or name or not maybe_events else event_actor(line)
@@ -70,6 +71,26 @@ def split(lines: Sequence[str]) -> tuple[list[Message], set[str]]:
         body = [line[length:]]
     messages[-1].text = "\n".join(body).strip()
     return [m for m in messages if m.text], joined
+
+
+# "larkfieldhome: Hi Rhys!" beside "rhys.coffee.ldn: yo your code ...": a brand's handle
+# without a dot or underscore, one lower-case word
+_PLAIN_HANDLE = re.compile(r"^\s*(?P<name>[a-z][a-z0-9]{5,29})\s*:[ \t]")
+
+
+def _plain_handles(lines: Sequence[str], names: list[NameLabel | None]) -> list[NameLabel | None]:
+    """`names`, with a lower-case one-word label taken where it recurs beside handle labels."""
+    if not any(label and is_handle(label[0]) for label in names):
+        return names
+    found = [
+        None if label else _PLAIN_HANDLE.match(line)
+        for line, label in zip(lines, names, strict=True)
+    ]
+    counts = Counter(m["name"] for m in found if m)
+    return [
+        (m["name"], "", False, m.end()) if m and counts[m["name"]] > 1 else label
+        for m, label in zip(found, names, strict=True)
+    ]
 
 
 def _accepted_names(
@@ -147,8 +168,8 @@ def _day_separator(lines: Sequence[str], i: int) -> bool:
     line = lines[i]
     if not line or len(line) > 60:
         return False
-    if line.lstrip()[:1] in ("-", "=", "*"):
-        return is_date_line(line.strip().strip("-=* "))
+    if line.lstrip()[:1] in ("-", "=", "*", "\u2014", "\u2013"):  # also "— 21 Apr —"
+        return is_date_line(line.strip().strip("-=* \u2014\u2013"))
     before = lines[i - 1].strip() if i else ""
     after = lines[i + 1].strip() if i + 1 < len(lines) else ""
     return not before and not after and is_date_line(line)
