@@ -604,3 +604,21 @@ def test_sixteenth_set_paraphrases(text: str, concept: str) -> None:
 def test_pans_dropped_back_at_the_post_office_are_a_return_made() -> None:
     said = "I dropped the pans back at the post office on Wednesday. When will I see the money?"
     assert "return an item" not in concepts_in(said)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "My sister lives in Bergen and wants one. Could you post it straight to her over "
+            "there? Would she have anything to pay when it arrives?",
+            "international shipping abroad",
+        ),
+        (
+            "She's decided she wants the white one. Can I send it back for the white one?",
+            "exchange",
+        ),
+    ],
+)
+def test_abroad_and_exchange_in_other_words(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)

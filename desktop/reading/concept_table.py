@@ -97,7 +97,13 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"abroad|overseas|internationally|outside (the )?(uk|eu|us|usa|europe|country)|"
         r"ins ausland|à l'étranger|al extranjero|all'estero|para o exterior|naar het buitenland|"
         rf"(ship|send|deliver|post)\w*\b.{{0,50}}\b{_PLACES}(?!\w)|"
-        rf"(?<!\w){_PLACES}(?!\w).{{0,50}}\b(ship|send|deliver|post)",
+        rf"(?<!\w){_PLACES}(?!\w).{{0,50}}\b(ship|send|deliver|post)|"
+        # "could you post it straight to him over there? would he have to pay anything when it
+        # arrives?", "Do you deliver over there?"
+        r"(ship|send|deliver|post)\w* (it |them )?(straight )?(to (him|her|them) )?over there|"
+        r"(have|need) (anything|something|extra|more) (extra )?to pay when (it|they|the \w+) "
+        r"(arrives?|turns? up|comes?|gets? there)|pay anything when (it|they) (arrives?|turns? up)|"
+        r"customs (charges?|fees?|duty|duties)|import (duty|duties|tax|vat)",
     ),
     (
         "refund timing",
@@ -223,6 +229,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"swap|exchange|(different|bigger|smaller|other) (size|colou?r)|umtausch|tauschen|"
         # "change it to the green one", "change them for the 28cm"
         r"change (it|them|this|that) (to|for) (the|a|an) ([\w-]+ ){0,2}(one|ones|size|colou?r)\b|"
+        # "Can I just send it back for the white one?"
+        r"(send|take|bring|post) (it|them) back for (the|a|an) ([\w-]+ ){0,2}(one|ones|size)\b|"
         r"échanger|échange|cambiar por|cambio de talla|cambiare|sostituire con|trocar|ruilen",
     ),
     (
