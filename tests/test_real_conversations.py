@@ -1120,8 +1120,8 @@ LATER_SETS = [
     ("blind_threads_12.jsonl", 144, 0.736, 0.62),  # 0.576 first measured; half never read
     ("blind_threads_13.jsonl", 72, 0.75, 0.63),  # 0.694 first measured; never read
     ("blind_threads_14.jsonl", 144, 0.792, 0.67),  # 0.667 first measured; half never read
-    ("blind_threads_15.jsonl", 144, 0.778, 0.66),  # 0.625 first measured; half never read
-    ("blind_threads_16.jsonl", 144, 0.750, 0.63),  # 0.708 first measured; half never read
+    ("blind_threads_15.jsonl", 144, 0.785, 0.67),  # 0.625 first measured; half never read
+    ("blind_threads_16.jsonl", 144, 0.785, 0.66),  # 0.708 first measured; half never read
 ]
 
 

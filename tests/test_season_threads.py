@@ -622,3 +622,44 @@ def test_pans_dropped_back_at_the_post_office_are_a_return_made() -> None:
 )
 def test_abroad_and_exchange_in_other_words(text: str, concept: str) -> None:
     assert concept in concepts_in(text)
+
+
+def test_the_customers_own_boss_with_a_title_is_no_escalation(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: I bought a purifier for our break room. Our ward manager says I can claim it "
+        "back, but finance needs an official document showing the VAT, made out to the trust. "
+        "Is that something you can produce?"
+    )
+    assert not find_cues(thread, "en")
+    assert first(shop, thread) == "Invoice / VAT receipt"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "My purse was stolen, so I want to see what each site keeps on me. Can you send me "
+            "whatever you've got on file for me?",
+            "copy of my data",
+        ),
+        ("Il paralume ha una crepa e la scatola era schiacciata su un angolo.", "damaged"),
+    ],
+)
+def test_data_kept_on_me_and_an_italian_crack(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+def test_reporting_you_to_my_bank_is_upset() -> None:
+    said = "I want it back TODAY or I'm reporting you to my bank!!!"
+    assert is_upset(find_cues(said, "en"))
+
+
+def test_asking_whether_you_would_donate_is_a_request_the_library_lacks(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Customer: I'm on the PTA and we're collecting raffle prizes for the summer fair. I said "
+        "I'd ask whether you'd consider donating something, even a voucher, for a good cause. "
+        "Happy to put your logo on the prize list."
+    )
+    assert understood(shop, thread).abstain

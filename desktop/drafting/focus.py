@@ -189,7 +189,9 @@ REQUEST_WORDS = (
     r"(?:can|could|would|will) (?:you|u|someone|anyone|your team)|please|pls|"
     r"(?:i|we|just|really) (?:need|want)|i'?d like|i would like|let me know|"
     r"wonder\w* (?:if|whether)|willing to|grateful if|is it possible|if you could|hoping|"
-    r"hope you (?:can|could|might|will)"
+    r"hope you (?:can|could|might|will)|"
+    # "I said I'd be cheeky and ask whether you'd consider donating something"
+    r"ask(?:ing)? (?:if|whether) you|(?:whether|if) you'?d (?:consider|be able|be willing|mind)"
 )
 # A sentence that asks for something: a question, "can you", "I'd like to" (also es/de/fr/it/pt).
 ASKS = re.compile(

@@ -70,6 +70,12 @@ _ASKS_FOR_MANAGER = re.compile(
 )
 
 
+# "Our ward manager has said I can claim it back": the customer's own boss, nobody to escalate to
+_OWN_BOSS = re.compile(
+    r"\b(?:my|our|his|her|their) (?:\w+ )?(?:manager|boss|supervisor)\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class Understanding:
     focus: Focus
@@ -119,7 +125,10 @@ def understand(
     focus = focus_of(transcript)
     wanted = max(count, 8)
     roles = roles_of(repo)
-    escalate = bool(roles.escalate) and _ASKS_FOR_MANAGER.search(focus.open_text) is not None
+    escalate = (
+        bool(roles.escalate)
+        and _ASKS_FOR_MANAGER.search(_OWN_BOSS.sub(" ", focus.open_text)) is not None
+    )
     if escalate:
         # "I want a manager, not another sorry email": the escalation answers that sentence;
         # the problem is ranked from the others.

@@ -72,6 +72,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"cassée?s?|brisée?s?|abîmée?s?|endommagée?s?|fissurée?s?|"
         r"rot[oa]s?|dañad[oa]s?|quebrad[oa]s?|partid[oa]s?|rachad[oa]s?|amolgad[oa]s?|"
         r"danificad[oa]s?|rott[oa]|danneggiat[oa]|incrinat[oa]|ammaccat[oa]|crepat[oa]|"
+        r"ha una crepa|schiacciat[oa]|"
         r"ammaccatur[ae]|abollad[oa]s?|abolladura|amolgadela|fissure|une bosse|eine delle|"
         r"dellen|beule|deuk|barst|"
         r"beschadigd|kapot|gebroken",
@@ -529,6 +530,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"|the )?(personal )?(data|information|info)\b|subject access|access request|\bdsar\b|"
         r"(everything|whatever|anything) (that )?[\w ]{1,25}? (holds?|has|have|keeps?|stores?) "
         r"(on|about) me|"
+        # "can you send me whatever you've got on file for me?", "what each one keeps on me"
+        r"(whatever|everything|all) (you'?ve got|you have|you hold|you keep) on (file|record)|"
+        r"what (each one|each site|you|they) (keeps?|holds?|has) on me|"
         r"auskunft über (meine|die) (gespeicherten )?daten|datenauskunft|accès à mes données|"
         r"copia de mis datos|copia dei miei dati|cópia dos meus dados|inzage in mijn gegevens",
     ),

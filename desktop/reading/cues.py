@@ -670,6 +670,7 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "in court",
             "small claims",
             "report you",
+            "reporting you",
             "bad review",
             "or i'm cancelling",  # an ultimatum: "Fix this today or I'm cancelling."
             "or i'll cancel",

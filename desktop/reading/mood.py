@@ -106,7 +106,10 @@ NOT_A_PERSON = (
     # "my manager needs proper paperwork for the books": the customer's own boss
     "my", "our", "his", "her", "their",
 )  # fmt: skip
-_OWN_MANAGER = re.compile(rf"\b(?:{'|'.join(NOT_A_PERSON)}) manager$", re.IGNORECASE)
+_OWN_MANAGER = re.compile(
+    rf"\b(?:{'|'.join(NOT_A_PERSON)}) manager$|\b(?:my|our|his|her|their) \w+ manager$",
+    re.IGNORECASE,
+)
 
 
 def _negation_start(text: str, start: int, end: int) -> int | None:
