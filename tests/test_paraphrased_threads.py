@@ -9,35 +9,18 @@ from __future__ import annotations
 import pytest
 from desktop.drafting import tried
 from desktop.drafting.focus import focus_of, is_thanks_only, is_upset
-from desktop.drafting.pipeline import Suggester
-from desktop.drafting.understand import Understanding
-from desktop.evaluation.library import memory_repository
 from desktop.importers import parse_file
 from desktop.reading.concepts import concepts_in
 from desktop.reading.mood import find_cues
-from desktop.settings import Settings
 from desktop.store.canned import CannedRepository
 from desktop.transcript import parse
 
-from tests.conftest import EVAL
-
-LIBRARY = EVAL / "realistic" / "library.json"
+from tests.shop_threads import LIBRARY, first, shop_library, understood
 
 
 @pytest.fixture(scope="module")
 def shop() -> CannedRepository:
-    return memory_repository(list(parse_file(LIBRARY)[1].responses))
-
-
-def understood(repo: CannedRepository, text: str) -> Understanding:
-    suggester = Suggester(None, repo, Settings(), "")  # type: ignore[arg-type]
-    return suggester.understand(parse(text), count=5)
-
-
-def first(repo: CannedRepository, text: str) -> str:
-    ready = understood(repo, text).needs[0].ready
-    assert ready is not None
-    return ready.canned.title
+    return shop_library()
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,11 @@ ANSWERED_WEIGHT = 0.12  # an earlier customer turn the agent answered: context o
 MAX_CONTEXT_TURNS = 4
 MAX_SEGMENTS = 40  # sentences of the open message read one by one (see _kept)
 
+# Thanks as English writes it, short forms too ("thx", "ta"): in `_THANKS` and `_GRATITUDE`.
+_THANK_WORDS = r"thanks?|thank you|thx|thnx|thanx|tnx|ty|tysm|tyvm|ta|cheers|appreciated?"
 # Gratitude or "it works now" in the languages the app reads.
 _THANKS = re.compile(
-    r"\b(thanks?|thank you|thx|thnx|thanx|tnx|ty|tysm|tyvm|ta|cheers|appreciated?|much appreciated|"
-    r"brilliant|perfect|great|"
+    rf"\b({_THANK_WORDS}|much appreciated|brilliant|perfect|great|"
     r"awesome|lovely|fantastic|star(?! review| rating)|life ?saver|legend|(?:you'?re|ur|you are) "
     r"(?:the best|a hero)|you rock|(?<!not )sorted|all good|works now|"
     r"working now|recommend(?:ing)? you|(?:good|great|excellent|brilliant|wonderful) "
@@ -509,8 +510,7 @@ def is_thanks_only(text: str) -> bool:
 
 # Thanks itself, not the news that often comes with it ("arrived", "sorted").
 _GRATITUDE = re.compile(
-    r"\b(thanks?|thank you|thx|thnx|thanx|tnx|ty|tysm|tyvm|ta|cheers|appreciated?|grateful|"
-    r"gracias|danke|merci|grazie|"
+    rf"\b({_THANK_WORDS}|grateful|gracias|danke|merci|grazie|"
     r"obrigad[oa]|bedankt|dank je|tack|takk|mange tak|dziękuję|dzięki|děkuji|kiitos|"
     r"спасибо)\b|谢谢|感谢|ありがとう|감사|고맙",
     re.IGNORECASE,

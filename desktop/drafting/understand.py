@@ -46,6 +46,7 @@ from desktop.drafting.roles import Roles, roles_of
 from desktop.drafting.sentences import split
 from desktop.reading import Reading, outside, read_conversation
 from desktop.reading.concepts import concepts_in, contradicts_states, expand
+from desktop.reading.mood import OWN_BOSS
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
 from desktop.transcript import Transcript
@@ -70,10 +71,9 @@ _ASKS_FOR_MANAGER = re.compile(
 )
 
 
-# "Our ward manager has said I can claim it back": the customer's own boss, nobody to escalate to
-_OWN_BOSS = re.compile(
-    r"\b(?:my|our|his|her|their) (?:\w+ )?(?:manager|boss|supervisor)\b", re.IGNORECASE
-)
+def _asks_for_manager(text: str) -> bool:
+    # (the customer's own boss, "our ward manager says I can claim it back", asks for nobody)
+    return _ASKS_FOR_MANAGER.search(OWN_BOSS.sub(" ", text)) is not None
 
 
 @dataclass(frozen=True)
@@ -125,14 +125,11 @@ def understand(
     focus = focus_of(transcript)
     wanted = max(count, 8)
     roles = roles_of(repo)
-    escalate = (
-        bool(roles.escalate)
-        and _ASKS_FOR_MANAGER.search(_OWN_BOSS.sub(" ", focus.open_text)) is not None
-    )
+    escalate = bool(roles.escalate) and _asks_for_manager(focus.open_text)
     if escalate:
         # "I want a manager, not another sorry email": the escalation answers that sentence;
         # the problem is ranked from the others.
-        problem = tuple(s for s in focus.segments if not _ASKS_FOR_MANAGER.search(s))
+        problem = tuple(s for s in focus.segments if not _asks_for_manager(s))
         focus = dataclasses.replace(focus, segments=problem or focus.segments)
     found = rerank.candidates(repo.db, focus)
     weights = rerank.FOREIGN_WEIGHTS if language not in roles.languages else rerank.WEIGHTS

@@ -103,12 +103,14 @@ _SOMETHING = re.compile(r"\bsomething\s+$", re.IGNORECASE)  # "clashes something
 NOT_A_PERSON = (
     "password", "office", "project", "account", "download", "file", "task", "package",
     "practice", "facilities", "operations", "site", "property", "finance", "purchasing", "it",
-    # "my manager needs proper paperwork for the books": the customer's own boss
-    "my", "our", "his", "her", "their",
 )  # fmt: skip
+# The customer's own boss ("my manager needs proper paperwork", "our ward manager says I can
+# claim it back"): nobody to escalate to.
+OWN_BOSS = re.compile(
+    r"\b(?:my|our|his|her|their) (?:\w+ )?(?:manager|boss|supervisor)\b", re.IGNORECASE
+)
 _OWN_MANAGER = re.compile(
-    rf"\b(?:{'|'.join(NOT_A_PERSON)}) manager$|\b(?:my|our|his|her|their) \w+ manager$",
-    re.IGNORECASE,
+    rf"\b(?:{'|'.join(NOT_A_PERSON)}) manager$|{OWN_BOSS.pattern}$", re.IGNORECASE
 )
 
 

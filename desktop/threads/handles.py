@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from desktop.threads.model import Message
+from desktop.threads.speakers import GREETS
 
 _HANDLE = re.compile(r"^@?(?=[A-Za-z0-9._]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._]{2,29}$")
 _HANDLE_MARK = re.compile(r"[._\d]")
@@ -76,9 +77,6 @@ def split(lines: Sequence[str]) -> list[Message]:
     return messages
 
 
-_GREETING = re.compile(r"^\W*(?:hi|hey|hello|hiya|morning|dear)\s+(?P<name>[^\W\d_]+)", re.I)
-
-
 def _first_name(handle: str) -> str:
     return re.split(r"[._\d-]+", handle.lower())[0]
 
@@ -94,7 +92,7 @@ def _greeter_is_agent(messages: list[Message]) -> None:
         return
     greeters = set()
     for message in messages:
-        found = _GREETING.match(message.text)
+        found = GREETS.match(message.text)
         others = {_first_name(k) for k in speakers - {message.key}}
         if found and found["name"].lower() in others:
             greeters.add(message.key)

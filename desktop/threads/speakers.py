@@ -98,7 +98,7 @@ def resolve(messages: Sequence[Message], joined: Iterable[str] = ()) -> None:
             message.role = roles.get(message.key, "customer")
 
 
-_GREETS = re.compile(
+GREETS = re.compile(
     r"^\W*(?:hi|hello|hey|dear|hiya|morning|good (?:morning|afternoon|evening))"
     r"\s+(?P<name>[^\W\d_][\w'’-]+)",
     re.IGNORECASE,
@@ -110,7 +110,7 @@ def _greeted_by_team(messages: Sequence[Message], roles: dict[str, Role]) -> set
     names = set()
     for message in messages:
         if message.role == "agent" or roles.get(message.key) == "agent":
-            found = _GREETS.match(message.text)
+            found = GREETS.match(message.text)
             if found:
                 names.add(found["name"].lower())
     return names
@@ -155,13 +155,13 @@ _INTRODUCES = re.compile(
 
 def _introduces_or_greets(named: Sequence[Message], unknown: list[str]) -> set[str]:
     """The unknown speakers who greet another speaker by first name, or say their own name."""
-    first = {key: m.speaker.split()[0].lower() for m in named for key in [m.key] if m.speaker}
+    first = {m.key: m.speaker.split()[0].lower() for m in named if m.speaker}
     found = set()
     for message in named:
         if message.key not in unknown or message.key not in first:
             continue
         others = {first[k] for k in unknown if k != message.key and k in first}
-        greeted = _GREETS.match(message.text)
+        greeted = GREETS.match(message.text)
         own = any(
             m["name"].lower() == first[message.key] for m in _INTRODUCES.finditer(message.text)
         )
