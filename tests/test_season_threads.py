@@ -645,3 +645,18 @@ def test_asking_whether_you_would_donate_is_a_request_the_library_lacks(
         "Happy to put your logo on the prize list."
     )
     assert understood(shop, thread).abstain
+
+
+def test_the_refund_arrived_then_a_new_request(shop: CannedRepository) -> None:
+    # tried in the window: the news that the money came back had led to "Refund timing"
+    assert is_thanks_only("got the money back btw nice one")
+    assert not is_thanks_only("I haven't got the money back yet")
+    assert "refund timing" in concepts_in("I haven't got the money back yet")
+    thread = (
+        "mo.cooks.ldn: my code SPRING20 says expired??\n"
+        "shopteamhome: Hi Mo! We've refunded £27.80 to your card for the discount.\n"
+        "mo.cooks.ldn: got the money back btw nice one\n"
+        "mo.cooks.ldn: random one but my manager needs proper paperwork with the business name "
+        "on it for the books. how do i sort that"
+    )
+    assert first(shop, thread) == "Invoice / VAT receipt"

@@ -25,7 +25,7 @@ MAX_CONTEXT_TURNS = 4
 MAX_SEGMENTS = 40  # sentences of the open message read one by one (see _kept)
 
 # Thanks as English writes it, short forms too ("thx", "ta"): in `_THANKS` and `_GRATITUDE`.
-_THANK_WORDS = r"thanks?|thank you|thx|thnx|thanx|tnx|ty|tysm|tyvm|ta|cheers|appreciated?"
+_THANK_WORDS = r"thanks?|thank you|thx|thnx|thanx|tnx|ty|tysm|tyvm|ta|cheers|nice one|appreciated?"
 # Gratitude or "it works now" in the languages the app reads.
 _THANKS = re.compile(
     rf"\b({_THANK_WORDS}|much appreciated|brilliant|perfect|great|"
@@ -71,6 +71,8 @@ _GOOD_NEWS = re.compile(
     # "The orange light has gone off and the coffee tastes better already!"
     r"(light|warning|error|alarm)s? (has |have |is |are )?(gone|went) (off|out|away)|"
     r"better already|"
+    # "got the money back btw nice one": a refund that arrived
+    r"(?<!n't )(?<!not )(?<!never )(got|received) (the|my|our) (money|refund) back|"
     # "the new set came this morning, all in one piece this time"
     r"came (this morning|today|yesterday|earlier|in the end)|(all )?in one piece|safe and sound|"
     # "lamp blinked blue and its in the app now!!!"

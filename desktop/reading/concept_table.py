@@ -594,7 +594,10 @@ NOT_WITH = {
     # "How do I get them back to you and get my money back?" asks how to return; the return
     # reply tells when the money follows.
     "refund timing": re.compile(
-        r"\bhow (do|can|should|would) (i|we) (return|send|post|get|ship)\b", re.IGNORECASE
+        r"\bhow (do|can|should|would) (i|we) (return|send|post|get|ship)\b|"
+        # "got the money back btw nice one": the refund has arrived
+        r"(?<!n't )(?<!not )(?<!never )\b(got|received) (the|my|our) (money|refund) back\b",
+        re.IGNORECASE,
     ),
     # "I sent back the kettle, tracking says it was delivered to you": the return arrived
     "marked not received": re.compile(
