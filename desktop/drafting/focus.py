@@ -71,6 +71,9 @@ _GOOD_NEWS = re.compile(
     # "The orange light has gone off and the coffee tastes better already!"
     r"(light|warning|error|alarm)s? (has |have |is |are )?(gone|went) (off|out|away)|"
     r"better already|"
+    # "the two extra ones have dropped off, so it's only the one payment now. Panic over!"
+    r"(charges?|payments?|ones?|transactions?|holds?) (have |has )?(now )?(dropped|fallen|come) "
+    r"off|panic over|false alarm|"
     # "got the money back btw nice one": a refund that arrived
     r"(?<!n't )(?<!not )(?<!never )(got|received) (the|my|our) (money|refund) back|"
     # "the new set came this morning, all in one piece this time"
@@ -319,6 +322,19 @@ _NEW_TOPIC = re.compile(
 )
 
 
+# "Oh while I'm here", "one more thing", "separately": the customer has moved on from what the
+# agent just did, to a new request.
+MOVED_ON = re.compile(
+    r"\b(while i'?m here|while i( have|'ve got| got|'ve| got hold of) you|one (more|last|other) "
+    r"thing|another (thing|question)|different thing|separately|"
+    r"(one |a |my )?(last|final|quick|more) question|"
+    r"by the way|btw|(hi|hello) again|me again|random (one|question|q)|"
+    r"unrelated|different question|also wanted|otra (cosa|pregunta)|noch (eine|etwas)|"
+    r"autre (chose|question)|un'?altra (cosa|domanda)|outra (coisa|pergunta)|nog (een|iets))\b",
+    re.IGNORECASE,
+)
+
+
 # A tried clause that points back at the agent's suggestions rather than naming steps.
 _DID_WHAT_YOU_SAID = re.compile(
     r"\b(?:did|done|tried|followed) (?:exactly |just |precisely )?(?:all )?(?:of )?"
@@ -345,8 +361,20 @@ def _tried(body: str) -> tuple[str, ...]:
         listed = _BULLETS.match(body, match.end()) if clause.rstrip().endswith(":") else None
         if listed:
             clause = f"{clause} {' '.join(listed.group().split())}"
+        if _BACK_POINTER.match(clause):
+            # "Spam, promotions, all mail - checked all of them": the steps come first
+            start = max(body.rfind(end, 0, match.start()) for end in ".!?\n") + 1
+            clause = f"{body[start : match.start()].strip()} {clause}"
         found.append(_OUTCOME.split(clause, maxsplit=1)[0].strip())
     return tuple(found)
+
+
+# A tried verb whose object points back at what the sentence listed before it
+_BACK_POINTER = re.compile(
+    r"\w+\s+(?:all of (?:them|those|these)|them all|both(?: of them)?|each of them|every one|"
+    r"the lot|them|those)\b",
+    re.IGNORECASE,
+)
 
 
 # The agent asks whether a step was taken ("Have you had a look in your spam folder?") ...
@@ -376,14 +404,16 @@ def _confirmed_steps(agent_text: str, reply: str) -> tuple[str, ...]:
     return (*asked, first[0].text) if asked and first else asked
 
 
-def _hands_over(text: str) -> bool:
+def _hands_over(text: str, speaker: str = "") -> bool:
     """Whether an agent turn only hands over or holds ("An agent will be with you shortly").
 
     A question asks for something, unless it only asks the customer to wait ("Mi dà un
     attimo che verifico l'ordine?").
     """
-    if _AUTOMATIC.match(text):
+    if _AUTOMATIC.match(text) or _AUTOMATIC_SENDER.search(speaker):
         return True  # "[Auto-reply] Thanks for contacting us ...": nobody answered yet
+    if _RECEIPT.search(text) and "?" not in text:
+        return True  # "... will reply as soon as we can. Your reference is #301774."
     asks = "?" in text and not _WAIT.search(text)
     short = len(text.split()) <= HAND_OVER_WORDS and not asks
     return short and _HAND_OVER.search(text) is not None
@@ -393,6 +423,16 @@ _AUTOMATIC = re.compile(
     r"^\W*(auto-?reply|automatic reply|automated (reply|response|message)|this is an automated|"
     r"respuesta automática|automatische antwort|réponse automatique|risposta automatica|"
     r"resposta automática|automatisch antwoord)\b",
+    re.IGNORECASE,
+)
+
+
+# "Larkfield Care (automated)", "noreply@...": a sender whose every message is a receipt
+_AUTOMATIC_SENDER = re.compile(r"\b(automated|auto-?reply|autoresponder|no-?reply)\b", re.I)
+# A helpdesk's receipt, however long: it promises an answer and gives a reference
+_RECEIPT = re.compile(
+    r"\b(will|we'?ll) (reply|respond|answer|get back to you)( to you)? as soon as (we can|"
+    r"possible)\b|\byour (reference|ticket|case)( number)? is\b",
     re.IGNORECASE,
 )
 
@@ -411,7 +451,11 @@ def focus_of(transcript: Transcript) -> Focus:
     turns = transcript.turns
     # A hand-over or holding line answers nothing: the customer's turns before it are open.
     last_agent = max(
-        (i for i, t in enumerate(turns) if t.role == "agent" and not _hands_over(t.text)),
+        (
+            i
+            for i, t in enumerate(turns)
+            if t.role == "agent" and not _hands_over(t.text, t.speaker)
+        ),
         default=-1,
     )
     open_turns = [t.text for t in turns[last_agent + 1 :] if t.role == "customer"]
@@ -426,7 +470,12 @@ def focus_of(transcript: Transcript) -> Focus:
     elif len(open_turns) > 1:
         # "Will do, thanks for chasing." and, weeks later, a new question: the thanks closed
         # what came before it and asks nothing.
-        closed = [t for t in open_turns[:-1] if is_thanks_only(t) and _GRATITUDE.search(t)]
+        # So does news that it worked ("all good") when the next turn moves on ("oh one more
+        # thing").
+        moved_on = MOVED_ON.search(open_turns[-1]) is not None
+        closed = [
+            t for t in open_turns[:-1] if is_thanks_only(t) and (moved_on or _GRATITUDE.search(t))
+        ]
         open_turns = [t for t in open_turns if t not in closed]
     open_text = "\n".join(t for t in open_turns if t).strip()
     weighted: list[tuple[str, float]] = [(open_text, OPEN_WEIGHT)] if open_text else []
@@ -448,7 +497,7 @@ def focus_of(transcript: Transcript) -> Focus:
         # "Got it, I'm in. Cheers": the customer's own word that what came before is done.
         settled = settled or is_thanks_only(turn.text)
     body = _without_greetings(open_text)
-    segments = [s for s in _segments(body) if len(s.split()) >= 3]
+    segments = _after_moving_on([s for s in _segments(body) if len(s.split()) >= 3])
     tried = _tried(body)
     # A question, or steps with "let me know if it still doesn't turn up": what the customer
     # says next reports back on the request before it.
@@ -475,6 +524,19 @@ def focus_of(transcript: Transcript) -> Focus:
         tried=tried,
         agent_texts=agent_turn_texts(turns),
     )
+
+
+def _after_moving_on(segments: list[str]) -> list[str]:
+    """Less the news, thanks and story before "one more thing": they ask nothing.
+
+    "It's arrived in one piece and it's up. Different thing while I've got you - ...".
+    """
+    marker = next((i for i, s in enumerate(segments) if i and MOVED_ON.search(s)), None)
+    if marker is None:
+        return segments
+    return [
+        s for i, s in enumerate(segments) if i >= marker or not (_closing_sentence(s) or _story(s))
+    ]
 
 
 def _kept(segments: Iterable[str]) -> tuple[str, ...]:

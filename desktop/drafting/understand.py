@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from desktop.drafting import calibration, counterparts, known, rerank, translations, tried
 from desktop.drafting.focus import (
     ASKS,
+    MOVED_ON,
     NOT_A_PERSON_MANAGER,
     REQUEST_WORDS,
     Focus,
@@ -437,24 +438,12 @@ def _just_done(canned: CannedResponse, focus: Focus) -> bool:
     return action is not None and action_macros.performed(action, _latest_action_turn(focus))
 
 
-# "Oh while I'm here", "one more thing", "separately": the customer has moved on from what the
-# agent just did, to a new request.
-_MOVED_ON = re.compile(
-    r"\b(while i'?m here|while i (have|'ve got|got) you|one (more|last|other) thing|"
-    r"another (thing|question)|separately|(one |a |my )?(last|final|quick|more) question|"
-    r"by the way|btw|(hi|hello) again|me again|random (one|question|q)|"
-    r"unrelated|different question|also wanted|otra (cosa|pregunta)|noch (eine|etwas)|"
-    r"autre (chose|question)|un'?altra (cosa|domanda)|outra (coisa|pergunta)|nog (een|iets))\b",
-    re.IGNORECASE,
-)
-
-
 def _latest_action_turn(focus: Focus) -> tuple[str, ...]:
     """The agent's latest turn, whose action a confirmation reports.
 
     None when the customer has moved on to another request since.
     """
-    if _MOVED_ON.search(focus.open_text) or _new_order(focus):
+    if MOVED_ON.search(focus.open_text) or _new_order(focus):
         return ()
     return focus.agent_texts[-1:]
 

@@ -42,6 +42,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         # (bounded: an unbounded look along a 200 KB paste with no full stop is quadratic)
         r"(?=[^.!?\n]{0,150}\b(charg\w*|payment|paid|came out|taken|took|debited|billed)\b)"
         r"[^.!?\n]{0,150}\b(auto-?renew\w*|renewed (itself|automatically|without))|"
+        # "I'd honestly forgotten I even had the membership"
+        r"forg[eo]t(ten)? (that )?(i |we )?(even |still )?(had|have|was (still )?(signed up|"
+        r"subscribed|a member)) (to )?(the |a |my |that )?(membership|subscription|plus)|"
         r"turn(s|ed)? into a paid|carr(y|ies|ied) on (every|each) (year|month)|"
         # "nobody told me it would just carry on and take money again"
         r"(carr(y|ies|ied) on|keeps? going|kept going|continu(e|es|ed)) (and |to )?(take|taking|"
@@ -50,8 +53,11 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     (
         "charged twice",
         "I was charged twice for one order",
-        r"(two|2|double|duplicate|multiple|several) (separate |pending |identical |same )?"
+        r"(two|2|three|3|double|duplicate|multiple|several) (separate |pending |identical |same )?"
         r"(payments|charges|transactions|debits)|two lots of|"
+        # "my banking app is now showing £189.00 three separate times"
+        r"[£$€]\s?\d+(?:[.,]\d\d)? (\w+ ){0,2}(two|three|four|2|3|4|several|multiple) "
+        r"(separate |different )?times|"
         r"(charged|billed|debited|paid|taken) (me )?(twice|two times|double)|"
         # "my banking app shows £64.90 twice", "the payment is on there twice"
         r"[£$€]\s?\d+(?:[.,]\d\d)? (is |appears |shows |showing )?(on there |up )?twice|"
@@ -60,7 +66,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(zweimal|doppelt) (abgebucht|belastet|berechnet|bezahlt)|zwei (abbuchungen|zahlungen)|"
         r"(deux|double) (prélèvements|débits|paiements)|(débité|prélevé|facturé) deux fois|"
         r"dos (cargos|cobros|pagos)|(cobrado|cobraron|cargado) dos veces|"
-        r"due (addebiti|pagamenti)|(addebitato|pagato) due volte|duas cobranças|"
+        r"due (addebiti|pagamenti|movimenti|transazioni)|soldi due volte|"
+        r"dos (movimientos|transacciones)|zwei (buchungen|umsätze)|deux (opérations|transactions)|"
+        r"(addebitato|pagato) due volte|duas cobranças|"
         r"(cobrado|debitado) duas vezes|(dubbel|twee keer) (betaald|afgeschreven|gerekend)",
     ),
     (
@@ -81,7 +89,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "payment failed",
         "my card payment was declined",
         r"(card|payment|transaction)s? (keeps? )?(getting |being |was |is )?(declined|rejected|"
-        r"refused|failing|failed)|declined at checkout|won'?t (go through|accept my card)|"
+        r"refused|failing|failed)|declined at checkout|"
+        # "the page jumps back to the basket and says declined"
+        r"(says|said|saying|shows|showed|showing|just|got|keeps? getting) declined|"
+        r"won'?t (go through|accept my card)|"
         r"(payment|transaction|purchase) (could ?n[o']t|can'?t|cannot|did ?n'?t|won'?t) (be )?"
         r"(complete|process|go through)|"
         r"(can'?t|cannot|could ?n[o']t|unable to) (pay|check ?out|complete (the |my )?(payment|"
@@ -122,6 +133,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"refund|geld zurück|erstattung|rembours|reembols|rimbors|geld terug|terugbetaling|"
         r"mit dem geld rechnen|zurückbekomme|zurückerhalte|(récupérer|ravoir) (mon|l') ?argent|"
         r"rückerstattung|gutschrift|(geld|betrag) wieder(bekomme|erhalte)|wiederbekomme|"
+        r"bis (ich|wir) [^.?!]{0,30}\bwieder ?(habe|hab|haben)\b|"
         r"geld (ist )?(noch nicht|immer noch nicht)|noch kein geld|pas encore (été )?rembours|"
         r"todavía no (he recibido|me han devuelto) (el|mi) (dinero|reembolso)|"
         r"(recibir|recuperar) (mi|el) "
@@ -139,6 +151,12 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"makes? a (loud |strange |weird |horrible |funny )?(noise|sound)|"
         r"no (water|coffee|steam|air|light|power) (comes?|coming|came) (out|through)|"
         r"(switches|turns|cuts) (itself )?off|"
+        # "won't hold a charge anymore ... it cuts out after 30 seconds"
+        r"(won'?t|doesn'?t|does not|no longer|not) (hold|holding|keep|keeping) (a |its |any )?"
+        r"charge|cuts? out after|"
+        # "it has not been turning itself off when the water boils"
+        r"(doesn'?t|does not|won'?t|isn'?t|is not|not|never|no longer) (been )?(turn|switch)\w* "
+        r"(itself |themselves )off|"
         r"keeps (switching|turning|cutting) off",
     ),
     (
@@ -147,7 +165,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"changed my mind|(don'?t|no longer) (want|need) (it|them|the order)|"
         # "Can you stop it before it goes anywhere?"
         r"\b(stop|cancel|halt|catch) (it|them|that|that one|this one|the order|"
-        r"the (\w+ ){0,2}order)\b[^.?!]{0,20}\b(before|from) (it |they )?(goes|go|ships?|"
+        r"the (\w+ ){0,2}order|the (second|other|extra|duplicate|spare) (one|lot|order|parcel|set))"
+        r"\b[^.?!]{0,20}\b(before|from) (it |they )?(goes|go|ships?|gets? (to|here)|arrives?|"
         r"shipping|leaves?|leaving|"
         r"(is|are|being|gets?|getting) (sent|shipped|dispatched|packed)|going)\b|"
         r"stornier|annuler|annulation|cancelar|cancelación|annullare|annullamento|annuleren",
@@ -167,6 +186,15 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "cancel membership subscription",
         "I want to cancel my membership",
         r"(cancel|end|stop) (my |the |our )?([\w-]+ )?(membership|subscription)|stop paying for|"
+        # "Je ne veux plus être prélevée tous les mois": no more monthly payments
+        r"ne (veux|souhaite) plus être (prélevée?|débitée?|facturée?) (tous les|chaque) mois|"
+        r"(arrêter|stopper|mettre fin aux?) (les |mes )?prélèvements|"
+        r"(abbuchungen|lastschriften?) (stoppen|beenden)|(detener|parar) (los|mis) cobros|"
+        r"(interrompere|fermare) (gli|i miei) addebiti|"
+        r"(parar|cancelar) (as|os) (cobranças|débitos)|"
+        r"(don'?t|do not|no longer) want to (be charged|pay) (every|each) month|"
+        r"nicht mehr jeden monat (abgebucht|belastet|zahlen)|"
+        r"no quiero (que me sigan cobrando|seguir pagando) cada mes|"
         r"(abo|abonnement|mitgliedschaft) (kündigen|beenden)|résilier|arrêter (l'|mon )"
         r"(abonnement|adhésion)|(annuler|résilier) (mon |l')abonnement|darme de baja|"
         r"cancelar (mi |la )?(suscripción|membresía)|disdire|annullare (l'|il mio )abbonamento|"
@@ -255,7 +283,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "invoice receipt",
         "I need an invoice for my order",
         r"invoice|vat (number|invoice|receipt)|(need|want|get|send|copy of|lost) (a |an |the |my )?"
-        r"(proper |itemised )?receipt|"
+        r"(proper |itemised )?rec(ei|ie)pt|"
+        # "a proper reciept with the vat shown and the societys name on it"
+        r"rec(ei|ie)pts?\b.{0,60}\b(vat|tax|name on it|company|business|society|charity|club)\b|"
+        r"(vat|tax) (is |was )?(shown|showing)|"
         # "proper paperwork with the company's name on it for our bookkeeper"
         r"vat (no\b|reg)|(tax|vat) (shown|listed|itemi[sz]ed|broken out) separately|"
         r"(proper |official |formal )?(paperwork|document|documentation|bill)\b.{0,80}\b(vat|tax|"
@@ -306,6 +337,12 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(artículo|talla|color|producto) (equivocad[oa]|incorrect[oa])|"
         r"(articolo|taglia|colore|prodotto) sbagliat[oa]|(item|tamanho|cor) errad[oa]|"
         r"verkeerde (artikel|maat|kleur)|"
+        # "non è quello che ho pagato", "das ist nicht das, was ich bestellt habe"
+        r"non è quello che ho (ordinato|pagato|comprato)|"
+        r"no es lo que (pedí|he pedido|compré|pagué)|"
+        r"ce n'est pas ce que j'ai (commandé|payé|acheté)|nicht (das|der|die),? was ich bestellt|"
+        r"não é o que (encomendei|comprei|paguei)|niet wat ik (besteld|gekocht) heb|"
+        r"not what (i|we) (paid for|bought)|"
         # "I ordered the 24cm pan but the box that came today has a 28cm frying pan in it"
         r"ordered (the |a |an )?[\w\s()#-]{0,40}?,? but (i |we )?((got|received|you sent( me)?|"
         r"they sent( me)?|was sent) (a|an|the|two|2)|it'?s a|it is a|the (box|parcel|package)"
@@ -558,7 +595,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
 NOT_WITH = {
     "damaged": re.compile(
         r"\b(returned|sent (it|them) back|posted (it|them) back|zurückgeschickt|renvoyé|"
-        r"devuelto|restituito|devolvi|(site|page|app|link|checkout)s? (is |seems |looks )?broken|"
+        r"devuelto|restituito|devolvi|"
+        r"(site|page|app|link|checkout)s? (is |seems |looks )?(still )?broken|"
         r"broken (web)?(site|page|app|link|checkout)|"
         # "is it broken or am I being thick?": asks whether, after a story of no damage
         r"(is|could|might) (it|this|that|the \w+) (be )?(broken|faulty|defective) or|"

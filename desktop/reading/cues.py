@@ -335,6 +335,12 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "glad",
             "fantastic",
             "helpful",
+            "you're a star",  # "connected now, you're a star"
+            "you are a star",
+            "ur a star",
+            "lifesaver",
+            "life saver",
+            "legend",
         ),
         "de": (
             "vielen dank",

@@ -89,6 +89,12 @@ def find_cues(text: str, language: str) -> list[tuple[str, str]]:
                     continue  # "thanks, but ...": the part after the contrast says the mood
             if kind == "threat" and words == "manager" and _OWN_MANAGER.search(text, 0, m.end()):
                 continue  # "I'm the office manager at a practice": a job, not an escalation
+            if (
+                kind == "threat"
+                and words in LEAVING
+                and _ASKED_OR_DENIED.search(text[max(0, m.start() - 40) : m.start()])
+            ):
+                continue  # "please close my account", "I don't want to close my account"
             if kind == "angry" and _SOMETHING.search(text, 0, m.start()):
                 continue  # "it clashes something awful with the curtains": no anger
             found.append((kind, words))
@@ -97,6 +103,24 @@ def find_cues(text: str, language: str) -> list[tuple[str, str]]:
     return found
 
 
+# Leaving, which is a threat when it is one ("or I'll close my account") and a request when it
+# is asked for ("Please close my account", "comment je fais pour résilier") or denied ("I don't
+# want to close my account, I just want the texts to stop").
+LEAVING = frozenset(
+    (
+        "cancel my account", "close my account", "cancel my subscription", "kündig", "résilier",
+        "darme de baja", "cancelar mi cuenta", "cancelar minha conta", "disdire", "opzeggen",
+        "расторгн", "解約", "해지", "销户", "注销",
+    )
+)  # fmt: skip
+_ASKED_OR_DENIED = re.compile(
+    r"(?:\b(?:please|pls|i'?d like to|i would like to|i (?:want|wish|need) to|can you|could you|"
+    r"can i|how (?:do|can) i|help me|want you to|trying to|comment|je (?:voudrais|veux|souhaite)|"
+    r"pour|wie kann ich|ich (?:möchte|will)|bitte|quiero|quisiera|cómo|por favor|vorrei|come|"
+    r"per favore|gostaria de|quero|como|ik wil|hoe kan ik|graag|not|no|pas|nicht|non|não)|n't)"
+    r"\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
 _SOMETHING = re.compile(r"\bsomething\s+$", re.IGNORECASE)  # "clashes something awful"
 # A manager who is a tool or the customer's own job title ("I'm the practice manager at a
 # dental surgery"), not someone to escalate to.
@@ -185,8 +209,10 @@ def _by_meaning(
     kinds = {kind for kind, _ in cues}
     if "angry" in kinds and (label != "positive" or "angry" in latest):
         return "negative"
+    # "did it!! connected now, you're a star": bangs with thanks and no complaint are joy
+    joyful = "happy" in latest and not latest & set(NEGATIVE_EMOTIONS)
     displeased = kinds & set(DISPLEASURE) or any(
-        kind == "shouting" and _loud(words) for kind, words in cues
+        kind == "shouting" and _loud(words) and not joyful for kind, words in cues
     )
     return "negative" if displeased and label != "positive" else label
 

@@ -187,6 +187,8 @@ _DROP = {
     "tuo", "tua", "o", "os", "as", "seu", "soeben", "gerade", "bereits", "jetzt", "nun",
     "schon", "heute", "auch", "ya", "déjà", "bien", "maintenant", "già", "ora", "já", "hoy",
     "aujourd'hui", "oggi", "hoje", "new", "amount", "id",
+    # how much of it: "a full refund" is a refund
+    "full", "partial", "complete", "whole", "total", "entire",
 }  # fmt: skip
 _OWN = {"our", "nuestro", "nuestra", "nuestros", "nuestras", "unser", "unsere", "unseren",
         "notre", "nos", "nostro", "nostra", "nosso", "nossa"}  # fmt: skip

@@ -1,0 +1,168 @@
+"""Threads of an outage week, hobby kit and January: double orders, declined cards, receipts.
+
+Each case is written here in words of its own, after a kind of miss seen in the read halves of
+tests/data/blind_threads_17.jsonl; the never-read halves only measure.
+"""
+
+from __future__ import annotations
+
+import pytest
+from desktop.drafting.focus import focus_of, is_thanks_only
+from desktop.reading.concepts import concepts_in
+from desktop.reading.mood import find_cues
+from desktop.store import action_macros
+from desktop.store.canned import CannedRepository
+from desktop.transcript import parse
+
+from tests.shop_threads import first, shop_library
+
+
+@pytest.fixture(scope="module")
+def shop() -> CannedRepository:
+    return shop_library()
+
+
+def test_news_that_it_worked_closes_when_the_next_turn_moves_on(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: my discount code keeps bouncing\n"
+        "Agent: It can't be used alongside a gift card - buy the gift card on its own.\n"
+        "Customer: did that, all good\n"
+        "Customer: oh one more thing, my sister lives in Bergen. can you post a rug to Norway "
+        "and will she have to pay tax on it when it turns up?"
+    )
+    focus = focus_of(parse(thread))
+    assert "all good" not in focus.open_text
+    assert first(shop, thread) == "International shipping"
+
+
+def test_news_before_a_new_request_in_one_message_is_not_a_need(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: The replacement shade is on the lamp now.\n"
+        "Agent: I've sent you a brand new shade, it should be with you tomorrow.\n"
+        "Customer: It turned up this morning and it's fitted. Different thing while I've got "
+        "you - we're away sailing for two months in spring, can I stop paying for Plus while "
+        "we're gone and pick it up again after?"
+    )
+    segments = focus_of(parse(thread)).segments
+    assert not any("fitted" in s for s in segments)
+    assert first(shop, thread) == "Plus - pause membership"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "the treasurer needs a reciept with the vat on it for the club's books",
+            "invoice receipt",
+        ),
+        ("could I get the receipt with our charity's name on it?", "invoice receipt"),
+        ("Wann kann ich damit rechnen, bis ich die 24,50 € wiederhabe?", "refund timing"),
+        ("since Sunday the toaster is not switching itself off at all", "faulty warranty repair"),
+        (
+            "the drill battery won't hold a charge, it cuts out after a minute",
+            "faulty warranty repair",
+        ),
+        ("the app jumps back and just says declined every time I try", "payment failed"),
+        ("nell'estratto conto vedo due movimenti uguali da 54 euro", "charged twice"),
+        ("my bank shows £42.00 three separate times", "charged twice"),
+        (
+            "I'd totally forgotten I still had the membership until the money went",
+            "unexpected renewal charge",
+        ),
+        ("Je ne veux plus être prélevé chaque mois, merci", "cancel membership subscription"),
+        ("Pouvez-vous arrêter les prélèvements ?", "cancel membership subscription"),
+        (
+            "you sent two by mistake, please stop the second one before it gets to me",
+            "cancel order",
+        ),
+        ("dentro c'era un vaso blu, non è quello che ho ordinato", "wrong item received"),
+    ],
+)
+def test_needs_said_in_other_words(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("is the checkout still broken? it won't load", "damaged"),
+        ("my offer on the sofa was declined by the seller", "payment failed"),
+        ("I've ordered from you three times this year", "charged twice"),
+        ("the tax on it was wrong", "invoice receipt"),
+    ],
+)
+def test_look_alikes_are_not_those_needs(text: str, concept: str) -> None:
+    assert concept not in concepts_in(text)
+
+
+def test_a_full_refund_processed_is_the_refund_done(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: The recall letter came for my heater. I'd rather have my money back.\n"
+        "Agent: Of course - I've processed a full refund of £49.00 to your card, no need to "
+        "send it back.\n"
+        "Customer: Brilliant, thanks. Could you confirm the amount and when it will show?"
+    )
+    turn = parse(thread).turns[1].text
+    (stated,) = action_macros._statements(turn)
+    assert stated.lemma == "refund" and "full" not in stated.target
+    assert first(shop, thread) == "Refund issued"
+
+
+def test_an_automated_receipt_leaves_the_request_open(shop: CannedRepository) -> None:
+    thread = (
+        "Dana Kowal\n"
+        "Mar 3, 10:02\n"
+        "My password stopped working after your site went down. I've requested a reset link "
+        "three times and nothing comes through. Junk, spam, other folders - checked every one.\n"
+        "\n"
+        "Shop Care (automated)\n"
+        "Mar 3, 10:02\n"
+        "Thanks for your message. We are busier than usual and will reply as soon as we can. "
+        "Your reference is #55120.\n"
+        "\n"
+        "Dana Kowal\n"
+        "Mar 3, 12:15\n"
+        "Tried from the tablet too, still nothing."
+    )
+    focus = focus_of(parse(thread))
+    assert "reset link" in focus.open_text
+    assert any("spam" in step for step in focus.tried)
+    assert first(shop, thread) == "Reset email not arriving"
+
+
+def test_charges_that_dropped_off_close_the_thread() -> None:
+    assert is_thanks_only(
+        "Checked this morning and the extra ones have dropped off, just the one payment left. "
+        "Panic over! Thanks for explaining."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Please close my account and remove my details.", "en"),
+        ("I don't want to close my account, I just want the emails to stop.", "en"),
+        ("Bonjour, comment faire pour résilier mon abonnement ?", "fr"),
+        ("Ich möchte kündigen.", "de"),
+    ],
+)
+def test_leaving_asked_for_or_denied_is_no_threat(text: str, language: str) -> None:
+    assert "threat" not in {kind for kind, _ in find_cues(text, language)}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Ich werde kündigen, wenn das so weitergeht.", "de"), ("Je vais tout résilier.", "fr")],
+)
+def test_leaving_said_as_a_decision_is_a_threat(text: str, language: str) -> None:
+    assert "threat" in {kind for kind, _ in find_cues(text, language)}
+
+
+def test_leaving_as_an_ultimatum_is_a_threat() -> None:
+    assert ("threat", "close my account") in find_cues(
+        "Sort it today or I will close my account", "en"
+    )
+
+
+def test_a_star_is_praise() -> None:
+    assert ("happy", "you're a star") in find_cues("it worked!! you're a star", "en")
