@@ -166,3 +166,57 @@ def test_leaving_as_an_ultimatum_is_a_threat() -> None:
 
 def test_a_star_is_praise() -> None:
     assert ("happy", "you're a star") in find_cues("it worked!! you're a star", "en")
+
+
+def test_a_cancellation_nobody_asked_for_gives_way_to_the_state_asked_about(
+    shop: CannedRepository,
+) -> None:
+    thread = (
+        "Customer: ordered a tent and two sleeping mats last night, and my account still says "
+        '"processing" and no courier email yet. is it actually on its way or still waiting in '
+        "the warehouse?"
+    )
+    assert first(shop, thread) == "Order still processing"
+
+
+def test_a_cancellation_asked_for_in_other_words_still_leads(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: the order from this morning (#77120) still says Processing. I've changed "
+        "plans - can that one still be stopped?"
+    )
+    assert first(shop, thread) == "Cancel order - not yet shipped"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "my aunt gave me a voucher, a 16-digit code on a card, how much is on it?",
+            "gift card balance",
+        ),
+        ("it went through twice, can you kill the second one please", "cancel order"),
+    ],
+)
+def test_more_needs_in_other_words(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+def test_a_voucher_with_a_card_number_is_no_promo_code() -> None:
+    assert "promo discount code" not in concepts_in(
+        "got a voucher for Christmas, it's a 16 digit code on a card"
+    )
+
+
+def test_money_the_merchant_must_send_back_is_no_return() -> None:
+    assert "return an item" not in concepts_in(
+        "my bank says it's up to the merchant to send it back"
+    )
+
+
+def test_an_agent_pulling_up_the_orders_only_holds() -> None:
+    thread = (
+        "Customer: Both orders went through twice, please cancel #A-1002.\n"
+        "Agent: Thanks for the message, I'm just pulling up both orders now.\n"
+        "Customer: cheers. to be clear, keep #A-1001"
+    )
+    assert "A-1002" in focus_of(parse(thread)).open_text

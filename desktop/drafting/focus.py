@@ -217,7 +217,9 @@ _HAND_OVER = re.compile(
     r"reading (back )?(through|over|up on)|catching up on|(having|have) a read|"
     r"let me (check|look|have a look|take a look|look into|see|read)|i'?ll (check|look into|have a "
     r"look|take a look)|one moment|(bear|bare) with me|give me a (moment|minute|sec(ond)?)|"
-    r"thanks for (getting in touch|reaching out|your message|contacting|the details|waiting|"
+    r"(just )?(pulling|bringing|looking) up (your|the|both|those) (orders?|account|details)|"
+    r"thanks for (getting in touch|reaching out|your message|the message|contacting|the details|"
+    r"waiting|"
     r"holding|your patience)|sorry (for|about) the wait|"
     # ... or is the helpdesk's automatic receipt ("Your request (#88213) has been received")
     r"(be|get) (back )?in touch (shortly|soon)|(request|message|email|ticket)( \(?#?\d+\)?)? "

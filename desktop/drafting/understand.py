@@ -46,7 +46,7 @@ from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.drafting.roles import Roles, roles_of
 from desktop.drafting.sentences import split
 from desktop.reading import Reading, outside, read_conversation
-from desktop.reading.concepts import concepts_in, contradicts_states, expand
+from desktop.reading.concepts import concepts_in, contradicts_states, expand, named_needs
 from desktop.reading.mood import OWN_BOSS
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
@@ -346,6 +346,7 @@ def _policy(
     ranked = counterparts.forward(repo, ranked, focus.agent_texts)
     ranked = _actions_after_counterparts(ranked, focus)
     ranked = _contradicted_last(ranked, focus)
+    ranked = _said_first(ranked, focus)
     return _own_language_first(repo, ranked, language, main_language)
 
 
@@ -363,6 +364,44 @@ def _contradicted_last(ranked: Ranked, focus: Focus) -> Ranked:
     said = frozenset(concepts_in(focus.open_text))
     wrong = {c.id for c, _ in ranked if contradicts_states(_statement(c), said)}
     return [x for x in ranked if x[0].id not in wrong] + [x for x in ranked if x[0].id in wrong]
+
+
+SAID_POOL = 3  # the leaders among which a response about what the customer says goes first
+# Needs that are the customer's own request to act: a response about one leads only where the
+# customer asks for it. A problem or a question can be told in any words; these are asked for.
+ASKED_ACTIONS = frozenset(
+    (
+        "cancel order", "cancel membership subscription", "pause membership", "exchange",
+        "return an item", "change delivery address", "delete account data", "unsubscribe emails",
+        "copy of my data",
+    )
+)  # fmt: skip
+
+
+def _said_first(ranked: Ranked, focus: Focus) -> Ranked:
+    """A leader that acts on a request the customer never makes gives way to a need stated.
+
+    "my account still says preparing ... has it actually gone out yet?" states an order still
+    being prepared; "Cancel order - not yet shipped" matched its words, and no cancellation is
+    asked for. Needs are read as concepts (desktop.reading.concepts): those a response's title
+    names, and those the customer's open message says. Only a leader that carries out a request
+    (ASKED_ACTIONS) gives way, and never a confirmation: one the agent just performed leads by
+    what the agent did. Nor is a confirmation moved up.
+    """
+    if len(ranked) < 2:
+        return ranked
+    said = frozenset(concepts_in(" ".join(dict.fromkeys((focus.open_text, *focus.segments)))))
+    if not said:
+        return ranked
+    leader = named_needs(ranked[0][0].title)
+    if not leader or leader & said or not leader <= ASKED_ACTIONS:
+        return ranked
+    if counterparts.action_of(ranked[0][0]) is not None:
+        return ranked  # a confirmation leads by what the agent did, not by the customer's words
+    for index, (canned, _score) in enumerate(ranked[1:SAID_POOL], start=1):
+        if counterparts.action_of(canned) is None and named_needs(canned.title) & said:
+            return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
+    return ranked
 
 
 def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:

@@ -163,6 +163,11 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "cancel order",
         "I want to cancel my order",
         r"changed my mind|(don'?t|no longer) (want|need) (it|them|the order)|"
+        # "my account still says Processing on it. can that one be stopped?"
+        r"(can|could) (that|it|this|the order)( one)? (still )?be (stopped|cancell?ed|halted)|"
+        # "it went through twice ... Can you kill the second one please"
+        r"(cancel|kill|scrap|ditch|void) (the )?(second|other|extra|duplicate|spare) "
+        r"(one|order|lot)\b|"
         # "Can you stop it before it goes anywhere?"
         r"\b(stop|cancel|halt|catch) (it|them|that|that one|this one|the order|"
         r"the (\w+ ){0,2}order|the (second|other|extra|duplicate|spare) (one|lot|order|parcel|set))"
@@ -527,9 +532,12 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(it|the card|my card|the gift ?card|my gift ?card|the voucher)|"
         r"(e-?)?gift ?card'?s? balance|balance (on|of) (my|the|a|her|his) (e-?)?gift ?card|"
         # "a Larkfield card with a long code on the back. I've no idea how much is on it"
+        # "a Larkfield voucher ... it's a 16 digit code on a card"
+        r"\b(\d+[ -]?digit|long) code on (a|the) card\b|"
         r"\bcard with a (long )?code\b.{0,200}\bhow much (money |credit )?is (left |still )?on "
         r"(it|there)|"
-        r"(gift ?card|voucher)\b.{0,200}\b(find out|see|check|know) (what'?s|what is|how much is) "
+        r"(gift ?card|voucher)\b.{0,200}\b(find out|see|check|know|no idea|not sure) "
+        r"(what'?s|what is|how much is) "
         r"(left |still )?on (it|the card|there)\b|"
         r"(guthaben|restbetrag) (auf|der|des) (dem |meinem )?gutschein|"
         r"solde de (ma|la) carte cadeau|"
@@ -606,6 +614,8 @@ NOT_WITH = {
     ),
     # "Ich habe die Mühle zurückgeschickt": a return already made is not asked for.
     "return an item": re.compile(
+        # "they said it's up to the merchant to send it back": the money, not the item
+        r"\bup to (the merchant|the shop|you|larkfield) to (send|pay|give) it back|"
         r"\b((i|we) (have |'ve |already )*(sent|posted|returned|dropped off) (it|them|the \w+)"
         r"( \w+)? back|(i|we) (have |'ve |already )*(sent|posted) back (the|my|our) |"
         # "I dropped the Cove pans back at the post office on the way in"
@@ -673,7 +683,9 @@ NOT_WITH = {
     # balance, where no code is named
     "promo discount code": re.compile(
         r"^(?!.*\b(codes?|coupons?|codice|código|kortingscode|rabattcode)\b).*"
-        r"\b(left|remaining|balance|guthaben|solde|saldo)\b|\be-?vouchers?\b|\bgift ?vouchers?\b",
+        r"\b(left|remaining|balance|guthaben|solde|saldo)\b|\be-?vouchers?\b|\bgift ?vouchers?\b|"
+        # "a voucher for my birthday, it's a 16 digit code on a card": a gift card's number
+        r"\b\d+[ -]?digit code\b|\bcode on (a|the) card\b",
         re.IGNORECASE | re.DOTALL,
     ),
     # "l'indirizzo della residenza come indirizzo di fatturazione": the card's address, no invoice

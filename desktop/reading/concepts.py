@@ -28,6 +28,8 @@ __all__ = [
     "contradicts",
     "contradicts_states",
     "expand",
+    "named_needs",
+    "stated_needs",
     "unnamed",
     "views",
 ]
@@ -51,7 +53,7 @@ def contradicts_states(response_text: str, said: frozenset[str]) -> bool:
     opposed = said & OPPOSITE.keys()
     if not opposed:
         return False  # most threads state no order state: no response is read
-    states = _states(response_text)
+    states = stated_needs(response_text)
     return any(
         OPPOSITE[name] in states and name not in states and OPPOSITE[name] not in said
         for name in opposed
@@ -59,9 +61,26 @@ def contradicts_states(response_text: str, said: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _states(response_text: str) -> frozenset[str]:
+def stated_needs(response_text: str) -> frozenset[str]:
     """A response's concepts: the same few texts are read for every thread."""
     return frozenset(concepts_in(response_text))
+
+
+@lru_cache(maxsize=4096)
+def named_needs(title: str) -> frozenset[str]:
+    """The concepts a response's title names in their own words.
+
+    "Cancel order - not yet shipped" is "cancel order", "Refund timing" is "refund timing".
+    The table's patterns are written for customers' words, and read in a title they mislead
+    ("not yet shipped" is also an order still processing).
+    """
+    words = set(re.findall(r"\w+", title.lower()))
+    return frozenset(
+        name
+        for name, _view, _pattern in CONCEPTS
+        if (long := [w for w in re.findall(r"\w+", name) if len(w) >= 4])
+        and all(any(said.startswith(w) for said in words) for w in long)
+    )
 
 
 def views(names: tuple[str, ...]) -> tuple[str, ...]:
