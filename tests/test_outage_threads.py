@@ -220,3 +220,27 @@ def test_an_agent_pulling_up_the_orders_only_holds() -> None:
         "Customer: cheers. to be clear, keep #A-1001"
     )
     assert "A-1002" in focus_of(parse(thread)).open_text
+
+
+def test_whether_a_return_is_still_in_time_is_the_window(shop: CannedRepository) -> None:
+    thread = (
+        "Customer: I bought a blender for my dad's birthday, it came on 20 November. He only "
+        "opens it on 2 January - if he doesn't want it, can he still send it back then or is "
+        "that too late?"
+    )
+    assert first(shop, thread) == "Return window (30 days)"
+
+
+def test_asking_whether_it_is_too_late_is_no_late_return() -> None:
+    said = concepts_in("is it too late to send back the tea towels? never used them")
+    assert "return window" in said
+    assert "outside the returns window" not in said
+
+
+def test_a_french_stop_to_the_payments_is_the_french_cancellation(shop: CannedRepository) -> None:
+    thread = (
+        "Client : Bonjour, j'ai pris Larkfield Plus en octobre pour les frais de port. Je n'en "
+        "ai plus besoin et je voudrais arrêter les prélèvements avant le mois prochain. Je ne "
+        "trouve pas comment faire dans l'appli."
+    )
+    assert first(shop, thread) == "Larkfield Plus - comment résilier"

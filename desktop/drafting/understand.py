@@ -46,7 +46,13 @@ from desktop.drafting.results import Need, PendingAction, ReadyReply
 from desktop.drafting.roles import Roles, roles_of
 from desktop.drafting.sentences import split
 from desktop.reading import Reading, outside, read_conversation
-from desktop.reading.concepts import concepts_in, contradicts_states, expand, named_needs
+from desktop.reading.concepts import (
+    concepts_in,
+    contradicts_states,
+    expand,
+    named_needs,
+    stated_needs,
+)
 from desktop.reading.mood import OWN_BOSS
 from desktop.store import action_macros, ranking
 from desktop.store.canned import CannedRepository, CannedResponse
@@ -346,7 +352,7 @@ def _policy(
     ranked = counterparts.forward(repo, ranked, focus.agent_texts)
     ranked = _actions_after_counterparts(ranked, focus)
     ranked = _contradicted_last(ranked, focus)
-    ranked = _said_first(ranked, focus)
+    ranked = _said_first(repo, ranked, focus, main_language)
     return _own_language_first(repo, ranked, language, main_language)
 
 
@@ -377,8 +383,11 @@ ASKED_ACTIONS = frozenset(
     )
 )  # fmt: skip
 
+# A need said together with a narrower one of the same kind is only its setting.
+NARROWER = {"return an item": "return window"}
 
-def _said_first(ranked: Ranked, focus: Focus) -> Ranked:
+
+def _said_first(repo: CannedRepository, ranked: Ranked, focus: Focus, main_language: str) -> Ranked:
     """A leader that acts on a request the customer never makes gives way to a need stated.
 
     "my account still says preparing ... has it actually gone out yet?" states an order still
@@ -391,17 +400,53 @@ def _said_first(ranked: Ranked, focus: Focus) -> Ranked:
     if len(ranked) < 2:
         return ranked
     said = frozenset(concepts_in(" ".join(dict.fromkeys((focus.open_text, *focus.segments)))))
+    # "can he still send it back then, or is that too late?": a return is the setting, when is
+    # the question
+    said -= {general for general, specific in NARROWER.items() if specific in said}
     if not said:
         return ranked
-    leader = named_needs(ranked[0][0].title)
-    if not leader or leader & said or not leader <= ASKED_ACTIONS:
+    foreign = (ranked[0][0].language or main_language) != main_language
+    titles = (
+        _main_titles(repo, [c for c, _ in ranked[:POLICY_POOL]], main_language) if foreign else {}
+    )
+
+    def named(canned: CannedResponse) -> frozenset[str]:
+        return named_needs(titles.get(canned.id or -1, canned.title))
+
+    leader = named(ranked[0][0])
+    # A translation that leads on the words its language shares with the customer's ("ma",
+    # "est") and names no need gives way as well: "Où est ma commande ?" for "je voudrais
+    # arrêter ... ne pas être prélevé".
+    if leader & said or not leader <= ASKED_ACTIONS or not (leader or foreign):
         return ranked
     if counterparts.action_of(ranked[0][0]) is not None:
         return ranked  # a confirmation leads by what the agent did, not by the customer's words
-    for index, (canned, _score) in enumerate(ranked[1:SAID_POOL], start=1):
-        if counterparts.action_of(canned) is None and named_needs(canned.title) & said:
+    # The leader's rivals in its own language (its translations come next and name nothing).
+    # A rival goes first when every need its title names or its statement says is said:
+    # "Return outside the 30-day window" only for a late return.
+    language = ranked[0][0].language
+    rivals = [i for i, (c, _) in enumerate(ranked) if i and c.language == language]
+    for index in rivals[: SAID_POOL - 1]:
+        canned = ranked[index][0]
+        needs = named(canned) | stated_needs(_statement(canned))
+        if counterparts.action_of(canned) is None and needs and needs <= said:
             return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
     return ranked
+
+
+def _main_titles(
+    repo: CannedRepository, pool: Sequence[CannedResponse], main_language: str
+) -> dict[int, str]:
+    """Each response's title, or its translation's in the library's main language."""
+    ids = [c.id for c in pool if c.id is not None]
+    languages = {c.id: c.language or main_language for c in pool if c.id is not None}
+    group = translations.groups(repo.db, ids, languages)
+    main = {
+        group[c.id]: c.title
+        for c in reversed(pool)
+        if c.id is not None and languages[c.id] == main_language
+    }
+    return {i: main.get(group[i], c.title) for c in pool if (i := c.id) is not None}
 
 
 def _actions_after_counterparts(ranked: Ranked, focus: Focus) -> Ranked:

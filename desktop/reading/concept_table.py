@@ -558,7 +558,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "outside the returns window",
         "can I still return it after 30 days",
         rf"(return|send (it|them) back|bring (it|them) back)\w*\b.{{0,60}}\b{_LONG_AGO}|"
-        rf"{_LONG_AGO}.{{0,60}}\b(return|send (it|them) back)|too late to (return|send)",
+        rf"{_LONG_AGO}.{{0,60}}\b(return|send (it|them) back)|"
+        # "I know it's too late to return it", not "is it too late to send back ...?"
+        r"(?<!is it )(?<!is that )(?<!it be )(?<!that be )too late to (return|send)",
     ),
     (
         "unsubscribe emails",

@@ -74,13 +74,18 @@ def named_needs(title: str) -> frozenset[str]:
     The table's patterns are written for customers' words, and read in a title they mislead
     ("not yet shipped" is also an order still processing).
     """
-    words = set(re.findall(r"\w+", title.lower()))
+    words = {_singular(w) for w in re.findall(r"\w+", title.lower())}
     return frozenset(
         name
         for name, _view, _pattern in CONCEPTS
-        if (long := [w for w in re.findall(r"\w+", name) if len(w) >= 4])
+        if (long := [_singular(w) for w in re.findall(r"\w+", name) if len(w) >= 4])
         and all(any(said.startswith(w) for said in words) for w in long)
     )
+
+
+def _singular(word: str) -> str:
+    """The word less a plural "s": a title and a concept's name may differ in number."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def views(names: tuple[str, ...]) -> tuple[str, ...]:
