@@ -6,6 +6,9 @@ tests/data/blind_threads_17.jsonl; the never-read halves only measure.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from desktop.drafting.focus import focus_of, is_thanks_only
 from desktop.reading.concepts import concepts_in
@@ -14,7 +17,9 @@ from desktop.store import action_macros
 from desktop.store.canned import CannedRepository
 from desktop.transcript import parse
 
-from tests.shop_threads import first, shop_library
+from tests.shop_threads import first, shop_library, understood
+
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +249,20 @@ def test_a_french_stop_to_the_payments_is_the_french_cancellation(shop: CannedRe
         "trouve pas comment faire dans l'appli."
     )
     assert first(shop, thread) == "Larkfield Plus - comment résilier"
+
+
+def test_a_need_asked_in_its_own_sentence_is_measured_by_that_sentence(
+    shop: CannedRepository,
+) -> None:
+    # A read thread of the sixth set: descaling, then Plus monthly to annual in a turn of its
+    # own. As a whole the message measured under the bar; its own sentence does not.
+    case = next(
+        json.loads(line)
+        for line in (DATA / "blind_threads_6.jsonl").read_text().splitlines()
+        if '"b6g-020"' in line
+    )
+    u = understood(shop, case["raw"])
+    ready = u.needs[0].ready
+    assert ready is not None and ready.confident and not u.abstain
+    assert ready.canned.title in case["acceptable"]
+    assert len(u.needs) > 1

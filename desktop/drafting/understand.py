@@ -155,6 +155,7 @@ def understand(
     # is over ("It's now been 12 working days"), confirming it again is no answer.
     done = bool(main) and _just_done(main[0][0], focus)
     wait_over = done and tried.waited_out(main[0][0], focus.open_text)
+    outside_only = False
     if focus.thanks_only and roles.closing:
         probability = max(probability, calibration.THANKS_PROBABILITY)
         abstain = False
@@ -170,7 +171,7 @@ def understand(
         # Every request is one a shop library often lacks ("do you do engraving?") and this
         # one never mentions: its nearest response only looks like a match.
         probability = min(probability, calibration.OUTSIDE_PROBABILITY)
-        abstain = True
+        abstain = outside_only = True
     if main and not focus.thanks_only and (not done or wait_over):
         # What the customer already tried is not sent again (desktop.drafting.tried).
         holding = repo.get(roles.holding[0]) if roles.holding else None
@@ -191,6 +192,13 @@ def understand(
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
     if not focus.thanks_only:
         needs += _more_needs(repo, focus, main, values, language, roles.main_language)
+    if abstain and len(needs) > 1 and not outside_only:
+        # A message of several needs measured as a whole blurs what each asks: the first
+        # response is as likely right as the sentence that asks for it makes it.
+        said = _sentence_probability(repo, focus, main, values, language, roles.main_language)
+        if said >= bar:
+            probability, abstain = max(probability, said), False
+            needs[0] = _need(focus.open_text, main, probability, values, focus, abstain)
     acted = bool(main) and _just_done(main[0][0], focus)
     if (
         ((upset and not acted) or escalate)
@@ -637,6 +645,31 @@ def _more_needs(
         if len(needs) + 1 >= MAX_NEEDS:
             break
     return needs
+
+
+def _sentence_probability(
+    repo: CannedRepository,
+    focus: Focus,
+    main: Ranked,
+    values: Mapping[str, str],
+    language: str,
+    main_language: str,
+) -> float:
+    """The best measured probability of `main`'s first response over the sentences it leads.
+
+    Each sentence is ranked on its own (as `_more_needs` does); one whose own first response
+    is the message's gives that response's probability for it.
+    """
+    if len(focus.segments) < 2:
+        return 0.0
+    best = 0.0
+    for segment in focus.segments:
+        query = ranking.query_from([(expand(segment), 1.0)])
+        ranked = _fetch(repo, ranking.rank_query(repo.db, query, 5))
+        ranked = known.known_last(_policy(repo, ranked, focus, language, main_language), values)
+        if ranked and ranked[0][0].id == main[0][0].id:
+            best = max(best, calibration.probability(_features(repo, ranked, focus, segment)))
+    return best
 
 
 _SAYS_RESOLVED = re.compile(r"\b(worked|works|sorted|resolved|fixed|glad)\b", re.IGNORECASE)
