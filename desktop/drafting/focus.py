@@ -154,7 +154,7 @@ _TRIED = re.compile(
     r"course|purchase))|used|updated|followed|"
     r"switched|turned|held|pressed|unplugged|rebooted|descaled|paired|installed|tested|put|"
     r"entered|typed|attached|included)|"
-    r"(?:photos?|pictures?|screenshots?) (?:of [^.\n]{0,60})?(?:are |is )?attached|"
+    r"(?:photos?|pictures?|pics?|screenshots?) (?:of [^.\n]{0,60})?(?:are |is )?attached|"
     # ... and told without "I", as a chat does: "Knocked both sides", "Been round the back"
     r"(?:(?<=^)|(?<=[.!?]\s)|(?<=\n))(?:knocked|been (?:round|around)|searched|checked|held|"
     r"restarted|reinstalled|unplugged|rebooted|left it)\b|"

@@ -150,6 +150,10 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(rattl|grind|buzz|click|squeak|screech|hum)\w* (noise|sound)|"
         r"makes? a (loud |strange |weird |horrible |funny )?(noise|sound)|"
         r"no (water|coffee|steam|air|light|power) (comes?|coming|came) (out|through)|"
+        r"only a (dribble|trickle) (comes?|came) out|"
+        # "il motore gira per due secondi e poi si blocca con un ronzio"
+        r"si blocca|(con|fa) un ronzio|fa un rumore|se (bloquea|atasca)|hace un ruido|zumbido|"
+        r"macht (ein )?(lautes |komisches )?geräusch|brummt|se bloque|fait un bruit|bourdonne|"
         r"(switches|turns|cuts) (itself )?off|"
         # "won't hold a charge anymore ... it cuts out after 30 seconds"
         r"(won'?t|doesn'?t|does not|no longer|not) (hold|holding|keep|keeping) (a |its |any )?"
@@ -191,6 +195,9 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         "cancel membership subscription",
         "I want to cancel my membership",
         r"(cancel|end|stop) (my |the |our )?([\w-]+ )?(membership|subscription)|stop paying for|"
+        # "Don't really need it going forward - how do I stop it taking money?"
+        r"(stop|end) (it|them|you|the (membership|subscription)) (from )?(taking|charging|billing|"
+        r"debiting)\b|ne (pas|plus) être prélevée? (encore|à nouveau|de nouveau)|"
         # "Je ne veux plus être prélevée tous les mois": no more monthly payments
         r"ne (veux|souhaite) plus être (prélevée?|débitée?|facturée?) (tous les|chaque) mois|"
         r"(arrêter|stopper|mettre fin aux?) (les |mes )?prélèvements|"
@@ -294,6 +301,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(vat|tax) (is |was )?(shown|showing)|"
         # "proper paperwork with the company's name on it for our bookkeeper"
         r"vat (no\b|reg)|(tax|vat) (shown|listed|itemi[sz]ed|broken out) separately|"
+        r"(shows?|showing|with) the (vat|tax) (separately|broken out|itemi[sz]ed|on it)|"
         r"(proper |official |formal )?(paperwork|document|documentation|bill)\b.{0,80}\b(vat|tax|"
         r"company|"
         r"business|practice|firm|accounts|accountant|bookkeeper|expenses|reimburs\w*)|rechnung|quittung|facture|factura|recibo|fattura|ricevuta|"
@@ -342,6 +350,8 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
         r"(artículo|talla|color|producto) (equivocad[oa]|incorrect[oa])|"
         r"(articolo|taglia|colore|prodotto) sbagliat[oa]|(item|tamanho|cor) errad[oa]|"
         r"verkeerde (artikel|maat|kleur)|"
+        # "the sticker on the side says Clay, but what's inside is unmistakably the black one"
+        r"(but|and) what'?s inside is (\w+ )?(the|a|an)\b|"
         # "non è quello che ho pagato", "das ist nicht das, was ich bestellt habe"
         r"non è quello che ho (ordinato|pagato|comprato)|"
         r"no es lo que (pedí|he pedido|compré|pagué)|"
