@@ -266,3 +266,42 @@ def test_a_need_asked_in_its_own_sentence_is_measured_by_that_sentence(
     assert ready is not None and ready.confident and not u.abstain
     assert ready.canned.title in case["acceptable"]
     assert len(u.needs) > 1
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("the label says Sage but what's inside is the cream one", "wrong item received"),
+        (
+            "I don't use it any more, how do I stop it taking money each month?",
+            "cancel membership subscription",
+        ),
+        (
+            "je voudrais ne pas être prélevé encore une fois en mars",
+            "cancel membership subscription",
+        ),
+        ("il frullatore parte e poi si blocca con un ronzio", "faulty warranty repair"),
+        ("only a trickle comes out of the spout now", "faulty warranty repair"),
+        ("my bookkeeper needs something that shows the VAT separately", "invoice receipt"),
+    ],
+)
+def test_the_eighteenth_sets_needs_in_other_words(text: str, concept: str) -> None:
+    assert concept in concepts_in(text)
+
+
+def test_pics_attached_are_photos_sent() -> None:
+    thread = (
+        "Customer: My vase came cracked.\n"
+        "Agent: Sorry! Could you send a couple of photos and the order number?\n"
+        "Customer: #40110, pics attached - the crack runs down one side."
+    )
+    assert any("attached" in step for step in focus_of(parse(thread)).tried)
+
+
+def test_a_thank_you_letter_that_thanks_again_closes() -> None:
+    letter = (
+        "Dear Sam,\n\nI wanted to write properly. The new kettle came yesterday and works "
+        "beautifully, and you were kinder about the whole thing than I expected. There's no "
+        "need to reply. Thank you again.\n\nBest wishes,\nRuth"
+    )
+    assert is_thanks_only(letter)

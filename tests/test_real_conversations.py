@@ -1123,6 +1123,7 @@ LATER_SETS = [
     ("blind_threads_15.jsonl", 144, 0.785, 0.67),  # 0.625 first measured; half never read
     ("blind_threads_16.jsonl", 144, 0.785, 0.66),  # 0.708 first measured; half never read
     ("blind_threads_17.jsonl", 144, 0.84, 0.72),  # 0.688 first measured; half never read
+    ("blind_threads_18.jsonl", 144, 0.792, 0.67),  # 0.729 first measured; half never read
 ]
 
 

@@ -614,6 +614,10 @@ _LETTER_PROBLEM = re.compile(
 )
 
 
+# "Thank you again." asks for nothing more, though "again" often goes with a request
+_THANKS_AGAIN = re.compile(r"\b(?:thank you|thanks)( (?:so|very) much)? again\b", re.IGNORECASE)
+
+
 def _warm_letter(sentences: Sequence[str]) -> bool:
     """A long thank-you letter, which thanks, praises or wishes well at least twice.
 
@@ -621,7 +625,7 @@ def _warm_letter(sentences: Sequence[str]) -> bool:
     """
     text = " ".join(sentences)
     warmth = [m.group() for p in (_THANKS, _FAREWELL, _STRONG_PRAISE) for m in p.finditer(text)]
-    said = [_PRAISE.sub(" ", _FAREWELL.sub(" ", s)) for s in sentences]
+    said = [_PRAISE.sub(" ", _FAREWELL.sub(" ", _THANKS_AGAIN.sub(" ", s))) for s in sentences]
     # The thanks frames the letter: it opens or closes with it ("... thank you so much, have a
     # lovely weekend!"); a complaint that mentions a star rating does not.
     ends = [*sentences[:2], *sentences[-2:]]  # a P.S. may follow the goodbye
