@@ -305,3 +305,10 @@ def test_a_thank_you_letter_that_thanks_again_closes() -> None:
         "need to reply. Thank you again.\n\nBest wishes,\nRuth"
     )
     assert is_thanks_only(letter)
+
+
+def test_a_two_word_need_in_a_chat_is_a_sentence_of_its_own() -> None:
+    thread = (
+        "Visitor: hi\nAgent: Hi, Sam here, how can I help?\nVisitor: nhs discount. do you do one"
+    )
+    assert "nhs discount." in focus_of(parse(thread)).segments

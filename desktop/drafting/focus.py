@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop.drafting.sentences import split
+from desktop.reading import outside
 from desktop.reading.concepts import concepts_in
 from desktop.reading.mood import NOT_A_PERSON
 from desktop.store import action_macros
@@ -499,7 +500,7 @@ def focus_of(transcript: Transcript) -> Focus:
         # "Got it, I'm in. Cheers": the customer's own word that what came before is done.
         settled = settled or is_thanks_only(turn.text)
     body = _without_greetings(open_text)
-    segments = _after_moving_on([s for s in _segments(body) if len(s.split()) >= 3])
+    segments = _after_moving_on([s for s in _segments(body) if _carries_a_need(s)])
     tried = _tried(body)
     # A question, or steps with "let me know if it still doesn't turn up": what the customer
     # says next reports back on the request before it.
@@ -510,7 +511,7 @@ def focus_of(transcript: Transcript) -> Focus:
         # is still the customer's turn before it ("can I swap it for the 28cm?").
         pending = next((t.text for t in reversed(turns[:last_agent]) if t.role == "customer"), "")
         segments = [
-            s for s in _segments(_without_greetings(pending)) if len(s.split()) >= 3
+            s for s in _segments(_without_greetings(pending)) if _carries_a_need(s)
         ] + segments
         tried = _tried(_without_greetings(pending)) + tried
     if last_agent >= 0 and open_turns:
@@ -526,6 +527,16 @@ def focus_of(transcript: Transcript) -> Focus:
         tried=tried,
         agent_texts=agent_turn_texts(turns),
     )
+
+
+def _carries_a_need(segment: str) -> bool:
+    """A sentence of three words or more, or a shorter one that names a need.
+
+    "student discount. yes or no": two words that say what is asked in a chat.
+    """
+    if len(segment.split()) >= 3:
+        return True
+    return bool(concepts_in(segment) or outside.topics_in(segment))
 
 
 def _after_moving_on(segments: list[str]) -> list[str]:
