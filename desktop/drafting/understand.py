@@ -192,9 +192,15 @@ def understand(
     needs = [_need(focus.open_text, main, probability, values, focus, abstain)]
     if not focus.thanks_only:
         needs += _more_needs(repo, focus, main, values, language, roles.main_language)
-    if abstain and len(needs) > 1 and not outside_only:
-        # A message of several needs measured as a whole blurs what each asks: the first
-        # response is as likely right as the sentence that asks for it makes it.
+    if (
+        abstain
+        and main
+        and not outside_only
+        and (len(needs) > 1 or _names_what_is_said(main, focus))
+    ):
+        # A message of several needs measured as a whole blurs what each asks, and so does a
+        # long one whose need the first response's title names: that response is as likely
+        # right as the sentence that asks for it makes it.
         said = _sentence_probability(repo, focus, main, values, language, roles.main_language)
         if said >= bar:
             probability, abstain = max(probability, said), False
@@ -645,6 +651,15 @@ def _more_needs(
         if len(needs) + 1 >= MAX_NEEDS:
             break
     return needs
+
+
+def _names_what_is_said(main: Ranked, focus: Focus) -> bool:
+    """Whether the first response's title names only needs the customer's message states."""
+    named = named_needs(main[0][0].title)
+    if not named:
+        return False
+    said = concepts_in(" ".join(dict.fromkeys((focus.open_text, *focus.segments))))
+    return named <= frozenset(said)
 
 
 def _sentence_probability(
