@@ -94,8 +94,24 @@ def views(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(said[name] for name in names)
 
 
+CACHED_CHARS = 4000  # longer texts are read afresh: a cache of pasted exports would grow large
+
+
 def concepts_in(text: str) -> tuple[str, ...]:
-    """The names of the concepts `text` says, in table order."""
+    """The names of the concepts `text` says, in table order.
+
+    Cached up to CACHED_CHARS: one thread's texts are read several times over (each need's
+    policy, the shown match, the reranker).
+    """
+    return _concepts_cached(text) if len(text) <= CACHED_CHARS else _concepts(text)
+
+
+@lru_cache(maxsize=1024)
+def _concepts_cached(text: str) -> tuple[str, ...]:
+    return _concepts(text)
+
+
+def _concepts(text: str) -> tuple[str, ...]:
     found = []
     for name, pattern in _compiled():
         if pattern.search(text) and not (name in NOT_WITH and NOT_WITH[name].search(text)):
