@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from desktop.drafting.focus import focus_of, is_thanks_only
@@ -20,6 +21,12 @@ from desktop.transcript import parse
 from tests.shop_threads import first, shop_library, understood
 
 DATA = Path(__file__).parent / "data"
+
+
+def _read_case(name: str, case_id: str) -> dict[str, Any]:
+    """One labelled thread of a set in tests/data, by its id."""
+    lines = (DATA / name).read_text().splitlines()
+    return next(json.loads(line) for line in lines if f'"{case_id}"' in line)
 
 
 @pytest.fixture(scope="module")
@@ -256,11 +263,7 @@ def test_a_need_asked_in_its_own_sentence_is_measured_by_that_sentence(
 ) -> None:
     # A read thread of the sixth set: descaling, then Plus monthly to annual in a turn of its
     # own. As a whole the message measured under the bar; its own sentence does not.
-    case = next(
-        json.loads(line)
-        for line in (DATA / "blind_threads_6.jsonl").read_text().splitlines()
-        if '"b6g-020"' in line
-    )
+    case = _read_case("blind_threads_6.jsonl", "b6g-020")
     u = understood(shop, case["raw"])
     ready = u.needs[0].ready
     assert ready is not None and ready.confident and not u.abstain
@@ -320,11 +323,7 @@ def test_a_long_message_whose_need_the_title_names_is_measured_by_its_sentence(
     # A read thread of the fifteenth set: a long message about an order still being prepared.
     # As a whole it measured under the bar; the sentence that asks, and the title's need said
     # in the customer's words, do not.
-    case = next(
-        json.loads(line)
-        for line in (DATA / "blind_threads_15.jsonl").read_text().splitlines()
-        if '"b15t-028"' in line
-    )
+    case = _read_case("blind_threads_15.jsonl", "b15t-028")
     ready = understood(shop, case["raw"]).needs[0].ready
     assert ready is not None and ready.confident
     assert ready.canned.title in case["acceptable"]

@@ -413,7 +413,7 @@ def _said_first(repo: CannedRepository, ranked: Ranked, focus: Focus, main_langu
     """
     if len(ranked) < 2:
         return ranked
-    said = frozenset(concepts_in(" ".join(dict.fromkeys((focus.open_text, *focus.segments)))))
+    said = _said(focus)
     # "can he still send it back then, or is that too late?": a return is the setting, when is
     # the question
     said -= {general for general, specific in NARROWER.items() if specific in said}
@@ -633,9 +633,7 @@ def _more_needs(
     tops = {main[0][0].id}
     needs: list[Need] = []
     for segment in focus.segments:
-        query = ranking.query_from([(expand(segment), 1.0)])
-        ranked = _fetch(repo, ranking.rank_query(repo.db, query, 5))
-        ranked = known.known_last(_policy(repo, ranked, focus, language, main_language), values)
+        ranked = _ranked_alone(repo, segment, focus, values, language, main_language)
         if not ranked or ranked[0][1] < NEED_CONFIDENCE:
             continue
         if tried.exhausted(ranked[0][0], focus.tried):
@@ -653,13 +651,31 @@ def _more_needs(
     return needs
 
 
+def _ranked_alone(
+    repo: CannedRepository,
+    segment: str,
+    focus: Focus,
+    values: Mapping[str, str],
+    language: str,
+    main_language: str,
+) -> Ranked:
+    """One sentence's own best responses, with the thread's policy applied."""
+    query = ranking.query_from([(expand(segment), 1.0)])
+    ranked = _fetch(repo, ranking.rank_query(repo.db, query, 5))
+    return known.known_last(_policy(repo, ranked, focus, language, main_language), values)
+
+
+def _said(focus: Focus) -> frozenset[str]:
+    """The needs (concepts) the customer's open message states, its sentences included."""
+    return frozenset(concepts_in(" ".join(dict.fromkeys((focus.open_text, *focus.segments)))))
+
+
 def _names_what_is_said(main: Ranked, focus: Focus) -> bool:
     """Whether the first response's title names only needs the customer's message states."""
     named = named_needs(main[0][0].title)
     if not named:
         return False
-    said = concepts_in(" ".join(dict.fromkeys((focus.open_text, *focus.segments))))
-    return named <= frozenset(said)
+    return named <= _said(focus)
 
 
 def _sentence_probability(
@@ -679,9 +695,7 @@ def _sentence_probability(
         return 0.0
     best = 0.0
     for segment in focus.segments:
-        query = ranking.query_from([(expand(segment), 1.0)])
-        ranked = _fetch(repo, ranking.rank_query(repo.db, query, 5))
-        ranked = known.known_last(_policy(repo, ranked, focus, language, main_language), values)
+        ranked = _ranked_alone(repo, segment, focus, values, language, main_language)
         if ranked and ranked[0][0].id == main[0][0].id:
             best = max(best, calibration.probability(_features(repo, ranked, focus, segment)))
     return best
